@@ -27,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 MAX_WEEKS = 26
 DEFAULT_MIN_BLOCK = 4.0
 DEFAULT_MAX_UNITS_PER_WEEK = 2
@@ -202,9 +202,7 @@ class RoundInput(_Strict):
         return self.start + dt.timedelta(weeks=week)
 
 
-def _expand_row(
-    row: Any, fields: Iterable[str], defaults: Mapping[str, Any], weeks: int
-) -> Any:
+def _expand_row(row: Any, fields: Iterable[str], defaults: Mapping[str, Any], weeks: int) -> Any:
     if not isinstance(row, Mapping):
         return row
     expanded = dict(row)
@@ -225,7 +223,7 @@ def _check_start(start: dt.date) -> list[str]:
 
 def _check_week_lengths(round_input: RoundInput) -> list[str]:
     problems = []
-    rows: list[tuple[str, BaseModel, str]] = [
+    rows: list[tuple[str, Staff | Need, str]] = [
         *(("staff", s, field) for s in round_input.staff for field in _PER_WEEK_FIELDS["staff"]),
         *(("need", n, field) for n in round_input.needs for field in _PER_WEEK_FIELDS["needs"]),
     ]
@@ -233,7 +231,7 @@ def _check_week_lengths(round_input: RoundInput) -> list[str]:
         values = getattr(row, field)
         if len(values) != round_input.weeks:
             problems.append(
-                f"{kind} {getattr(row, 'id')}: {field} has {len(values)} values, "
+                f"{kind} {row.id}: {field} has {len(values)} values, "
                 f"expected {round_input.weeks} (one per week) or a single value"
             )
     return problems
@@ -270,7 +268,9 @@ def _check_known_ids(round_input: RoundInput) -> list[str]:
         if s.home_unit not in units:
             problems.append(f"staff {s.id}: home_unit: unknown unit {s.home_unit!r}")
         problems += [
-            f"staff {s.id}: avoid_units: unknown unit {u!r}" for u in s.avoid_units if u not in units
+            f"staff {s.id}: avoid_units: unknown unit {u!r}"
+            for u in s.avoid_units
+            if u not in units
         ]
         problems += [
             f"staff {s.id}: preferred_areas: no unit is in area {a!r}"
@@ -278,7 +278,9 @@ def _check_known_ids(round_input: RoundInput) -> list[str]:
             if a not in areas
         ]
     problems += [
-        f"need {n.id}: unit: unknown unit {n.unit!r}" for n in round_input.needs if n.unit not in units
+        f"need {n.id}: unit: unknown unit {n.unit!r}"
+        for n in round_input.needs
+        if n.unit not in units
     ]
     return problems
 

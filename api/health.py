@@ -1,0 +1,32 @@
+"""Liveness and database reachability, for load balancers and the quick start."""
+
+from __future__ import annotations
+
+from litestar import Response, get
+from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
+from pydantic import BaseModel
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+
+
+@get(
+    "/health",
+    status_code=HTTP_200_OK,
+    sync_to_thread=True,
+    summary="Is the service up and its database reachable?",
+)
+def health(db_session: Session) -> Response[Health]:
+    try:
+        db_session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return Response(
+            Health(status="unavailable", database="unreachable"),
+            status_code=HTTP_503_SERVICE_UNAVAILABLE,
+        )
+    return Response(Health(status="ok", database="ok"))

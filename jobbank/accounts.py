@@ -1,0 +1,81 @@
+"""User accounts: creating them with roles, hashing passwords (argon2), checking log-ins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jobbank import audit
+from jobbank.errors import Conflict, InvalidInput
+from jobbank.models import Person, UserAccount, UserRole
+from jobbank.roles import Role
+
+MIN_PASSWORD_LENGTH = 12
+_hasher = PasswordHasher()
+
+
+def check_password_rules(password: str) -> None:
+    """Long enough to resist guessing; length beats composition rules."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput("password", f"must be at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def add_user(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    roles: Iterable[Role],
+    person: Person | None = None,
+    by: int | None = None,
+) -> UserAccount:
+    """Create a log-in with the given roles, optionally tied to a person."""
+    username = username.strip()
+    if not username:
+        raise InvalidInput("username", "must not be empty")
+    check_password_rules(password)
+    role_set = set(roles)
+    if not role_set:
+        raise InvalidInput("roles", "give at least one role")
+    if session.scalar(select(UserAccount.id).where(UserAccount.username == username)) is not None:
+        raise Conflict(f"username: {username!r} is taken")
+    user = UserAccount(
+        username=username,
+        password_hash=hash_password(password),
+        person=person,
+        role_rows=[UserRole(role=role) for role in sorted(role_set)],
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        user_id=by,
+        action="create",
+        entity="user_account",
+        entity_id=user.id,
+        after={"username": username, "roles": sorted(role_set)},
+    )
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> UserAccount | None:
+    """The active account with this username and password, or None."""
+    user = session.scalar(select(UserAccount).where(UserAccount.username == username.strip()))
+    if user is None or not user.is_active:
+        _hasher.hash(password)  # same work either way, so timing does not reveal usernames
+        return None
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user

@@ -1,0 +1,22 @@
+"""Domain errors, phrased for people: each names the field or row it is about."""
+
+
+class JobbankError(Exception):
+    """Base of the errors services raise on purpose."""
+
+
+class InvalidInput(JobbankError, ValueError):
+    """The request or file is wrong; `field` names where (`need n17: priority`)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class NotFound(JobbankError, LookupError):
+    """No such thing, or not within the caller's reach."""
+
+
+class Conflict(JobbankError):
+    """The thing is in a state that does not allow this, or someone changed it meanwhile."""
