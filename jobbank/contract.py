@@ -194,7 +194,7 @@ class RoundInput(_Strict):
             *_check_assignment_lists(self),
         ]
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("\n".join(problems))
         return self
 
     def week_start(self, week: int) -> dt.date:
@@ -390,8 +390,8 @@ def describe_errors(exc: ValidationError, data: Any) -> list[str]:
     for error in exc.errors(include_url=False):
         loc = error["loc"]
         if not loc and error["type"] == "value_error":
-            # Our own cross-reference checks: already phrased with ids, joined by "; ".
-            messages += str(error["ctx"]["error"]).split("; ")
+            # Our own cross-reference checks: already phrased with ids, one per line.
+            messages += str(error["ctx"]["error"]).splitlines()
             continue
         messages.append(f"{_describe_location(loc, data)}: {_describe_problem(error)}")
     return messages

@@ -152,6 +152,11 @@ def upgrade() -> None:
         sa.Column("title_en", sa.String(length=300), nullable=False),
         sa.Column("due_day", sa.Integer(), nullable=False),
         sa.Column(
+            "anchor",
+            sa.Enum("start", "end", name="due_anchor", native_enum=False, length=32),
+            nullable=False,
+        ),
+        sa.Column(
             "created_at", advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False
         ),
         sa.Column(

@@ -1,0 +1,95 @@
+"""Shared test set-up: the databases persistence tests run against.
+
+SQLite always runs. PostgreSQL runs when `JOBBANK_TEST_POSTGRES_URL` names a server the
+tests may create databases on (CI sets it); under CI a missing server is an error, not a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from jobbank import db
+from jobbank.settings import normalise_database_url
+
+POSTGRES_ENV = "JOBBANK_TEST_POSTGRES_URL"
+BACKENDS = ("sqlite", "postgresql")
+
+
+def postgres_server_url() -> str | None:
+    url = os.environ.get(POSTGRES_ENV)
+    if url:
+        return normalise_database_url(url)
+    if os.environ.get("CI"):
+        pytest.fail(f"{POSTGRES_ENV} is not set: CI must run the PostgreSQL tests")
+    return None
+
+
+@pytest.fixture(scope="session")
+def fresh_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A factory of empty databases: `make(backend)` returns the URL of a new one."""
+    created: list[tuple[str, str]] = []
+
+    def make(backend: str) -> str:
+        if backend == "sqlite":
+            return f"sqlite:///{tmp_path_factory.mktemp('db') / 'jobbank.db'}"
+        server = postgres_server_url()
+        if server is None:
+            pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV}")
+        name = f"jobbank_test_{uuid.uuid4().hex[:12]}"
+        _admin_execute(server, f'CREATE DATABASE "{name}"')
+        created.append((server, name))
+        return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+    yield make
+    for server, name in created:
+        _admin_execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _admin_execute(server: str, statement: str) -> None:
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.exec_driver_sql(statement)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, fresh_database_url: object) -> str:
+    """A migrated database, one per backend for the whole run."""
+    url: str = fresh_database_url(request.param)  # type: ignore[operator]
+    db.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = db.make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session whose work is rolled back after the test, so tests do not see each other."""
+    with engine.connect() as connection:
+        outer = connection.begin()
+        with Session(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        ) as session:
+            yield session
+        outer.rollback()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty data directory with SQLite, as a fresh installation has."""
+    monkeypatch.setenv("JOBBANK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    return tmp_path / "data"
