@@ -158,7 +158,7 @@ def seed(fixture: str, today: dt.datetime | None) -> None:
 
 @main.group()
 def user() -> None:
-    """User accounts."""
+    """User accounts: log-ins and their roles."""
 
 
 @user.command(name="add")

@@ -1,0 +1,5 @@
+"""`python -m jobbank` is the `jobbank` command."""
+
+from jobbank.cli import main
+
+main()

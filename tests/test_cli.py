@@ -1,0 +1,137 @@
+"""The `jobbank` command as a user runs it: help, schema, seed, rounds, users, solve's validation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from jobbank.cli import main
+from tests.builders import a_municipality
+from tests.test_contract import DESIGN_EXAMPLE
+
+COMMANDS = [
+    [],
+    ["serve"],
+    ["db"],
+    ["db", "upgrade"],
+    ["seed"],
+    ["solve"],
+    ["bench"],
+    ["schema"],
+    ["user"],
+    ["user", "add"],
+    ["round"],
+    ["round", "create"],
+    ["round", "export"],
+    ["round", "store-result"],
+]
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "jobbank")
+def test_every_command_explains_itself(command: list[str]) -> None:
+    result = run(*command, "--help")
+    assert result.exit_code == 0
+    assert "Usage: " in result.output
+    first_line_of_help = result.output.split("\n\n")[1].strip()
+    assert len(first_line_of_help) > 15
+
+
+def test_schema_writes_both_json_schemas(tmp_path: Path) -> None:
+    assert run("schema", str(tmp_path)).exit_code == 0
+    round_input = json.loads((tmp_path / "round-input.schema.json").read_text())
+    round_result = json.loads((tmp_path / "round-result.schema.json").read_text())
+    assert round_input["title"] == "RoundInput" and "staff" in round_input["properties"]
+    assert round_result["title"] == "RoundResult" and "unfilled" in round_result["properties"]
+
+
+def test_solve_refuses_invalid_input_naming_field_and_id(tmp_path: Path) -> None:
+    data = json.loads(json.dumps(DESIGN_EXAMPLE))
+    data["needs"][0]["priority"] = 9
+    data["staff"][0]["home_unit"] = "atlantis"
+    path = tmp_path / "round.json"
+    path.write_text(json.dumps(data))
+    result = CliRunner().invoke(main, ["solve", str(path)])
+    assert result.exit_code == 2
+    assert "need n17: priority: input should be less than or equal to 5, got 9" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_solve_refuses_a_file_that_is_not_json(tmp_path: Path) -> None:
+    path = tmp_path / "round.json"
+    path.write_text("{not json")
+    result = CliRunner().invoke(main, ["solve", str(path)])
+    assert result.exit_code == 2
+    assert "not valid JSON (line 1, column 2" in result.output
+
+
+def test_seed_then_create_export_and_store_a_round(data_dir: Path, tmp_path: Path) -> None:
+    fixture = tmp_path / "testrup.json"
+    fixture.write_text(a_municipality().model_dump_json())
+    seeded = run("seed", str(fixture), "--today", "2026-03-18")
+    assert seeded.exit_code == 0, seeded.output
+    assert "Loaded Testrup Kommune: 2 areas, 3 units, 2 skills, 4 people" in seeded.output
+    assert (data_dir / "jobbank.db").exists()
+
+    created = run("round", "create", "--start", "2026-03-16", "--weeks", "4")
+    assert created.exit_code == 0, created.output
+    assert "Created round 1" in created.output and "2 volunteers, 2 needs" in created.output
+
+    out = tmp_path / "round.json"
+    assert run("round", "export", "1", "--out", str(out)).exit_code == 0
+    exported = json.loads(out.read_text())
+    assert [s["id"] for s in exported["staff"]] == ["e1", "e2"]
+
+    result_file = tmp_path / "result.json"
+    result_file.write_text(json.dumps({
+        "status": "feasible",
+        "assignments": [{"staff": "e1", "need": "n1", "week": 0, "hours": 17}],
+    }))
+    stored = run("round", "store-result", "1", str(result_file))
+    assert stored.exit_code == 0, stored.output
+    back = run("round", "export", "1", "--result")
+    assert json.loads(back.output)["assignments"] == [
+        {"staff": "e1", "need": "n1", "week": 0, "hours": 17.0}
+    ]
+
+
+def test_seed_twice_is_refused_without_writing(data_dir: Path, tmp_path: Path) -> None:
+    fixture = tmp_path / "testrup.json"
+    fixture.write_text(a_municipality().model_dump_json())
+    assert run("seed", str(fixture)).exit_code == 0
+    again = CliRunner().invoke(main, ["seed", str(fixture)])
+    assert again.exit_code == 2
+    assert "already holds data" in again.output
+
+
+def test_seed_names_bad_rows_of_a_fixture_file(data_dir: Path, tmp_path: Path) -> None:
+    data = json.loads(a_municipality().model_dump_json())
+    data["units"][0]["area"] = "Atlantis"
+    data["needs"][1]["priority"] = 7
+    fixture = tmp_path / "bad.json"
+    fixture.write_text(json.dumps(data))
+    result = CliRunner().invoke(main, ["seed", str(fixture)])
+    assert result.exit_code == 2
+    assert "needs.1.priority" in result.output
+    fixture.write_text(json.dumps(data | {"needs": []}))
+    result = CliRunner().invoke(main, ["seed", str(fixture)])
+    assert "unit solgaarden: area: unknown area 'Atlantis'" in result.output
+
+
+def test_user_add_creates_a_log_in(data_dir: Path) -> None:
+    assert run("db", "upgrade").exit_code == 0
+    added = run("user", "add", "hr1", "--role", "hr_coordinator", "--password", "a good long one")
+    assert added.exit_code == 0, added.output
+    again = CliRunner().invoke(
+        main, ["user", "add", "hr1", "--role", "staff", "--password", "a good long one"]
+    )
+    assert again.exit_code == 2
+    assert "username: 'hr1' is taken" in again.output
+    short = CliRunner().invoke(main, ["user", "add", "x", "--role", "staff", "--password", "short"])
+    assert "password: must be at least 12 characters" in short.output
