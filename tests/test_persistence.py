@@ -11,6 +11,7 @@ from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from fixtures import sample_municipality
 from jobbank import db
 from jobbank.accounts import add_user, authenticate
 from jobbank.contract import Assignment as Planned
@@ -238,3 +239,11 @@ def test_concurrent_edits_of_one_need_conflict(backend: str, fresh_database_url:
         need = check.scalar(select(Need).where(Need.ref == "n1"))
         assert need is not None and need.priority == 4 and need.version == 2
     engine.dispose()
+
+
+def test_sample_municipality_loads_and_gives_a_valid_round(session: Session) -> None:
+    summary = load_municipality(session, sample_municipality(), today=MONDAY)
+    assert summary.units >= 20 and summary.volunteers >= 60
+    snapshot = round_input(session, create_round(session, start=MONDAY, weeks=4))
+    assert len(snapshot.staff) >= 50 and len(snapshot.needs) >= 30
+    assert parse_round_input(snapshot.model_dump(mode="json")) == snapshot
