@@ -1,4 +1,4 @@
-"""The `jobbank` command as a user runs it: help, schema, seed, rounds, users, solve's validation."""
+"""The `jobbank` command as a user runs it: help, schema, seed, rounds, users, solve."""
 
 from __future__ import annotations
 
@@ -89,10 +89,14 @@ def test_seed_then_create_export_and_store_a_round(data_dir: Path, tmp_path: Pat
     assert [s["id"] for s in exported["staff"]] == ["e1", "e2"]
 
     result_file = tmp_path / "result.json"
-    result_file.write_text(json.dumps({
-        "status": "feasible",
-        "assignments": [{"staff": "e1", "need": "n1", "week": 0, "hours": 17}],
-    }))
+    result_file.write_text(
+        json.dumps(
+            {
+                "status": "feasible",
+                "assignments": [{"staff": "e1", "need": "n1", "week": 0, "hours": 17}],
+            }
+        )
+    )
     stored = run("round", "store-result", "1", str(result_file))
     assert stored.exit_code == 0, stored.output
     back = run("round", "export", "1", "--result")

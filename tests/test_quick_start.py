@@ -1,4 +1,4 @@
-"""The README's first command, as a newcomer runs it: `jobbank serve --demo` on a fresh data folder."""
+"""The README's first command as a newcomer runs it: `jobbank serve --demo` on a fresh folder."""
 
 from __future__ import annotations
 
@@ -31,7 +31,10 @@ def demo_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     with log.open("w") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "jobbank", "serve", "--demo", "--port", str(port)],
-            stdout=out, stderr=subprocess.STDOUT, env=env, cwd=tmp_path,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=tmp_path,
         )
     base = f"http://127.0.0.1:{port}"
     try:
