@@ -286,23 +286,31 @@ def _check_known_ids(round_input: RoundInput) -> list[str]:
 
 
 def _check_assignment_lists(round_input: RoundInput) -> list[str]:
+    return [
+        *check_assignments("pinned", round_input.pinned, round_input),
+        *check_assignments("previous", round_input.previous, round_input),
+    ]
+
+
+def check_assignments(
+    field: str, entries: Sequence[Assignment], round_input: RoundInput
+) -> list[str]:
+    """Entries must name the round's staff and needs, lie within its weeks, and not repeat."""
     staff = {s.id for s in round_input.staff}
     needs = {n.id for n in round_input.needs}
     problems = []
-    for field in ("pinned", "previous"):
-        entries: list[Assignment] = getattr(round_input, field)
-        seen: set[tuple[str, str, int]] = set()
-        for i, a in enumerate(entries):
-            where = f"{field}[{i}] ({a.staff}, {a.need}, week {a.week})"
-            if a.staff not in staff:
-                problems.append(f"{where}: unknown staff {a.staff!r}")
-            if a.need not in needs:
-                problems.append(f"{where}: unknown need {a.need!r}")
-            if a.week >= round_input.weeks:
-                problems.append(f"{where}: week must be below {round_input.weeks}")
-            if (a.staff, a.need, a.week) in seen:
-                problems.append(f"{where}: duplicate entry")
-            seen.add((a.staff, a.need, a.week))
+    seen: set[tuple[str, str, int]] = set()
+    for i, a in enumerate(entries):
+        where = f"{field}[{i}] ({a.staff}, {a.need}, week {a.week})"
+        if a.staff not in staff:
+            problems.append(f"{where}: unknown staff {a.staff!r}")
+        if a.need not in needs:
+            problems.append(f"{where}: unknown need {a.need!r}")
+        if a.week >= round_input.weeks:
+            problems.append(f"{where}: week must be below {round_input.weeks}")
+        if (a.staff, a.need, a.week) in seen:
+            problems.append(f"{where}: duplicate entry")
+        seen.add((a.staff, a.need, a.week))
     return problems
 
 

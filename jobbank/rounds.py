@@ -19,6 +19,7 @@ from jobbank.contract import (
     RoundInput,
     RoundResult,
     Rules,
+    check_assignments,
     parse_round_input,
     parse_round_result,
 )
@@ -267,17 +268,7 @@ def store_result(
 
 def _check_result_fits(snapshot: RoundInput, result: RoundResult) -> None:
     """A result must speak of this round's staff, needs and weeks, and keep every pin."""
-    staff = {s.id for s in snapshot.staff}
-    needs = {n.id for n in snapshot.needs}
-    problems = []
-    for i, a in enumerate(result.assignments):
-        where = f"assignments[{i}] ({a.staff}, {a.need}, week {a.week})"
-        if a.staff not in staff:
-            problems.append(f"{where}: staff {a.staff!r} is not in the round")
-        if a.need not in needs:
-            problems.append(f"{where}: need {a.need!r} is not in the round")
-        if a.week >= snapshot.weeks:
-            problems.append(f"{where}: week must be below {snapshot.weeks}")
+    problems = check_assignments("assignments", result.assignments, snapshot)
     if result.status != "infeasible":
         planned = {(a.staff, a.need, a.week): a.hours for a in result.assignments}
         problems += [

@@ -149,7 +149,7 @@ def test_a_result_about_other_people_is_refused(seeded: Session) -> None:
     with pytest.raises(ContractError) as caught:
         store_result(seeded, rnd, stranger)
     assert caught.value.messages == [
-        "assignments[0] (e3, n1, week 0): staff 'e3' is not in the round",
+        "assignments[0] (e3, n1, week 0): unknown staff 'e3'",
         "assignments[1] (e1, n1, week 5): week must be below 4",
     ]
     assert seeded.scalar(select(func.count()).select_from(Assignment)) == 0
