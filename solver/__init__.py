@@ -1,0 +1,13 @@
+"""The allocation solver: a pure function from `RoundInput` to `RoundResult`.
+
+`solve` plans a round with CP-SAT under hard rules 1–9 of the design; `greedy_plan` is the
+plain greedy a coordinator would do by hand; `upper_bound` is the bound of term 1.
+"""
+
+from __future__ import annotations
+
+from solver.options import DEFAULT_TIME_LIMIT, Progress, SolveOptions
+from solver.plans import greedy_plan, upper_bound
+from solver.search import solve
+
+__all__ = ["DEFAULT_TIME_LIMIT", "Progress", "SolveOptions", "greedy_plan", "solve", "upper_bound"]

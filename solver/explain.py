@@ -1,0 +1,183 @@
+"""Why a need-week stays (partly) unfilled, in words a unit leader understands.
+
+Everyone with the skill is sorted by the first thing that keeps them off this need that
+week: shift type, risk protection, their own unit, a unit they avoid, being away (or fully
+busy at home), a minimum block bigger than what they can give, or hours already planned
+elsewhere — and for those, which needs took them, highest priority first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from jobbank.contract import Reason, ReasonCode
+from solver.index import BoolArray, IntArray, RoundIndex, to_hours
+
+NAMED_NEEDS = 3
+"""How many of the needs that took the candidates a reason names."""
+
+
+@dataclass(frozen=True)
+class PlannedWeek:
+    """What a plan gives each person in one week: half-hours, needs and units."""
+
+    week: int
+    half_hours: IntArray
+    needs: dict[int, list[int]]
+    units: dict[int, set[int]]
+
+
+def _people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"
+
+
+def _are(count: int) -> str:
+    return "is" if count == 1 else "are"
+
+
+def explain_unfilled(
+    index: RoundIndex, need: int, planned: PlannedWeek, remaining: int
+) -> list[Reason]:
+    """Reasons, most telling first, why `remaining` half-hours of `need` stay open that week."""
+    week = planned.week
+    skill = index.skill_codes[int(index.need_skill[need])]
+    with_skill = index.has_skill[int(index.need_skill[need])].copy()
+    if not with_skill.any():
+        return [
+            Reason(
+                code=ReasonCode.NO_SKILL, message=f"Nobody in the job bank has the skill {skill!r}."
+            )
+        ]
+
+    round_need = index.round_input.needs[need]
+    when = f"the week of {index.round_input.week_start(week).isoformat()}"
+    unit = int(index.need_unit[need])
+    block = int(index.block[need, week])
+    reasons: list[Reason] = []
+    left = with_skill
+
+    def exclude(mask: BoolArray, code: ReasonCode, one: str, many: str) -> None:
+        nonlocal left
+        hit = left & mask
+        count = int(hit.sum())
+        if count:
+            words = one if count == 1 else many
+            reasons.append(Reason(code=code, message=f"{_people(count)} with the skill {words}."))
+        left = left & ~hit
+
+    exclude(
+        ~index.works_shift[int(index.need_shift[need])],
+        ReasonCode.SHIFT,
+        f"does not work {round_need.shift.value} shifts",
+        f"do not work {round_need.shift.value} shifts",
+    )
+    if index.need_exposed[need]:
+        exclude(
+            index.staff_risk,
+            ReasonCode.RISK_PROTECTION,
+            "may not work here: the need is marked as exposed and they are in a risk group",
+            "may not work here: the need is marked as exposed and they are in a risk group",
+        )
+    exclude(
+        index.staff_home == unit,
+        ReasonCode.SAME_UNIT,
+        "already belongs to this unit",
+        "already belong to this unit",
+    )
+    avoid_mask = np.zeros(index.staff_count, dtype=np.bool_)
+    avoid_mask[index.avoiders.get(unit, np.zeros(0, dtype=np.int64))] = True
+    exclude(
+        avoid_mask,
+        ReasonCode.AVOIDED,
+        "asked not to be lent to this unit",
+        "asked not to be lent to this unit",
+    )
+    exclude(
+        index.capacity[:, week] == 0,
+        ReasonCode.UNAVAILABLE,
+        f"is away or fully busy at their home unit in {when}",
+        f"are away or fully busy at their home unit in {when}",
+    )
+
+    capacity = index.capacity[:, week]
+    too_small = left & (capacity < block)
+    spare = capacity - planned.half_hours
+    candidates = np.flatnonzero(left & ~too_small)
+    full = [int(s) for s in candidates if spare[s] < block]
+    at_limit = [
+        int(s)
+        for s in candidates
+        if spare[s] >= block
+        and unit not in planned.units.get(int(s), set())
+        and len(planned.units.get(int(s), set())) >= index.max_units
+    ]
+    free = len(candidates) - len(full) - len(at_limit)
+
+    first: list[Reason] = []
+    if remaining < block:
+        first.append(
+            Reason(
+                code=ReasonCode.MIN_BLOCK,
+                message=f"The remaining {to_hours(remaining):g} h are less than the minimum "
+                f"block of {to_hours(block):g} h one person must take.",
+            )
+        )
+    if full:
+        first.append(
+            Reason(
+                code=ReasonCode.NO_CAPACITY,
+                message=f"{_people(len(full))} who could help {_are(len(full))} fully planned "
+                f"in {when}{_taken_by(index, need, planned, full)}.",
+            )
+        )
+    if at_limit:
+        first.append(
+            Reason(
+                code=ReasonCode.NO_CAPACITY,
+                message=f"{_people(len(at_limit))} who could help already go to "
+                f"{index.max_units} units in {when}, the most allowed"
+                f"{_taken_by(index, need, planned, at_limit)}.",
+            )
+        )
+    if too_small.any():
+        count = int(too_small.sum())
+        first.append(
+            Reason(
+                code=ReasonCode.MIN_BLOCK,
+                message=f"{_people(count)} with the skill can give fewer hours than the minimum "
+                f"block of {to_hours(block):g} h in {when}.",
+            )
+        )
+    if free and remaining >= block and not first:
+        first.append(
+            Reason(
+                code=ReasonCode.NO_CAPACITY,
+                message=f"{_people(free)} could still give hours, but the search stopped at "
+                "its time limit before placing them.",
+            )
+        )
+    if not first and not reasons:
+        first.append(
+            Reason(code=ReasonCode.NO_SKILL, message=f"Nobody eligible has the skill {skill!r}.")
+        )
+    return first + reasons
+
+
+def _taken_by(index: RoundIndex, need: int, planned: PlannedWeek, staff: Sequence[int]) -> str:
+    """`: they cover n3 (priority 5), n9 (priority 4) and 2 more` — who took the candidates."""
+    takers = {n for s in staff for n in planned.needs.get(s, []) if n != need}
+    if not takers:
+        return ""
+    ranked = sorted(takers, key=lambda n: (-int(index.weight[n]), index.need_ids[n]))
+    named = ", ".join(
+        f"{index.need_ids[n]} (priority {index.round_input.needs[n].priority})"
+        for n in ranked[:NAMED_NEEDS]
+    )
+    more = f" and {len(ranked) - NAMED_NEEDS} more" if len(ranked) > NAMED_NEEDS else ""
+    own = index.round_input.needs[need].priority
+    higher = sum(1 for n in takers if index.round_input.needs[n].priority > own)
+    lead = "higher-priority needs " if higher == len(takers) else "needs "
+    return f": they cover {lead}{named}{more}"

@@ -1,0 +1,112 @@
+"""Fast plans that keep every hard rule: the coordinator's greedy, and the rounded flow.
+
+Both fill one week at a time through a `WeekFiller`, which refuses any offer that would
+break rules 3, 4, 7 or 8 (the triples it is given already satisfy 1, 2, 5 and 6, and pins
+are placed first and never touched: rule 9).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from solver.index import IntArray, RoundIndex
+from solver.model import Triples
+
+
+class WeekFiller:
+    """Hours per row of one week's triples, grown by offers that keep every hard rule."""
+
+    def __init__(self, index: RoundIndex, triples: Triples, pinned: dict[int, int]) -> None:
+        self.index = index
+        self.triples = triples
+        week = int(triples.week[0]) if len(triples) else 0
+        self.spare: IntArray = index.capacity[:, week].copy()
+        self.remaining: IntArray = index.wanted[:, week].copy()
+        self.block: IntArray = index.block[:, week]
+        self.units: dict[int, set[int]] = {}
+        self.hours: IntArray = np.zeros(len(triples), dtype=np.int64)
+        self.fixed = set(pinned)
+        for row, half_hours in pinned.items():
+            self._place(row, half_hours)
+
+    def _place(self, row: int, half_hours: int) -> None:
+        s, n = int(self.triples.staff[row]), int(self.triples.need[row])
+        self.hours[row] += half_hours
+        self.spare[s] -= half_hours
+        self.remaining[n] -= half_hours
+        self.units.setdefault(s, set()).add(int(self.index.need_unit[n]))
+
+    def offer(self, row: int, half_hours: int) -> int:
+        """Add up to `half_hours` to `row` if the rules allow; returns what was added."""
+        if row in self.fixed:
+            return 0
+        s, n = int(self.triples.staff[row]), int(self.triples.need[row])
+        amount = min(half_hours, int(self.spare[s]), int(self.remaining[n]))
+        if amount <= 0 or (self.hours[row] == 0 and amount < self.block[n]):
+            return 0
+        units = self.units.get(s, set())
+        if int(self.index.need_unit[n]) not in units and len(units) >= self.index.max_units:
+            return 0
+        self._place(row, amount)
+        return amount
+
+    def fill(self, need_order: IntArray, rows_by_need: dict[int, IntArray]) -> None:
+        """Per need in `need_order`: top up people already on it, then add others in row order."""
+        for n in need_order:
+            rows = rows_by_need.get(int(n))
+            if rows is None:
+                continue
+            taken = rows[self.hours[rows] > 0]
+            for row in taken:
+                if self.remaining[n] <= 0:
+                    break
+                self.offer(int(row), int(self.remaining[n]))
+            for row in rows[self.spare[self.triples.staff[rows]] >= self.block[n]]:
+                if self.remaining[n] < self.block[n]:
+                    break
+                if self.hours[row] == 0:
+                    self.offer(int(row), int(self.remaining[n]))
+
+
+def coordinator_order(index: RoundIndex, triples: Triples) -> tuple[IntArray, dict[int, IntArray]]:
+    """Needs by priority (highest first); per need, people with little home load first."""
+    week = int(triples.week[0]) if len(triples) else 0
+    share = index.home_load[triples.staff, week] / np.maximum(
+        1, index.capacity[triples.staff, week] + index.home_load[triples.staff, week]
+    )
+    order = np.lexsort((-index.capacity[triples.staff, week], share, triples.need))
+    rows_by_need: dict[int, IntArray] = {}
+    need_sorted = triples.need[order]
+    cuts = np.flatnonzero(need_sorted[1:] != need_sorted[:-1]) + 1
+    for rows in np.split(order, cuts):
+        if len(rows):
+            rows_by_need[int(triples.need[rows[0]])] = rows
+    needs = np.array(sorted(rows_by_need), dtype=np.int64)
+    need_order = needs[np.argsort(-index.weight[needs], kind="stable")]
+    return need_order, rows_by_need
+
+
+def greedy_week(index: RoundIndex, triples: Triples, pinned: dict[int, int]) -> IntArray:
+    """The plain greedy a coordinator would do by hand, for one week's triples."""
+    filler = WeekFiller(index, triples, pinned)
+    filler.fill(*coordinator_order(index, triples))
+    return filler.hours
+
+
+def rounded_flow_week(
+    index: RoundIndex, triples: Triples, pinned: dict[int, int], flow: IntArray
+) -> IntArray:
+    """The flow's choices made whole (blocks, spread), highest weight first, then greedy fill."""
+    filler = WeekFiller(index, triples, pinned)
+    rows = np.flatnonzero(flow > 0)
+    rows = rows[np.lexsort((-flow[rows], -index.weight[triples.need[rows]]))]
+    for row in rows:
+        n = int(triples.need[row])
+        filler.offer(int(row), max(int(flow[row]), int(index.block[n, int(triples.week[row])])))
+    filler.fill(*coordinator_order(index, triples))
+    return filler.hours
+
+
+def weighted(index: RoundIndex, triples: Triples, half_hours: IntArray) -> int:
+    """Term 1 of a plan in weighted half-hours."""
+    return int((index.weight[triples.need] * half_hours).sum())

@@ -1,0 +1,145 @@
+"""The round in arrays: half-hour integers per staff-week and need-week, ids to positions.
+
+Everything the solver computes works on positions into these arrays, never on ids; hours
+become half-hour `int`s here (`HALF_HOURS` per hour) and go back to `float` hours only when
+the result is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from jobbank.contract import RoundInput, Shift
+
+HALF_HOURS = 2
+"""Half-hour units per hour: the solver's integer unit of time."""
+
+SHIFTS = tuple(Shift)
+
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+
+def to_half_hours(hours: float) -> int:
+    """Contract hours (multiples of 0.5) as whole half-hours."""
+    return round(hours * HALF_HOURS)
+
+
+def to_hours(half_hours: int | np.integer) -> float:
+    """Half-hours back to contract hours."""
+    return int(half_hours) / HALF_HOURS
+
+
+@dataclass(frozen=True)
+class RoundIndex:
+    """Per-position arrays of one round; built once per solve by `index_round`."""
+
+    round_input: RoundInput
+    weeks: int
+    staff_ids: list[str]
+    need_ids: list[str]
+    unit_ids: list[str]
+    skill_codes: list[str]
+    staff_pos: dict[str, int]
+    need_pos: dict[str, int]
+    unit_pos: dict[str, int]
+    capacity: IntArray
+    """(staff, week) half-hours a person can be lent; 0 when unavailable."""
+    home_load: IntArray
+    """(staff, week) home load in half-hours."""
+    available: BoolArray
+    """(staff, week) whether the person is available at all."""
+    wanted: IntArray
+    """(need, week) half-hours the need asks for."""
+    block: IntArray
+    """(need, week) rule 7's smallest block in half-hours: min(min_block, hours)."""
+    weight: IntArray
+    """(need,) objective weight 2^(priority-1) of one covered hour."""
+    need_unit: IntArray
+    need_skill: IntArray
+    need_shift: IntArray
+    need_exposed: BoolArray
+    staff_home: IntArray
+    staff_risk: BoolArray
+    has_skill: BoolArray
+    """(skill, staff) whether the person has the skill."""
+    works_shift: BoolArray
+    """(shift, staff) whether the person works that shift type."""
+    avoiders: dict[int, IntArray]
+    """unit -> staff positions who asked not to be lent there."""
+    unit_area: list[str]
+    max_units: int
+
+    @property
+    def staff_count(self) -> int:
+        return len(self.staff_ids)
+
+    @property
+    def need_count(self) -> int:
+        return len(self.need_ids)
+
+
+def index_round(round_input: RoundInput) -> RoundIndex:
+    """Turn a validated `RoundInput` into the arrays the solver works on."""
+    weeks = round_input.weeks
+    staff, needs, units = round_input.staff, round_input.needs, round_input.units
+    unit_pos = {u.id: i for i, u in enumerate(units)}
+    skill_codes = sorted({n.skill for n in needs} | {k for s in staff for k in s.skills})
+    skill_pos = {k: i for i, k in enumerate(skill_codes)}
+    shift_pos = {shift: i for i, shift in enumerate(SHIFTS)}
+
+    capacity = np.array(
+        [[to_half_hours(s.capacity(w)) for w in range(weeks)] for s in staff], dtype=np.int64
+    ).reshape(len(staff), weeks)
+    home_load = np.array(
+        [[to_half_hours(h) for h in s.home_load] for s in staff], dtype=np.int64
+    ).reshape(len(staff), weeks)
+    available = np.array([s.available for s in staff], dtype=np.bool_).reshape(len(staff), weeks)
+    wanted = np.array([[to_half_hours(h) for h in n.hours] for n in needs], dtype=np.int64).reshape(
+        len(needs), weeks
+    )
+    min_block = np.array([to_half_hours(n.min_block) for n in needs], dtype=np.int64)
+    block = np.minimum(wanted, min_block[:, None])
+
+    has_skill = np.zeros((len(skill_codes), len(staff)), dtype=np.bool_)
+    works_shift = np.zeros((len(SHIFTS), len(staff)), dtype=np.bool_)
+    avoid_lists: dict[int, list[int]] = {}
+    for i, s in enumerate(staff):
+        for k in s.skills:
+            has_skill[skill_pos[k], i] = True
+        for shift in s.shifts:
+            works_shift[shift_pos[shift], i] = True
+        for u in s.avoid_units:
+            avoid_lists.setdefault(unit_pos[u], []).append(i)
+
+    return RoundIndex(
+        round_input=round_input,
+        weeks=weeks,
+        staff_ids=[s.id for s in staff],
+        need_ids=[n.id for n in needs],
+        unit_ids=[u.id for u in units],
+        skill_codes=skill_codes,
+        staff_pos={s.id: i for i, s in enumerate(staff)},
+        need_pos={n.id: i for i, n in enumerate(needs)},
+        unit_pos=unit_pos,
+        capacity=capacity,
+        home_load=home_load,
+        available=available,
+        wanted=wanted,
+        block=block,
+        weight=np.array([n.weight for n in needs], dtype=np.int64),
+        need_unit=np.array([unit_pos[n.unit] for n in needs], dtype=np.int64),
+        need_skill=np.array([skill_pos[n.skill] for n in needs], dtype=np.int64),
+        need_shift=np.array([shift_pos[n.shift] for n in needs], dtype=np.int64),
+        need_exposed=np.array([n.exposed for n in needs], dtype=np.bool_),
+        staff_home=np.array([unit_pos[s.home_unit] for s in staff], dtype=np.int64),
+        staff_risk=np.array([s.risk_group for s in staff], dtype=np.bool_),
+        has_skill=has_skill,
+        works_shift=works_shift,
+        avoiders={u: np.array(v, dtype=np.int64) for u, v in avoid_lists.items()},
+        unit_area=[u.area for u in units],
+        max_units=round_input.rules.max_units_per_week,
+    )

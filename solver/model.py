@@ -1,0 +1,157 @@
+"""CP-SAT variables for a set of candidate (staff, need, week) triples.
+
+Only triples that the pair rules and capacity allow get variables (see `solver.candidates`).
+Each triple has `hours` (half-hours, 0 … `high`) and `used` (whether the person takes any
+of the need that week); the rules in `solver.rules` tie them together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from solver.index import IntArray, RoundIndex
+
+
+@dataclass(frozen=True)
+class Triples:
+    """Columns of (staff, need, week) positions, one row per candidate assignment."""
+
+    staff: IntArray
+    need: IntArray
+    week: IntArray
+
+    def __len__(self) -> int:
+        return len(self.staff)
+
+    @staticmethod
+    def empty() -> Triples:
+        nothing = np.zeros(0, dtype=np.int64)
+        return Triples(nothing, nothing, nothing)
+
+    @staticmethod
+    def concat(parts: list[Triples]) -> Triples:
+        if not parts:
+            return Triples.empty()
+        return Triples(
+            np.concatenate([p.staff for p in parts]),
+            np.concatenate([p.need for p in parts]),
+            np.concatenate([p.week for p in parts]),
+        )
+
+    def take(self, rows: IntArray) -> Triples:
+        return Triples(self.staff[rows], self.need[rows], self.week[rows])
+
+    def keys(self, index: RoundIndex) -> IntArray:
+        """One integer per triple, unique within a round: for lookups and set operations."""
+        key: IntArray = (self.staff * index.need_count + self.need) * index.weeks + self.week
+        return key
+
+    def find(self, index: RoundIndex, staff: IntArray, need: IntArray, week: IntArray) -> IntArray:
+        """Row of each given triple, or -1 where it is not among these triples."""
+        wanted = (staff * index.need_count + need) * index.weeks + week
+        keys = self.keys(index)
+        if len(keys) == 0:
+            return np.full(len(wanted), -1, dtype=np.int64)
+        order = np.argsort(keys, kind="stable")
+        sorted_keys = keys[order]
+        pos = np.searchsorted(sorted_keys, wanted).clip(0, len(keys) - 1)
+        rows: IntArray = np.where(sorted_keys[pos] == wanted, order[pos], -1).astype(np.int64)
+        return rows
+
+
+def group_rows(*columns: IntArray) -> list[IntArray]:
+    """Rows grouped by equal values in `columns`, each group in ascending row order."""
+    if len(columns[0]) == 0:
+        return []
+    order = np.lexsort(columns[::-1])
+    stacked = np.stack([c[order] for c in columns])
+    change = np.flatnonzero(np.any(stacked[:, 1:] != stacked[:, :-1], axis=0)) + 1
+    return list(np.split(order, change))
+
+
+@dataclass
+class PlanModel:
+    """A CP-SAT model with `hours` and `used` variables for each candidate triple."""
+
+    index: RoundIndex
+    triples: Triples
+    pinned: dict[int, int] = field(default_factory=dict)
+    """row -> pinned half-hours"""
+    capacity_left: IntArray | None = None
+    """Per row, the person's capacity that week less hours fixed outside this model."""
+    fixed_units: dict[tuple[int, int], set[int]] = field(default_factory=dict)
+    """(staff, week) -> units the person already goes to outside this model (rule 8)."""
+
+    def __post_init__(self) -> None:
+        index, t = self.index, self.triples
+        self.model = cp_model.CpModel()
+        self.capacity: IntArray = (
+            index.capacity[t.staff, t.week] if self.capacity_left is None else self.capacity_left
+        )
+        self.wanted: IntArray = index.wanted[t.need, t.week]
+        self.high: IntArray = np.maximum(0, np.minimum(self.capacity, self.wanted))
+        self.low: IntArray = index.block[t.need, t.week]
+        new_int, new_bool = self.model.new_int_var, self.model.new_bool_var
+        self.hours = [new_int(0, int(h), "") for h in self.high]
+        self.used = [new_bool("") for _ in range(len(t))]
+        self.derived: list[tuple[cp_model.IntVar, Callable[[IntArray], int]]] = []
+        """Helper variables and how to compute them from half-hours per row (for hints)."""
+
+    @property
+    def size(self) -> int:
+        return len(self.triples)
+
+    def groups(self, kind: str) -> list[IntArray]:
+        """Rows per staff-week, need-week, staff-need or week."""
+        return self._groups[kind]
+
+    @cached_property
+    def _groups(self) -> dict[str, list[IntArray]]:
+        t = self.triples
+        return {
+            "staff_week": group_rows(t.staff, t.week),
+            "need_week": group_rows(t.need, t.week),
+            "staff_need": group_rows(t.staff, t.need),
+            "week": group_rows(t.week),
+        }
+
+    def previous_rows(self) -> IntArray:
+        """Rows that repeat an assignment of the previous round (same staff, need, week)."""
+        previous = self.index.round_input.previous
+        if not previous:
+            return np.zeros(0, dtype=np.int64)
+        pos = self.index
+        rows = self.triples.find(
+            pos,
+            np.array([pos.staff_pos[a.staff] for a in previous], dtype=np.int64),
+            np.array([pos.need_pos[a.need] for a in previous], dtype=np.int64),
+            np.array([a.week for a in previous], dtype=np.int64),
+        )
+        found: IntArray = rows[rows >= 0]
+        return found
+
+    def add_hint(self, half_hours: IntArray) -> None:
+        """Start the search from a plan given as half-hours per row."""
+        self.model.clear_hints()  # type: ignore[no-untyped-call]
+        for i in range(self.size):
+            h = int(half_hours[i])
+            self.model.add_hint(self.hours[i], h)
+            self.model.add_hint(self.used[i], h > 0)
+        for var, value in self.derived:
+            self.model.add_hint(var, value(half_hours))
+
+    def any_used(self, rows: IntArray) -> cp_model.IntVar:
+        """A boolean that is 1 when any of `rows` is used (the rows' own `used` if only one)."""
+        if len(rows) == 1:
+            return self.used[int(rows[0])]
+        var = self.model.new_bool_var("")
+        for i in rows:
+            self.model.add_implication(self.used[int(i)], var)
+        self.model.add_bool_or([self.used[int(i)] for i in rows]).only_enforce_if(var)
+        self.derived.append((var, lambda hh: int(bool((hh[rows] > 0).any()))))
+        return var

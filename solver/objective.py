@@ -1,0 +1,114 @@
+"""The objective's five terms, most important first, and how they are ranked.
+
+1. coverage: covered hours weighted by priority, Σ 2^(p−1)·h (maximised; the others are
+   costs, minimised).
+2. home load: Σ h · level, where level is the person's home load that week as a share of
+   normal hours, in tenths (0 … 10): an hour from someone sent home without tasks costs
+   nothing, an hour from someone still busy at home costs the most.
+3. continuity: introductions (distinct (staff, need) pairs over the round) minus the
+   `previous` (staff, need, week) assignments kept; fewer new faces per need.
+4. fairness: Σ over staff of the half-hours planned beyond their fair share, where the fair
+   share is the round's overall utilisation times their capacity over the round.
+5. preferences: half-hours people with `preferred_areas` spend outside those areas.
+
+Ranking is lexicographic by stages (`solver.search`): the plan is first optimised for term 1;
+then each lower term is optimised in turn with every higher term held at least as good as
+already reached (a constraint, not a weight), so a lower term can never buy a loss in a
+higher one. No big-M weights are needed, which keeps the coefficients small.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from solver.index import IntArray
+from solver.model import PlanModel
+
+Term = Callable[[PlanModel, IntArray], cp_model.LinearExpr]
+"""A term builds its expression on a plan, given the current half-hours per row."""
+
+
+def coverage_term(plan: PlanModel, current: IntArray) -> cp_model.LinearExpr:
+    """Term 1 (maximised): weighted half-hours covered."""
+    weights = plan.index.weight[plan.triples.need]
+    return cp_model.LinearExpr.weighted_sum(plan.hours, [int(w) for w in weights])
+
+
+def home_load_levels(plan: PlanModel) -> IntArray:
+    """Per row, the person's home load that week as tenths of normal hours (0 … 10)."""
+    t = plan.triples
+    load = plan.index.home_load[t.staff, t.week]
+    normal = load + plan.index.capacity[t.staff, t.week]
+    levels: IntArray = np.where(normal > 0, (10 * load + normal // 2) // np.maximum(normal, 1), 10)
+    return levels
+
+
+def home_load_term(plan: PlanModel, current: IntArray) -> cp_model.LinearExpr:
+    """Term 2 (cost): hours taken from people who still have work at home."""
+    levels = home_load_levels(plan)
+    rows = np.flatnonzero(levels > 0)
+    return cp_model.LinearExpr.weighted_sum(
+        [plan.hours[i] for i in rows], [int(v) for v in levels[rows]]
+    )
+
+
+def continuity_term(plan: PlanModel, current: IntArray) -> cp_model.LinearExpr:
+    """Term 3 (cost): introductions, less the previous assignments kept."""
+    introductions = [plan.any_used(rows) for rows in plan.groups("staff_need")]
+    kept = [plan.used[i] for i in plan.previous_rows()]
+    return cp_model.LinearExpr.sum(introductions) - cp_model.LinearExpr.sum(kept)
+
+
+def fairness_term(plan: PlanModel, current: IntArray) -> cp_model.LinearExpr:
+    """Term 4 (cost): half-hours planned beyond each person's fair share of the load."""
+    index, t = plan.index, plan.triples
+    capacity = index.capacity.sum(axis=1)
+    total_capacity = int(capacity[np.unique(t.staff)].sum())
+    if total_capacity == 0:
+        return cp_model.LinearExpr.sum([])
+    utilisation = int(current.sum()) / total_capacity
+    excesses = []
+    for s, rows in _rows_per_staff(plan):
+        fair = math.ceil(utilisation * int(capacity[s]))
+        most = int(plan.high[rows].sum())
+        if most <= fair:
+            continue
+        excess = plan.model.new_int_var(0, most - fair, "")
+        plan.model.add(excess >= cp_model.LinearExpr.sum([plan.hours[i] for i in rows]) - fair)
+        plan.derived.append((excess, _excess_of(rows, fair)))
+        excesses.append(excess)
+    return cp_model.LinearExpr.sum(excesses)
+
+
+def _excess_of(rows: IntArray, fair: int) -> Callable[[IntArray], int]:
+    return lambda half_hours: max(0, int(half_hours[rows].sum()) - fair)
+
+
+def _rows_per_staff(plan: PlanModel) -> list[tuple[int, IntArray]]:
+    staff = plan.triples.staff
+    order = np.argsort(staff, kind="stable")
+    cuts = np.flatnonzero(staff[order][1:] != staff[order][:-1]) + 1
+    return [(int(staff[rows[0]]), rows) for rows in np.split(order, cuts) if len(rows)]
+
+
+def preference_term(plan: PlanModel, current: IntArray) -> cp_model.LinearExpr:
+    """Term 5 (cost): half-hours outside the areas a person prefers (if they named any)."""
+    index, t = plan.index, plan.triples
+    preferred = [set(s.preferred_areas) for s in index.round_input.staff]
+    areas = index.unit_area
+    rows = [
+        i
+        for i in range(plan.size)
+        if preferred[int(t.staff[i])]
+        and areas[int(index.need_unit[int(t.need[i])])] not in preferred[int(t.staff[i])]
+    ]
+    return cp_model.LinearExpr.sum([plan.hours[i] for i in rows])
+
+
+COVERAGE = coverage_term
+LOWER_TERMS: list[Term] = [home_load_term, continuity_term, fairness_term, preference_term]
+"""Terms 2–5 in rank order; each is minimised with the ones before it held."""

@@ -1,0 +1,33 @@
+"""How a solve may run: time, threads, seed, and who hears about progress."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+DEFAULT_TIME_LIMIT = 30.0
+"""Seconds; the solver stops earlier once every stage is proven optimal."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Reported on each improving plan: weighted coverage so far, its bound, seconds since start."""
+
+    objective: float
+    bound: float
+    elapsed: float
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """Limits and hooks for one solve; the defaults suit `jobbank solve`."""
+
+    time_limit: float = DEFAULT_TIME_LIMIT
+    workers: int | None = None
+    seed: int = 0
+    progress: Callable[[Progress], None] | None = None
+
+    def worker_count(self) -> int:
+        """CP-SAT search workers: as asked, or one per CPU."""
+        return max(1, self.workers if self.workers is not None else (os.cpu_count() or 1))

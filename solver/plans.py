@@ -1,0 +1,62 @@
+"""The bound of term 1 and the coordinator's greedy plan as whole-round results."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from jobbank.contract import RoundInput, RoundResult
+from solver.bound import week_flow
+from solver.candidates import allowed_pairs, compatible_triples
+from solver.greedy import greedy_week
+from solver.index import HALF_HOURS, index_round
+from solver.model import Triples
+from solver.pins import check_pins, pinned_half_hours
+from solver.result import build_result, infeasible_result
+
+
+def upper_bound(round_input: RoundInput) -> float:
+    """Term 1's bound: per week a max-weight flow over the pairs rules 1–6 allow whose
+    capacity reaches the need's smallest block, hours divisible; summed over weeks."""
+    index = index_round(round_input)
+    allowed = allowed_pairs(index)
+    total = 0
+    for week in range(index.weeks):
+        total += week_flow(index, week, compatible_triples(index, allowed, week))[0]
+    return total / HALF_HOURS
+
+
+def greedy_plan(round_input: RoundInput) -> RoundResult:
+    """The plain greedy a coordinator would do by hand, valid under every hard rule:
+    pins first; then needs by priority, highest first; for each, people with little home
+    load first, each taking as much as they can of what is left (at least the block)."""
+    started = time.monotonic()
+    index = index_round(round_input)
+    problems = check_pins(index)
+    if problems:
+        return infeasible_result(index, problems, time.monotonic() - started)
+    allowed = allowed_pairs(index)
+    pins = pinned_half_hours(index)
+    parts, plans, bound = [], [], 0
+    for week in range(index.weeks):
+        triples = compatible_triples(index, allowed, week)
+        bound += week_flow(index, week, triples)[0]
+        keys = [k for k in pins if k[2] == week]
+        rows = triples.find(
+            index,
+            np.array([k[0] for k in keys], dtype=np.int64),
+            np.array([k[1] for k in keys], dtype=np.int64),
+            np.array([k[2] for k in keys], dtype=np.int64),
+        )
+        pinned = {int(r): pins[k] for r, k in zip(rows, keys, strict=True)}
+        parts.append(triples)
+        plans.append(greedy_week(index, triples, pinned))
+    return build_result(
+        index,
+        Triples.concat(parts),
+        np.concatenate(plans) if plans else np.zeros(0, dtype=np.int64),
+        status="feasible",
+        bound=bound,
+        seconds=time.monotonic() - started,
+    )

@@ -1,0 +1,125 @@
+"""A plan in half-hours per triple becomes a `RoundResult`: assignments, unfilled need-weeks
+with their reasons, and the metrics.
+
+Metric definitions:
+
+- `weighted_coverage`: Σ 2^(priority−1) · hours over assignments; `upper_bound`: the flow bound.
+- `introductions`: distinct (staff, need) pairs in the plan — each is one person to introduce.
+- `changed_vs_previous`: (staff, need, week) entries that differ between `previous` and the
+  plan (added, removed, or other hours); 0 when there is no previous plan.
+- `max_utilisation`: the highest planned hours / capacity over staff-weeks with capacity.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from jobbank.contract import Assignment, Metrics, RoundResult, Unfilled
+from solver.explain import PlannedWeek, explain_unfilled
+from solver.index import HALF_HOURS, IntArray, RoundIndex, to_hours
+from solver.model import Triples
+
+Status = Literal["optimal", "feasible", "infeasible"]
+
+
+def build_result(
+    index: RoundIndex,
+    triples: Triples,
+    half_hours: IntArray,
+    *,
+    status: Status,
+    bound: int,
+    seconds: float,
+) -> RoundResult:
+    """The contract's result for a plan; `bound` is term 1's bound in weighted half-hours."""
+    rows = np.flatnonzero(half_hours > 0)
+    plan = triples.take(rows)
+    hours = half_hours[rows]
+    order = np.lexsort((plan.staff, plan.need, plan.week))
+    assignments = [
+        Assignment(
+            staff=index.staff_ids[int(plan.staff[i])],
+            need=index.need_ids[int(plan.need[i])],
+            week=int(plan.week[i]),
+            hours=to_hours(int(hours[i])),
+        )
+        for i in order
+    ]
+    planned = np.zeros((index.staff_count, index.weeks), dtype=np.int64)
+    np.add.at(planned, (plan.staff, plan.week), hours)
+    covered = np.zeros((index.need_count, index.weeks), dtype=np.int64)
+    np.add.at(covered, (plan.need, plan.week), hours)
+
+    return RoundResult(
+        status=status,
+        assignments=assignments,
+        unfilled=_unfilled(index, plan, planned, covered),
+        metrics=Metrics(
+            weighted_coverage=int((index.weight[plan.need] * hours).sum()) / HALF_HOURS,
+            upper_bound=bound / HALF_HOURS,
+            covered_hours=int(hours.sum()) / HALF_HOURS,
+            wanted_hours=int(index.wanted.sum()) / HALF_HOURS,
+            introductions=len(
+                {(int(s), int(n)) for s, n in zip(plan.staff, plan.need, strict=True)}
+            ),
+            changed_vs_previous=_changed_vs_previous(index, assignments),
+            max_utilisation=_max_utilisation(index, planned),
+            solve_seconds=round(seconds, 3),
+        ),
+    )
+
+
+def infeasible_result(index: RoundIndex, messages: list[str], seconds: float) -> RoundResult:
+    """The result for a round that cannot be planned as given (e.g. a pin breaks a rule)."""
+    return RoundResult(
+        status="infeasible",
+        messages=messages,
+        metrics=Metrics(wanted_hours=int(index.wanted.sum()) / HALF_HOURS, solve_seconds=seconds),
+    )
+
+
+def _unfilled(
+    index: RoundIndex, plan: Triples, planned: IntArray, covered: IntArray
+) -> list[Unfilled]:
+    open_need, open_week = np.nonzero(index.wanted > covered)
+    if len(open_need) == 0:
+        return []
+    unfilled = []
+    for week in np.unique(open_week):
+        this_week = plan.week == week
+        needs: dict[int, list[int]] = {}
+        units: dict[int, set[int]] = {}
+        for s, n in zip(plan.staff[this_week], plan.need[this_week], strict=True):
+            needs.setdefault(int(s), []).append(int(n))
+            units.setdefault(int(s), set()).add(int(index.need_unit[n]))
+        planned_week = PlannedWeek(int(week), planned[:, week], needs, units)
+        for n in open_need[open_week == week]:
+            remaining = int(index.wanted[n, week] - covered[n, week])
+            unfilled.append(
+                Unfilled(
+                    need=index.need_ids[int(n)],
+                    week=int(week),
+                    hours=to_hours(remaining),
+                    reasons=explain_unfilled(index, int(n), planned_week, remaining),
+                )
+            )
+    unfilled.sort(key=lambda u: (u.week, index.need_pos[u.need]))
+    return unfilled
+
+
+def _changed_vs_previous(index: RoundIndex, assignments: list[Assignment]) -> int:
+    previous = {(a.staff, a.need, a.week): a.hours for a in index.round_input.previous}
+    if not previous:
+        return 0
+    now = {(a.staff, a.need, a.week): a.hours for a in assignments}
+    return sum(1 for key in previous.keys() | now.keys() if previous.get(key) != now.get(key))
+
+
+def _max_utilisation(index: RoundIndex, planned: IntArray) -> float:
+    capacity = index.capacity
+    with_capacity = capacity > 0
+    if not with_capacity.any():
+        return 0.0
+    return round(float((planned[with_capacity] / capacity[with_capacity]).max()), 4)

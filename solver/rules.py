@@ -1,0 +1,137 @@
+"""The hard rules 1–9 of the design, one named function each, listed in `RULES`.
+
+Rules 1, 2, 5 and 6 depend only on the person and the need, so they act as candidate
+filters: `allowed_staff` keeps the staff every pair rule allows, and no variable is ever
+made for anyone else. Each of them returns, for one need, a mask over all staff.
+
+Rules 3, 4, 7, 8 and 9 tie variables together and are constraints on a `PlanModel`. Rule 3
+also filters (a person unavailable in a week, or whose capacity is below the need's smallest
+block, gets no variable that week: see `solver.candidates`), and so does rule 7.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from solver.index import BoolArray, IntArray, RoundIndex
+from solver.model import PlanModel
+
+
+def skill_rule(index: RoundIndex, need: int) -> BoolArray:
+    """Rule 1: only people who have the skill the need asks for."""
+    mask: BoolArray = index.has_skill[index.need_skill[need]].copy()
+    return mask
+
+
+def shift_rule(index: RoundIndex, need: int) -> BoolArray:
+    """Rule 2: only people who normally work the need's shift type."""
+    mask: BoolArray = index.works_shift[index.need_shift[need]].copy()
+    return mask
+
+
+def lending_rule(index: RoundIndex, need: int) -> BoolArray:
+    """Rule 5: never to one's own home unit, nor to a unit the person asked to avoid."""
+    unit = int(index.need_unit[need])
+    mask: BoolArray = index.staff_home != unit
+    avoiders = index.avoiders.get(unit)
+    if avoiders is not None:
+        mask[avoiders] = False
+    return mask
+
+
+def protection_rule(index: RoundIndex, need: int) -> BoolArray:
+    """Rule 6: people in a risk group never go to a need marked as exposed."""
+    if index.need_exposed[need]:
+        mask: BoolArray = ~index.staff_risk
+        return mask
+    return np.ones(index.staff_count, dtype=np.bool_)
+
+
+PairRule = Callable[[RoundIndex, int], BoolArray]
+PAIR_RULES: list[PairRule] = [skill_rule, shift_rule, lending_rule, protection_rule]
+
+
+def allowed_staff(index: RoundIndex, need: int) -> IntArray:
+    """Positions of the staff that rules 1, 2, 5 and 6 allow for `need`, in staff order."""
+    mask = PAIR_RULES[0](index, need)
+    for rule in PAIR_RULES[1:]:
+        mask &= rule(index, need)
+    return np.flatnonzero(mask).astype(np.int64)
+
+
+def capacity_rule(plan: PlanModel) -> None:
+    """Rule 3: per staff-week, never beyond normal hours less home load (0 when away)."""
+    for rows in plan.groups("staff_week"):
+        cap = int(plan.capacity[rows[0]])
+        if int(plan.high[rows].sum()) > cap:
+            plan.model.add(cp_model.LinearExpr.sum([plan.hours[i] for i in rows]) <= cap)
+
+
+def need_rule(plan: PlanModel) -> None:
+    """Rule 4: per need-week, never more hours than the need asks for."""
+    for rows in plan.groups("need_week"):
+        wanted = int(plan.wanted[rows[0]])
+        if int(plan.high[rows].sum()) > wanted:
+            plan.model.add(cp_model.LinearExpr.sum([plan.hours[i] for i in rows]) <= wanted)
+
+
+def no_slivers_rule(plan: PlanModel) -> None:
+    """Rule 7: a person takes nothing of a need in a week, or at least its smallest block."""
+    model, hours, used = plan.model, plan.hours, plan.used
+    for i in range(plan.size):
+        low, high = int(plan.low[i]), int(plan.high[i])
+        if low > high:
+            model.add(used[i] == 0)
+        elif low == high:
+            model.add(hours[i] == high * used[i])
+        else:
+            model.add(hours[i] >= low * used[i])
+            model.add(hours[i] <= high * used[i])
+
+
+def spread_rule(plan: PlanModel) -> None:
+    """Rule 8: per staff-week, at most `max_units_per_week` distinct receiving units."""
+    units = plan.index.need_unit[plan.triples.need]
+    for rows in plan.groups("staff_week"):
+        key = (int(plan.triples.staff[rows[0]]), int(plan.triples.week[rows[0]]))
+        already = plan.fixed_units.get(key, set())
+        limit = plan.index.max_units - len(already)
+        row_units = units[rows]
+        distinct = np.array([u for u in np.unique(row_units) if int(u) not in already])
+        if len(distinct) <= limit:
+            continue
+        unit_used = [plan.any_used(rows[row_units == unit]) for unit in distinct]
+        plan.model.add(cp_model.LinearExpr.sum(unit_used) <= limit)
+
+
+def pins_rule(plan: PlanModel) -> None:
+    """Rule 9: every pinned assignment is kept with exactly its hours."""
+    for i, half_hours in plan.pinned.items():
+        plan.model.add(plan.hours[i] == half_hours)
+        plan.model.add(plan.used[i] == 1)
+
+
+ModelRule = Callable[[PlanModel], None]
+MODEL_RULES: list[ModelRule] = [capacity_rule, need_rule, no_slivers_rule, spread_rule, pins_rule]
+
+RULES: list[PairRule | ModelRule] = [
+    skill_rule,
+    shift_rule,
+    capacity_rule,
+    need_rule,
+    lending_rule,
+    protection_rule,
+    no_slivers_rule,
+    spread_rule,
+    pins_rule,
+]
+"""All hard rules in the design's order (1–9)."""
+
+
+def apply_rules(plan: PlanModel) -> None:
+    """Add every constraint rule to `plan`; the pair rules already chose its triples."""
+    for rule in MODEL_RULES:
+        rule(plan)

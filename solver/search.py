@@ -1,0 +1,451 @@
+"""`solve`: flow bound, starting plan, then CP-SAT in lexicographic stages.
+
+Steps, each a plain function below:
+
+1. Per week, list the compatible triples and solve the flow relaxation (the bound of term 1).
+2. Per week, a starting plan: the better of the coordinator's greedy and the rounded flow.
+3. Per week, keep only the triples that can matter (`solver.candidates`).
+4. Stage 1, per week: CP-SAT maximises term 1 from the starting plan. Term 1 and every hard
+   rule are separate per week, so weeks are independent here.
+5. Stages 2–5, over the whole round (weeks meet in continuity and fairness): each lower term
+   is minimised in turn while every week keeps its term-1 value and earlier terms stay as good.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from jobbank.contract import RoundInput, RoundResult
+from solver.bound import week_flow
+from solver.candidates import allowed_pairs, compatible_triples, keep_candidates
+from solver.greedy import greedy_week, rounded_flow_week, weighted
+from solver.index import HALF_HOURS, IntArray, RoundIndex, index_round
+from solver.lns import PIECE_SECONDS, WeekState, choose_piece, improve_piece
+from solver.model import PlanModel, Triples
+from solver.objective import LOWER_TERMS, coverage_term
+from solver.options import Progress, SolveOptions
+from solver.pins import PinKey, check_pins, pinned_half_hours
+from solver.result import build_result, infeasible_result
+from solver.rules import apply_rules
+
+log = logging.getLogger(__name__)
+
+FIRST_STAGE_SHARE = 0.8
+"""Share of the time left after preparation that term 1 may use before the lower terms."""
+
+MIN_STAGE_SECONDS = 0.05
+
+PIECE_OVERHEAD = 0.02
+"""Seconds charged per neighbourhood in deterministic mode, for its Python work."""
+
+
+class Clock:
+    """Seconds since the solve began, and what is left of its time limit."""
+
+    def __init__(self, limit: float) -> None:
+        self.started = time.monotonic()
+        self.limit = limit
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def left(self) -> float:
+        return max(0.0, self.limit - self.elapsed())
+
+
+class Budget:
+    """Seconds the search may still spend. With one worker it counts CP-SAT's deterministic
+    time (plus a fixed charge per neighbourhood), so the same seed repeats the same plan;
+    with more workers, runs are not repeatable anyway and it counts wall time."""
+
+    def __init__(self, clock: Clock, options: SolveOptions) -> None:
+        self.clock = clock
+        self.deterministic = options.worker_count() == 1
+        self.limit = options.time_limit
+        self.spent = 0.0
+
+    def left(self) -> float:
+        if self.deterministic:
+            return max(0.0, min(self.limit - self.spent, self.clock.left() + self.limit))
+        return self.clock.left()
+
+    def charge(self, solver: cp_model.CpSolver) -> None:
+        if self.deterministic:
+            self.spent += float(solver.response_proto.deterministic_time)
+
+    def charge_piece(self) -> None:
+        """Neighbourhood building is Python work CP-SAT does not count."""
+        if self.deterministic:
+            self.spent += PIECE_OVERHEAD
+
+
+@dataclass
+class WeekPlan:
+    """One week's kept triples, pins (row -> half-hours), bound and current plan."""
+
+    week: int
+    triples: Triples
+    pinned: dict[int, int]
+    bound: int
+    half_hours: IntArray
+    complete: bool
+    """Every compatible triple is kept, so the week's model is exact."""
+    proven: bool = False
+    value: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.value = 0
+
+
+def solve(round_input: RoundInput, options: SolveOptions | None = None) -> RoundResult:
+    """Plan the round: every hard rule kept, term 1 first, then the lower terms in turn."""
+    options = options or SolveOptions()
+    clock = Clock(options.time_limit)
+    index = index_round(round_input)
+    problems = check_pins(index)
+    if problems:
+        return infeasible_result(index, problems, clock.elapsed())
+
+    allowed = allowed_pairs(index)
+    weeks = prepare_weeks(index, allowed)
+    bound = sum(w.bound for w in weeks)
+    log.info(
+        "prepared %d weeks in %.2fs: %d kept triples, start %.4f of bound",
+        len(weeks),
+        clock.elapsed(),
+        sum(len(w.triples) for w in weeks),
+        sum(w.value for w in weeks) / max(1, bound),
+    )
+    reporter = Reporter(options, clock, weeks, bound)
+    reporter.report()
+
+    budget = Budget(clock, options)
+    first = budget.left() * FIRST_STAGE_SHARE
+    improve_coverage(index, weeks, allowed, options, budget, first, reporter)
+    all_proven = all(w.proven for w in weeks)
+
+    triples, half_hours, lower_proven = improve_lower_terms(index, weeks, options, budget)
+    return build_result(
+        index,
+        triples,
+        half_hours,
+        status="optimal" if all_proven and lower_proven else "feasible",
+        bound=bound,
+        seconds=clock.elapsed(),
+    )
+
+
+def prepare_weeks(index: RoundIndex, allowed: list[IntArray]) -> list[WeekPlan]:
+    """Steps 1–3 for every week: triples, flow bound, starting plan, kept candidates."""
+    pins = pinned_half_hours(index)
+    previous = {
+        (index.staff_pos[a.staff], index.need_pos[a.need], a.week)
+        for a in index.round_input.previous
+    }
+    weeks = []
+    for week in range(index.weeks):
+        triples = compatible_triples(index, allowed, week)
+        bound, flow = week_flow(index, week, triples)
+        pinned = _rows_of(index, triples, {k: v for k, v in pins.items() if k[2] == week})
+        start = best_start(index, triples, pinned, flow)
+        must_keep = start > 0
+        must_keep[list(pinned)] = True
+        previous_rows = _rows_of(index, triples, {k: 0 for k in previous if k[2] == week})
+        must_keep[list(previous_rows)] = True
+        keep = keep_candidates(index, triples, must_keep, flow)
+        kept = triples.take(keep)
+        new_row = {int(old): new for new, old in enumerate(keep)}
+        plan = WeekPlan(
+            week=week,
+            triples=kept,
+            pinned={new_row[r]: h for r, h in pinned.items()},
+            bound=bound,
+            half_hours=start[keep],
+            complete=len(keep) == len(triples),
+        )
+        plan.value = weighted(index, kept, plan.half_hours)
+        plan.proven = plan.value == bound
+        weeks.append(plan)
+    return weeks
+
+
+def _rows_of(index: RoundIndex, triples: Triples, keyed: dict[PinKey, int]) -> dict[int, int]:
+    """Rows in `triples` of the given (staff, need, week) keys, with their values."""
+    if not keyed:
+        return {}
+    keys = list(keyed)
+    rows = triples.find(
+        index,
+        np.array([k[0] for k in keys], dtype=np.int64),
+        np.array([k[1] for k in keys], dtype=np.int64),
+        np.array([k[2] for k in keys], dtype=np.int64),
+    )
+    return {int(r): keyed[k] for r, k in zip(rows, keys, strict=True) if r >= 0}
+
+
+def best_start(
+    index: RoundIndex, triples: Triples, pinned: dict[int, int], flow: IntArray
+) -> IntArray:
+    """The better (by term 1) of the coordinator's greedy and the rounded flow."""
+    if len(triples) == 0:
+        return np.zeros(0, dtype=np.int64)
+    plans = [greedy_week(index, triples, pinned), rounded_flow_week(index, triples, pinned, flow)]
+    return max(plans, key=lambda p: weighted(index, triples, p))
+
+
+class Reporter:
+    """Calls the progress hook whenever the plan's weighted coverage improves."""
+
+    def __init__(
+        self, options: SolveOptions, clock: Clock, weeks: list[WeekPlan], bound: int
+    ) -> None:
+        self.hook = options.progress
+        self.clock = clock
+        self.weeks = weeks
+        self.bound = bound
+        self.best = -1
+
+    def report(self, week: int | None = None, value: int | None = None) -> None:
+        if self.hook is None:
+            return
+        total = sum(value if value is not None and w.week == week else w.value for w in self.weeks)
+        if total > self.best:
+            self.best = total
+            self.hook(
+                Progress(
+                    objective=total / HALF_HOURS,
+                    bound=self.bound / HALF_HOURS,
+                    elapsed=self.clock.elapsed(),
+                )
+            )
+
+
+class _WeekCallback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, reporter: Reporter, week: int) -> None:
+        super().__init__()
+        self.reporter = reporter
+        self.week = week
+
+    def on_solution_callback(self) -> None:
+        self.reporter.report(self.week, round(self.objective_value))
+
+
+def make_solver(
+    options: SolveOptions, budget: Budget, seconds: float, workers: int | None = None
+) -> cp_model.CpSolver:
+    """A CP-SAT solver with the options' workers and seed, limited to `seconds`."""
+    solver = cp_model.CpSolver()
+    seconds = max(seconds, MIN_STAGE_SECONDS)
+    if budget.deterministic:
+        solver.parameters.max_deterministic_time = seconds
+        solver.parameters.max_time_in_seconds = seconds * 10 + 1
+    else:
+        solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = workers or options.worker_count()
+    solver.parameters.random_seed = options.seed
+    return solver
+
+
+def read_hours(solver: cp_model.CpSolver, plan: PlanModel) -> IntArray:
+    """Half-hours per row of the solver's best plan."""
+    solution = np.asarray(solver.response_proto.solution, dtype=np.int64)
+    return solution[[v.index for v in plan.hours]] if plan.size else np.zeros(0, dtype=np.int64)
+
+
+def improve_coverage(
+    index: RoundIndex,
+    weeks: list[WeekPlan],
+    allowed: list[IntArray],
+    options: SolveOptions,
+    budget: Budget,
+    seconds: float,
+    reporter: Reporter,
+) -> None:
+    """Stage 1: per week, maximise term 1 from the starting plan within `seconds`: one exact
+    CP-SAT model when the week is small, large-neighbourhood search when it is not."""
+    stop_at = budget.left() - seconds
+    todo = [w for w in weeks if not w.proven]
+    sizes = {w.week: max(1, len(w.triples)) for w in todo}
+    for i, week in enumerate(todo):
+        share = sizes[week.week] / sum(sizes[w.week] for w in todo[i:])
+        week_seconds = (budget.left() - stop_at) * share
+        if week_seconds < MIN_STAGE_SECONDS:
+            break
+        if week.complete:
+            solve_week(index, week, options, budget, week_seconds, reporter)
+        else:
+            search_week(index, week, allowed, options, budget, week_seconds, reporter)
+        log.info(
+            "week %d: %d rows, %s, %.4f of bound",
+            week.week,
+            len(week.triples),
+            "proven" if week.proven else "not proven",
+            week.value / max(1, week.bound),
+        )
+
+
+def solve_week(
+    index: RoundIndex,
+    week: WeekPlan,
+    options: SolveOptions,
+    budget: Budget,
+    seconds: float,
+    reporter: Reporter,
+) -> None:
+    """Term 1 of one week as one CP-SAT model over all its compatible triples."""
+    plan = PlanModel(index, week.triples, week.pinned)
+    apply_rules(plan)
+    plan.model.maximize(coverage_term(plan, week.half_hours))
+    plan.add_hint(week.half_hours)
+    solver = make_solver(options, budget, seconds)
+    status = solver.solve(plan.model, _WeekCallback(reporter, week.week))
+    budget.charge(solver)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return
+    found = read_hours(solver, plan)
+    value = weighted(index, week.triples, found)
+    if value >= week.value:
+        week.half_hours, week.value = found, value
+    week.proven = week.value == week.bound or (status == cp_model.OPTIMAL and week.complete)
+    reporter.report()
+
+
+def search_week(
+    index: RoundIndex,
+    week: WeekPlan,
+    allowed: list[IntArray],
+    options: SolveOptions,
+    budget: Budget,
+    seconds: float,
+    reporter: Reporter,
+) -> None:
+    """Term 1 of one large week by large-neighbourhood search (`solver.lns`)."""
+    stop_at = budget.left() - seconds
+    used = week.half_hours > 0
+    t = week.triples
+    state = WeekState(
+        index,
+        week.week,
+        allowed,
+        {
+            (int(s), int(n)): int(h)
+            for s, n, h in zip(t.staff[used], t.need[used], week.half_hours[used], strict=True)
+        },
+        {(int(t.staff[r]), int(t.need[r])): h for r, h in week.pinned.items()},
+    )
+    rng = random.Random(options.seed * 1_000_003 + week.week)
+    tries = 0
+    while budget.left() - stop_at > MIN_STAGE_SECONDS and week.value < week.bound:
+        piece = choose_piece(state, rng)
+        if not piece:
+            break
+        piece_seconds = min(PIECE_SECONDS, budget.left() - stop_at)
+        solver = make_solver(options, budget, piece_seconds, workers=1)
+        improved = improve_piece(state, piece, solver)
+        budget.charge(solver)
+        budget.charge_piece()
+        tries += 1
+        if improved:
+            week.value = state.value()
+            reporter.report()
+    log.info("week %d: %d neighbourhoods", week.week, tries)
+    plan_triples, plan_hours = state.as_triples()
+    merged = Triples.concat([week.triples, plan_triples])
+    keys = merged.keys(index)
+    _, first = np.unique(keys, return_index=True)
+    merged = merged.take(np.sort(first))
+    hours = np.zeros(len(merged), dtype=np.int64)
+    rows = merged.find(index, plan_triples.staff, plan_triples.need, plan_triples.week)
+    hours[rows] = plan_hours
+    pinned_keys = {(int(t.staff[r]), int(t.need[r]), week.week): h for r, h in week.pinned.items()}
+    week.triples, week.half_hours = merged, hours
+    week.pinned = _rows_of(index, merged, pinned_keys)
+    week.value = weighted(index, merged, hours)
+    week.proven = week.value == week.bound
+
+
+def improve_lower_terms(
+    index: RoundIndex, weeks: list[WeekPlan], options: SolveOptions, budget: Budget
+) -> tuple[Triples, IntArray, bool]:
+    """Stages 2–5 over the whole round; returns the triples, their half-hours and whether
+    every stage was proven optimal over a complete model."""
+    triples = Triples.concat([w.triples for w in weeks])
+    half_hours = (
+        np.concatenate([w.half_hours for w in weeks]) if weeks else np.zeros(0, dtype=np.int64)
+    )
+    pinned: dict[int, int] = {}
+    offset = 0
+    for w in weeks:
+        pinned.update({offset + r: h for r, h in w.pinned.items()})
+        offset += len(w.triples)
+    triples, half_hours = _with_continuity_rows(index, triples, half_hours)
+    proven = all(w.complete for w in weeks)
+    if budget.left() < MIN_STAGE_SECONDS * len(LOWER_TERMS) or len(triples) == 0:
+        return triples, half_hours, proven and len(triples) == 0
+
+    plan = PlanModel(index, triples, pinned)
+    apply_rules(plan)
+    coverage = {w.week: w.value for w in weeks}
+    for rows in plan.groups("week"):
+        week = int(triples.week[rows[0]])
+        weights = index.weight[triples.need[rows]]
+        plan.model.add(
+            cp_model.LinearExpr.weighted_sum(
+                [plan.hours[i] for i in rows], [int(x) for x in weights]
+            )
+            >= coverage[week]
+        )
+    for stage, term in enumerate(LOWER_TERMS):
+        seconds = budget.left() / (len(LOWER_TERMS) - stage)
+        if seconds < MIN_STAGE_SECONDS:
+            proven = False
+            break
+        cost = term(plan, half_hours)
+        plan.model.minimize(cost)
+        plan.add_hint(half_hours)
+        solver = make_solver(options, budget, seconds)
+        status = solver.solve(plan.model)
+        budget.charge(solver)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            # No plan within the time: keep the current one and leave the lower terms alone,
+            # so no lower term can trade away this one.
+            proven = False
+            break
+        half_hours = read_hours(solver, plan)
+        proven = proven and status == cp_model.OPTIMAL
+        log.info("stage %s: %.2fs %s", term.__name__, solver.wall_time, solver.status_name(status))
+        plan.model.add(cost <= round(solver.objective_value))
+    return triples, half_hours, proven
+
+
+def _with_continuity_rows(
+    index: RoundIndex, triples: Triples, half_hours: IntArray
+) -> tuple[Triples, IntArray]:
+    """Add, for every (staff, need) the plan uses, that pair in the other weeks where it fits,
+    so the lower stages can keep the same person on a need from week to week."""
+    used = half_hours > 0
+    pairs = np.unique(np.stack([triples.staff[used], triples.need[used]]), axis=1)
+    if pairs.shape[1] == 0 or index.weeks == 1:
+        return triples, half_hours
+    extra = []
+    for week in range(index.weeks):
+        staff, need = pairs[0], pairs[1]
+        fits = (index.wanted[need, week] > 0) & (
+            index.capacity[staff, week] >= index.block[need, week]
+        )
+        candidates = Triples(
+            staff[fits], need[fits], np.full(int(fits.sum()), week, dtype=np.int64)
+        )
+        missing = triples.find(index, candidates.staff, candidates.need, candidates.week) < 0
+        extra.append(candidates.take(np.flatnonzero(missing)))
+    added = Triples.concat(extra)
+    return (
+        Triples.concat([triples, added]),
+        np.concatenate([half_hours, np.zeros(len(added), dtype=np.int64)]),
+    )

@@ -1,0 +1,130 @@
+"""Tiny rounds for solver tests: builders with sensible defaults, so a test says only what
+matters to its case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from jobbank.contract import RoundInput, RoundResult
+from solver import SolveOptions, solve
+
+PerWeek = float | Sequence[float]
+Flags = bool | Sequence[bool]
+
+
+def a_staff(
+    id: str = "anne",
+    *,
+    home_unit: str = "home",
+    skills: Iterable[str] = ("nurse",),
+    normal_hours: float = 37,
+    home_load: PerWeek = 0,
+    available: Flags = True,
+    shifts: Iterable[str] = ("day",),
+    risk_group: bool = False,
+    avoid_units: Iterable[str] = (),
+    preferred_areas: Iterable[str] = (),
+) -> dict[str, Any]:
+    return {
+        "id": id,
+        "home_unit": home_unit,
+        "skills": list(skills),
+        "normal_hours": normal_hours,
+        "home_load": list(home_load) if isinstance(home_load, Sequence) else home_load,
+        "available": list(available) if isinstance(available, Sequence) else available,
+        "shifts": list(shifts),
+        "risk_group": risk_group,
+        "avoid_units": list(avoid_units),
+        "preferred_areas": list(preferred_areas),
+    }
+
+
+def a_need(
+    id: str = "n1",
+    *,
+    unit: str = "ward",
+    skill: str = "nurse",
+    hours: PerWeek = 20,
+    shift: str = "day",
+    priority: int = 3,
+    exposed: bool = False,
+    min_block: float = 4,
+) -> dict[str, Any]:
+    return {
+        "id": id,
+        "unit": unit,
+        "skill": skill,
+        "hours": list(hours) if isinstance(hours, Sequence) else hours,
+        "shift": shift,
+        "priority": priority,
+        "exposed": exposed,
+        "min_block": min_block,
+    }
+
+
+def an_assignment(staff: str, need: str, week: int = 0, hours: float = 8) -> dict[str, Any]:
+    return {"staff": staff, "need": need, "week": week, "hours": hours}
+
+
+def a_round(
+    *,
+    staff: Sequence[dict[str, Any]],
+    needs: Sequence[dict[str, Any]],
+    weeks: int = 1,
+    areas: dict[str, str] | None = None,
+    pinned: Sequence[dict[str, Any]] = (),
+    previous: Sequence[dict[str, Any]] = (),
+    max_units_per_week: int = 2,
+) -> RoundInput:
+    """A round over every unit the staff and needs mention; `areas` maps unit -> area."""
+    areas = areas or {}
+    unit_ids = sorted(
+        {s["home_unit"] for s in staff}
+        | {u for s in staff for u in s["avoid_units"]}
+        | {n["unit"] for n in needs}
+        | set(areas)
+    )
+    wanted_areas = {a for s in staff for a in s["preferred_areas"]}
+    units = [{"id": u, "name": u.title(), "area": areas.get(u, "")} for u in unit_ids]
+    for area in sorted(wanted_areas - set(areas.values())):
+        units.append({"id": f"unit-in-{area}", "area": area})
+    return RoundInput.model_validate(
+        {
+            "start": "2026-03-16",
+            "weeks": weeks,
+            "rules": {"max_units_per_week": max_units_per_week},
+            "units": units,
+            "staff": list(staff),
+            "needs": list(needs),
+            "pinned": list(pinned),
+            "previous": list(previous),
+        }
+    )
+
+
+def solve_quickly(round_input: RoundInput, time_limit: float = 5.0) -> RoundResult:
+    """One worker and a short limit: tiny rounds are solved to optimality well within it."""
+    return solve(round_input, SolveOptions(time_limit=time_limit, workers=1))
+
+
+def hours_of(
+    result: RoundResult, staff: str | None = None, need: str | None = None, week: int | None = None
+) -> float:
+    """Planned hours, optionally only for one person, one need and/or one week."""
+    return sum(
+        a.hours
+        for a in result.assignments
+        if (staff is None or a.staff == staff)
+        and (need is None or a.need == need)
+        and (week is None or a.week == week)
+    )
+
+
+def reason_codes(result: RoundResult, need: str = "n1", week: int = 0) -> list[str]:
+    return [
+        r.code.value
+        for u in result.unfilled
+        if u.need == need and u.week == week
+        for r in u.reasons
+    ]

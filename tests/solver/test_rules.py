@@ -1,0 +1,142 @@
+"""Each hard rule alone: one assignment it forbids and one it allows."""
+
+from __future__ import annotations
+
+from solver import solve
+from tests.solver.builders import (
+    a_need,
+    a_round,
+    a_staff,
+    an_assignment,
+    hours_of,
+    solve_quickly,
+)
+from tests.solver.checker import violations
+
+
+def test_skill_rule_needs_the_skill() -> None:
+    teacher = a_staff("tom", skills=["teacher"])
+    nurse = a_staff("anne", skills=["teacher", "nurse"])
+    result = solve_quickly(a_round(staff=[teacher, nurse], needs=[a_need(skill="nurse")]))
+    assert hours_of(result, "tom") == 0
+    assert hours_of(result, "anne") == 20
+
+
+def test_shift_rule_only_shifts_the_person_works() -> None:
+    days = a_staff("dan", shifts=["day"])
+    evenings = a_staff("eve", shifts=["day", "evening"])
+    result = solve_quickly(a_round(staff=[days, evenings], needs=[a_need(shift="evening")]))
+    assert hours_of(result, "dan") == 0
+    assert hours_of(result, "eve") == 20
+
+
+def test_capacity_rule_leaves_room_for_home_load() -> None:
+    anne = a_staff(normal_hours=37, home_load=[30])
+    result = solve_quickly(a_round(staff=[anne], needs=[a_need(hours=[20])]))
+    assert hours_of(result, "anne") == 7
+
+
+def test_capacity_rule_gives_nothing_in_a_week_away() -> None:
+    anne = a_staff(available=[False, True])
+    result = solve_quickly(a_round(staff=[anne], needs=[a_need(hours=[20, 20])], weeks=2))
+    assert hours_of(result, "anne", week=0) == 0
+    assert hours_of(result, "anne", week=1) == 20
+
+
+def test_need_rule_never_covers_more_than_asked() -> None:
+    staff = [a_staff("anne"), a_staff("bob")]
+    result = solve_quickly(a_round(staff=staff, needs=[a_need(hours=[20])]))
+    assert hours_of(result, need="n1") == 20
+
+
+def test_lending_rule_not_to_the_home_unit() -> None:
+    own = a_staff("olga", home_unit="ward")
+    other = a_staff("anne", home_unit="school")
+    result = solve_quickly(a_round(staff=[own, other], needs=[a_need(unit="ward", hours=[40])]))
+    assert hours_of(result, "olga") == 0
+    assert hours_of(result, "anne") == 37
+
+
+def test_lending_rule_not_to_an_avoided_unit() -> None:
+    avoider = a_staff("ava", avoid_units=["ward"])
+    result = solve_quickly(
+        a_round(staff=[avoider], needs=[a_need(unit="ward"), a_need("n2", unit="lab")])
+    )
+    assert hours_of(result, "ava", need="n1") == 0
+    assert hours_of(result, "ava", need="n2") == 20
+
+
+def test_protection_rule_keeps_risk_group_from_exposed_needs() -> None:
+    risk = a_staff("rita", risk_group=True)
+    needs = [a_need("n1", exposed=True), a_need("n2", exposed=False)]
+    result = solve_quickly(a_round(staff=[risk], needs=needs))
+    assert hours_of(result, "rita", need="n1") == 0
+    assert hours_of(result, "rita", need="n2") == 20
+
+
+def test_no_slivers_rule_forbids_less_than_the_block() -> None:
+    short = a_staff("sam", normal_hours=3)
+    result = solve_quickly(a_round(staff=[short], needs=[a_need(hours=[20], min_block=4)]))
+    assert hours_of(result, "sam") == 0
+
+
+def test_no_slivers_rule_allows_the_whole_of_a_small_need() -> None:
+    short = a_staff("sam", normal_hours=3)
+    result = solve_quickly(a_round(staff=[short], needs=[a_need(hours=[3], min_block=4)]))
+    assert hours_of(result, "sam") == 3
+
+
+def test_no_slivers_rule_splits_into_whole_blocks() -> None:
+    staff = [a_staff("anne", normal_hours=18), a_staff("bob", normal_hours=18)]
+    result = solve_quickly(a_round(staff=staff, needs=[a_need(hours=[20], min_block=4)]))
+    assert hours_of(result, need="n1") == 20
+    assert all(a.hours >= 4 for a in result.assignments)
+
+
+def test_spread_rule_caps_units_per_week() -> None:
+    needs = [a_need(f"n{i}", unit=f"unit{i}", hours=[10]) for i in range(3)]
+    two = solve_quickly(a_round(staff=[a_staff()], needs=needs, max_units_per_week=2))
+    three = solve_quickly(a_round(staff=[a_staff()], needs=needs, max_units_per_week=3))
+    assert hours_of(two, "anne") == 20
+    assert hours_of(three, "anne") == 30
+
+
+def test_spread_rule_counts_units_not_needs() -> None:
+    needs = [a_need(f"n{i}", unit="ward", hours=[10]) for i in range(3)]
+    result = solve_quickly(a_round(staff=[a_staff()], needs=needs, max_units_per_week=1))
+    assert hours_of(result, "anne") == 30
+
+
+def test_pins_rule_keeps_a_pin_exactly() -> None:
+    round_input = a_round(
+        staff=[a_staff()], needs=[a_need(hours=[20])], pinned=[an_assignment("anne", "n1", 0, 6)]
+    )
+    result = solve_quickly(round_input)
+    assert hours_of(result, "anne", "n1", 0) == 6
+    assert violations(round_input, result) == []
+
+
+def test_pins_rule_a_pin_breaking_a_rule_makes_the_round_infeasible() -> None:
+    round_input = a_round(
+        staff=[a_staff(skills=["teacher"])],
+        needs=[a_need(skill="nurse")],
+        pinned=[an_assignment("anne", "n1", 0, 8)],
+    )
+    result = solve(round_input)
+    assert result.status == "infeasible"
+    assert result.assignments == []
+    assert any("pin (anne, n1, week 0, 8 h)" in m and "rule 1" in m for m in result.messages)
+
+
+def test_pins_rule_names_capacity_and_sliver_breaks() -> None:
+    round_input = a_round(
+        staff=[a_staff(normal_hours=10)],
+        needs=[a_need("n1"), a_need("n2", unit="lab")],
+        pinned=[an_assignment("anne", "n1", 0, 8), an_assignment("anne", "n2", 0, 3)],
+    )
+    result = solve(round_input)
+    assert result.status == "infeasible"
+    text = "\n".join(result.messages)
+    assert "rule 3 (capacity)" in text
+    assert "rule 7 (no slivers)" in text
+    assert "pin (anne, n2, week 0, 3 h)" in text
