@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -131,6 +133,10 @@ def solve(round_input: RoundInput, options: SolveOptions | None = None) -> Round
     all_proven = all(w.proven for w in weeks)
 
     triples, half_hours, lower_proven = improve_lower_terms(index, weeks, options, budget)
+    for week in weeks:
+        in_week = triples.week == week.week
+        week.value = weighted(index, triples.take(np.flatnonzero(in_week)), half_hours[in_week])
+    reporter.report()
     return build_result(
         index,
         triples,
@@ -210,8 +216,15 @@ class Reporter:
         self.weeks = weeks
         self.bound = bound
         self.best = -1
+        self.lock = threading.Lock()
 
     def report(self, week: int | None = None, value: int | None = None) -> None:
+        if self.hook is None:
+            return
+        with self.lock:
+            self._report(week, value)
+
+    def _report(self, week: int | None, value: int | None) -> None:
         if self.hook is None:
             return
         total = sum(value if value is not None and w.week == week else w.value for w in self.weeks)
@@ -270,24 +283,47 @@ def improve_coverage(
     """Stage 1: per week, maximise term 1 from the starting plan within `seconds`: one exact
     CP-SAT model when the week is small, large-neighbourhood search when it is not."""
     stop_at = budget.left() - seconds
-    todo = [w for w in weeks if not w.proven]
-    sizes = {w.week: max(1, len(w.triples)) for w in todo}
-    for i, week in enumerate(todo):
-        share = sizes[week.week] / sum(sizes[w.week] for w in todo[i:])
-        week_seconds = (budget.left() - stop_at) * share
-        if week_seconds < MIN_STAGE_SECONDS:
-            break
-        if week.complete:
+    exact = [w for w in weeks if not w.proven and w.complete]
+    large = [w for w in weeks if not w.proven and not w.complete]
+    sizes = {w.week: max(1, len(w.triples)) for w in exact + large}
+    exact_share = sum(sizes[w.week] for w in exact) / max(1, sum(sizes.values()))
+    exact_stop = stop_at + (budget.left() - stop_at) * (1 - exact_share)
+    for i, week in enumerate(exact):
+        share = sizes[week.week] / sum(sizes[w.week] for w in exact[i:])
+        week_seconds = (budget.left() - exact_stop) * share
+        if week_seconds >= MIN_STAGE_SECONDS:
             solve_week(index, week, options, budget, week_seconds, reporter)
-        else:
-            search_week(index, week, allowed, options, budget, week_seconds, reporter)
-        log.info(
-            "week %d: %d rows, %s, %.4f of bound",
-            week.week,
-            len(week.triples),
-            "proven" if week.proven else "not proven",
-            week.value / max(1, week.bound),
-        )
+            _log_week(week)
+    if not large:
+        return
+    # Neighbourhoods are small one-worker solves; CP-SAT releases the interpreter while it
+    # searches, so one thread per worker searches that many weeks side by side.
+    threads = min(options.worker_count(), len(large))
+    rounds = -(-len(large) // threads)
+    week_seconds = (budget.left() - stop_at) / rounds
+    if week_seconds < MIN_STAGE_SECONDS:
+        return
+
+    def run(week: WeekPlan) -> None:
+        search_week(index, week, allowed, options, budget, week_seconds, reporter)
+        _log_week(week)
+
+    if threads == 1:
+        for week in large:
+            run(week)
+        return
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        list(pool.map(run, large))
+
+
+def _log_week(week: WeekPlan) -> None:
+    log.info(
+        "week %d: %d rows, %s, %.4f of bound",
+        week.week,
+        len(week.triples),
+        "proven" if week.proven else "not proven",
+        week.value / max(1, week.bound),
+    )
 
 
 def solve_week(
