@@ -1,6 +1,7 @@
 """Alembic environment: runs Jobbank's migrations against the URL it is given."""
 
 from alembic import context
+from sqlalchemy import Connection
 
 from jobbank.db import make_engine
 from jobbank.models import Base
@@ -31,7 +32,7 @@ def run_migrations_online() -> None:
     engine.dispose()
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
