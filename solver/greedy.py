@@ -107,6 +107,21 @@ def rounded_flow_week(
     return filler.hours
 
 
+def previous_week(
+    index: RoundIndex, triples: Triples, pinned: dict[int, int], previous: dict[int, int]
+) -> IntArray:
+    """The previous round's assignments (row -> half-hours) where they still fit, then greedy."""
+    filler = WeekFiller(index, triples, pinned)
+    for row, half_hours in sorted(previous.items()):
+        if (
+            filler.hours[row] == 0
+            and half_hours >= index.block[triples.need[row], triples.week[row]]
+        ):
+            filler.offer(row, half_hours)
+    filler.fill(*coordinator_order(index, triples))
+    return filler.hours
+
+
 def weighted(index: RoundIndex, triples: Triples, half_hours: IntArray) -> int:
     """Term 1 of a plan in weighted half-hours."""
     return int((index.weight[triples.need] * half_hours).sum())

@@ -26,8 +26,8 @@ from ortools.sat.python import cp_model
 from jobbank.contract import RoundInput, RoundResult
 from solver.bound import week_flow
 from solver.candidates import allowed_pairs, compatible_triples, keep_candidates
-from solver.greedy import greedy_week, rounded_flow_week, weighted
-from solver.index import HALF_HOURS, IntArray, RoundIndex, index_round
+from solver.greedy import greedy_week, previous_week, rounded_flow_week, weighted
+from solver.index import HALF_HOURS, IntArray, RoundIndex, index_round, to_half_hours
 from solver.lns import PIECE_SECONDS, WeekState, choose_piece, improve_piece
 from solver.model import PlanModel, Triples
 from solver.objective import LOWER_TERMS, coverage_term
@@ -42,6 +42,13 @@ FIRST_STAGE_SHARE = 0.8
 """Share of the time left after preparation that term 1 may use before the lower terms."""
 
 MIN_STAGE_SECONDS = 0.05
+
+RESULT_RESERVE = 0.03
+"""Share of the time limit kept for writing the result and its explanations."""
+
+BUILD_SECONDS_PER_ROW = 3e-5
+"""Rough Python cost of one row in a whole-round model: the lower stages start only if
+building the model takes a small part of the time left."""
 
 PIECE_OVERHEAD = 0.02
 """Seconds charged per neighbourhood in deterministic mode, for its Python work."""
@@ -151,7 +158,7 @@ def prepare_weeks(index: RoundIndex, allowed: list[IntArray]) -> list[WeekPlan]:
     """Steps 1–3 for every week: triples, flow bound, starting plan, kept candidates."""
     pins = pinned_half_hours(index)
     previous = {
-        (index.staff_pos[a.staff], index.need_pos[a.need], a.week)
+        (index.staff_pos[a.staff], index.need_pos[a.need], a.week): to_half_hours(a.hours)
         for a in index.round_input.previous
     }
     weeks = []
@@ -159,11 +166,13 @@ def prepare_weeks(index: RoundIndex, allowed: list[IntArray]) -> list[WeekPlan]:
         triples = compatible_triples(index, allowed, week)
         bound, flow = week_flow(index, week, triples)
         pinned = _rows_of(index, triples, {k: v for k, v in pins.items() if k[2] == week})
-        start = best_start(index, triples, pinned, flow)
+        kept_previous = _rows_of(
+            index, triples, {k: h for k, h in previous.items() if k[2] == week}
+        )
+        start = best_start(index, triples, pinned, flow, kept_previous)
         must_keep = start > 0
         must_keep[list(pinned)] = True
-        previous_rows = _rows_of(index, triples, {k: 0 for k in previous if k[2] == week})
-        must_keep[list(previous_rows)] = True
+        must_keep[list(kept_previous)] = True
         keep = keep_candidates(index, triples, must_keep, flow)
         kept = triples.take(keep)
         new_row = {int(old): new for new, old in enumerate(keep)}
@@ -196,12 +205,21 @@ def _rows_of(index: RoundIndex, triples: Triples, keyed: dict[PinKey, int]) -> d
 
 
 def best_start(
-    index: RoundIndex, triples: Triples, pinned: dict[int, int], flow: IntArray
+    index: RoundIndex,
+    triples: Triples,
+    pinned: dict[int, int],
+    flow: IntArray,
+    previous: dict[int, int],
 ) -> IntArray:
-    """The better (by term 1) of the coordinator's greedy and the rounded flow."""
+    """The best (by term 1) of: the previous plan where it still fits, topped up greedily;
+    the coordinator's greedy; the rounded flow. On a tie the previous plan wins."""
     if len(triples) == 0:
         return np.zeros(0, dtype=np.int64)
-    plans = [greedy_week(index, triples, pinned), rounded_flow_week(index, triples, pinned, flow)]
+    plans = [
+        previous_week(index, triples, pinned, previous),
+        greedy_week(index, triples, pinned),
+        rounded_flow_week(index, triples, pinned, flow),
+    ]
     return max(plans, key=lambda p: weighted(index, triples, p))
 
 
@@ -422,8 +440,12 @@ def improve_lower_terms(
         offset += len(w.triples)
     triples, half_hours = _with_continuity_rows(index, triples, half_hours)
     proven = all(w.complete for w in weeks)
-    if budget.left() < MIN_STAGE_SECONDS * len(LOWER_TERMS) or len(triples) == 0:
-        return triples, half_hours, proven and len(triples) == 0
+    if len(triples) == 0:
+        return triples, half_hours, proven
+    reserve = RESULT_RESERVE * budget.limit
+    build_estimate = BUILD_SECONDS_PER_ROW * len(triples)
+    if budget.left() - reserve < 2 * build_estimate + MIN_STAGE_SECONDS * len(LOWER_TERMS):
+        return triples, half_hours, False
 
     plan = PlanModel(index, triples, pinned)
     apply_rules(plan)
@@ -438,11 +460,11 @@ def improve_lower_terms(
             >= coverage[week]
         )
     for stage, term in enumerate(LOWER_TERMS):
-        seconds = budget.left() / (len(LOWER_TERMS) - stage)
+        cost = term(plan, half_hours)
+        seconds = (budget.left() - reserve) / (len(LOWER_TERMS) - stage)
         if seconds < MIN_STAGE_SECONDS:
             proven = False
             break
-        cost = term(plan, half_hours)
         plan.model.minimize(cost)
         plan.add_hint(half_hours)
         solver = make_solver(options, budget, seconds)

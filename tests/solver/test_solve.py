@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from jobbank.contract import RoundInput
-from solver import Progress, SolveOptions, greedy_plan, solve, upper_bound
+from solver import Progress, SolveOptions, candidates, greedy_plan, solve, upper_bound
 from tests.solver.builders import a_need, a_round, a_staff, an_assignment
 from tests.solver.checker import violations
 
@@ -94,3 +96,19 @@ def test_an_empty_round() -> None:
     assert result.status == "optimal"
     assert result.assignments == []
     assert result.unfilled == []
+
+
+def test_large_round_path_keeps_every_rule_and_pin(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Make every week "large": candidates are pruned and weeks go to neighbourhood search.
+    monkeypatch.setattr(candidates, "FULL_MODEL_TRIPLES", 0)
+    monkeypatch.setattr(candidates, "SPARE_CANDIDATES", 1)
+    plain = a_busy_round(seed=11, staff=40, needs=25, weeks=2)
+    pins = greedy_plan(plain).assignments[::7]
+    data = plain.model_dump(mode="json")
+    data["pinned"] = [p.model_dump(mode="json") for p in pins]
+    data["previous"] = [p.model_dump(mode="json") for p in greedy_plan(plain).assignments[::3]]
+    round_input = RoundInput.model_validate(data)
+    result = solve(round_input, SolveOptions(time_limit=3, workers=2))
+    assert violations(round_input, result) == []
+    assert result.metrics.weighted_coverage <= result.metrics.upper_bound
+    assert result.metrics.weighted_coverage >= greedy_plan(round_input).metrics.weighted_coverage
