@@ -1,4 +1,4 @@
-"""The Litestar application: wiring of settings, database sessions and routes."""
+"""The Litestar application: wiring of settings, database sessions, log-in and routes."""
 
 from __future__ import annotations
 
@@ -7,14 +7,19 @@ from typing import Any
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin, SQLAlchemySyncConfig
 from litestar import Litestar
 from litestar.datastructures import State
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 
+from api import errors
+from api.auth import ActorMiddleware, AuthController, BearerAwareCSRFMiddleware, csrf_config, me
 from api.health import health
-from jobbank.db import make_engine
+from api.paging import provide_paging
+from jobbank.db import make_engine, make_session_factory
 from jobbank.settings import Settings, load_settings
 
-API_VERSION = "0.1.0"
+API_VERSION = "0.2.0"
 
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
@@ -27,15 +32,37 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         before_send_handler="autocommit",
     )
     return Litestar(
-        route_handlers=[health],
-        plugins=[SQLAlchemyPlugin(config=database)],
+        route_handlers=[health, me, AuthController, *_resources()],
+        plugins=[SQLAlchemyPlugin(config=database), errors.plugin()],
+        middleware=[
+            DefineMiddleware(
+                BearerAwareCSRFMiddleware, config=csrf_config(settings.session_secret())
+            ),
+            ActorMiddleware(),
+        ],
         openapi_config=OpenAPIConfig(
             title="Jobbank",
             version=API_VERSION,
-            description="A municipality's internal job bank: volunteers, needs, allocation rounds.",
+            description=(
+                "A municipality's internal job bank: volunteers, needs, allocation rounds and "
+                "onboarding checklists. Authenticate with `POST /api/auth/token` and send "
+                "`Authorization: Bearer <token>`."
+            ),
             path="/schema",
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            components=Components(
+                security_schemes={
+                    "BearerToken": SecurityScheme(type="http", scheme="bearer"),
+                }
+            ),
+            security=[{"BearerToken": []}],
         ),
-        state=State({"settings": settings}),
+        dependencies={"paging": provide_paging},
+        state=State({"settings": settings, "session_factory": make_session_factory(engine)}),
         **overrides,
     )
+
+
+def _resources() -> list[Any]:
+    """The `/api` controllers, one module per resource."""
+    return []

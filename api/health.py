@@ -7,7 +7,8 @@ from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
+
+from api.deps import DB
 
 
 class Health(BaseModel):
@@ -21,7 +22,7 @@ class Health(BaseModel):
     sync_to_thread=True,
     summary="Is the service up and its database reachable?",
 )
-def health(db_session: Session) -> Response[Health]:
+def health(db_session: DB) -> Response[Health]:
     try:
         db_session.execute(text("SELECT 1"))
     except SQLAlchemyError:

@@ -248,6 +248,9 @@ class Need(Base):
     status: Mapped[NeedStatus] = mapped_column(
         _enum(NeedStatus, "need_status"), default=NeedStatus.OPEN, index=True
     )
+    contact_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
@@ -255,6 +258,7 @@ class Need(Base):
 
     unit: Mapped[Unit] = relationship(lazy="joined")
     skill: Mapped[Skill] = relationship(lazy="joined")
+    contact_person: Mapped[Person | None] = relationship(lazy="joined")
     weeks: Mapped[list[NeedWeek]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="NeedWeek.week"
     )
@@ -314,6 +318,38 @@ class AllocationRound(Base):
     def end(self) -> dt.date:
         """The Monday of the round's last week."""
         return self.start + dt.timedelta(weeks=self.weeks - 1)
+
+
+class SolveStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class SolveJob(Base):
+    """One run of the solver for a round, in a worker process; the round's own row stays
+    untouched while it runs, so progress reports never collide with people's edits."""
+
+    __tablename__ = "solve_job"
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("allocation_round.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[SolveStatus] = mapped_column(
+        _enum(SolveStatus, "solve_status"), default=SolveStatus.QUEUED, index=True
+    )
+    options: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
+    progress: Mapped[list[dict[str, Any]]] = mapped_column(JsonB, default=list)
+    message: Mapped[str] = mapped_column(Text, default="")
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
 
 
 class Assignment(Base):
@@ -418,6 +454,32 @@ class ChecklistItem(Base):
     )
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
+
+
+class AuthKind(StrEnum):
+    SESSION = "session"
+    """A browser log-in, carried in an http-only cookie."""
+    TOKEN = "token"
+    """A bearer token for an API client."""
+
+
+class AuthSession(Base):
+    """A log-in that is still valid: only a hash of its secret is kept, so a copy of the
+    database does not let anyone in. Log-out and revocation set `revoked_at`."""
+
+    __tablename__ = "auth_session"
+
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[AuthKind] = mapped_column(_enum(AuthKind, "auth_kind"))
+    label: Mapped[str] = mapped_column(String(100), default="")
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+
+    user: Mapped[UserAccount] = relationship(lazy="joined")
 
 
 class AuditEntry(Base):

@@ -1,0 +1,267 @@
+"""Log-in, log-out and API tokens; who the caller is; guards for the three roles.
+
+Browsers carry a server-side session in an http-only, SameSite=Lax, Secure cookie, and
+unsafe requests must echo the CSRF cookie (Litestar's double-submit check). API clients
+send `Authorization: Bearer <token>`; such requests carry no ambient credential, so they
+skip the CSRF check. Out-of-reach answers 404, never 403, so existence does not leak.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import anyio.to_thread
+from litestar import Controller, Request, Response, delete, get, post
+from litestar.config.csrf import CSRFConfig
+from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie
+from litestar.enums import ScopeType
+from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import ASGIMiddleware
+from litestar.middleware.csrf import CSRFMiddleware
+from litestar.params import FromPath, JSONBody
+from litestar.types import ASGIApp, Receive, Scope, Send
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.deps import DB, AnyRequest
+from jobbank import sessions
+from jobbank.access import Actor, actor_for
+from jobbank.models import AuthKind, AuthSession
+from jobbank.roles import Role
+
+SESSION_COOKIE = "jobbank_session"
+CSRF_COOKIE = "jobbank_csrf"
+CSRF_HEADER = "x-csrf-token"
+NO_CSRF = "exclude_from_csrf"
+"""Route opt for endpoints that take credentials in the body and set no cookie."""
+
+
+# --- who is asking -------------------------------------------------------------------
+
+
+class ActorMiddleware(ASGIMiddleware):
+    """Puts the caller's `Actor` (or None) in `scope["user"]` and its log-in in `scope["auth"]`."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        request: AnyRequest = Request(scope)
+        bearer = _bearer(request.headers.get("authorization", ""))
+        cookie = request.cookies.get(SESSION_COOKIE, "")
+        found: tuple[Actor, int] | None = None
+        if bearer or cookie:
+            factory: sessionmaker[Session] = request.app.state["session_factory"]
+            found = await anyio.to_thread.run_sync(_look_up, factory, bearer, cookie)
+        scope["user"] = found[0] if found else None
+        scope["auth"] = found[1] if found else None
+        await next_app(scope, receive, send)
+
+
+def _bearer(header: str) -> str:
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else ""
+
+
+def _look_up(factory: sessionmaker[Session], bearer: str, cookie: str) -> tuple[Actor, int] | None:
+    """A bearer token wins over a cookie: a client that sends one means it."""
+    with factory() as db, db.begin():
+        row = (
+            sessions.resolve(db, bearer, kind=AuthKind.TOKEN)
+            if bearer
+            else sessions.resolve(db, cookie, kind=AuthKind.SESSION)
+        )
+        return (actor_for(row.user), row.id) if row is not None else None
+
+
+class BearerAwareCSRFMiddleware(CSRFMiddleware):
+    """Litestar's CSRF check, skipped for bearer-token requests (no ambient credential)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == ScopeType.HTTP and _has_bearer(scope):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+def _has_bearer(scope: Scope) -> bool:
+    for name, value in scope.get("headers", []):
+        if name == b"authorization":
+            return value[:7].lower() == b"bearer "
+    return False
+
+
+def csrf_config(secret: str) -> CSRFConfig:
+    return CSRFConfig(
+        secret=secret,
+        cookie_name=CSRF_COOKIE,
+        header_name=CSRF_HEADER,
+        cookie_secure=True,
+        cookie_samesite="lax",
+        exclude_from_csrf_key=NO_CSRF,
+    )
+
+
+def current_actor(request: AnyRequest) -> Actor:
+    """The logged-in caller, for handlers; 401 when nobody is logged in."""
+    actor = request.scope.get("user")
+    if not isinstance(actor, Actor):
+        raise NotAuthorizedException("log in first")
+    return actor
+
+
+# --- guards --------------------------------------------------------------------------
+
+
+def logged_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    if not isinstance(connection.scope.get("user"), Actor):
+        raise NotAuthorizedException("log in first")
+
+
+def _with_role(*roles: Role) -> Any:
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+        logged_in(connection, handler)
+        actor: Actor = connection.scope["user"]
+        if not actor.roles.intersection(roles):
+            raise NotFoundException()
+
+    return guard
+
+
+hr_only = _with_role(Role.HR_COORDINATOR)
+leader_or_hr = _with_role(Role.UNIT_LEADER, Role.HR_COORDINATOR)
+
+
+# --- log-in, log-out, tokens ---------------------------------------------------------
+
+
+class Credentials(BaseModel):
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=1000)
+
+
+class TokenRequest(Credentials):
+    label: str = Field("", max_length=100, description="What the token is for, to recognise it.")
+    expires_in_days: int = Field(30, ge=1, le=365)
+
+
+class Me(BaseModel):
+    user_id: int
+    username: str
+    name: str
+    roles: list[Role]
+    person_id: int | None
+    led_unit_ids: list[int]
+
+    @classmethod
+    def of(cls, actor: Actor) -> Me:
+        return cls(
+            user_id=actor.user_id,
+            username=actor.username,
+            name=actor.name,
+            roles=sorted(actor.roles),
+            person_id=actor.person_id,
+            led_unit_ids=sorted(actor.led_unit_ids),
+        )
+
+
+class TokenInfo(BaseModel):
+    id: int
+    label: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    last_used_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, row: AuthSession) -> TokenInfo:
+        return cls(
+            id=row.id,
+            label=row.label,
+            created_at=row.created_at,
+            expires_at=row.expires_at,
+            last_used_at=row.last_used_at,
+        )
+
+
+class NewToken(TokenInfo):
+    token: str = Field(description="The bearer token; shown once, keep it secret.")
+
+
+def _client(request: AnyRequest) -> str:
+    return request.client.host if request.client else ""
+
+
+def _log_in(db: Session, data: JSONBody[Credentials], request: AnyRequest) -> Any:
+    try:
+        return sessions.log_in(db, data.username, data.password, client=_client(request))
+    except sessions.WrongCredentials:
+        db.commit()  # the failed attempt counts even though the request fails
+        raise
+
+
+class AuthController(Controller):
+    path = "/api/auth"
+    tags = ("auth",)
+
+    @post("/login", sync_to_thread=True, status_code=200)
+    def login(
+        self, db_session: DB, data: JSONBody[Credentials], request: AnyRequest
+    ) -> Response[Me]:
+        """Log in with username and password; sets the session cookie for the web pages."""
+        user = _log_in(db_session, data, request)
+        opened = sessions.open_session(db_session, user, kind=AuthKind.SESSION)
+        cookie = Cookie(
+            key=SESSION_COOKIE,
+            value=opened.secret,
+            max_age=int(sessions.SESSION_LIFETIME.total_seconds()),
+            httponly=True,
+            secure=True,
+            samesite="lax",
+            path="/",
+        )
+        return Response(Me.of(actor_for(user)), cookies=[cookie])
+
+    @post("/logout", sync_to_thread=True, status_code=200, guards=[logged_in])
+    def logout(self, db_session: DB, request: AnyRequest) -> Response[dict[str, str]]:
+        """End this log-in: the cookie's session, or the bearer token used for this request."""
+        row = db_session.get(AuthSession, request.scope["auth"])
+        if row is not None:
+            sessions.revoke(db_session, row, by=current_actor(request).user_id)
+        response: Response[dict[str, str]] = Response({"status": "logged out"})
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    @post("/token", sync_to_thread=True, status_code=201, opt={NO_CSRF: True})
+    def create_token(
+        self, db_session: DB, data: JSONBody[TokenRequest], request: AnyRequest
+    ) -> NewToken:
+        """A bearer token for an API client, from username and password."""
+        user = _log_in(db_session, data, request)
+        opened = sessions.open_session(
+            db_session,
+            user,
+            kind=AuthKind.TOKEN,
+            label=data.label,
+            lifetime=dt.timedelta(days=data.expires_in_days),
+        )
+        return NewToken(token=opened.secret, **TokenInfo.of(opened.row).model_dump())
+
+    @get("/tokens", sync_to_thread=True, guards=[logged_in])
+    def list_tokens(self, db_session: DB, request: AnyRequest) -> list[TokenInfo]:
+        """Your API tokens that are still valid."""
+        actor = current_actor(request)
+        return [TokenInfo.of(row) for row in sessions.tokens_of(db_session, actor.user_id)]
+
+    @delete("/tokens/{token_id:int}", sync_to_thread=True, guards=[logged_in])
+    def revoke_token(self, db_session: DB, token_id: FromPath[int], request: AnyRequest) -> None:
+        """Revoke one of your API tokens; it stops working at once."""
+        actor = current_actor(request)
+        sessions.revoke(
+            db_session, sessions.token_of(db_session, actor.user_id, token_id), by=actor.user_id
+        )
+
+
+@get("/api/me", sync_to_thread=False, guards=[logged_in], tags=["auth"])
+def me(request: AnyRequest) -> Me:
+    """Who you are logged in as, your roles and the units you lead."""
+    return Me.of(current_actor(request))

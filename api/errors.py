@@ -1,0 +1,131 @@
+"""Errors as JSON problem details (RFC 9457) whose `detail` names the field or row at fault.
+
+400: the request cannot be read (wrong JSON, wrong types); 401: not logged in or wrong
+credentials; 404: no such thing within the caller's reach; 409: the row changed meanwhile or
+its state forbids this; 422: readable but not acceptable (a rule of the domain); 429: too many
+failed log-ins.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.plugins.problem_details import (
+    ProblemDetailsConfig,
+    ProblemDetailsException,
+    ProblemDetailsPlugin,
+)
+from litestar.status_codes import (
+    HTTP_400_BAD_REQUEST,
+    HTTP_401_UNAUTHORIZED,
+    HTTP_404_NOT_FOUND,
+    HTTP_409_CONFLICT,
+    HTTP_422_UNPROCESSABLE_ENTITY,
+    HTTP_429_TOO_MANY_REQUESTS,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from jobbank.contract import ContractError
+from jobbank.errors import Conflict, InvalidInput, NotFound
+from jobbank.sessions import TooManyAttempts, WrongCredentials
+
+TITLES = {
+    HTTP_400_BAD_REQUEST: "Bad request",
+    HTTP_401_UNAUTHORIZED: "Not logged in",
+    403: "Forbidden",
+    HTTP_404_NOT_FOUND: "Not found",
+    405: "Method not allowed",
+    HTTP_409_CONFLICT: "Conflict",
+    HTTP_422_UNPROCESSABLE_ENTITY: "Invalid input",
+    HTTP_429_TOO_MANY_REQUESTS: "Too many attempts",
+    500: "Internal server error",
+    503: "Service unavailable",
+}
+
+
+def problem(
+    status: int, detail: str, *, headers: dict[str, str] | None = None, **extra: Any
+) -> ProblemDetailsException:
+    return ProblemDetailsException(
+        status_code=status,
+        title=TITLES.get(status, "Error"),
+        detail=detail,
+        extra=extra or None,
+        headers=headers,
+    )
+
+
+def _http(exc: HTTPException) -> ProblemDetailsException:
+    if isinstance(exc, ValidationException):
+        return _validation(exc)
+    detail = exc.detail if exc.detail != TITLES.get(exc.status_code) else ""
+    return ProblemDetailsException(
+        status_code=exc.status_code,
+        title=TITLES.get(exc.status_code, "Error"),
+        detail=detail or TITLES.get(exc.status_code, "Error"),
+        headers=exc.headers,
+    )
+
+
+def _validation(exc: ValidationException) -> ProblemDetailsException:
+    """Litestar's validation errors, each as `field: message`, the first one in `detail`."""
+    errors = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if isinstance(item, dict):
+            field = str(item.get("key") or item.get("source") or "body")
+            errors.append({"field": field, "message": str(item.get("message", ""))})
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or str(exc.detail)
+    return problem(HTTP_400_BAD_REQUEST, detail, errors=errors)
+
+
+def _invalid(exc: InvalidInput) -> ProblemDetailsException:
+    return problem(
+        HTTP_422_UNPROCESSABLE_ENTITY,
+        str(exc),
+        errors=[{"field": exc.field, "message": exc.message}],
+    )
+
+
+def _contract(exc: ContractError) -> ProblemDetailsException:
+    return problem(
+        HTTP_422_UNPROCESSABLE_ENTITY,
+        "; ".join(exc.messages[:5]) + (" …" if len(exc.messages) > 5 else ""),
+        errors=[{"message": message} for message in exc.messages],
+    )
+
+
+def _stale(_exc: StaleDataError) -> ProblemDetailsException:
+    return problem(
+        HTTP_409_CONFLICT,
+        "version: someone else changed this meanwhile; reload it and make your change again",
+    )
+
+
+def _integrity(_exc: IntegrityError) -> ProblemDetailsException:
+    return problem(HTTP_409_CONFLICT, "this clashes with data that already exists")
+
+
+def _too_many(exc: TooManyAttempts) -> ProblemDetailsException:
+    return problem(
+        HTTP_429_TOO_MANY_REQUESTS,
+        str(exc),
+        headers={"Retry-After": str(exc.retry_after)},
+    )
+
+
+def plugin() -> ProblemDetailsPlugin:
+    """The plugin turning every error Jobbank raises on purpose into problem details."""
+    mapping: dict[type[Exception], Any] = {
+        HTTPException: _http,
+        InvalidInput: _invalid,
+        ContractError: _contract,
+        NotFound: lambda exc: problem(HTTP_404_NOT_FOUND, str(exc)),
+        Conflict: lambda exc: problem(HTTP_409_CONFLICT, str(exc)),
+        WrongCredentials: lambda exc: problem(HTTP_401_UNAUTHORIZED, str(exc)),
+        TooManyAttempts: _too_many,
+        StaleDataError: _stale,
+        IntegrityError: _integrity,
+    }
+    return ProblemDetailsPlugin(ProblemDetailsConfig(exception_to_problem_detail_map=mapping))

@@ -1,0 +1,63 @@
+"""Who is asking, and what they may reach.
+
+Services take an `Actor` and answer `NotFound` for anything outside its reach, so the
+existence of other people's rows never leaks (the design asks for 404, not 403).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from jobbank.errors import NotFound
+from jobbank.models import UserAccount
+from jobbank.roles import Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A logged-in user: their roles, their person (if any) and the units they lead."""
+
+    user_id: int
+    username: str
+    roles: frozenset[Role]
+    person_id: int | None = None
+    name: str = ""
+    led_unit_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_hr(self) -> bool:
+        return Role.HR_COORDINATOR in self.roles
+
+    @property
+    def is_leader(self) -> bool:
+        return Role.UNIT_LEADER in self.roles and bool(self.led_unit_ids)
+
+    @property
+    def is_staff(self) -> bool:
+        return Role.STAFF in self.roles and self.person_id is not None
+
+    def leads(self, unit_id: int) -> bool:
+        """True for a unit leader of `unit_id` (HR is not a leader of every unit)."""
+        return Role.UNIT_LEADER in self.roles and unit_id in self.led_unit_ids
+
+    def is_person(self, person_id: int) -> bool:
+        return self.person_id is not None and self.person_id == person_id
+
+    def require(self, allowed: bool, what: str) -> None:
+        """Raise `NotFound` naming `what` unless `allowed`."""
+        if not allowed:
+            raise NotFound(f"{what}: not found")
+
+
+def actor_for(user: UserAccount) -> Actor:
+    """The actor a user account acts as; leadership only counts with the unit-leader role."""
+    person = user.person
+    led = frozenset(unit.id for unit in person.leads) if person is not None else frozenset()
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        roles=frozenset(user.roles),
+        person_id=person.id if person is not None else None,
+        name=person.name if person is not None else user.username,
+        led_unit_ids=led if Role.UNIT_LEADER in user.roles else frozenset(),
+    )
