@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from enum import Enum
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -32,3 +34,24 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def fields_of(row: object, names: Iterable[str]) -> dict[str, Any]:
+    """The named attributes of a row as JSON-friendly values, for `before`/`after`."""
+    return {name: _plain(getattr(row, name)) for name in names}
+
+
+def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the fields that differ, so an audit entry shows what the change was."""
+    keys = [key for key in after if before.get(key) != after[key]]
+    return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(item) for item in value]
+    return value

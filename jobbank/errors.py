@@ -20,3 +20,12 @@ class NotFound(JobbankError, LookupError):
 
 class Conflict(JobbankError):
     """The thing is in a state that does not allow this, or someone changed it meanwhile."""
+
+
+def check_version(what: str, current: int, given: int | None) -> None:
+    """Refuse a change made to an older copy of a row (optimistic locking, answered as 409)."""
+    if given is not None and given != current:
+        raise Conflict(
+            f"{what}: version {given} is out of date (now {current}); "
+            "someone else changed it meanwhile, reload and make your change again"
+        )
