@@ -13,10 +13,19 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from api import errors
+from api.assignments import AssignmentController
+from api.audit_log import AuditController
 from api.auth import ActorMiddleware, AuthController, BearerAwareCSRFMiddleware, csrf_config, me
+from api.checklists import ChecklistController, ChecklistTemplateController
 from api.health import health
+from api.needs import NeedController
+from api.organisation import AreaController, SkillController, UnitController
 from api.paging import provide_paging
+from api.people import PersonController, UserController
+from api.rounds import RoundController
+from api.volunteers import MyVolunteerController, VolunteerController
 from jobbank.db import make_engine, make_session_factory
+from jobbank.jobs import ProcessJobRunner
 from jobbank.settings import Settings, load_settings
 
 API_VERSION = "0.2.0"
@@ -31,6 +40,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         session_dependency_key="db_session",
         before_send_handler="autocommit",
     )
+    runner = ProcessJobRunner(settings.url)
     return Litestar(
         route_handlers=[health, me, AuthController, *_resources()],
         plugins=[SQLAlchemyPlugin(config=database), errors.plugin()],
@@ -49,6 +59,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
                 "`Authorization: Bearer <token>`."
             ),
             path="/schema",
+            use_handler_docstrings=True,
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
             components=Components(
                 security_schemes={
@@ -58,11 +69,32 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
             security=[{"BearerToken": []}],
         ),
         dependencies={"paging": provide_paging},
-        state=State({"settings": settings, "session_factory": make_session_factory(engine)}),
+        state=State(
+            {
+                "settings": settings,
+                "session_factory": make_session_factory(engine),
+                "job_runner": runner,
+            }
+        ),
+        on_shutdown=[runner.close],
         **overrides,
     )
 
 
 def _resources() -> list[Any]:
     """The `/api` controllers, one module per resource."""
-    return []
+    return [
+        AreaController,
+        UnitController,
+        SkillController,
+        PersonController,
+        UserController,
+        ChecklistController,
+        ChecklistTemplateController,
+        AssignmentController,
+        AuditController,
+        MyVolunteerController,
+        VolunteerController,
+        NeedController,
+        RoundController,
+    ]

@@ -8,6 +8,7 @@ failed log-ins.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from litestar.exceptions import HTTPException, ValidationException
@@ -30,6 +31,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from jobbank.contract import ContractError
 from jobbank.errors import Conflict, InvalidInput, NotFound
 from jobbank.sessions import TooManyAttempts, WrongCredentials
+
+log = logging.getLogger(__name__)
 
 TITLES = {
     HTTP_400_BAD_REQUEST: "Bad request",
@@ -115,6 +118,12 @@ def _too_many(exc: TooManyAttempts) -> ProblemDetailsException:
     )
 
 
+def _unexpected(exc: Exception) -> ProblemDetailsException:
+    """A bug: logged with its traceback, answered without one."""
+    log.exception("unexpected error", exc_info=exc)
+    return problem(500, "something went wrong on our side; it has been logged")
+
+
 def plugin() -> ProblemDetailsPlugin:
     """The plugin turning every error Jobbank raises on purpose into problem details."""
     mapping: dict[type[Exception], Any] = {
@@ -127,5 +136,6 @@ def plugin() -> ProblemDetailsPlugin:
         TooManyAttempts: _too_many,
         StaleDataError: _stale,
         IntegrityError: _integrity,
+        Exception: _unexpected,
     }
     return ProblemDetailsPlugin(ProblemDetailsConfig(exception_to_problem_detail_map=mapping))

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
+from advanced_alchemy.filters import LimitOffset
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jobbank.models import AuditEntry
+from jobbank.models import AuditEntry, UserAccount
 
 
 def record(
@@ -55,3 +57,58 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple | set | frozenset):
         return [_plain(item) for item in value]
     return value
+
+
+# --- reading the log (HR) ------------------------------------------------------------
+
+
+class AuditFilter(NamedTuple):
+    """What to look for in the log; None means any."""
+
+    entity: str | None = None
+    entity_id: str | None = None
+    user_id: int | None = None
+    action: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+
+def find_entries(
+    session: Session, where: AuditFilter, paging: LimitOffset
+) -> tuple[list[tuple[AuditEntry, str | None]], int]:
+    """A page of entries, newest first, each with the username of who made it, and the total."""
+    conditions = [
+        column == value
+        for column, value in (
+            (AuditEntry.entity, where.entity),
+            (AuditEntry.entity_id, where.entity_id),
+            (AuditEntry.user_id, where.user_id),
+            (AuditEntry.action, where.action),
+        )
+        if value is not None
+    ]
+    if where.since is not None:
+        conditions.append(AuditEntry.at >= where.since)
+    if where.until is not None:
+        conditions.append(AuditEntry.at < where.until)
+    total = session.scalar(select(func.count(AuditEntry.id)).where(*conditions)) or 0
+    entries = session.scalars(
+        select(AuditEntry)
+        .where(*conditions)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(paging.limit)
+        .offset(paging.offset)
+    ).all()
+    names = usernames(session, {e.user_id for e in entries if e.user_id is not None})
+    return [(e, names.get(e.user_id) if e.user_id else None) for e in entries], total
+
+
+def usernames(session: Session, user_ids: Iterable[int]) -> dict[int, str]:
+    """Usernames by user id, to say who did something."""
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(UserAccount.id, UserAccount.username).where(UserAccount.id.in_(ids))
+    )
+    return dict(rows.tuples().all())

@@ -7,12 +7,33 @@ were pressed by their own tasks at the same time.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from advanced_alchemy.filters import LimitOffset
+from advanced_alchemy.repository import SQLAlchemySyncRepository
+from advanced_alchemy.service import SQLAlchemySyncRepositoryService
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from jobbank.models import Audience, ChecklistTemplate, ChecklistTemplateItem, DueAnchor
+from jobbank import audit
+from jobbank.access import Actor
+from jobbank.errors import Conflict, InvalidInput, NotFound, check_version
+from jobbank.models import (
+    AllocationRound,
+    Area,
+    Assignment,
+    Audience,
+    Checklist,
+    ChecklistItem,
+    ChecklistTemplate,
+    ChecklistTemplateItem,
+    DueAnchor,
+    Person,
+    Unit,
+)
 
 DEFAULT_TEMPLATE_NAME = "Standard: udlån via Jobbanken"
 
@@ -151,3 +172,604 @@ def ensure_default_template(session: Session) -> ChecklistTemplate:
     session.add(template)
     session.flush()
     return template
+
+
+class _Stay(NamedTuple):
+    """One person's time at one receiving unit in a round: its first and last week."""
+
+    person_id: int
+    unit: Unit
+    first_week: dt.date
+    last_week: dt.date
+
+
+def create_checklists(session: Session, rnd: AllocationRound, *, by: int | None) -> list[Checklist]:
+    """One checklist per new (person, receiving unit) pair of the round; safe to call twice.
+
+    A pair is new unless the previous published round already lent the person to that unit
+    (they know the place) or this round already has its checklist.
+    """
+    ensure_default_template(session)
+    known = _pairs(session, rnd.previous_round_id) | _pairs_with_checklist(session, rnd.id)
+    created = []
+    for stay in _stays(session, rnd.id):
+        if (stay.person_id, stay.unit.id) in known:
+            continue
+        checklist = Checklist(
+            round_id=rnd.id,
+            person_id=stay.person_id,
+            unit_id=stay.unit.id,
+            starts_on=stay.first_week,
+            items=_items_for(session, stay),
+        )
+        session.add(checklist)
+        session.flush()
+        audit.record(
+            session,
+            user_id=by,
+            action="create",
+            entity="checklist",
+            entity_id=checklist.id,
+            after=audit.fields_of(checklist, ("round_id", "person_id", "unit_id", "starts_on"))
+            | {"items": len(checklist.items)},
+        )
+        created.append(checklist)
+    return created
+
+
+def _stays(session: Session, round_id: int) -> list[_Stay]:
+    """Each (person, receiving unit) pair of a round's assignments, in order of first week."""
+    weeks: dict[tuple[int, int], list[dt.date]] = {}
+    units: dict[int, Unit] = {}
+    rows = session.scalars(
+        select(Assignment).where(Assignment.round_id == round_id).order_by(Assignment.week)
+    )
+    for row in rows:
+        unit = row.need.unit
+        units[unit.id] = unit
+        weeks.setdefault((row.person_id, unit.id), []).append(row.week)
+    stays = [
+        _Stay(person_id, units[unit_id], min(days), max(days))
+        for (person_id, unit_id), days in weeks.items()
+    ]
+    return sorted(stays, key=lambda stay: (stay.first_week, stay.person_id, stay.unit.id))
+
+
+def _pairs(session: Session, round_id: int | None) -> set[tuple[int, int]]:
+    if round_id is None:
+        return set()
+    return {(stay.person_id, stay.unit.id) for stay in _stays(session, round_id)}
+
+
+def _pairs_with_checklist(session: Session, round_id: int) -> set[tuple[int, int]]:
+    rows = session.execute(
+        select(Checklist.person_id, Checklist.unit_id).where(Checklist.round_id == round_id)
+    )
+    return {(person_id, unit_id) for person_id, unit_id in rows}
+
+
+def templates_for(session: Session, unit: Unit) -> list[ChecklistTemplate]:
+    """The default template, then the unit's area's, then the unit's own."""
+    default = and_(ChecklistTemplate.area_id.is_(None), ChecklistTemplate.unit_id.is_(None))
+    templates = session.scalars(
+        select(ChecklistTemplate)
+        .where(
+            or_(
+                default,
+                ChecklistTemplate.area_id == unit.area_id,
+                ChecklistTemplate.unit_id == unit.id,
+            )
+        )
+        .order_by(ChecklistTemplate.id)
+    ).all()
+    return sorted(templates, key=lambda t: (t.unit_id is not None, t.area_id is not None, t.id))
+
+
+def _items_for(session: Session, stay: _Stay) -> list[ChecklistItem]:
+    return [
+        ChecklistItem(
+            audience=item.audience,
+            title_da=item.title_da,
+            title_en=item.title_en,
+            due_on=due_on(item, stay.first_week, stay.last_week),
+        )
+        for template in templates_for(session, stay.unit)
+        for item in template.items
+    ]
+
+
+def due_on(item: ChecklistTemplateItem, first_week: dt.date, last_week: dt.date) -> dt.date:
+    """Due `due_day` days after the first Monday, or after the Friday of the last week."""
+    if item.anchor is DueAnchor.END:
+        return last_week + dt.timedelta(days=4 + item.due_day)
+    return first_week + dt.timedelta(days=item.due_day)
+
+
+# --- who sees and ticks which items --------------------------------------------------
+
+RECEIVING_AUDIENCES = frozenset({Audience.RECEIVING_LEADER, Audience.PERMANENT_STAFF})
+"""The receiving leader ticks the permanent staff's items on the team's behalf."""
+SENDING_AUDIENCES = frozenset({Audience.SENDING_LEADER})
+EMPLOYEE_AUDIENCES = frozenset({Audience.EMPLOYEE})
+
+
+def audiences_for(actor: Actor, checklist: Checklist, person: Person) -> frozenset[Audience]:
+    """The audiences whose items `actor` sees and ticks on this checklist (HR: all)."""
+    if actor.is_hr:
+        return frozenset(Audience)
+    audiences: frozenset[Audience] = frozenset()
+    if actor.leads(checklist.unit_id):
+        audiences |= RECEIVING_AUDIENCES
+    if actor.leads(person.home_unit_id):
+        audiences |= SENDING_AUDIENCES
+    if actor.is_person(checklist.person_id):
+        audiences |= EMPLOYEE_AUDIENCES
+    return audiences
+
+
+def _checklist_in_reach(actor: Actor) -> ColumnElement[bool]:
+    """SQL for `audiences_for(...)` being non-empty (needs `Person` joined)."""
+    if actor.is_hr:
+        return true()
+    return or_(
+        Checklist.unit_id.in_(actor.led_unit_ids),
+        Person.home_unit_id.in_(actor.led_unit_ids),
+        Checklist.person_id == actor.person_id if actor.person_id is not None else false(),
+    )
+
+
+def _item_in_reach(actor: Actor) -> ColumnElement[bool]:
+    """SQL for `item.audience in audiences_for(...)` (needs `Checklist` and `Person` joined)."""
+    if actor.is_hr:
+        return true()
+    own = (
+        and_(
+            Checklist.person_id == actor.person_id,
+            ChecklistItem.audience.in_(EMPLOYEE_AUDIENCES),
+        )
+        if actor.person_id is not None
+        else false()
+    )
+    return or_(
+        and_(
+            Checklist.unit_id.in_(actor.led_unit_ids),
+            ChecklistItem.audience.in_(RECEIVING_AUDIENCES),
+        ),
+        and_(
+            Person.home_unit_id.in_(actor.led_unit_ids),
+            ChecklistItem.audience.in_(SENDING_AUDIENCES),
+        ),
+        own,
+    )
+
+
+def _open_and_late(today: dt.date) -> ColumnElement[bool]:
+    return and_(ChecklistItem.done_at.is_(None), ChecklistItem.due_on < today)
+
+
+# --- reading checklists --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChecklistView:
+    """A checklist as one caller sees it: only the items of their audiences."""
+
+    checklist: Checklist
+    person: Person
+    unit: Unit
+    round: AllocationRound
+    items: list[ChecklistItem]
+    done_by: dict[int, str]
+    """Usernames of who ticked the shown items, by user id."""
+
+
+def list_checklists(
+    session: Session,
+    actor: Actor,
+    paging: LimitOffset,
+    *,
+    round_id: int | None = None,
+    unit_id: int | None = None,
+    overdue: bool = False,
+    today: dt.date | None = None,
+) -> tuple[list[ChecklistView], int]:
+    """The checklists in the caller's reach, soonest start first, and how many there are.
+
+    `overdue` keeps those with an open item of the caller's past its due date.
+    """
+    conditions = [_checklist_in_reach(actor)]
+    if round_id is not None:
+        conditions.append(Checklist.round_id == round_id)
+    if unit_id is not None:
+        conditions.append(Checklist.unit_id == unit_id)
+    if overdue:
+        late = (
+            select(ChecklistItem.id)
+            .where(
+                ChecklistItem.checklist_id == Checklist.id,
+                _item_in_reach(actor),
+                _open_and_late(today or dt.date.today()),
+            )
+            .exists()
+        )
+        conditions.append(late)
+    query = _checklists().where(*conditions)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(
+        query.order_by(Checklist.starts_on, Checklist.id).limit(paging.limit).offset(paging.offset)
+    ).tuples()
+    return [_view(session, actor, *row) for row in rows], total
+
+
+def get_checklist(session: Session, actor: Actor, checklist_id: int) -> ChecklistView:
+    row = (
+        session.execute(
+            _checklists().where(Checklist.id == checklist_id, _checklist_in_reach(actor))
+        )
+        .tuples()
+        .one_or_none()
+    )
+    if row is None:
+        raise NotFound(f"checklist {checklist_id}: not found")
+    return _view(session, actor, *row)
+
+
+def _checklists() -> Select[tuple[Checklist, Person, Unit, AllocationRound]]:
+    return (
+        select(Checklist, Person, Unit, AllocationRound)
+        .join(Person, Person.id == Checklist.person_id)
+        .join(Unit, Unit.id == Checklist.unit_id)
+        .join(AllocationRound, AllocationRound.id == Checklist.round_id)
+    )
+
+
+def _view(
+    session: Session,
+    actor: Actor,
+    checklist: Checklist,
+    person: Person,
+    unit: Unit,
+    rnd: AllocationRound,
+) -> ChecklistView:
+    audiences = audiences_for(actor, checklist, person)
+    items = [item for item in checklist.items if item.audience in audiences]
+    done_by = audit.usernames(session, (i.done_by_id for i in items if i.done_by_id))
+    return ChecklistView(checklist, person, unit, rnd, items, done_by)
+
+
+# --- ticking -------------------------------------------------------------------------
+
+
+def mark_done(
+    session: Session, actor: Actor, item_id: int, *, done: bool, version: int | None
+) -> ChecklistView:
+    """Tick (or, with `done=False`, untick) one of the caller's items; ticking twice is a no-op.
+
+    Answers the item's checklist as the caller sees it.
+    """
+    item = _item_of(session, actor, item_id)
+    check_version(f"checklist item {item_id}", item.version, version)
+    if (item.done_at is not None) != done:
+        before = audit.fields_of(item, ("done_at", "done_by_id"))
+        item.done_at = dt.datetime.now(dt.UTC) if done else None
+        item.done_by_id = actor.user_id if done else None
+        session.flush()
+        audit.record(
+            session,
+            user_id=actor.user_id,
+            action="tick" if done else "untick",
+            entity="checklist_item",
+            entity_id=item.id,
+            before=before,
+            after=audit.fields_of(item, ("done_at", "done_by_id")),
+        )
+    return get_checklist(session, actor, item.checklist_id)
+
+
+def _item_of(session: Session, actor: Actor, item_id: int) -> ChecklistItem:
+    """The item, if it is for one of the caller's audiences."""
+    item = session.scalar(
+        select(ChecklistItem)
+        .join(Checklist, Checklist.id == ChecklistItem.checklist_id)
+        .join(Person, Person.id == Checklist.person_id)
+        .where(ChecklistItem.id == item_id, _item_in_reach(actor))
+    )
+    if item is None:
+        raise NotFound(f"checklist item {item_id}: not found")
+    return item
+
+
+# --- overdue items -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    item: ChecklistItem
+    checklist: Checklist
+    person: Person
+    unit: Unit
+    days_overdue: int
+
+
+def overdue_items(
+    session: Session, actor: Actor, paging: LimitOffset, *, today: dt.date | None = None
+) -> tuple[list[OverdueItem], int]:
+    """Open items of the caller's audiences past their due date, the most overdue first."""
+    today = today or dt.date.today()
+    query = (
+        select(ChecklistItem, Checklist, Person, Unit)
+        .join(Checklist, Checklist.id == ChecklistItem.checklist_id)
+        .join(Person, Person.id == Checklist.person_id)
+        .join(Unit, Unit.id == Checklist.unit_id)
+        .where(_item_in_reach(actor), _open_and_late(today))
+    )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(
+        query.order_by(ChecklistItem.due_on, ChecklistItem.id)
+        .limit(paging.limit)
+        .offset(paging.offset)
+    ).tuples()
+    return [
+        OverdueItem(item, checklist, person, unit, (today - item.due_on).days)
+        for item, checklist, person, unit in rows
+    ], total
+
+
+# --- templates (HR) ------------------------------------------------------------------
+
+MIN_DUE_DAY, MAX_DUE_DAY = -60, 120
+TEMPLATE_FIELDS = ("name", "area_id", "unit_id")
+ITEM_FIELDS = ("audience", "title_da", "title_en", "due_day", "anchor", "position")
+
+
+class TemplateService(SQLAlchemySyncRepositoryService[ChecklistTemplate]):
+    class Repository(SQLAlchemySyncRepository[ChecklistTemplate]):
+        model_type = ChecklistTemplate
+
+    repository_type = Repository
+
+
+def is_default(template: ChecklistTemplate) -> bool:
+    return template.area_id is None and template.unit_id is None
+
+
+def list_templates(
+    session: Session,
+    actor: Actor,
+    paging: LimitOffset,
+    *,
+    area_id: int | None = None,
+    unit_id: int | None = None,
+) -> tuple[list[ChecklistTemplate], int]:
+    """The templates in order of creation: the default (seeded with the app) first."""
+    actor.require(actor.is_hr, "checklist templates")
+    conditions = [
+        column == value
+        for column, value in (
+            (ChecklistTemplate.area_id, area_id),
+            (ChecklistTemplate.unit_id, unit_id),
+        )
+        if value is not None
+    ]
+    rows, total = TemplateService(session=session).get_many_and_count(
+        paging, *conditions, order_by=ChecklistTemplate.id.asc()
+    )
+    return list(rows), total
+
+
+def get_template(session: Session, actor: Actor, template_id: int) -> ChecklistTemplate:
+    actor.require(actor.is_hr, f"checklist template {template_id}")
+    template = session.get(ChecklistTemplate, template_id)
+    if template is None:
+        raise NotFound(f"checklist template {template_id}: not found")
+    return template
+
+
+def create_template(
+    session: Session,
+    actor: Actor,
+    *,
+    name: str,
+    area_id: int | None = None,
+    unit_id: int | None = None,
+) -> ChecklistTemplate:
+    """A template adding items for one area's units or for one unit."""
+    actor.require(actor.is_hr, "checklist templates")
+    template = ChecklistTemplate(name=_text("name", name), area_id=area_id, unit_id=unit_id)
+    _check_scope(session, template)
+    session.add(template)
+    session.flush()
+    audit.record(
+        session,
+        user_id=actor.user_id,
+        action="create",
+        entity="checklist_template",
+        entity_id=template.id,
+        after=audit.fields_of(template, TEMPLATE_FIELDS),
+    )
+    return template
+
+
+def update_template(
+    session: Session,
+    actor: Actor,
+    template_id: int,
+    changes: Mapping[str, Any],
+    *,
+    version: int | None,
+) -> ChecklistTemplate:
+    """Rename a template or move it to another area or unit; the default stays for every unit."""
+    template = get_template(session, actor, template_id)
+    check_version(f"checklist template {template_id}", template.version, version)
+    was_default = is_default(template)
+    before = audit.fields_of(template, TEMPLATE_FIELDS)
+    for name in TEMPLATE_FIELDS:
+        if name in changes:
+            setattr(template, name, changes[name])
+    template.name = _text("name", template.name)
+    if was_default and not is_default(template):
+        raise InvalidInput(
+            "area_id" if template.area_id is not None else "unit_id",
+            "the default template is for every unit; add an area or unit template instead",
+        )
+    if not was_default:
+        _check_scope(session, template)
+    _record_change(session, actor, "checklist_template", template, before, TEMPLATE_FIELDS)
+    return template
+
+
+def delete_template(session: Session, actor: Actor, template_id: int) -> None:
+    """Remove an area or unit template; checklists already created keep their items."""
+    template = get_template(session, actor, template_id)
+    if is_default(template):
+        raise Conflict(
+            f"checklist template {template_id}: is the default template; edit its items instead"
+        )
+    before = audit.fields_of(template, TEMPLATE_FIELDS) | {"items": len(template.items)}
+    session.delete(template)
+    audit.record(
+        session,
+        user_id=actor.user_id,
+        action="delete",
+        entity="checklist_template",
+        entity_id=template_id,
+        before=before,
+    )
+
+
+def add_template_item(
+    session: Session,
+    actor: Actor,
+    template_id: int,
+    *,
+    audience: Audience,
+    title_da: str,
+    title_en: str,
+    due_day: int = 0,
+    anchor: DueAnchor = DueAnchor.START,
+    position: int | None = None,
+) -> ChecklistTemplateItem:
+    """An item at `position`, or after the template's last item."""
+    template = get_template(session, actor, template_id)
+    item = ChecklistTemplateItem(
+        template_id=template.id,
+        audience=audience,
+        title_da=title_da,
+        title_en=title_en,
+        due_day=due_day,
+        anchor=anchor,
+        position=_next_position(template) if position is None else position,
+    )
+    _check_item(item)
+    template.items.append(item)
+    session.flush()
+    audit.record(
+        session,
+        user_id=actor.user_id,
+        action="create",
+        entity="checklist_template_item",
+        entity_id=item.id,
+        after={"template_id": template.id} | audit.fields_of(item, ITEM_FIELDS),
+    )
+    return item
+
+
+def update_template_item(
+    session: Session, actor: Actor, template_id: int, item_id: int, changes: Mapping[str, Any]
+) -> ChecklistTemplateItem:
+    item = _template_item(session, actor, template_id, item_id)
+    before = audit.fields_of(item, ITEM_FIELDS)
+    for name in ITEM_FIELDS:
+        if name in changes:
+            setattr(item, name, changes[name])
+    _check_item(item)
+    _record_change(session, actor, "checklist_template_item", item, before, ITEM_FIELDS)
+    return item
+
+
+def delete_template_item(session: Session, actor: Actor, template_id: int, item_id: int) -> None:
+    item = _template_item(session, actor, template_id, item_id)
+    before = audit.fields_of(item, ITEM_FIELDS)
+    session.delete(item)
+    audit.record(
+        session,
+        user_id=actor.user_id,
+        action="delete",
+        entity="checklist_template_item",
+        entity_id=item_id,
+        before={"template_id": template_id} | before,
+    )
+
+
+def _template_item(
+    session: Session, actor: Actor, template_id: int, item_id: int
+) -> ChecklistTemplateItem:
+    actor.require(actor.is_hr, f"checklist template {template_id}")
+    item = session.scalar(
+        select(ChecklistTemplateItem).where(
+            ChecklistTemplateItem.id == item_id, ChecklistTemplateItem.template_id == template_id
+        )
+    )
+    if item is None:
+        raise NotFound(f"checklist template {template_id}: item {item_id}: not found")
+    return item
+
+
+def _next_position(template: ChecklistTemplate) -> int:
+    return max((item.position for item in template.items), default=-1) + 1
+
+
+def _check_scope(session: Session, template: ChecklistTemplate) -> None:
+    """An added template is for exactly one area or one unit, and that one exists."""
+    if template.area_id is not None and template.unit_id is not None:
+        raise InvalidInput("unit_id", "give an area or a unit, not both")
+    if template.area_id is None and template.unit_id is None:
+        raise InvalidInput(
+            "area_id", "give an area or a unit; the default template already covers every unit"
+        )
+    if template.area_id is not None and session.get(Area, template.area_id) is None:
+        raise InvalidInput("area_id", f"no area {template.area_id}")
+    if template.unit_id is not None and session.get(Unit, template.unit_id) is None:
+        raise InvalidInput("unit_id", f"no unit {template.unit_id}")
+
+
+def _check_item(item: ChecklistTemplateItem) -> None:
+    item.title_da = _text("title_da", item.title_da)
+    item.title_en = _text("title_en", item.title_en)
+    if not MIN_DUE_DAY <= item.due_day <= MAX_DUE_DAY:
+        raise InvalidInput(
+            "due_day", f"must be {MIN_DUE_DAY}–{MAX_DUE_DAY} days, got {item.due_day}"
+        )
+    if item.position < 0:
+        raise InvalidInput("position", f"must be 0 or more, got {item.position}")
+
+
+def _text(field: str, value: str | None) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(field, "must not be empty")
+    return value
+
+
+def _record_change(
+    session: Session,
+    actor: Actor,
+    entity: str,
+    row: ChecklistTemplate | ChecklistTemplateItem,
+    before: dict[str, Any],
+    names: tuple[str, ...],
+) -> None:
+    """Flush the change (bumping the version) and audit the fields that differ, if any."""
+    old, new = audit.changed(before, audit.fields_of(row, names))
+    if not new:
+        return
+    session.flush()
+    audit.record(
+        session,
+        user_id=actor.user_id,
+        action="update",
+        entity=entity,
+        entity_id=row.id,
+        before=old,
+        after=new,
+    )

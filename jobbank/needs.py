@@ -1,10 +1,32 @@
-"""Needs posted by units under pressure: hours per week over a span of weeks."""
+"""Needs posted by units under pressure: hours per week over a span of weeks.
+
+A unit leader posts, edits, closes and reopens the needs of the units they lead; HR
+coordinators reach every need. Closing a need takes it out of future rounds (a round
+snapshots open needs only); assignments already published stay as they are.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
 
-from jobbank.models import Need
+from advanced_alchemy.filters import LimitOffset, StatementFilter
+from advanced_alchemy.repository import SQLAlchemySyncRepository
+from advanced_alchemy.service import SQLAlchemySyncRepositoryService
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import ColumnElement, select, update
+from sqlalchemy.orm import Session
+
+from jobbank import audit
+from jobbank.access import Actor
+from jobbank.contract import DEFAULT_MIN_BLOCK, Shift
+from jobbank.errors import Conflict, InvalidInput, NotFound, check_version
+from jobbank.models import Need, NeedStatus, NeedWeek, Person, Skill, Unit, unit_leader
+from jobbank.weeks import require_hours, require_monday
+
+ENTITY = "need"
 
 
 def hours_in(need: Need, week: dt.date) -> float:
@@ -13,3 +35,325 @@ def hours_in(need: Need, week: dt.date) -> float:
         return 0.0
     override = next((row for row in need.weeks if row.week == week), None)
     return override.hours if override is not None else need.hours
+
+
+# --- what leaders send -------------------------------------------------------------------
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class WeekHours(_Body):
+    week: dt.date = Field(description="The Monday of the week.")
+    hours: float = Field(description="Hours wanted that week, in half hours.")
+
+
+class NeedDraft(_Body):
+    """A new need for a unit the poster leads."""
+
+    unit_id: int
+    skill: str = Field(description="Skill code, e.g. `nurse`.")
+    hours: float = Field(description="Hours wanted each week, in half hours.")
+    weeks: list[WeekHours] = Field(
+        default_factory=list, description="Weeks wanting other hours than `hours`."
+    )
+    first_week: dt.date = Field(description="Monday of the first week.")
+    last_week: dt.date = Field(description="Monday of the last week (inclusive).")
+    shift: Shift = Shift.DAY
+    priority: int = Field(3, description="1 (low) … 5 (critical).")
+    exposed: bool = Field(False, description="Exposed to infection: never for risk groups.")
+    min_block: float = Field(DEFAULT_MIN_BLOCK, description="Fewest hours one person takes.")
+    description: str = Field(
+        "", max_length=4000, description="The concrete tasks the lent person will do."
+    )
+    contact_person_id: int | None = Field(
+        None, description="Who meets the lent person: someone working at or leading the unit."
+    )
+
+
+class NeedPatch(_Body):
+    """A change of a need; fields left out stay as they are (`contact_person_id: null` clears)."""
+
+    skill: str | None = None
+    hours: float | None = None
+    weeks: list[WeekHours] | None = Field(None, description="Replaces all week overrides.")
+    first_week: dt.date | None = None
+    last_week: dt.date | None = None
+    shift: Shift | None = None
+    priority: int | None = None
+    exposed: bool | None = None
+    min_block: float | None = None
+    description: str | None = Field(None, max_length=4000)
+    contact_person_id: int | None = None
+    version: int
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+class NeedService(SQLAlchemySyncRepositoryService[Need]):
+    class Repository(SQLAlchemySyncRepository[Need]):
+        model_type = Need
+
+    repository_type = Repository
+
+
+def list_needs(
+    session: Session,
+    actor: Actor,
+    paging: LimitOffset,
+    *,
+    unit_id: int | None = None,
+    status: NeedStatus | None = None,
+    skill: str | None = None,
+    week: dt.date | None = None,
+) -> tuple[Sequence[Need], int]:
+    """HR: every need; a unit leader: the needs of the units they lead. Earliest first."""
+    actor.require(actor.is_hr or actor.is_leader, "needs")
+    filters: list[StatementFilter | ColumnElement[bool]] = [paging]
+    if not actor.is_hr:
+        filters.append(Need.unit_id.in_(actor.led_unit_ids))
+    if unit_id is not None:
+        filters.append(Need.unit_id == unit_id)
+    if status is not None:
+        filters.append(Need.status == status)
+    if skill is not None:
+        filters.append(Need.skill.has(Skill.code == skill))
+    if week is not None:
+        require_monday("week", week)
+        filters += [Need.first_week <= week, Need.last_week >= week]
+    return NeedService(session=session).get_many_and_count(
+        *filters, order_by=[Need.first_week.asc(), Need.id.asc()]
+    )
+
+
+def get_need(session: Session, actor: Actor, need_id: int) -> Need:
+    """A need of a unit the caller leads (any need for HR)."""
+    need = session.get(Need, need_id)
+    if need is None or not _reaches(actor, need.unit_id):
+        raise NotFound(f"need {need_id}: not found")
+    return need
+
+
+def _reaches(actor: Actor, unit_id: int) -> bool:
+    return actor.is_hr or actor.leads(unit_id)
+
+
+# --- changing ----------------------------------------------------------------------------
+
+
+def post_need(session: Session, actor: Actor, draft: NeedDraft) -> Need:
+    """A new open need; its reference is `n` and its id (`n17`)."""
+    unit = session.get(Unit, draft.unit_id)
+    if unit is None or not _reaches(actor, unit.id):
+        raise NotFound(f"unit {draft.unit_id}: not found")
+    need = Need(
+        ref=f"new-{uuid.uuid4().hex}",
+        unit=unit,
+        skill=_skill(session, draft.skill),
+        hours=require_hours("hours", draft.hours),
+        first_week=require_monday("first_week", draft.first_week),
+        last_week=require_monday("last_week", draft.last_week),
+        shift=draft.shift,
+        priority=_priority(draft.priority),
+        exposed=draft.exposed,
+        min_block=_min_block(draft.min_block),
+        description=draft.description,
+        status=NeedStatus.OPEN,
+        created_by_id=actor.user_id,
+    )
+    _check_span(need)
+    need.weeks = _week_rows(draft.weeks, need)
+    need.contact_person = _contact(session, unit, draft.contact_person_id)
+    session.add(need)
+    session.flush()
+    _name(session, need)
+    audit.record(
+        session,
+        user_id=actor.user_id,
+        action="create",
+        entity=ENTITY,
+        entity_id=need.id,
+        after=_audited(need),
+    )
+    return need
+
+
+def edit_need(session: Session, actor: Actor, need_id: int, patch: NeedPatch) -> Need:
+    """Change a need's fields; the result must still be a valid need as a whole."""
+    need = get_need(session, actor, need_id)
+    check_version(f"need {need.ref}", need.version, patch.version)
+    before = _audited(need)
+    with session.no_autoflush:  # one UPDATE, one new version
+        _apply(session, need, patch)
+    return _saved(session, actor, need, "update", before)
+
+
+def _apply(session: Session, need: Need, patch: NeedPatch) -> None:
+    if patch.skill is not None:
+        need.skill = _skill(session, patch.skill)
+    if patch.hours is not None:
+        need.hours = require_hours("hours", patch.hours)
+    if patch.first_week is not None:
+        need.first_week = require_monday("first_week", patch.first_week)
+    if patch.last_week is not None:
+        need.last_week = require_monday("last_week", patch.last_week)
+    _check_span(need)
+    if patch.shift is not None:
+        need.shift = patch.shift
+    if patch.priority is not None:
+        need.priority = _priority(patch.priority)
+    if patch.exposed is not None:
+        need.exposed = patch.exposed
+    if patch.min_block is not None:
+        need.min_block = _min_block(patch.min_block)
+    if patch.description is not None:
+        need.description = patch.description
+    if "contact_person_id" in patch.model_fields_set:
+        need.contact_person = _contact(session, need.unit, patch.contact_person_id)
+    if patch.weeks is not None:
+        need.weeks = _week_rows(patch.weeks, need)
+    else:  # a shorter span drops the overrides it no longer covers
+        need.weeks = [row for row in need.weeks if need.first_week <= row.week <= need.last_week]
+
+
+def close_need(session: Session, actor: Actor, need_id: int, version: int) -> Need:
+    """Close an open need: it drops out of future rounds."""
+    return _set_status(session, actor, need_id, version, NeedStatus.CLOSED)
+
+
+def reopen_need(session: Session, actor: Actor, need_id: int, version: int) -> Need:
+    """Open a closed need again: future rounds plan it."""
+    return _set_status(session, actor, need_id, version, NeedStatus.OPEN)
+
+
+def _set_status(
+    session: Session, actor: Actor, need_id: int, version: int, status: NeedStatus
+) -> Need:
+    need = get_need(session, actor, need_id)
+    check_version(f"need {need.ref}", need.version, version)
+    if need.status is status:
+        raise Conflict(f"need {need.ref}: is already {status.value}")
+    before = _audited(need)
+    need.status = status
+    action = "close" if status is NeedStatus.CLOSED else "reopen"
+    return _saved(session, actor, need, action, before)
+
+
+def _name(session: Session, need: Need) -> None:
+    """Give a new need its reference `n<id>` (with a suffix should a loaded fixture hold it).
+
+    Written past the ORM so that a new need starts at version 1.
+    """
+    ref, suffix = f"n{need.id}", 1
+    while session.scalar(select(Need.id).where(Need.ref == ref)) is not None:
+        suffix += 1
+        ref = f"n{need.id}-{suffix}"
+    session.execute(update(Need).where(Need.id == need.id).values(ref=ref))
+
+
+def _skill(session: Session, code: str) -> Skill:
+    skill = session.scalar(select(Skill).where(Skill.code == code))
+    if skill is None:
+        raise InvalidInput("skill", f"unknown skill {code!r}")
+    return skill
+
+
+def _priority(priority: int) -> int:
+    if not 1 <= priority <= 5:
+        raise InvalidInput("priority", f"must be 1–5, got {priority}")
+    return priority
+
+
+def _min_block(hours: float) -> float:
+    require_hours("min_block", hours)
+    if hours == 0:
+        raise InvalidInput("min_block", "must be more than 0")
+    return hours
+
+
+def _check_span(need: Need) -> None:
+    if need.last_week < need.first_week:
+        raise InvalidInput(
+            "last_week",
+            f"{need.last_week.isoformat()} is before first_week {need.first_week.isoformat()}",
+        )
+
+
+def _week_rows(weeks: Sequence[WeekHours], need: Need) -> list[NeedWeek]:
+    """Week overrides, each a Monday inside the need's span, listed once, in half hours."""
+    seen: set[dt.date] = set()
+    for index, wanted in enumerate(weeks):
+        field, week = f"weeks[{index}]", wanted.week
+        require_monday(f"{field}.week", week)
+        if not need.first_week <= week <= need.last_week:
+            raise InvalidInput(
+                f"{field}.week",
+                f"{week.isoformat()} is outside the need's weeks "
+                f"{need.first_week.isoformat()}–{need.last_week.isoformat()}",
+            )
+        if week in seen:
+            raise InvalidInput(f"{field}.week", f"{week.isoformat()} is listed twice")
+        seen.add(week)
+        require_hours(f"{field}.hours", wanted.hours)
+    existing = {row.week: row for row in need.weeks}
+    kept = [existing.get(wanted.week) or NeedWeek(week=wanted.week) for wanted in weeks]
+    for row, wanted in zip(kept, weeks, strict=True):
+        row.hours = wanted.hours
+    return kept
+
+
+def _contact(session: Session, unit: Unit, person_id: int | None) -> Person | None:
+    """The contact person must work at the unit or lead it."""
+    if person_id is None:
+        return None
+    leads = select(unit_leader.c.person_id).where(unit_leader.c.unit_id == unit.id)
+    found = session.scalar(
+        select(Person).where(
+            Person.id == person_id, (Person.home_unit_id == unit.id) | Person.id.in_(leads)
+        )
+    )
+    if found is None:
+        raise InvalidInput(
+            "contact_person_id", f"person {person_id} neither works at nor leads {unit.code}"
+        )
+    return found
+
+
+def _audited(need: Need) -> dict[str, Any]:
+    return {
+        "ref": need.ref,
+        "unit": need.unit.code,
+        "skill": need.skill.code,
+        "hours": need.hours,
+        "weeks": {row.week.isoformat(): row.hours for row in need.weeks},
+        "first_week": need.first_week.isoformat(),
+        "last_week": need.last_week.isoformat(),
+        "shift": need.shift.value,
+        "priority": need.priority,
+        "exposed": need.exposed,
+        "min_block": need.min_block,
+        "description": need.description,
+        "status": need.status.value,
+        "contact_person_id": need.contact_person.id if need.contact_person else None,
+    }
+
+
+def _saved(session: Session, actor: Actor, need: Need, action: str, before: dict[str, Any]) -> Need:
+    """Write the change with its audit entry and flush, so the answer carries the new version."""
+    old, new = audit.changed(before, _audited(need))
+    if new:
+        # Week overrides alone do not update the row; touching it bumps the version for them too.
+        need.updated_at = dt.datetime.now(dt.UTC)
+        audit.record(
+            session,
+            user_id=actor.user_id,
+            action=action,
+            entity=ENTITY,
+            entity_id=need.id,
+            before=old,
+            after=new,
+        )
+    session.flush()
+    return need

@@ -1,8 +1,47 @@
-"""Words for a solved round: the short summary `jobbank solve` prints."""
+"""Solving a round: the solve jobs that run the solver away from the server, and words for
+a result (`summarize`, what `jobbank solve` prints).
+
+A solve is a `SolveJob` row. The server queues it and marks the round `solving`; a worker
+(see `jobbank.jobs`) claims it, writes progress and heartbeats to it, and stores the result
+in one transaction. Cancelling, or a worker that dies, ends the job without a result and puts
+the round back as it was. Each step locks the round's row first, so the server and the
+worker never both finish the same job.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from jobbank import audit
+from jobbank.access import Actor
 from jobbank.contract import RoundInput, RoundResult
+from jobbank.errors import NotFound
+from jobbank.models import RoundStatus, SolveJob, SolveStatus
+from jobbank.rounds import (
+    ACTIVE_JOB,
+    CHANGEABLE,
+    ENTITY,
+    Liveness,
+    cannot_tell,
+    finish_solve,
+    latest_job,
+    lock_round,
+    refuse,
+    release_abandoned,
+    round_for,
+    round_input,
+    round_to_change,
+    store_result,
+)
+from solver import DEFAULT_TIME_LIMIT, Progress, SolveOptions
+
+MAX_TIME_LIMIT = 600.0
 
 LISTED_UNFILLED = 10
 """How many unfilled need-weeks the summary lists before saying how many more there are."""
@@ -47,3 +86,213 @@ def summarize(round_input: RoundInput, result: RoundResult) -> str:
 
 def _share(part: float, whole: float) -> str:
     return f"{part / whole:.1%}" if whole else "nothing wanted"
+
+
+# --- solve jobs, as the server sees them ---------------------------------------------------
+
+
+class SolveRequest(BaseModel):
+    """How one solve runs; kept with its job."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    time_limit: float = Field(
+        DEFAULT_TIME_LIMIT,
+        ge=1,
+        le=MAX_TIME_LIMIT,
+        description="Seconds the solver may search (1–600); it stops earlier once proven optimal.",
+    )
+    workers: int | None = Field(
+        None, ge=1, le=64, description="CP-SAT search threads; one per CPU when left out."
+    )
+    seed: int = Field(0, ge=0, le=2**31 - 1, description="The same seed repeats a one-worker run.")
+
+    def solve_options(self, progress: Callable[[Progress], None] | None = None) -> SolveOptions:
+        return SolveOptions(
+            time_limit=self.time_limit, workers=self.workers, seed=self.seed, progress=progress
+        )
+
+
+def start_solve(
+    session: Session,
+    actor: Actor,
+    round_id: int,
+    request: SolveRequest,
+    *,
+    alive: Liveness = cannot_tell,
+) -> SolveJob:
+    """Queue a solve of the round and mark the round `solving`; pins stay as they are.
+    The caller starts a worker once this is committed."""
+    rnd = round_to_change(session, actor, round_id, alive=alive)
+    if rnd.status is RoundStatus.SOLVING:
+        running = latest_job(session, rnd.id)
+        refuse(rnd, f"job {running.id if running else '?'} runs; wait for it or cancel it")
+    if rnd.status not in CHANGEABLE:
+        refuse(rnd, "a published round is not solved again; create a new round instead")
+    if rnd.input_snapshot is None:
+        refuse(rnd, "it has no input snapshot to solve")
+    before = rnd.status
+    job = SolveJob(
+        round_id=rnd.id,
+        status=SolveStatus.QUEUED,
+        options=request.model_dump(mode="json"),
+        progress=[],
+        message="",
+        cancel_requested=False,
+        requested_by_id=actor.user_id,
+    )
+    session.add(job)
+    rnd.status = RoundStatus.SOLVING
+    rnd.status_message = ""
+    session.flush()
+    audit.record(
+        session,
+        user_id=actor.user_id,
+        action="solve",
+        entity=ENTITY,
+        entity_id=rnd.id,
+        before={"status": before.value},
+        after={"status": rnd.status.value, "job": job.id, **job.options},
+    )
+    return job
+
+
+def cancel_solve(
+    session: Session, actor: Actor, round_id: int, *, alive: Liveness = cannot_tell
+) -> SolveJob:
+    """Cancel the round's running solve: the job ends as cancelled, the round goes back to the
+    status it had, and the worker, seeing it, exits without storing anything."""
+    rnd = round_to_change(session, actor, round_id, alive=alive)
+    job = latest_job(session, rnd.id)
+    if rnd.status is not RoundStatus.SOLVING or job is None or job.status not in ACTIVE_JOB:
+        refuse(rnd, "there is no solve to cancel")
+    job.cancel_requested = True
+    message = f"solving was cancelled by {actor.username}"
+    finish_solve(session, rnd, job, SolveStatus.CANCELLED, message, by=actor.user_id)
+    return job
+
+
+def job_of_round(
+    session: Session, actor: Actor, round_id: int, *, alive: Liveness = cannot_tell
+) -> SolveJob | None:
+    """The round's latest solve job, a dead worker's job already marked failed."""
+    rnd = round_for(session, actor, round_id)
+    return release_abandoned(session, rnd, alive, by=actor.user_id)
+
+
+class JobView(NamedTuple):
+    """A solve job as its progress stream shows it."""
+
+    id: int
+    status: SolveStatus
+    progress: list[dict[str, Any]]
+    message: str
+    round_status: RoundStatus
+
+
+def watch_job(
+    session: Session,
+    actor: Actor,
+    round_id: int,
+    job_id: int | None = None,
+    *,
+    alive: Liveness = cannot_tell,
+) -> JobView:
+    """A job of the round (the latest when `job_id` is None) as it stands now."""
+    rnd = round_for(session, actor, round_id)
+    latest = release_abandoned(session, rnd, alive, by=actor.user_id)
+    job = latest
+    if job_id is not None and (latest is None or latest.id != job_id):
+        job = session.get(SolveJob, job_id, populate_existing=True)
+    if job is None or job.round_id != rnd.id:
+        raise NotFound(f"round {round_id}: has not been solved yet")
+    return JobView(job.id, job.status, list(job.progress), job.message, rnd.status)
+
+
+# --- solve jobs, as the worker sees them ---------------------------------------------------
+
+
+def claim_job(session: Session, job_id: int) -> tuple[RoundInput, SolveRequest] | None:
+    """Mark a queued job running and return what to solve; None when it is no longer queued
+    (cancelled before a worker got to it)."""
+    job = session.get(SolveJob, job_id)
+    if job is None:
+        return None
+    rnd = lock_round(session, job.round_id)
+    session.refresh(job)
+    if job.status is not SolveStatus.QUEUED or job.cancel_requested:
+        return None
+    now = dt.datetime.now(dt.UTC)
+    job.status, job.started_at, job.heartbeat_at = SolveStatus.RUNNING, now, now
+    return round_input(session, rnd), SolveRequest.model_validate(job.options)
+
+
+def beat(
+    session: Session,
+    job_id: int,
+    *,
+    progress: list[dict[str, Any]] | None = None,
+    heartbeat: bool = True,
+) -> bool:
+    """Write a heartbeat and the progress so far, as asked; then say whether the worker goes
+    on: False once the job is no longer running or someone asked to cancel it."""
+    values: dict[str, Any] = {}
+    if heartbeat:
+        values["heartbeat_at"] = dt.datetime.now(dt.UTC)
+    if progress is not None:
+        values["progress"] = progress
+    if values:
+        session.execute(
+            update(SolveJob)
+            .where(SolveJob.id == job_id, SolveJob.status == SolveStatus.RUNNING)
+            .values(**values)
+        )
+    status, cancel = session.execute(
+        select(SolveJob.status, SolveJob.cancel_requested).where(SolveJob.id == job_id)
+    ).one()
+    return status is SolveStatus.RUNNING and not cancel
+
+
+def end_job(session: Session, job_id: int, status: SolveStatus, message: str) -> None:
+    """End a job that is still queued or running without a result (a cancel only asked for by
+    its flag, or an error in the worker); a job already ended stays as it is."""
+    job = session.get(SolveJob, job_id)
+    if job is None:
+        return
+    rnd = lock_round(session, job.round_id)
+    session.refresh(job)
+    if job.status in ACTIVE_JOB:
+        finish_solve(session, rnd, job, status, message, by=None)
+
+
+def store_job_result(
+    session: Session, job_id: int, result: RoundResult, progress: list[dict[str, Any]]
+) -> bool:
+    """Store a finished solve's result in the round and mark the job done, in the caller's
+    transaction. False, storing nothing, when the job was cancelled or failed meanwhile."""
+    job = session.get(SolveJob, job_id)
+    if job is None:
+        return False
+    rnd = lock_round(session, job.round_id)
+    session.refresh(job)
+    if job.status is not SolveStatus.RUNNING or job.cancel_requested:
+        return False
+    store_result(session, rnd, result, by=job.requested_by_id)
+    now = dt.datetime.now(dt.UTC)
+    job.status = SolveStatus.DONE
+    job.progress = progress
+    job.message = result_line(result)
+    job.heartbeat_at = job.finished_at = now
+    session.flush()
+    return True
+
+
+def result_line(result: RoundResult) -> str:
+    """One line on a result, for the job's message."""
+    if result.status == "infeasible":
+        return "infeasible: " + ("; ".join(result.messages) or "the round cannot be planned")
+    m = result.metrics
+    return (
+        f"{result.status}: {len(result.assignments)} assignments, "
+        f"{m.weighted_coverage:g} of at most {m.upper_bound:g} ({m.share_of_bound:.0%})"
+    )

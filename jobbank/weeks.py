@@ -1,6 +1,9 @@
-"""Weeks are ISO weeks, named by the date of their Monday."""
+"""Weeks are ISO weeks, named by the date of their Monday; hours per week are half hours."""
 
 import datetime as dt
+import math
+
+from jobbank.errors import InvalidInput
 
 
 def monday_of(day: dt.date) -> dt.date:
@@ -16,3 +19,21 @@ def week_starts(start: dt.date, weeks: int) -> list[dt.date]:
 def week_index(start: dt.date, week: dt.date) -> int:
     """How many weeks `week` lies after `start` (both Mondays)."""
     return (week - start).days // 7
+
+
+def require_monday(field: str, day: dt.date) -> dt.date:
+    """`day` if it is a Monday (weeks are named by their Monday), else `InvalidInput` on `field`."""
+    if day.isoweekday() != 1:
+        raise InvalidInput(field, f"{day.isoformat()} is not a Monday")
+    return day
+
+
+def require_hours(field: str, hours: float, *, most: float | None = None) -> float:
+    """`hours` if it is a non-negative multiple of 0.5 (and at most `most`), else `InvalidInput`."""
+    if not math.isfinite(hours) or hours < 0:
+        raise InvalidInput(field, f"must be 0 or more, got {hours:g}")
+    if hours * 2 != round(hours * 2):
+        raise InvalidInput(field, f"must be a multiple of 0.5, got {hours:g}")
+    if most is not None and hours > most:
+        raise InvalidInput(field, f"must be at most {most:g}, got {hours:g}")
+    return float(hours)

@@ -81,8 +81,14 @@ class Budget:
 
     def left(self) -> float:
         if self.deterministic:
-            return max(0.0, min(self.limit - self.spent, self.clock.left() + self.limit))
+            return max(0.0, min(self.limit - self.spent, self.wall_left()))
         return self.clock.left()
+
+    def wall_left(self) -> float:
+        """Wall seconds before the hard stop: deterministic runs may overrun the limit by at
+        most the limit again (a slow machine), never more."""
+        hard_stop = self.limit * (2 if self.deterministic else 1)
+        return max(0.0, hard_stop - self.clock.elapsed())
 
     def charge(self, solver: cp_model.CpSolver) -> None:
         if self.deterministic:
@@ -275,7 +281,8 @@ def make_solver(
     seconds = max(seconds, MIN_STAGE_SECONDS)
     if budget.deterministic:
         solver.parameters.max_deterministic_time = seconds
-        solver.parameters.max_time_in_seconds = seconds * 10 + 1
+        wall = min(seconds * 10 + 1, budget.wall_left())
+        solver.parameters.max_time_in_seconds = max(wall, MIN_STAGE_SECONDS)
     else:
         solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = workers or options.worker_count()

@@ -87,28 +87,37 @@ def app(world_url: str, tmp_path: Path) -> Litestar:
 
 
 @pytest.fixture
-def anonymous(app: Litestar) -> Iterator[Client]:
-    """A browser that has not logged in (it has fetched a CSRF cookie)."""
-    client = browser(app)
-    yield client
-    client.__exit__(None, None, None)
+def open_clients(app: Litestar) -> Iterator[Callable[[], Client]]:
+    """Opens test clients on the app and closes them last-opened first: each client nests
+    the app's lifespan, and unwinding them in another order hangs."""
+    opened: list[Client] = []
+
+    def open_one() -> Client:
+        opened.append(browser(app))
+        return opened[-1]
+
+    yield open_one
+    for client in reversed(opened):
+        client.__exit__(None, None, None)
 
 
 @pytest.fixture
-def as_user(app: Litestar) -> Iterator[Callable[[str], Client]]:
+def anonymous(open_clients: Callable[[], Client]) -> Client:
+    """A browser that has not logged in (it has fetched a CSRF cookie)."""
+    return open_clients()
+
+
+@pytest.fixture
+def as_user(open_clients: Callable[[], Client]) -> Callable[[str], Client]:
     """`as_user("hr")`: a client logged in by session cookie, sending the CSRF header."""
-    opened: list[Client] = []
 
     def log_in(username: str) -> Client:
-        client = browser(app)
-        opened.append(client)
+        client = open_clients()
         response = client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
         assert response.status_code == 200, response.text
         return client
 
-    yield log_in
-    for client in opened:
-        client.__exit__(None, None, None)
+    return log_in
 
 
 def browser(app: Litestar) -> Client:

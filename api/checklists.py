@@ -1,0 +1,387 @@
+"""Onboarding checklists: each audience sees and ticks its own items; HR manages templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from litestar import Controller, delete, get, patch, post
+from litestar.pagination import OffsetPagination
+from litestar.params import FromPath, FromQuery, JSONBody
+from pydantic import BaseModel, Field
+
+from api.assignments import RoundRef
+from api.auth import current_actor, hr_only, logged_in
+from api.deps import DB, AnyRequest, Paging
+from api.paging import page_of
+from api.shapes import ContactOut, UnitRef
+from jobbank import checklists
+from jobbank.checklists import MAX_DUE_DAY, MIN_DUE_DAY, ChecklistView, OverdueItem
+from jobbank.models import (
+    Audience,
+    ChecklistItem,
+    ChecklistTemplate,
+    ChecklistTemplateItem,
+    DueAnchor,
+)
+
+# --- checklists ----------------------------------------------------------------------
+
+
+class ChecklistItemOut(BaseModel):
+    id: int
+    audience: Audience
+    title_da: str
+    title_en: str
+    due_on: dt.date
+    overdue: bool
+    done_at: dt.datetime | None
+    done_by: str | None
+    """Username of who ticked it."""
+    version: int
+
+    @classmethod
+    def of(cls, item: ChecklistItem, done_by: dict[int, str]) -> ChecklistItemOut:
+        return cls(
+            id=item.id,
+            audience=item.audience,
+            title_da=item.title_da,
+            title_en=item.title_en,
+            due_on=item.due_on,
+            overdue=item.done_at is None and item.due_on < dt.date.today(),
+            done_at=item.done_at,
+            done_by=done_by.get(item.done_by_id) if item.done_by_id else None,
+            version=item.version,
+        )
+
+
+class ChecklistOut(BaseModel):
+    """A checklist with only the items of the audiences you may see and tick."""
+
+    id: int
+    person: ContactOut
+    unit: UnitRef
+    round: RoundRef
+    starts_on: dt.date
+    items: list[ChecklistItemOut]
+
+    @classmethod
+    def of(cls, view: ChecklistView) -> ChecklistOut:
+        return cls(
+            id=view.checklist.id,
+            person=ContactOut.of(view.person),
+            unit=UnitRef.of(view.unit),
+            round=RoundRef.of(view.round),
+            starts_on=view.checklist.starts_on,
+            items=[ChecklistItemOut.of(item, view.done_by) for item in view.items],
+        )
+
+
+class OverdueItemOut(BaseModel):
+    item_id: int
+    checklist_id: int
+    person: ContactOut
+    unit: UnitRef
+    audience: Audience
+    title_da: str
+    title_en: str
+    due_on: dt.date
+    days_overdue: int
+
+    @classmethod
+    def of(cls, overdue: OverdueItem) -> OverdueItemOut:
+        item = overdue.item
+        return cls(
+            item_id=item.id,
+            checklist_id=overdue.checklist.id,
+            person=ContactOut.of(overdue.person),
+            unit=UnitRef.of(overdue.unit),
+            audience=item.audience,
+            title_da=item.title_da,
+            title_en=item.title_en,
+            due_on=item.due_on,
+            days_overdue=overdue.days_overdue,
+        )
+
+
+class Tick(BaseModel):
+    version: int | None = Field(None, description="The item's version you saw; 409 if stale.")
+
+
+class ChecklistController(Controller):
+    path = "/api/checklists"
+    tags = ("checklists",)
+    guards = [logged_in]  # noqa: RUF012
+
+    @get("/", sync_to_thread=True)
+    def list_checklists(
+        self,
+        db_session: DB,
+        request: AnyRequest,
+        paging: Paging,
+        round_id: FromQuery[int | None] = None,
+        unit_id: FromQuery[int | None] = None,
+        overdue: FromQuery[bool] = False,
+    ) -> OffsetPagination[ChecklistOut]:
+        """Checklists in your reach, soonest start first, each with only your audiences' items.
+
+        HR sees all; a unit leader those of people coming to the units they lead (receiving
+        leader and permanent-staff items) and of people whose home unit they lead (sending
+        leader items); staff their own (employee items). `overdue=true` keeps checklists
+        with an open item of yours past its due date.
+        """
+        rows, total = checklists.list_checklists(
+            db_session,
+            current_actor(request),
+            paging,
+            round_id=round_id,
+            unit_id=unit_id,
+            overdue=overdue,
+        )
+        return page_of(rows, total, paging, ChecklistOut.of)
+
+    @get("/overdue", sync_to_thread=True)
+    def list_overdue(
+        self, db_session: DB, request: AnyRequest, paging: Paging
+    ) -> OffsetPagination[OverdueItemOut]:
+        """Open items of your audiences past their due date, the most overdue first."""
+        rows, total = checklists.overdue_items(db_session, current_actor(request), paging)
+        return page_of(rows, total, paging, OverdueItemOut.of)
+
+    @get("/{checklist_id:int}", sync_to_thread=True)
+    def get_checklist(
+        self, db_session: DB, request: AnyRequest, checklist_id: FromPath[int]
+    ) -> ChecklistOut:
+        """One checklist in your reach, with only your audiences' items."""
+        view = checklists.get_checklist(db_session, current_actor(request), checklist_id)
+        return ChecklistOut.of(view)
+
+    @post("/items/{item_id:int}/done", sync_to_thread=True, status_code=200)
+    def tick(
+        self,
+        db_session: DB,
+        request: AnyRequest,
+        item_id: FromPath[int],
+        data: JSONBody[Tick | None] = None,
+    ) -> ChecklistOut:
+        """Tick one of your items as done; answers its checklist. Ticking twice changes nothing.
+
+        Receiving leaders tick receiving-leader and permanent-staff items for the units they
+        lead, sending leaders the sending-leader items of people whose home unit they lead,
+        employees their own items; HR any.
+        """
+        view = checklists.mark_done(
+            db_session,
+            current_actor(request),
+            item_id,
+            done=True,
+            version=data.version if data else None,
+        )
+        return ChecklistOut.of(view)
+
+    @delete("/items/{item_id:int}/done", sync_to_thread=True, status_code=200)
+    def untick(
+        self,
+        db_session: DB,
+        request: AnyRequest,
+        item_id: FromPath[int],
+        version: FromQuery[int | None] = None,
+    ) -> ChecklistOut:
+        """Undo a tick on one of your items; answers its checklist."""
+        view = checklists.mark_done(
+            db_session, current_actor(request), item_id, done=False, version=version
+        )
+        return ChecklistOut.of(view)
+
+
+# --- templates -----------------------------------------------------------------------
+
+
+class TemplateItemOut(BaseModel):
+    id: int
+    position: int
+    audience: Audience
+    title_da: str
+    title_en: str
+    due_day: int
+    anchor: DueAnchor
+
+    @classmethod
+    def of(cls, item: ChecklistTemplateItem) -> TemplateItemOut:
+        return cls(
+            id=item.id,
+            position=item.position,
+            audience=item.audience,
+            title_da=item.title_da,
+            title_en=item.title_en,
+            due_day=item.due_day,
+            anchor=item.anchor,
+        )
+
+
+class TemplateOut(BaseModel):
+    id: int
+    name: str
+    area_id: int | None
+    unit_id: int | None
+    is_default: bool
+    """The default template applies to every unit and cannot be deleted."""
+    version: int
+    items: list[TemplateItemOut]
+
+    @classmethod
+    def of(cls, template: ChecklistTemplate) -> TemplateOut:
+        return cls(
+            id=template.id,
+            name=template.name,
+            area_id=template.area_id,
+            unit_id=template.unit_id,
+            is_default=checklists.is_default(template),
+            version=template.version,
+            items=[TemplateItemOut.of(item) for item in template.items],
+        )
+
+
+class TemplateIn(BaseModel):
+    name: str = Field(max_length=200)
+    area_id: int | None = Field(None, description="Add items for every unit of this area …")
+    unit_id: int | None = Field(None, description="… or for this one unit (not both).")
+
+
+class TemplatePatch(BaseModel):
+    version: int | None = Field(None, description="The template's version you saw; 409 if stale.")
+    name: str | None = Field(None, max_length=200)
+    area_id: int | None = None
+    unit_id: int | None = None
+
+
+_DUE_DAY = f"Days after the start (or the last week's Friday), {MIN_DUE_DAY}–{MAX_DUE_DAY}."
+
+
+class TemplateItemIn(BaseModel):
+    audience: Audience
+    title_da: str = Field(max_length=300)
+    title_en: str = Field(max_length=300)
+    due_day: int = Field(0, description=_DUE_DAY)
+    anchor: DueAnchor = DueAnchor.START
+    position: int | None = Field(None, description="Where in the list; by default the end.")
+
+
+class TemplateItemPatch(BaseModel):
+    audience: Audience | None = None
+    title_da: str | None = Field(None, max_length=300)
+    title_en: str | None = Field(None, max_length=300)
+    due_day: int | None = Field(None, description=_DUE_DAY)
+    anchor: DueAnchor | None = None
+    position: int | None = None
+
+
+class ChecklistTemplateController(Controller):
+    """HR only; to everyone else these paths do not exist (404)."""
+
+    path = "/api/checklist-templates"
+    tags = ("checklist templates",)
+    guards = [hr_only]  # noqa: RUF012
+
+    @get("/", sync_to_thread=True)
+    def list_templates(
+        self,
+        db_session: DB,
+        request: AnyRequest,
+        paging: Paging,
+        area_id: FromQuery[int | None] = None,
+        unit_id: FromQuery[int | None] = None,
+    ) -> OffsetPagination[TemplateOut]:
+        """The checklist templates with their items: the default, then area and unit ones."""
+        rows, total = checklists.list_templates(
+            db_session, current_actor(request), paging, area_id=area_id, unit_id=unit_id
+        )
+        return page_of(rows, total, paging, TemplateOut.of)
+
+    @post("/", sync_to_thread=True)
+    def create_template(
+        self, db_session: DB, request: AnyRequest, data: JSONBody[TemplateIn]
+    ) -> TemplateOut:
+        """A template whose items checklists get for one area's units or for one unit."""
+        template = checklists.create_template(
+            db_session,
+            current_actor(request),
+            name=data.name,
+            area_id=data.area_id,
+            unit_id=data.unit_id,
+        )
+        return TemplateOut.of(template)
+
+    @get("/{template_id:int}", sync_to_thread=True)
+    def get_template(
+        self, db_session: DB, request: AnyRequest, template_id: FromPath[int]
+    ) -> TemplateOut:
+        """One template with its items."""
+        return TemplateOut.of(
+            checklists.get_template(db_session, current_actor(request), template_id)
+        )
+
+    @patch("/{template_id:int}", sync_to_thread=True)
+    def update_template(
+        self,
+        db_session: DB,
+        request: AnyRequest,
+        template_id: FromPath[int],
+        data: JSONBody[TemplatePatch],
+    ) -> TemplateOut:
+        """Rename a template or move it to another area or unit (the default stays global)."""
+        template = checklists.update_template(
+            db_session,
+            current_actor(request),
+            template_id,
+            data.model_dump(exclude_unset=True, exclude={"version"}),
+            version=data.version,
+        )
+        return TemplateOut.of(template)
+
+    @delete("/{template_id:int}", sync_to_thread=True)
+    def delete_template(
+        self, db_session: DB, request: AnyRequest, template_id: FromPath[int]
+    ) -> None:
+        """Delete an area or unit template (409 for the default); checklists keep their items."""
+        checklists.delete_template(db_session, current_actor(request), template_id)
+
+    @post("/{template_id:int}/items", sync_to_thread=True)
+    def add_item(
+        self,
+        db_session: DB,
+        request: AnyRequest,
+        template_id: FromPath[int],
+        data: JSONBody[TemplateItemIn],
+    ) -> TemplateItemOut:
+        """Add an item for one audience, due relative to the start or the end."""
+        item = checklists.add_template_item(
+            db_session, current_actor(request), template_id, **data.model_dump()
+        )
+        return TemplateItemOut.of(item)
+
+    @patch("/{template_id:int}/items/{item_id:int}", sync_to_thread=True)
+    def update_item(
+        self,
+        db_session: DB,
+        request: AnyRequest,
+        template_id: FromPath[int],
+        item_id: FromPath[int],
+        data: JSONBody[TemplateItemPatch],
+    ) -> TemplateItemOut:
+        """Change an item; fields left out (or null) stay as they are."""
+        changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
+        item = checklists.update_template_item(
+            db_session, current_actor(request), template_id, item_id, changes
+        )
+        return TemplateItemOut.of(item)
+
+    @delete("/{template_id:int}/items/{item_id:int}", sync_to_thread=True)
+    def delete_item(
+        self,
+        db_session: DB,
+        request: AnyRequest,
+        template_id: FromPath[int],
+        item_id: FromPath[int],
+    ) -> None:
+        """Remove an item; checklists already created keep theirs."""
+        checklists.delete_template_item(db_session, current_actor(request), template_id, item_id)

@@ -1,0 +1,267 @@
+"""Areas, units with their leaders, and the skills catalogue: everyone reads, HR manages."""
+
+from __future__ import annotations
+
+from litestar import Controller, delete, get, patch, post, put
+from litestar.pagination import OffsetPagination
+from litestar.params import FromPath, FromQuery, JSONBody
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.auth import current_actor, hr_only, logged_in
+from api.deps import DB, AnyRequest, Paging
+from api.paging import page_of
+from api.shapes import ContactOut
+from jobbank import organisation
+from jobbank.models import Area, Skill, Unit
+
+
+class Body(BaseModel):
+    """A request body: unknown fields are refused by name rather than silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Versioned(Body):
+    version: int = Field(description="The version you read; a stale one answers 409.")
+
+
+# --- areas ---------------------------------------------------------------------------------
+
+
+class AreaOut(BaseModel):
+    id: int
+    name: str
+
+    @classmethod
+    def of(cls, area: Area) -> AreaOut:
+        return cls(id=area.id, name=area.name)
+
+
+class NewArea(Body):
+    name: str
+
+
+class AreaChanges(Body):
+    name: str | None = None
+
+
+class AreaController(Controller):
+    path = "/api/areas"
+    tags = ("organisation",)
+    guards = (logged_in,)
+
+    @get("/", sync_to_thread=True)
+    def list_areas(self, db_session: DB, paging: Paging) -> OffsetPagination[AreaOut]:
+        """The municipality's areas, by name."""
+        rows, total = organisation.list_areas(db_session, paging)
+        return page_of(rows, total, paging, AreaOut.of)
+
+    @get("/{area_id:int}", sync_to_thread=True)
+    def get_area(self, db_session: DB, area_id: FromPath[int]) -> AreaOut:
+        """One area."""
+        return AreaOut.of(organisation.get_area(db_session, area_id))
+
+    @post("/", sync_to_thread=True, guards=[hr_only])
+    def create_area(self, db_session: DB, data: JSONBody[NewArea], request: AnyRequest) -> AreaOut:
+        """Add an area (HR); names are unique."""
+        area = organisation.create_area(db_session, current_actor(request), name=data.name)
+        return AreaOut.of(area)
+
+    @patch("/{area_id:int}", sync_to_thread=True, guards=[hr_only])
+    def update_area(
+        self,
+        db_session: DB,
+        area_id: FromPath[int],
+        data: JSONBody[AreaChanges],
+        request: AnyRequest,
+    ) -> AreaOut:
+        """Rename an area (HR)."""
+        changes = data.model_dump(exclude_unset=True)
+        area = organisation.update_area(db_session, current_actor(request), area_id, changes)
+        return AreaOut.of(area)
+
+    @delete("/{area_id:int}", sync_to_thread=True, guards=[hr_only])
+    def delete_area(self, db_session: DB, area_id: FromPath[int], request: AnyRequest) -> None:
+        """Remove an area (HR); refused with 409 while units belong to it."""
+        organisation.delete_area(db_session, current_actor(request), area_id)
+
+
+# --- units ---------------------------------------------------------------------------------
+
+
+class UnitOut(BaseModel):
+    id: int
+    code: str
+    name: str
+    area: AreaOut
+    address: str
+    phone: str
+    leaders: list[ContactOut]
+    version: int
+
+    @classmethod
+    def of(cls, unit: Unit) -> UnitOut:
+        return cls(
+            id=unit.id,
+            code=unit.code,
+            name=unit.name,
+            area=AreaOut.of(unit.area),
+            address=unit.address,
+            phone=unit.phone,
+            leaders=[ContactOut.of(p) for p in sorted(unit.leaders, key=lambda p: p.name)],
+            version=unit.version,
+        )
+
+
+class NewUnit(Body):
+    code: str = Field(description="Short lower-case id, e.g. `solgaarden`; unique.")
+    name: str
+    area_id: int
+    address: str = ""
+    phone: str = ""
+
+
+class UnitChanges(Versioned):
+    code: str | None = None
+    name: str | None = None
+    area_id: int | None = None
+    address: str | None = None
+    phone: str | None = None
+
+
+class Leaders(Versioned):
+    person_ids: list[int] = Field(description="Everyone who leads the unit from now on.")
+
+
+class UnitController(Controller):
+    path = "/api/units"
+    tags = ("organisation",)
+    guards = (logged_in,)
+
+    @get("/", sync_to_thread=True)
+    def list_units(
+        self,
+        db_session: DB,
+        paging: Paging,
+        area_id: FromQuery[int | None] = None,
+        q: FromQuery[str | None] = None,
+    ) -> OffsetPagination[UnitOut]:
+        """Units by name with area, contact details and leaders; `q` matches part of the name."""
+        rows, total = organisation.list_units(db_session, paging, area_id=area_id, q=q)
+        return page_of(rows, total, paging, UnitOut.of)
+
+    @get("/{unit_id:int}", sync_to_thread=True)
+    def get_unit(self, db_session: DB, unit_id: FromPath[int]) -> UnitOut:
+        """One unit with its leaders."""
+        return UnitOut.of(organisation.get_unit(db_session, unit_id))
+
+    @post("/", sync_to_thread=True, guards=[hr_only])
+    def create_unit(self, db_session: DB, data: JSONBody[NewUnit], request: AnyRequest) -> UnitOut:
+        """Add a unit (HR); codes are unique."""
+        unit = organisation.create_unit(db_session, current_actor(request), data.model_dump())
+        return UnitOut.of(unit)
+
+    @patch("/{unit_id:int}", sync_to_thread=True, guards=[hr_only])
+    def update_unit(
+        self,
+        db_session: DB,
+        unit_id: FromPath[int],
+        data: JSONBody[UnitChanges],
+        request: AnyRequest,
+    ) -> UnitOut:
+        """Change a unit's code, name, area, address or phone (HR)."""
+        changes = data.model_dump(exclude_unset=True, exclude={"version"})
+        unit = organisation.update_unit(
+            db_session, current_actor(request), unit_id, data.version, changes
+        )
+        return UnitOut.of(unit)
+
+    @put("/{unit_id:int}/leaders", sync_to_thread=True, guards=[hr_only])
+    def set_leaders(
+        self,
+        db_session: DB,
+        unit_id: FromPath[int],
+        data: JSONBody[Leaders],
+        request: AnyRequest,
+    ) -> UnitOut:
+        """Set who leads the unit (HR); a new leader's log-in gains the unit-leader role."""
+        unit = organisation.set_leaders(
+            db_session, current_actor(request), unit_id, data.version, data.person_ids
+        )
+        return UnitOut.of(unit)
+
+    @delete("/{unit_id:int}", sync_to_thread=True, guards=[hr_only])
+    def delete_unit(self, db_session: DB, unit_id: FromPath[int], request: AnyRequest) -> None:
+        """Remove a unit (HR); refused with 409 while it is someone's home unit or has needs."""
+        organisation.delete_unit(db_session, current_actor(request), unit_id)
+
+
+# --- skills --------------------------------------------------------------------------------
+
+
+class SkillOut(BaseModel):
+    id: int
+    code: str
+    label_da: str
+    label_en: str
+
+    @classmethod
+    def of(cls, skill: Skill) -> SkillOut:
+        return cls(id=skill.id, code=skill.code, label_da=skill.label_da, label_en=skill.label_en)
+
+
+class NewSkill(Body):
+    code: str = Field(description="Lower-case id used in round files, e.g. `nurse`; unique.")
+    label_da: str
+    label_en: str
+
+
+class SkillChanges(Body):
+    code: str | None = None
+    label_da: str | None = None
+    label_en: str | None = None
+
+
+class SkillController(Controller):
+    path = "/api/skills"
+    tags = ("organisation",)
+    guards = (logged_in,)
+
+    @get("/", sync_to_thread=True)
+    def list_skills(
+        self, db_session: DB, paging: Paging, q: FromQuery[str | None] = None
+    ) -> OffsetPagination[SkillOut]:
+        """The skills catalogue by code; `q` matches part of the code or a label."""
+        rows, total = organisation.list_skills(db_session, paging, q=q)
+        return page_of(rows, total, paging, SkillOut.of)
+
+    @get("/{skill_id:int}", sync_to_thread=True)
+    def get_skill(self, db_session: DB, skill_id: FromPath[int]) -> SkillOut:
+        """One skill."""
+        return SkillOut.of(organisation.get_skill(db_session, skill_id))
+
+    @post("/", sync_to_thread=True, guards=[hr_only])
+    def create_skill(
+        self, db_session: DB, data: JSONBody[NewSkill], request: AnyRequest
+    ) -> SkillOut:
+        """Add a skill to the catalogue (HR)."""
+        skill = organisation.create_skill(db_session, current_actor(request), data.model_dump())
+        return SkillOut.of(skill)
+
+    @patch("/{skill_id:int}", sync_to_thread=True, guards=[hr_only])
+    def update_skill(
+        self,
+        db_session: DB,
+        skill_id: FromPath[int],
+        data: JSONBody[SkillChanges],
+        request: AnyRequest,
+    ) -> SkillOut:
+        """Change a skill's code or labels (HR)."""
+        changes = data.model_dump(exclude_unset=True)
+        skill = organisation.update_skill(db_session, current_actor(request), skill_id, changes)
+        return SkillOut.of(skill)
+
+    @delete("/{skill_id:int}", sync_to_thread=True, guards=[hr_only])
+    def delete_skill(self, db_session: DB, skill_id: FromPath[int], request: AnyRequest) -> None:
+        """Remove a skill (HR); refused with 409 while a volunteer or a need uses it."""
+        organisation.delete_skill(db_session, current_actor(request), skill_id)

@@ -1,0 +1,213 @@
+"""People and their log-ins: HR manages both; leaders see the people of the units they lead.
+
+No answer here carries the risk-group flag or a password hash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from litestar import Controller, get, patch, post
+from litestar.pagination import OffsetPagination
+from litestar.params import FromPath, FromQuery, JSONBody
+from pydantic import BaseModel, Field
+
+from api.auth import current_actor, hr_only, leader_or_hr, logged_in
+from api.deps import DB, AnyRequest, Paging
+from api.organisation import Body, Versioned
+from api.paging import page_of
+from api.shapes import UnitRef
+from jobbank import people
+from jobbank.models import Person, UserAccount
+from jobbank.roles import Role
+
+# --- people --------------------------------------------------------------------------------
+
+
+class PersonOut(BaseModel):
+    id: int
+    employee_no: str
+    name: str
+    email: str
+    phone: str
+    home_unit: UnitRef
+    version: int
+
+    @classmethod
+    def of(cls, person: Person) -> PersonOut:
+        return cls(
+            id=person.id,
+            employee_no=person.employee_no,
+            name=person.name,
+            email=person.email,
+            phone=person.phone,
+            home_unit=UnitRef.of(person.home_unit),
+            version=person.version,
+        )
+
+
+class NewPerson(Body):
+    employee_no: str = Field(description="The payroll number; unique.")
+    name: str
+    email: str = ""
+    phone: str = ""
+    home_unit_id: int
+
+
+class PersonChanges(Versioned):
+    employee_no: str | None = None
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    home_unit_id: int | None = None
+
+
+class PersonController(Controller):
+    path = "/api/people"
+    tags = ("people",)
+    guards = (logged_in,)
+
+    @get("/", sync_to_thread=True, guards=[leader_or_hr])
+    def list_people(
+        self,
+        db_session: DB,
+        paging: Paging,
+        request: AnyRequest,
+        unit_id: FromQuery[int | None] = None,
+        q: FromQuery[str | None] = None,
+    ) -> OffsetPagination[PersonOut]:
+        """People by name: HR sees everyone, a unit leader the people whose home unit they
+        lead. `unit_id` filters by home unit; `q` matches part of the name or employee number."""
+        rows, total = people.list_people(
+            db_session, current_actor(request), paging, unit_id=unit_id, q=q
+        )
+        return page_of(rows, total, paging, PersonOut.of)
+
+    @get("/{person_id:int}", sync_to_thread=True)
+    def get_person(
+        self, db_session: DB, person_id: FromPath[int], request: AnyRequest
+    ) -> PersonOut:
+        """One person: HR any, a unit leader those of their home units, anyone themselves."""
+        return PersonOut.of(people.get_person(db_session, current_actor(request), person_id))
+
+    @post("/", sync_to_thread=True, guards=[hr_only])
+    def create_person(
+        self, db_session: DB, data: JSONBody[NewPerson], request: AnyRequest
+    ) -> PersonOut:
+        """Add an employee (HR)."""
+        person = people.create_person(db_session, current_actor(request), data.model_dump())
+        return PersonOut.of(person)
+
+    @patch("/{person_id:int}", sync_to_thread=True, guards=[hr_only])
+    def update_person(
+        self,
+        db_session: DB,
+        person_id: FromPath[int],
+        data: JSONBody[PersonChanges],
+        request: AnyRequest,
+    ) -> PersonOut:
+        """Change an employee's number, name, contact details or home unit (HR)."""
+        changes = data.model_dump(exclude_unset=True, exclude={"version"})
+        person = people.update_person(
+            db_session, current_actor(request), person_id, data.version, changes
+        )
+        return PersonOut.of(person)
+
+
+# --- user accounts -------------------------------------------------------------------------
+
+
+class PersonRef(BaseModel):
+    id: int
+    name: str
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    roles: list[Role]
+    is_active: bool
+    person: PersonRef | None
+    created_at: dt.datetime
+    version: int
+
+    @classmethod
+    def of(cls, user: UserAccount) -> UserOut:
+        person = user.person
+        return cls(
+            id=user.id,
+            username=user.username,
+            roles=sorted(user.roles),
+            is_active=user.is_active,
+            person=PersonRef(id=person.id, name=person.name) if person is not None else None,
+            created_at=user.created_at,
+            version=user.version,
+        )
+
+
+class NewUser(Body):
+    username: str
+    password: str = Field(description="At least 12 characters; stored only as an argon2 hash.")
+    roles: list[Role]
+    person_id: int | None = Field(None, description="The person who logs in; one log-in each.")
+
+
+class UserChanges(Versioned):
+    roles: list[Role] | None = None
+    is_active: bool | None = Field(
+        None, description="false switches the log-in off and ends its sessions and tokens."
+    )
+
+
+class UserController(Controller):
+    path = "/api/users"
+    tags = ("people",)
+    guards = (hr_only,)
+
+    @get("/", sync_to_thread=True)
+    def list_users(
+        self,
+        db_session: DB,
+        paging: Paging,
+        request: AnyRequest,
+        q: FromQuery[str | None] = None,
+        is_active: FromQuery[bool | None] = None,
+    ) -> OffsetPagination[UserOut]:
+        """Log-ins by username (HR); `q` matches part of the username."""
+        rows, total = people.list_users(
+            db_session, current_actor(request), paging, q=q, is_active=is_active
+        )
+        return page_of(rows, total, paging, UserOut.of)
+
+    @get("/{user_id:int}", sync_to_thread=True)
+    def get_user(self, db_session: DB, user_id: FromPath[int], request: AnyRequest) -> UserOut:
+        """One log-in (HR)."""
+        return UserOut.of(people.get_user(db_session, current_actor(request), user_id))
+
+    @post("/", sync_to_thread=True)
+    def create_user(self, db_session: DB, data: JSONBody[NewUser], request: AnyRequest) -> UserOut:
+        """Give someone a log-in with roles (HR)."""
+        user = people.create_user(
+            db_session,
+            current_actor(request),
+            username=data.username,
+            password=data.password,
+            roles=data.roles,
+            person_id=data.person_id,
+        )
+        return UserOut.of(user)
+
+    @patch("/{user_id:int}", sync_to_thread=True)
+    def update_user(
+        self,
+        db_session: DB,
+        user_id: FromPath[int],
+        data: JSONBody[UserChanges],
+        request: AnyRequest,
+    ) -> UserOut:
+        """Change a log-in's roles or switch it on or off (HR)."""
+        changes = data.model_dump(exclude_unset=True, exclude={"version"})
+        user = people.update_user(
+            db_session, current_actor(request), user_id, data.version, changes
+        )
+        return UserOut.of(user)

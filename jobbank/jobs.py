@@ -1,0 +1,226 @@
+"""The solve-job runner: each solve runs in its own OS process, so the server stays responsive
+while CP-SAT keeps the CPUs busy.
+
+The app holds a `JobRunner` and calls `start(job_id)` once the queued job is committed. The
+`ProcessJobRunner` spawns a fresh interpreter per job (spawn, not fork: a fork would copy the
+server's threads and open database connections); the worker opens its own engine on the
+database URL, and everything it knows about its job it reads from and writes to the job's
+row. That keeps the interface small enough for a queue (SAQ) to take over later.
+
+In the worker a watcher thread writes progress and a heartbeat to the job's row and reads
+whether the job was cancelled: if so the process exits on the spot, storing nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from multiprocessing.context import SpawnProcess
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from jobbank import solving
+from jobbank.db import make_engine, make_session_factory, transaction
+from jobbank.models import SolveStatus
+from solver import Progress, solve
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 0.5
+"""How often the watcher writes new progress and looks for a cancel: at most 2 writes/s."""
+
+HEARTBEAT_SECONDS = 2.0
+"""The longest the watcher stays silent; the server gives a job up after 30 s of silence."""
+
+STOP_GRACE_SECONDS = 2.0
+"""How long `stop` waits for a terminated worker before killing it."""
+
+KEEP_ENDED = 100
+"""Ended processes the runner remembers, so it can still tell that a job's worker died."""
+
+
+class JobRunner(Protocol):
+    """Runs solve jobs somewhere other than the request that queued them."""
+
+    def start(self, job_id: int) -> None:
+        """Start working on a queued, committed job."""
+
+    def stop(self, job_id: int) -> None:
+        """Stop the job's worker at once if this runner can (its job is already ended)."""
+
+    def is_alive(self, job_id: int) -> bool | None:
+        """Whether the job's worker still runs; None when this runner cannot tell."""
+
+    def close(self) -> None:
+        """Stop every worker this runner started (the app is shutting down)."""
+
+
+class ProcessJobRunner:
+    """One spawned process per job, on the database at `database_url`."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        self._context = multiprocessing.get_context("spawn")
+        self._processes: dict[int, SpawnProcess] = {}
+        self._lock = threading.Lock()
+
+    def start(self, job_id: int) -> None:
+        process = self._context.Process(
+            target=work,
+            args=(self.database_url, job_id),
+            name=f"jobbank-solve-{job_id}",
+            daemon=True,  # ends with the server rather than outliving it unseen
+        )
+        process.start()
+        with self._lock:
+            self._processes[job_id] = process
+            self._forget_ended()
+        log.info("solve job %d: worker process %s started", job_id, process.pid)
+
+    def stop(self, job_id: int) -> None:
+        with self._lock:
+            process = self._processes.get(job_id)
+            if process is None or not process.is_alive():
+                return
+        process.terminate()
+        process.join(STOP_GRACE_SECONDS)
+        if process.is_alive():
+            process.kill()
+            process.join()
+        log.info("solve job %d: worker process %s stopped", job_id, process.pid)
+
+    def is_alive(self, job_id: int) -> bool | None:
+        with self._lock:  # not while `_forget_ended` closes it
+            process = self._processes.get(job_id)
+            return None if process is None else process.is_alive()
+
+    def pid(self, job_id: int) -> int | None:
+        """The worker's process id, while this runner remembers the job."""
+        with self._lock:
+            process = self._processes.get(job_id)
+            return None if process is None else process.pid
+
+    def close(self) -> None:
+        for job_id in list(self._processes):
+            self.stop(job_id)
+
+    def _forget_ended(self) -> None:
+        ended = [job_id for job_id, p in self._processes.items() if p.exitcode is not None]
+        for job_id in ended[: max(0, len(ended) - KEEP_ENDED)]:
+            self._processes.pop(job_id).close()
+
+
+# --- the worker process --------------------------------------------------------------------
+
+
+def work(database_url: str, job_id: int) -> None:
+    """A worker process's life: its own engine on the database, one job, then exit."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    engine = make_engine(database_url)
+    try:
+        run_job(make_session_factory(engine), job_id)
+    finally:
+        engine.dispose()
+
+
+def run_job(factory: sessionmaker[Session], job_id: int) -> None:
+    """Claim a queued job, solve it with progress and heartbeats, store the result.
+
+    Any error ends the job as failed with the error's words and releases the round.
+    """
+    try:
+        with transaction(factory) as session:
+            claimed = solving.claim_job(session, job_id)
+        if claimed is None:
+            log.info("solve job %d: not queued any more; nothing to do", job_id)
+            return
+        round_input, request = claimed
+        watcher = Watcher(factory, job_id)
+        watcher.start()
+        try:
+            result = solve(round_input, request.solve_options(progress=watcher.report))
+        finally:
+            watcher.stop()
+        with transaction(factory) as session:
+            stored = solving.store_job_result(session, job_id, result, watcher.entries())
+        log.info("solve job %d: %s", job_id, "stored" if stored else "ended meanwhile; dropped")
+    except Exception as exc:
+        log.exception("solve job %d failed", job_id)
+        with transaction(factory) as session:
+            solving.end_job(session, job_id, SolveStatus.FAILED, f"solving failed: {exc}")
+        raise
+
+
+class Watcher(threading.Thread):
+    """Beside the solver: writes its progress and a heartbeat to the job, and ends the process
+    as soon as the job is cancelled (CP-SAT cannot be interrupted from Python in time)."""
+
+    def __init__(self, factory: sessionmaker[Session], job_id: int) -> None:
+        super().__init__(name=f"solve-job-{job_id}-watcher", daemon=True)
+        self.factory = factory
+        self.job_id = job_id
+        self._stopped = threading.Event()
+        self._lock = threading.Lock()
+        self._entries: list[dict[str, Any]] = []
+        self._latest: Progress | None = None
+        self._last_write = time.monotonic()
+
+    def report(self, progress: Progress) -> None:
+        """The solver's progress hook; called from its threads, so it only takes note."""
+        with self._lock:
+            self._latest = progress
+
+    def entries(self) -> list[dict[str, Any]]:
+        """Every progress entry so far, the latest included."""
+        with self._lock:
+            self._take_latest()
+            return list(self._entries)
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self.join()
+
+    def run(self) -> None:
+        while not self._stopped.wait(TICK_SECONDS):
+            try:
+                go_on = self._tick()
+            except Exception:  # a database hiccup must not silence the heartbeat for good
+                log.exception("solve job %d: progress could not be written", self.job_id)
+                continue
+            if not go_on:
+                log.info("solve job %d: cancelled; exiting without a result", self.job_id)
+                os._exit(0)
+
+    def _tick(self) -> bool:
+        """Write what is due; False when the job is cancelled (then it is ended, too)."""
+        with self._lock:
+            fresh = self._take_latest()
+            entries = list(self._entries)
+        due = fresh or time.monotonic() - self._last_write >= HEARTBEAT_SECONDS
+        with transaction(self.factory) as session:
+            go_on = solving.beat(
+                session, self.job_id, progress=entries if fresh else None, heartbeat=due
+            )
+        if due:
+            self._last_write = time.monotonic()
+        if not go_on:
+            with transaction(self.factory) as session:
+                solving.end_job(
+                    session, self.job_id, SolveStatus.CANCELLED, "solving was cancelled"
+                )
+        return go_on
+
+    def _take_latest(self) -> bool:
+        """Move the newest progress into the entries: one per tick however often CP-SAT
+        improves, so the job's row stays small. The caller holds the lock."""
+        if self._latest is None:
+            return False
+        latest, self._latest = self._latest, None
+        self._entries.append(
+            {"objective": latest.objective, "bound": latest.bound, "elapsed": latest.elapsed}
+        )
+        return True

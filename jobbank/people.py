@@ -1,0 +1,262 @@
+"""People employed by the municipality and the log-ins HR gives them.
+
+HR reaches everyone; a unit leader the people whose home unit they lead; anyone their own
+record. Nothing here returns or touches the risk-group flag, which lives on the volunteer
+profile and is HR's alone to read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from advanced_alchemy.filters import CollectionFilter, LimitOffset, SearchFilter, StatementFilter
+from advanced_alchemy.repository import SQLAlchemySyncRepository
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from jobbank import audit, sessions
+from jobbank.access import Actor
+from jobbank.accounts import add_user
+from jobbank.errors import Conflict, InvalidInput, NotFound, check_version
+from jobbank.models import AuthSession, Person, UserAccount, UserRole
+from jobbank.organisation import (
+    Service,
+    UnitService,
+    change_row,
+    clean_text,
+    create_row,
+    require_free,
+    require_hr,
+    touch,
+)
+from jobbank.roles import Role
+
+PERSON_FIELDS = ("employee_no", "name", "email", "phone", "home_unit_id")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class PersonService(Service[Person]):
+    class Repository(SQLAlchemySyncRepository[Person]):
+        model_type = Person
+
+    repository_type = Repository
+
+
+class UserService(Service[UserAccount]):
+    class Repository(SQLAlchemySyncRepository[UserAccount]):
+        model_type = UserAccount
+
+    repository_type = Repository
+
+
+# --- people --------------------------------------------------------------------------------
+
+
+def _reach(actor: Actor) -> CollectionFilter[int] | None:
+    """Which home units' people the actor may list: None for all (HR)."""
+    if actor.is_hr:
+        return None
+    if Role.UNIT_LEADER in actor.roles:
+        return CollectionFilter("home_unit_id", sorted(actor.led_unit_ids))
+    raise NotFound("people: not found")
+
+
+def list_people(
+    session: Session,
+    actor: Actor,
+    paging: LimitOffset,
+    *,
+    unit_id: int | None = None,
+    q: str | None = None,
+) -> tuple[Sequence[Person], int]:
+    """People by name: all for HR, those whose home unit they lead for a unit leader.
+
+    `q` matches part of the name or the employee number.
+    """
+    filters: list[StatementFilter | ColumnElement[bool]] = [paging]
+    reach = _reach(actor)
+    if reach is not None:
+        filters.append(reach)
+    if q:
+        filters.append(SearchFilter(field_name={"name", "employee_no"}, value=q, ignore_case=True))
+    if unit_id is not None:
+        filters.append(Person.home_unit_id == unit_id)
+    return PersonService(session).get_many_and_count(*filters, order_by=(Person.name, False))
+
+
+def can_see_person(actor: Actor, person: Person) -> bool:
+    return actor.is_hr or actor.is_person(person.id) or actor.leads(person.home_unit_id)
+
+
+def get_person(session: Session, actor: Actor, person_id: int) -> Person:
+    """One person, if within the actor's reach; else 404 as if they did not exist."""
+    person = PersonService(session).get_one_or_none(id=person_id)
+    if person is None or not can_see_person(actor, person):
+        raise NotFound(f"person {person_id}: not found")
+    return person
+
+
+def check_person_fields(
+    session: Session, fields: Mapping[str, Any], *, own_id: int | None = None
+) -> dict[str, Any]:
+    """The given person fields, cleaned; each wrong value refused naming its field."""
+    checked: dict[str, Any] = {}
+    if "employee_no" in fields:
+        checked["employee_no"] = clean_text(
+            "employee_no", fields["employee_no"], Person.employee_no
+        )
+        require_free(
+            PersonService(session), Person.employee_no, checked["employee_no"], own_id=own_id
+        )
+    if "name" in fields:
+        checked["name"] = clean_text("name", fields["name"], Person.name)
+    if "email" in fields:
+        email = clean_text("email", fields["email"], Person.email, required=False)
+        if email and not EMAIL_PATTERN.fullmatch(email):
+            raise InvalidInput("email", f"is not an e-mail address: {email!r}")
+        checked["email"] = email
+    if "phone" in fields:
+        checked["phone"] = clean_text("phone", fields["phone"], Person.phone, required=False)
+    if "home_unit_id" in fields:
+        unit_id = fields["home_unit_id"]
+        if unit_id is None:
+            raise InvalidInput("home_unit_id", "must be given")
+        if UnitService(session).get_one_or_none(id=unit_id) is None:
+            raise InvalidInput("home_unit_id", f"no unit {unit_id}")
+        checked["home_unit_id"] = unit_id
+    return checked
+
+
+def create_person(session: Session, actor: Actor, fields: Mapping[str, Any]) -> Person:
+    """A new employee; employee number, name and home unit are required."""
+    require_hr(actor, "person")
+    wanted = {"employee_no": None, "name": None, "home_unit_id": None, **fields}
+    checked = check_person_fields(session, wanted)
+    return create_row(session, actor, PersonService(session), Person(**checked), PERSON_FIELDS)
+
+
+def update_person(
+    session: Session, actor: Actor, person_id: int, version: int, changes: Mapping[str, Any]
+) -> Person:
+    require_hr(actor, f"person {person_id}")
+    person = get_person(session, actor, person_id)
+    check_version(f"person {person.employee_no}", person.version, version)
+    checked = check_person_fields(session, changes, own_id=person.id)
+    return change_row(session, actor, PersonService(session), person, checked)
+
+
+# --- user accounts -------------------------------------------------------------------------
+
+
+def list_users(
+    session: Session,
+    actor: Actor,
+    paging: LimitOffset,
+    *,
+    q: str | None = None,
+    is_active: bool | None = None,
+) -> tuple[Sequence[UserAccount], int]:
+    """Log-ins by username, for HR; `q` matches part of the username."""
+    require_hr(actor, "users")
+    filters: list[StatementFilter | ColumnElement[bool]] = [paging]
+    if q:
+        filters.append(SearchFilter(field_name="username", value=q, ignore_case=True))
+    if is_active is not None:
+        filters.append(UserAccount.is_active.is_(is_active))
+    return UserService(session).get_many_and_count(*filters, order_by=(UserAccount.username, False))
+
+
+def get_user(session: Session, actor: Actor, user_id: int) -> UserAccount:
+    require_hr(actor, f"user {user_id}")
+    user = UserService(session).get_one_or_none(id=user_id)
+    if user is None:
+        raise NotFound(f"user {user_id}: not found")
+    return user
+
+
+def create_user(
+    session: Session,
+    actor: Actor,
+    *,
+    username: str,
+    password: str,
+    roles: Sequence[Role],
+    person_id: int | None = None,
+) -> UserAccount:
+    """A log-in for someone, optionally tied to their person; one log-in per person."""
+    require_hr(actor, "user")
+    person = None
+    if person_id is not None:
+        person = PersonService(session).get_one_or_none(id=person_id)
+        if person is None:
+            raise InvalidInput("person_id", f"no person {person_id}")
+        if person.account is not None:
+            raise Conflict(f"person_id: person {person_id} already has a log-in")
+    return add_user(
+        session, username=username, password=password, roles=roles, person=person, by=actor.user_id
+    )
+
+
+def update_user(
+    session: Session, actor: Actor, user_id: int, version: int, changes: Mapping[str, Any]
+) -> UserAccount:
+    """Change a log-in's roles or switch it off; switching off ends its sessions and tokens."""
+    user = get_user(session, actor, user_id)
+    check_version(f"user {user.username}", user.version, version)
+    before = {"roles": sorted(user.roles), "is_active": user.is_active}
+    if "roles" in changes:
+        _set_roles(user, _checked_roles(actor, user, changes["roles"]))
+    if "is_active" in changes:
+        _set_active(actor, user, changes["is_active"])
+    revoked = _revoke_all(session, actor, user) if not user.is_active else 0
+    session.flush()
+    old, new = audit.changed(before, {"roles": sorted(user.roles), "is_active": user.is_active})
+    if new or revoked:
+        audit.record(
+            session,
+            user_id=actor.user_id,
+            action="update",
+            entity="user_account",
+            entity_id=user.id,
+            before=old,
+            after=new | ({"sessions_revoked": revoked} if revoked else {}),
+        )
+    return user
+
+
+def _checked_roles(actor: Actor, user: UserAccount, roles: Sequence[Role] | None) -> set[Role]:
+    wanted = set(roles or ())
+    if not wanted:
+        raise InvalidInput("roles", "give at least one role")
+    if user.id == actor.user_id and Role.HR_COORDINATOR not in wanted:
+        raise InvalidInput("roles", "you cannot take the HR coordinator role from yourself")
+    return wanted
+
+
+def _set_roles(user: UserAccount, wanted: set[Role]) -> None:
+    if wanted == user.roles:
+        return
+    kept = [row for row in user.role_rows if row.role in wanted]
+    added = [UserRole(role=role) for role in sorted(wanted - user.roles)]
+    user.role_rows = kept + added
+    touch(user)
+
+
+def _set_active(actor: Actor, user: UserAccount, active: bool | None) -> None:
+    if active is None:
+        raise InvalidInput("is_active", "must be true or false")
+    if user.id == actor.user_id and not active:
+        raise InvalidInput("is_active", "you cannot switch off your own log-in")
+    user.is_active = active
+
+
+def _revoke_all(session: Session, actor: Actor, user: UserAccount) -> int:
+    """End every live browser session and API token of `user`; the count of them."""
+    live = session.scalars(
+        select(AuthSession).where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
+    ).all()
+    for row in live:
+        sessions.revoke(session, row, by=actor.user_id)
+    return len(live)

@@ -1,0 +1,105 @@
+"""A published round built straight in the test database, for the assignment and checklist tests.
+
+This week and next, Anne (borgerservice) works need n1 at Solgården (no contact person, so
+its leader Frida is the contact) and Bo (borgerservice, risk group) works n3 at Solgården,
+a day-shift need that is not exposed, whose contact person is Dorte (e4).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple, TypeVar
+
+from litestar import Litestar
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from jobbank.checklists import create_checklists
+from jobbank.contract import Assignment as Planned
+from jobbank.contract import RoundResult
+from jobbank.models import Need, Person, RoundStatus, Skill, Unit
+from jobbank.rounds import create_round, store_result
+from jobbank.weeks import monday_of
+
+THIS_MONDAY = monday_of(dt.date.today())
+T = TypeVar("T")
+
+
+class Ids(NamedTuple):
+    """Ids of the rows the tests speak about."""
+
+    round_id: int
+    anne: int
+    bo: int
+    solgaarden: int
+    borgerservice: int
+    hjemmeplejen: int
+    social_area: int
+    """The area of Solgården and Hjemmeplejen."""
+
+
+def factory(app: Litestar) -> sessionmaker[Session]:
+    maker: sessionmaker[Session] = app.state["session_factory"]
+    return maker
+
+
+def publish(app: Litestar, *planned: Planned, start: dt.date = THIS_MONDAY, weeks: int = 4) -> int:
+    """Create, fill and publish a round with these assignments; returns its id."""
+    with factory(app)() as session, session.begin():
+        rnd = create_round(session, start=start, weeks=weeks)
+        store_result(session, rnd, RoundResult(status="feasible", assignments=list(planned)))
+        rnd.status = RoundStatus.PUBLISHED
+        rnd.published_at = dt.datetime.now(dt.UTC)
+        session.flush()
+        create_checklists(session, rnd, by=None)
+        return rnd.id
+
+
+def propose(app: Litestar, *planned: Planned, start: dt.date = THIS_MONDAY) -> int:
+    """A round that is only proposed: nobody but HR's round pages may see it."""
+    with factory(app)() as session, session.begin():
+        rnd = create_round(session, start=start, weeks=4)
+        store_result(session, rnd, RoundResult(status="feasible", assignments=list(planned)))
+        return rnd.id
+
+
+def add_need_n3(app: Litestar) -> None:
+    with factory(app)() as session, session.begin():
+        session.add(
+            Need(
+                ref="n3",
+                unit=_by(session, Unit, code="solgaarden"),
+                skill=_by(session, Skill, code="nurse"),
+                hours=8,
+                first_week=THIS_MONDAY,
+                last_week=THIS_MONDAY + dt.timedelta(weeks=3),
+                description="Aftenkaffe og samtale",
+                contact_person=_by(session, Person, employee_no="e4"),
+            )
+        )
+
+
+def first_round(app: Litestar) -> Ids:
+    """Anne on n1 and Bo on n3 at Solgården, this week and next, published with checklists."""
+    add_need_n3(app)
+    round_id = publish(
+        app,
+        Planned(staff="e1", need="n1", week=0, hours=12),
+        Planned(staff="e1", need="n1", week=1, hours=12),
+        Planned(staff="e2", need="n3", week=0, hours=8),
+        Planned(staff="e2", need="n3", week=1, hours=8),
+    )
+    with factory(app)() as session:
+        return Ids(
+            round_id=round_id,
+            anne=_by(session, Person, employee_no="e1").id,
+            bo=_by(session, Person, employee_no="e2").id,
+            solgaarden=_by(session, Unit, code="solgaarden").id,
+            borgerservice=_by(session, Unit, code="borgerservice").id,
+            hjemmeplejen=_by(session, Unit, code="hjemmeplejen").id,
+            social_area=_by(session, Unit, code="solgaarden").area_id,
+        )
+
+
+def _by(session: Session, model: type[T], **where: str) -> T:
+    return session.scalars(select(model).filter_by(**where)).one()
