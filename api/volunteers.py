@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session
 from api.auth import current_actor, hr_only, leader_or_hr, logged_in
 from api.deps import DB, AnyRequest, Paging
 from api.paging import page_of
+from api.shapes import UnitRef
 from jobbank import volunteers
 from jobbank.access import Actor
 from jobbank.contract import Shift
-from jobbank.models import ApprovalStatus, Area, Unit, VolunteerProfile
+from jobbank.models import ApprovalStatus, Area, VolunteerProfile
 from jobbank.volunteers import (
     ApprovalDecision,
     HomeLoadPlan,
@@ -31,16 +32,6 @@ from jobbank.volunteers import (
     WeekAvailability,
     WeekHomeLoad,
 )
-
-
-class UnitBrief(BaseModel):
-    id: int
-    code: str
-    name: str
-
-    @classmethod
-    def of(cls, unit: Unit) -> UnitBrief:
-        return cls(id=unit.id, code=unit.code, name=unit.name)
 
 
 class AreaBrief(BaseModel):
@@ -58,7 +49,7 @@ class VolunteerPerson(BaseModel):
     name: str
     email: str
     phone: str
-    home_unit: UnitBrief
+    home_unit: UnitRef
 
 
 class Volunteer(BaseModel):
@@ -73,7 +64,7 @@ class Volunteer(BaseModel):
     availability: list[WeekAvailability] = Field(description="Weeks away; others: available.")
     home_load: float = Field(description="Default hours a week the home unit keeps.")
     home_load_weeks: list[WeekHomeLoad] = Field(description="Weeks with another home load.")
-    avoid_units: list[UnitBrief]
+    avoid_units: list[UnitRef]
     preferred_areas: list[AreaBrief]
     approval: ApprovalStatus
     approved_by_id: int | None = Field(description="Who approved or declined.")
@@ -93,7 +84,7 @@ class Volunteer(BaseModel):
                 name=person.name,
                 email=person.email,
                 phone=person.phone,
-                home_unit=UnitBrief.of(person.home_unit),
+                home_unit=UnitRef.of(person.home_unit),
             ),
             opted_in=profile.opted_in,
             normal_hours=profile.normal_hours,
@@ -106,7 +97,7 @@ class Volunteer(BaseModel):
             home_load=profile.home_load,
             home_load_weeks=volunteers.home_load_overrides(profile),
             avoid_units=sorted(
-                (UnitBrief.of(unit) for unit in profile.avoided_units), key=lambda u: u.code
+                (UnitRef.of(unit) for unit in profile.avoided_units), key=lambda u: u.code
             ),
             preferred_areas=sorted(
                 (AreaBrief.of(area) for area in profile.preferred_areas), key=lambda a: a.name
