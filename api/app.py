@@ -12,7 +12,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from api import errors
+from api import errors, pages
 from api.assignments import AssignmentController
 from api.audit_log import AuditController
 from api.auth import ActorMiddleware, AuthController, BearerAwareCSRFMiddleware, csrf_config, me
@@ -38,12 +38,14 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
     database = SQLAlchemySyncConfig(
         engine_instance=engine,
         session_dependency_key="db_session",
-        before_send_handler="autocommit",
+        # Pages answer a successful form with a redirect (303), which must commit too.
+        before_send_handler="autocommit_include_redirects",
     )
     runner = ProcessJobRunner(settings.url)
     return Litestar(
-        route_handlers=[health, me, AuthController, *_resources()],
-        plugins=[SQLAlchemyPlugin(config=database), errors.plugin()],
+        route_handlers=[health, me, AuthController, *_resources(), *pages.routes()],
+        plugins=[SQLAlchemyPlugin(config=database), errors.plugin(), *pages.plugins()],
+        template_config=pages.template_config(),
         middleware=[
             DefineMiddleware(
                 BearerAwareCSRFMiddleware, config=csrf_config(settings.session_secret())

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.deps import DB, AnyRequest
 from jobbank import sessions
 from jobbank.access import Actor, actor_for
-from jobbank.models import AuthKind, AuthSession
+from jobbank.models import AuthKind, AuthSession, UserAccount
 from jobbank.roles import Role
 
 SESSION_COOKIE = "jobbank_session"
@@ -191,12 +191,34 @@ def _client(request: AnyRequest) -> str:
     return request.client.host if request.client else ""
 
 
-def _log_in(db: Session, data: JSONBody[Credentials], request: AnyRequest) -> Any:
+def log_in(db: Session, username: str, password: str, request: AnyRequest) -> UserAccount:
+    """The account for these credentials; a failure is committed so that it counts."""
     try:
-        return sessions.log_in(db, data.username, data.password, client=_client(request))
+        return sessions.log_in(db, username, password, client=_client(request))
     except sessions.WrongCredentials:
         db.commit()  # the failed attempt counts even though the request fails
         raise
+
+
+def open_browser_session(db: Session, user: UserAccount) -> Cookie:
+    """A new browser session for `user`, as the cookie that carries it."""
+    opened = sessions.open_session(db, user, kind=AuthKind.SESSION)
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=opened.secret,
+        max_age=int(sessions.SESSION_LIFETIME.total_seconds()),
+        httponly=True,
+        secure=True,
+        samesite="lax",
+        path="/",
+    )
+
+
+def end_log_in(db: Session, request: AnyRequest) -> None:
+    """Revoke the session cookie or bearer token this request came with."""
+    row = db.get(AuthSession, request.scope["auth"])
+    if row is not None:
+        sessions.revoke(db, row, by=current_actor(request).user_id)
 
 
 class AuthController(Controller):
@@ -208,25 +230,14 @@ class AuthController(Controller):
         self, db_session: DB, data: JSONBody[Credentials], request: AnyRequest
     ) -> Response[Me]:
         """Log in with username and password; sets the session cookie for the web pages."""
-        user = _log_in(db_session, data, request)
-        opened = sessions.open_session(db_session, user, kind=AuthKind.SESSION)
-        cookie = Cookie(
-            key=SESSION_COOKIE,
-            value=opened.secret,
-            max_age=int(sessions.SESSION_LIFETIME.total_seconds()),
-            httponly=True,
-            secure=True,
-            samesite="lax",
-            path="/",
-        )
+        user = log_in(db_session, data.username, data.password, request)
+        cookie = open_browser_session(db_session, user)
         return Response(Me.of(actor_for(user)), cookies=[cookie])
 
     @post("/logout", sync_to_thread=True, status_code=200, guards=[logged_in])
     def logout(self, db_session: DB, request: AnyRequest) -> Response[dict[str, str]]:
         """End this log-in: the cookie's session, or the bearer token used for this request."""
-        row = db_session.get(AuthSession, request.scope["auth"])
-        if row is not None:
-            sessions.revoke(db_session, row, by=current_actor(request).user_id)
+        end_log_in(db_session, request)
         response: Response[dict[str, str]] = Response({"status": "logged out"})
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
@@ -236,7 +247,7 @@ class AuthController(Controller):
         self, db_session: DB, data: JSONBody[TokenRequest], request: AnyRequest
     ) -> NewToken:
         """A bearer token for an API client, from username and password."""
-        user = _log_in(db_session, data, request)
+        user = log_in(db_session, data.username, data.password, request)
         opened = sessions.open_session(
             db_session,
             user,

@@ -1,0 +1,57 @@
+"""The web pages: server-rendered Jinja templates, HTMX for partial updates, no build step.
+
+Everything a page needs is served from here (`/static`), nothing from outside the server.
+Pages call jobbank's services with the caller's `Actor`, never the HTTP API.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from litestar import Router
+from litestar.exceptions import NotAuthorizedException
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from api.pages import home, i18n, login
+
+HERE = Path(__file__).parent
+
+
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    def configure(engine: JinjaTemplateEngine) -> None:
+        i18n.install(engine.engine)
+
+    return TemplateConfig(
+        directory=HERE / "templates", engine=JinjaTemplateEngine, engine_callback=configure
+    )
+
+
+def routes() -> list[Any]:
+    """The pages, which send a caller who is not logged in to the log-in page, and `/static`."""
+    pages = Router(
+        path="/",
+        route_handlers=[
+            login.log_in_page,
+            login.log_in_from_form,
+            login.log_out,
+            i18n.choose_language,
+            home.home,
+            home.tick_item,
+        ],
+        exception_handlers={NotAuthorizedException: login.to_log_in},
+        include_in_schema=False,
+    )
+    static = create_static_files_router(
+        path="/static",
+        directories=[HERE / "static"],
+        include_in_schema=False,
+    )
+    return [pages, static]
+
+
+def plugins() -> list[Any]:
+    return [HTMXPlugin()]

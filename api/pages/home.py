@@ -1,0 +1,230 @@
+"""The home page: each role sees its own part at once, and ticks its checklist items here.
+
+Staff see their assignments and their own checklist items; unit leaders their units' needs
+and the people coming to and lent out from those units, with the checklists; HR a dashboard.
+A person with several roles sees each part. The page reads jobbank's services with the
+caller's `Actor`, so it shows exactly what the API would show them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from advanced_alchemy.filters import LimitOffset
+from litestar import get, post
+from litestar.params import FromPath, URLEncodedBody
+from litestar.plugins.htmx import HTMXRequest, HTMXTemplate
+from litestar.response import Redirect, Template
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from api.auth import current_actor
+from api.deps import DB
+from jobbank import checklists
+from jobbank.access import Actor
+from jobbank.assignments import Deployment, Direction, list_deployments
+from jobbank.checklists import ChecklistView
+from jobbank.models import ApprovalStatus, ChecklistItem, Need, NeedStatus
+from jobbank.needs import list_needs
+from jobbank.rounds import find_rounds
+from jobbank.volunteers import list_profiles
+
+FIRST_PAGE = LimitOffset(limit=100, offset=0)
+"""Home shows the first hundred of each list; longer lists belong on their own pages."""
+COUNT_ONLY = LimitOffset(limit=1, offset=0)
+
+
+# --- what the template shows -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    id: int
+    title_da: str
+    title_en: str
+    due_on: dt.date
+    done: bool
+    overdue: bool
+    version: int
+
+    @classmethod
+    def of(cls, item: ChecklistItem, today: dt.date) -> ItemRow:
+        done = item.done_at is not None
+        return cls(
+            id=item.id,
+            title_da=item.title_da,
+            title_en=item.title_en,
+            due_on=item.due_on,
+            done=done,
+            overdue=not done and item.due_on < today,
+            version=item.version,
+        )
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True)
+class DeploymentRow:
+    """One person at one need: where, when, how much, whom to call, and the checklist."""
+
+    person: str
+    home_unit: str
+    unit: str
+    address: str
+    phone: str
+    skill_da: str
+    skill_en: str
+    description: str
+    weeks: list[tuple[dt.date, float]]
+    total_hours: float
+    contacts: list[Contact]
+    items: list[ItemRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NeedRow:
+    ref: str
+    unit: str
+    skill_da: str
+    skill_en: str
+    hours: float
+    first_week: dt.date
+    last_week: dt.date
+    priority: int
+    status: NeedStatus
+
+
+def _deployment_rows(
+    deployments: list[Deployment], views: list[ChecklistView], today: dt.date
+) -> list[DeploymentRow]:
+    """Each deployment with the caller's items of the checklist of that person at that unit."""
+    items = {
+        (view.round.id, view.person.id, view.unit.id): [ItemRow.of(i, today) for i in view.items]
+        for view in views
+    }
+    rows = []
+    for deployment in deployments:
+        need, person = deployment.need, deployment.person
+        rows.append(
+            DeploymentRow(
+                person=person.name,
+                home_unit=person.home_unit.name,
+                unit=need.unit.name,
+                address=need.unit.address,
+                phone=need.unit.phone,
+                skill_da=need.skill.label_da,
+                skill_en=need.skill.label_en,
+                description=need.description,
+                weeks=deployment.weeks,
+                total_hours=deployment.total_hours,
+                contacts=[Contact(c.name, c.phone, c.email) for c in deployment.contacts],
+                items=items.get((deployment.round.id, person.id, need.unit_id), []),
+            )
+        )
+    return rows
+
+
+def _need_row(need: Need) -> NeedRow:
+    return NeedRow(
+        ref=need.ref,
+        unit=need.unit.name,
+        skill_da=need.skill.label_da,
+        skill_en=need.skill.label_en,
+        hours=need.hours,
+        first_week=need.first_week,
+        last_week=need.last_week,
+        priority=need.priority,
+        status=need.status,
+    )
+
+
+# --- each role's part --------------------------------------------------------------------
+
+
+def staff_part(db: Session, actor: Actor, views: list[ChecklistView]) -> dict[str, Any]:
+    deployments, _ = list_deployments(db, actor, FIRST_PAGE, person_id=actor.person_id)
+    own = [view for view in views if view.checklist.person_id == actor.person_id]
+    return {"assignments": _deployment_rows(deployments, own, dt.date.today())}
+
+
+def leader_part(db: Session, actor: Actor, views: list[ChecklistView]) -> dict[str, Any]:
+    today = dt.date.today()
+    needs, _ = list_needs(db, actor, FIRST_PAGE)
+    incoming, _ = list_deployments(db, actor, FIRST_PAGE, direction=Direction.INCOMING)
+    outgoing, _ = list_deployments(db, actor, FIRST_PAGE, direction=Direction.OUTGOING)
+    receiving = [view for view in views if actor.leads(view.unit.id)]
+    sending = [view for view in views if actor.leads(view.person.home_unit_id)]
+    return {
+        "needs": [_need_row(need) for need in needs if actor.leads(need.unit_id)],
+        "incoming": _deployment_rows(incoming, receiving, today),
+        "outgoing": _deployment_rows(outgoing, sending, today),
+    }
+
+
+def hr_part(db: Session, actor: Actor) -> dict[str, Any]:
+    overdue, overdue_total = checklists.overdue_items(db, actor, LimitOffset(limit=10, offset=0))
+    return {
+        "volunteers": list_profiles(db, actor, COUNT_ONLY)[1],
+        "pending": list_profiles(db, actor, COUNT_ONLY, approval=ApprovalStatus.PENDING)[1],
+        "open_needs": list_needs(db, actor, COUNT_ONLY, status=NeedStatus.OPEN)[1],
+        "rounds": find_rounds(db, actor, COUNT_ONLY)[1],
+        "overdue_total": overdue_total,
+        "overdue": [
+            {
+                "person": late.person.name,
+                "unit": late.unit.name,
+                "item": ItemRow.of(late.item, dt.date.today()),
+                "days": late.days_overdue,
+            }
+            for late in overdue
+        ],
+    }
+
+
+# --- handlers ------------------------------------------------------------------------------
+
+
+@get("/", sync_to_thread=True)
+def home(db_session: DB, request: HTMXRequest) -> Template:
+    """Your part of the job bank: one section per role you hold."""
+    actor = current_actor(request)
+    views: list[ChecklistView] = []
+    if actor.is_staff or actor.is_leader:
+        views = checklists.list_checklists(db_session, actor, FIRST_PAGE)[0]
+    context: dict[str, Any] = {"actor": actor}
+    if actor.is_hr:
+        context["hr"] = hr_part(db_session, actor)
+    if actor.is_leader:
+        context["leader"] = leader_part(db_session, actor, views)
+    if actor.is_staff:
+        context["staff"] = staff_part(db_session, actor, views)
+    return Template("home.html", context=context)
+
+
+class TickForm(BaseModel):
+    done: bool
+    version: int | None = None
+
+
+@post("/checklist-items/{item_id:int}", sync_to_thread=True, status_code=200)
+def tick_item(
+    db_session: DB, item_id: FromPath[int], data: URLEncodedBody[TickForm], request: HTMXRequest
+) -> Template | Redirect:
+    """Tick or untick one of your checklist items; HTMX gets the item back, others go home."""
+    view = checklists.mark_done(
+        db_session, current_actor(request), item_id, done=data.done, version=data.version
+    )
+    if not request.htmx:
+        return Redirect("/", status_code=303)
+    item = next(item for item in view.items if item.id == item_id)
+    return HTMXTemplate(
+        template_name="partials/checklist_item.html",
+        context={"item": ItemRow.of(item, dt.date.today())},
+    )

@@ -1,0 +1,134 @@
+"""The pages' two languages: Danish by default, English by choice, through Babel's gettext.
+
+Templates are written in English and say `_("…")`; `locale/da/LC_MESSAGES/messages.po`
+holds the Danish. The catalogue is read and compiled when first needed, so there is no
+build step. The chosen language lives in the `jobbank_lang` cookie, set by a small form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
+from litestar import post
+from litestar.datastructures import Cookie
+from litestar.params import URLEncodedBody
+from litestar.response import Redirect
+from markupsafe import Markup
+from pydantic import BaseModel
+
+from api.deps import AnyRequest
+
+LANGUAGES = ("da", "en")
+DEFAULT_LANGUAGE = "da"
+LANGUAGE_COOKIE = "jobbank_lang"
+LOCALE_DIR = Path(__file__).parent / "locale"
+ONE_YEAR = 365 * 24 * 3600
+
+
+@cache
+def translations(language: str) -> NullTranslations:
+    """The compiled catalogue of `language`; English is the templates' own words."""
+    po_file = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
+    if not po_file.exists():
+        return NullTranslations()
+    with po_file.open("rb") as source:
+        catalogue = read_po(source, locale=language)
+    compiled = BytesIO()
+    write_mo(compiled, catalogue)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+def translate(language: str, message: str) -> str:
+    """`message` in `language`; Python code marks its messages by calling this."""
+    return translations(language).gettext(message)
+
+
+def language_of(request: AnyRequest) -> str:
+    """The language the caller chose, else Danish."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE, "")
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _language_in(context: Context) -> str:
+    request = context.get("request")
+    return language_of(request) if request is not None else DEFAULT_LANGUAGE
+
+
+@pass_context
+def gettext(context: Context, message: str, **variables: Any) -> str:
+    """`_("Hello %(name)s", name=…)`: translated, escaped like Jinja's new-style gettext."""
+    text = translate(_language_in(context), message)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables if variables else text
+
+
+@pass_context
+def current_language(context: Context) -> str:
+    return _language_in(context)
+
+
+@pass_context
+def week_label(context: Context, monday: dt.date) -> str:
+    """`uge 12 (16. mar.)` / `week 12 (16 Mar)`: how people name a week here."""
+    language = _language_in(context)
+    day = format_date(monday, format="d MMM", locale=language)
+    return translate(language, "week %(number)s (%(day)s)") % {
+        "number": monday.isocalendar().week,
+        "day": day,
+    }
+
+
+@pass_context
+def date_label(context: Context, day: dt.date) -> str:
+    return format_date(day, format="medium", locale=_language_in(context))
+
+
+@pass_context
+def hours_label(context: Context, hours: float) -> str:
+    """`12,5` in Danish, `12.5` in English; whole hours without decimals."""
+    return format_decimal(hours, format="#,##0.#", locale=_language_in(context))
+
+
+def install(environment: Environment) -> None:
+    """Give templates `_()`, `language()` and the date and number filters."""
+    environment.globals.update(_=gettext, gettext=gettext, language=current_language)
+    environment.filters.update(week=week_label, date=date_label, hours=hours_label)
+
+
+class LanguageChoice(BaseModel):
+    language: str
+    next: str = "/"
+
+
+def _local(path: str) -> str:
+    """Only a path on this site, so the form cannot send anyone elsewhere."""
+    return path if path.startswith("/") and not path.startswith("//") else "/"
+
+
+@post("/language", sync_to_thread=False, status_code=303)
+def choose_language(data: URLEncodedBody[LanguageChoice]) -> Redirect:
+    """Remember the chosen language for a year and go back to the page it was chosen on."""
+    language = data.language if data.language in LANGUAGES else DEFAULT_LANGUAGE
+    cookie = Cookie(
+        key=LANGUAGE_COOKIE,
+        value=language,
+        max_age=ONE_YEAR,
+        httponly=True,
+        secure=True,
+        samesite="lax",
+        path="/",
+    )
+    return Redirect(_local(data.next), cookies=[cookie], status_code=303)

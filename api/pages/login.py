@@ -1,0 +1,69 @@
+"""Log-in and log-out pages; the same server-side session and cookie as `/api/auth/login`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Response, get, post
+from litestar.exceptions import NotAuthorizedException
+from litestar.params import URLEncodedBody
+from litestar.plugins.htmx import ClientRedirect
+from litestar.response import Redirect, Template
+from pydantic import BaseModel
+
+from api.auth import SESSION_COOKIE, end_log_in, log_in, open_browser_session
+from api.deps import DB, AnyRequest
+from jobbank import sessions
+from jobbank.access import Actor
+
+LOGIN_PATH = "/login"
+
+
+class LogInForm(BaseModel):
+    username: str = ""
+    password: str = ""
+
+
+def to_log_in(request: AnyRequest, _: NotAuthorizedException) -> Response[Any]:
+    """Pages answer a missing log-in with the log-in page (HTMX follows it client-side)."""
+    if request.headers.get("hx-request") == "true":
+        return ClientRedirect(LOGIN_PATH)
+    return Redirect(LOGIN_PATH, status_code=303)
+
+
+@get(LOGIN_PATH, sync_to_thread=False)
+def log_in_page(request: AnyRequest) -> Template | Redirect:
+    """The log-in form; someone already logged in goes to their home page."""
+    if isinstance(request.scope.get("user"), Actor):
+        return Redirect("/", status_code=303)
+    return Template("login.html", context={"username": "", "error": None})
+
+
+@post(LOGIN_PATH, sync_to_thread=True, status_code=303)
+def log_in_from_form(
+    db_session: DB, data: URLEncodedBody[LogInForm], request: AnyRequest
+) -> Template | Redirect:
+    """Check the credentials, open a session and go home; else the form again, with why."""
+    error: dict[str, Any]
+    try:
+        user = log_in(db_session, data.username, data.password, request)
+    except sessions.TooManyAttempts as locked:
+        error = {"code": "locked", "seconds": locked.retry_after}
+    except sessions.WrongCredentials:
+        error = {"code": "wrong"}
+    else:
+        cookie = open_browser_session(db_session, user)
+        return Redirect("/", cookies=[cookie], status_code=303)
+    return Template(
+        "login.html", context={"username": data.username, "error": error}, status_code=400
+    )
+
+
+@post("/logout", sync_to_thread=True, status_code=303)
+def log_out(db_session: DB, request: AnyRequest) -> Redirect:
+    """End this browser session and show the log-in page."""
+    if isinstance(request.scope.get("user"), Actor):
+        end_log_in(db_session, request)
+    response = Redirect(LOGIN_PATH, status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
