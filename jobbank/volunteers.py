@@ -265,10 +265,20 @@ def decide_approval(
 ) -> VolunteerProfile:
     """The home-unit leader (or HR) approves or declines; who and when are kept."""
     profile = get_profile(session, actor, profile_id)
+    _not_about_oneself(actor, profile, "decision")
     check_version(f"volunteer profile {profile_id}", profile.version, decision.version)
     before = _audited(profile)
     _decide(profile, decision.decision, actor)
     return _saved(session, actor, profile, decision.decision.value, before)
+
+
+def _not_about_oneself(actor: Actor, profile: VolunteerProfile, field: str) -> None:
+    """A leader who volunteers is approved, and has their home load set, by someone else:
+    HR decides for them, as for anyone whose leader is themselves."""
+    if actor.is_person(profile.person_id) and not actor.is_hr:
+        raise InvalidInput(
+            field, "you cannot decide this for your own volunteering; an HR coordinator does"
+        )
 
 
 def plan_home_load(
@@ -276,6 +286,7 @@ def plan_home_load(
 ) -> VolunteerProfile:
     """Set the hours the home unit keeps: a default and the weeks that differ (all replaced)."""
     profile = get_profile(session, actor, profile_id)
+    _not_about_oneself(actor, profile, "home_load")
     check_version(f"volunteer profile {profile_id}", profile.version, plan.version)
     before = _audited(profile)
     _set_home_load(profile, plan.home_load, plan.weeks, field="weeks")

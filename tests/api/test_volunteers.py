@@ -334,3 +334,21 @@ def test_hr_changes_any_field_the_risk_group_included(
     assert entry.after is not None and entry.before is not None
     assert entry.after["risk_group"] == entry.before["risk_group"] == "(health data, not logged)"
     assert entry.after["normal_hours"] == 30
+
+
+def test_a_leader_cannot_approve_or_set_home_load_for_their_own_volunteering(
+    as_user: Callable[[str], Client],
+) -> None:
+    erik, hr = as_user("leder_bs"), as_user("hr")
+    offer = {"opted_in": True, "normal_hours": 37, "skills": ["nurse"], "shifts": ["day"]}
+    own = erik.put("/api/me/volunteer", json=offer)
+    assert own.status_code == 200, own.text
+    profile = own.json()
+    approval = {"decision": "approved", "version": profile["version"]}
+    refused = erik.post(f"/api/volunteers/{profile['id']}/approval", json=approval)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "decision"
+    load = {"home_load": 0, "weeks": [], "version": profile["version"]}
+    refused = erik.put(f"/api/volunteers/{profile['id']}/home-load", json=load)
+    assert refused.status_code == 422 and "own volunteering" in refused.json()["detail"]
+    decided = hr.post(f"/api/volunteers/{profile['id']}/approval", json=approval)
+    assert decided.status_code == 200 and decided.json()["approval"] == "approved"

@@ -1,0 +1,321 @@
+"""The authorization matrix: every endpoint, as each user of the test world and as nobody.
+
+Read a row as: this request, sent by the column's user, answers this status. The users are
+those of `tests/api/world.py` (hr, leder_sol, leder_bs, leder_hp, anne, bo, carla) and `anon`,
+a browser that has not logged in. The expectations come from the roles table of the design:
+what is out of a user's reach answers 404 (never 403), and nobody logged in answers 401 (the
+web pages send them to the log-in page instead: 303). A body is named by its key in
+`BODIES`: JSON, or a `Form` for the pages.
+
+The world also holds a published round (`tests/api/published_round.py`): Anne (borgerservice)
+and Bo (borgerservice, risk group) are lent to Solgården, with their checklists; the round
+has a finished solve job. So Frida (leder_sol) receives them, Erik (leder_bs) sends them,
+and Gustav (leder_hp) and Carla have no part in it. A second round over the same weeks is
+only proposed (Anne on n1): nobody but HR's round pages may show it.
+
+`{name}` in a path is an id looked up at test time (`WorldIds` in the test module):
+  area, area2        Social og Sundhed, Administration
+  sol, bs, hp        the units Solgården, Borgerservice, Hjemmeplejen
+  nurse              the skill
+  p_anne, p_carla    people; p_own is the caller's own person (anon: Anne's)
+  u_anne             Anne's log-in
+  v_anne, v_bo, v_carla   volunteer profiles; ver_carla the version of Carla's
+  n_sol, n_hp        needs n1 (Solgården) and n2 (Hjemmeplejen); ver_n_hp the version of n2
+  round, a_anne      the published round, and one of Anne's assignments in it
+  proposal, a_prop   the proposed round, and Anne's assignment in it
+  cl_anne, cl_bo     their checklists
+  i_emp, i_recv, i_send, i_staff   items of Anne's checklist for the employee, the receiving
+                     leader, the sending leader and the permanent staff
+  i_bo               an employee item of Bo's checklist
+  tpl, tpl_item      the default checklist template and one of its items
+  tok_own, tok_other the caller's API token and someone else's (anon: Carla's and Anne's)
+
+Changes that whoever may act could really make are sent with a stale `version` (0): the
+user who may act gets 409 and everybody else 404, whatever order the rows run in. Cheap,
+isolated changes (creating rows, ticking an item, approving Carla, pinning in the proposal)
+are made for real. Rows run top to bottom
+in each test, so a change that alters what a later row sees comes after it, and the
+session ends last.
+
+Codes:
+  200   on a list: a page with at least one item
+  E     200 with an empty page: the list shows this caller nothing
+  200h  200 carrying the risk-group flag (HR's views of volunteers and the round's input);
+        every other answer must not carry it, nor a password hash
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from typing import Any
+
+from tests.api.published_round import THIS_MONDAY
+from tests.api.world import USERS
+from tests.builders import PASSWORD
+
+COLUMNS = (*USERS, "anon")
+"""The matrix's columns: one per user of the world, then nobody."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Id:
+    """In a body: the id (or name) `name` of the test's world, filled in at test time."""
+
+    name: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Expect:
+    """What one user gets: a status, and for 200 whether the page is empty and whether the
+    answer carries the risk-group flag."""
+
+    status: int
+    empty: bool = False
+    health: bool = False
+
+    @classmethod
+    def parse(cls, code: str) -> Expect:
+        if code == "E":
+            return cls(200, empty=True)
+        found = re.fullmatch(r"(\d{3})(h?)", code)
+        if found is None:
+            raise ValueError(f"matrix: unknown code {code!r}")
+        return cls(int(found[1]), health=bool(found[2]))
+
+    def __str__(self) -> str:
+        return "E" if self.empty else f"{self.status}{'h' if self.health else ''}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    """One row: a request and what each column's user gets."""
+
+    method: str
+    path: str
+    body: str | None
+    expect: dict[str, Expect]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}" + (f" [{self.body}]" if self.body else "")
+
+
+MONDAY = THIS_MONDAY.isoformat()
+
+
+@dataclasses.dataclass(frozen=True)
+class Form:
+    """A body sent as an HTML form (the pages), not as JSON."""
+
+    fields: dict[str, Any]
+
+
+BODIES: dict[str, dict[str, Any] | Form] = {
+    "stale": {"version": 0},
+    "no_change": {},
+    "own_login": {"username": Id("username"), "password": PASSWORD},
+    "wrong_login": {"username": Id("username"), "password": "not the password"},
+    "new_area": {"name": "Matrix area"},
+    "taken_area": {"name": "Social og Sundhed"},
+    "new_unit": {"code": "matrix", "name": "Matrix unit", "area_id": Id("area")},
+    "stale_leaders": {"version": 0, "person_ids": []},
+    "new_skill": {"code": "matrix", "label_da": "Matrix", "label_en": "Matrix"},
+    "taken_skill": {"code": "cleaning"},
+    "new_person": {"employee_no": "e99", "name": "Mads Matrix", "home_unit_id": Id("bs")},
+    "new_user": {"username": "matrix", "password": "a long matrix password", "roles": ["staff"]},
+    "stale_offer": {"normal_hours": 37, "skills": ["nurse"], "risk_group": True, "version": 0},
+    "stale_approval": {"decision": "approved", "version": 0},
+    "carla_version": {"version": Id("ver_carla")},
+    "approve_carla": {"decision": "approved", "version": Id("ver_carla")},
+    "n_hp_version": {"version": Id("ver_n_hp")},
+    "stale_load": {"home_load": 0, "weeks": [], "version": 0},
+    "need_sol": {
+        "unit_id": Id("sol"),
+        "skill": "nurse",
+        "hours": 8,
+        "first_week": MONDAY,
+        "last_week": MONDAY,
+        "description": "Matrix",
+    },
+    "need_hp": {
+        "unit_id": Id("hp"),
+        "skill": "cleaning",
+        "hours": 8,
+        "first_week": MONDAY,
+        "last_week": MONDAY,
+        "description": "Matrix",
+    },
+    "new_round": {"start": (THIS_MONDAY + dt.timedelta(weeks=8)).isoformat(), "weeks": 1},
+    "quick_solve": {"time_limit": 1, "workers": 1},
+    "pin": {"person_id": Id("p_anne"), "need_id": Id("n_sol"), "week": MONDAY, "hours": 4},
+    "new_template": {"name": "Matrix", "area_id": Id("area")},
+    "own_login_form": Form({"username": Id("username"), "password": PASSWORD}),
+    "bad_login_form": Form({"username": Id("username"), "password": "not the password"}),
+    "language_form": Form({"language": "en"}),
+    "stale_tick": Form({"done": True, "version": 0}),
+    "new_tpl_item": {
+        "audience": "employee",
+        "title_da": "Matrix",
+        "title_en": "Matrix",
+        "due_day": 0,
+    },
+}
+
+MATRIX = """
+# method path                                          body              hr  sol   bs   hp anne   bo carla anon
+# --- who you are; log-in and tokens -------------------------------------------------------------------------
+GET    /api/me                                         -                200  200  200  200  200  200  200  401
+GET    /api/auth/tokens                                -                200  200  200  200  200  200  200  401
+POST   /api/auth/login                                 wrong_login      401  401  401  401  401  401  401  401
+POST   /api/auth/token                                 own_login        201  201  201  201  201  201  201  201
+DELETE /api/auth/tokens/{tok_other}                    -                404  404  404  404  404  404  404  401
+DELETE /api/auth/tokens/{tok_own}                      -                204  204  204  204  204  204  204  401
+# --- organisation: everyone reads, HR manages ---------------------------------------------------------------
+GET    /api/areas                                      -                200  200  200  200  200  200  200  401
+GET    /api/areas/{area}                               -                200  200  200  200  200  200  200  401
+POST   /api/areas                                      new_area         201  404  404  404  404  404  404  401
+PATCH  /api/areas/{area2}                              taken_area       409  404  404  404  404  404  404  401
+DELETE /api/areas/{area}                               -                409  404  404  404  404  404  404  401
+GET    /api/units                                      -                200  200  200  200  200  200  200  401
+GET    /api/units/{sol}                                -                200  200  200  200  200  200  200  401
+POST   /api/units                                      new_unit         201  404  404  404  404  404  404  401
+PATCH  /api/units/{sol}                                stale            409  404  404  404  404  404  404  401
+PUT    /api/units/{sol}/leaders                        stale_leaders    409  404  404  404  404  404  404  401
+DELETE /api/units/{sol}                                -                409  404  404  404  404  404  404  401
+GET    /api/skills                                     -                200  200  200  200  200  200  200  401
+GET    /api/skills/{nurse}                             -                200  200  200  200  200  200  200  401
+POST   /api/skills                                     new_skill        201  404  404  404  404  404  404  401
+PATCH  /api/skills/{nurse}                             taken_skill      409  404  404  404  404  404  404  401
+DELETE /api/skills/{nurse}                             -                409  404  404  404  404  404  404  401
+# --- people: HR all, leaders those of their home units, anyone themselves -----------------------------------
+GET    /api/people                                     -                200  200  200  200  404  404  404  401
+GET    /api/people?unit_id={hp}                        -                200    E    E  200  404  404  404  401
+GET    /api/people/{p_own}                             -                200  200  200  200  200  200  200  401
+GET    /api/people/{p_anne}                            -                200  404  200  404  200  404  404  401
+GET    /api/people/{p_carla}                           -                200  404  404  200  404  404  200  401
+POST   /api/people                                     new_person       201  404  404  404  404  404  404  401
+PATCH  /api/people/{p_anne}                            stale            409  404  404  404  404  404  404  401
+GET    /api/users                                      -                200  404  404  404  404  404  404  401
+GET    /api/users/{u_anne}                             -                200  404  404  404  404  404  404  401
+POST   /api/users                                      new_user         201  404  404  404  404  404  404  401
+PATCH  /api/users/{u_anne}                             stale            409  404  404  404  404  404  404  401
+# --- volunteers: staff their own, home-unit leaders theirs, HR all with the risk group ----------------------
+GET    /api/me/volunteer                               -                404  404  404  404  200  200  200  401
+PUT    /api/me/volunteer                               stale_offer      404  404  200  404  409  409  409  401
+GET    /api/volunteers                                 -               200h    E  200  200  404  404  404  401
+GET    /api/volunteers?unit_id={hp}                    -               200h    E    E  200  404  404  404  401
+GET    /api/volunteers/{v_anne}                        -               200h  404  200  404  404  404  404  401
+GET    /api/volunteers/{v_bo}                          -               200h  404  200  404  404  404  404  401
+GET    /api/volunteers/{v_carla}                       -               200h  404  404  200  404  404  404  401
+POST   /api/volunteers/{v_anne}/approval               stale_approval   409  404  409  404  404  404  404  401
+POST   /api/volunteers/{v_carla}/approval              stale_approval   409  404  404  409  404  404  404  401
+PUT    /api/volunteers/{v_bo}/home-load                stale_load       409  404  409  404  404  404  404  401
+PUT    /api/volunteers/{v_carla}/home-load             stale_load       409  404  404  409  404  404  404  401
+PATCH  /api/volunteers/{v_bo}                          stale            409  404  404  404  404  404  404  401
+PATCH  /api/volunteers/{v_carla}                       carla_version   200h  404  404  404  404  404  404  401
+POST   /api/volunteers/{v_carla}/approval              approve_carla   200h  404  404  200  404  404  404  401
+# --- needs: leaders those of the units they lead, HR all ----------------------------------------------------
+GET    /api/needs                                      -                200  200    E  200  404  404  404  401
+GET    /api/needs?unit_id={hp}                         -                200    E    E  200  404  404  404  401
+GET    /api/needs/{n_sol}                              -                200  200  404  404  404  404  404  401
+GET    /api/needs/{n_hp}                               -                200  404  404  200  404  404  404  401
+POST   /api/needs                                      need_sol         201  201  404  404  404  404  404  401
+POST   /api/needs                                      need_hp          201  404  404  201  404  404  404  401
+PATCH  /api/needs/{n_sol}                              stale            409  409  404  404  404  404  404  401
+PATCH  /api/needs/{n_hp}                               stale            409  404  404  409  404  404  404  401
+POST   /api/needs/{n_sol}/close                        stale            409  409  404  404  404  404  404  401
+POST   /api/needs/{n_hp}/close                         stale            409  404  404  409  404  404  404  401
+POST   /api/needs/{n_sol}/reopen                       stale            409  409  404  404  404  404  404  401
+POST   /api/needs/{n_hp}/reopen                        stale            409  404  404  409  404  404  404  401
+PATCH  /api/needs/{n_hp}                               n_hp_version     200  404  404  200  404  404  404  401
+# --- rounds: HR only; the published round refuses changes (409), the proposal takes a pin -------------------
+GET    /api/rounds                                     -                200  404  404  404  404  404  404  401
+POST   /api/rounds                                     new_round        201  404  404  404  404  404  404  401
+GET    /api/rounds/{round}                             -                200  404  404  404  404  404  404  401
+POST   /api/rounds/{round}/solve                       quick_solve      409  404  404  404  404  404  404  401
+POST   /api/rounds/{round}/solve/cancel                -                409  404  404  404  404  404  404  401
+GET    /api/rounds/{round}/progress                    -                200  404  404  404  404  404  404  401
+GET    /api/rounds/{round}/proposal                    -                200  404  404  404  404  404  404  401
+POST   /api/rounds/{round}/pins                        pin              409  404  404  404  404  404  404  401
+DELETE /api/rounds/{round}/pins/{a_anne}               -                409  404  404  404  404  404  404  401
+POST   /api/rounds/{round}/publish                     -                200  404  404  404  404  404  404  401
+GET    /api/rounds/{round}/input                       -               200h  404  404  404  404  404  404  401
+GET    /api/rounds/{round}/result                      -                200  404  404  404  404  404  404  401
+GET    /api/rounds/{proposal}/proposal                 -                200  404  404  404  404  404  404  401
+POST   /api/rounds/{proposal}/solve/cancel             -                409  404  404  404  404  404  404  401
+POST   /api/rounds/{proposal}/pins                     pin              201  404  404  404  404  404  404  401
+DELETE /api/rounds/{proposal}/pins/{a_prop}            -                204  404  404  404  404  404  404  401
+# --- assignments of published rounds: own, incoming and lent-out, HR all ------------------------------------
+GET    /api/assignments                                -                200  200  200    E  200  200    E  401
+GET    /api/assignments?person_id={p_anne}             -                200  200  200    E  200    E    E  401
+GET    /api/assignments?unit_id={sol}                  -                200  200  200    E  200  200    E  401
+GET    /api/me/assignments                             -                  E    E    E    E  200  200    E  401
+GET    /api/assignments?round_id={proposal}            -                  E    E    E    E    E    E    E  401
+GET    /api/me/assignments?round_id={proposal}         -                  E    E    E    E    E    E    E  401
+# --- checklists: each audience its own items ----------------------------------------------------------------
+GET    /api/checklists                                 -                200  200  200    E  200  200    E  401
+GET    /api/checklists/overdue                         -                200  200  200    E  200  200    E  401
+GET    /api/checklists/{cl_anne}                       -                200  200  200  404  200  404  404  401
+GET    /api/checklists/{cl_bo}                         -                200  200  200  404  404  200  404  401
+GET    /api/checklists?round_id={proposal}             -                  E    E    E    E    E    E    E  401
+POST   /api/checklists/items/{i_emp}/done              stale            409  404  404  404  409  404  404  401
+POST   /api/checklists/items/{i_recv}/done             stale            409  409  404  404  404  404  404  401
+POST   /api/checklists/items/{i_send}/done             stale            409  404  409  404  404  404  404  401
+POST   /api/checklists/items/{i_staff}/done            stale            409  409  404  404  404  404  404  401
+POST   /api/checklists/items/{i_bo}/done               stale            409  404  404  404  404  409  404  401
+DELETE /api/checklists/items/{i_emp}/done?version=0    -                409  404  404  404  409  404  404  401
+DELETE /api/checklists/items/{i_recv}/done?version=0   -                409  409  404  404  404  404  404  401
+DELETE /api/checklists/items/{i_send}/done?version=0   -                409  404  409  404  404  404  404  401
+DELETE /api/checklists/items/{i_staff}/done?version=0  -                409  409  404  404  404  404  404  401
+DELETE /api/checklists/items/{i_bo}/done?version=0     -                409  404  404  404  404  409  404  401
+POST   /api/checklists/items/{i_emp}/done              -                200  404  404  404  200  404  404  401
+POST   /api/checklists/items/{i_recv}/done             -                200  200  404  404  404  404  404  401
+POST   /api/checklists/items/{i_send}/done             -                200  404  200  404  404  404  404  401
+DELETE /api/checklists/items/{i_emp}/done              -                200  404  404  404  200  404  404  401
+# --- checklist templates and the audit log: HR only ---------------------------------------------------------
+GET    /api/checklist-templates                        -                200  404  404  404  404  404  404  401
+POST   /api/checklist-templates                        new_template     201  404  404  404  404  404  404  401
+GET    /api/checklist-templates/{tpl}                  -                200  404  404  404  404  404  404  401
+PATCH  /api/checklist-templates/{tpl}                  stale            409  404  404  404  404  404  404  401
+DELETE /api/checklist-templates/{tpl}                  -                409  404  404  404  404  404  404  401
+POST   /api/checklist-templates/{tpl}/items            new_tpl_item     201  404  404  404  404  404  404  401
+PATCH  /api/checklist-templates/{tpl}/items/{tpl_item} no_change        200  404  404  404  404  404  404  401
+DELETE /api/checklist-templates/{tpl}/items/{tpl_item} -                204  404  404  404  404  404  404  401
+GET    /api/audit                                      -                200  404  404  404  404  404  404  401
+# --- web pages: a log-in page for nobody, the home page and its ticks for everyone else ---------------------
+GET    /                                               -                200  200  200  200  200  200  200  303
+GET    /login                                          -                303  303  303  303  303  303  303  200
+POST   /login                                          bad_login_form   400  400  400  400  400  400  400  400
+POST   /language                                       language_form    303  303  303  303  303  303  303  303
+GET    /static/htmx.min.js                             -                200  200  200  200  200  200  200  200
+POST   /checklist-items/{i_emp}                        stale_tick       409  404  404  404  409  404  404  303
+POST   /checklist-items/{i_recv}                       stale_tick       409  409  404  404  404  404  404  303
+POST   /checklist-items/{i_send}                       stale_tick       409  404  409  404  404  404  404  303
+POST   /checklist-items/{i_staff}                      stale_tick       409  409  404  404  404  404  404  303
+POST   /checklist-items/{i_bo}                         stale_tick       409  404  404  404  404  409  404  303
+# --- last: the session ends, and a log-in starts a new one (API, then pages) --------------------------------
+POST   /api/auth/logout                                -                200  200  200  200  200  200  200  401
+POST   /api/auth/login                                 own_login        200  200  200  200  200  200  200  200
+POST   /logout                                         -                303  303  303  303  303  303  303  303
+POST   /login                                          own_login_form   303  303  303  303  303  303  303  303
+"""  # noqa: E501 (a table reads better than wrapped rows)
+
+
+def parse(table: str) -> list[Case]:
+    """The rows of `table`: method, path, body name (`-` for none), one code per column."""
+    cases = []
+    for line in table.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        method, path, body, *codes = line.split()
+        if len(codes) != len(COLUMNS):
+            raise ValueError(f"matrix: {line!r} has {len(codes)} codes, not {len(COLUMNS)}")
+        if body != "-" and body not in BODIES:
+            raise ValueError(f"matrix: {line!r} names no body in BODIES")
+        expect = {user: Expect.parse(code) for user, code in zip(COLUMNS, codes, strict=True)}
+        cases.append(Case(method, path, None if body == "-" else body, expect))
+    return cases
+
+
+CASES = parse(MATRIX)
