@@ -50,6 +50,11 @@ BUILD_SECONDS_PER_ROW = 3e-5
 """Rough Python cost of one row in a whole-round model: the lower stages start only if
 building the model takes a small part of the time left."""
 
+DETERMINISTIC_OVERRUN = 3.0
+DETERMINISTIC_SLACK = 10.0
+"""With one worker the same seed repeats the same plan as long as the wall-clock safety stop
+(limit × overrun + slack) is not reached; it is there so a solve can never run away."""
+
 PIECE_OVERHEAD = 0.02
 """Seconds charged per neighbourhood in deterministic mode, for its Python work."""
 
@@ -85,9 +90,14 @@ class Budget:
         return self.clock.left()
 
     def wall_left(self) -> float:
-        """Wall seconds before the hard stop: deterministic runs may overrun the limit by at
-        most the limit again (a slow machine), never more."""
-        hard_stop = self.limit * (2 if self.deterministic else 1)
+        """Wall seconds before the hard stop. A deterministic run counts CP-SAT's own time
+        units, which a busy machine stretches; it may overrun the limit, but never beyond
+        `DETERMINISTIC_OVERRUN` times it plus `DETERMINISTIC_SLACK` seconds."""
+        hard_stop = (
+            self.limit * DETERMINISTIC_OVERRUN + DETERMINISTIC_SLACK
+            if self.deterministic
+            else self.limit
+        )
         return max(0.0, hard_stop - self.clock.elapsed())
 
     def charge(self, solver: cp_model.CpSolver) -> None:

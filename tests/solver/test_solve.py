@@ -43,7 +43,7 @@ def a_busy_round(seed: int = 3, staff: int = 30, needs: int = 20, weeks: int = 2
 
 def test_same_seed_and_one_worker_give_the_same_plan() -> None:
     round_input = a_busy_round()
-    options = SolveOptions(time_limit=3, workers=1, seed=7)
+    options = SolveOptions(time_limit=1, workers=1, seed=7)
     first, second = solve(round_input, options), solve(round_input, options)
     assert first.assignments == second.assignments
 
