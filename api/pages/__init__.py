@@ -16,7 +16,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from api.pages import home, i18n, login
+from api.pages import dashboard, errors, home, i18n, login, needs, rounds, volunteering
 
 HERE = Path(__file__).parent
 
@@ -41,8 +41,12 @@ def routes() -> list[Any]:
             i18n.choose_language,
             home.home,
             home.tick_item,
+            *rounds.ROUTES,
+            *dashboard.ROUTES,
+            *needs.ROUTES,
+            *volunteering.ROUTES,
         ],
-        exception_handlers={NotAuthorizedException: login.to_log_in},
+        exception_handlers={**errors.HANDLERS, NotAuthorizedException: login.to_log_in},
         include_in_schema=False,
     )
     static = create_static_files_router(
