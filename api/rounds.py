@@ -40,6 +40,26 @@ def job_runner(request: AnyRequest) -> JobRunner:
     return runner
 
 
+def start_solving(
+    session: Session, actor: Actor, round_id: int, options: SolveRequest, request: AnyRequest
+) -> SolveJob:
+    """Queue a solve and start its worker; the API and the pages both solve through here."""
+    runner = job_runner(request)
+    job = solving.start_solve(session, actor, round_id, options, alive=runner.is_alive)
+    session.commit()  # the worker must find the job when it starts
+    runner.start(job.id)
+    return job
+
+
+def cancel_solving(session: Session, actor: Actor, round_id: int, request: AnyRequest) -> SolveJob:
+    """Cancel the round's running solve and stop its worker (API and pages)."""
+    runner = job_runner(request)
+    job = solving.cancel_solve(session, actor, round_id, alive=runner.is_alive)
+    session.commit()  # ended before the worker goes, so it cannot store a result
+    runner.stop(job.id)
+    return job
+
+
 # --- bodies and answers ----------------------------------------------------------------
 
 
@@ -325,16 +345,9 @@ class RoundController(Controller):
     ) -> SolveJobOut:
         """Solve the round in a worker process; answers at once with the queued job. Follow it
         at `/progress`. Pins are kept. 409 while a solve runs or once published."""
-        runner = job_runner(request)
-        job = solving.start_solve(
-            db_session,
-            current_actor(request),
-            round_id,
-            data or SolveRequest(),
-            alive=runner.is_alive,
+        job = start_solving(
+            db_session, current_actor(request), round_id, data or SolveRequest(), request
         )
-        db_session.commit()  # the worker must find the job when it starts
-        runner.start(job.id)
         return SolveJobOut.of(job)
 
     @post("/{round_id:int}/solve/cancel", sync_to_thread=True, status_code=200)
@@ -342,13 +355,7 @@ class RoundController(Controller):
         self, db_session: DB, round_id: FromPath[int], request: AnyRequest
     ) -> SolveJobOut:
         """Cancel the running solve; the round goes back to the status it had."""
-        runner = job_runner(request)
-        job = solving.cancel_solve(
-            db_session, current_actor(request), round_id, alive=runner.is_alive
-        )
-        db_session.commit()  # ended before the worker goes, so it cannot store a result
-        runner.stop(job.id)
-        return SolveJobOut.of(job)
+        return SolveJobOut.of(cancel_solving(db_session, current_actor(request), round_id, request))
 
     @get("/{round_id:int}/progress")
     async def progress(self, round_id: FromPath[int], request: AnyRequest) -> ServerSentEvent:

@@ -1,0 +1,141 @@
+"""HR's dashboard: volunteers, open needs, overdue checklist items, and how well the latest
+proposed or published round covers each area week by week (an SVG chart and the same
+numbers as a table)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from advanced_alchemy.filters import LimitOffset
+from litestar import get
+from litestar.response import Template
+from sqlalchemy.orm import Session
+
+from api.auth import current_actor
+from api.deps import DB, AnyRequest
+from api.pages.home import COUNT_ONLY, hr_part
+from jobbank import rounds
+from jobbank.access import Actor
+from jobbank.contract import RoundInput, RoundResult
+from jobbank.models import AllocationRound, ApprovalStatus, RoundStatus
+from jobbank.volunteers import list_profiles
+from jobbank.weeks import week_starts
+
+LATEST = LimitOffset(limit=1, offset=0)
+
+# The chart's geometry, in SVG user units.
+BAR_WIDTH = 28
+BAR_GAP = 6
+WEEK_GAP = 28
+PLOT_HEIGHT = 160
+TOP = 24
+BOTTOM = 56
+LEFT = 56
+
+
+@dataclass(frozen=True)
+class AreaWeek:
+    """One area in one week: hours wanted and hours the plan covers."""
+
+    area: str
+    week: dt.date
+    wanted: float
+    covered: float
+
+    @property
+    def share(self) -> float:
+        return self.covered / self.wanted if self.wanted else 1.0
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    height: float
+    label_y: float
+    cell: AreaWeek
+    colour: int
+
+
+def latest_round(db: Session, actor: Actor) -> AllocationRound | None:
+    """The latest round with a plan: proposed or published, whichever has the later horizon."""
+    found = [
+        rows[0]
+        for status in (RoundStatus.PROPOSED, RoundStatus.PUBLISHED)
+        if (rows := rounds.find_rounds(db, actor, LATEST, status=status)[0])
+    ]
+    return max(found, key=lambda rnd: (rnd.start, rnd.id), default=None)
+
+
+def coverage(snapshot: RoundInput, result: RoundResult) -> list[AreaWeek]:
+    """Wanted and covered hours per area and week; a need-week counts at most its hours."""
+    area_of_unit = {unit.id: unit.area or unit.name for unit in snapshot.units}
+    planned: dict[tuple[str, int], float] = defaultdict(float)
+    for assignment in result.assignments:
+        planned[(assignment.need, assignment.week)] += assignment.hours
+    wanted: dict[tuple[str, int], float] = defaultdict(float)
+    covered: dict[tuple[str, int], float] = defaultdict(float)
+    for need in snapshot.needs:
+        area = area_of_unit.get(need.unit, need.unit)
+        for week, hours in enumerate(need.hours):
+            wanted[(area, week)] += hours
+            covered[(area, week)] += min(hours, planned[(need.id, week)])
+    mondays = week_starts(snapshot.start, snapshot.weeks)
+    return [
+        AreaWeek(area, mondays[week], wanted[(area, week)], covered[(area, week)])
+        for area, week in sorted(wanted, key=lambda key: (key[1], key[0]))
+        if wanted[(area, week)] > 0
+    ]
+
+
+def chart(cells: list[AreaWeek]) -> dict[str, Any]:
+    """Where each bar goes: one group per week, one bar per area, height = share covered."""
+    areas = sorted({cell.area for cell in cells})
+    weeks = sorted({cell.week for cell in cells})
+    group = len(areas) * (BAR_WIDTH + BAR_GAP) + WEEK_GAP
+    bars, labels = [], []
+    for w, week in enumerate(weeks):
+        left = LEFT + w * group
+        labels.append({"x": left + (group - WEEK_GAP) / 2, "week": week})
+        for cell in (c for c in cells if c.week == week):
+            a = areas.index(cell.area)
+            height = PLOT_HEIGHT * min(cell.share, 1.0)
+            y = TOP + PLOT_HEIGHT - height
+            bars.append(Bar(left + a * (BAR_WIDTH + BAR_GAP), y, height, y - 4, cell, a % 6))
+    return {
+        "width": LEFT + len(weeks) * group,
+        "height": TOP + PLOT_HEIGHT + BOTTOM,
+        "top": TOP,
+        "base": TOP + PLOT_HEIGHT,
+        "left": LEFT,
+        "bar_width": BAR_WIDTH,
+        "bars": bars,
+        "weeks": labels,
+        "areas": areas,
+    }
+
+
+@get("/dashboard", sync_to_thread=True)
+def dashboard(db_session: DB, request: AnyRequest) -> Template:
+    """The job bank at a glance, for HR; nobody else has this page."""
+    actor = current_actor(request)
+    rounds.require_hr(actor)
+    approved = list_profiles(db_session, actor, COUNT_ONLY, approval=ApprovalStatus.APPROVED)[1]
+    context: dict[str, Any] = {
+        "actor": actor,
+        "hr": hr_part(db_session, actor),
+        "approved": approved,
+        "round": None,
+    }
+    rnd = latest_round(db_session, actor)
+    result = rounds.round_result(rnd) if rnd is not None else None
+    if rnd is not None and result is not None and rnd.input_snapshot is not None:
+        cells = coverage(RoundInput.model_validate(rnd.input_snapshot), result)
+        context.update(round=rnd, cells=cells, chart=chart(cells))
+    return Template("dashboard.html", context=context)
+
+
+ROUTES = [dashboard]

@@ -1,0 +1,473 @@
+"""Unit leaders' needs pages: the list, a form to post or edit a need, close and reopen.
+
+The form checks itself as the leader types: HTMX posts it to a `validate` endpoint, which
+runs the very service that saves (so the rules live in one place) and rolls it back, then
+answers each field's error as an out-of-band swap. Saving is an ordinary form post, so the
+page works without scripts too; an error answers the form again with 422 (nothing is kept).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from advanced_alchemy.filters import LimitOffset
+from babel.numbers import format_decimal
+from litestar import get, post
+from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.plugins.htmx import HTMXRequest, HTMXTemplate
+from litestar.response import Redirect, Template
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.auth import current_actor
+from api.deps import DB
+from api.pages.i18n import language_of, translate
+from jobbank.access import Actor
+from jobbank.contract import DEFAULT_MIN_BLOCK, Shift
+from jobbank.errors import Conflict, InvalidInput, NotFound
+from jobbank.models import Need, Person, Skill, Unit, unit_leader
+from jobbank.needs import (
+    NeedDraft,
+    NeedPatch,
+    close_need,
+    edit_need,
+    get_need,
+    list_needs,
+    post_need,
+    reopen_need,
+)
+from jobbank.weeks import monday_of, week_starts
+
+ALL = LimitOffset(limit=1000, offset=0)
+WEEKS_AHEAD = 26
+"""How many weeks from this one the week pickers offer."""
+FIELDS = (
+    "unit_id",
+    "skill",
+    "hours",
+    "shift",
+    "priority",
+    "exposed",
+    "min_block",
+    "first_week",
+    "last_week",
+    "description",
+    "contact_person_id",
+)
+
+
+# --- errors in the caller's words ---------------------------------------------------------
+
+
+def _(message: str) -> str:
+    """Marks a message for the Danish catalogue; `translate` turns it into the caller's words."""
+    return message
+
+
+_KINDS = (
+    ("not a number", _("Write a number, e.g. 7.5.")),
+    ("is required", _("Fill in this field.")),
+    ("multiple of 0.5", _("Write hours in half hours, e.g. 7.5.")),
+    ("must be 0 or more", _("Hours cannot be negative.")),
+    ("must be at most", _("That is more hours than allowed here.")),
+    ("must be more than 0", _("Must be more than 0 hours.")),
+    ("must be 1", _("Choose a priority from 1 to 5.")),
+    ("is before first_week", _("The last week cannot be before the first week.")),
+    ("not a Monday", _("Choose a week from the list.")),
+    ("unknown skill", _("Choose a skill from the list.")),
+    ("neither works at nor leads", _("The contact person must work at or lead the unit.")),
+    ("choose at least one shift", _("Choose at least one shift type.")),
+    ("declare and withdraw", _("Tick only one of the two.")),
+    ("your own volunteering", _("An HR coordinator decides this for your own volunteering.")),
+)
+
+
+def explain(language: str, error: InvalidInput) -> str:
+    """The service's message as a short sentence in the caller's language."""
+    for fragment, message in _KINDS:
+        if fragment in error.message:
+            return translate(language, message)
+    return translate(language, _("Check this field: %(detail)s")) % {"detail": error.message}
+
+
+def field_of(error: InvalidInput) -> str:
+    """`weeks[2].hours` → `weeks`: the form field the error belongs to."""
+    return error.field.split("[", 1)[0].split(".", 1)[0]
+
+
+STALE = _(
+    "Someone else changed this meanwhile. Reload the page to see their change, "
+    "then make yours again."
+)
+
+
+# --- what the form sends -------------------------------------------------------------------
+
+
+class NeedForm(BaseModel):
+    """The form as typed: text, checked by the service once parsed."""
+
+    unit_id: str = ""
+    skill: str = ""
+    hours: str = ""
+    shift: str = Shift.DAY.value
+    priority: str = "3"
+    exposed: str = ""
+    min_block: str = f"{DEFAULT_MIN_BLOCK:g}"
+    first_week: str = ""
+    last_week: str = ""
+    description: str = ""
+    contact_person_id: str = ""
+    version: str = ""
+
+
+def _number(field: str, text: str) -> float:
+    try:
+        return float(text.strip().replace(",", "."))
+    except ValueError:
+        raise InvalidInput(field, f"{text!r} is not a number") from None
+
+
+def _whole(field: str, text: str) -> int:
+    value = _number(field, text)
+    if value != int(value):
+        raise InvalidInput(field, f"{text!r} is not a number")
+    return int(value)
+
+
+def _person(field: str, text: str) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit():
+        raise InvalidInput(field, f"person {text!r} neither works at nor leads the unit")
+    return int(text)
+
+
+def _date(field: str, text: str) -> dt.date:
+    if not text:
+        raise InvalidInput(field, "is required")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(field, f"{text!r} is not a Monday") from None
+
+
+def _fields(form: NeedForm) -> tuple[dict[str, Any], dict[str, InvalidInput]]:
+    """The form's values parsed for the service, and the fields that cannot even be parsed."""
+    parsers: dict[str, Any] = {
+        "skill": lambda f, t: t,
+        "hours": _number,
+        "shift": lambda f, t: Shift(t) if t in {s.value for s in Shift} else Shift.DAY,
+        "priority": _whole,
+        "min_block": _number,
+        "first_week": _date,
+        "last_week": _date,
+        "description": lambda f, t: t,
+        "contact_person_id": _person,
+    }
+    values: dict[str, Any] = {"exposed": form.exposed == "on"}
+    errors: dict[str, InvalidInput] = {}
+    for name, parse in parsers.items():
+        try:
+            values[name] = parse(name, getattr(form, name))
+        except InvalidInput as error:
+            errors[name] = error
+    return values, errors
+
+
+def _save(
+    session: Session,
+    actor: Actor,
+    form: NeedForm,
+    need_id: int | None,
+    values: dict[str, Any],
+) -> Need:
+    """Post or edit through the services, which check every rule and write the audit."""
+    if need_id is None:
+        return post_need(session, actor, NeedDraft(unit_id=_unit_id(form), **values))
+    version = _whole("version", form.version)
+    return edit_need(session, actor, need_id, NeedPatch(version=version, **values))
+
+
+def _unit_id(form: NeedForm) -> int:
+    try:
+        return int(form.unit_id)
+    except ValueError:
+        raise InvalidInput("unit_id", "is required") from None
+
+
+def errors_of(
+    session: Session, actor: Actor, form: NeedForm, need_id: int | None, language: str
+) -> dict[str, str]:
+    """Each field's error in the caller's words, found by a dry run of the saving service
+    (rolled back, so nothing is kept); the service names the first error it meets."""
+    values, unparsed = _fields(form)
+    found = {name: explain(language, error) for name, error in unparsed.items()}
+    if need_id is not None:  # an edit checks the fields that parsed
+        values = {name: value for name, value in values.items() if name not in unparsed}
+    elif unparsed:
+        return found
+    try:
+        _save(session, actor, form, need_id, values)
+    except InvalidInput as error:
+        found.setdefault(field_of(error), explain(language, error))
+    except Conflict:
+        found["version"] = translate(language, STALE)
+    session.rollback()
+    return found
+
+
+# --- what the pages show --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    group: str = ""
+
+
+def _led_units(session: Session, actor: Actor) -> list[Unit]:
+    ids = actor.led_unit_ids
+    return list(session.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.name)))
+
+
+def _contacts(session: Session, units: list[Unit]) -> list[Option]:
+    """People who may meet a lent person: those working at or leading each unit."""
+    options = []
+    for unit in units:
+        leads = select(unit_leader.c.person_id).where(unit_leader.c.unit_id == unit.id)
+        people = session.scalars(
+            select(Person)
+            .where((Person.home_unit_id == unit.id) | Person.id.in_(leads))
+            .order_by(Person.name)
+        )
+        options += [Option(str(p.id), p.name, unit.name) for p in people]
+    return options
+
+
+def _weeks(*also: dt.date) -> list[dt.date]:
+    """The weeks to choose from: this one and the next ones, and any the need already has."""
+    offered = set(week_starts(monday_of(dt.date.today()), WEEKS_AHEAD)) | set(also)
+    return sorted(offered)
+
+
+def form_of(need: Need, language: str) -> NeedForm:
+    return NeedForm(
+        unit_id=str(need.unit_id),
+        skill=need.skill.code,
+        hours=format_decimal(need.hours, "0.#", locale=language),
+        shift=need.shift.value,
+        priority=str(need.priority),
+        exposed="on" if need.exposed else "",
+        min_block=format_decimal(need.min_block, "0.#", locale=language),
+        first_week=need.first_week.isoformat(),
+        last_week=need.last_week.isoformat(),
+        description=need.description,
+        contact_person_id=str(need.contact_person_id or ""),
+        version=str(need.version),
+    )
+
+
+def _form_page(
+    session: Session,
+    actor: Actor,
+    request: HTMXRequest,
+    form: NeedForm,
+    need: Need | None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    units = _led_units(session, actor) if need is None else [need.unit]
+    chosen = [dt.date.fromisoformat(w) for w in (form.first_week, form.last_week) if _iso(w)]
+    skills = session.scalars(select(Skill).order_by(Skill.label_da)).all()
+    return Template(
+        "needs_form.html",
+        context={
+            "actor": actor,
+            "need": need,
+            "form": form,
+            "errors": errors or {},
+            "units": units,
+            "skills": skills,
+            "shifts": list(Shift),
+            "weeks": _weeks(*chosen),
+            "contacts": _contacts(session, units),
+            "action": "/needs" if need is None else f"/needs/{need.id}",
+        },
+        status_code=status_code,
+    )
+
+
+def _iso(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+# --- handlers --------------------------------------------------------------------------------
+
+
+@get("/needs", sync_to_thread=True)
+def needs_page(
+    db_session: DB, request: HTMXRequest, saved: FromQuery[str | None] = None
+) -> Template:
+    """The needs of the units you lead, open and closed, with what you can do to each."""
+    actor = current_actor(request)
+    if not actor.is_leader:
+        raise NotFound("needs: not found")
+    needs, _ = list_needs(db_session, actor, ALL)
+    mine = [need for need in needs if actor.leads(need.unit_id)]
+    return Template(
+        "needs.html",
+        context={
+            "actor": actor,
+            "open": [n for n in mine if n.status.value == "open"],
+            "closed": [n for n in mine if n.status.value == "closed"],
+            "saved": saved,
+        },
+    )
+
+
+@get("/needs/new", sync_to_thread=True)
+def new_need_page(db_session: DB, request: HTMXRequest) -> Template:
+    """An empty form for a new need, starting next week."""
+    actor = current_actor(request)
+    if not actor.is_leader:
+        raise NotFound("needs: not found")
+    next_week = (monday_of(dt.date.today()) + dt.timedelta(weeks=1)).isoformat()
+    form = NeedForm(first_week=next_week, last_week=next_week)
+    units = _led_units(db_session, actor)
+    if len(units) == 1:
+        form.unit_id = str(units[0].id)
+    return _form_page(db_session, actor, request, form, None)
+
+
+@get("/needs/{need_id:int}/edit", sync_to_thread=True)
+def edit_need_page(db_session: DB, request: HTMXRequest, need_id: FromPath[int]) -> Template:
+    actor = current_actor(request)
+    need = _led_need(db_session, actor, need_id)
+    return _form_page(db_session, actor, request, form_of(need, language_of(request)), need)
+
+
+def _led_need(session: Session, actor: Actor, need_id: int) -> Need:
+    """A need of a unit the caller leads (these pages are the leaders' own)."""
+    need = get_need(session, actor, need_id)
+    if not actor.leads(need.unit_id):
+        raise NotFound(f"need {need_id}: not found")
+    return need
+
+
+@post("/needs/validate", sync_to_thread=True, status_code=200)
+def validate_new_need(
+    db_session: DB, request: HTMXRequest, data: URLEncodedBody[NeedForm]
+) -> Template:
+    """Each field's error of a new need as typed so far (nothing is saved)."""
+    actor = current_actor(request)
+    errors = errors_of(db_session, actor, data, None, language_of(request))
+    return HTMXTemplate(
+        template_name="needs_errors.html", context={"errors": errors, "fields": FIELDS}
+    )
+
+
+@post("/needs/{need_id:int}/validate", sync_to_thread=True, status_code=200)
+def validate_need_edit(
+    db_session: DB, request: HTMXRequest, need_id: FromPath[int], data: URLEncodedBody[NeedForm]
+) -> Template:
+    """Each field's error of a change as typed so far (nothing is saved)."""
+    actor = current_actor(request)
+    _led_need(db_session, actor, need_id)
+    errors = errors_of(db_session, actor, data, need_id, language_of(request))
+    return HTMXTemplate(
+        template_name="needs_errors.html", context={"errors": errors, "fields": FIELDS}
+    )
+
+
+@post("/needs", sync_to_thread=True, status_code=303)
+def save_new_need(
+    db_session: DB, request: HTMXRequest, data: URLEncodedBody[NeedForm]
+) -> Template | Redirect:
+    """Post the need and go to the list; errors answer the form again, next to each field."""
+    return _save_or_show(db_session, request, data, None)
+
+
+@post("/needs/{need_id:int}", sync_to_thread=True, status_code=303)
+def save_need(
+    db_session: DB, request: HTMXRequest, need_id: FromPath[int], data: URLEncodedBody[NeedForm]
+) -> Template | Redirect:
+    """Save the change and go to the list; a stale copy is told, nothing is lost on the page."""
+    return _save_or_show(db_session, request, data, need_id)
+
+
+def _save_or_show(
+    session: Session, request: HTMXRequest, form: NeedForm, need_id: int | None
+) -> Template | Redirect:
+    actor, language = current_actor(request), language_of(request)
+    need = _led_need(session, actor, need_id) if need_id is not None else None
+    if need is None and not actor.is_leader:
+        raise NotFound("needs: not found")
+    values, unparsed = _fields(form)
+    errors = {name: explain(language, error) for name, error in unparsed.items()}
+    status = 422
+    if not errors:
+        try:
+            saved = _save(session, actor, form, need_id, values)
+        except InvalidInput as error:
+            errors[field_of(error)] = explain(language, error)
+        except Conflict:
+            errors["version"] = translate(language, STALE)
+            status = 409
+        else:
+            return Redirect(f"/needs?saved={saved.ref}", status_code=303)
+    session.rollback()  # nothing half-done is kept (the 4xx answer would roll back too)
+    return _form_page(session, actor, request, form, need, errors, status)
+
+
+class VersionForm(BaseModel):
+    version: int
+
+
+@post("/needs/{need_id:int}/close", sync_to_thread=True, status_code=303)
+def close_need_page(
+    db_session: DB, request: HTMXRequest, need_id: FromPath[int], data: URLEncodedBody[VersionForm]
+) -> Template | Redirect:
+    """Close an open need; it drops out of future rounds."""
+    return _set_status(db_session, request, need_id, data.version, close=True)
+
+
+@post("/needs/{need_id:int}/reopen", sync_to_thread=True, status_code=303)
+def reopen_need_page(
+    db_session: DB, request: HTMXRequest, need_id: FromPath[int], data: URLEncodedBody[VersionForm]
+) -> Template | Redirect:
+    """Open a closed need again."""
+    return _set_status(db_session, request, need_id, data.version, close=False)
+
+
+def _set_status(
+    session: Session, request: HTMXRequest, need_id: int, version: int, *, close: bool
+) -> Template | Redirect:
+    actor = current_actor(request)
+    need = _led_need(session, actor, need_id)
+    try:
+        (close_need if close else reopen_need)(session, actor, need_id, version)
+    except Conflict:
+        return Template("needs_stale.html", context={"actor": actor, "need": need}, status_code=409)
+    return Redirect(f"/needs?saved={need.ref}", status_code=303)
+
+
+ROUTES = [
+    needs_page,
+    new_need_page,
+    edit_need_page,
+    validate_new_need,
+    validate_need_edit,
+    save_new_need,
+    save_need,
+    close_need_page,
+    reopen_need_page,
+]

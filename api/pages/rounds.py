@@ -1,0 +1,341 @@
+"""HR's allocation rounds: list and create, solve with live progress, read the proposal, pin
+and unpin, solve again and publish after a confirmation.
+
+Solving goes through `api.rounds.start_solving`, the same path as the API, and the page
+follows the solve on the API's own progress stream (`/api/rounds/{id}/progress`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from advanced_alchemy.filters import LimitOffset
+from litestar import get, post
+from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.response import Redirect, Template
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from api.auth import current_actor
+from api.deps import DB, AnyRequest
+from api.rounds import cancel_solving, job_runner, start_solving
+from jobbank import rounds, solving
+from jobbank.access import Actor
+from jobbank.contract import MAX_WEEKS
+from jobbank.errors import Conflict, InvalidInput, NotFound
+from jobbank.models import AllocationRound, Assignment, RoundStatus
+from jobbank.solving import SolveRequest
+from jobbank.weeks import monday_of
+
+ROUNDS_SHOWN = LimitOffset(limit=100, offset=0)
+PAGE_TIME_LIMIT = 30.0
+"""The solve form's suggested time limit, in seconds."""
+VIEWS = ("need", "person")
+
+
+class NewRoundForm(BaseModel):
+    name: str = ""
+    start: str = ""
+    weeks: str = ""
+
+
+class SolveForm(BaseModel):
+    time_limit: str = ""
+
+
+class BackForm(BaseModel):
+    back: str = ""
+
+
+# --- list and create ----------------------------------------------------------------------
+
+
+def _list_page(
+    db: Session, actor: Actor, form: NewRoundForm, errors: dict[str, str], status: int = 200
+) -> Template:
+    rows, _ = rounds.find_rounds(db, actor, ROUNDS_SHOWN)
+    return Template(
+        "rounds.html",
+        context={
+            "actor": actor,
+            "rounds": rows,
+            "form": form,
+            "errors": errors,
+            "max_weeks": MAX_WEEKS,
+        },
+        status_code=status,
+    )
+
+
+@get("/rounds", sync_to_thread=True)
+def round_list(db_session: DB, request: AnyRequest) -> Template:
+    """The rounds, newest first, and the form to create one."""
+    next_monday = monday_of(dt.date.today()) + dt.timedelta(weeks=1)
+    form = NewRoundForm(start=next_monday.isoformat(), weeks="2")
+    return _list_page(db_session, current_actor(request), form, {})
+
+
+def _parse_new_round(form: NewRoundForm) -> tuple[dt.date, int]:
+    try:
+        start = dt.date.fromisoformat(form.start.strip())
+    except ValueError:
+        raise InvalidInput("start", "not a date") from None
+    try:
+        weeks = int(form.weeks.strip())
+    except ValueError:
+        raise InvalidInput("weeks", "not a whole number") from None
+    return start, weeks
+
+
+@post("/rounds", sync_to_thread=True, status_code=303)
+def create_round(
+    db_session: DB, data: URLEncodedBody[NewRoundForm], request: AnyRequest
+) -> Template | Redirect:
+    """Create a draft round and open it; a bad start or length is told next to its field."""
+    actor = current_actor(request)
+    rounds.require_hr(actor)
+    try:
+        start, weeks = _parse_new_round(data)
+        rnd = rounds.create_round(
+            db_session, start=start, weeks=weeks, name=data.name.strip(), by=actor.user_id
+        )
+    except InvalidInput as bad:
+        db_session.rollback()
+        return _list_page(db_session, actor, data, {bad.field: bad.message}, status=422)
+    db_session.flush()
+    return Redirect(f"/rounds/{rnd.id}", status_code=303)
+
+
+# --- one round ----------------------------------------------------------------------------
+
+
+def _names(rows: list[Assignment]) -> dict[str, list[tuple[int, str]]]:
+    """The choices of the proposal's filters: units, needs and people that occur in it."""
+    units = {row.need.unit_id: row.need.unit.name for row in rows}
+    needs = {row.need_id: f"{row.need.ref} · {row.need.unit.name}" for row in rows}
+    people = {row.person_id: row.person.name for row in rows}
+    return {
+        "units": sorted(units.items(), key=lambda item: item[1]),
+        "needs": sorted(needs.items(), key=lambda item: item[1]),
+        "people": sorted(people.items(), key=lambda item: item[1]),
+    }
+
+
+def _round_page(
+    db: Session,
+    actor: Actor,
+    request: AnyRequest,
+    round_id: int,
+    *,
+    filters: dict[str, int | None] | None = None,
+    view: str = "need",
+    problem: str | None = None,
+    time_error: bool = False,
+    status: int = 200,
+) -> Template:
+    chosen = filters or {}
+    job = solving.job_of_round(db, actor, round_id, alive=job_runner(request).is_alive)
+    rnd = rounds.round_for(db, actor, round_id)
+    result = rounds.round_result(rnd)
+    every = list(rounds.plan_rows(db, rnd))
+    unit_id, need_id, person_id = chosen.get("unit"), chosen.get("need"), chosen.get("person")
+    shown = rounds.plan_rows(db, rnd, unit_id=unit_id, need_id=need_id, person_id=person_id)
+    unfilled = (
+        []
+        if person_id is not None
+        else rounds.unfilled_need_weeks(db, rnd, need_id=need_id, unit_id=unit_id)
+    )
+    if view == "person":
+        shown = sorted(shown, key=lambda row: (row.person.name, row.week, row.need.ref))
+    else:
+        shown = sorted(shown, key=lambda row: (row.need.ref, row.week, row.person.name))
+    time_limit = job.options.get("time_limit", PAGE_TIME_LIMIT) if job else PAGE_TIME_LIMIT
+    return Template(
+        "rounds_detail.html",
+        context={
+            "actor": actor,
+            "round": rnd,
+            "job": job,
+            "solving": rnd.status is RoundStatus.SOLVING,
+            "changeable": rnd.status in rounds.CHANGEABLE,
+            "metrics": result.metrics if result else None,
+            "messages": result.messages if result else [],
+            "counts": rounds.round_counts(db, rnd),
+            "solved": rounds.plan_is_solved(db, rnd),
+            "assignments": shown,
+            "unfilled": unfilled,
+            "choices": _names(every),
+            "filters": chosen,
+            "view": view,
+            "back": str(request.url.query) if request.method == "GET" else "",
+            "time_limit": time_limit,
+            "problem": problem,
+            "time_error": time_error,
+            "max_time_limit": solving.MAX_TIME_LIMIT,
+        },
+        status_code=status,
+    )
+
+
+def _chosen(value: str) -> int | None:
+    return int(value) if value.strip().isdigit() else None
+
+
+@get("/rounds/{round_id:int}", sync_to_thread=True)
+def round_page(
+    db_session: DB,
+    round_id: FromPath[int],
+    request: AnyRequest,
+    unit: FromQuery[str] = "",
+    need: FromQuery[str] = "",
+    person: FromQuery[str] = "",
+    view: FromQuery[str] = "need",
+) -> Template:
+    """A round: its status, a running solve's progress, or the proposal with its filters
+    (an empty choice of the filter form means all)."""
+    filters = {"unit": _chosen(unit), "need": _chosen(need), "person": _chosen(person)}
+    return _round_page(
+        db_session,
+        current_actor(request),
+        request,
+        round_id,
+        filters=filters,
+        view=view if view in VIEWS else "need",
+    )
+
+
+def _back_to(round_id: int, back: str) -> Redirect:
+    """To the round's page with the filters the form was sent from (only a query string)."""
+    query = back if back and "/" not in back and "\\" not in back else ""
+    return Redirect(f"/rounds/{round_id}" + (f"?{query}" if query else ""), status_code=303)
+
+
+def _refused(db: Session, request: AnyRequest, round_id: int, conflict: Conflict) -> Template:
+    db.rollback()
+    return _round_page(
+        db, current_actor(request), request, round_id, problem=str(conflict), status=409
+    )
+
+
+@post("/rounds/{round_id:int}/solve", sync_to_thread=True, status_code=303)
+def solve(
+    db_session: DB, round_id: FromPath[int], data: URLEncodedBody[SolveForm], request: AnyRequest
+) -> Template | Redirect:
+    """Start solving (pins are kept) and show the progress."""
+    actor = current_actor(request)
+    try:
+        options = SolveRequest(time_limit=float(data.time_limit or PAGE_TIME_LIMIT))
+    except ValueError:
+        return _round_page(db_session, actor, request, round_id, time_error=True, status=422)
+    try:
+        start_solving(db_session, actor, round_id, options, request)
+    except Conflict as conflict:
+        return _refused(db_session, request, round_id, conflict)
+    return Redirect(f"/rounds/{round_id}", status_code=303)
+
+
+@post("/rounds/{round_id:int}/cancel", sync_to_thread=True, status_code=303)
+def cancel(db_session: DB, round_id: FromPath[int], request: AnyRequest) -> Template | Redirect:
+    """Cancel the running solve; the round goes back to what it was."""
+    try:
+        cancel_solving(db_session, current_actor(request), round_id, request)
+    except Conflict as conflict:
+        return _refused(db_session, request, round_id, conflict)
+    return Redirect(f"/rounds/{round_id}", status_code=303)
+
+
+def _assignment_of(db: Session, round_id: int, assignment_id: int) -> Assignment:
+    row = db.get(Assignment, assignment_id)
+    if row is None or row.round_id != round_id:
+        raise NotFound(f"round {round_id}: assignment {assignment_id}: not found")
+    return row
+
+
+@post("/rounds/{round_id:int}/assignments/{assignment_id:int}/pin", sync_to_thread=True)
+def pin(
+    db_session: DB,
+    round_id: FromPath[int],
+    assignment_id: FromPath[int],
+    data: URLEncodedBody[BackForm],
+    request: AnyRequest,
+) -> Template | Redirect:
+    """Pin an assignment of the proposal in place: the next solve keeps it."""
+    actor = current_actor(request)
+    rounds.round_for(db_session, actor, round_id)
+    row = _assignment_of(db_session, round_id, assignment_id)
+    try:
+        rounds.pin_assignment(
+            db_session,
+            actor,
+            round_id,
+            person_id=row.person_id,
+            need_id=row.need_id,
+            week=row.week,
+            hours=row.hours,
+            alive=job_runner(request).is_alive,
+        )
+    except Conflict as conflict:
+        return _refused(db_session, request, round_id, conflict)
+    return _back_to(round_id, data.back)
+
+
+@post("/rounds/{round_id:int}/assignments/{assignment_id:int}/unpin", sync_to_thread=True)
+def unpin(
+    db_session: DB,
+    round_id: FromPath[int],
+    assignment_id: FromPath[int],
+    data: URLEncodedBody[BackForm],
+    request: AnyRequest,
+) -> Template | Redirect:
+    """Let the next solve decide this assignment again."""
+    try:
+        rounds.unpin_assignment(
+            db_session,
+            current_actor(request),
+            round_id,
+            assignment_id,
+            alive=job_runner(request).is_alive,
+        )
+    except Conflict as conflict:
+        return _refused(db_session, request, round_id, conflict)
+    return _back_to(round_id, data.back)
+
+
+@get("/rounds/{round_id:int}/publish", sync_to_thread=True)
+def confirm_publish(db_session: DB, round_id: FromPath[int], request: AnyRequest) -> Template:
+    """Ask before publishing: what it does and that it cannot be undone."""
+    actor = current_actor(request)
+    rnd: AllocationRound = rounds.round_for(db_session, actor, round_id)
+    context: dict[str, Any] = {
+        "actor": actor,
+        "round": rnd,
+        "counts": rounds.round_counts(db_session, rnd),
+        "solved": rounds.plan_is_solved(db_session, rnd),
+    }
+    return Template("rounds_publish.html", context=context)
+
+
+@post("/rounds/{round_id:int}/publish", sync_to_thread=True, status_code=303)
+def publish(db_session: DB, round_id: FromPath[int], request: AnyRequest) -> Template | Redirect:
+    """Publish the proposal: everyone sees their part and the checklists are created."""
+    try:
+        rounds.publish_round(
+            db_session, current_actor(request), round_id, alive=job_runner(request).is_alive
+        )
+    except Conflict as conflict:
+        return _refused(db_session, request, round_id, conflict)
+    return Redirect(f"/rounds/{round_id}", status_code=303)
+
+
+ROUTES = [
+    round_list,
+    create_round,
+    round_page,
+    solve,
+    cancel,
+    pin,
+    unpin,
+    confirm_publish,
+    publish,
+]
