@@ -9,16 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
 import pytest
 from sqlalchemy import select
 
@@ -31,6 +26,7 @@ from jobbank.models import UserAccount
 from jobbank.rounds import create_round, publish_round, store_result
 from jobbank.settings import Settings
 from jobbank.weeks import monday_of
+from tests.servers import demo_server
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -46,7 +42,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-STARTUP_SECONDS = 90
 PASSWORDS = {"hr": HR_PASSWORD, "anne": STAFF_PASSWORD, "mads": STAFF_PASSWORD}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -67,48 +62,13 @@ class Demo:
     data_dir: Path
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     """`jobbank serve --demo` on a free port, with one published round added (see below)."""
     folder = tmp_path_factory.mktemp("demo")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["JOBBANK_DATA_DIR"] = str(folder / "data")
-    log = folder / "serve.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "jobbank", "serve", "--demo", "--port", str(port)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-            cwd=folder,
-        )
-    base = f"http://localhost:{port}"
-    try:
-        _await_health(server, base, log)
+    with demo_server(folder) as base:
         publish_first_round(folder / "data")
         yield Demo(base_url=base, data_dir=folder / "data")
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-
-
-def _await_health(server: subprocess.Popen[bytes], base: str, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        assert server.poll() is None, f"server stopped:\n{log.read_text()}"
-        try:
-            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.3)
-    pytest.fail(f"server did not answer /health in {STARTUP_SECONDS} s:\n{log.read_text()}")
 
 
 def publish_first_round(data_dir: Path) -> None:
