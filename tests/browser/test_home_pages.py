@@ -128,5 +128,18 @@ def test_screenshots_of_the_main_pages(page: Page) -> None:
             page.set_viewport_size({"width": 390, "height": 844})  # staff read it on a phone
         log_in(page, username)
         page.screenshot(path=SCREENSHOTS / f"home-{name}.png", full_page=True)
+        for path, picture in MORE_PAGES[name]:
+            response = page.goto(path)
+            assert response is not None and response.ok, path
+            page.screenshot(path=SCREENSHOTS / f"{picture}.png", full_page=True)
+        page.goto("/")
         page.get_by_role("button", name="Log ud").click()
         page.wait_for_url("**/login")
+
+
+MORE_PAGES = {
+    "hr": [("/dashboard", "hr-dashboard"), ("/rounds", "hr-rounds"), ("/rounds/1", "hr-round")],
+    "leader": [("/needs", "leader-needs"), ("/needs/new", "leader-need-form")],
+    "staff": [("/volunteering/profile", "staff-profile")],
+}
+"""The other main pages of each role, photographed after its front page."""
