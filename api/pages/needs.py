@@ -369,6 +369,8 @@ def validate_new_need(
 ) -> Template:
     """Each field's error of a new need as typed so far (nothing is saved)."""
     actor = current_actor(request)
+    if not actor.is_leader:
+        raise NotFound("needs: not found")
     errors = errors_of(db_session, actor, data, None, language_of(request))
     return HTMXTemplate(
         template_name="needs_errors.html", context={"errors": errors, "fields": FIELDS}

@@ -294,6 +294,7 @@ def _own_or_none(session: Session, actor: Actor) -> VolunteerProfile | None:
 def profile_page(db_session: DB, request: HTMXRequest, saved: FromQuery[bool] = False) -> Template:
     """Your offer to be lent out: skills, hours, weeks, where (not) to go, and opting in or out."""
     actor = current_actor(request)
+    actor.require(actor.is_staff, "volunteer profile")
     profile = _own_or_none(db_session, actor)
     view = ProfileView.of(profile, language_of(request))
     return _profile_page(db_session, actor, profile, view, saved=saved)

@@ -31,7 +31,10 @@ only proposed (Anne on n1): nobody but HR's round pages may show it.
   tok_own, tok_other the caller's API token and someone else's (anon: Carla's and Anne's)
 
 Changes that whoever may act could really make are sent with a stale `version` (0): the
-user who may act gets 409 and everybody else 404, whatever order the rows run in. Cheap,
+user who may act gets 409 and everybody else 404, whatever order the rows run in; a page's
+form with a value the service refuses (an unknown skill, too many hours, a bad date) answers
+422 to the user who may act and 404 to the rest. A solve is asked only of the published
+round, which refuses it, so no solver runs. Cheap,
 isolated changes (creating rows, ticking an item, approving Carla, pinning in the proposal)
 are made for real. Rows run top to bottom
 in each test, so a change that alters what a later row sees comes after it, and the
@@ -42,6 +45,9 @@ Codes:
   E     200 with an empty page: the list shows this caller nothing
   200h  200 carrying the risk-group flag (HR's views of volunteers and the round's input);
         every other answer must not carry it, nor a password hash
+  …x    a known bug: the design's answer, which the app does not give yet. The user's test
+        is an expected failure (xfail, strict) while every such cell still differs and
+        nothing else does; it fails once one of them is right, so the `x` goes with the fix.
 """
 
 from __future__ import annotations
@@ -51,6 +57,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from api.pages.volunteering import PLANNED_WEEKS
 from tests.api.published_round import THIS_MONDAY
 from tests.api.world import USERS
 from tests.builders import PASSWORD
@@ -69,23 +76,25 @@ class Id:
 @dataclasses.dataclass(frozen=True)
 class Expect:
     """What one user gets: a status, and for 200 whether the page is empty and whether the
-    answer carries the risk-group flag."""
+    answer carries the risk-group flag; `known_bug` when the app does not answer so yet."""
 
     status: int
     empty: bool = False
     health: bool = False
+    known_bug: bool = False
 
     @classmethod
     def parse(cls, code: str) -> Expect:
-        if code == "E":
-            return cls(200, empty=True)
-        found = re.fullmatch(r"(\d{3})(h?)", code)
+        found = re.fullmatch(r"(\d{3}|E)(h?)(x?)", code)
         if found is None:
             raise ValueError(f"matrix: unknown code {code!r}")
-        return cls(int(found[1]), health=bool(found[2]))
+        empty, known_bug = found[1] == "E", bool(found[3])
+        status = 200 if empty else int(found[1])
+        return cls(status, empty=empty, health=bool(found[2]), known_bug=known_bug)
 
     def __str__(self) -> str:
-        return "E" if self.empty else f"{self.status}{'h' if self.health else ''}"
+        code = "E" if self.empty else f"{self.status}{'h' if self.health else ''}"
+        return code + ("x" if self.known_bug else "")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -110,6 +119,17 @@ class Form:
 
     fields: dict[str, Any]
 
+
+NEED_FORM = {
+    "skill": "nurse",
+    "hours": "8",
+    "shift": "day",
+    "priority": "3",
+    "first_week": MONDAY,
+    "last_week": MONDAY,
+    "description": "Matrix",
+}
+"""A need as the needs page's form sends it, but for the unit (and a version, for an edit)."""
 
 BODIES: dict[str, dict[str, Any] | Form] = {
     "stale": {"version": 0},
@@ -160,6 +180,20 @@ BODIES: dict[str, dict[str, Any] | Form] = {
         "title_en": "Matrix",
         "due_day": 0,
     },
+    "stale_form": Form({"version": 0}),
+    "bad_sol_need": Form(NEED_FORM | {"unit_id": Id("sol"), "skill": "no-such-skill"}),
+    "bad_hp_need": Form(NEED_FORM | {"unit_id": Id("hp"), "skill": "no-such-skill"}),
+    "unparsed_need": Form({"unit_id": Id("sol"), "hours": "many"}),
+    "stale_need": Form(NEED_FORM | {"unit_id": Id("sol"), "version": 0}),
+    "stale_decision": Form({"decision": "approved", "version": 0}),
+    "stale_load_form": Form(
+        {"home_load": "0", "version": 0}
+        | {f"week-{THIS_MONDAY + dt.timedelta(weeks=i)}": "0" for i in range(PLANNED_WEEKS)}
+    ),
+    "bad_profile": Form({"opted_in": "on", "normal_hours": "999"}),
+    "bad_round": Form({"name": "Matrix", "start": "not a date", "weeks": "1"}),
+    "solve_form": Form({"time_limit": "1"}),
+    "back_form": Form({"back": "view=person"}),
 }
 
 MATRIX = """
@@ -294,6 +328,49 @@ POST   /checklist-items/{i_recv}                       stale_tick       409  409
 POST   /checklist-items/{i_send}                       stale_tick       409  404  409  404  404  404  404  303
 POST   /checklist-items/{i_staff}                      stale_tick       409  409  404  404  404  404  404  303
 POST   /checklist-items/{i_bo}                         stale_tick       409  404  404  404  404  409  404  303
+# --- HR's pages: dashboard and rounds; the published round refuses changes, the proposal takes a pin ------
+GET    /dashboard                                      -                200  404  404  404  404  404  404  303
+GET    /rounds                                         -                200  404  404  404  404  404  404  303
+POST   /rounds                                         bad_round        422  404  404  404  404  404  404  303
+GET    /rounds/{round}                                 -                200  404  404  404  404  404  404  303
+GET    /rounds/{proposal}                              -                200  404  404  404  404  404  404  303
+POST   /rounds/{round}/solve                           solve_form       409  404  404  404  404  404  404  303
+POST   /rounds/{proposal}/cancel                       -                409  404  404  404  404  404  404  303
+POST   /rounds/{round}/assignments/{a_anne}/pin        back_form        409  404  404  404  404  404  404  303
+POST   /rounds/{round}/assignments/{a_anne}/unpin      back_form        409  404  404  404  404  404  404  303
+POST   /rounds/{proposal}/assignments/{a_anne}/pin     back_form        404  404  404  404  404  404  404  303
+POST   /rounds/{proposal}/assignments/{a_anne}/unpin   back_form        404  404  404  404  404  404  404  303
+POST   /rounds/{proposal}/assignments/{a_prop}/pin     back_form        303  404  404  404  404  404  404  303
+POST   /rounds/{proposal}/assignments/{a_prop}/unpin   back_form        303  404  404  404  404  404  404  303
+GET    /rounds/{round}/publish                         -                200  404  404  404  404  404  404  303
+POST   /rounds/{round}/publish                         -                303  404  404  404  404  404  404  303
+# --- leaders' pages: the needs of the units they lead, and their home units' volunteers --------------------
+GET    /needs                                          -                404  200  200  200  404  404  404  303
+GET    /needs/new                                      -                404  200  200  200  404  404  404  303
+GET    /needs/{n_sol}/edit                             -                404  200  404  404  404  404  404  303
+GET    /needs/{n_hp}/edit                              -                404  404  404  200  404  404  404  303
+# known bug (x): the new need's check lacks the leaders-only test of the other needs pages
+POST   /needs/validate                                 unparsed_need   404   200  200  200 404  404  404   303
+POST   /needs/validate                                 bad_sol_need    404   200  404  404  404  404  404  303
+POST   /needs                                          bad_sol_need     404  422  404  404  404  404  404  303
+POST   /needs                                          bad_hp_need      404  404  404  422  404  404  404  303
+POST   /needs/{n_sol}/validate                         stale_need       404  200  404  404  404  404  404  303
+POST   /needs/{n_hp}/validate                          stale_need       404  404  404  200  404  404  404  303
+POST   /needs/{n_sol}                                  stale_need       404  409  404  404  404  404  404  303
+POST   /needs/{n_hp}                                   stale_need       404  404  404  409  404  404  404  303
+POST   /needs/{n_sol}/close                            stale_form       404  409  404  404  404  404  404  303
+POST   /needs/{n_hp}/close                             stale_form       404  404  404  409  404  404  404  303
+POST   /needs/{n_sol}/reopen                           stale_form       404  409  404  404  404  404  404  303
+POST   /needs/{n_hp}/reopen                            stale_form       404  404  404  409  404  404  404  303
+GET    /volunteering/approvals                         -                404  200  200  200  404  404  404  303
+POST   /volunteering/approvals/{v_anne}/decision       stale_decision   404  404  409  404  404  404  404  303
+POST   /volunteering/approvals/{v_carla}/decision      stale_decision   404  404  404  409  404  404  404  303
+POST   /volunteering/approvals/{v_bo}/home-load        stale_load_form  404  404  409  404  404  404  404  303
+POST   /volunteering/approvals/{v_carla}/home-load     stale_load_form  404  404  404  409  404  404  404  303
+# --- staff's page: their own volunteer profile --------------------------------------------------------------
+# known bug (x): non-staff get an empty profile form (200) whose saving answers 404
+GET    /volunteering/profile                           -               404  404   200 404   200  200  200  303
+POST   /volunteering/profile                           bad_profile      404  404  422  404  422  422  422  303
 # --- last: the session ends, and a log-in starts a new one (API, then pages) --------------------------------
 POST   /api/auth/logout                                -                200  200  200  200  200  200  200  401
 POST   /api/auth/login                                 own_login        200  200  200  200  200  200  200  200

@@ -3,8 +3,11 @@ as every user of the world and as nobody, on SQLite and PostgreSQL.
 
 One test per user runs the whole matrix in the table's order on a fresh copy of the world,
 and lists every cell that differs: the status, an empty or non-empty page, the risk-group
-flag where it must not be (or missing where HR must see it), a password hash anywhere, and
+flag where it must not be (or missing where HR must see it; a page's form fields named
+after it are no flag, unless ticked), a password hash anywhere, and
 a 404 about an existing object that reads differently from the 404 about a missing one.
+Cells marked as known bugs make the user's test an expected failure while they all still
+differ (and nothing else does), and a failure once one of them is right.
 Another test fails when the app has a route the matrix does not cover.
 """
 
@@ -225,7 +228,7 @@ def mismatches(expect: Expect, user: str, response: Response) -> list[str]:
             found.append(f"expected an empty page (E), got {total} items: {text[:160]}")
         if not expect.empty and not total:
             found.append("expected a page with items (200), got an empty one (E)")
-    carries_health = "risk_group" in text.lower()
+    carries_health = _carries_health(response)
     if expect.health and 200 <= got < 300 and not carries_health:
         found.append("expected the risk-group flag (HR), it is missing")
     if carries_health and not (expect.health and user == "hr"):
@@ -233,6 +236,18 @@ def mismatches(expect: Expect, user: str, response: Response) -> list[str]:
     if "password_hash" in text or "$argon2" in text:
         found.append("LEAK: a password hash in the answer")
     return found
+
+
+def _carries_health(response: Response) -> bool:
+    """Whether the answer holds the risk-group flag: a `risk_group` anywhere, but on a page
+    the names of form fields (the profile form's boxes to declare it), unless one is ticked."""
+    text = response.text
+    if response.headers.get("content-type", "").startswith("text/html"):
+        boxes = re.findall(r"<input\b[^>]*risk_group[^>]*>", text)
+        if any(re.search(r"\bchecked\b", box) for box in boxes):
+            return True
+        text = re.sub(r'\b(?:id|name|for|aria-describedby)="[^"]*"', "", text)
+    return "risk_group" in text.lower()
 
 
 def _page_total(response: Response) -> int | None:
@@ -263,12 +278,24 @@ def test_every_endpoint_answers_each_user_as_the_matrix_says(
     client = open_clients() if user == "anon" else as_user(user)
     ids = as_seen_by(world, user)
     found: list[str] = []
+    known: list[str] = []
+    fixed: list[str] = []
     for case in CASES:
-        found += judged(client, case, user, ids)
-    if found:
+        differs = judged(client, case, user, ids)
+        if not case.expect[user].known_bug:
+            found += differs
+        elif differs:
+            known += differs
+        else:
+            fixed.append(f"{user:9} {case}: answers {case.expect[user]} now; drop its x")
+    if found or fixed:
+        problems = found + fixed
         pytest.fail(
-            f"{len(found)} cells differ from the matrix:\n" + "\n".join(found), pytrace=False
+            f"{len(problems)} cells differ from the matrix:\n" + "\n".join(problems),
+            pytrace=False,
         )
+    if known:
+        pytest.xfail(f"{len(known)} known bugs (cells marked x):\n" + "\n".join(known))
 
 
 # --- every route is in the matrix ------------------------------------------------------------
