@@ -16,7 +16,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from api.pages import dashboard, errors, home, i18n, login, needs, rounds, volunteering
+from api.pages import admin, dashboard, errors, home, i18n, login, needs, rounds, volunteering
 
 HERE = Path(__file__).parent
 
@@ -45,6 +45,7 @@ def routes() -> list[Any]:
             *dashboard.ROUTES,
             *needs.ROUTES,
             *volunteering.ROUTES,
+            *admin.ROUTES,
         ],
         exception_handlers={**errors.HANDLERS, NotAuthorizedException: login.to_log_in},
         include_in_schema=False,

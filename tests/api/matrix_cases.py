@@ -194,6 +194,7 @@ BODIES: dict[str, dict[str, Any] | Form] = {
     "bad_round": Form({"name": "Matrix", "start": "not a date", "weeks": "1"}),
     "solve_form": Form({"time_limit": "1"}),
     "back_form": Form({"back": "view=person"}),
+    "bad_skill": Form({"code": "Not A Code", "label_da": "Matrix", "label_en": "Matrix"}),
 }
 
 MATRIX = """
@@ -344,6 +345,12 @@ POST   /rounds/{proposal}/assignments/{a_prop}/pin     back_form        303  404
 POST   /rounds/{proposal}/assignments/{a_prop}/unpin   back_form        303  404  404  404  404  404  404  303
 GET    /rounds/{round}/publish                         -                200  404  404  404  404  404  404  303
 POST   /rounds/{round}/publish                         -                303  404  404  404  404  404  404  303
+# --- HR's admin pages: the audit log, the skills catalogue (nurse is in use: 409) and the units ------------
+GET    /admin/audit                                    -                200  404  404  404  404  404  404  303
+GET    /admin/skills                                   -                200  404  404  404  404  404  404  303
+POST   /admin/skills                                   bad_skill        422  404  404  404  404  404  404  303
+POST   /admin/skills/{nurse}/delete                    -                409  404  404  404  404  404  404  303
+GET    /admin/units                                    -                200  404  404  404  404  404  404  303
 # --- leaders' pages: the needs of the units they lead, and their home units' volunteers --------------------
 GET    /needs                                          -                404  200  200  200  404  404  404  303
 GET    /needs/new                                      -                404  200  200  200  404  404  404  303
