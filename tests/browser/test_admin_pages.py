@@ -3,17 +3,9 @@ log; to anyone else they are not there."""
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
-
-try:
-    from playwright.sync_api import Page, expect
-except ImportError:  # pragma: no cover - the dev extras install it
-    if os.environ.get("CI"):
-        raise
-    pytest.skip("playwright is not installed (pip install -e '.[dev]')", allow_module_level=True)
 
 from api.pages.admin import Change, changes_of
 from jobbank import audit
@@ -21,6 +13,7 @@ from jobbank.db import make_engine, make_session_factory
 from jobbank.models import AuditEntry
 from jobbank.settings import Settings
 from tests.browser.conftest import Demo, log_in
+from tests.browser.pw import Page, expect
 
 pytestmark = pytest.mark.xdist_group("browser")
 

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 
-try:
-    from playwright.sync_api import Page, expect
-except ImportError:  # pragma: no cover - the dev extras install it
-    if os.environ.get("CI"):
-        raise
-    pytest.skip("playwright is not installed (pip install -e '.[dev]')", allow_module_level=True)
-
 from tests.browser.conftest import SCREENSHOTS, log_in
+from tests.browser.pw import Page, expect
 
 pytestmark = pytest.mark.xdist_group("browser")
 

@@ -4,20 +4,13 @@ publish after confirming; and the dashboard's coverage chart."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 
 import pytest
 
-try:
-    from playwright.sync_api import Page, expect
-except ImportError:  # pragma: no cover - the dev extras install it
-    if os.environ.get("CI"):
-        raise
-    pytest.skip("playwright is not installed (pip install -e '.[dev]')", allow_module_level=True)
-
 from jobbank.weeks import monday_of
 from tests.browser.conftest import log_in
+from tests.browser.pw import Page, expect
 
 pytestmark = pytest.mark.xdist_group("browser")
 

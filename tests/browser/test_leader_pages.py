@@ -3,19 +3,11 @@ a volunteer of their unit and plans the hours the unit keeps."""
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 from advanced_alchemy.filters import LimitOffset
 from sqlalchemy import select
-
-try:
-    from playwright.sync_api import Page, expect
-except ImportError:  # pragma: no cover - the dev extras install it
-    if os.environ.get("CI"):
-        raise
-    pytest.skip("playwright is not installed (pip install -e '.[dev]')", allow_module_level=True)
 
 from jobbank.access import actor_for
 from jobbank.db import make_engine, make_session_factory
@@ -23,6 +15,7 @@ from jobbank.models import ApprovalStatus, UserAccount
 from jobbank.settings import Settings
 from jobbank.volunteers import ProfilePatch, list_profiles, patch_profile
 from tests.browser.conftest import Demo, log_in
+from tests.browser.pw import Page, expect
 
 pytestmark = pytest.mark.xdist_group("browser")
 

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-try:
-    from playwright.sync_api import Page, expect
-except ImportError:  # pragma: no cover - the dev extras install it
-    if os.environ.get("CI"):
-        raise
-    pytest.skip("playwright is not installed (pip install -e '.[dev]')", allow_module_level=True)
-
 from fixtures.municipality import STAFF_PASSWORD
+from tests.browser.pw import Page, expect
 
 pytestmark = pytest.mark.xdist_group("browser")
 
