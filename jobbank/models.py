@@ -114,6 +114,8 @@ class Person(Base):
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254), default="")
     phone: Mapped[str] = mapped_column(String(50), default="")
+    language: Mapped[str] = mapped_column(String(5), default="da")
+    """The language of messages sent to this person: "da" or "en"."""
     home_unit_id: Mapped[int] = mapped_column(
         ForeignKey("unit.id", ondelete="RESTRICT"), index=True
     )
@@ -496,3 +498,59 @@ class AuditEntry(Base):
     entity_id: Mapped[str] = mapped_column(String(50), default="")
     before: Mapped[dict[str, Any] | None] = mapped_column(JsonB)
     after: Mapped[dict[str, Any] | None] = mapped_column(JsonB)
+
+
+class CalendarFeed(Base):
+    """A person's secret calendar-feed address. Only a hash of the token is kept, so a copy
+    of the database cannot read anyone's calendar; a new link revokes the old one."""
+
+    __tablename__ = "calendar_feed"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    last_read_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
+class MessageKind(StrEnum):
+    ROUND_PUBLISHED = "round_published"
+    ASSIGNMENT_CHANGED = "assignment_changed"
+    APPROVAL_WANTED = "approval_wanted"
+    CHECKLIST_OVERDUE = "checklist_overdue"
+
+
+class MessageStatus(StrEnum):
+    PENDING = "pending"
+    """Waiting to be sent (or to be retried at `next_attempt_at`)."""
+    SENT = "sent"
+    FAILED = "failed"
+    """Gave up after the last retry; `last_error` says why."""
+    NOT_SENT = "not_sent"
+    """No mail server is configured or the person has no e-mail: shown on their page only."""
+
+
+class OutboxMessage(Base):
+    """A message to one person, written in the same transaction as the change it tells of,
+    so nothing is announced that did not happen and nothing that happened goes untold."""
+
+    __tablename__ = "outbox_message"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[MessageKind] = mapped_column(_enum(MessageKind, "message_kind"))
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    """The same event never makes two messages: e.g. `overdue:item:42`."""
+    language: Mapped[str] = mapped_column(String(5), default="da")
+    to_address: Mapped[str] = mapped_column(String(254), default="")
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[MessageStatus] = mapped_column(
+        _enum(MessageStatus, "message_status"), default=MessageStatus.PENDING, index=True
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+
+    person: Mapped[Person] = relationship(lazy="joined")
