@@ -30,6 +30,8 @@ class PersonOut(BaseModel):
     name: str
     email: str
     phone: str
+    language: str
+    """The language of messages sent to this person: "da" or "en"."""
     home_unit: UnitRef
     version: int
 
@@ -41,6 +43,7 @@ class PersonOut(BaseModel):
             name=person.name,
             email=person.email,
             phone=person.phone,
+            language=person.language,
             home_unit=UnitRef.of(person.home_unit),
             version=person.version,
         )
@@ -51,6 +54,7 @@ class NewPerson(Body):
     name: str
     email: str = ""
     phone: str = ""
+    language: str = Field("da", description='Messages to this person are in "da" or "en".')
     home_unit_id: int
 
 
@@ -59,6 +63,7 @@ class PersonChanges(Versioned):
     name: str | None = None
     email: str | None = None
     phone: str | None = None
+    language: str | None = Field(None, description='"da" or "en".')
     home_unit_id: int | None = None
 
 

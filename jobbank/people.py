@@ -33,7 +33,9 @@ from jobbank.organisation import (
 )
 from jobbank.roles import Role
 
-PERSON_FIELDS = ("employee_no", "name", "email", "phone", "home_unit_id")
+PERSON_FIELDS = ("employee_no", "name", "email", "phone", "language", "home_unit_id")
+LANGUAGES = ("da", "en")
+"""The languages messages are written in; a person's `language` is one of them."""
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -119,6 +121,13 @@ def check_person_fields(
         checked["email"] = email
     if "phone" in fields:
         checked["phone"] = clean_text("phone", fields["phone"], Person.phone, required=False)
+    if "language" in fields:
+        language = (fields["language"] or "").strip()
+        if language not in LANGUAGES:
+            raise InvalidInput(
+                "language", f"must be one of {', '.join(LANGUAGES)}, got {language!r}"
+            )
+        checked["language"] = language
     if "home_unit_id" in fields:
         unit_id = fields["home_unit_id"]
         if unit_id is None:

@@ -1,7 +1,8 @@
-"""HR's administration pages: the audit log, the skills catalogue and the units by area.
+"""HR's administration pages: the audit log and the skills catalogue here; people and
+log-ins, units, and checklist templates in their own modules, all routed from `ROUTES`.
 
 To anyone but an HR coordinator these pages do not exist (the 404 page). Changes go through
-jobbank's organisation services, which check every field and write the audit entry.
+jobbank's services, which check every field and write the audit entry.
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.auth import current_actor
 from api.deps import DB, AnyRequest
+from api.pages import admin_checklists, admin_people, admin_units
+from api.pages.admin_forms import hr_only
 from api.pages.i18n import language_of, translate
 from jobbank import organisation
 from jobbank.access import Actor
 from jobbank.audit import AuditFilter, find_entries
-from jobbank.errors import Conflict, InvalidInput, NotFound
+from jobbank.errors import Conflict, InvalidInput
 from jobbank.models import AuditEntry, UserAccount
 
 ENTRIES_PER_PAGE = 50
@@ -40,12 +42,7 @@ def _(message: str) -> str:
     return message
 
 
-def _hr(request: AnyRequest) -> Actor:
-    """The caller, if an HR coordinator; to anyone else these pages are not there."""
-    actor = current_actor(request)
-    if not actor.is_hr:
-        raise NotFound("admin: not found")
-    return actor
+_hr = hr_only
 
 
 # --- the audit log ---------------------------------------------------------------------------
@@ -303,39 +300,12 @@ def delete_skill(
     return Redirect("/admin/skills?" + urlencode({"deleted": code}), status_code=303)
 
 
-# --- the units -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UnitRow:
-    area: str
-    code: str
-    name: str
-    address: str
-    phone: str
-    leaders: list[str]
-
-
-@get("/admin/units", sync_to_thread=True)
-def units_page(db_session: DB, request: AnyRequest) -> Template:
-    """Every unit, grouped by area, with its leaders."""
-    actor = _hr(request)
-    units, _total = organisation.list_units(db_session, ALL)
-    rows = sorted(
-        (
-            UnitRow(
-                area=unit.area.name,
-                code=unit.code,
-                name=unit.name,
-                address=unit.address,
-                phone=unit.phone,
-                leaders=sorted(person.name for person in unit.leaders),
-            )
-            for unit in units
-        ),
-        key=lambda row: (row.area, row.name),
-    )
-    return Template("admin_units.html", context={"actor": actor, "units": rows})
-
-
-ROUTES = [audit_page, skills_page, add_skill, delete_skill, units_page]
+ROUTES = [
+    audit_page,
+    skills_page,
+    add_skill,
+    delete_skill,
+    *admin_units.ROUTES,
+    *admin_people.ROUTES,
+    *admin_checklists.ROUTES,
+]

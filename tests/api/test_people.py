@@ -79,7 +79,16 @@ def test_hr_lists_everyone_page_by_page(as_user: Login) -> None:
     page = hr.get("/api/people", params={"limit": 2, "offset": 2}).json()
     assert page["total"] == 7 and [p["name"] for p in page["items"]] == EVERYONE[2:4]
     first = response.json()["items"][0]
-    assert set(first) == {"id", "employee_no", "name", "email", "phone", "home_unit", "version"}
+    assert set(first) == {
+        "id",
+        "employee_no",
+        "name",
+        "email",
+        "phone",
+        "language",
+        "home_unit",
+        "version",
+    }
     assert first["home_unit"]["code"] == "borgerservice"
 
 

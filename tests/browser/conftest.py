@@ -16,15 +16,23 @@ from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from fixtures.municipality import HR_PASSWORD, LEADER_PASSWORD, STAFF_PASSWORD
+from fixtures.municipality import HORIZON, HR_PASSWORD, LEADER_PASSWORD, STAFF_PASSWORD
 from jobbank.access import actor_for
-from jobbank.contract import Assignment as Planned
-from jobbank.contract import RoundResult
-from jobbank.db import make_engine, make_session_factory
-from jobbank.models import UserAccount
-from jobbank.rounds import create_round, publish_round, store_result
+from jobbank.db import make_engine, make_session_factory, transaction
+from jobbank.jobs import run_job
+from jobbank.models import Need, Person, UserAccount, VolunteerProfile
+from jobbank.rounds import create_round, pin_assignment, publish_round
 from jobbank.settings import Settings
+from jobbank.solving import SolveRequest, start_solve
+from jobbank.volunteers import (
+    ProfilePatch,
+    WeekAvailability,
+    WeekHomeLoad,
+    home_load_overrides,
+    patch_profile,
+)
 from jobbank.weeks import monday_of
 from tests.servers import demo_server
 
@@ -42,7 +50,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PASSWORDS = {"hr": HR_PASSWORD, "anne": STAFF_PASSWORD, "mads": STAFF_PASSWORD}
+STAFF = ("anne", "mads", "sofie", "lars", "karen")
+PASSWORDS = {"hr": HR_PASSWORD} | dict.fromkeys(STAFF, STAFF_PASSWORD)
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
@@ -72,18 +81,55 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
 
 
 def publish_first_round(data_dir: Path) -> None:
-    """HR publishes a round in which Anne (Borgerservice) nurses at Solgården (need n01) this
-    week and next; the demo itself has no round yet. Uses the services, as HR would."""
+    """HR publishes a round solved by the solver, in which Anne (Borgerservice) nurses at
+    Solgården (need n01) this week and next, 12 h a week; the demo itself has no round yet.
+
+    Uses the services, as HR would: Borgerservice keeps Anne 25 of her 37 h those weeks (so
+    the pin is all she can give), Mads is away for the demo's weeks (so one staff member has
+    no assignment), HR pins Anne, solves and publishes.
+    """
     engine = make_engine(Settings(data_dir=data_dir).url)
+    factory = make_session_factory(engine)
+    start = monday_of(dt.date.today())
+    weeks = [start + dt.timedelta(weeks=w) for w in range(HORIZON)]
     try:
-        with make_session_factory(engine)() as session, session.begin():
-            hr = session.scalars(select(UserAccount).filter_by(username="hr")).one()
-            rnd = create_round(session, start=monday_of(dt.date.today()), weeks=2)
-            planned = [Planned(staff="e1001", need="n01", week=w, hours=12) for w in (0, 1)]
-            store_result(session, rnd, RoundResult(status="feasible", assignments=planned))
-            publish_round(session, actor_for(hr), rnd.id)
+        with transaction(factory) as session:
+            hr = actor_for(session.scalars(select(UserAccount).filter_by(username="hr")).one())
+            anne, mads = _profile(session, "e1001"), _profile(session, "e1002")
+            loads = [WeekHomeLoad(week=week, home_load=25) for week in weeks[:2]]
+            loads += [o for o in home_load_overrides(anne) if o.week not in weeks[:2]]
+            patch_profile(
+                session, hr, anne.id, ProfilePatch(home_load_weeks=loads, version=anne.version)
+            )
+            away = [WeekAvailability(week=week, available=False) for week in weeks]
+            patch_profile(
+                session, hr, mads.id, ProfilePatch(availability=away, version=mads.version)
+            )
+            rnd = create_round(session, start=start, weeks=2, by=hr.user_id)
+            n01 = session.scalars(select(Need).filter_by(ref="n01")).one()
+            for week in weeks[:2]:
+                pin_assignment(
+                    session,
+                    hr,
+                    rnd.id,
+                    person_id=anne.person_id,
+                    need_id=n01.id,
+                    week=week,
+                    hours=12,
+                )
+            job = start_solve(session, hr, rnd.id, SolveRequest(time_limit=1, workers=1))
+            round_id, job_id = rnd.id, job.id
+        run_job(factory, job_id)  # the worker's part, here instead of in a spawned process
+        with transaction(factory) as session:
+            publish_round(session, hr, round_id)
     finally:
         engine.dispose()
+
+
+def _profile(session: Session, employee_no: str) -> VolunteerProfile:
+    return session.scalars(
+        select(VolunteerProfile).join(Person).where(Person.employee_no == employee_no)
+    ).one()
 
 
 @pytest.fixture(scope="session")

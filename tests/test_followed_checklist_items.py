@@ -1,0 +1,84 @@
+"""Both leaders follow the lent employee's own checklist items, read only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from advanced_alchemy.filters import LimitOffset
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jobbank.access import Actor, actor_for
+from jobbank.checklists import create_checklists, list_checklists, mark_done
+from jobbank.contract import Assignment as Planned
+from jobbank.contract import RoundResult
+from jobbank.errors import NotFound
+from jobbank.models import Audience, Person, RoundStatus, Unit, UserAccount
+from jobbank.roles import Role
+from jobbank.rounds import create_round, store_result
+from jobbank.seeding import load_municipality
+from tests.builders import a_municipality
+
+MONDAY = dt.date(2026, 3, 16)
+ALL = LimitOffset(limit=100, offset=0)
+
+
+@pytest.fixture
+def lent(session: Session) -> Session:
+    """Anne (Borgerservice) is lent to Solgården in a published round with its checklist."""
+    load_municipality(session, a_municipality(), today=MONDAY)
+    rnd = create_round(session, start=MONDAY, weeks=4)
+    planned = [Planned(staff="e1", need="n1", week=0, hours=12)]
+    store_result(session, rnd, RoundResult(status="feasible", assignments=planned))
+    rnd.status = RoundStatus.PUBLISHED
+    create_checklists(session, rnd, by=None)
+    session.flush()
+    return session
+
+
+def leader_of(session: Session, code: str) -> Actor:
+    unit = session.scalars(select(Unit).where(Unit.code == code)).one()
+    leader = session.scalars(select(Person).where(Person.employee_no == "e4")).one()
+    return Actor(
+        user_id=0,
+        username=f"leder.{code}",
+        roles=frozenset({Role.UNIT_LEADER}),
+        person_id=leader.id,
+        led_unit_ids=frozenset({unit.id}),
+    )
+
+
+def anne(session: Session) -> Actor:
+    return actor_for(session.scalars(select(UserAccount).filter_by(username="anne")).one())
+
+
+def test_a_tick_of_the_employee_shows_to_both_leaders(lent: Session) -> None:
+    own = list_checklists(lent, anne(lent), ALL)[0][0]
+    assert own.followed == []
+    first = own.items[0]
+    mark_done(lent, anne(lent), first.id, done=True, version=first.version)
+
+    for code, own_audience in (
+        ("solgaarden", Audience.RECEIVING_LEADER),
+        ("borgerservice", Audience.SENDING_LEADER),
+    ):
+        [view] = list_checklists(lent, leader_of(lent, code), ALL)[0]
+        assert {item.audience for item in view.followed} == {Audience.EMPLOYEE}
+        assert own_audience in {item.audience for item in view.items}
+        assert Audience.EMPLOYEE not in {item.audience for item in view.items}
+        followed = {item.id: item for item in view.followed}
+        assert followed[first.id].done_at is not None
+        assert all(item.done_at is None for item in view.followed if item.id != first.id)
+
+
+def test_a_leader_cannot_tick_the_employee_s_items(lent: Session) -> None:
+    [view] = list_checklists(lent, leader_of(lent, "solgaarden"), ALL)[0]
+    item = view.followed[0]
+    with pytest.raises(NotFound):
+        mark_done(lent, leader_of(lent, "solgaarden"), item.id, done=True, version=item.version)
+    assert item.done_at is None
+
+
+def test_another_unit_s_leader_follows_nothing(lent: Session) -> None:
+    assert list_checklists(lent, leader_of(lent, "hjemmeplejen"), ALL) == ([], 0)
