@@ -16,16 +16,22 @@ from api import errors, pages
 from api.assignments import AssignmentController
 from api.audit_log import AuditController
 from api.auth import ActorMiddleware, AuthController, BearerAwareCSRFMiddleware, csrf_config, me
+from api.calendar import MyCalendarFeedController, assignment_ics, calendar_feed
 from api.checklists import ChecklistController, ChecklistTemplateController
+from api.exports import RoundExportController
 from api.health import health
+from api.imports import ImportController
+from api.messages import MessageController, MyMessageController
 from api.needs import NeedController
 from api.organisation import AreaController, SkillController, UnitController
 from api.paging import provide_paging
 from api.people import PersonController, UserController
+from api.reports import ReportController
 from api.rounds import RoundController
 from api.volunteers import MyVolunteerController, VolunteerController
 from jobbank.db import make_engine, make_session_factory
 from jobbank.jobs import ProcessJobRunner
+from jobbank.mail import OutboxLoop
 from jobbank.settings import Settings, load_settings
 
 API_VERSION = "0.2.0"
@@ -42,6 +48,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         before_send_handler="autocommit_include_redirects",
     )
     runner = ProcessJobRunner(settings.url)
+    outbox = OutboxLoop(make_session_factory(engine), settings)
     return Litestar(
         route_handlers=[health, me, AuthController, *_resources(), *pages.routes()],
         plugins=[SQLAlchemyPlugin(config=database), errors.plugin(), *pages.plugins()],
@@ -78,7 +85,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
                 "job_runner": runner,
             }
         ),
-        on_shutdown=[runner.close],
+        on_startup=[outbox.start],
+        on_shutdown=[outbox.stop, runner.close],
         **overrides,
     )
 
@@ -99,4 +107,12 @@ def _resources() -> list[Any]:
         VolunteerController,
         NeedController,
         RoundController,
+        MyMessageController,
+        MessageController,
+        RoundExportController,
+        ReportController,
+        MyCalendarFeedController,
+        calendar_feed,
+        assignment_ics,
+        ImportController,
     ]

@@ -34,6 +34,8 @@ class Deployment:
     person: Person
     need: Need
     weeks: list[tuple[dt.date, float]]
+    assignment_id: int | None = None
+    """The first week's assignment row: names the whole deployment in links (its .ics)."""
 
     @property
     def total_hours(self) -> float:
@@ -176,6 +178,7 @@ def _deployments(
             person=grouped[key][0].person,
             need=grouped[key][0].need,
             weeks=[(row.week, row.hours) for row in grouped[key]],
+            assignment_id=grouped[key][0].id,
         )
         for key in keys
     ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from advanced_alchemy.filters import LimitOffset
@@ -291,6 +291,9 @@ RECEIVING_AUDIENCES = frozenset({Audience.RECEIVING_LEADER, Audience.PERMANENT_S
 """The receiving leader ticks the permanent staff's items on the team's behalf."""
 SENDING_AUDIENCES = frozenset({Audience.SENDING_LEADER})
 EMPLOYEE_AUDIENCES = frozenset({Audience.EMPLOYEE})
+FOLLOWED_AUDIENCES = EMPLOYEE_AUDIENCES
+"""Both leaders follow the lent employee's own items, read only: the receiving leader sees
+that the first day is agreed, the sending leader that the deployment goes well."""
 
 
 def audiences_for(actor: Actor, checklist: Checklist, person: Person) -> frozenset[Audience]:
@@ -305,6 +308,16 @@ def audiences_for(actor: Actor, checklist: Checklist, person: Person) -> frozens
     if actor.is_person(checklist.person_id):
         audiences |= EMPLOYEE_AUDIENCES
     return audiences
+
+
+def followed_audiences_for(
+    actor: Actor, checklist: Checklist, person: Person
+) -> frozenset[Audience]:
+    """The audiences whose items `actor` sees but does not tick: a leader of the receiving or
+    the sending unit follows the employee's items."""
+    if not (actor.leads(checklist.unit_id) or actor.leads(person.home_unit_id)):
+        return frozenset()
+    return FOLLOWED_AUDIENCES - audiences_for(actor, checklist, person)
 
 
 def _checklist_in_reach(actor: Actor) -> ColumnElement[bool]:
@@ -361,6 +374,8 @@ class ChecklistView:
     items: list[ChecklistItem]
     done_by: dict[int, str]
     """Usernames of who ticked the shown items, by user id."""
+    followed: list[ChecklistItem] = field(default_factory=list)
+    """Items the caller follows but does not tick (see `followed_audiences_for`)."""
 
 
 def list_checklists(
@@ -434,7 +449,9 @@ def _view(
     audiences = audiences_for(actor, checklist, person)
     items = [item for item in checklist.items if item.audience in audiences]
     done_by = audit.usernames(session, (i.done_by_id for i in items if i.done_by_id))
-    return ChecklistView(checklist, person, unit, rnd, items, done_by)
+    followed_audiences = followed_audiences_for(actor, checklist, person)
+    followed = [item for item in checklist.items if item.audience in followed_audiences]
+    return ChecklistView(checklist, person, unit, rnd, items, done_by, followed)
 
 
 # --- ticking -------------------------------------------------------------------------
@@ -648,9 +665,14 @@ def add_template_item(
     due_day: int = 0,
     anchor: DueAnchor = DueAnchor.START,
     position: int | None = None,
+    version: int | None = None,
 ) -> ChecklistTemplateItem:
-    """An item at `position`, or after the template's last item."""
+    """An item at `position`, or after the template's last item.
+
+    With the template's `version` (the pages send it), a stale copy answers 409 and the
+    change moves the template's version."""
     template = get_template(session, actor, template_id)
+    check_version(f"checklist template {template_id}", template.version, version)
     item = ChecklistTemplateItem(
         template_id=template.id,
         audience=audience,
@@ -662,6 +684,7 @@ def add_template_item(
     )
     _check_item(item)
     template.items.append(item)
+    _items_changed(template, version)
     session.flush()
     audit.record(
         session,
@@ -675,21 +698,34 @@ def add_template_item(
 
 
 def update_template_item(
-    session: Session, actor: Actor, template_id: int, item_id: int, changes: Mapping[str, Any]
+    session: Session,
+    actor: Actor,
+    template_id: int,
+    item_id: int,
+    changes: Mapping[str, Any],
+    *,
+    version: int | None = None,
 ) -> ChecklistTemplateItem:
-    item = _template_item(session, actor, template_id, item_id)
+    """Change an item; `version` is the template's, as for `add_template_item`."""
+    item = _template_item(session, actor, template_id, item_id, version)
     before = audit.fields_of(item, ITEM_FIELDS)
     for name in ITEM_FIELDS:
         if name in changes:
             setattr(item, name, changes[name])
     _check_item(item)
+    if audit.changed(before, audit.fields_of(item, ITEM_FIELDS))[1]:
+        _items_changed(get_template(session, actor, template_id), version)
     _record_change(session, actor, "checklist_template_item", item, before, ITEM_FIELDS)
     return item
 
 
-def delete_template_item(session: Session, actor: Actor, template_id: int, item_id: int) -> None:
-    item = _template_item(session, actor, template_id, item_id)
+def delete_template_item(
+    session: Session, actor: Actor, template_id: int, item_id: int, *, version: int | None = None
+) -> None:
+    """Remove an item; `version` is the template's, as for `add_template_item`."""
+    item = _template_item(session, actor, template_id, item_id, version)
     before = audit.fields_of(item, ITEM_FIELDS)
+    _items_changed(get_template(session, actor, template_id), version)
     session.delete(item)
     audit.record(
         session,
@@ -701,8 +737,44 @@ def delete_template_item(session: Session, actor: Actor, template_id: int, item_
     )
 
 
+def move_template_item(
+    session: Session, actor: Actor, template_id: int, item_id: int, *, by: int, version: int
+) -> ChecklistTemplateItem:
+    """Move an item `by` places (-1: one up) in its template's order, stopping at either
+    end; the items are then numbered 0, 1, 2, … so each position is unique."""
+    item = _template_item(session, actor, template_id, item_id, version)
+    template = get_template(session, actor, template_id)
+    ordered = sorted(template.items, key=lambda row: (row.position, row.id))
+    old_position, old_index = item.position, ordered.index(item)
+    new_index = max(0, min(len(ordered) - 1, old_index + by))
+    ordered.insert(new_index, ordered.pop(old_index))
+    if all(row.position == index for index, row in enumerate(ordered)):
+        return item
+    for index, row in enumerate(ordered):
+        row.position = index
+    _items_changed(template, version)
+    session.flush()
+    audit.record(
+        session,
+        user_id=actor.user_id,
+        action="move",
+        entity="checklist_template_item",
+        entity_id=item.id,
+        before={"template_id": template_id, "position": old_position},
+        after={"template_id": template_id, "position": new_index},
+    )
+    return item
+
+
+def _items_changed(template: ChecklistTemplate, version: int | None) -> None:
+    """A change of the items is a change of the template for the pages, which send its
+    version: move it, so a page open elsewhere learns of the change (409)."""
+    if version is not None:
+        template.updated_at = dt.datetime.now(dt.UTC)
+
+
 def _template_item(
-    session: Session, actor: Actor, template_id: int, item_id: int
+    session: Session, actor: Actor, template_id: int, item_id: int, version: int | None = None
 ) -> ChecklistTemplateItem:
     actor.require(actor.is_hr, f"checklist template {template_id}")
     item = session.scalar(
@@ -712,6 +784,9 @@ def _template_item(
     )
     if item is None:
         raise NotFound(f"checklist template {template_id}: item {item_id}: not found")
+    if version is not None:
+        template = get_template(session, actor, template_id)
+        check_version(f"checklist template {template_id}", template.version, version)
     return item
 
 

@@ -335,3 +335,20 @@ def _write_json(document: RoundInput | RoundResult, out: Path | None) -> None:
         return
     out.write_text(text + "\n", encoding="utf-8")
     click.echo(f"wrote {out}", err=True)
+
+
+from jobbank.cli_export import export  # noqa: E402 (its commands use `fail` above)
+
+main.add_command(export)
+
+from jobbank.notifications.cli import outbox  # noqa: E402 (kept beside its registration)
+
+main.add_command(outbox)
+
+from jobbank.imports.cli import import_group  # noqa: E402 (kept beside its registration)
+
+main.add_command(import_group)
+
+from jobbank.cli_report import report  # noqa: E402 (kept beside its registration)
+
+main.add_command(report)

@@ -61,6 +61,7 @@ from jobbank.models import (
     VolunteerProfile,
 )
 from jobbank.needs import hours_in
+from jobbank.notifications import announce_round
 from jobbank.volunteers import available_in, home_load_in, is_plannable
 from jobbank.weeks import require_hours, require_monday, week_index, week_starts
 
@@ -152,9 +153,15 @@ def build_round_input(session: Session, rnd: AllocationRound) -> RoundInput:
             units=[UnitInput(id=u.code, name=u.name, area=u.area.name) for u in units],
             staff=staff,
             needs=need_inputs,
-            pinned=_planned(session, rnd.id, rnd.start, known, pinned_only=True),
+            pinned=_planned(session, rnd.id, (rnd.start, rnd.weeks), known, pinned_only=True),
             previous=(
-                _planned(session, rnd.previous_round_id, rnd.start, known, pinned_only=False)
+                _planned(
+                    session,
+                    rnd.previous_round_id,
+                    (rnd.start, rnd.weeks),
+                    known,
+                    pinned_only=False,
+                )
                 if rnd.previous_round_id
                 else []
             ),
@@ -196,12 +203,16 @@ def _need_input(need: Need, mondays: Sequence[dt.date]) -> NeedInput:
 def _planned(
     session: Session,
     round_id: int | None,
-    start: dt.date,
+    horizon: tuple[dt.date, int],
     known: tuple[set[str], set[str]],
     *,
     pinned_only: bool,
 ) -> list[PlannedAssignment]:
-    """A round's assignments, as contract entries in this horizon's weeks, for known staff/needs."""
+    """A round's assignments, as contract entries in this horizon's weeks, for known staff/needs.
+
+    A previous round may reach past the horizon (a shorter or later round): those weeks are
+    not this round's to plan, so they are left out rather than breaking the snapshot."""
+    start, weeks = horizon
     query = select(Assignment).where(Assignment.round_id == round_id)
     if pinned_only:
         query = query.where(Assignment.pinned.is_(True))
@@ -210,7 +221,7 @@ def _planned(
     for row in session.scalars(query.order_by(Assignment.id)).all():
         week = week_index(start, row.week)
         staff_id, need_id = row.person.employee_no, row.need.ref
-        if 0 <= week < MAX_WEEKS and staff_id in known_staff and need_id in known_needs:
+        if 0 <= week < weeks and staff_id in known_staff and need_id in known_needs:
             planned.append(
                 PlannedAssignment(staff=staff_id, need=need_id, week=week, hours=row.hours)
             )
@@ -230,7 +241,7 @@ def round_input(session: Session, rnd: AllocationRound) -> RoundInput:
         raise Conflict(f"round {rnd.id}: has no input snapshot yet")
     snapshot = parse_round_input(rnd.input_snapshot)
     known = ({s.id for s in snapshot.staff}, {n.id for n in snapshot.needs})
-    pins = _planned(session, rnd.id, rnd.start, known, pinned_only=True)
+    pins = _planned(session, rnd.id, (rnd.start, rnd.weeks), known, pinned_only=True)
     return snapshot.model_copy(update={"pinned": pins})
 
 
@@ -640,6 +651,7 @@ def publish_round(
     rnd.published_by_id = actor.user_id
     rnd.published_at = dt.datetime.now(dt.UTC)
     checklists = create_checklists(session, rnd, by=actor.user_id)
+    announce_round(session, rnd)
     audit.record(
         session,
         user_id=actor.user_id,

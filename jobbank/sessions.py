@@ -57,7 +57,8 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _digest(secret: str) -> str:
+def digest(secret: str) -> str:
+    """The SHA-256 of a secret, as stored: the only form in which secrets are kept."""
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
@@ -120,7 +121,7 @@ def open_session(
         raise InvalidInput("expires_in_days", "must be between 1 minute and 365 days")
     secret = secrets.token_urlsafe(32)
     row = AuthSession(
-        token_hash=_digest(secret),
+        token_hash=digest(secret),
         user_id=user.id,
         kind=kind,
         label=label.strip()[:100],
@@ -146,7 +147,7 @@ def resolve(session: Session, secret: str, *, kind: AuthKind) -> AuthSession | N
         return None
     row = session.scalar(
         select(AuthSession).where(
-            AuthSession.token_hash == _digest(secret), AuthSession.kind == kind
+            AuthSession.token_hash == digest(secret), AuthSession.kind == kind
         )
     )
     moment = now()

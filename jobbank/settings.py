@@ -6,7 +6,7 @@ import secrets
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -18,6 +18,20 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     database_url: str = Field("", validation_alias="DATABASE_URL")
     secret_key: str = ""
+    smtp_url: str = Field("", validation_alias=AliasChoices("SMTP_URL", "JOBBANK_SMTP_URL"))
+    """`smtp://user:password@host:port` (or `smtps://` for TLS from the start); empty: no
+    e-mail is sent and messages are only shown on people's pages."""
+    smtp_from: str = "Jobbank <jobbank@localhost>"
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = 10.0
+    mail_max_attempts: int = 5
+    """Sending attempts before a message is marked failed."""
+    mail_retry_base_seconds: float = 60.0
+    """The wait after the first failed attempt; it doubles after each further one."""
+    outbox_every_seconds: float = 30.0
+    """How often the app sweeps overdue checklist items and sends the outbox; 0: never."""
+    import_max_bytes: int = Field(5_000_000, gt=0, description="Largest import file, in bytes.")
+    import_max_rows: int = Field(10_000, gt=0, description="Most data rows in an import file.")
 
     @cached_property
     def url(self) -> str:

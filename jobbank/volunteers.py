@@ -44,6 +44,7 @@ from jobbank.models import (
     VolunteerProfile,
     VolunteerWeek,
 )
+from jobbank.notifications import ask_for_approval
 from jobbank.weeks import require_hours, require_monday
 
 ENTITY = "volunteer_profile"
@@ -257,7 +258,11 @@ def save_own_profile(session: Session, actor: Actor, edit: ProfileEdit) -> Volun
         before = _audited(profile)
     _change_offer(session, profile, edit)
     session.add(profile)
-    return _saved(session, actor, profile, "create" if before is None else "update", before)
+    saved = _saved(session, actor, profile, "create" if before is None else "update", before)
+    newly_offered = saved.opted_in and (before is None or not before["opted_in"])
+    if newly_offered and saved.approval is ApprovalStatus.PENDING:
+        ask_for_approval(session, saved)  # the home unit's leaders must decide
+    return saved
 
 
 def decide_approval(

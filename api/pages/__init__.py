@@ -16,7 +16,21 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from api.pages import admin, dashboard, errors, home, i18n, login, needs, rounds, volunteering
+from api.pages import (
+    admin,
+    calendar,
+    dashboard,
+    errors,
+    home,
+    i18n,
+    imports,
+    login,
+    messages,
+    needs,
+    reports,
+    rounds,
+    volunteering,
+)
 
 HERE = Path(__file__).parent
 
@@ -46,6 +60,10 @@ def routes() -> list[Any]:
             *needs.ROUTES,
             *volunteering.ROUTES,
             *admin.ROUTES,
+            *messages.ROUTES,
+            *imports.ROUTES,
+            *calendar.ROUTES,
+            *reports.ROUTES,
         ],
         exception_handlers={**errors.HANDLERS, NotAuthorizedException: login.to_log_in},
         include_in_schema=False,

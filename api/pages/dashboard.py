@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from api.auth import current_actor
 from api.deps import DB, AnyRequest
+from api.pages.charts import BarChart, grouped_bars
 from api.pages.home import COUNT_ONLY, hr_part
 from jobbank import rounds
 from jobbank.access import Actor
@@ -25,15 +26,6 @@ from jobbank.volunteers import list_profiles
 from jobbank.weeks import week_starts
 
 LATEST = LimitOffset(limit=1, offset=0)
-
-# The chart's geometry, in SVG user units.
-BAR_WIDTH = 28
-BAR_GAP = 6
-WEEK_GAP = 28
-PLOT_HEIGHT = 160
-TOP = 24
-BOTTOM = 56
-LEFT = 56
 
 
 @dataclass(frozen=True)
@@ -48,16 +40,6 @@ class AreaWeek:
     @property
     def share(self) -> float:
         return self.covered / self.wanted if self.wanted else 1.0
-
-
-@dataclass(frozen=True)
-class Bar:
-    x: float
-    y: float
-    height: float
-    label_y: float
-    cell: AreaWeek
-    colour: int
 
 
 def latest_round(db: Session, actor: Actor) -> AllocationRound | None:
@@ -91,31 +73,14 @@ def coverage(snapshot: RoundInput, result: RoundResult) -> list[AreaWeek]:
     ]
 
 
-def chart(cells: list[AreaWeek]) -> dict[str, Any]:
-    """Where each bar goes: one group per week, one bar per area, height = share covered."""
-    areas = sorted({cell.area for cell in cells})
-    weeks = sorted({cell.week for cell in cells})
-    group = len(areas) * (BAR_WIDTH + BAR_GAP) + WEEK_GAP
-    bars, labels = [], []
-    for w, week in enumerate(weeks):
-        left = LEFT + w * group
-        labels.append({"x": left + (group - WEEK_GAP) / 2, "week": week})
-        for cell in (c for c in cells if c.week == week):
-            a = areas.index(cell.area)
-            height = PLOT_HEIGHT * min(cell.share, 1.0)
-            y = TOP + PLOT_HEIGHT - height
-            bars.append(Bar(left + a * (BAR_WIDTH + BAR_GAP), y, height, y - 4, cell, a % 6))
-    return {
-        "width": LEFT + len(weeks) * group,
-        "height": TOP + PLOT_HEIGHT + BOTTOM,
-        "top": TOP,
-        "base": TOP + PLOT_HEIGHT,
-        "left": LEFT,
-        "bar_width": BAR_WIDTH,
-        "bars": bars,
-        "weeks": labels,
-        "areas": areas,
-    }
+def chart(cells: list[AreaWeek]) -> BarChart:
+    """One group of bars per week, one bar per area, height = share covered."""
+    return grouped_bars(
+        cells,
+        group=lambda cell: cell.week,
+        series=lambda cell: cell.area,
+        value=lambda cell: cell.share,
+    )
 
 
 @get("/dashboard", sync_to_thread=True)

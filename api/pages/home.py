@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from api.auth import current_actor
 from api.deps import DB
+from api.pages.calendar import feed_section
 from jobbank import checklists
 from jobbank.access import Actor
 from jobbank.assignments import Deployment, Direction, list_deployments
@@ -86,6 +87,10 @@ class DeploymentRow:
     total_hours: float
     contacts: list[Contact]
     items: list[ItemRow] = field(default_factory=list)
+    followed: list[ItemRow] = field(default_factory=list)
+    """The employee's items a leader follows, read only."""
+    assignment_id: int | None = None
+    """Names the deployment in its calendar download (`/api/assignments/{id}.ics`)."""
 
 
 @dataclass(frozen=True)
@@ -104,14 +109,13 @@ class NeedRow:
 def _deployment_rows(
     deployments: list[Deployment], views: list[ChecklistView], today: dt.date
 ) -> list[DeploymentRow]:
-    """Each deployment with the caller's items of the checklist of that person at that unit."""
-    items = {
-        (view.round.id, view.person.id, view.unit.id): [ItemRow.of(i, today) for i in view.items]
-        for view in views
-    }
+    """Each deployment with the caller's items of the checklist of that person at that unit,
+    and the items the caller follows there."""
+    by_key = {(view.round.id, view.person.id, view.unit.id): view for view in views}
     rows = []
     for deployment in deployments:
         need, person = deployment.need, deployment.person
+        view = by_key.get((deployment.round.id, person.id, need.unit_id))
         rows.append(
             DeploymentRow(
                 person=person.name,
@@ -125,10 +129,16 @@ def _deployment_rows(
                 weeks=deployment.weeks,
                 total_hours=deployment.total_hours,
                 contacts=[Contact(c.name, c.phone, c.email) for c in deployment.contacts],
-                items=items.get((deployment.round.id, person.id, need.unit_id), []),
+                assignment_id=deployment.assignment_id,
+                items=_item_rows(view.items if view else [], today),
+                followed=_item_rows(view.followed if view else [], today),
             )
         )
     return rows
+
+
+def _item_rows(items: list[ChecklistItem], today: dt.date) -> list[ItemRow]:
+    return [ItemRow.of(item, today) for item in items]
 
 
 def _need_row(need: Need) -> NeedRow:
@@ -151,7 +161,10 @@ def _need_row(need: Need) -> NeedRow:
 def staff_part(db: Session, actor: Actor, views: list[ChecklistView]) -> dict[str, Any]:
     deployments, _ = list_deployments(db, actor, FIRST_PAGE, person_id=actor.person_id)
     own = [view for view in views if view.checklist.person_id == actor.person_id]
-    return {"assignments": _deployment_rows(deployments, own, dt.date.today())}
+    return {
+        "assignments": _deployment_rows(deployments, own, dt.date.today()),
+        "calendar": feed_section(db, actor),
+    }
 
 
 def leader_part(db: Session, actor: Actor, views: list[ChecklistView]) -> dict[str, Any]:

@@ -195,6 +195,14 @@ BODIES: dict[str, dict[str, Any] | Form] = {
     "solve_form": Form({"time_limit": "1"}),
     "back_form": Form({"back": "view=person"}),
     "bad_skill": Form({"code": "Not A Code", "label_da": "Matrix", "label_en": "Matrix"}),
+    "bad_person_form": Form({"employee_no": "e99", "name": "Matrix", "home_unit_id": ""}),
+    "bad_user_form": Form({"employee_no": "e99", "username": "matrix", "password": "short"}),
+    "bad_unit_form": Form({"code": "Not A Code", "name": "Matrix", "area_id": Id("area")}),
+    "bad_template_form": Form({"name": "Matrix"}),
+    "stale_tpl_item_form": Form(
+        {"audience": "employee", "title_da": "M", "title_en": "M", "due_day": "0"}
+        | {"anchor": "start", "version": 0}
+    ),
 }
 
 MATRIX = """
@@ -277,6 +285,9 @@ DELETE /api/rounds/{round}/pins/{a_anne}               -                409  404
 POST   /api/rounds/{round}/publish                     -                200  404  404  404  404  404  404  401
 GET    /api/rounds/{round}/input                       -               200h  404  404  404  404  404  404  401
 GET    /api/rounds/{round}/result                      -                200  404  404  404  404  404  404  401
+GET    /api/rounds/{round}/export/persons.csv          -                200  404  404  404  404  404  404  401
+GET    /api/rounds/{round}/export/unfilled.xlsx        -                200  404  404  404  404  404  404  401
+GET    /api/rounds/{round}/export/people.csv           -                404  404  404  404  404  404  404  401
 GET    /api/rounds/{proposal}/proposal                 -                200  404  404  404  404  404  404  401
 POST   /api/rounds/{proposal}/solve/cancel             -                409  404  404  404  404  404  404  401
 POST   /api/rounds/{proposal}/pins                     pin              201  404  404  404  404  404  404  401
@@ -288,6 +299,13 @@ GET    /api/assignments?unit_id={sol}                  -                200  200
 GET    /api/me/assignments                             -                  E    E    E    E  200  200    E  401
 GET    /api/assignments?round_id={proposal}            -                  E    E    E    E    E    E    E  401
 GET    /api/me/assignments?round_id={proposal}         -                  E    E    E    E    E    E    E  401
+GET    /api/assignments/{a_anne}.ics                   -                200  200  200  404  200  404  404  401
+GET    /api/assignments/{a_prop}.ics                   -                404  404  404  404  404  404  404  401
+# --- calendar feed: everyone's own address, made (shown once) and revoked; the feed itself needs no log-in --
+GET    /api/me/calendar-feed                           -                200  200  200  200  200  200  200  401
+POST   /api/me/calendar-feed                           -                201  201  201  201  201  201  201  401
+DELETE /api/me/calendar-feed                           -                204  204  204  204  204  204  204  401
+GET    /calendar/no-such-token.ics                     -                404  404  404  404  404  404  404  404
 # --- checklists: each audience its own items ----------------------------------------------------------------
 GET    /api/checklists                                 -                200  200  200    E  200  200    E  401
 GET    /api/checklists/overdue                         -                200  200  200    E  200  200    E  401
@@ -316,6 +334,11 @@ PATCH  /api/checklist-templates/{tpl}                  stale            409  404
 DELETE /api/checklist-templates/{tpl}                  -                409  404  404  404  404  404  404  401
 POST   /api/checklist-templates/{tpl}/items            new_tpl_item     201  404  404  404  404  404  404  401
 PATCH  /api/checklist-templates/{tpl}/items/{tpl_item} no_change        200  404  404  404  404  404  404  401
+# HR's template pages for one item, before the item is deleted below; a stale page's version is 409
+GET    /admin/checklists/{tpl}/items/{tpl_item}        -                200  404  404  404  404  404  404  303
+POST   /admin/checklists/{tpl}/items/{tpl_item}        stale_tpl_item_form 409 404 404 404  404  404  404  303
+POST   /admin/checklists/{tpl}/items/{tpl_item}/move   stale_form       409  404  404  404  404  404  404  303
+POST   /admin/checklists/{tpl}/items/{tpl_item}/delete stale_form       409  404  404  404  404  404  404  303
 DELETE /api/checklist-templates/{tpl}/items/{tpl_item} -                204  404  404  404  404  404  404  401
 GET    /api/audit                                      -                200  404  404  404  404  404  404  401
 # --- web pages: a log-in page for nobody, the home page and its ticks for everyone else ---------------------
@@ -351,6 +374,33 @@ GET    /admin/skills                                   -                200  404
 POST   /admin/skills                                   bad_skill        422  404  404  404  404  404  404  303
 POST   /admin/skills/{nurse}/delete                    -                409  404  404  404  404  404  404  303
 GET    /admin/units                                    -                200  404  404  404  404  404  404  303
+# people, log-ins, units and checklist templates: a refused form is 422, a stale version 409
+GET    /admin/people                                   -                200  404  404  404  404  404  404  303
+GET    /admin/people?q=e1&unit_id={bs}&page=2          -                200  404  404  404  404  404  404  303
+GET    /admin/people/new                               -                200  404  404  404  404  404  404  303
+POST   /admin/people                                   bad_person_form  422  404  404  404  404  404  404  303
+GET    /admin/people/{p_anne}                          -                200  404  404  404  404  404  404  303
+POST   /admin/people/{p_anne}                          stale_form       409  404  404  404  404  404  404  303
+POST   /admin/people/validate                          bad_person_form  200  404  404  404  404  404  404  303
+POST   /admin/people/{p_anne}/validate                 bad_person_form  200  404  404  404  404  404  404  303
+GET    /admin/users                                    -                200  404  404  404  404  404  404  303
+GET    /admin/users/new                                -                200  404  404  404  404  404  404  303
+POST   /admin/users                                    bad_user_form    422  404  404  404  404  404  404  303
+GET    /admin/users/{u_anne}                           -                200  404  404  404  404  404  404  303
+POST   /admin/users/{u_anne}/roles                     stale_form       409  404  404  404  404  404  404  303
+POST   /admin/users/{u_anne}/active                    stale_form       409  404  404  404  404  404  404  303
+GET    /admin/units/new                                -                200  404  404  404  404  404  404  303
+POST   /admin/units                                    bad_unit_form    422  404  404  404  404  404  404  303
+GET    /admin/units/{sol}                              -                200  404  404  404  404  404  404  303
+POST   /admin/units/{sol}                              stale_form       409  404  404  404  404  404  404  303
+POST   /admin/units/validate                           bad_unit_form    200  404  404  404  404  404  404  303
+POST   /admin/units/{sol}/validate                     bad_unit_form    200  404  404  404  404  404  404  303
+GET    /admin/checklists                               -                200  404  404  404  404  404  404  303
+POST   /admin/checklists                               bad_template_form 422 404  404  404  404  404  404  303
+GET    /admin/checklists/{tpl}                         -                200  404  404  404  404  404  404  303
+POST   /admin/checklists/{tpl}                         stale_form       409  404  404  404  404  404  404  303
+POST   /admin/checklists/{tpl}/delete                  -                409  404  404  404  404  404  404  303
+POST   /admin/checklists/{tpl}/items                   stale_tpl_item_form 409 404 404 404  404  404  404  303
 # --- leaders' pages: the needs of the units they lead, and their home units' volunteers --------------------
 GET    /needs                                          -                404  200  200  200  404  404  404  303
 GET    /needs/new                                      -                404  200  200  200  404  404  404  303
@@ -378,6 +428,27 @@ POST   /volunteering/approvals/{v_carla}/home-load     stale_load_form  404  404
 # known bug (x): non-staff get an empty profile form (200) whose saving answers 404
 GET    /volunteering/profile                           -               404  404   200 404   200  200  200  303
 POST   /volunteering/profile                           bad_profile      404  404  422  404  422  422  422  303
+# --- messages: everyone their own (this world has none yet), HR anyone's ---------------------------------
+GET    /api/me/messages                                -                  E    E    E    E    E    E    E  401
+GET    /api/messages                                   -                  E  404  404  404  404  404  404  401
+GET    /api/messages?person_id={p_anne}                -                  E  404  404  404  404  404  404  401
+GET    /messages                                       -                200  200  200  200  200  200  200  303
+GET    /admin/messages                                 -                200  404  404  404  404  404  404  303
+GET    /admin/messages?person={p_anne}                 -                200  404  404  404  404  404  404  303
+# --- the calendar feed on the home page: a new address is shown on its own page, revoking goes home -------
+POST   /calendar-feed                                  -                200  200  200  200  200  200  200  303
+POST   /calendar-feed/revoke                           -                303  303  303  303  303  303  303  303
+# --- imports (HR): without a file the API answers 400, the page asks for one (422) -----------------------
+POST   /api/imports/staff                              -                400  404  404  404  404  404  404  401
+POST   /api/imports/needs                              -                400  404  404  404  404  404  404  401
+GET    /admin/imports                                  -                200  404  404  404  404  404  404  303
+POST   /admin/imports                                  -                422  404  404  404  404  404  404  303
+# --- the impact report: HR only, as JSON and as pages ---------------------------------------------------
+GET    /api/rounds/{round}/report                      -                200  404  404  404  404  404  404  401
+GET    /api/rounds/{proposal}/report                   -                200  404  404  404  404  404  404  401
+GET    /api/reports/over-time                          -                200  404  404  404  404  404  404  401
+GET    /reports                                        -                200  404  404  404  404  404  404  303
+GET    /reports/rounds/{round}                         -                200  404  404  404  404  404  404  303
 # --- last: the session ends, and a log-in starts a new one (API, then pages) --------------------------------
 POST   /api/auth/logout                                -                200  200  200  200  200  200  200  401
 POST   /api/auth/login                                 own_login        200  200  200  200  200  200  200  200

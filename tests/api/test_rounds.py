@@ -37,6 +37,7 @@ from jobbank.models import (
 )
 from jobbank.weeks import monday_of
 from tests.api.conftest import Client
+from tests.api.published_round import first_round
 
 FAST = {"time_limit": 2, "workers": 1}
 SLOW = {"time_limit": 120, "workers": 1}
@@ -423,3 +424,15 @@ def test_a_killed_worker_fails_its_job_and_releases_the_round(
     # The round is free again: a new solve is accepted (and cancelled at once).
     assert hr.post(f"/api/rounds/{round_id}/solve").status_code == 202  # default options
     assert hr.post(f"/api/rounds/{round_id}/solve/cancel").status_code == 200
+
+
+def test_a_shorter_round_after_a_longer_published_one_keeps_only_its_own_weeks_as_previous(
+    app: Litestar, as_user: Callable[[str], Client]
+) -> None:
+    first_round(app)  # published: Anne and Bo at Solgården this week and next
+    created = as_user("hr").post("/api/rounds", json={"start": _monday().isoformat(), "weeks": 1})
+    assert created.status_code == 201, created.text
+    exported = as_user("hr").get(f"/api/rounds/{created.json()['id']}/input").json()
+    previous = exported["previous"]
+    assert previous, "the published round's first week is this round's previous plan"
+    assert {entry["week"] for entry in previous} == {0}

@@ -1,0 +1,259 @@
+"""Assignments in people's own calendars: a secret, revocable feed address per person, and a
+download of a single assignment, both as iCalendar (RFC 5545) written by `icalendar`.
+
+The feed address holds a random token; like log-in secrets (`jobbank.sessions`) only its
+SHA-256 is stored, so a copy of the database cannot read anyone's calendar. A new address
+revokes the old one. Calendar apps fetch the feed without logging in, so the token is the
+only key: it reaches nothing but that person's published assignments.
+
+Each assignment week is one all-day event from Monday to Sunday (DTEND is the next Monday,
+exclusive), marked transparent so a week-long event does not block the person's calendar.
+Its UID names the person, the need and the week, not a round: when a later round plans the
+same week again, calendar apps update the event instead of adding a second one. Texts are in
+the assigned person's own language (`Person.language`). The risk-group flag is never used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from advanced_alchemy.filters import LimitOffset
+from icalendar import Calendar, Event, vDuration
+from icalendar.enums import TRANSP
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jobbank import audit
+from jobbank.access import Actor, actor_for
+from jobbank.assignments import Deployment, list_deployments
+from jobbank.errors import NotFound
+from jobbank.models import Assignment, CalendarFeed, Person
+from jobbank.sessions import LAST_USED_PRECISION, digest, now
+
+ENTITY = "calendar_feed"
+PRODID = "-//Jobbank//Jobbank calendar//EN"
+UID_DOMAIN = "jobbank"
+REFRESH = dt.timedelta(hours=6)
+"""How often calendar apps are asked to fetch the feed again."""
+MOST_DEPLOYMENTS = LimitOffset(limit=1000, offset=0)
+"""A feed holds at most this many (round, need) deployments: years of a person's work."""
+MAX_TOKEN_LENGTH = 200
+
+WORDS = {
+    "da": {
+        "hours": "t",
+        "week": "Uge {number}: {hours} timer hos {unit}",
+        "work": "Arbejde",
+        "shift": "Vagt",
+        "contact": "Kontakt",
+        "unit_phone": "Enhedens telefon",
+        "round": "Runde",
+        "calendar": "Jobbank – {name}",
+        "day": "dag",
+        "evening": "aften",
+        "night": "nat",
+        "weekend": "weekend",
+    },
+    "en": {
+        "hours": "h",
+        "week": "Week {number}: {hours} hours at {unit}",
+        "work": "Work",
+        "shift": "Shift",
+        "contact": "Contact",
+        "unit_phone": "Unit phone",
+        "round": "Round",
+        "calendar": "Jobbank – {name}",
+        "day": "day",
+        "evening": "evening",
+        "night": "night",
+        "weekend": "weekend",
+    },
+}
+
+
+# --- the feed address ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewFeed:
+    """A new feed address: the token is shown once, here, and never again."""
+
+    token: str
+    feed: CalendarFeed
+
+
+def _own_person(actor: Actor) -> int:
+    """The caller's person: a feed shows one person's assignments, so a log-in without a
+    person has none."""
+    if actor.person_id is None:
+        raise NotFound("calendar feed: not found")
+    return actor.person_id
+
+
+def _live_feeds(session: Session, person_id: int) -> list[CalendarFeed]:
+    return list(
+        session.scalars(
+            select(CalendarFeed)
+            .where(CalendarFeed.person_id == person_id, CalendarFeed.revoked_at.is_(None))
+            .order_by(CalendarFeed.id.desc())
+            .with_for_update(of=CalendarFeed)
+        )
+    )
+
+
+def active_feed(session: Session, actor: Actor) -> CalendarFeed | None:
+    """The caller's feed that works now, if any (when it was made and last read)."""
+    person_id = _own_person(actor)
+    return session.scalar(
+        select(CalendarFeed)
+        .where(CalendarFeed.person_id == person_id, CalendarFeed.revoked_at.is_(None))
+        .order_by(CalendarFeed.id.desc())
+        .limit(1)
+    )
+
+
+def create_feed(session: Session, actor: Actor) -> NewFeed:
+    """A new secret feed address for the caller; any earlier one stops working."""
+    person_id = _own_person(actor)
+    replaced = _revoke(session, actor, _live_feeds(session, person_id))
+    token = secrets.token_urlsafe(32)
+    feed = CalendarFeed(person_id=person_id, token_hash=digest(token))
+    session.add(feed)
+    session.flush()
+    audit.record(
+        session,
+        user_id=actor.user_id,
+        action="create",
+        entity=ENTITY,
+        entity_id=feed.id,
+        after={"person_id": person_id, "replaces": replaced},
+    )
+    return NewFeed(token=token, feed=feed)
+
+
+def revoke_feed(session: Session, actor: Actor) -> int:
+    """Stop the caller's feed address; returns how many were live (0: nothing to do)."""
+    return len(_revoke(session, actor, _live_feeds(session, _own_person(actor))))
+
+
+def _revoke(session: Session, actor: Actor, feeds: list[CalendarFeed]) -> list[int]:
+    moment = now()
+    for feed in feeds:
+        feed.revoked_at = moment
+        audit.record(
+            session,
+            user_id=actor.user_id,
+            action="revoke",
+            entity=ENTITY,
+            entity_id=feed.id,
+            after={"revoked_at": moment.isoformat()},
+        )
+    return [feed.id for feed in feeds]
+
+
+# --- reading the calendar --------------------------------------------------------------------
+
+
+def read_feed(session: Session, token: str) -> Calendar:
+    """The calendar of the feed with this token: every published assignment week of its
+    person. Unknown and revoked tokens, and switched-off log-ins, are not found."""
+    feed = (
+        session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == digest(token)))
+        if 0 < len(token) <= MAX_TOKEN_LENGTH
+        else None
+    )
+    account = feed.person.account if feed is not None else None
+    if feed is None or feed.revoked_at is not None or account is None or not account.is_active:
+        raise NotFound("calendar feed: not found")
+    _note_read(feed)
+    deployments, _ = list_deployments(
+        session, actor_for(account), MOST_DEPLOYMENTS, person_id=feed.person_id
+    )
+    return person_calendar(feed.person, deployments)
+
+
+def _note_read(feed: CalendarFeed) -> None:
+    """Record when the feed was last fetched, at most once a minute (apps poll often)."""
+    moment = now()
+    last = feed.last_read_at
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=dt.UTC)
+    if last is None or moment - last > LAST_USED_PRECISION:
+        feed.last_read_at = moment
+
+
+def assignment_calendar(session: Session, actor: Actor, assignment_id: int) -> Calendar:
+    """One assignment (the person's weeks at one need of one published round, of which
+    `assignment_id` is any week) as a calendar to import. For the person, the leaders of
+    their home unit and of the receiving unit, and HR; anyone else finds nothing."""
+    missing = NotFound(f"assignment {assignment_id}: not found")
+    row = session.get(Assignment, assignment_id)
+    if row is None:
+        raise missing
+    deployments, _ = list_deployments(
+        session, actor, MOST_DEPLOYMENTS, round_id=row.round_id, person_id=row.person_id
+    )
+    found = [deployment for deployment in deployments if deployment.need.id == row.need_id]
+    if not found:
+        raise missing
+    return person_calendar(row.person, found)
+
+
+def person_calendar(person: Person, deployments: list[Deployment]) -> Calendar:
+    """A calendar with one all-day event per week of each deployment."""
+    words = WORDS.get(person.language, WORDS["da"])
+    calendar = Calendar.new(
+        prodid=PRODID,
+        method="PUBLISH",
+        name=words["calendar"].format(name=person.name),
+        uid=f"feed-{person.id}@{UID_DOMAIN}",
+        refresh_interval=REFRESH,
+    )
+    calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"  # as RFC 7986 asks
+    calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))  # Outlook's name for the same
+    for deployment in deployments:
+        for week, hours in deployment.weeks:
+            calendar.add_component(week_event(deployment, week, hours, person.language))
+    return calendar
+
+
+def week_event(deployment: Deployment, week: dt.date, hours: float, language: str) -> Event:
+    """One week of a deployment: where, how many hours, what work and whom to contact."""
+    words = WORDS.get(language, WORDS["da"])
+    need, unit = deployment.need, deployment.need.unit
+    amount = _hours(hours, language)
+    skill = need.skill.label_da if language == "da" else need.skill.label_en
+    contacts = [_contact(person) for person in deployment.contacts]
+    work = f"{skill}: {need.description}" if need.description else skill
+    lines = [
+        words["week"].format(number=week.isocalendar().week, hours=amount, unit=unit.name),
+        f"{words['work']}: {work}",
+        f"{words['shift']}: {words.get(need.shift.value, need.shift.value)}",
+        *(f"{words['contact']}: {contact}" for contact in contacts),
+        *([f"{words['unit_phone']}: {unit.phone}"] if unit.phone else []),
+        f"{words['round']}: {deployment.round.name}",
+    ]
+    stamp = deployment.round.published_at or now()
+    return Event.new(
+        uid=f"{deployment.person.id}-{need.id}-{week.isoformat()}@{UID_DOMAIN}",
+        summary=f"Jobbank: {unit.name}, {amount} {words['hours']}",
+        start=week,
+        end=week + dt.timedelta(weeks=1),
+        stamp=stamp,
+        last_modified=stamp,
+        location=unit.address or unit.name,
+        description="\n".join(lines),
+        contacts=contacts,
+        transparency=TRANSP.TRANSPARENT,
+    )
+
+
+def _contact(person: Person) -> str:
+    return ", ".join(part for part in (person.name, person.phone, person.email) if part)
+
+
+def _hours(hours: float, language: str) -> str:
+    text = f"{hours:g}"
+    return text.replace(".", ",") if language == "da" else text

@@ -1,0 +1,252 @@
+"""A round's plan as spreadsheets: per person, per need, and the unfilled need-weeks with
+their reasons, as CSV or XLSX (`openpyxl`), beside the contract's JSON.
+
+The tables are read from the same views as the round's proposal page and API
+(`rounds.plan_rows`, `rounds.unfilled_need_weeks`); nothing is planned or counted anew.
+Column names are English and stable, so scripts can rely on them. The risk-group flag is
+never in them.
+
+CSV is written for Danish Excel, where most readers open it: UTF-8 with a byte-order mark
+(without it Excel reads the file as Windows-1252 and garbles æ, ø, å), `;` between fields
+(Danish Excel's list separator, since `,` is the decimal mark) and hours with a decimal
+comma (`7,5`; a decimal point would turn into a date or text there). Dates are ISO
+(`2026-03-16`), which Excel reads as dates. XLSX holds real numbers and dates, with a frozen,
+filterable header row. Programs that want exact values should read the JSON or the XLSX.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from sqlalchemy.orm import Session
+
+from jobbank.access import Actor
+from jobbank.models import AllocationRound, Assignment
+from jobbank.rounds import plan_rows, refuse, round_for, round_result, unfilled_need_weeks
+
+Cell = str | int | float | bool | dt.date | None
+
+
+class View(StrEnum):
+    PERSONS = "persons"
+    NEEDS = "needs"
+    UNFILLED = "unfilled"
+
+
+class FileFormat(StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+PERSON_COLUMNS = (
+    "employee_no",
+    "name",
+    "home_unit",
+    "week",
+    "iso_week",
+    "need_ref",
+    "unit_code",
+    "unit_name",
+    "skill",
+    "shift",
+    "hours",
+    "pinned",
+)
+NEED_COLUMNS = (
+    "need_ref",
+    "unit_code",
+    "unit_name",
+    "area",
+    "skill",
+    "shift",
+    "priority",
+    "week",
+    "iso_week",
+    "employee_no",
+    "name",
+    "hours",
+    "pinned",
+)
+UNFILLED_COLUMNS = (
+    "need_ref",
+    "unit_code",
+    "unit_name",
+    "skill",
+    "priority",
+    "week",
+    "iso_week",
+    "open_hours",
+    "reason_codes",
+    "reasons",
+)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One export: its name (the sheet's), its column names and its rows."""
+
+    name: str
+    columns: Sequence[str]
+    rows: list[tuple[Cell, ...]]
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    filename: str
+    file_format: FileFormat
+    content: bytes
+
+
+# --- the tables ------------------------------------------------------------------------------
+
+
+def round_table(session: Session, rnd: AllocationRound, view: View) -> Table:
+    """The round's plan (or unfilled need-weeks) as one table; 409 before it was solved."""
+    if round_result(rnd) is None:
+        refuse(rnd, "it has no result yet; solve it first")
+    if view is View.PERSONS:
+        by_person = sorted(
+            plan_rows(session, rnd), key=lambda a: (a.person.name, a.person.employee_no, a.week)
+        )
+        return Table(view.value, PERSON_COLUMNS, [_person_row(a) for a in by_person])
+    if view is View.NEEDS:
+        by_need = sorted(plan_rows(session, rnd), key=lambda a: (a.need.ref, a.week, a.person.name))
+        return Table(view.value, NEED_COLUMNS, [_need_row(a) for a in by_need])
+    return Table(view.value, UNFILLED_COLUMNS, _unfilled_rows(session, rnd))
+
+
+def _iso_week(week: dt.date) -> str:
+    year, number, _ = week.isocalendar()
+    return f"{year}-W{number:02d}"
+
+
+def _person_row(row: Assignment) -> tuple[Cell, ...]:
+    person, need = row.person, row.need
+    return (
+        person.employee_no,
+        person.name,
+        person.home_unit.code,
+        row.week,
+        _iso_week(row.week),
+        need.ref,
+        need.unit.code,
+        need.unit.name,
+        need.skill.code,
+        need.shift.value,
+        row.hours,
+        row.pinned,
+    )
+
+
+def _need_row(row: Assignment) -> tuple[Cell, ...]:
+    person, need = row.person, row.need
+    return (
+        need.ref,
+        need.unit.code,
+        need.unit.name,
+        need.unit.area.name,
+        need.skill.code,
+        need.shift.value,
+        need.priority,
+        row.week,
+        _iso_week(row.week),
+        person.employee_no,
+        person.name,
+        row.hours,
+        row.pinned,
+    )
+
+
+def _unfilled_rows(session: Session, rnd: AllocationRound) -> list[tuple[Cell, ...]]:
+    rows: list[tuple[Cell, ...]] = []
+    for open_week in unfilled_need_weeks(session, rnd):
+        need = open_week.need
+        rows.append(
+            (
+                open_week.need_ref,
+                need.unit.code if need else None,
+                need.unit.name if need else None,
+                need.skill.code if need else None,
+                need.priority if need else None,
+                open_week.week,
+                _iso_week(open_week.week),
+                open_week.hours,
+                ", ".join(reason.code.value for reason in open_week.reasons),
+                " | ".join(reason.message for reason in open_week.reasons),
+            )
+        )
+    return rows
+
+
+# --- the files -------------------------------------------------------------------------------
+
+
+def to_csv(table: Table) -> bytes:
+    """UTF-8 with BOM, `;`-separated, decimal comma: opens as a table in Danish Excel."""
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
+    writer.writerow(table.columns)
+    writer.writerows([_csv_cell(cell) for cell in row] for row in table.rows)
+    return text.getvalue().encode("utf-8-sig")
+
+
+def _csv_cell(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "true" if cell else "false"
+    if isinstance(cell, float):
+        return f"{cell:g}".replace(".", ",")
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    return str(cell)
+
+
+def to_xlsx(table: Table) -> bytes:
+    """One sheet named after the view: a bold, frozen, filterable header row, real numbers
+    and dates."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None  # a new workbook always has its first sheet
+    sheet.title = table.name
+    sheet.append(list(table.columns))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in table.rows:
+        sheet.append(list(row))
+    for index, name in enumerate(table.columns, start=1):
+        letter = get_column_letter(index)
+        values = [name, *(_csv_cell(row[index - 1]) for row in table.rows)]
+        sheet.column_dimensions[letter].width = min(60, max(len(value) for value in values) + 2)
+        if table.rows and isinstance(table.rows[0][index - 1], dt.date):
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def render(table: Table, file_format: FileFormat) -> bytes:
+    return to_csv(table) if file_format is FileFormat.CSV else to_xlsx(table)
+
+
+def export_round(
+    session: Session, actor: Actor, round_id: int, view: View, file_format: FileFormat
+) -> ExportFile:
+    """A round's table as a file, for HR."""
+    table = round_table(session, round_for(session, actor, round_id), view)
+    return ExportFile(
+        filename=f"round-{round_id}-{view.value}.{file_format.value}",
+        file_format=file_format,
+        content=render(table, file_format),
+    )

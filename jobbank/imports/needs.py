@@ -1,0 +1,179 @@
+"""Needs from a sheet the units fill in, matched by their reference (`ref`).
+
+A row creates or updates a need with the needs service's own checks (weeks are Mondays, the
+last not before the first, hours in half hours, priority 1–5, a minimum block above 0). An
+updated need keeps its status, contact person and the week overrides that still fall in its
+span. Optional columns the file lacks (or leaves empty) keep the stored value, or take the
+default for a new need.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jobbank import audit
+from jobbank.access import Actor
+from jobbank.contract import DEFAULT_MIN_BLOCK, Shift
+from jobbank.imports.rows import RowReader, day, flag, number, whole_number
+from jobbank.models import Need, NeedStatus, Skill, Unit
+from jobbank.needs import ENTITY, _audited, _check_span, _min_block, _priority
+from jobbank.organisation import clean_text
+from jobbank.weeks import require_hours, require_monday
+
+FIELDS = (
+    "ref",
+    "unit",
+    "skill",
+    "hours",
+    "first_week",
+    "last_week",
+    "shift",
+    "priority",
+    "exposed",
+    "min_block",
+    "description",
+)
+REQUIRED = ("ref", "unit", "skill", "hours", "first_week", "last_week")
+KEY = "ref"
+MAX_DESCRIPTION = 4000
+DEFAULT_PRIORITY = 3
+K = TypeVar("K", Unit, Skill)
+
+
+@dataclass(frozen=True)
+class NeedRow:
+    """A checked row; None for an optional value the file does not give."""
+
+    ref: str
+    unit: Unit
+    skill: Skill
+    hours: float
+    first_week: dt.date
+    last_week: dt.date
+    shift: Shift | None
+    priority: int | None
+    exposed: bool | None
+    min_block: float | None
+    description: str | None
+
+
+class NeedImport:
+    kind: str = "needs"
+    fields: tuple[str, ...] = FIELDS
+    required: tuple[str, ...] = REQUIRED
+    key: str = KEY
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.units = {unit.code: unit for unit in session.scalars(select(Unit))}
+        self.skills = {skill.code: skill for skill in session.scalars(select(Skill))}
+
+    def check(self, reader: RowReader) -> NeedRow | None:
+        ref = reader.text("ref", required=True)
+        if ref is not None:
+            ref = reader.checked("ref", clean_text, "ref", ref, Need.ref)
+        unit = self._known(reader, "unit", self.units, "unit code")
+        skill = self._known(reader, "skill", self.skills, "skill")
+        hours = reader.parsed("hours", number, required=True)
+        if hours is not None:
+            hours = reader.checked("hours", require_hours, "hours", hours)
+        first = self._week(reader, "first_week")
+        last = self._week(reader, "last_week")
+        if first is not None and last is not None:
+            reader.checked("last_week", _check_span, Need(first_week=first, last_week=last))
+        shift = reader.parsed("shift", _shift)
+        priority = reader.parsed("priority", whole_number)
+        if priority is not None:
+            priority = reader.checked("priority", _priority, priority)
+        min_block = reader.parsed("min_block", number)
+        if min_block is not None:
+            min_block = reader.checked("min_block", _min_block, min_block)
+        description = reader.text("description") or None
+        if description is not None and len(description) > MAX_DESCRIPTION:
+            reader.problem("description", f"must be at most {MAX_DESCRIPTION} characters")
+        exposed = reader.parsed("exposed", flag)
+        if reader.problems:
+            return None
+        if not (ref and unit and skill and first and last) or hours is None:
+            return None
+        return NeedRow(
+            ref, unit, skill, hours, first, last, shift, priority, exposed, min_block, description
+        )
+
+    def _known(self, reader: RowReader, field: str, known: dict[str, K], what: str) -> K | None:
+        code = reader.text(field, required=True)
+        if code is None:
+            return None
+        if code not in known:
+            reader.problem(field, f"unknown {what} {code!r}")
+            return None
+        return known[code]
+
+    def _week(self, reader: RowReader, field: str) -> dt.date | None:
+        week = reader.parsed(field, day, required=True)
+        if week is None:
+            return None
+        return reader.checked(field, require_monday, field, week)
+
+    def store(self, actor: Actor, row: NeedRow) -> str:
+        """Create or update the need; 'created', 'updated' or 'unchanged'."""
+        session = self.session
+        need = session.scalar(select(Need).where(Need.ref == row.ref))
+        before = _audited(need) if need is not None else None
+        with session.no_autoflush:
+            if need is None:
+                need = Need(
+                    ref=row.ref, status=NeedStatus.OPEN, created_by_id=actor.user_id or None
+                )
+                need.shift, need.priority, need.exposed = Shift.DAY, DEFAULT_PRIORITY, False
+                need.min_block, need.description, need.weeks = DEFAULT_MIN_BLOCK, "", []
+                session.add(need)
+            self._fill(need, row)
+        after = _audited(need)
+        old, new = audit.changed(before or {}, after)
+        if before is not None and not new:
+            return "unchanged"
+        if before is not None:
+            # Week overrides alone do not update the row; touching it moves its version.
+            need.updated_at = dt.datetime.now(dt.UTC)
+        session.flush()
+        audit.record(
+            session,
+            user_id=actor.user_id or None,
+            action="import",
+            entity=ENTITY,
+            entity_id=need.id,
+            before=old if before is not None else None,
+            after=new,
+        )
+        return "created" if before is None else "updated"
+
+    def _fill(self, need: Need, row: NeedRow) -> None:
+        need.unit, need.skill, need.hours = row.unit, row.skill, row.hours
+        need.first_week, need.last_week = row.first_week, row.last_week
+        if row.shift is not None:
+            need.shift = row.shift
+        if row.priority is not None:
+            need.priority = row.priority
+        if row.exposed is not None:
+            need.exposed = row.exposed
+        if row.min_block is not None:
+            need.min_block = row.min_block
+        if row.description is not None:
+            need.description = row.description
+        kept = [week for week in need.weeks if need.first_week <= week.week <= need.last_week]
+        if len(kept) != len(need.weeks):
+            need.weeks = kept
+
+
+def _shift(text: str) -> Shift:
+    try:
+        return Shift(text.strip().lower())
+    except ValueError:
+        shifts = ", ".join(shift.value for shift in Shift)
+        raise ValueError(f"must be one of {shifts}, got {text!r}") from None

@@ -1,0 +1,401 @@
+"""Messages to people (the outbox): what a published round, a wanted approval or an overdue
+checklist item means for each person concerned, in their own language.
+
+Each message is written in the same transaction as the change it tells of (a transactional
+outbox), so nothing is announced that did not happen and nothing that happened goes untold;
+`jobbank.mail` sends them later. A `dedupe_key` per event and person makes every event
+produce at most one message, however often it is announced.
+
+The risk-group flag never appears in a message: messages reach leaders and the mail server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from advanced_alchemy.filters import LimitOffset
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from jobbank.access import Actor
+from jobbank.assignments import Deployment
+from jobbank.models import (
+    AllocationRound,
+    Assignment,
+    Audience,
+    Checklist,
+    ChecklistItem,
+    MessageKind,
+    MessageStatus,
+    OutboxMessage,
+    Person,
+    RoundStatus,
+    Unit,
+    UserAccount,
+    UserRole,
+    VolunteerProfile,
+)
+from jobbank.roles import Role
+
+LANGUAGES = ("da", "en")
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+# --- writing a message -----------------------------------------------------------------------
+
+
+def language_of(person: Person) -> str:
+    return person.language if person.language in LANGUAGES else "da"
+
+
+@cache
+def _templates(language: str) -> Environment:
+    """Plain-text Jinja templates of one language, with its week, date and hour formats."""
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES / language),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    environment.filters.update(
+        week=lambda monday: week_label(language, monday),
+        date=lambda day: format_date(day, format="long", locale=language),
+        hours=lambda hours: format_decimal(hours, format="#,##0.#", locale=language),
+    )
+    return environment
+
+
+def week_label(language: str, monday: dt.date) -> str:
+    """`uge 12 (16. mar.)` / `week 12 (16 Mar)`, as the pages name a week."""
+    word = "uge" if language == "da" else "week"
+    day = format_date(monday, format="d MMM", locale=language)
+    return f"{word} {monday.isocalendar().week} ({day})"
+
+
+def render(template: str, language: str, **context: Any) -> tuple[str, str]:
+    """The subject and body of a message: the template's `subject` variable and its text."""
+    module = _templates(language).get_template(f"{template}.txt").make_module(context)
+    subject = " ".join(str(module.__dict__["subject"]).split())  # the template's {% set %}
+    return subject, str(module).strip() + "\n"
+
+
+def add_message(
+    session: Session,
+    person: Person,
+    kind: MessageKind,
+    dedupe_key: str,
+    *,
+    template: str | None = None,
+    **context: Any,
+) -> bool:
+    """Put a message to `person` in the outbox, in their language, written by `template`
+    (by default the one named after its kind); False if this event has told them already
+    (same `dedupe_key`). Without an e-mail address it is only shown on their page."""
+    language = language_of(person)
+    subject, body = render(template or kind.value, language, person=person, **context)
+    address = person.email.strip()
+    now = dt.datetime.now(dt.UTC)
+    values = {
+        "person_id": person.id,
+        "kind": kind,
+        "dedupe_key": dedupe_key[:200],
+        "language": language,
+        "to_address": address,
+        "subject": subject[:300],
+        "body": body,
+        "status": MessageStatus.PENDING if address else MessageStatus.NOT_SENT,
+        "attempts": 0,
+        "last_error": "" if address else "no e-mail address",
+        "created_at": now,
+        "updated_at": now,
+    }
+    # One INSERT that skips a key already there, so two processes announcing the same event
+    # (two sweeps, a retried publish) can never make two messages, nor fail on each other.
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(OutboxMessage).values(values).on_conflict_do_nothing()
+    return session.execute(statement.returning(OutboxMessage.id)).first() is not None
+
+
+# --- publishing a round ------------------------------------------------------------------------
+
+Plan = dict[tuple[int, dt.date], float]
+"""One person's hours by (need id, week)."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One week of one need whose hours differ from the plan people had: 0 is none."""
+
+    week: dt.date
+    unit: str
+    before: float
+    after: float
+
+
+def announce_round(session: Session, rnd: AllocationRound) -> int:
+    """Tell everyone concerned by a round just published: each lent person their assignments
+    (or, if they differ from what the earlier published plan for these weeks said, what
+    changed, also to people who lost all theirs), and each receiving unit's leaders who comes
+    when. Returns how many new messages were written."""
+    rows = _assignments(session, [rnd.id])
+    now_plans = _plans(rows)
+    before_rows = _earlier_plan(session, rnd)
+    before_plans = _plans(before_rows)
+    units = {row.need.unit_id: row.need.unit for row in [*rows, *before_rows]}
+    rows_of: dict[int, list[Assignment]] = defaultdict(list)
+    for row in rows:
+        rows_of[row.person_id].append(row)
+    written = 0
+    for person_id in sorted(now_plans.keys() | before_plans.keys()):
+        person = session.get_one(Person, person_id)
+        now, before = now_plans.get(person_id, {}), before_plans.get(person_id, {})
+        deployments = _deployments(rnd, rows_of[person_id])
+        kind = MessageKind.ROUND_PUBLISHED
+        changes: list[Change] = []
+        if before and before != now:
+            kind = MessageKind.ASSIGNMENT_CHANGED
+            changes = _changes(before, now, units)
+        written += add_message(
+            session,
+            person,
+            kind,
+            f"round:{rnd.id}:person:{person_id}",
+            round=rnd,
+            deployments=deployments,
+            changes=changes,
+        )
+    return written + _tell_receiving_leaders(session, rnd, rows)
+
+
+def _assignments(session: Session, round_ids: Sequence[int]) -> list[Assignment]:
+    return list(
+        session.scalars(
+            select(Assignment)
+            .where(Assignment.round_id.in_(round_ids))
+            .order_by(Assignment.week, Assignment.need_id, Assignment.person_id)
+        )
+    )
+
+
+def _plans(rows: Iterable[Assignment]) -> dict[int, Plan]:
+    plans: dict[int, Plan] = defaultdict(dict)
+    for row in rows:
+        plans[row.person_id][(row.need_id, row.week)] = row.hours
+    return plans
+
+
+def _earlier_plan(session: Session, rnd: AllocationRound) -> list[Assignment]:
+    """What people were told for this round's weeks: each week as the latest other published
+    round that covers it planned it."""
+    others = session.scalars(
+        select(AllocationRound)
+        .where(
+            AllocationRound.status == RoundStatus.PUBLISHED,
+            AllocationRound.id != rnd.id,
+            AllocationRound.start <= rnd.end,
+        )
+        .order_by(AllocationRound.published_at, AllocationRound.id)
+    ).all()
+    covering: dict[dt.date, int] = {}
+    for other in others:
+        for offset in range(other.weeks):
+            week = other.start + dt.timedelta(weeks=offset)
+            if rnd.start <= week <= rnd.end:
+                covering[week] = other.id
+    rows = _assignments(session, sorted(set(covering.values())))
+    return [row for row in rows if covering.get(row.week) == row.round_id]
+
+
+def _changes(before: Plan, now: Plan, units: dict[int, Unit]) -> list[Change]:
+    changes = [
+        Change(week, units[need_id].name, before.get((need_id, week), 0.0), hours)
+        for (need_id, week), hours in (dict.fromkeys(before, 0.0) | now).items()
+        if before.get((need_id, week), 0.0) != hours
+    ]
+    return sorted(changes, key=lambda change: (change.week, change.unit))
+
+
+def _deployments(rnd: AllocationRound, rows: Sequence[Assignment]) -> list[Deployment]:
+    """The rows grouped per (person, need), soonest first."""
+    grouped: dict[tuple[int, int], list[Assignment]] = defaultdict(list)
+    for row in rows:
+        grouped[(row.person_id, row.need_id)].append(row)
+    return [
+        Deployment(
+            round=rnd,
+            person=group[0].person,
+            need=group[0].need,
+            weeks=[(row.week, row.hours) for row in group],
+        )
+        for group in grouped.values()
+    ]
+
+
+def _tell_receiving_leaders(
+    session: Session, rnd: AllocationRound, rows: Sequence[Assignment]
+) -> int:
+    """One message per leader of a receiving unit: who comes to each of their units, when."""
+    by_leader: dict[int, list[Deployment]] = defaultdict(list)
+    leaders: dict[int, Person] = {}
+    for deployment in _deployments(rnd, rows):
+        for leader in deployment.need.unit.leaders:
+            leaders[leader.id] = leader
+            by_leader[leader.id].append(deployment)
+    written = 0
+    for leader_id, arrivals in sorted(by_leader.items()):
+        arrivals.sort(key=lambda d: (d.need.unit.name, d.weeks[0][0], d.person.name))
+        written += add_message(
+            session,
+            leaders[leader_id],
+            MessageKind.ROUND_PUBLISHED,
+            f"round:{rnd.id}:leader:{leader_id}",
+            template="round_published_leader",
+            round=rnd,
+            arrivals=arrivals,
+        )
+    return written
+
+
+# --- approval wanted -----------------------------------------------------------------------------
+
+
+def ask_for_approval(session: Session, profile: VolunteerProfile) -> int:
+    """Ask the leaders of the volunteer's home unit to approve them; a leader who volunteers
+    is approved by someone else, so with no other leader HR coordinators are asked."""
+    volunteer = profile.person
+    deciders = [p for p in volunteer.home_unit.leaders if p.id != volunteer.id]
+    if not deciders:
+        deciders = [p for p in hr_coordinators(session) if p.id != volunteer.id]
+    return sum(
+        add_message(
+            session,
+            decider,
+            MessageKind.APPROVAL_WANTED,
+            f"approval:{profile.id}:v{profile.version}:to:{decider.id}",
+            volunteer=volunteer,
+        )
+        for decider in deciders
+    )
+
+
+def hr_coordinators(session: Session) -> list[Person]:
+    """The people who log in as HR coordinators (with an active account)."""
+    return list(
+        session.scalars(
+            select(Person)
+            .join(UserAccount, UserAccount.person_id == Person.id)
+            .join(UserRole, UserRole.user_id == UserAccount.id)
+            .where(UserRole.role == Role.HR_COORDINATOR, UserAccount.is_active.is_(True))
+            .order_by(Person.id)
+        ).unique()
+    )
+
+
+# --- overdue checklist items ---------------------------------------------------------------------
+
+
+def sweep_overdue(session: Session, *, today: dt.date | None = None) -> int:
+    """One message per open checklist item past its due date to each person it is for: the
+    lent employee, the receiving unit's leaders (also for the permanent staff's items, which
+    they tick for their team), the home unit's leaders; HR where a unit has no leader. Safe
+    to run as often as wanted: an item is only ever told once per person."""
+    today = today or dt.date.today()
+    rows = session.execute(
+        select(ChecklistItem, Checklist)
+        .join(Checklist, Checklist.id == ChecklistItem.checklist_id)
+        .where(ChecklistItem.done_at.is_(None), ChecklistItem.due_on < today)
+        .order_by(ChecklistItem.due_on, ChecklistItem.id)
+    ).tuples()
+    known = _keys_with_prefix(session, "overdue:")
+    written = 0
+    for item, checklist in rows:
+        person = session.get_one(Person, checklist.person_id)
+        unit = session.get_one(Unit, checklist.unit_id)
+        for recipient in _responsible(session, item.audience, person, unit):
+            key = f"overdue:item:{item.id}:to:{recipient.id}"
+            if key in known:
+                continue
+            written += add_message(
+                session,
+                recipient,
+                MessageKind.CHECKLIST_OVERDUE,
+                key,
+                item=item,
+                lent=person,
+                unit=unit,
+                days=(today - item.due_on).days,
+            )
+    return written
+
+
+def _responsible(session: Session, audience: Audience, person: Person, unit: Unit) -> list[Person]:
+    if audience is Audience.EMPLOYEE:
+        return [person]
+    leaders = person.home_unit.leaders if audience is Audience.SENDING_LEADER else unit.leaders
+    return sorted(leaders, key=lambda p: p.id) or hr_coordinators(session)
+
+
+def _keys_with_prefix(session: Session, prefix: str) -> set[str]:
+    """Keys already used, so a sweep renders only the messages it has not written yet."""
+    found = session.scalars(
+        select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.startswith(prefix))
+    )
+    return set(found)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def my_messages(
+    session: Session, actor: Actor, paging: LimitOffset, *, status: MessageStatus | None = None
+) -> tuple[list[OutboxMessage], int]:
+    """The caller's own messages, newest first (none for a log-in without a person)."""
+    if actor.person_id is None:
+        return [], 0
+    return _page(session, paging, OutboxMessage.person_id == actor.person_id, status)
+
+
+def find_messages(
+    session: Session,
+    actor: Actor,
+    paging: LimitOffset,
+    *,
+    person_id: int | None = None,
+    status: MessageStatus | None = None,
+) -> tuple[list[OutboxMessage], int]:
+    """HR: everyone's messages, or one person's, newest first."""
+    actor.require(actor.is_hr, "messages")
+    where = OutboxMessage.person_id == person_id if person_id is not None else None
+    return _page(session, paging, where, status)
+
+
+def _page(
+    session: Session,
+    paging: LimitOffset,
+    where: ColumnElement[bool] | None,
+    status: MessageStatus | None,
+) -> tuple[list[OutboxMessage], int]:
+    conditions = [c for c in (where,) if c is not None]
+    if status is not None:
+        conditions.append(OutboxMessage.status == status)
+    total = session.scalar(select(func.count(OutboxMessage.id)).where(*conditions)) or 0
+    rows = session.scalars(
+        select(OutboxMessage)
+        .where(*conditions)
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .limit(paging.limit)
+        .offset(paging.offset)
+    ).all()
+    return list(rows), total

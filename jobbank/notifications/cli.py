@@ -1,0 +1,50 @@
+"""`jobbank outbox sweep` and `jobbank outbox send`: the app's outbox round, by hand or cron."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from jobbank import db
+from jobbank.mail import send_outbox
+from jobbank.notifications import sweep_overdue
+from jobbank.settings import load_settings
+
+
+@click.group()
+def outbox() -> None:
+    """Messages to people: overdue checklist items, sending by SMTP (SMTP_URL)."""
+
+
+@outbox.command()
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Items due before this day are overdue (default: today).",
+)
+def sweep(today: dt.datetime | None) -> None:
+    """Write a message for each checklist item that is newly overdue, to whom it is for."""
+    settings = load_settings()
+    engine = db.make_engine(settings.url)
+    try:
+        with db.transaction(db.make_session_factory(engine)) as session:
+            written = sweep_overdue(session, today=today.date() if today else None)
+    finally:
+        engine.dispose()
+    click.echo(f"{written} new messages about overdue checklist items.")
+
+
+@outbox.command()
+def send() -> None:
+    """Send the messages that are due; without SMTP_URL they are only shown on people's pages."""
+    settings = load_settings()
+    engine = db.make_engine(settings.url)
+    try:
+        report = send_outbox(db.make_session_factory(engine), settings)
+    finally:
+        engine.dispose()
+    click.echo(
+        f"sent {report.sent}, to retry {report.retrying}, failed {report.failed}, "
+        f"not sent (no mail server) {report.not_sent}"
+    )
