@@ -35,10 +35,20 @@ PAGES: dict[str, list[str]] = {
         "/admin/skills",
         "/admin/units",
         "/admin/audit",
+        "/admin/people",
+        "/admin/people/new",
+        "/admin/users",
+        "/admin/users/new",
+        "/admin/units/new",
+        "/admin/checklists",
+        "/admin/imports",
+        "/admin/messages",
+        "/reports",
+        "/reports/rounds/1",
     ],
     "leder.solgaarden": ["/", "/needs", "/needs/new"],
     "leder.borgerservice": ["/", "/volunteering/approvals"],
-    "anne": ["/", "/volunteering/profile"],
+    "anne": ["/", "/volunteering/profile", "/messages"],
 }
 """The pages checked, by the user who opens them (ANONYMOUS: without logging in)."""
 

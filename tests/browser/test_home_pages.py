@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.browser.conftest import SCREENSHOTS, log_in
 from tests.browser.pw import Page, expect
+
+if TYPE_CHECKING:
+    from playwright.sync_api import FloatRect
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -115,24 +119,39 @@ def test_screenshots_of_the_main_pages(page: Page) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1100, "height": 800})
     page.goto("/login")
-    page.screenshot(path=SCREENSHOTS / "login.png", full_page=True)
+    _shoot(page, "login")
     for username, name in (("hr", "hr"), ("leder.solgaarden", "leader"), ("anne", "staff")):
         if name == "staff":
             page.set_viewport_size({"width": 390, "height": 844})  # staff read it on a phone
         log_in(page, username)
-        page.screenshot(path=SCREENSHOTS / f"home-{name}.png", full_page=True)
+        _shoot(page, f"home-{name}")
         for path, picture in MORE_PAGES[name]:
             response = page.goto(path)
             assert response is not None and response.ok, path
-            page.screenshot(path=SCREENSHOTS / f"{picture}.png", full_page=True)
+            _shoot(page, picture)
         page.goto("/")
         page.get_by_role("button", name="Log ud").click()
         page.wait_for_url("**/login")
 
 
+def _shoot(page: Page, picture: str) -> None:
+    """The whole page, cut at `TALLEST` pixels so a long list does not make a huge picture."""
+    height = min(page.evaluate("document.documentElement.scrollHeight"), TALLEST)
+    width = page.viewport_size["width"] if page.viewport_size else 1100
+    clip: FloatRect = {"x": 0, "y": 0, "width": width, "height": height}
+    page.screenshot(path=SCREENSHOTS / f"{picture}.png", full_page=True, clip=clip)
+
+
+TALLEST = 2000
 MORE_PAGES = {
-    "hr": [("/dashboard", "hr-dashboard"), ("/rounds", "hr-rounds"), ("/rounds/1", "hr-round")],
+    "hr": [
+        ("/dashboard", "hr-dashboard"),
+        ("/rounds", "hr-rounds"),
+        ("/rounds/1", "hr-round"),
+        ("/reports/rounds/1", "hr-report"),
+        ("/admin/imports", "hr-imports"),
+    ],
     "leader": [("/needs", "leader-needs"), ("/needs/new", "leader-need-form")],
-    "staff": [("/volunteering/profile", "staff-profile")],
+    "staff": [("/volunteering/profile", "staff-profile"), ("/messages", "staff-messages")],
 }
 """The other main pages of each role, photographed after its front page."""
