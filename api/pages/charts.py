@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 BAR_WIDTH = 28
 BAR_GAP = 6
 GROUP_GAP = 28
+MIN_GROUP_WIDTH = 84
+"""Room for a group's label (e.g. "prioritet 5") under a group of one or two bars."""
 PLOT_HEIGHT = 160
 TOP = 24
 BOTTOM = 56
@@ -76,16 +78,18 @@ def grouped_bars(
     group_keys = list(groups) if groups is not None else sorted({group(c) for c in cells})
     names = list(series_order) if series_order is not None else sorted({series(c) for c in cells})
     top_value = 1.0 if percent else max((value(c) for c in cells), default=0.0) or 1.0
-    width = len(names) * (BAR_WIDTH + BAR_GAP) + GROUP_GAP
+    width = max(len(names) * (BAR_WIDTH + BAR_GAP) + GROUP_GAP, MIN_GROUP_WIDTH)
+    inner = width - GROUP_GAP
+    indent = (inner - (len(names) * (BAR_WIDTH + BAR_GAP) - BAR_GAP)) / 2
     bars, labels = [], []
     for g, key in enumerate(group_keys):
         left = LEFT + g * width
-        labels.append(GroupLabel(left + (width - GROUP_GAP) / 2, key))
+        labels.append(GroupLabel(left + inner / 2, key))
         for cell in (c for c in cells if group(c) == key):
             s = names.index(series(cell))
             height = PLOT_HEIGHT * min(value(cell) / top_value, 1.0)
             y = TOP + PLOT_HEIGHT - height
-            x = left + s * (BAR_WIDTH + BAR_GAP)
+            x = left + indent + s * (BAR_WIDTH + BAR_GAP)
             bars.append(Bar(x, y, height, y - 4, value(cell), cell, s % COLOURS))
     return BarChart(
         width=LEFT + len(group_keys) * width,
