@@ -9,13 +9,20 @@ from litestar import Litestar
 from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from api import errors, pages
 from api.assignments import AssignmentController
 from api.audit_log import AuditController
-from api.auth import ActorMiddleware, AuthController, BearerAwareCSRFMiddleware, csrf_config, me
+from api.auth import (
+    NO_CSRF,
+    ActorMiddleware,
+    AuthController,
+    BearerAwareCSRFMiddleware,
+    change_my_password,
+    csrf_config,
+    me,
+)
 from api.calendar import MyCalendarFeedController, assignment_ics, calendar_feed
 from api.checklists import ChecklistController, ChecklistTemplateController
 from api.exports import RoundExportController
@@ -23,15 +30,22 @@ from api.health import health
 from api.imports import ImportController
 from api.messages import MessageController, MyMessageController
 from api.needs import NeedController
+from api.openapi_docs import ClosedShapes, ProblemResponses
 from api.organisation import AreaController, SkillController, UnitController
-from api.paging import provide_paging
+from api.paging import paging_up_to
 from api.people import PersonController, UserController
 from api.reports import ReportController
 from api.rounds import RoundController
+from api.security import (
+    LocalSwaggerUI,
+    hide_secrets_in_access_log,
+    security_headers,
+    swagger_assets,
+)
 from api.volunteers import MyVolunteerController, VolunteerController
 from jobbank.db import make_engine, make_session_factory
-from jobbank.jobs import ProcessJobRunner
 from jobbank.mail import OutboxLoop
+from jobbank.queue import runner_for
 from jobbank.settings import Settings, load_settings
 
 API_VERSION = "0.2.0"
@@ -47,11 +61,26 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         # Pages answer a successful form with a redirect (303), which must commit too.
         before_send_handler="autocommit_include_redirects",
     )
-    runner = ProcessJobRunner(settings.url)
+    runner = runner_for(settings)  # JOBBANK_SOLVE_QUEUE: a process per solve, or SAQ
     outbox = OutboxLoop(make_session_factory(engine), settings)
+    hide_secrets_in_access_log()
     return Litestar(
-        route_handlers=[health, me, AuthController, *_resources(), *pages.routes()],
-        plugins=[SQLAlchemyPlugin(config=database), errors.plugin(), *pages.plugins()],
+        route_handlers=[
+            health,
+            me,
+            change_my_password,
+            AuthController,
+            *_resources(),
+            *pages.routes(),
+            swagger_assets(),
+        ],
+        plugins=[
+            SQLAlchemyPlugin(config=database),
+            errors.plugin(settings.body_limit),
+            ProblemResponses(csrf_exempt_key=NO_CSRF),
+            ClosedShapes(),
+            *pages.plugins(),
+        ],
         template_config=pages.template_config(),
         middleware=[
             DefineMiddleware(
@@ -69,7 +98,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
             ),
             path="/schema",
             use_handler_docstrings=True,
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            render_plugins=[LocalSwaggerUI(path=["/", "/swagger"])],
             components=Components(
                 security_schemes={
                     "BearerToken": SecurityScheme(type="http", scheme="bearer"),
@@ -77,7 +106,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
             ),
             security=[{"BearerToken": []}],
         ),
-        dependencies={"paging": provide_paging},
+        dependencies={"paging": paging_up_to(settings.page_max_limit)},
+        request_max_body_size=settings.body_limit,
+        before_send=[security_headers(settings.behind_tls)],
         state=State(
             {
                 "settings": settings,

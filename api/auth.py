@@ -26,8 +26,9 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.deps import DB, AnyRequest
-from jobbank import sessions
+from api.deps import DB, AnyRequest, Id
+from api.openapi_docs import problems
+from jobbank import accounts, sessions
 from jobbank.access import Actor, actor_for
 from jobbank.models import AuthKind, AuthSession, UserAccount
 from jobbank.roles import Role
@@ -52,7 +53,9 @@ class ActorMiddleware(ASGIMiddleware):
         found: tuple[Actor, int] | None = None
         if bearer or cookie:
             factory: sessionmaker[Session] = request.app.state["session_factory"]
-            found = await anyio.to_thread.run_sync(_look_up, factory, bearer, cookie)
+            idle_minutes = request.app.state["settings"].session_idle_minutes
+            idle = dt.timedelta(minutes=idle_minutes) if idle_minutes else None
+            found = await anyio.to_thread.run_sync(_look_up, factory, bearer, cookie, idle)
         scope["user"] = found[0] if found else None
         scope["auth"] = found[1] if found else None
         await next_app(scope, receive, send)
@@ -63,13 +66,16 @@ def _bearer(header: str) -> str:
     return value.strip() if scheme.lower() == "bearer" else ""
 
 
-def _look_up(factory: sessionmaker[Session], bearer: str, cookie: str) -> tuple[Actor, int] | None:
-    """A bearer token wins over a cookie: a client that sends one means it."""
+def _look_up(
+    factory: sessionmaker[Session], bearer: str, cookie: str, idle: dt.timedelta | None
+) -> tuple[Actor, int] | None:
+    """A bearer token wins over a cookie: a client that sends one means it. Only browser
+    sessions end when left idle; a token is for scripts that may run once a month."""
     with factory() as db, db.begin():
         row = (
             sessions.resolve(db, bearer, kind=AuthKind.TOKEN)
             if bearer
-            else sessions.resolve(db, cookie, kind=AuthKind.SESSION)
+            else sessions.resolve(db, cookie, kind=AuthKind.SESSION, idle=idle)
         )
         return (actor_for(row.user), row.id) if row is not None else None
 
@@ -225,7 +231,7 @@ class AuthController(Controller):
     path = "/api/auth"
     tags = ("auth",)
 
-    @post("/login", sync_to_thread=True, status_code=200)
+    @post("/login", sync_to_thread=True, status_code=200, responses=problems(401, 429))
     def login(
         self, db_session: DB, data: JSONBody[Credentials], request: AnyRequest
     ) -> Response[Me]:
@@ -242,7 +248,13 @@ class AuthController(Controller):
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
 
-    @post("/token", sync_to_thread=True, status_code=201, opt={NO_CSRF: True})
+    @post(
+        "/token",
+        sync_to_thread=True,
+        status_code=201,
+        opt={NO_CSRF: True},
+        responses=problems(401, 429),
+    )
     def create_token(
         self, db_session: DB, data: JSONBody[TokenRequest], request: AnyRequest
     ) -> NewToken:
@@ -264,12 +276,31 @@ class AuthController(Controller):
         return [TokenInfo.of(row) for row in sessions.tokens_of(db_session, actor.user_id)]
 
     @delete("/tokens/{token_id:int}", sync_to_thread=True, guards=[logged_in])
-    def revoke_token(self, db_session: DB, token_id: FromPath[int], request: AnyRequest) -> None:
+    def revoke_token(self, db_session: DB, token_id: FromPath[Id], request: AnyRequest) -> None:
         """Revoke one of your API tokens; it stops working at once."""
         actor = current_actor(request)
         sessions.revoke(
             db_session, sessions.token_of(db_session, actor.user_id, token_id), by=actor.user_id
         )
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(min_length=1, max_length=1000)
+    new_password: str = Field(
+        min_length=1,
+        max_length=1000,
+        description="At least `JOBBANK_PASSWORD_MIN_LENGTH` (12) characters, not the username.",
+    )
+
+
+@post("/api/me/password", sync_to_thread=True, status_code=204, guards=[logged_in], tags=["auth"])
+def change_my_password(db_session: DB, data: JSONBody[PasswordChange], request: AnyRequest) -> None:
+    """Change your password: give the current one and the new one."""
+    actor = current_actor(request)
+    user = db_session.get_one(UserAccount, actor.user_id)
+    accounts.change_password(
+        db_session, user, data.current_password, data.new_password, by=actor.user_id
+    )
 
 
 @get("/api/me", sync_to_thread=False, guards=[logged_in], tags=["auth"])

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import current_actor, logged_in
 from api.deps import DB, AnyRequest
+from api.openapi_docs import downloads
 from jobbank import calendar
 from jobbank.errors import NotFound
 from jobbank.models import CalendarFeed
@@ -85,7 +86,12 @@ class MyCalendarFeedController(Controller):
         calendar.revoke_feed(db_session, current_actor(request))
 
 
-@get("/calendar/{feed:str}", sync_to_thread=True, tags=["calendar"])
+@get(
+    "/calendar/{feed:str}",
+    sync_to_thread=True,
+    tags=["calendar"],
+    operation_class=downloads(ICS_MEDIA_TYPE),
+)
 def calendar_feed(db_session: DB, feed: FromPath[str]) -> Response[bytes]:
     """A person's published assignments as an iCalendar feed, one all-day event per week,
     at `/calendar/{token}.ics`. No log-in: the secret token is the key. An unknown or
@@ -99,6 +105,7 @@ def calendar_feed(db_session: DB, feed: FromPath[str]) -> Response[bytes]:
     sync_to_thread=True,
     guards=[logged_in],
     tags=["assignments"],
+    operation_class=downloads(ICS_MEDIA_TYPE),
 )
 def assignment_ics(
     db_session: DB, assignment: FromPath[str], request: AnyRequest

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from api.assignments import RoundRef
 from api.auth import current_actor, hr_only, logged_in
-from api.deps import DB, AnyRequest, Paging
+from api.deps import DB, AnyRequest, Id, Paging
 from api.paging import page_of
 from api.shapes import ContactOut, UnitRef
 from jobbank import checklists
@@ -149,7 +149,7 @@ class ChecklistController(Controller):
 
     @get("/{checklist_id:int}", sync_to_thread=True)
     def get_checklist(
-        self, db_session: DB, request: AnyRequest, checklist_id: FromPath[int]
+        self, db_session: DB, request: AnyRequest, checklist_id: FromPath[Id]
     ) -> ChecklistOut:
         """One checklist in your reach, with only your audiences' items."""
         view = checklists.get_checklist(db_session, current_actor(request), checklist_id)
@@ -160,7 +160,7 @@ class ChecklistController(Controller):
         self,
         db_session: DB,
         request: AnyRequest,
-        item_id: FromPath[int],
+        item_id: FromPath[Id],
         data: JSONBody[Tick | None] = None,
     ) -> ChecklistOut:
         """Tick one of your items as done; answers its checklist. Ticking twice changes nothing.
@@ -183,7 +183,7 @@ class ChecklistController(Controller):
         self,
         db_session: DB,
         request: AnyRequest,
-        item_id: FromPath[int],
+        item_id: FromPath[Id],
         version: FromQuery[int | None] = None,
     ) -> ChecklistOut:
         """Undo a tick on one of your items; answers its checklist."""
@@ -313,7 +313,7 @@ class ChecklistTemplateController(Controller):
 
     @get("/{template_id:int}", sync_to_thread=True)
     def get_template(
-        self, db_session: DB, request: AnyRequest, template_id: FromPath[int]
+        self, db_session: DB, request: AnyRequest, template_id: FromPath[Id]
     ) -> TemplateOut:
         """One template with its items."""
         return TemplateOut.of(
@@ -325,7 +325,7 @@ class ChecklistTemplateController(Controller):
         self,
         db_session: DB,
         request: AnyRequest,
-        template_id: FromPath[int],
+        template_id: FromPath[Id],
         data: JSONBody[TemplatePatch],
     ) -> TemplateOut:
         """Rename a template or move it to another area or unit (the default stays global)."""
@@ -340,7 +340,7 @@ class ChecklistTemplateController(Controller):
 
     @delete("/{template_id:int}", sync_to_thread=True)
     def delete_template(
-        self, db_session: DB, request: AnyRequest, template_id: FromPath[int]
+        self, db_session: DB, request: AnyRequest, template_id: FromPath[Id]
     ) -> None:
         """Delete an area or unit template (409 for the default); checklists keep their items."""
         checklists.delete_template(db_session, current_actor(request), template_id)
@@ -350,7 +350,7 @@ class ChecklistTemplateController(Controller):
         self,
         db_session: DB,
         request: AnyRequest,
-        template_id: FromPath[int],
+        template_id: FromPath[Id],
         data: JSONBody[TemplateItemIn],
     ) -> TemplateItemOut:
         """Add an item for one audience, due relative to the start or the end."""
@@ -364,8 +364,8 @@ class ChecklistTemplateController(Controller):
         self,
         db_session: DB,
         request: AnyRequest,
-        template_id: FromPath[int],
-        item_id: FromPath[int],
+        template_id: FromPath[Id],
+        item_id: FromPath[Id],
         data: JSONBody[TemplateItemPatch],
     ) -> TemplateItemOut:
         """Change an item; fields left out (or null) stay as they are."""
@@ -380,8 +380,8 @@ class ChecklistTemplateController(Controller):
         self,
         db_session: DB,
         request: AnyRequest,
-        template_id: FromPath[int],
-        item_id: FromPath[int],
+        template_id: FromPath[Id],
+        item_id: FromPath[Id],
     ) -> None:
         """Remove an item; checklists already created keep theirs."""
         checklists.delete_template_item(db_session, current_actor(request), template_id, item_id)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+from typing import Annotated, Any, TypeAlias
 
+import annotated_types
 from advanced_alchemy.filters import LimitOffset
 from litestar import Request
 from litestar.di import NamedDependency
@@ -14,3 +15,8 @@ DB: TypeAlias = NamedDependency[Session]
 Paging: TypeAlias = NamedDependency[LimitOffset]
 """`?limit=&offset=` of a list endpoint (the `paging` dependency)."""
 AnyRequest: TypeAlias = Request[Any, Any, Any]
+
+MAX_ID = 2**31 - 1
+"""The largest row id: PostgreSQL's `integer` (SQLite cannot even bind past 64 bits)."""
+Id: TypeAlias = Annotated[int, annotated_types.Interval(ge=1, le=MAX_ID)]
+"""A row id in a path: a larger or smaller number answers 400 naming the parameter."""

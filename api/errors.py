@@ -11,7 +11,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from advanced_alchemy.exceptions import NotFoundError as NoRowFound
+from advanced_alchemy.exceptions import RepositoryError
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.plugins.problem_details import (
     ProblemDetailsConfig,
     ProblemDetailsException,
@@ -25,7 +28,7 @@ from litestar.status_codes import (
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_429_TOO_MANY_REQUESTS,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, StatementError
 from sqlalchemy.orm.exc import StaleDataError
 
 from jobbank.contract import ContractError
@@ -41,6 +44,7 @@ TITLES = {
     HTTP_404_NOT_FOUND: "Not found",
     405: "Method not allowed",
     HTTP_409_CONFLICT: "Conflict",
+    413: "Too large",
     HTTP_422_UNPROCESSABLE_ENTITY: "Invalid input",
     HTTP_429_TOO_MANY_REQUESTS: "Too many attempts",
     500: "Internal server error",
@@ -118,15 +122,57 @@ def _too_many(exc: TooManyAttempts) -> ProblemDetailsException:
     )
 
 
+def _unstorable(_exc: Exception) -> ProblemDetailsException:
+    """The database refused a value the shapes let through: SQLite cannot bind an integer
+    beyond 64 bits; PostgreSQL refuses a number out of its column's range or a NUL character."""
+    return problem(
+        HTTP_422_UNPROCESSABLE_ENTITY,
+        "a value in the request cannot be stored: a number out of range or a text with a NUL "
+        "character",
+    )
+
+
+def _repository(exc: RepositoryError) -> ProblemDetailsException:
+    """advanced-alchemy's services wrap database errors (and would answer a value out of
+    range as a 409 outside problem details): answered as the error they wrap."""
+    cause = exc.__cause__
+    if isinstance(exc, NoRowFound):
+        return problem(HTTP_404_NOT_FOUND, "not found")
+    if isinstance(cause, IntegrityError):
+        return _integrity(cause)
+    if isinstance(cause, StatementError):
+        return _unstorable(cause)
+    return _unexpected(exc)
+
+
+def _not_utf8(_exc: UnicodeDecodeError) -> ProblemDetailsException:
+    return problem(HTTP_400_BAD_REQUEST, "request: a text field is not UTF-8")
+
+
 def _unexpected(exc: Exception) -> ProblemDetailsException:
     """A bug: logged with its traceback, answered without one."""
     log.exception("unexpected error", exc_info=exc)
     return problem(500, "something went wrong on our side; it has been logged")
 
 
-def plugin() -> ProblemDetailsPlugin:
-    """The plugin turning every error Jobbank raises on purpose into problem details."""
+def _too_large(body_limit: int | None) -> Any:
+    def answer(_exc: RequestEntityTooLarge) -> ProblemDetailsException:
+        return problem(
+            413,
+            f"request body: more than the limit of {body_limit:,} bytes "
+            "(JOBBANK_REQUEST_MAX_BYTES)",
+            limit="request_max_bytes",
+            value=body_limit,
+        )
+
+    return answer
+
+
+def plugin(body_limit: int | None = None) -> ProblemDetailsPlugin:
+    """The plugin turning every error Jobbank raises on purpose into problem details;
+    `body_limit` is named when a request body is too large."""
     mapping: dict[type[Exception], Any] = {
+        RequestEntityTooLarge: _too_large(body_limit),
         HTTPException: _http,
         InvalidInput: _invalid,
         ContractError: _contract,
@@ -136,6 +182,10 @@ def plugin() -> ProblemDetailsPlugin:
         TooManyAttempts: _too_many,
         StaleDataError: _stale,
         IntegrityError: _integrity,
+        OverflowError: _unstorable,
+        DataError: _unstorable,
+        RepositoryError: _repository,
+        UnicodeDecodeError: _not_utf8,
         Exception: _unexpected,
     }
     return ProblemDetailsPlugin(ProblemDetailsConfig(exception_to_problem_detail_map=mapping))

@@ -6,7 +6,8 @@ from litestar import Controller, Response, get
 from litestar.params import FromPath
 
 from api.auth import current_actor, hr_only
-from api.deps import DB, AnyRequest
+from api.deps import DB, AnyRequest, Id
+from api.openapi_docs import downloads
 from jobbank import exports
 from jobbank.errors import NotFound
 from jobbank.exports import FileFormat, View
@@ -32,9 +33,13 @@ class RoundExportController(Controller):
     tags = ("rounds",)
     guards = (hr_only,)
 
-    @get("/{round_id:int}/export/{file:str}", sync_to_thread=True)
+    @get(
+        "/{round_id:int}/export/{file:str}",
+        sync_to_thread=True,
+        operation_class=downloads(*MEDIA_TYPES.values()),
+    )
     def export(
-        self, db_session: DB, round_id: FromPath[int], file: FromPath[str], request: AnyRequest
+        self, db_session: DB, round_id: FromPath[Id], file: FromPath[str], request: AnyRequest
     ) -> Response[bytes]:
         """`/api/rounds/{id}/export/{view}.{csv|xlsx}`: the round's plan per person
         (`persons`), per need (`needs`), or its unfilled need-weeks with reasons

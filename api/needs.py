@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from pydantic import BaseModel, Field
 
 from api.auth import current_actor, leader_or_hr
-from api.deps import DB, AnyRequest, Paging
+from api.deps import DB, AnyRequest, Id, Paging
 from api.paging import page_of
 from api.shapes import ContactOut
 from jobbank import needs
@@ -110,7 +110,7 @@ class NeedController(Controller):
         return page_of(rows, total, paging, NeedOut.of)
 
     @get("/{need_id:int}", sync_to_thread=True)
-    def read(self, db_session: DB, need_id: FromPath[int], request: AnyRequest) -> NeedOut:
+    def read(self, db_session: DB, need_id: FromPath[Id], request: AnyRequest) -> NeedOut:
         """One need of a unit you lead (any need for HR)."""
         return NeedOut.of(needs.get_need(db_session, current_actor(request), need_id))
 
@@ -125,7 +125,7 @@ class NeedController(Controller):
     def edit(
         self,
         db_session: DB,
-        need_id: FromPath[int],
+        need_id: FromPath[Id],
         data: JSONBody[NeedPatch],
         request: AnyRequest,
     ) -> NeedOut:
@@ -134,7 +134,7 @@ class NeedController(Controller):
 
     @post("/{need_id:int}/close", sync_to_thread=True, status_code=200)
     def close(
-        self, db_session: DB, need_id: FromPath[int], data: JSONBody[VersionOf], request: AnyRequest
+        self, db_session: DB, need_id: FromPath[Id], data: JSONBody[VersionOf], request: AnyRequest
     ) -> NeedOut:
         """Close a need: it drops out of future rounds."""
         actor = current_actor(request)
@@ -142,7 +142,7 @@ class NeedController(Controller):
 
     @post("/{need_id:int}/reopen", sync_to_thread=True, status_code=200)
     def reopen(
-        self, db_session: DB, need_id: FromPath[int], data: JSONBody[VersionOf], request: AnyRequest
+        self, db_session: DB, need_id: FromPath[Id], data: JSONBody[VersionOf], request: AnyRequest
     ) -> NeedOut:
         """Open a closed need again: future rounds plan it."""
         actor = current_actor(request)

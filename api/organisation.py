@@ -8,7 +8,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import current_actor, hr_only, logged_in
-from api.deps import DB, AnyRequest, Paging
+from api.deps import DB, AnyRequest, Id, Paging
 from api.paging import page_of
 from api.shapes import ContactOut
 from jobbank import organisation
@@ -57,7 +57,7 @@ class AreaController(Controller):
         return page_of(rows, total, paging, AreaOut.of)
 
     @get("/{area_id:int}", sync_to_thread=True)
-    def get_area(self, db_session: DB, area_id: FromPath[int]) -> AreaOut:
+    def get_area(self, db_session: DB, area_id: FromPath[Id]) -> AreaOut:
         """One area."""
         return AreaOut.of(organisation.get_area(db_session, area_id))
 
@@ -71,7 +71,7 @@ class AreaController(Controller):
     def update_area(
         self,
         db_session: DB,
-        area_id: FromPath[int],
+        area_id: FromPath[Id],
         data: JSONBody[AreaChanges],
         request: AnyRequest,
     ) -> AreaOut:
@@ -81,7 +81,7 @@ class AreaController(Controller):
         return AreaOut.of(area)
 
     @delete("/{area_id:int}", sync_to_thread=True, guards=[hr_only])
-    def delete_area(self, db_session: DB, area_id: FromPath[int], request: AnyRequest) -> None:
+    def delete_area(self, db_session: DB, area_id: FromPath[Id], request: AnyRequest) -> None:
         """Remove an area (HR); refused with 409 while units belong to it."""
         organisation.delete_area(db_session, current_actor(request), area_id)
 
@@ -151,7 +151,7 @@ class UnitController(Controller):
         return page_of(rows, total, paging, UnitOut.of)
 
     @get("/{unit_id:int}", sync_to_thread=True)
-    def get_unit(self, db_session: DB, unit_id: FromPath[int]) -> UnitOut:
+    def get_unit(self, db_session: DB, unit_id: FromPath[Id]) -> UnitOut:
         """One unit with its leaders."""
         return UnitOut.of(organisation.get_unit(db_session, unit_id))
 
@@ -165,7 +165,7 @@ class UnitController(Controller):
     def update_unit(
         self,
         db_session: DB,
-        unit_id: FromPath[int],
+        unit_id: FromPath[Id],
         data: JSONBody[UnitChanges],
         request: AnyRequest,
     ) -> UnitOut:
@@ -180,7 +180,7 @@ class UnitController(Controller):
     def set_leaders(
         self,
         db_session: DB,
-        unit_id: FromPath[int],
+        unit_id: FromPath[Id],
         data: JSONBody[Leaders],
         request: AnyRequest,
     ) -> UnitOut:
@@ -191,7 +191,7 @@ class UnitController(Controller):
         return UnitOut.of(unit)
 
     @delete("/{unit_id:int}", sync_to_thread=True, guards=[hr_only])
-    def delete_unit(self, db_session: DB, unit_id: FromPath[int], request: AnyRequest) -> None:
+    def delete_unit(self, db_session: DB, unit_id: FromPath[Id], request: AnyRequest) -> None:
         """Remove a unit (HR); refused with 409 while it is someone's home unit or has needs."""
         organisation.delete_unit(db_session, current_actor(request), unit_id)
 
@@ -236,7 +236,7 @@ class SkillController(Controller):
         return page_of(rows, total, paging, SkillOut.of)
 
     @get("/{skill_id:int}", sync_to_thread=True)
-    def get_skill(self, db_session: DB, skill_id: FromPath[int]) -> SkillOut:
+    def get_skill(self, db_session: DB, skill_id: FromPath[Id]) -> SkillOut:
         """One skill."""
         return SkillOut.of(organisation.get_skill(db_session, skill_id))
 
@@ -252,7 +252,7 @@ class SkillController(Controller):
     def update_skill(
         self,
         db_session: DB,
-        skill_id: FromPath[int],
+        skill_id: FromPath[Id],
         data: JSONBody[SkillChanges],
         request: AnyRequest,
     ) -> SkillOut:
@@ -262,6 +262,6 @@ class SkillController(Controller):
         return SkillOut.of(skill)
 
     @delete("/{skill_id:int}", sync_to_thread=True, guards=[hr_only])
-    def delete_skill(self, db_session: DB, skill_id: FromPath[int], request: AnyRequest) -> None:
+    def delete_skill(self, db_session: DB, skill_id: FromPath[Id], request: AnyRequest) -> None:
         """Remove a skill (HR); refused with 409 while a volunteer or a need uses it."""
         organisation.delete_skill(db_session, current_actor(request), skill_id)

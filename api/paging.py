@@ -15,16 +15,28 @@ S = TypeVar("S")
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+"""The default of the `page_max_limit` setting (`JOBBANK_PAGE_MAX_LIMIT`)."""
 
 
-def _paging(
-    limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    offset: Annotated[int, QueryParameter(ge=0)] = 0,
-) -> LimitOffset:
-    return LimitOffset(limit=limit, offset=offset)
+def paging_up_to(most: int) -> Provide:
+    """The `paging` dependency with `limit` capped at `most`; the cap is in the OpenAPI schema
+    and a larger `limit` is refused with 400 naming the cap."""
+
+    def paging(limit: int = DEFAULT_LIMIT, offset: int = 0) -> LimitOffset:
+        return LimitOffset(limit=limit, offset=offset)
+
+    # Set here rather than written in the signature: the cap is the app's setting.
+    paging.__annotations__ = {
+        "limit": Annotated[
+            int, QueryParameter(ge=1, le=most, description=f"Rows per page, at most {most}.")
+        ],
+        "offset": Annotated[int, QueryParameter(ge=0)],
+        "return": LimitOffset,
+    }
+    return Provide(paging, sync_to_thread=False)
 
 
-provide_paging = Provide(_paging, sync_to_thread=False)
+provide_paging = paging_up_to(MAX_LIMIT)
 """Register as the `paging` dependency; handlers then take `paging: LimitOffset`."""
 
 

@@ -5,6 +5,7 @@ No answer here carries the risk-group flag or a password hash.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from litestar import Controller, get, patch, post
@@ -13,11 +14,11 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from pydantic import BaseModel, Field
 
 from api.auth import current_actor, hr_only, leader_or_hr, logged_in
-from api.deps import DB, AnyRequest, Paging
+from api.deps import DB, AnyRequest, Id, Paging
 from api.organisation import Body, Versioned
 from api.paging import page_of
 from api.shapes import UnitRef
-from jobbank import people
+from jobbank import people, privacy
 from jobbank.models import Person, UserAccount
 from jobbank.roles import Role
 
@@ -67,6 +68,18 @@ class PersonChanges(Versioned):
     home_unit_id: int | None = None
 
 
+class ErasureOut(BaseModel):
+    """What erasing a person changed, by count."""
+
+    person_id: int
+    pseudonym: str
+    rounds: int
+    audit_entries: int
+    messages_deleted: int
+    feeds_deleted: int
+    sessions_ended: int
+
+
 class PersonController(Controller):
     path = "/api/people"
     tags = ("people",)
@@ -89,9 +102,7 @@ class PersonController(Controller):
         return page_of(rows, total, paging, PersonOut.of)
 
     @get("/{person_id:int}", sync_to_thread=True)
-    def get_person(
-        self, db_session: DB, person_id: FromPath[int], request: AnyRequest
-    ) -> PersonOut:
+    def get_person(self, db_session: DB, person_id: FromPath[Id], request: AnyRequest) -> PersonOut:
         """One person: HR any, a unit leader those of their home units, anyone themselves."""
         return PersonOut.of(people.get_person(db_session, current_actor(request), person_id))
 
@@ -107,7 +118,7 @@ class PersonController(Controller):
     def update_person(
         self,
         db_session: DB,
-        person_id: FromPath[int],
+        person_id: FromPath[Id],
         data: JSONBody[PersonChanges],
         request: AnyRequest,
     ) -> PersonOut:
@@ -117,6 +128,15 @@ class PersonController(Controller):
             db_session, current_actor(request), person_id, data.version, changes
         )
         return PersonOut.of(person)
+
+    @post("/{person_id:int}/erase", sync_to_thread=True, status_code=200, guards=[hr_only])
+    def erase_person(
+        self, db_session: DB, person_id: FromPath[Id], request: AnyRequest
+    ) -> ErasureOut:
+        """Anonymise a person everywhere (HR); assignments stay, under a pseudonym. 409 for
+        someone already erased, the only leader of a unit, or in a round being solved."""
+        erasure = privacy.erase_person(db_session, current_actor(request), person_id)
+        return ErasureOut(**dataclasses.asdict(erasure))
 
 
 # --- user accounts -------------------------------------------------------------------------
@@ -185,7 +205,7 @@ class UserController(Controller):
         return page_of(rows, total, paging, UserOut.of)
 
     @get("/{user_id:int}", sync_to_thread=True)
-    def get_user(self, db_session: DB, user_id: FromPath[int], request: AnyRequest) -> UserOut:
+    def get_user(self, db_session: DB, user_id: FromPath[Id], request: AnyRequest) -> UserOut:
         """One log-in (HR)."""
         return UserOut.of(people.get_user(db_session, current_actor(request), user_id))
 
@@ -206,7 +226,7 @@ class UserController(Controller):
     def update_user(
         self,
         db_session: DB,
-        user_id: FromPath[int],
+        user_id: FromPath[Id],
         data: JSONBody[UserChanges],
         request: AnyRequest,
     ) -> UserOut:

@@ -11,7 +11,7 @@ from litestar import Controller, get
 from litestar.params import FromPath, QueryParameter
 
 from api.auth import current_actor, hr_only
-from api.deps import DB, AnyRequest
+from api.deps import DB, AnyRequest, Id
 from jobbank import report
 from jobbank.report import ReportOverTime, RoundReport
 
@@ -31,7 +31,7 @@ class ReportController(Controller):
 
     @get("/rounds/{round_id:int}/report", sync_to_thread=True)
     def round_report(
-        self, db_session: DB, round_id: FromPath[int], request: AnyRequest
+        self, db_session: DB, round_id: FromPath[Id], request: AnyRequest
     ) -> RoundReport:
         """A round's impact report: hours wanted and covered by area, priority and week
         (wanted from the round's input, covered by its plan), volunteers used and never used,

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.auth import current_actor, hr_only
-from api.deps import DB, AnyRequest, Paging
+from api.deps import DB, AnyRequest, Id, Paging
 from api.paging import page_of
 from jobbank import rounds, solving
 from jobbank.access import Actor
@@ -45,7 +45,10 @@ def start_solving(
 ) -> SolveJob:
     """Queue a solve and start its worker; the API and the pages both solve through here."""
     runner = job_runner(request)
-    job = solving.start_solve(session, actor, round_id, options, alive=runner.is_alive)
+    most = request.app.state["settings"].solve_max_seconds
+    job = solving.start_solve(
+        session, actor, round_id, options, alive=runner.is_alive, max_time_limit=most
+    )
     session.commit()  # the worker must find the job when it starts
     runner.start(job.id)
     return job
@@ -167,7 +170,11 @@ class RoundOut(BaseModel):
     end: dt.date = Field(description="The Monday of the last week.")
     weeks: int
     status: RoundStatus
-    status_message: str
+    status_message: str = Field(
+        description="Why the last solve ended without a new plan: it failed (its worker was "
+        "killed, crashed or passed its deadline), was cancelled, or found the round infeasible. "
+        "Empty after a solve that gave a plan, and while one runs."
+    )
     previous_round_id: int | None
     created_at: dt.datetime
     published_at: dt.datetime | None
@@ -310,6 +317,7 @@ class RoundController(Controller):
             name=data.name.strip(),
             rules=data.rules,
             by=actor.user_id,
+            max_size=request.app.state["settings"].round_max_size,
         )
         db_session.flush()
         return RoundDetail.read(db_session, rnd, None)
@@ -327,9 +335,7 @@ class RoundController(Controller):
         return page_of(rows, total, paging, RoundOut.of)
 
     @get("/{round_id:int}", sync_to_thread=True)
-    def get_round(
-        self, db_session: DB, round_id: FromPath[int], request: AnyRequest
-    ) -> RoundDetail:
+    def get_round(self, db_session: DB, round_id: FromPath[Id], request: AnyRequest) -> RoundDetail:
         """A round: its status and why, the result's metrics, counts and the latest solve job."""
         actor = current_actor(request)
         job = solving.job_of_round(db_session, actor, round_id, alive=job_runner(request).is_alive)
@@ -339,7 +345,7 @@ class RoundController(Controller):
     def solve(
         self,
         db_session: DB,
-        round_id: FromPath[int],
+        round_id: FromPath[Id],
         request: AnyRequest,
         data: JSONBody[SolveRequest | None] = None,
     ) -> SolveJobOut:
@@ -352,13 +358,13 @@ class RoundController(Controller):
 
     @post("/{round_id:int}/solve/cancel", sync_to_thread=True, status_code=200)
     def cancel_solve(
-        self, db_session: DB, round_id: FromPath[int], request: AnyRequest
+        self, db_session: DB, round_id: FromPath[Id], request: AnyRequest
     ) -> SolveJobOut:
         """Cancel the running solve; the round goes back to the status it had."""
         return SolveJobOut.of(cancel_solving(db_session, current_actor(request), round_id, request))
 
     @get("/{round_id:int}/progress")
-    async def progress(self, round_id: FromPath[int], request: AnyRequest) -> ServerSentEvent:
+    async def progress(self, round_id: FromPath[Id], request: AnyRequest) -> ServerSentEvent:
         """Server-sent events of the latest solve: `progress` with {objective, bound, elapsed}
         for each improvement, then one `done`, `failed` or `cancelled` with the final status
         and message. A job that already ended replays its progress and ends at once."""
@@ -377,7 +383,7 @@ class RoundController(Controller):
     def proposal(
         self,
         db_session: DB,
-        round_id: FromPath[int],
+        round_id: FromPath[Id],
         request: AnyRequest,
         need_id: FromQuery[int | None] = None,
         person_id: FromQuery[int | None] = None,
@@ -405,7 +411,7 @@ class RoundController(Controller):
 
     @post("/{round_id:int}/pins", sync_to_thread=True)
     def pin(
-        self, db_session: DB, round_id: FromPath[int], data: JSONBody[NewPin], request: AnyRequest
+        self, db_session: DB, round_id: FromPath[Id], data: JSONBody[NewPin], request: AnyRequest
     ) -> PlannedAssignment:
         """Pin a person to a need for one week with exact hours; the next solve keeps it.
         Pinning an assignment of the proposal pins it in place."""
@@ -425,8 +431,8 @@ class RoundController(Controller):
     def unpin(
         self,
         db_session: DB,
-        round_id: FromPath[int],
-        assignment_id: FromPath[int],
+        round_id: FromPath[Id],
+        assignment_id: FromPath[Id],
         request: AnyRequest,
     ) -> None:
         """Unpin an assignment; the next solve decides it again."""
@@ -439,7 +445,7 @@ class RoundController(Controller):
         )
 
     @post("/{round_id:int}/publish", sync_to_thread=True, status_code=200)
-    def publish(self, db_session: DB, round_id: FromPath[int], request: AnyRequest) -> RoundDetail:
+    def publish(self, db_session: DB, round_id: FromPath[Id], request: AnyRequest) -> RoundDetail:
         """Publish a proposed round and create its onboarding checklists. Publishing again
         changes nothing and answers the same round."""
         actor = current_actor(request)
@@ -448,7 +454,7 @@ class RoundController(Controller):
 
     @get("/{round_id:int}/input", sync_to_thread=True)
     def export_input(
-        self, db_session: DB, round_id: FromPath[int], request: AnyRequest
+        self, db_session: DB, round_id: FromPath[Id], request: AnyRequest
     ) -> Response[Any]:
         """The round's `RoundInput` JSON, with its current pins, as a download. It holds
         risk-group flags; the read is audited."""
@@ -457,7 +463,7 @@ class RoundController(Controller):
 
     @get("/{round_id:int}/result", sync_to_thread=True)
     def export_result(
-        self, db_session: DB, round_id: FromPath[int], request: AnyRequest
+        self, db_session: DB, round_id: FromPath[Id], request: AnyRequest
     ) -> Response[Any]:
         """The round's last `RoundResult` JSON as a download; 409 before it was solved."""
         result = rounds.export_result(db_session, current_actor(request), round_id)

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from litestar import Controller, get, patch, post, put
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from api.auth import current_actor, hr_only, leader_or_hr, logged_in
-from api.deps import DB, AnyRequest, Paging
+from api.deps import DB, AnyRequest, Id, Paging
 from api.paging import page_of
 from api.shapes import UnitRef
 from jobbank import volunteers
@@ -54,6 +54,9 @@ class VolunteerPerson(BaseModel):
 
 class Volunteer(BaseModel):
     """A volunteer profile as staff and leaders see it: never the risk-group flag."""
+
+    # No other fields: so a schema reader tells this shape from `VolunteerWithHealth`.
+    model_config = ConfigDict(extra="forbid")
 
     id: int
     person: VolunteerPerson
@@ -186,7 +189,7 @@ class VolunteerController(Controller):
 
     @get("/{profile_id:int}", sync_to_thread=True)
     def read(
-        self, db_session: DB, profile_id: FromPath[int], request: AnyRequest
+        self, db_session: DB, profile_id: FromPath[Id], request: AnyRequest
     ) -> Volunteer | VolunteerWithHealth:
         """One volunteer profile."""
         actor = current_actor(request)
@@ -196,7 +199,7 @@ class VolunteerController(Controller):
     def decide(
         self,
         db_session: DB,
-        profile_id: FromPath[int],
+        profile_id: FromPath[Id],
         data: JSONBody[ApprovalDecision],
         request: AnyRequest,
     ) -> Volunteer | VolunteerWithHealth:
@@ -210,7 +213,7 @@ class VolunteerController(Controller):
     def plan_home_load(
         self,
         db_session: DB,
-        profile_id: FromPath[int],
+        profile_id: FromPath[Id],
         data: JSONBody[HomeLoadPlan],
         request: AnyRequest,
     ) -> Volunteer | VolunteerWithHealth:
@@ -224,7 +227,7 @@ class VolunteerController(Controller):
     def change(
         self,
         db_session: DB,
-        profile_id: FromPath[int],
+        profile_id: FromPath[Id],
         data: JSONBody[ProfilePatch],
         request: AnyRequest,
     ) -> VolunteerWithHealth | Volunteer:

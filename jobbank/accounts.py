@@ -13,15 +13,20 @@ from jobbank import audit
 from jobbank.errors import Conflict, InvalidInput
 from jobbank.models import Person, UserAccount, UserRole
 from jobbank.roles import Role
+from jobbank.settings import load_settings
 
-MIN_PASSWORD_LENGTH = 12
 _hasher = PasswordHasher()
 
 
-def check_password_rules(password: str) -> None:
-    """Long enough to resist guessing; length beats composition rules."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput("password", f"must be at least {MIN_PASSWORD_LENGTH} characters")
+def check_password_rules(password: str, username: str) -> None:
+    """Long enough to resist guessing (length beats composition rules) and not the username."""
+    shortest = load_settings().password_min_length
+    if len(password) < shortest:
+        raise InvalidInput(
+            "password", f"must be at least {shortest} characters (JOBBANK_PASSWORD_MIN_LENGTH)"
+        )
+    if password.strip().casefold() == username.strip().casefold():
+        raise InvalidInput("password", "must not be the username")
 
 
 def hash_password(password: str) -> str:
@@ -41,7 +46,7 @@ def add_user(
     username = username.strip()
     if not username:
         raise InvalidInput("username", "must not be empty")
-    check_password_rules(password)
+    check_password_rules(password, username)
     role_set = set(roles)
     if not role_set:
         raise InvalidInput("roles", "give at least one role")
@@ -64,6 +69,25 @@ def add_user(
         after={"username": username, "roles": sorted(role_set)},
     )
     return user
+
+
+def change_password(
+    session: Session, user: UserAccount, current: str, new: str, *, by: int
+) -> None:
+    """Set a new password after checking the current one; the audit log keeps only the fact."""
+    try:
+        _hasher.verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        raise InvalidInput("current_password", "is not your password") from None
+    check_password_rules(new, user.username)
+    user.password_hash = hash_password(new)
+    audit.record(
+        session,
+        user_id=by,
+        action="change_password",
+        entity="user_account",
+        entity_id=user.id,
+    )
 
 
 def authenticate(session: Session, username: str, password: str) -> UserAccount | None:

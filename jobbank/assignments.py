@@ -13,10 +13,14 @@ from enum import StrEnum
 
 from advanced_alchemy.filters import LimitOffset
 from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer, selectinload
 
 from jobbank.access import Actor
 from jobbank.models import AllocationRound, Assignment, Need, Person, RoundStatus
+
+WITHOUT_DOCUMENTS = (defer(AllocationRound.input_snapshot), defer(AllocationRound.result))
+"""A round's input and result are megabytes of JSON at 2,000 staff; listing assignments needs
+neither, and decoding them was most of each request's time (`jobbank load`)."""
 
 
 class Direction(StrEnum):
@@ -127,6 +131,7 @@ def _not_replanned(session: Session) -> ColumnElement[bool]:
     """Leave out weeks of a published round that a later-published round covers again."""
     rounds = session.scalars(
         select(AllocationRound)
+        .options(*WITHOUT_DOCUMENTS)
         .where(AllocationRound.status == RoundStatus.PUBLISHED)
         .order_by(AllocationRound.published_at, AllocationRound.id)
     ).all()
@@ -151,6 +156,7 @@ def _deployments(
         return []
     rows = session.scalars(
         select(Assignment)
+        .options(selectinload(Assignment.round).options(*WITHOUT_DOCUMENTS))
         .join(AllocationRound, AllocationRound.id == Assignment.round_id)
         .join(Need, Need.id == Assignment.need_id)
         .join(Person, Person.id == Assignment.person_id)

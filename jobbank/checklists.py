@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from jobbank import audit
 from jobbank.access import Actor
+from jobbank.assignments import WITHOUT_DOCUMENTS
 from jobbank.errors import Conflict, InvalidInput, NotFound, check_version
 from jobbank.models import (
     AllocationRound,
@@ -432,6 +433,7 @@ def get_checklist(session: Session, actor: Actor, checklist_id: int) -> Checklis
 def _checklists() -> Select[tuple[Checklist, Person, Unit, AllocationRound]]:
     return (
         select(Checklist, Person, Unit, AllocationRound)
+        .options(*WITHOUT_DOCUMENTS)
         .join(Person, Person.id == Checklist.person_id)
         .join(Unit, Unit.id == Checklist.unit_id)
         .join(AllocationRound, AllocationRound.id == Checklist.round_id)

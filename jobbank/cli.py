@@ -211,8 +211,15 @@ def create_round(start: dt.datetime, weeks: int, name: str) -> None:
     """Create a draft round from today's approved volunteers and open needs."""
     from jobbank.rounds import create_round as create
 
-    with _session(load_settings()) as session:
-        rnd = create(session, start=start.date(), weeks=weeks, name=name)
+    settings = load_settings()
+    with _session(settings) as session:
+        rnd = create(
+            session,
+            start=start.date(),
+            weeks=weeks,
+            name=name,
+            max_size=settings.round_max_size,
+        )
         staff = len((rnd.input_snapshot or {}).get("staff", []))
         needs = len((rnd.input_snapshot or {}).get("needs", []))
     click.echo(f"Created round {rnd.id} ({rnd.name}): {staff} volunteers, {needs} needs.")
@@ -352,3 +359,16 @@ main.add_command(import_group)
 from jobbank.cli_report import report  # noqa: E402 (kept beside its registration)
 
 main.add_command(report)
+
+from jobbank.load_cli import load  # noqa: E402 (kept beside its registration)
+
+main.add_command(load)
+
+from jobbank.cli_privacy import person_group, retention_group  # noqa: E402 (kept beside its registration)
+
+for group in (person_group, retention_group):
+    main.add_command(group)
+
+from jobbank.cli_worker import worker  # noqa: E402 (kept beside its registration)
+
+main.add_command(worker)

@@ -8,11 +8,15 @@ database URL, and everything it knows about its job it reads from and writes to 
 row. That keeps the interface small enough for a queue (SAQ) to take over later.
 
 In the worker a watcher thread writes progress and a heartbeat to the job's row and reads
-whether the job was cancelled: if so the process exits on the spot, storing nothing.
+whether the job was cancelled: if so the process exits on the spot, storing nothing. Past the
+job's deadline (`SolveRequest.wall_seconds`) the watcher marks the job failed and exits the
+same way; should the whole worker hang (the watcher with it), the runner kills the process a
+little later and marks the job failed itself.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import multiprocessing
 import os
@@ -21,6 +25,7 @@ import time
 from multiprocessing.context import SpawnProcess
 from typing import Any, Protocol
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobbank import solving
@@ -41,6 +46,13 @@ STOP_GRACE_SECONDS = 2.0
 
 KEEP_ENDED = 100
 """Ended processes the runner remembers, so it can still tell that a job's worker died."""
+
+REAP_GRACE_SECONDS = 5.0
+"""How long past a job's deadline the runner waits for the worker to stop itself before it
+kills it."""
+
+DEADLINE_CHECK_SECONDS = 1.0
+"""How often the runner looks whether a worker is past its job's deadline."""
 
 
 class JobRunner(Protocol):
@@ -67,6 +79,7 @@ class ProcessJobRunner:
         self._context = multiprocessing.get_context("spawn")
         self._processes: dict[int, SpawnProcess] = {}
         self._lock = threading.Lock()
+        self._engine: Engine | None = None
 
     def start(self, job_id: int) -> None:
         process = self._context.Process(
@@ -80,6 +93,12 @@ class ProcessJobRunner:
             self._processes[job_id] = process
             self._forget_ended()
         log.info("solve job %d: worker process %s started", job_id, process.pid)
+        threading.Thread(
+            target=self._enforce_deadline,
+            args=(job_id, process),
+            name=f"jobbank-solve-{job_id}-deadline",
+            daemon=True,
+        ).start()
 
     def stop(self, job_id: int) -> None:
         with self._lock:
@@ -107,6 +126,40 @@ class ProcessJobRunner:
     def close(self) -> None:
         for job_id in list(self._processes):
             self.stop(job_id)
+        if self._engine is not None:
+            self._engine.dispose()
+
+    def _enforce_deadline(self, job_id: int, process: SpawnProcess) -> None:
+        """Kill a worker still running well past its job's deadline (hung so badly that its
+        watcher could not stop it) and mark the job failed. Looks once a second."""
+        try:
+            factory = self._session_factory()
+            while True:
+                process.join(DEADLINE_CHECK_SECONDS)
+                if process.exitcode is not None:
+                    return
+                with transaction(factory) as session:
+                    due = solving.deadline_at(session, job_id)
+                grace = dt.timedelta(seconds=REAP_GRACE_SECONDS)
+                if due is not None and dt.datetime.now(dt.UTC) > due[0] + grace:
+                    break
+            process.kill()
+            process.join()
+            log.warning("solve job %d: worker %s killed past its deadline", job_id, process.pid)
+            with transaction(factory) as session:
+                solving.end_job(
+                    session, job_id, SolveStatus.FAILED, solving.timed_out(due[1], hung=True)
+                )
+        except ValueError:  # the process was closed by `_forget_ended`: it had ended
+            return
+        except Exception:
+            log.exception("solve job %d: the deadline could not be enforced", job_id)
+
+    def _session_factory(self) -> sessionmaker[Session]:
+        with self._lock:
+            if self._engine is None:
+                self._engine = make_engine(self.database_url)
+            return make_session_factory(self._engine)
 
     def _forget_ended(self) -> None:
         ended = [job_id for job_id, p in self._processes.items() if p.exitcode is not None]
@@ -139,7 +192,7 @@ def run_job(factory: sessionmaker[Session], job_id: int) -> None:
             log.info("solve job %d: not queued any more; nothing to do", job_id)
             return
         round_input, request = claimed
-        watcher = Watcher(factory, job_id)
+        watcher = Watcher(factory, job_id, deadline=request.wall_seconds())
         watcher.start()
         try:
             result = solve(round_input, request.solve_options(progress=watcher.report))
@@ -157,12 +210,17 @@ def run_job(factory: sessionmaker[Session], job_id: int) -> None:
 
 class Watcher(threading.Thread):
     """Beside the solver: writes its progress and a heartbeat to the job, and ends the process
-    as soon as the job is cancelled (CP-SAT cannot be interrupted from Python in time)."""
+    as soon as the job is cancelled or past its deadline (CP-SAT cannot be interrupted from
+    Python in time)."""
 
-    def __init__(self, factory: sessionmaker[Session], job_id: int) -> None:
+    def __init__(
+        self, factory: sessionmaker[Session], job_id: int, *, deadline: float | None = None
+    ) -> None:
         super().__init__(name=f"solve-job-{job_id}-watcher", daemon=True)
         self.factory = factory
         self.job_id = job_id
+        self.deadline = deadline
+        self._begun = time.monotonic()
         self._stopped = threading.Event()
         self._lock = threading.Lock()
         self._entries: list[dict[str, Any]] = []
@@ -192,11 +250,18 @@ class Watcher(threading.Thread):
                 log.exception("solve job %d: progress could not be written", self.job_id)
                 continue
             if not go_on:
-                log.info("solve job %d: cancelled; exiting without a result", self.job_id)
+                log.info("solve job %d: ended; exiting without a result", self.job_id)
                 os._exit(0)
 
     def _tick(self) -> bool:
-        """Write what is due; False when the job is cancelled (then it is ended, too)."""
+        """Write what is due; False when the job is cancelled or past its deadline (then it
+        is ended, too)."""
+        if self.deadline is not None and time.monotonic() - self._begun > self.deadline:
+            with transaction(self.factory) as session:
+                solving.end_job(
+                    session, self.job_id, SolveStatus.FAILED, solving.timed_out(self.deadline)
+                )
+            return False
         with self._lock:
             fresh = self._take_latest()
             entries = list(self._entries)

@@ -116,6 +116,8 @@ class Person(Base):
     phone: Mapped[str] = mapped_column(String(50), default="")
     language: Mapped[str] = mapped_column(String(5), default="da")
     """The language of messages sent to this person: "da" or "en"."""
+    erased_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    """When the person was erased (`jobbank.privacy`): the row then holds no identity."""
     home_unit_id: Mapped[int] = mapped_column(
         ForeignKey("unit.id", ondelete="RESTRICT"), index=True
     )

@@ -77,8 +77,10 @@ def create_round(
     name: str = "",
     rules: Rules | None = None,
     by: int | None = None,
+    max_size: int | None = None,
 ) -> AllocationRound:
-    """A draft round over whole ISO weeks, with a snapshot of today's volunteers and open needs."""
+    """A draft round over whole ISO weeks, with a snapshot of today's volunteers and open needs;
+    a snapshot of more than `max_size` staff × needs × weeks is refused."""
     if start.isoweekday() != 1:
         raise InvalidInput(
             "start", f"{start.isoformat()} is not a Monday; rounds cover whole weeks"
@@ -96,7 +98,9 @@ def create_round(
     )
     session.add(rnd)
     session.flush()
-    rnd.input_snapshot = build_round_input(session, rnd).model_dump(mode="json")
+    snapshot = build_round_input(session, rnd)
+    _check_size(snapshot, max_size)
+    rnd.input_snapshot = snapshot.model_dump(mode="json")
     audit.record(
         session,
         user_id=by,
@@ -106,6 +110,18 @@ def create_round(
         after={"name": rnd.name, "start": start.isoformat(), "weeks": weeks},
     )
     return rnd
+
+
+def _check_size(snapshot: RoundInput, max_size: int | None) -> None:
+    """Refuse a round too big to solve in reasonable time and memory."""
+    staff, needs, weeks = len(snapshot.staff), len(snapshot.needs), snapshot.weeks
+    if max_size is not None and staff * needs * weeks > max_size:
+        raise InvalidInput(
+            "size",
+            f"{staff:,} staff × {needs:,} needs × {weeks} weeks = {staff * needs * weeks:,}, "
+            f"more than the limit of {max_size:,} (JOBBANK_ROUND_MAX_SIZE); "
+            "make the round shorter",
+        )
 
 
 def latest_published_round(session: Session, *, before: dt.date) -> AllocationRound | None:
@@ -429,6 +445,8 @@ def abandoned_because(job: SolveJob, alive: bool | None, now: dt.datetime) -> st
         return None
     if alive is False:
         return "the solver's process ended without a result"
+    if alive and job.status is SolveStatus.QUEUED:
+        return None  # waiting in a queue that still holds it, however long the wait
     last_sign = job.heartbeat_at or job.started_at or job.created_at
     silent = now - last_sign
     if silent > HEARTBEAT_TIMEOUT:

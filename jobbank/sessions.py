@@ -141,8 +141,11 @@ def open_session(
     return Opened(secret=secret, row=row)
 
 
-def resolve(session: Session, secret: str, *, kind: AuthKind) -> AuthSession | None:
-    """The live session or token for this secret: not expired, not revoked, account active."""
+def resolve(
+    session: Session, secret: str, *, kind: AuthKind, idle: dt.timedelta | None = None
+) -> AuthSession | None:
+    """The live session or token for this secret: not expired, not revoked, account active,
+    and (when `idle` is given) used within `idle`."""
     if not secret or len(secret) > 200:
         return None
     row = session.scalar(
@@ -154,6 +157,8 @@ def resolve(session: Session, secret: str, *, kind: AuthKind) -> AuthSession | N
     if row is None or row.revoked_at is not None or _aware(row.expires_at) <= moment:
         return None
     if not row.user.is_active:
+        return None
+    if idle is not None and moment - _aware(row.last_used_at or row.created_at) > idle:
         return None
     if row.last_used_at is None or moment - _aware(row.last_used_at) > LAST_USED_PRECISION:
         session.execute(

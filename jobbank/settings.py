@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+IMPORT_FORM_ALLOWANCE = 64 * 1024
+"""Room in a request for the multipart framing and mapping file around an import file."""
 
 
 class Settings(BaseSettings):
@@ -32,6 +38,30 @@ class Settings(BaseSettings):
     """How often the app sweeps overdue checklist items and sends the outbox; 0: never."""
     import_max_bytes: int = Field(5_000_000, gt=0, description="Largest import file, in bytes.")
     import_max_rows: int = Field(10_000, gt=0, description="Most data rows in an import file.")
+    retention_days: int = Field(
+        0, ge=0, description="Rounds ended longer ago lose their personal data; 0: kept."
+    )
+    """`JOBBANK_RETENTION_DAYS`, applied by `jobbank retention apply` (e.g. daily from cron)."""
+    request_max_bytes: int = Field(10_000_000, gt=0, description="Largest request body, in bytes.")
+    round_max_size: int = Field(
+        300_000_000, gt=0, description="Most staff × needs × weeks in one round's snapshot."
+    )
+    """The default lets the large benchmark round (10,000 × 7,500 × 4 weeks) through."""
+    solve_max_seconds: float = Field(
+        600.0, gt=0, le=600, description="Longest solver time limit one solve may ask for."
+    )
+    page_max_limit: int = Field(500, ge=1, description="Most rows one page of a list may hold.")
+    password_min_length: int = Field(12, ge=8, description="Shortest password accepted.")
+    session_idle_minutes: int = Field(
+        120, ge=0, description="A browser session unused this long ends; 0: only the 12 h cap."
+    )
+    behind_tls: bool = False
+    """True when a proxy in front ends TLS: HSTS is then sent even on plain-HTTP requests."""
+    solve_queue: Literal["process", "saq"] = "process"
+    """`process`: the app spawns one process per solve (no queue, no worker to run). `saq`: the
+    app queues solves on SAQ and `jobbank worker` processes, anywhere, solve them; PostgreSQL."""
+    queue_url: str = ""
+    """Where SAQ keeps its jobs: empty for the app's own PostgreSQL database, or `redis://…`."""
 
     @cached_property
     def url(self) -> str:
@@ -40,6 +70,11 @@ class Settings(BaseSettings):
             return f"sqlite:///{(self.data_dir / 'jobbank.db').resolve()}"
         return normalise_database_url(self.database_url)
 
+    @property
+    def body_limit(self) -> int:
+        """The request body limit, never below what an allowed import file needs."""
+        return max(self.request_max_bytes, self.import_max_bytes + IMPORT_FORM_ALLOWANCE)
+
     def session_secret(self) -> str:
         """The secret that signs sessions: the configured one, else one kept in the data folder."""
         if self.secret_key:
@@ -47,8 +82,15 @@ class Settings(BaseSettings):
         path = self.data_dir / "secret_key"
         if not path.exists():
             self.data_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
+            # Written aside, then linked in place, which fails if it is there already: app
+            # processes starting together on one folder end up sharing the first one's secret.
+            draft = path.with_name(f"secret_key.{os.getpid()}")
+            descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "w") as out:
+                out.write(secrets.token_urlsafe(48))
+            with contextlib.suppress(FileExistsError):
+                os.link(draft, path)
+            draft.unlink()
         return path.read_text().strip()
 
 

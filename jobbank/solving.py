@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from jobbank import audit
 from jobbank.access import Actor
 from jobbank.contract import RoundInput, RoundResult
-from jobbank.errors import NotFound
+from jobbank.errors import InvalidInput, NotFound
 from jobbank.models import RoundStatus, SolveJob, SolveStatus
 from jobbank.rounds import (
     ACTIVE_JOB,
@@ -40,8 +40,15 @@ from jobbank.rounds import (
     store_result,
 )
 from solver import DEFAULT_TIME_LIMIT, Progress, SolveOptions
+from solver.search import DETERMINISTIC_OVERRUN, DETERMINISTIC_SLACK
 
 MAX_TIME_LIMIT = 600.0
+
+HANG_GRACE_SECONDS = 60.0
+"""Wall seconds a solve may take beyond the solver's own safety stop, to build its model and
+store its result; past them the worker counts as hung and is stopped."""
+
+MAX_DEADLINE = MAX_TIME_LIMIT * DETERMINISTIC_OVERRUN + DETERMINISTIC_SLACK + HANG_GRACE_SECONDS
 
 LISTED_UNFILLED = 10
 """How many unfilled need-weeks the summary lists before saying how many more there are."""
@@ -106,6 +113,21 @@ class SolveRequest(BaseModel):
         None, ge=1, le=64, description="CP-SAT search threads; one per CPU when left out."
     )
     seed: int = Field(0, ge=0, le=2**31 - 1, description="The same seed repeats a one-worker run.")
+    deadline: float | None = Field(
+        None,
+        ge=1,
+        le=MAX_DEADLINE,
+        description="Wall-clock seconds after which the solve is stopped and marked failed, "
+        "however far it got; by default the time limit × 3 + 70 s (the solver's own safety "
+        "stop plus time to build the model and store the result).",
+    )
+
+    def wall_seconds(self) -> float:
+        """The deadline: past it the worker is stopped and the job marked failed."""
+        if self.deadline is not None:
+            return self.deadline
+        overrun = self.time_limit * DETERMINISTIC_OVERRUN + DETERMINISTIC_SLACK
+        return overrun + HANG_GRACE_SECONDS
 
     def solve_options(self, progress: Callable[[Progress], None] | None = None) -> SolveOptions:
         return SolveOptions(
@@ -120,10 +142,17 @@ def start_solve(
     request: SolveRequest,
     *,
     alive: Liveness = cannot_tell,
+    max_time_limit: float = MAX_TIME_LIMIT,
 ) -> SolveJob:
     """Queue a solve of the round and mark the round `solving`; pins stay as they are.
     The caller starts a worker once this is committed."""
     rnd = round_to_change(session, actor, round_id, alive=alive)
+    if request.time_limit > max_time_limit:
+        raise InvalidInput(
+            "time_limit",
+            f"{request.time_limit:g} s is more than the limit of {max_time_limit:g} s "
+            "(JOBBANK_SOLVE_MAX_SECONDS)",
+        )
     if rnd.status is RoundStatus.SOLVING:
         running = latest_job(session, rnd.id)
         refuse(rnd, f"job {running.id if running else '?'} runs; wait for it or cancel it")
@@ -253,6 +282,16 @@ def beat(
     return status is SolveStatus.RUNNING and not cancel
 
 
+def deadline_at(session: Session, job_id: int) -> tuple[dt.datetime, float] | None:
+    """When a started job's deadline passes, and its length in seconds (see
+    `SolveRequest.wall_seconds`); None while it waits for a worker."""
+    job = session.get(SolveJob, job_id)
+    if job is None or job.started_at is None:
+        return None
+    seconds = SolveRequest.model_validate(job.options).wall_seconds()
+    return job.started_at + dt.timedelta(seconds=seconds), seconds
+
+
 def end_job(session: Session, job_id: int, status: SolveStatus, message: str) -> None:
     """End a job that is still queued or running without a result (a cancel only asked for by
     its flag, or an error in the worker); a job already ended stays as it is."""
@@ -285,6 +324,13 @@ def store_job_result(
     job.heartbeat_at = job.finished_at = now
     session.flush()
     return True
+
+
+def timed_out(deadline: float, *, hung: bool = False) -> str:
+    """The job's message for a solve stopped at its deadline (`hung`: by killing its worker,
+    which no longer answered)."""
+    how = "the worker hung and was killed" if hung else "stopped"
+    return f"solving failed: timed out: no result {deadline:g} s after the start; {how}"
 
 
 def result_line(result: RoundResult) -> str:

@@ -359,6 +359,8 @@ def _apply_offer(
         profile.preferred_areas = _areas(session, offer.preferred_areas)
     if offer.risk_group is not None:
         profile.risk_group = offer.risk_group
+    if not profile.opted_in:  # leaving the job bank: health data is kept only while in it
+        profile.risk_group = False
 
 
 def _decide(profile: VolunteerProfile, decision: ApprovalStatus, actor: Actor) -> None:

@@ -83,6 +83,7 @@ _KINDS = (
     ("must be given", _("Choose one from the list.")),
     ("no person", _("No person has this employee number.")),
     ("must be at least", _("Use at least 12 characters.")),
+    ("must not be the username", _("Choose a password that is not the username.")),
     ("give at least one role", _("Choose at least one role.")),
     ("role from yourself", _("You cannot take the HR coordinator role from yourself.")),
     ("your own log-in", _("You cannot switch off your own log-in.")),

@@ -33,8 +33,8 @@ from api.pages.admin_forms import (
     version_of,
     whole,
 )
-from api.pages.i18n import language_of
-from jobbank import organisation, people
+from api.pages.i18n import language_of, translate
+from jobbank import organisation, people, privacy
 from jobbank.access import Actor
 from jobbank.errors import Conflict, InvalidInput
 from jobbank.models import Person, Unit, UserAccount
@@ -219,6 +219,48 @@ def save_person(
         "/admin/people?" + urlencode({"q": person.employee_no, "saved": person.employee_no}),
         status_code=303,
     )
+
+
+@get("/admin/people/{person_id:int}/erase", sync_to_thread=True)
+def erase_person_page(db_session: DB, request: AnyRequest, person_id: FromPath[int]) -> Template:
+    """What erasing a person does, and a confirmation to tick before it is done."""
+    actor = hr_only(request)
+    return _erase_page(actor, people.get_person(db_session, actor, person_id))
+
+
+@post("/admin/people/{person_id:int}/erase", sync_to_thread=True, status_code=303)
+def erase_person(
+    db_session: DB, request: AnyRequest, person_id: FromPath[int], data: URLEncodedBody[Form]
+) -> Template | Redirect:
+    """Erase the person once HR has ticked the confirmation; a refusal says why (409)."""
+    actor, language = hr_only(request), language_of(request)
+    person = people.get_person(db_session, actor, person_id)
+    if text(data, "confirm") != "on":
+        problem = translate(language, "Tick the box to confirm; nothing was erased.")
+        return _erase_page(actor, person, problem, status=422)
+    try:
+        privacy.erase_person(db_session, actor, person_id)
+    except Conflict as error:
+        db_session.rollback()
+        person = people.get_person(db_session, actor, person_id)
+        return _erase_page(actor, person, _why_not_erased(language, str(error)), status=409)
+    return Redirect(f"/admin/people/{person_id}/erase", status_code=303)
+
+
+def _erase_page(actor: Actor, person: Person, problem: str = "", status: int = 200) -> Template:
+    return Template(
+        "admin/person_erase.html",
+        context={"actor": actor, "person": person, "problem": problem},
+        status_code=status,
+    )
+
+
+def _why_not_erased(language: str, message: str) -> str:
+    if "only leader" in message:
+        return translate(language, "Give the units this person leads another leader first.")
+    if "being solved" in message:
+        return translate(language, "A round that plans this person is being solved; wait for it.")
+    return translate(language, "This person is already erased.")
 
 
 # --- log-ins ---------------------------------------------------------------------------------
@@ -420,6 +462,8 @@ ROUTES = [
     create_person,
     person_page,
     save_person,
+    erase_person_page,
+    erase_person,
     validate_new_person,
     validate_person,
     users_page,

@@ -98,7 +98,12 @@ def create_round(
     try:
         start, weeks = _parse_new_round(data)
         rnd = rounds.create_round(
-            db_session, start=start, weeks=weeks, name=data.name.strip(), by=actor.user_id
+            db_session,
+            start=start,
+            weeks=weeks,
+            name=data.name.strip(),
+            by=actor.user_id,
+            max_size=request.app.state["settings"].round_max_size,
         )
     except InvalidInput as bad:
         db_session.rollback()
@@ -172,7 +177,7 @@ def _round_page(
             "time_limit": time_limit,
             "problem": problem,
             "time_error": time_error,
-            "max_time_limit": solving.MAX_TIME_LIMIT,
+            "max_time_limit": request.app.state["settings"].solve_max_seconds,
         },
         status_code=status,
     )
@@ -230,6 +235,9 @@ def solve(
         return _round_page(db_session, actor, request, round_id, time_error=True, status=422)
     try:
         start_solving(db_session, actor, round_id, options, request)
+    except InvalidInput:
+        db_session.rollback()
+        return _round_page(db_session, actor, request, round_id, time_error=True, status=422)
     except Conflict as conflict:
         return _refused(db_session, request, round_id, conflict)
     return Redirect(f"/rounds/{round_id}", status_code=303)

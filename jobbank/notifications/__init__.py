@@ -153,7 +153,7 @@ def announce_round(session: Session, rnd: AllocationRound) -> int:
     now_plans = _plans(rows)
     before_rows = _earlier_plan(session, rnd)
     before_plans = _plans(before_rows)
-    units = {row.need.unit_id: row.need.unit for row in [*rows, *before_rows]}
+    units = {row.need_id: row.need.unit for row in [*rows, *before_rows]}  # by need
     rows_of: dict[int, list[Assignment]] = defaultdict(list)
     for row in rows:
         rows_of[row.person_id].append(row)
@@ -219,6 +219,7 @@ def _earlier_plan(session: Session, rnd: AllocationRound) -> list[Assignment]:
 
 
 def _changes(before: Plan, now: Plan, units: dict[int, Unit]) -> list[Change]:
+    """The weeks whose hours differ; `units` holds each need's unit, by need id."""
     changes = [
         Change(week, units[need_id].name, before.get((need_id, week), 0.0), hours)
         for (need_id, week), hours in (dict.fromkeys(before, 0.0) | now).items()

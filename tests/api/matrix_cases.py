@@ -136,6 +136,7 @@ BODIES: dict[str, dict[str, Any] | Form] = {
     "no_change": {},
     "own_login": {"username": Id("username"), "password": PASSWORD},
     "wrong_login": {"username": Id("username"), "password": "not the password"},
+    "wrong_password_change": {"current_password": "not it", "new_password": "a long new password"},
     "new_area": {"name": "Matrix area"},
     "taken_area": {"name": "Social og Sundhed"},
     "new_unit": {"code": "matrix", "name": "Matrix unit", "area_id": Id("area")},
@@ -209,6 +210,7 @@ MATRIX = """
 # method path                                          body              hr  sol   bs   hp anne   bo carla anon
 # --- who you are; log-in and tokens -------------------------------------------------------------------------
 GET    /api/me                                         -                200  200  200  200  200  200  200  401
+POST   /api/me/password                                wrong_password_change 422 422 422 422 422 422 422 401
 GET    /api/auth/tokens                                -                200  200  200  200  200  200  200  401
 POST   /api/auth/login                                 wrong_login      401  401  401  401  401  401  401  401
 POST   /api/auth/token                                 own_login        201  201  201  201  201  201  201  201
@@ -449,6 +451,11 @@ GET    /api/rounds/{proposal}/report                   -                200  404
 GET    /api/reports/over-time                          -                200  404  404  404  404  404  404  401
 GET    /reports                                        -                200  404  404  404  404  404  404  303
 GET    /reports/rounds/{round}                         -                200  404  404  404  404  404  404  303
+# --- erasure (privacy): the page refuses an unticked confirmation; HR really erases Carla, once ------------
+GET    /admin/people/{p_carla}/erase                   -                200  404  404  404  404  404  404  303
+POST   /admin/people/{p_carla}/erase                   stale_form       422  404  404  404  404  404  404  303
+POST   /api/people/{p_carla}/erase                     -                200  404  404  404  404  404  404  401
+POST   /api/people/{p_carla}/erase                     -                409  404  404  404  404  404  404  401
 # --- last: the session ends, and a log-in starts a new one (API, then pages) --------------------------------
 POST   /api/auth/logout                                -                200  200  200  200  200  200  200  401
 POST   /api/auth/login                                 own_login        200  200  200  200  200  200  200  200

@@ -157,3 +157,16 @@ def test_no_assignment_response_mentions_the_risk_group(
         response = client.get(path)
         assert response.status_code == 200
         assert "risk" not in response.text, path
+
+
+def test_a_filter_id_no_row_can_have_is_no_server_error(
+    as_user: Callable[[str], Client], ids: Ids
+) -> None:
+    """Found by fuzzing: SQLite cannot bind a number past 64 bits and the answer was a 500.
+    PostgreSQL finds nothing; SQLite refuses the number (422)."""
+    answer = as_user("hr").get("/api/assignments", params={"unit_id": -(2**70)})
+    assert answer.status_code in (200, 422), answer.text
+    if answer.status_code == 200:
+        assert answer.json()["items"] == []
+    else:
+        assert "cannot be stored" in answer.json()["detail"]

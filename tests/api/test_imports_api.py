@@ -229,3 +229,11 @@ def test_the_page_asks_for_a_file_and_names_a_refused_one(as_user: Login) -> Non
     assert unknown_kind.status_code == 422 and "Vælg medarbejdere eller behov." in unknown_kind.text
     broken = page_upload(hr, "staff", b"PK\x03\x04 not a zip")
     assert broken.status_code == 422 and "cannot be read as XLSX" in broken.text
+
+
+def test_a_form_field_that_is_not_utf8_is_a_bad_request(as_user: Login) -> None:
+    """Found by fuzzing: a mapping sent as a plain form field in another encoding was a 500."""
+    not_utf8 = {"file": ("staff.csv", STAFF, "text/csv"), "mapping": (None, b"Nr = \x97", None)}
+    answer = as_user("hr").post("/api/imports/staff", files=not_utf8)
+    assert answer.status_code == 400, answer.text
+    assert "UTF-8" in answer.json()["detail"]

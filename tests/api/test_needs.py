@@ -259,3 +259,11 @@ def test_the_contact_person_works_at_or_leads_the_unit(
     cleared = hr.patch(f"/api/needs/{n1}", json={"contact_person_id": None, "version": 2})
     assert cleared.status_code == 200 and cleared.json()["contact_person"] is None
     assert hr.get(f"/api/needs/{n1}").json()["version"] == 3
+
+
+def test_a_filter_number_no_database_can_hold_is_refused(as_user: Callable[[str], Client]) -> None:
+    """Found by fuzzing: SQLite answered a 500, PostgreSQL a 409 outside problem details."""
+    answer = as_user("hr").get("/api/needs", params={"unit_id": 2**64})
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert "cannot be stored" in answer.json()["detail"]

@@ -436,3 +436,12 @@ def test_a_shorter_round_after_a_longer_published_one_keeps_only_its_own_weeks_a
     previous = exported["previous"]
     assert previous, "the published round's first week is this round's previous plan"
     assert {entry["week"] for entry in previous} == {0}
+
+
+def test_a_round_id_beyond_any_row_is_a_bad_request_naming_it(
+    as_user: Callable[[str], Client],
+) -> None:
+    """Found by fuzzing: SQLite cannot bind such a number, and the answer was a 500."""
+    answer = as_user("hr").get(f"/api/rounds/{2**70}/proposal")
+    assert answer.status_code == 400, answer.text
+    assert "round_id" in answer.json()["detail"]

@@ -352,3 +352,16 @@ def test_a_leader_cannot_approve_or_set_home_load_for_their_own_volunteering(
     assert refused.status_code == 422 and "own volunteering" in refused.json()["detail"]
     decided = hr.post(f"/api/volunteers/{profile['id']}/approval", json=approval)
     assert decided.status_code == 200 and decided.json()["approval"] == "approved"
+
+
+def test_the_schema_tells_the_two_volunteer_shapes_apart(
+    as_user: Callable[[str], Client],
+) -> None:
+    """Found by fuzzing: HR's answer matched both shapes of the `oneOf`, which breaks it.
+    Closed shapes make exactly one match: with the risk group (HR) or without."""
+    shapes = as_user("hr").get("/schema/openapi.json").json()["components"]["schemas"]
+    staff_view, hr_view = shapes["Volunteer"], shapes["VolunteerWithHealth"]
+    assert (
+        staff_view["additionalProperties"] is False and "risk_group" not in staff_view["properties"]
+    )
+    assert hr_view["additionalProperties"] is False and "risk_group" in hr_view["required"]

@@ -1,0 +1,137 @@
+"""What the OpenAPI schema says beyond the handlers' types, in one place: each operation's
+problem-details answers, which shapes allow no other fields, and the media types of files.
+
+Which statuses apply follows from how the operation is reached: any request can be unreadable
+(400) or break a domain rule (422); a guarded one needs a log-in (401) and answers 404 for what
+is out of reach, as does one with an id in its path; a change can clash (409) and, from a
+browser, needs the CSRF token (403). An operation adds its own with `responses=problems(...)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation
+from litestar.openapi.spec import Schema as SchemaObject
+from litestar.plugins import ReceiveRoutePlugin
+from litestar.plugins.pydantic import PydanticSchemaPlugin
+from litestar.routes import BaseRoute, HTTPRoute
+from litestar.typing import FieldDefinition
+from pydantic import BaseModel, Field
+
+if TYPE_CHECKING:
+    from litestar._openapi.schema_generation import SchemaCreator
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class FieldProblem(BaseModel):
+    field: str | None = Field(None, description="The field, row or column at fault.")
+    message: str
+
+
+class Problem(BaseModel):
+    """An error as problem details (RFC 9457); `detail` names the field or row at fault."""
+
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldProblem] | None = Field(None, description="Each field at fault.")
+
+
+WHY = {
+    400: "The request cannot be read: wrong JSON, types or parameters.",
+    401: "Not logged in, or wrong credentials.",
+    403: "A browser request without the CSRF token (bearer-token requests need none).",
+    404: "No such thing within your reach.",
+    409: "The row changed meanwhile (stale `version`) or its state forbids this.",
+    413: "The request body is larger than the configured limit.",
+    422: "Readable, but against a rule of the domain; `detail` names the field.",
+    429: "Too many failed log-ins; try again after `Retry-After` seconds.",
+}
+
+
+def problems(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI responses for these problem-details statuses."""
+    return {
+        status: ResponseSpec(
+            data_container=Problem,
+            description=WHY[status],
+            media_type=PROBLEM_MEDIA_TYPE,
+            generate_examples=False,
+        )
+        for status in statuses
+    }
+
+
+def statuses_of(handler: HTTPRouteHandler, path_has_ids: bool, csrf_exempt_key: str) -> list[int]:
+    """The problem statuses `handler` can answer with, from its guards, path and methods."""
+    statuses = [400, 422]
+    guarded = bool(handler.resolve_guards())
+    if guarded:
+        statuses.append(401)
+    if guarded or path_has_ids:
+        statuses.append(404)
+    if not handler.http_methods <= SAFE_METHODS:
+        statuses.extend((409, 413))
+        if not handler.opt.get(csrf_exempt_key):
+            statuses.append(403)
+    return sorted(statuses)
+
+
+class ProblemResponses(ReceiveRoutePlugin):
+    """Adds the problem responses to every HTTP operation in the schema as it is registered;
+    what a handler declares itself wins. `csrf_exempt_key`: the route opt that skips CSRF."""
+
+    def __init__(self, csrf_exempt_key: str) -> None:
+        self.csrf_exempt_key = csrf_exempt_key
+
+    def receive_route(self, route: BaseRoute) -> None:
+        if not isinstance(route, HTTPRoute):
+            return
+        for handler in route.route_handlers:
+            if not handler.resolve_include_in_schema():
+                continue
+            own: Mapping[int, ResponseSpec] = handler.responses or {}
+            handler.responses = {
+                **problems(
+                    *statuses_of(handler, bool(route.path_parameters), self.csrf_exempt_key)
+                ),
+                **own,
+            }
+
+
+class ClosedShapes(PydanticSchemaPlugin):
+    """Pydantic's schemas, plus `additionalProperties: false` for a shape that forbids other
+    fields: a reader can then tell apart the shapes of a union (Litestar leaves it out)."""
+
+    @classmethod
+    def for_pydantic_model(
+        cls, field_definition: FieldDefinition, schema_creator: SchemaCreator
+    ) -> SchemaObject:
+        schema = super().for_pydantic_model(field_definition, schema_creator)
+        if field_definition.annotation.model_config.get("extra") == "forbid":
+            schema.additional_properties = False
+        return schema
+
+
+def downloads(*media_types: str) -> type[Operation]:
+    """For `operation_class=`: an operation whose success answer is a file of one of these
+    media types (Litestar would document the handler's default, JSON)."""
+
+    @dataclass
+    class Download(Operation):
+        def __post_init__(self) -> None:
+            ok = (self.responses or {}).get("200")
+            if isinstance(ok, OpenAPIResponse):
+                file = SchemaObject(type=OpenAPIType.STRING)
+                ok.content = {
+                    media_type: OpenAPIMediaType(schema=file) for media_type in media_types
+                }
+
+    return Download

@@ -1,0 +1,54 @@
+"""`jobbank load` end to end on a small sample: a real server, every request kind, both phases.
+
+Only what the tool reports is checked, never how fast: figures on a shared machine mean
+nothing, and the load section of docs/benchmarks.md says how they are measured.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from jobbank.load import KINDS, SOLVING, STEADY, run_load
+from tests.conftest import BACKENDS, postgres_server_url
+
+RATE, SECONDS = 20.0, 3.0
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_short_run_answers_every_request_kind_in_both_phases(backend: str) -> None:
+    if backend == "sqlite":
+        database = "sqlite"
+    else:
+        server = postgres_server_url()
+        if server is None:
+            pytest.skip("PostgreSQL tests need JOBBANK_TEST_POSTGRES_URL")
+        database = server
+    lines: list[str] = []
+
+    # In a thread of its own: the tool runs its own event loop, and a browser test before it in
+    # this test process may have left Playwright's loop running in the main thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        report = pool.submit(
+            run_load,
+            database=database,
+            staff=200,
+            needs=150,
+            rate=RATE,
+            seconds=SECONDS,
+            during_solve=True,
+            out=lines.append,
+        ).result()
+
+    rows = {(row.phase, row.kind): row for row in report.rows}
+    for phase in (STEADY, SOLVING):
+        assert all((phase, kind) in rows for kind in (*KINDS, "reads", "writes")), rows.keys()
+        everything = rows[phase, "all"]
+        assert everything.requests == RATE * SECONDS
+        assert everything.errors == 0
+        assert sum(rows[phase, kind].requests for kind in KINDS) == everything.requests
+    assert report.solve_ran_throughout is True
+    assert report.server_errors == 0
+    assert any(line.startswith("while solving  reads") for line in lines), lines
+    assert backend in report.database
