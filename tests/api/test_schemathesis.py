@@ -165,9 +165,26 @@ def _send(client: TestClient[Litestar], case: schemathesis.Case[Any]) -> Any:
     elif body is not None:  # form fields: as text, like `requests` sends them
         request["data"] = {name: _as_text(value) for name, value in body.items()}
     request.pop("cookies", None)
+    if request.get("files"):
+        request["files"] = _as_files(request["files"])
     built = client.build_request(**request)
     built.read()  # a multipart body is a stream; the checks read it again
     return client.send(built)
+
+
+def _as_files(files: Any) -> list[tuple[str, Any]]:
+    """File parts as httpx takes them: an invalid example may hold a number or None where a
+    file goes, which `requests` sends as text but httpx cannot read; send it as text too."""
+    pairs = files.items() if isinstance(files, dict) else files
+    return [(name, _as_upload(value)) for name, value in pairs]
+
+
+def _as_upload(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return (value[0], _as_upload(value[1]), *value[2:])
+    if isinstance(value, str | bytes) or hasattr(value, "read"):
+        return value
+    return str(value).encode()
 
 
 def _as_text(value: Any) -> Any:
