@@ -12,7 +12,6 @@ from litestar.status_codes import HTTP_200_OK, HTTP_422_UNPROCESSABLE_ENTITY
 from api.auth import current_actor, hr_only
 from api.deps import DB, AnyRequest
 from api.errors import problem
-from jobbank.errors import InvalidInput
 from jobbank.imports import ImportReport, Kind, Limits, import_file, read_mapping
 from jobbank.settings import Settings
 
@@ -37,30 +36,17 @@ def run_import(
 ) -> ImportReport:
     """The import of one uploaded file with the app's limits; pages use it too."""
     settings: Settings = request.app.state["settings"]
-    name, content = _file_of("file", upload)
     return import_file(
         db_session,
         current_actor(request),
         kind,
-        name,
-        content,
+        upload.filename or "upload",
+        upload.file.read(),
         limits=Limits.of(settings),
-        mapping=read_mapping(*_file_of("mapping", mapping)) if mapping else None,
+        mapping=read_mapping(mapping.filename or "", mapping.file.read()) if mapping else None,
         skip_invalid=skip_invalid,
         dry_run=dry_run,
     )
-
-
-def _file_of(field: str, upload: object) -> tuple[str, bytes]:
-    """An uploaded file's name and content. A multipart part sent as a plain value instead of
-    a file can reach here as something else, so it is refused by name, not with a 500."""
-    content = getattr(getattr(upload, "file", None), "read", None)
-    if not isinstance(upload, UploadFile) or not callable(content):
-        raise InvalidInput(field, "must be an uploaded file")
-    data = content()
-    if not isinstance(data, bytes):
-        raise InvalidInput(field, "must be an uploaded file")
-    return upload.filename or "upload", data
 
 
 def _answer(report: ImportReport) -> ImportReport:

@@ -35,17 +35,12 @@ from sqlalchemy.orm import Session
 
 from fixtures.generator import generate_round
 from jobbank import db, jobs, rounds, solving
+from jobbank.load_sample import municipality_of
 from jobbank.models import AllocationRound, AuditEntry, Base, Checklist, OutboxMessage, Person
 from jobbank.roles import Role
 from jobbank.seeding import (
-    AreaSeed,
     Municipality,
-    NeedSeed,
-    PersonSeed,
-    SkillSeed,
-    UnitSeed,
     UserSeed,
-    VolunteerSeed,
     load_municipality,
 )
 from jobbank.weeks import monday_of
@@ -128,60 +123,14 @@ def template(
 
 
 def _municipality_of(generated: Any) -> Municipality:
-    """The generator's round as a municipality to seed: its units, people and needs, and one
-    HR log-in."""
-    return Municipality(
-        name="Generated municipality",
-        areas=[AreaSeed(name=area) for area in sorted({u.area for u in generated.units})],
-        units=[UnitSeed(code=u.id, name=u.name, area=u.area) for u in generated.units],
-        skills=[
-            SkillSeed(code=code, label_da=code, label_en=code)
-            for code in sorted(
-                {s for p in generated.staff for s in p.skills} | {n.skill for n in generated.needs}
-            )
-        ],
-        people=[
-            PersonSeed(
-                employee_no=s.id,
-                name=s.name,
-                email=f"{s.id}@generated.example",
-                home_unit=s.home_unit,
-                volunteer=VolunteerSeed(
-                    skills=s.skills,
-                    normal_hours=s.normal_hours,
-                    shifts=s.shifts,
-                    home_load=s.home_load,
-                    unavailable_weeks=[w for w, free in enumerate(s.available) if not free],
-                    risk_group=s.risk_group,
-                    avoid_units=s.avoid_units,
-                    preferred_areas=s.preferred_areas,
-                ),
-            )
-            for s in generated.staff
-        ],
-        users=[
-            UserSeed(
-                username="hr",
-                password=HR_PASSWORD,
-                person=generated.staff[0].id,
-                roles=[Role.HR_COORDINATOR],
-            )
-        ],
-        needs=[
-            NeedSeed(
-                ref=n.id,
-                unit=n.unit,
-                skill=n.skill,
-                hours=n.hours,
-                weeks=generated.weeks,
-                shift=n.shift,
-                priority=n.priority,
-                exposed=n.exposed,
-                min_block=n.min_block,
-            )
-            for n in generated.needs
-        ],
+    """The generator's round as a municipality to seed, with one HR log-in."""
+    hr = UserSeed(
+        username="hr",
+        password=HR_PASSWORD,
+        person=generated.staff[0].id,
+        roles=[Role.HR_COORDINATOR],
     )
+    return municipality_of(generated).model_copy(update={"users": [hr]})
 
 
 def _sqlite_path(url: str) -> Path:
