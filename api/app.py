@@ -25,6 +25,7 @@ from api.auth import (
 )
 from api.calendar import MyCalendarFeedController, assignment_ics, calendar_feed
 from api.checklists import ChecklistController, ChecklistTemplateController
+from api.db_session import SessionEnder
 from api.exports import RoundExportController
 from api.health import health
 from api.imports import ImportController
@@ -54,13 +55,19 @@ API_VERSION = "0.2.0"
 def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
     """A Jobbank app on the configured database (SQLite in the data directory by default)."""
     settings = settings or load_settings()
-    engine = make_engine(settings.url)
+    engine = make_engine(
+        settings.url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_pool_size,
+        pool_timeout=settings.db_pool_timeout,
+    )
     database = SQLAlchemySyncConfig(
         engine_instance=engine,
         session_dependency_key="db_session",
-        # Pages answer a successful form with a redirect (303), which must commit too.
-        before_send_handler="autocommit_include_redirects",
     )
+    # Commits on success and on a form's redirect (303), on threads of its own (see there); the
+    # session's key in the scope is only known once the config has made it unique.
+    database.before_send_handler = SessionEnder(database.session_scope_key)
     runner = runner_for(settings)  # JOBBANK_SOLVE_QUEUE: a process per solve, or SAQ
     outbox = OutboxLoop(make_session_factory(engine), settings)
     hide_secrets_in_access_log()

@@ -170,9 +170,16 @@ class ProcessJobRunner:
 # --- the worker process --------------------------------------------------------------------
 
 
+SOLVER_NICENESS = 10
+"""How much lower than the app's the solver's scheduling priority is (Unix `nice`)."""
+
+
 def work(database_url: str, job_id: int) -> None:
     """A worker process's life: its own engine on the database, one job, then exit."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    # The solver takes every CPU it is given; at a lower priority it still has all that is
+    # idle, while the requests of people using the app meanwhile go first.
+    os.nice(SOLVER_NICENESS)
     engine = make_engine(database_url)
     try:
         run_job(make_session_factory(engine), job_id)

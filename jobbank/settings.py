@@ -50,6 +50,14 @@ class Settings(BaseSettings):
     solve_max_seconds: float = Field(
         600.0, gt=0, le=600, description="Longest solver time limit one solve may ask for."
     )
+    db_pool_size: int = Field(
+        10,
+        ge=1,
+        description="Database connections an app process keeps open, and as many more at a peak.",
+    )
+    db_pool_timeout: float = Field(
+        30.0, gt=0, description="Seconds a request waits for a free connection before it fails."
+    )
     page_max_limit: int = Field(500, ge=1, description="Most rows one page of a list may hold.")
     password_min_length: int = Field(12, ge=8, description="Shortest password accepted.")
     session_idle_minutes: int = Field(

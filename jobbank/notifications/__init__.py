@@ -311,34 +311,54 @@ def sweep_overdue(session: Session, *, today: dt.date | None = None) -> int:
     """One message per open checklist item past its due date to each person it is for: the
     lent employee, the receiving unit's leaders (also for the permanent staff's items, which
     they tick for their team), the home unit's leaders; HR where a unit has no leader. Safe
-    to run as often as wanted: an item is only ever told once per person."""
+    to run as often as wanted: an item is told once, to whoever is responsible when it is
+    first found overdue. A sweep with nothing new reads ids only, so it costs the app next to
+    nothing however many items are overdue."""
     today = today or dt.date.today()
-    rows = session.execute(
-        select(ChecklistItem, Checklist)
-        .join(Checklist, Checklist.id == ChecklistItem.checklist_id)
-        .where(ChecklistItem.done_at.is_(None), ChecklistItem.due_on < today)
-        .order_by(ChecklistItem.due_on, ChecklistItem.id)
-    ).tuples()
-    known = _keys_with_prefix(session, "overdue:")
+    open_and_late = (ChecklistItem.done_at.is_(None), ChecklistItem.due_on < today)
+    overdue = session.scalars(select(ChecklistItem.id).where(*open_and_late))
+    new = sorted(set(overdue) - _items_told(session))
     written = 0
-    for item, checklist in rows:
-        person = session.get_one(Person, checklist.person_id)
-        unit = session.get_one(Unit, checklist.unit_id)
-        for recipient in _responsible(session, item.audience, person, unit):
-            key = f"overdue:item:{item.id}:to:{recipient.id}"
-            if key in known:
-                continue
-            written += add_message(
-                session,
-                recipient,
-                MessageKind.CHECKLIST_OVERDUE,
-                key,
-                item=item,
-                lent=person,
-                unit=unit,
-                days=(today - item.due_on).days,
-            )
+    for start in range(0, len(new), SWEEP_CHUNK):
+        chunk = new[start : start + SWEEP_CHUNK]
+        rows = session.execute(
+            select(ChecklistItem, Checklist)
+            .join(Checklist, Checklist.id == ChecklistItem.checklist_id)
+            .where(ChecklistItem.id.in_(chunk))
+            .order_by(ChecklistItem.due_on, ChecklistItem.id)
+        ).tuples()
+        for item, checklist in rows:
+            person = session.get_one(Person, checklist.person_id)
+            unit = session.get_one(Unit, checklist.unit_id)
+            for recipient in _responsible(session, item.audience, person, unit):
+                written += add_message(
+                    session,
+                    recipient,
+                    MessageKind.CHECKLIST_OVERDUE,
+                    overdue_key(item.id, recipient.id),
+                    item=item,
+                    lent=person,
+                    unit=unit,
+                    days=(today - item.due_on).days,
+                )
     return written
+
+
+SWEEP_CHUNK = 500
+"""Items loaded at a time by a sweep that has many new ones (the first, say)."""
+OVERDUE_PREFIX = "overdue:item:"
+
+
+def overdue_key(item_id: int, recipient_id: int) -> str:
+    return f"{OVERDUE_PREFIX}{item_id}:to:{recipient_id}"
+
+
+def _items_told(session: Session) -> set[int]:
+    """Items some overdue message was written for, read back from the messages' keys."""
+    keys = session.scalars(
+        select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.startswith(OVERDUE_PREFIX))
+    )
+    return {int(key[len(OVERDUE_PREFIX) :].partition(":")[0]) for key in keys}
 
 
 def _responsible(session: Session, audience: Audience, person: Person, unit: Unit) -> list[Person]:
@@ -346,14 +366,6 @@ def _responsible(session: Session, audience: Audience, person: Person, unit: Uni
         return [person]
     leaders = person.home_unit.leaders if audience is Audience.SENDING_LEADER else unit.leaders
     return sorted(leaders, key=lambda p: p.id) or hr_coordinators(session)
-
-
-def _keys_with_prefix(session: Session, prefix: str) -> set[str]:
-    """Keys already used, so a sweep renders only the messages it has not written yet."""
-    found = session.scalars(
-        select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.startswith(prefix))
-    )
-    return set(found)
 
 
 # --- reading ---------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from fixtures.generator import generate_round
 from jobbank import rounds
 from jobbank.contract import parse_round_input, parse_round_result
 from jobbank.db import transaction
-from jobbank.jobs import ProcessJobRunner
+from jobbank.jobs import SOLVER_NICENESS, ProcessJobRunner
 from jobbank.models import (
     AllocationRound,
     AuditEntry,
@@ -416,6 +416,9 @@ def test_a_killed_worker_fails_its_job_and_releases_the_round(
     _until(hr, round_id, _job_reports)
     pid = _runner(app).pid(job_id)
     assert pid is not None
+    # The solver yields the CPU to the app's requests.
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, ours + SOLVER_NICENESS)
     os.kill(pid, signal.SIGKILL)
     failed = _until(hr, round_id, _job_ended, seconds=10)
     assert failed["latest_job"]["status"] == "failed"

@@ -58,4 +58,4 @@ def violations(round_input: RoundInput, result: RoundResult) -> list[str]:
 def weighted_coverage(round_input: RoundInput, result: RoundResult) -> float:
     """Term 1 recomputed from the assignments: Σ 2^(priority−1) · hours."""
     priority = {n.id: n.priority for n in round_input.needs}
-    return sum(2 ** (priority[a.need] - 1) * a.hours for a in result.assignments)
+    return float(sum(2 ** (priority[a.need] - 1) * a.hours for a in result.assignments))

@@ -1,0 +1,121 @@
+"""How a request's database session ends: under a crowd it never waits on a thread that
+waits on it, and a commit that fails is never answered with success."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import anyio
+import httpx
+from litestar import Litestar
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from api.app import create_app
+from jobbank import db
+from jobbank.models import Skill
+from jobbank.settings import Settings
+from tests.api.conftest import Client
+from tests.builders import PASSWORD
+
+Login = Callable[[str], Client]
+
+CROWD = 40
+"""Far more requests at once than connections or threads, so each must wait for the others."""
+
+
+def small_app(world_url: str, tmp_path: Path) -> Litestar:
+    """The app with one connection (and one more at a peak) and a short wait for one."""
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        secret_key="test-secret-" + "x" * 32,
+        db_pool_size=1,
+        db_pool_timeout=5.0,
+    )
+    settings.database_url = world_url
+    return create_app(settings)
+
+
+def test_a_crowd_of_requests_is_answered_with_few_connections_and_threads(
+    world_url: str, tmp_path: Path
+) -> None:
+    # Before the fix, answered requests held the connections while they queued for a thread to
+    # commit on, and every thread waited for a connection: all stalled until the pool's timeout.
+    async def crowd() -> list[int]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = 4
+        app = small_app(world_url, tmp_path)
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]  # concurrent, unlike Litestar's test client
+        async with (
+            app.lifespan(),
+            httpx.AsyncClient(transport=transport, base_url="https://testserver.local") as client,
+        ):
+            answer = await client.post(
+                "/api/auth/token", json={"username": "anne", "password": PASSWORD}
+            )
+            assert answer.status_code == 201, answer.text
+            client.headers["authorization"] = f"Bearer {answer.json()['token']}"
+            statuses: list[int] = []
+
+            async def read() -> None:
+                statuses.append((await client.get("/api/me/assignments")).status_code)
+
+            with anyio.fail_after(60):
+                async with anyio.create_task_group() as group:
+                    for _ in range(CROWD):
+                        group.start_soon(read)
+            return statuses
+
+    assert anyio.run(crowd) == [200] * CROWD
+
+
+@contextmanager
+def commits_fail() -> Iterator[None]:
+    """Commits that would store a skill fail meanwhile, as with a lost connection or a full disk
+    (log-ins go on as usual)."""
+
+    def mark(session: Session, _flush: object) -> None:
+        if any(isinstance(row, Skill) for row in session.new):
+            session.info["stores a skill"] = True
+
+    def refuse(session: Session) -> None:
+        if session.info.pop("stores a skill", False):
+            raise RuntimeError("the disk is full")
+
+    event.listen(Session, "after_flush", mark)
+    event.listen(Session, "before_commit", refuse)
+    try:
+        yield
+    finally:
+        event.remove(Session, "before_commit", refuse)
+        event.remove(Session, "after_flush", mark)
+
+
+def test_a_change_whose_commit_fails_is_answered_500_and_nothing_is_kept(
+    as_user: Login, world_url: str
+) -> None:
+    hr = as_user("hr")
+    with commits_fail():
+        answer = hr.post("/api/skills", json=DRONE)
+
+    assert answer.status_code == 500, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert "could not be stored" in answer.json()["detail"]
+    assert skills_coded(world_url, "drone") == 0
+    # The same change, stored this time, is answered as usual.
+    assert hr.post("/api/skills", json=DRONE).status_code == 201
+    assert skills_coded(world_url, "drone") == 1
+
+
+DRONE = {"code": "drone", "label_da": "Dronepilot", "label_en": "Drone pilot"}
+
+
+def skills_coded(url: str, code: str) -> int:
+    engine = db.make_engine(url)
+    try:
+        with Session(engine) as session:
+            count = select(func.count()).select_from(Skill).where(Skill.code == code)
+            return session.scalar(count) or 0
+    finally:
+        engine.dispose()
