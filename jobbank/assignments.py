@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, TypeVar
 
 from advanced_alchemy.filters import LimitOffset
-from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select, true
+from sqlalchemy import ColumnElement, Row, and_, false, func, not_, or_, select, true, tuple_
 from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy.sql.base import ExecutableOption
 
 from jobbank.access import Actor
-from jobbank.models import AllocationRound, Assignment, Need, Person, RoundStatus
+from jobbank.models import AllocationRound, Assignment, Need, Person, RoundStatus, Unit
+
+Loaded = TypeVar("Loaded", AllocationRound, Person, Need)
 
 WITHOUT_DOCUMENTS = (defer(AllocationRound.input_snapshot), defer(AllocationRound.result))
 """A round's input and result are megabytes of JSON at 2,000 staff; listing assignments needs
@@ -151,40 +156,55 @@ def _not_replanned(session: Session) -> ColumnElement[bool]:
 def _deployments(
     session: Session, keys: list[tuple[int, int, int]], conditions: list[ColumnElement[bool]]
 ) -> list[Deployment]:
-    """The weeks of each (round, person, need) on the page, under the same conditions."""
+    """The weeks of each (round, person, need) on the page, under the same conditions.
+
+    The weeks are read as plain rows, and each round, person and need once: loading every
+    week as an assignment with its person and need joined in cost several times the CPU."""
     if not keys:
         return []
-    rows = session.scalars(
-        select(Assignment)
-        .options(selectinload(Assignment.round).options(*WITHOUT_DOCUMENTS))
+    weeks = session.execute(
+        select(
+            Assignment.id,
+            Assignment.round_id,
+            Assignment.person_id,
+            Assignment.need_id,
+            Assignment.week,
+            Assignment.hours,
+        )
         .join(AllocationRound, AllocationRound.id == Assignment.round_id)
         .join(Need, Need.id == Assignment.need_id)
         .join(Person, Person.id == Assignment.person_id)
         .where(
             *conditions,
-            or_(
-                *(
-                    and_(
-                        Assignment.round_id == round_id,
-                        Assignment.person_id == person_id,
-                        Assignment.need_id == need_id,
-                    )
-                    for round_id, person_id, need_id in keys
-                )
-            ),
+            # One expanding parameter: the statement is the same whatever the page's length, so
+            # it is compiled once, not once per page size.
+            tuple_(Assignment.round_id, Assignment.person_id, Assignment.need_id).in_(keys),
         )
         .order_by(Assignment.week)
     ).all()
-    grouped: dict[tuple[int, int, int], list[Assignment]] = defaultdict(list)
-    for row in rows:
+    grouped: dict[tuple[int, int, int], list[Row[Any]]] = defaultdict(list)
+    for row in weeks:
         grouped[(row.round_id, row.person_id, row.need_id)].append(row)
+    rounds = _by_id(session, AllocationRound, {k[0] for k in keys}, WITHOUT_DOCUMENTS)
+    people = _by_id(session, Person, {k[1] for k in keys})
+    needs = _by_id(session, Need, {k[2] for k in keys}, (selectinload(Need.unit, Unit.leaders),))
     return [
         Deployment(
-            round=grouped[key][0].round,
-            person=grouped[key][0].person,
-            need=grouped[key][0].need,
-            weeks=[(row.week, row.hours) for row in grouped[key]],
-            assignment_id=grouped[key][0].id,
+            round=rounds[round_id],
+            person=people[person_id],
+            need=needs[need_id],
+            weeks=[(row.week, row.hours) for row in grouped[(round_id, person_id, need_id)]],
+            assignment_id=grouped[(round_id, person_id, need_id)][0].id,
         )
-        for key in keys
+        for round_id, person_id, need_id in keys
     ]
+
+
+def _by_id(
+    session: Session,
+    model: type[Loaded],
+    ids: set[int],
+    options: Sequence[ExecutableOption] = (),
+) -> dict[int, Loaded]:
+    rows = session.scalars(select(model).where(model.id.in_(ids)).options(*options))
+    return {row.id: row for row in rows}

@@ -38,6 +38,7 @@ HERE = Path(__file__).parent
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
     def configure(engine: JinjaTemplateEngine) -> None:
         i18n.install(engine.engine)
+        engine.engine.auto_reload = False  # templates change with a release, not while it runs
 
     return TemplateConfig(
         directory=HERE / "templates", engine=JinjaTemplateEngine, engine_callback=configure
