@@ -64,7 +64,14 @@ def main() -> None:
     help="Migrate the database and, if it is empty, load the sample municipality and demo users.",
 )
 @click.option("--reload", is_flag=True, help="Restart when the code changes (development).")
-def serve(host: str, port: int, demo: bool, reload: bool) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="App processes sharing the port: one per CPU core uses them all.",
+)
+def serve(host: str, port: int, demo: bool, reload: bool, workers: int) -> None:
     """Run the web app and API (OpenAPI at /schema, health at /health)."""
     import uvicorn
 
@@ -73,7 +80,14 @@ def serve(host: str, port: int, demo: bool, reload: bool) -> None:
         _prepare_demo(settings)
     url = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}"
     click.echo(f"Jobbank is at {url}  (API schema: {url}/schema, health: {url}/health)")
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, reload=reload)
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        reload=reload,
+        workers=None if reload else workers,
+    )
 
 
 def _prepare_demo(settings: Settings) -> None:

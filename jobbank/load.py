@@ -104,6 +104,8 @@ class LoadReport:
     """None without a solve phase; False if the solve ended before its phase did."""
     server_errors: int
     """Tracebacks in the server's log: unexpected errors (500s), also those of the solve."""
+    workers: int = 1
+    """App processes the server ran."""
 
 
 # --- the run ---------------------------------------------------------------------------------
@@ -118,6 +120,7 @@ def run_load(
     seconds: float = 30.0,
     during_solve: bool = False,
     seed: int = 1,
+    workers: int = 1,
     out: Callable[[str], None] = print,
 ) -> LoadReport:
     """Seed, serve, load, stop; prints progress and the table through `out`."""
@@ -147,12 +150,14 @@ def run_load(
             f"seeded in {time.monotonic() - started:.0f} s: {len(sample.staff_tokens)} staff "
             f"with assignments, {len(sample.leaders)} unit leaders"
         )
-        with _server(url, Path(folder)) as base:
+        with _server(url, Path(folder), workers) as base:
             shots, throughout = asyncio.run(
                 _phases(base, sample, rate, seconds, during_solve, seed, out)
             )
         log = (Path(folder) / SERVER_LOG).read_text(errors="replace")
-    report = LoadReport(_rows(shots, seconds), _shown(url), throughout, log.count("Traceback"))
+    report = LoadReport(
+        _rows(shots, seconds), _shown(url), throughout, log.count("Traceback"), workers
+    )
     for line in format_report(report):
         out(line)
     return report
@@ -331,7 +336,7 @@ def format_report(report: LoadReport) -> list[str]:
     widths = (13, 28, 8, 6, 8, 8, 8, 8)
     heads = ("phase", "requests", "count", "errors", "req/s", "p50 ms", "p99 ms", "max ms")
     lines = [
-        f"database: {report.database}",
+        f"database: {report.database}; app processes: {report.workers}",
         "  ".join(
             h.ljust(w) if i < 2 else h.rjust(w)
             for i, (h, w) in enumerate(zip(heads, widths, strict=True))
@@ -380,7 +385,7 @@ def _fresh_database(database: str, folder: Path) -> Iterator[str]:
 
 
 @contextmanager
-def _server(url: str, folder: Path) -> Iterator[str]:
+def _server(url: str, folder: Path, workers: int) -> Iterator[str]:
     """`jobbank serve` on a free loopback port until the block ends; yields its base URL."""
     port = _free_port()
     # The server runs the same code as this client, wherever it was imported from.
@@ -390,7 +395,10 @@ def _server(url: str, folder: Path) -> Iterator[str]:
     log = folder / SERVER_LOG
     with log.open("w") as sink:
         server = subprocess.Popen(
-            [sys.executable, "-m", "jobbank", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [
+                *(sys.executable, "-m", "jobbank", "serve", "--host", "127.0.0.1"),
+                *("--port", str(port), "--workers", str(workers)),
+            ],
             stdout=sink,
             stderr=subprocess.STDOUT,
             env=env,

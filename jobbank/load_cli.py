@@ -29,8 +29,21 @@ from jobbank.bench import SIZES
     help="The generated sample (medium: 2,000 staff, 1,500 needs).",
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="Generator and mix seed.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="App processes the server runs (`jobbank serve --workers`).",
+)
 def load(
-    database: str, rate: float, seconds: float, during_solve: bool, size: str, seed: int
+    database: str,
+    rate: float,
+    seconds: float,
+    during_solve: bool,
+    size: str,
+    seed: int,
+    workers: int,
 ) -> None:
     """Load-test a server on loopback: staff read their assignments, leaders post needs.
 
@@ -53,5 +66,6 @@ def load(
         seconds=seconds,
         during_solve=during_solve,
         seed=seed,
+        workers=workers,
         out=click.echo,
     )

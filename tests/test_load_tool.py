@@ -38,6 +38,8 @@ def test_a_short_run_answers_every_request_kind_in_both_phases(backend: str) -> 
             rate=RATE,
             seconds=SECONDS,
             during_solve=True,
+            # Two app processes on SQLite: a file shared by processes, the riskier of the two.
+            workers=2 if backend == "sqlite" else 1,
             out=lines.append,
         ).result()
 
