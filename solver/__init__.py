@@ -8,6 +8,16 @@ from __future__ import annotations
 
 from solver.options import DEFAULT_TIME_LIMIT, Progress, SolveOptions
 from solver.plans import greedy_plan, upper_bound
+from solver.regions import independent_parts, merge_results
 from solver.search import solve
 
-__all__ = ["DEFAULT_TIME_LIMIT", "Progress", "SolveOptions", "greedy_plan", "solve", "upper_bound"]
+__all__ = [
+    "DEFAULT_TIME_LIMIT",
+    "Progress",
+    "SolveOptions",
+    "greedy_plan",
+    "independent_parts",
+    "merge_results",
+    "solve",
+    "upper_bound",
+]

@@ -12,11 +12,12 @@ Metric definitions:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
 
-from jobbank.contract import Assignment, Metrics, RoundResult, Unfilled
+from jobbank.contract import Assignment, Metrics, RoundInput, RoundResult, Unfilled
 from solver.explain import PlannedWeek, explain_unfilled
 from solver.index import HALF_HOURS, IntArray, RoundIndex, to_hours
 from solver.model import Triples
@@ -64,7 +65,7 @@ def build_result(
             introductions=len(
                 {(int(s), int(n)) for s, n in zip(plan.staff, plan.need, strict=True)}
             ),
-            changed_vs_previous=_changed_vs_previous(index, assignments),
+            changed_vs_previous=changed_vs_previous(index.round_input, assignments),
             max_utilisation=_max_utilisation(index, planned),
             solve_seconds=round(seconds, 3),
         ),
@@ -109,8 +110,10 @@ def _unfilled(
     return unfilled
 
 
-def _changed_vs_previous(index: RoundIndex, assignments: list[Assignment]) -> int:
-    previous = {(a.staff, a.need, a.week): a.hours for a in index.round_input.previous}
+def changed_vs_previous(round_input: RoundInput, assignments: Sequence[Assignment]) -> int:
+    """(staff, need, week) entries that differ between `previous` and the plan; 0 when the
+    round has no previous plan."""
+    previous = {(a.staff, a.need, a.week): a.hours for a in round_input.previous}
     if not previous:
         return 0
     now = {(a.staff, a.need, a.week): a.hours for a in assignments}
