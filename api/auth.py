@@ -72,12 +72,9 @@ def _look_up(
     """A bearer token wins over a cookie: a client that sends one means it. Only browser
     sessions end when left idle; a token is for scripts that may run once a month."""
     with factory() as db, db.begin():
-        row = (
-            sessions.resolve(db, bearer, kind=AuthKind.TOKEN)
-            if bearer
-            else sessions.resolve(db, cookie, kind=AuthKind.SESSION, idle=idle)
-        )
-        return (actor_for(row.user), row.id) if row is not None else None
+        if bearer:
+            return sessions.resolve(db, bearer, kind=AuthKind.TOKEN)
+        return sessions.resolve(db, cookie, kind=AuthKind.SESSION, idle=idle)
 
 
 class BearerAwareCSRFMiddleware(CSRFMiddleware):

@@ -50,14 +50,32 @@ class Actor:
 
 
 def actor_for(user: UserAccount) -> Actor:
-    """The actor a user account acts as; leadership only counts with the unit-leader role."""
+    """The actor a user account acts as."""
     person = user.person
-    led = frozenset(unit.id for unit in person.leads) if person is not None else frozenset()
-    return Actor(
+    return actor_of(
         user_id=user.id,
         username=user.username,
         roles=frozenset(user.roles),
-        person_id=person.id if person is not None else None,
-        name=person.name if person is not None else user.username,
-        led_unit_ids=led if Role.UNIT_LEADER in user.roles else frozenset(),
+        person=(person.id, person.name) if person is not None else None,
+        led_unit_ids=frozenset(unit.id for unit in person.leads) if person else frozenset(),
+    )
+
+
+def actor_of(
+    *,
+    user_id: int,
+    username: str,
+    roles: frozenset[Role],
+    person: tuple[int, str] | None,
+    led_unit_ids: frozenset[int],
+) -> Actor:
+    """The actor of a log-in, from its parts: named after its person if it has one; the units
+    a person leads only count with the unit-leader role."""
+    return Actor(
+        user_id=user_id,
+        username=username,
+        roles=roles,
+        person_id=person[0] if person is not None else None,
+        name=person[1] if person is not None else username,
+        led_unit_ids=led_unit_ids if Role.UNIT_LEADER in roles else frozenset(),
     )
