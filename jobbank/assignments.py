@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from advanced_alchemy.filters import LimitOffset
 from sqlalchemy import ColumnElement, Row, and_, false, func, not_, or_, select, true, tuple_
-from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy.orm import Session, defer, lazyload, selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
 from jobbank.access import Actor
@@ -187,7 +187,9 @@ def _deployments(
         grouped[(row.round_id, row.person_id, row.need_id)].append(row)
     rounds = _by_id(session, AllocationRound, {k[0] for k in keys}, WITHOUT_DOCUMENTS)
     people = _by_id(session, Person, {k[1] for k in keys})
-    needs = _by_id(session, Need, {k[2] for k in keys}, (selectinload(Need.unit, Unit.leaders),))
+    # A deployment has weeks of its own; the need's wanted weeks are read only if asked for.
+    need_options = (selectinload(Need.unit, Unit.leaders), lazyload(Need.weeks))
+    needs = _by_id(session, Need, {k[2] for k in keys}, need_options)
     return [
         Deployment(
             round=rounds[round_id],
