@@ -8,7 +8,7 @@ build step. The chosen language lives in the `jobbank_lang` cookie, set by a sma
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -83,7 +83,27 @@ def current_language(context: Context) -> str:
 @pass_context
 def week_label(context: Context, monday: dt.date) -> str:
     """`uge 12 (16. mar.)` / `week 12 (16 Mar)`: how people name a week here."""
-    language = _language_in(context)
+    return _week_label(_language_in(context), monday)
+
+
+@pass_context
+def date_label(context: Context, day: dt.date) -> str:
+    return _date_label(_language_in(context), day)
+
+
+@pass_context
+def hours_label(context: Context, hours: float) -> str:
+    """`12,5` in Danish, `12.5` in English; whole hours without decimals."""
+    return _hours_label(_language_in(context), hours)
+
+
+# A page shows the same few weeks, dates and hours many times, and Babel formats each from its
+# locale's patterns every time: remembered, they cost a dictionary look-up.
+LABELS_REMEMBERED = 4096
+
+
+@lru_cache(maxsize=LABELS_REMEMBERED)
+def _week_label(language: str, monday: dt.date) -> str:
     day = format_date(monday, format="d MMM", locale=language)
     return translate(language, "week %(number)s (%(day)s)") % {
         "number": monday.isocalendar().week,
@@ -91,15 +111,14 @@ def week_label(context: Context, monday: dt.date) -> str:
     }
 
 
-@pass_context
-def date_label(context: Context, day: dt.date) -> str:
-    return format_date(day, format="medium", locale=_language_in(context))
+@lru_cache(maxsize=LABELS_REMEMBERED)
+def _date_label(language: str, day: dt.date) -> str:
+    return format_date(day, format="medium", locale=language)
 
 
-@pass_context
-def hours_label(context: Context, hours: float) -> str:
-    """`12,5` in Danish, `12.5` in English; whole hours without decimals."""
-    return format_decimal(hours, format="#,##0.#", locale=_language_in(context))
+@lru_cache(maxsize=LABELS_REMEMBERED)
+def _hours_label(language: str, hours: float) -> str:
+    return format_decimal(hours, format="#,##0.#", locale=language)
 
 
 def install(environment: Environment) -> None:
