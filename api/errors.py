@@ -103,7 +103,8 @@ def _contract(exc: ContractError) -> ProblemDetailsException:
     )
 
 
-def _stale(_exc: StaleDataError) -> ProblemDetailsException:
+def _stale(exc: StaleDataError) -> ProblemDetailsException:
+    log.info("409, a row changed meanwhile: %s", exc)
     return problem(
         HTTP_409_CONFLICT,
         "version: someone else changed this meanwhile; reload it and make your change again",

@@ -397,7 +397,13 @@ def lock_round(session: Session, round_id: int) -> AllocationRound:
         session.execute(
             text("UPDATE allocation_round SET status = status WHERE id = :id"), {"id": round_id}
         )
-    rnd = session.get(AllocationRound, round_id, with_for_update=True, populate_existing=True)
+    else:
+        locked = select(AllocationRound.id).where(AllocationRound.id == round_id)
+        session.execute(locked.with_for_update())
+    # Then read afresh, holding the lock. (Loading the entity FOR UPDATE would instead check
+    # the copy this session read before against the row, and fail if anyone changed it since:
+    # exactly what the lock is here to wait for.)
+    rnd = session.get(AllocationRound, round_id, populate_existing=True)
     if rnd is None:
         raise NotFound(f"round {round_id}: no such round")
     return rnd

@@ -153,6 +153,33 @@ def test_a_job_whose_process_ended_fails_at_once_unless_it_finished(
     assert done is not None and done.status is SolveStatus.DONE
 
 
+def test_a_job_another_process_ended_meanwhile_is_read_as_ended_not_as_a_conflict(
+    factory: Factory, hr: Actor
+) -> None:
+    # A request reads the round and its running job and finds the worker gone, just as the
+    # server's runner ends the job itself: the request waits for the runner's lock, then sees
+    # its outcome; it neither tells it twice nor fails on the round's new version.
+    round_id, job_id = _queued(factory, hr)
+    with transaction(factory) as session:
+        solving.claim_job(session, job_id)
+    ended = []
+
+    def gone_and_ended_by_the_runner(_job_id: int) -> bool:
+        if not ended:
+            with transaction(factory) as runner:
+                solving.end_job(runner, job_id, SolveStatus.FAILED, "solving failed: stopped")
+            ended.append(True)
+        return False
+
+    with transaction(factory) as reader:
+        seen = reader.get_one(AllocationRound, round_id)
+        version_seen = seen.version
+        job = rounds.release_abandoned(reader, seen, gone_and_ended_by_the_runner, by=hr.user_id)
+        assert job is not None and job.status is SolveStatus.FAILED
+        assert job.message == "solving failed: stopped"
+        assert seen.version == version_seen + 1 and seen.status is RoundStatus.DRAFT
+
+
 def test_the_watcher_writes_the_latest_progress_once_a_tick_and_sees_a_cancel(
     factory: Factory, hr: Actor
 ) -> None:
