@@ -414,7 +414,12 @@ def list_checklists(
     rows = session.execute(
         query.order_by(Checklist.starts_on, Checklist.id).limit(paging.limit).offset(paging.offset)
     ).tuples()
-    return [_view(session, actor, *row) for row in rows], total
+    shown = [(row, _items_shown(actor, *row[:2])) for row in rows]
+    # Who ticked what, for the whole page at once rather than a query per checklist.
+    done_by = audit.usernames(
+        session, (i.done_by_id for _, items in shown for i in items if i.done_by_id)
+    )
+    return [_view(actor, *row, items, done_by) for row, items in shown], total
 
 
 def get_checklist(session: Session, actor: Actor, checklist_id: int) -> ChecklistView:
@@ -427,7 +432,9 @@ def get_checklist(session: Session, actor: Actor, checklist_id: int) -> Checklis
     )
     if row is None:
         raise NotFound(f"checklist {checklist_id}: not found")
-    return _view(session, actor, *row)
+    items = _items_shown(actor, *row[:2])
+    done_by = audit.usernames(session, (i.done_by_id for i in items if i.done_by_id))
+    return _view(actor, *row, items, done_by)
 
 
 def _checklists() -> Select[tuple[Checklist, Person, Unit, AllocationRound]]:
@@ -440,20 +447,25 @@ def _checklists() -> Select[tuple[Checklist, Person, Unit, AllocationRound]]:
     )
 
 
+def _items_shown(actor: Actor, checklist: Checklist, person: Person) -> list[ChecklistItem]:
+    """The caller's own items of the checklist."""
+    audiences = audiences_for(actor, checklist, person)
+    return [item for item in checklist.items if item.audience in audiences]
+
+
 def _view(
-    session: Session,
     actor: Actor,
     checklist: Checklist,
     person: Person,
     unit: Unit,
     rnd: AllocationRound,
+    items: list[ChecklistItem],
+    done_by: dict[int, str],
 ) -> ChecklistView:
-    audiences = audiences_for(actor, checklist, person)
-    items = [item for item in checklist.items if item.audience in audiences]
-    done_by = audit.usernames(session, (i.done_by_id for i in items if i.done_by_id))
     followed_audiences = followed_audiences_for(actor, checklist, person)
     followed = [item for item in checklist.items if item.audience in followed_audiences]
-    return ChecklistView(checklist, person, unit, rnd, items, done_by, followed)
+    mine = {i.done_by_id: done_by[i.done_by_id] for i in items if i.done_by_id in done_by}
+    return ChecklistView(checklist, person, unit, rnd, items, mine, followed)
 
 
 # --- ticking -------------------------------------------------------------------------
