@@ -311,19 +311,89 @@ def solve(
     "--size",
     "sizes",
     multiple=True,
-    default=("small", "medium", "large"),
-    show_default=True,
-    type=click.Choice(["small", "medium", "large"]),
-    help="Instance size; repeat for several.",
+    type=click.Choice(["small", "medium", "large", "full"]),
+    help="Instance size; repeat for several (default: small, medium and large; with "
+    "--pool regional one of small or full, default full).",
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="Generator seed.")
-@click.option("--time-limit", type=float, help="Solver seconds per instance (default per size).")
-@click.option("--workers", type=int, default=2, show_default=True, help="Solver threads.")
-def bench(sizes: tuple[str, ...], seed: int, time_limit: float | None, workers: int) -> None:
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=1),
+    help="Solver seconds per instance, or per part with --pool regional (default per size).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Solver threads (default 2; 1 per part with --pool regional).",
+)
+@click.option(
+    "--pool",
+    type=click.Choice(["single", "regional"]),
+    default="single",
+    show_default=True,
+    help="single: one municipality's round per size; regional: ten municipalities solved in "
+    "parts on the queue by one worker and by two.",
+)
+@click.option(
+    "--database",
+    metavar="URL",
+    help="With --pool regional (required): a PostgreSQL server; a new database is made on it "
+    "for the queue and dropped afterwards.",
+)
+@click.option(
+    "--parts",
+    type=click.IntRange(min=1),
+    help="With --pool regional: parts to split into (default one per municipality).",
+)
+def bench(
+    sizes: tuple[str, ...],
+    seed: int,
+    time_limit: float | None,
+    workers: int | None,
+    pool: str,
+    database: str | None,
+    parts: int | None,
+) -> None:
     """Benchmark the solver on generated instances against the bound and a greedy plan."""
+    if pool == "regional":
+        _bench_regional(sizes, seed, time_limit, workers, database, parts)
+        return
+    if "full" in sizes:
+        raise click.BadParameter("full is a size of --pool regional only", param_hint="--size")
     from jobbank.bench import run_bench
 
-    run_bench(list(sizes), seed=seed, time_limit=time_limit, workers=workers, out=click.echo)
+    chosen = list(sizes) or ["small", "medium", "large"]
+    run_bench(chosen, seed=seed, time_limit=time_limit, workers=workers or 2, out=click.echo)
+
+
+def _bench_regional(
+    sizes: tuple[str, ...],
+    seed: int,
+    time_limit: float | None,
+    workers: int | None,
+    database: str | None,
+    parts: int | None,
+) -> None:
+    from jobbank.bench import run_regional_bench
+
+    if len(sizes) > 1:
+        raise click.BadParameter("give one size with --pool regional", param_hint="--size")
+    if not database:
+        raise click.BadParameter(
+            "--pool regional needs a PostgreSQL server", param_hint="--database"
+        )
+    try:
+        run_regional_bench(
+            database,
+            size=sizes[0] if sizes else "full",
+            seed=seed,
+            time_limit=time_limit,
+            solver_threads=workers or 1,
+            parts=parts,
+            out=click.echo,
+        )
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
 
 
 @main.command()

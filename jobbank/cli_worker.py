@@ -16,7 +16,8 @@ from jobbank.settings import load_settings
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Rounds this worker solves at once, each in its own process.",
+    help="Rounds this worker solves at once, each in its own process; as many parts of split "
+    "rounds besides, on slots of their own.",
 )
 def worker(concurrency: int) -> None:
     """Take solve jobs from the queue in the app's PostgreSQL database until stopped (Ctrl-C or

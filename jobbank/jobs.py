@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable
 from multiprocessing.context import SpawnProcess
 from typing import Any, Protocol
 
@@ -29,8 +30,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobbank import solving
+from jobbank.contract import RoundInput, RoundResult
 from jobbank.db import make_engine, make_session_factory, transaction
 from jobbank.models import SolveStatus
+from jobbank.solving import SolveRequest
 from solver import Progress, solve
 
 log = logging.getLogger(__name__)
@@ -174,7 +177,17 @@ SOLVER_NICENESS = 10
 """How much lower than the app's the solver's scheduling priority is (Unix `nice`)."""
 
 
-def work(database_url: str, job_id: int) -> None:
+RoundSolver = Callable[[RoundInput, SolveRequest, "Watcher"], RoundResult]
+"""How a claimed round is solved, beside its watcher (which it may tell of a longer deadline
+or of what to undo before the process exits)."""
+
+
+def solve_here(round_input: RoundInput, request: SolveRequest, watcher: Watcher) -> RoundResult:
+    """The whole round in this process."""
+    return solve(round_input, request.solve_options(progress=watcher.report))
+
+
+def work(database_url: str, job_id: int, solver: RoundSolver = solve_here) -> None:
     """A worker process's life: its own engine on the database, one job, then exit."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     # The solver takes every CPU it is given; at a lower priority it still has all that is
@@ -182,12 +195,12 @@ def work(database_url: str, job_id: int) -> None:
     os.nice(SOLVER_NICENESS)
     engine = make_engine(database_url)
     try:
-        run_job(make_session_factory(engine), job_id)
+        run_job(make_session_factory(engine), job_id, solver)
     finally:
         engine.dispose()
 
 
-def run_job(factory: sessionmaker[Session], job_id: int) -> None:
+def run_job(factory: sessionmaker[Session], job_id: int, solver: RoundSolver = solve_here) -> None:
     """Claim a queued job, solve it with progress and heartbeats, store the result.
 
     Any error ends the job as failed with the error's words and releases the round.
@@ -202,7 +215,7 @@ def run_job(factory: sessionmaker[Session], job_id: int) -> None:
         watcher = Watcher(factory, job_id, deadline=request.wall_seconds())
         watcher.start()
         try:
-            result = solve(round_input, request.solve_options(progress=watcher.report))
+            result = solver(round_input, request, watcher)
         finally:
             watcher.stop()
         with transaction(factory) as session:
@@ -233,6 +246,9 @@ class Watcher(threading.Thread):
         self._entries: list[dict[str, Any]] = []
         self._latest: Progress | None = None
         self._last_write = time.monotonic()
+        self.on_end: Callable[[], None] | None = None
+        """Called before the process exits on a cancel or past the deadline: work the solve
+        started elsewhere (its parts on the queue) must not outlive it."""
 
     def report(self, progress: Progress) -> None:
         """The solver's progress hook; called from its threads, so it only takes note."""
@@ -258,7 +274,16 @@ class Watcher(threading.Thread):
                 continue
             if not go_on:
                 log.info("solve job %d: ended; exiting without a result", self.job_id)
+                self._end_elsewhere()
                 os._exit(0)
+
+    def _end_elsewhere(self) -> None:
+        if self.on_end is None:
+            return
+        try:
+            self.on_end()
+        except Exception:  # the process exits all the same
+            log.exception("solve job %d: its work elsewhere could not be ended", self.job_id)
 
     def _tick(self) -> bool:
         """Write what is due; False when the job is cancelled or past its deadline (then it

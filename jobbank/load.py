@@ -128,9 +128,9 @@ def run_load(
 
     with (
         tempfile.TemporaryDirectory(prefix="jobbank-load-") as folder,
-        _fresh_database(database, Path(folder)) as url,
+        fresh_database(database, Path(folder)) as url,
     ):
-        out(f"seeding {staff} staff and {needs} needs into {_shown(url)} …")
+        out(f"seeding {staff} staff and {needs} needs into {shown_url(url)} …")
         started = time.monotonic()
         db.upgrade(url)
         engine = db.make_engine(url)
@@ -156,7 +156,7 @@ def run_load(
             )
         log = (Path(folder) / SERVER_LOG).read_text(errors="replace")
     report = LoadReport(
-        _rows(shots, seconds), _shown(url), throughout, log.count("Traceback"), workers
+        _rows(shots, seconds), shown_url(url), throughout, log.count("Traceback"), workers
     )
     for line in format_report(report):
         out(line)
@@ -361,7 +361,7 @@ def format_report(report: LoadReport) -> list[str]:
 
 
 @contextmanager
-def _fresh_database(database: str, folder: Path) -> Iterator[str]:
+def fresh_database(database: str, folder: Path) -> Iterator[str]:
     """A SQLite file in `folder`, or a new database on the PostgreSQL server at `database`
     (dropped afterwards)."""
     if database == "sqlite":
@@ -438,5 +438,5 @@ def _await_health(server: subprocess.Popen[bytes], base: str, log: Path) -> None
     raise RuntimeError(f"the server did not answer /health in {STARTUP_SECONDS:g} s")
 
 
-def _shown(url: str) -> str:
+def shown_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)

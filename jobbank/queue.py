@@ -13,8 +13,9 @@ solve behind. A retry takes over a job whose last worker fell silent: it puts th
 `queued` and solves it from the start; the result is stored in one transaction at the end, so
 nothing half-written is ever seen.
 
-A round split into parts can later be queued as several jobs: each task names the row it
-works on, and a new task function (say, `solve_part`) registers beside `solve_round`.
+A round that falls into independent parts is solved part by part on a queue of its own
+(`jobbank.regional`): the round's child splits it, queues one `solve_part` job per part and
+merges their results; each worker takes parts with slots of their own, beside its rounds.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import enum
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -105,12 +107,17 @@ def require_postgres(settings: Settings) -> None:
         )
 
 
-def make_queue(settings: Settings, *, connections: int) -> Queue:
-    """The solve queue; at most `connections` database connections for SAQ itself."""
-    url = queue_url(settings)
+def make_queue(settings: Settings, *, connections: int, name: str = QUEUE_NAME) -> Queue:
+    """The solve queue (or another by `name`); at most `connections` database connections for
+    SAQ itself."""
+    return open_queue(queue_url(settings), name=name, connections=connections)
+
+
+def open_queue(url: str, *, name: str, connections: int) -> Queue:
+    """The queue `name` at `url` (see `queue_url`), not connected yet."""
     if url.startswith("redis"):
-        return Queue.from_url(url, name=QUEUE_NAME)
-    return Queue.from_url(url, name=QUEUE_NAME, min_size=1, max_size=connections)
+        return Queue.from_url(url, name=name)
+    return Queue.from_url(url, name=name, min_size=1, max_size=connections)
 
 
 async def connect(queue: Queue) -> None:
@@ -287,18 +294,29 @@ def settle(factory: sessionmaker[Session], job_id: int, exitcode: int | None) ->
         return job.status.value
 
 
-def solve_in_child(database_url: str, job_id: int, worker_pid: int) -> None:
-    """A solve's child process: `jobs.work`, ended at once should its worker die."""
+def solve_in_child(database_url: str, queue_at: str, job_id: int, worker_pid: int) -> None:
+    """A solve's child process: `jobs.work`, ended at once should its worker die; a round that
+    falls into parts is solved in parts on the queue at `queue_at`."""
+    from jobbank.regional import SplitSolver  # it builds on this module
+
+    guard_orphan(worker_pid)
+    jobs.work(database_url, job_id, SplitSolver(queue_at))
+
+
+def guard_orphan(worker_pid: int) -> None:
+    """End this process should its worker die."""
     threading.Thread(
         target=_exit_when_orphaned, args=(worker_pid,), name="orphan-guard", daemon=True
     ).start()
-    jobs.work(database_url, job_id)
 
 
 def _exit_when_orphaned(worker_pid: int) -> None:
     while os.getppid() == worker_pid:
         time.sleep(ORPHAN_CHECK_SECONDS)
     log.warning("the worker %d is gone; ending its solve", worker_pid)
+    # As if the worker had stopped it: a solve waiting for its parts aborts them first.
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(jobs.STOP_GRACE_SECONDS)
     os._exit(1)
 
 
@@ -307,6 +325,7 @@ class SolveWorker:
 
     def __init__(self, settings: Settings) -> None:
         self.database_url = settings.url
+        self.queue_url = queue_url(settings)
         self.engine = make_engine(settings.url)
         self.factory = make_session_factory(self.engine)
         self._context = multiprocessing.get_context("spawn")
@@ -324,7 +343,7 @@ class SolveWorker:
             await asyncio.sleep(TOUCH_SECONDS)
         child = self._context.Process(
             target=solve_in_child,
-            args=(self.database_url, job_id, os.getpid()),
+            args=(self.database_url, self.queue_url, job_id, os.getpid()),
             name=f"jobbank-solve-{job_id}",
             daemon=True,
         )
@@ -335,7 +354,7 @@ class SolveWorker:
                 await asyncio.to_thread(child.join, TOUCH_SECONDS)
                 await saq_job.update()  # SAQ's heartbeat: this worker still has it
         except asyncio.CancelledError:  # aborted (cancelled), timed out, or the worker stops
-            _end(child)
+            end_child(child)
             log.info("solve job %d: child process %s ended by the queue", job_id, child.pid)
             raise
         outcome = await asyncio.to_thread(settle, self.factory, job_id, child.exitcode)
@@ -346,7 +365,8 @@ class SolveWorker:
         self.engine.dispose()
 
 
-def _end(child: multiprocessing.process.BaseProcess) -> None:
+def end_child(child: multiprocessing.process.BaseProcess) -> None:
+    """Stop a solve's child: SIGTERM, then SIGKILL after a grace."""
     child.terminate()
     child.join(jobs.STOP_GRACE_SECONDS)
     if child.is_alive():
@@ -369,10 +389,19 @@ def make_worker(settings: Settings, *, concurrency: int = 1) -> Worker[Any]:
 
 
 async def run_worker(settings: Settings, *, concurrency: int = 1) -> None:
-    """Connect to the queue (SAQ creates its tables on first use) and work until stopped."""
+    """Connect to the queues (SAQ creates its tables on first use) and work until stopped:
+    rounds, and beside them parts of split rounds with slots of their own (`jobbank.regional`
+    says why), both stopped by the round worker's SIGTERM or Ctrl-C."""
+    from jobbank.regional import make_part_worker  # it builds on this module
+
     worker = make_worker(settings, concurrency=concurrency)
+    part_worker = make_part_worker(settings, concurrency=concurrency)
     await connect(worker.queue)
+    await connect(part_worker.queue)
+    parts = asyncio.create_task(part_worker.start(), name="jobbank-part-worker")
     try:
         await worker.start()
     finally:
-        await worker.queue.disconnect()
+        await part_worker.stop()
+        await asyncio.gather(parts, return_exceptions=True)
+        await asyncio.gather(worker.queue.disconnect(), part_worker.queue.disconnect())

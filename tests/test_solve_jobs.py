@@ -162,7 +162,7 @@ def test_a_job_another_process_ended_meanwhile_is_read_as_ended_not_as_a_conflic
     round_id, job_id = _queued(factory, hr)
     with transaction(factory) as session:
         solving.claim_job(session, job_id)
-    ended = []
+    ended: list[bool] = []
 
     def gone_and_ended_by_the_runner(_job_id: int) -> bool:
         if not ended:
