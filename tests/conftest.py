@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import Engine, create_engine
@@ -22,6 +24,17 @@ from jobbank.settings import normalise_database_url
 POSTGRES_ENV = "JOBBANK_TEST_POSTGRES_URL"
 os.environ.setdefault("JOBBANK_OUTBOX_EVERY_SECONDS", "0")  # the app's outbox loop: only if asked
 BACKENDS = ("sqlite", "postgresql")
+
+
+T = TypeVar("T")
+
+
+def in_a_thread_of_its_own(work: Callable[[], T]) -> T:
+    """`work()` in a thread of its own. Code that runs its own event loop (`asyncio.run`) must
+    not meet the loop a browser test before it may have left running in this process's main
+    thread: asyncio refuses to start a loop there."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 def postgres_server_url() -> str | None:

@@ -6,12 +6,10 @@ nothing, and the load section of docs/benchmarks.md says how they are measured.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 
 from jobbank.load import KINDS, SOLVING, STEADY, run_load
-from tests.conftest import BACKENDS, postgres_server_url
+from tests.conftest import BACKENDS, in_a_thread_of_its_own, postgres_server_url
 
 RATE, SECONDS = 20.0, 3.0
 
@@ -27,11 +25,8 @@ def test_a_short_run_answers_every_request_kind_in_both_phases(backend: str) -> 
         database = server
     lines: list[str] = []
 
-    # In a thread of its own: the tool runs its own event loop, and a browser test before it in
-    # this test process may have left Playwright's loop running in the main thread.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        report = pool.submit(
-            run_load,
+    report = in_a_thread_of_its_own(  # the tool runs its own event loop
+        lambda: run_load(
             database=database,
             staff=200,
             needs=150,
@@ -41,7 +36,8 @@ def test_a_short_run_answers_every_request_kind_in_both_phases(backend: str) -> 
             # Two app processes on SQLite: a file shared by processes, the riskier of the two.
             workers=2 if backend == "sqlite" else 1,
             out=lines.append,
-        ).result()
+        )
+    )
 
     rows = {(row.phase, row.kind): row for row in report.rows}
     for phase in (STEADY, SOLVING):

@@ -39,7 +39,7 @@ from jobbank.settings import Settings
 from jobbank.solving import SolveRequest
 from jobbank.weeks import monday_of
 from solver import independent_parts, upper_bound
-from tests.conftest import postgres_server_url
+from tests.conftest import in_a_thread_of_its_own, postgres_server_url
 from tests.solver.builders import a_need, a_round, a_staff, an_assignment
 from tests.solver.checker import violations, weighted_coverage
 
@@ -89,7 +89,7 @@ def _solve(url: str, round_input: RoundInput, request: SolveRequest = QUICK) -> 
     async def step(queue: Queue) -> RoundResult:
         return await regional.solve_in_parts(queue, round_input, request, parts=3)
 
-    return asyncio.run(_on_part_queue(url, step))
+    return in_a_thread_of_its_own(lambda: asyncio.run(_on_part_queue(url, step)))
 
 
 def _part_jobs(url: str) -> dict[str, str]:
@@ -151,7 +151,7 @@ def test_an_aborted_part_fails_the_whole_naming_the_part_and_the_others_are_abor
             await solving
         return str(failed.value)
 
-    message = asyncio.run(_on_part_queue(workers.url, step))
+    message = in_a_thread_of_its_own(lambda: asyncio.run(_on_part_queue(workers.url, step)))
     key = next(k for k in _part_jobs(workers.url) if k not in before and k in message)
     number = re.search(r"-part-(\d+)-of-3$", key)
     assert number is not None
