@@ -40,7 +40,7 @@ from jobbank.solving import SolveRequest
 from jobbank.weeks import monday_of
 from solver import independent_parts, upper_bound
 from tests.conftest import in_a_thread_of_its_own, postgres_server_url
-from tests.solver.builders import a_need, a_round, a_staff, an_assignment
+from tests.solver.builders import a_round_with_a_broken_pin
 from tests.solver.checker import violations, weighted_coverage
 
 T = TypeVar("T")
@@ -171,19 +171,7 @@ def test_a_broken_pin_in_one_part_makes_the_whole_infeasible_naming_the_part(
     workers: Workers,
 ) -> None:
     # Anne is no teacher: her pin to n4 breaks rule 1 in the part she shares with carl.
-    round_input = a_round(
-        staff=[
-            a_staff("anne", skills=["nurse"]),
-            a_staff("carl", skills=["teacher"]),
-            a_staff("bob", skills=["cook"]),
-        ],
-        needs=[
-            a_need("n1", unit="ward"),
-            a_need("n4", unit="school", skill="teacher"),
-            a_need("n2", unit="kitchen", skill="cook"),
-        ],
-        pinned=[an_assignment("anne", "n4")],
-    )
+    round_input = a_round_with_a_broken_pin()
     assert len(independent_parts(round_input, parts=3)) == 2
     result = _solve(workers.url, round_input)
     assert result.status == "infeasible" and result.assignments == []

@@ -103,6 +103,24 @@ def a_round(
     )
 
 
+def a_round_with_a_broken_pin() -> RoundInput:
+    """Two parts: anne and carl, tied by anne's pin to n4 (a teacher's need; she is no teacher,
+    so the pin breaks rule 1), and bob alone."""
+    return a_round(
+        staff=[
+            a_staff("anne", skills=["nurse"]),
+            a_staff("carl", skills=["teacher"]),
+            a_staff("bob", skills=["cook"]),
+        ],
+        needs=[
+            a_need("n1", unit="ward"),
+            a_need("n4", unit="school", skill="teacher"),
+            a_need("n2", unit="kitchen", skill="cook"),
+        ],
+        pinned=[an_assignment("anne", "n4")],
+    )
+
+
 def solve_quickly(round_input: RoundInput, time_limit: float = 5.0) -> RoundResult:
     """One worker and a short limit: tiny rounds are solved to optimality well within it."""
     return solve(round_input, SolveOptions(time_limit=time_limit, workers=1))

@@ -20,7 +20,14 @@ from jobbank.contract import (
     parse_round_input,
 )
 from solver import SolveOptions, greedy_plan, independent_parts, merge_results, solve, upper_bound
-from tests.solver.builders import a_need, a_round, a_staff, an_assignment, solve_quickly
+from tests.solver.builders import (
+    a_need,
+    a_round,
+    a_round_with_a_broken_pin,
+    a_staff,
+    an_assignment,
+    solve_quickly,
+)
 from tests.solver.checker import violations, weighted_coverage
 
 QUICK = SolveOptions(time_limit=2, workers=1)
@@ -271,19 +278,7 @@ def test_changes_count_against_the_previous_plan_of_the_whole_round() -> None:
 
 def test_a_part_with_a_broken_pin_makes_the_round_infeasible_and_is_named() -> None:
     # Anne is no teacher: her pin to n4 breaks rule 1 and ties her part to carl's.
-    round_input = a_round(
-        staff=[
-            a_staff("anne", skills=["nurse"]),
-            a_staff("carl", skills=["teacher"]),
-            a_staff("bob", skills=["cook"]),
-        ],
-        needs=[
-            a_need("n1", unit="ward"),
-            a_need("n4", unit="school", skill="teacher"),
-            a_need("n2", unit="kitchen", skill="cook"),
-        ],
-        pinned=[an_assignment("anne", "n4")],
-    )
+    round_input = a_round_with_a_broken_pin()
     parts = independent_parts(round_input, parts=2)
     assert [[s.id for s in p.staff] for p in parts] == [["anne", "carl"], ["bob"]]
     merged = merge_results(round_input, [solve_quickly(p) for p in parts])
