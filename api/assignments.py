@@ -13,7 +13,7 @@ from api.auth import current_actor, logged_in
 from api.deps import DB, AnyRequest, Paging
 from api.paging import page_of
 from api.shapes import ContactOut, UnitRef
-from jobbank.assignments import Deployment, Direction, list_deployments
+from jobbank.assignments import Deployment, Direction, RoundInfo, list_deployments
 from jobbank.contract import Shift
 from jobbank.models import AllocationRound
 
@@ -25,7 +25,7 @@ class RoundRef(BaseModel):
     weeks: int
 
     @classmethod
-    def of(cls, rnd: AllocationRound) -> RoundRef:
+    def of(cls, rnd: AllocationRound | RoundInfo) -> RoundRef:
         return cls(id=rnd.id, name=rnd.name, start=rnd.start, weeks=rnd.weeks)
 
 

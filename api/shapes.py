@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from jobbank.assignments import ContactInfo, UnitInfo
 from jobbank.models import Person, Unit
 
 
@@ -13,7 +14,7 @@ class UnitRef(BaseModel):
     name: str
 
     @classmethod
-    def of(cls, unit: Unit) -> UnitRef:
+    def of(cls, unit: Unit | UnitInfo) -> UnitRef:
         return cls(id=unit.id, code=unit.code, name=unit.name)
 
 
@@ -26,5 +27,5 @@ class ContactOut(BaseModel):
     phone: str
 
     @classmethod
-    def of(cls, person: Person) -> ContactOut:
+    def of(cls, person: Person | ContactInfo) -> ContactOut:
         return cls(id=person.id, name=person.name, email=person.email, phone=person.phone)

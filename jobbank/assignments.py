@@ -2,30 +2,47 @@
 
 Everyone sees their own part at once: staff their assignments, leaders the people coming to
 their units and those lent out from them, HR the whole round. Proposals are not shown here.
+
+Staff read this on every visit, so it is read as plain rows into small frozen records, one
+statement for a whole page (plus one for unit leaders as contacts, when a need names none):
+loading rounds, people and needs as entities with their relationships was most of each
+request's CPU (`jobbank load`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, TypeVar
+from functools import cache
+from typing import Any, NamedTuple
 
 from advanced_alchemy.filters import LimitOffset
-from sqlalchemy import ColumnElement, Row, and_, false, func, not_, or_, select, true, tuple_
-from sqlalchemy.orm import Session, defer, lazyload, selectinload
-from sqlalchemy.sql.base import ExecutableOption
+from sqlalchemy import ColumnElement, Date, Row, Select, and_, bindparam, exists, func, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session, aliased, defer
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.functions import FunctionElement
 
 from jobbank.access import Actor
-from jobbank.models import AllocationRound, Assignment, Need, Person, RoundStatus, Unit
-
-Loaded = TypeVar("Loaded", AllocationRound, Person, Need)
+from jobbank.contract import Shift
+from jobbank.models import (
+    AllocationRound,
+    Assignment,
+    Need,
+    Person,
+    RoundStatus,
+    Skill,
+    Unit,
+    unit_leader,
+)
 
 WITHOUT_DOCUMENTS = (defer(AllocationRound.input_snapshot), defer(AllocationRound.result))
-"""A round's input and result are megabytes of JSON at 2,000 staff; listing assignments needs
-neither, and decoding them was most of each request's time (`jobbank load`)."""
+"""A round's input and result are megabytes of JSON at 2,000 staff; reading rounds to list
+what hangs off them needs neither."""
 
 
 class Direction(StrEnum):
@@ -35,14 +52,118 @@ class Direction(StrEnum):
     OUTGOING = "outgoing"
 
 
+# --- the records ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    id: int
+    name: str
+    start: dt.date
+    weeks: int
+    published_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, rnd: AllocationRound) -> RoundInfo:
+        return cls(rnd.id, rnd.name, rnd.start, rnd.weeks, rnd.published_at)
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    id: int
+    code: str
+    name: str
+    address: str
+    phone: str
+
+    @classmethod
+    def of(cls, unit: Unit) -> UnitInfo:
+        return cls(unit.id, unit.code, unit.name, unit.address, unit.phone)
+
+
+@dataclass(frozen=True)
+class ContactInfo:
+    """A person to reach, and how."""
+
+    id: int
+    name: str
+    email: str
+    phone: str
+
+    @classmethod
+    def of(cls, person: Person) -> ContactInfo:
+        return cls(person.id, person.name, person.email, person.phone)
+
+
+@dataclass(frozen=True)
+class PersonInfo(ContactInfo):
+    """The lent person (never their risk group)."""
+
+    language: str
+    home_unit: UnitInfo
+
+    @property
+    def home_unit_id(self) -> int:
+        return self.home_unit.id
+
+    @classmethod
+    def of(cls, person: Person) -> PersonInfo:
+        return cls(
+            person.id,
+            person.name,
+            person.email,
+            person.phone,
+            person.language,
+            UnitInfo.of(person.home_unit),
+        )
+
+
+@dataclass(frozen=True)
+class SkillInfo:
+    code: str
+    label_da: str
+    label_en: str
+
+
+@dataclass(frozen=True)
+class NeedInfo:
+    id: int
+    ref: str
+    description: str
+    shift: Shift
+    unit: UnitInfo
+    skill: SkillInfo
+    contact_person: ContactInfo | None
+
+    @property
+    def unit_id(self) -> int:
+        return self.unit.id
+
+    @classmethod
+    def of(cls, need: Need) -> NeedInfo:
+        skill = need.skill
+        contact = need.contact_person
+        return cls(
+            need.id,
+            need.ref,
+            need.description,
+            need.shift,
+            UnitInfo.of(need.unit),
+            SkillInfo(skill.code, skill.label_da, skill.label_en),
+            ContactInfo.of(contact) if contact is not None else None,
+        )
+
+
 @dataclass(frozen=True)
 class Deployment:
     """One person's work for one need in one published round, week by week."""
 
-    round: AllocationRound
-    person: Person
-    need: Need
+    round: RoundInfo
+    person: PersonInfo
+    need: NeedInfo
     weeks: list[tuple[dt.date, float]]
+    contacts: list[ContactInfo]
+    """Whom the person asks for: the need's contact person, else the unit's leaders by name."""
     assignment_id: int | None = None
     """The first week's assignment row: names the whole deployment in links (its .ics)."""
 
@@ -50,12 +171,35 @@ class Deployment:
     def total_hours(self) -> float:
         return sum(hours for _, hours in self.weeks)
 
-    @property
-    def contacts(self) -> list[Person]:
-        """Whom the person asks for: the need's contact person, else the unit's leaders."""
-        if self.need.contact_person is not None:
-            return [self.need.contact_person]
-        return sorted(self.need.unit.leaders, key=lambda leader: leader.name)
+
+def deployments_of(rnd: AllocationRound, rows: Iterable[Assignment]) -> list[Deployment]:
+    """Assignment entities of one round grouped per (person, need), in the order first met."""
+    grouped: dict[tuple[int, int], list[Assignment]] = defaultdict(list)
+    for row in rows:
+        grouped[(row.person_id, row.need_id)].append(row)
+    info = RoundInfo.of(rnd)
+    deployments = []
+    for group in grouped.values():
+        need = group[0].need
+        contacts = (
+            [need.contact_person]
+            if need.contact_person is not None
+            else sorted(need.unit.leaders, key=lambda leader: leader.name)
+        )
+        deployments.append(
+            Deployment(
+                round=info,
+                person=PersonInfo.of(group[0].person),
+                need=NeedInfo.of(need),
+                weeks=[(row.week, row.hours) for row in group],
+                contacts=[ContactInfo.of(contact) for contact in contacts],
+                assignment_id=group[0].id,
+            )
+        )
+    return deployments
+
+
+# --- reading -------------------------------------------------------------------------------
 
 
 def list_deployments(
@@ -73,140 +217,274 @@ def list_deployments(
     Without `round_id`, weeks that a later published round planned again show only that
     round's plan. `direction` looks from `unit_id`, or else from the units the caller leads.
     """
-    conditions = [
-        AllocationRound.status == RoundStatus.PUBLISHED,
-        _in_reach(actor),
-        *_seen_from(actor, unit_id, direction),
-    ]
-    if round_id is not None:
-        conditions.append(Assignment.round_id == round_id)
+    seen_from = _seen_from(actor, unit_id, direction)
+    shape = _Shape(actor.is_hr, seen_from, round_id is not None, person_id is not None)
+    values = {
+        "me": actor.person_id,
+        "led": sorted(actor.led_unit_ids),
+        "seen": [unit_id] if unit_id is not None else sorted(actor.led_unit_ids),
+        "round_id": round_id,
+        "person_id": person_id,
+    }
+    rows = session.execute(
+        _weeks_of_page(shape), values | {"limit": paging.limit, "offset": paging.offset}
+    ).all()
+    if rows:
+        total = rows[0].total
+    elif paging.offset > 0:  # past the end: the page could not say how many there are
+        total = session.scalar(_count_of_groups(shape), values) or 0
     else:
-        conditions.append(_not_replanned(session))
-    if person_id is not None:
-        conditions.append(Assignment.person_id == person_id)
-    groups = (
-        select(
-            Assignment.round_id,
-            Assignment.person_id,
-            Assignment.need_id,
-            func.min(Assignment.week).label("first_week"),
+        total = 0
+    return _deployments(session, rows), total
+
+
+class _Seen(StrEnum):
+    ALL = "all"
+    TO_OR_FROM = "to or from"
+    TO = "to"
+    FROM = "from"
+
+
+class _Shape(NamedTuple):
+    """What varies between the statements of `list_deployments`; the values are parameters,
+    so each shape is built and compiled once and then prepared by the database."""
+
+    everyone: bool
+    seen_from: _Seen
+    one_round: bool
+    one_person: bool
+
+
+def _seen_from(actor: Actor, unit_id: int | None, direction: Direction | None) -> _Seen:
+    """To or from `unit_id` (else the units the caller leads); a direction keeps only that way."""
+    if unit_id is None and (direction is None or not actor.led_unit_ids):
+        return _Seen.ALL
+    if direction is Direction.INCOMING:
+        return _Seen.TO
+    if direction is Direction.OUTGOING:
+        return _Seen.FROM
+    return _Seen.TO_OR_FROM
+
+
+def _conditions(shape: _Shape) -> list[ColumnElement[bool]]:
+    """Which assignment weeks the caller sees (needs the round, need and person joined)."""
+    seen: BindParameter[list[int]] = bindparam("seen", expanding=True)
+    conditions = [AllocationRound.status == RoundStatus.PUBLISHED]
+    if not shape.everyone:  # HR sees all; leaders to and from their units; everyone their own
+        led: BindParameter[list[int]] = bindparam("led", expanding=True)
+        conditions.append(
+            or_(
+                Need.unit_id.in_(led),
+                Person.home_unit_id.in_(led),
+                Assignment.person_id == bindparam("me"),
+            )
         )
+    if shape.seen_from is _Seen.TO:
+        conditions.append(Need.unit_id.in_(seen))
+    elif shape.seen_from is _Seen.FROM:
+        conditions.append(Person.home_unit_id.in_(seen))
+    elif shape.seen_from is _Seen.TO_OR_FROM:
+        conditions.append(or_(Need.unit_id.in_(seen), Person.home_unit_id.in_(seen)))
+    if shape.one_round:
+        conditions.append(Assignment.round_id == bindparam("round_id"))
+    else:
+        conditions.append(~_replanned_later())
+    if shape.one_person:
+        conditions.append(Assignment.person_id == bindparam("person_id"))
+    return conditions
+
+
+def _replanned_later() -> ColumnElement[bool]:
+    """The week lies in a round published after the assignment's own: that round's plan wins."""
+    later = aliased(AllocationRound, name="later")
+    return exists().where(
+        later.status == RoundStatus.PUBLISHED,
+        or_(
+            later.published_at > AllocationRound.published_at,
+            and_(later.published_at == AllocationRound.published_at, later.id > AllocationRound.id),
+        ),
+        later.start <= Assignment.week,
+        Assignment.week <= last_monday(later.start, later.weeks),
+    )
+
+
+class last_monday(FunctionElement[dt.date]):  # noqa: N801 - used like a SQL function
+    """The Monday of a round's last week, from its first Monday and its number of weeks."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(last_monday)
+def _last_monday(element: last_monday, compiler: SQLCompiler, **kw: Any) -> str:
+    start, weeks = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"({start} + 7 * ({weeks} - 1))"  # PostgreSQL: date + days
+
+
+@compiles(last_monday, "sqlite")
+def _last_monday_sqlite(element: last_monday, compiler: SQLCompiler, **kw: Any) -> str:
+    start, weeks = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"date({start}, '+' || (7 * ({weeks} - 1)) || ' days')"
+
+
+def _groups(shape: _Shape) -> Select[Any]:
+    """The (round, person, need) groups the caller sees."""
+    return (
+        select(Assignment.round_id, Assignment.person_id, Assignment.need_id)
         .join(AllocationRound, AllocationRound.id == Assignment.round_id)
         .join(Need, Need.id == Assignment.need_id)
         .join(Person, Person.id == Assignment.person_id)
-        .where(*conditions)
+        .where(*_conditions(shape))
         .group_by(Assignment.round_id, Assignment.person_id, Assignment.need_id)
     )
-    total = session.scalar(select(func.count()).select_from(groups.subquery())) or 0
-    page = session.execute(
-        groups.order_by("first_week", Assignment.round_id, Assignment.person_id, Assignment.need_id)
-        .limit(paging.limit)
-        .offset(paging.offset)
-    ).all()
-    keys = [(row.round_id, row.person_id, row.need_id) for row in page]
-    return _deployments(session, keys, conditions), total
 
 
-def _in_reach(actor: Actor) -> ColumnElement[bool]:
-    """HR: all; leaders: to and from the units they lead; everyone: their own."""
-    if actor.is_hr:
-        return true()
-    return or_(
-        Need.unit_id.in_(actor.led_unit_ids),
-        Person.home_unit_id.in_(actor.led_unit_ids),
-        Assignment.person_id == actor.person_id if actor.person_id is not None else false(),
-    )
+@cache
+def _count_of_groups(shape: _Shape) -> Select[Any]:
+    return select(func.count()).select_from(_groups(shape).subquery())
 
 
-def _seen_from(
-    actor: Actor, unit_id: int | None, direction: Direction | None
-) -> list[ColumnElement[bool]]:
-    """To or from `unit_id` (else the units the caller leads); a direction keeps only that way."""
-    if unit_id is None and (direction is None or not actor.led_unit_ids):
-        return []
-    units = {unit_id} if unit_id is not None else set(actor.led_unit_ids)
-    if direction is Direction.INCOMING:
-        return [Need.unit_id.in_(units)]
-    if direction is Direction.OUTGOING:
-        return [Person.home_unit_id.in_(units)]
-    return [or_(Need.unit_id.in_(units), Person.home_unit_id.in_(units))]
+HomeUnit, ContactPerson = aliased(Unit, name="home_unit"), aliased(Person, name="contact")
 
 
-def _not_replanned(session: Session) -> ColumnElement[bool]:
-    """Leave out weeks of a published round that a later-published round covers again."""
-    rounds = session.scalars(
-        select(AllocationRound)
-        .options(*WITHOUT_DOCUMENTS)
-        .where(AllocationRound.status == RoundStatus.PUBLISHED)
-        .order_by(AllocationRound.published_at, AllocationRound.id)
-    ).all()
-    replanned = [
-        and_(
-            Assignment.round_id == earlier.id,
-            Assignment.week >= later.start,
-            Assignment.week <= later.end,
+@cache
+def _weeks_of_page(shape: _Shape) -> Select[Any]:
+    """Every week of the page's (round, person, need) groups with all that is shown of them,
+    and how many groups there are in all (a window count over the groups, before the page).
+    Built once per shape: building and keying a statement this size cost more CPU than
+    running it."""
+    page = (
+        _groups(shape)
+        .add_columns(
+            func.min(Assignment.week).label("first_week"), func.count().over().label("total")
         )
-        for i, earlier in enumerate(rounds)
-        for later in rounds[i + 1 :]
-        if later.start <= earlier.end and earlier.start <= later.end
-    ]
-    return not_(or_(*replanned)) if replanned else true()
-
-
-def _deployments(
-    session: Session, keys: list[tuple[int, int, int]], conditions: list[ColumnElement[bool]]
-) -> list[Deployment]:
-    """The weeks of each (round, person, need) on the page, under the same conditions.
-
-    The weeks are read as plain rows, and each round, person and need once: loading every
-    week as an assignment with its person and need joined in cost several times the CPU."""
-    if not keys:
-        return []
-    weeks = session.execute(
+        .order_by("first_week", Assignment.round_id, Assignment.person_id, Assignment.need_id)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+        .subquery("page")
+    )
+    # The page's groups passed every condition; of their weeks, only those replanned go.
+    weeks = [] if shape.one_round else [~_replanned_later()]
+    return (
         select(
-            Assignment.id,
+            page.c.total,
+            Assignment.id.label("assignment_id"),
+            Assignment.week,
+            Assignment.hours,
+            *_labelled("round", AllocationRound, "id", "name", "start", "weeks", "published_at"),
+            *_labelled("person", Person, "id", "name", "email", "phone", "language"),
+            *_labelled("home", HomeUnit, "id", "code", "name", "address", "phone"),
+            *_labelled("need", Need, "id", "ref", "description", "shift"),
+            *_labelled("unit", Unit, "id", "code", "name", "address", "phone"),
+            *_labelled("skill", Skill, "code", "label_da", "label_en"),
+            *_labelled("contact", ContactPerson, "id", "name", "email", "phone"),
+        )
+        .join(
+            page,
+            and_(
+                page.c.round_id == Assignment.round_id,
+                page.c.person_id == Assignment.person_id,
+                page.c.need_id == Assignment.need_id,
+            ),
+        )
+        .join(AllocationRound, AllocationRound.id == Assignment.round_id)
+        .join(Need, Need.id == Assignment.need_id)
+        .join(Unit, Unit.id == Need.unit_id)
+        .join(Skill, Skill.id == Need.skill_id)
+        .join(Person, Person.id == Assignment.person_id)
+        .join(HomeUnit, HomeUnit.id == Person.home_unit_id)
+        .outerjoin(ContactPerson, ContactPerson.id == Need.contact_person_id)
+        .where(*weeks)
+        .order_by(
+            page.c.first_week,
             Assignment.round_id,
             Assignment.person_id,
             Assignment.need_id,
             Assignment.week,
-            Assignment.hours,
         )
-        .join(AllocationRound, AllocationRound.id == Assignment.round_id)
-        .join(Need, Need.id == Assignment.need_id)
-        .join(Person, Person.id == Assignment.person_id)
-        .where(
-            *conditions,
-            # One expanding parameter: the statement is the same whatever the page's length, so
-            # it is compiled once, not once per page size.
-            tuple_(Assignment.round_id, Assignment.person_id, Assignment.need_id).in_(keys),
-        )
-        .order_by(Assignment.week)
-    ).all()
-    grouped: dict[tuple[int, int, int], list[Row[Any]]] = defaultdict(list)
-    for row in weeks:
-        grouped[(row.round_id, row.person_id, row.need_id)].append(row)
-    rounds = _by_id(session, AllocationRound, {k[0] for k in keys}, WITHOUT_DOCUMENTS)
-    people = _by_id(session, Person, {k[1] for k in keys})
-    # A deployment has weeks of its own; the need's wanted weeks are read only if asked for.
-    need_options = (selectinload(Need.unit, Unit.leaders), lazyload(Need.weeks))
-    needs = _by_id(session, Need, {k[2] for k in keys}, need_options)
-    return [
-        Deployment(
-            round=rounds[round_id],
-            person=people[person_id],
-            need=needs[need_id],
-            weeks=[(row.week, row.hours) for row in grouped[(round_id, person_id, need_id)]],
-            assignment_id=grouped[(round_id, person_id, need_id)][0].id,
-        )
-        for round_id, person_id, need_id in keys
-    ]
+    )
 
 
-def _by_id(
-    session: Session,
-    model: type[Loaded],
-    ids: set[int],
-    options: Sequence[ExecutableOption] = (),
-) -> dict[int, Loaded]:
-    rows = session.scalars(select(model).where(model.id.in_(ids)).options(*options))
-    return {row.id: row for row in rows}
+def _labelled(prefix: str, entity: Any, *names: str) -> list[Any]:
+    return [getattr(entity, name).label(f"{prefix}_{name}") for name in names]
+
+
+def _deployments(session: Session, rows: Sequence[Row[Any]]) -> list[Deployment]:
+    """The page's week rows as one deployment per (round, person, need), in row order."""
+    grouped: dict[tuple[int, int, int], list[Row[Any]]] = {}
+    for row in rows:
+        grouped.setdefault((row.round_id, row.person_id, row.need_id), []).append(row)
+    leaders = _leaders(
+        session, {group[0].unit_id for group in grouped.values() if group[0].contact_id is None}
+    )
+    deployments = []
+    for group in grouped.values():
+        first = group[0]
+        unit = UnitInfo(
+            first.unit_id, first.unit_code, first.unit_name, first.unit_address, first.unit_phone
+        )
+        contact = (
+            ContactInfo(
+                first.contact_id, first.contact_name, first.contact_email, first.contact_phone
+            )
+            if first.contact_id is not None
+            else None
+        )
+        deployments.append(
+            Deployment(
+                round=RoundInfo(
+                    first.round_id,
+                    first.round_name,
+                    first.round_start,
+                    first.round_weeks,
+                    first.round_published_at,
+                ),
+                person=PersonInfo(
+                    first.person_id,
+                    first.person_name,
+                    first.person_email,
+                    first.person_phone,
+                    first.person_language,
+                    UnitInfo(
+                        first.home_id,
+                        first.home_code,
+                        first.home_name,
+                        first.home_address,
+                        first.home_phone,
+                    ),
+                ),
+                need=NeedInfo(
+                    first.need_id,
+                    first.need_ref,
+                    first.need_description,
+                    first.need_shift,
+                    unit,
+                    SkillInfo(first.skill_code, first.skill_label_da, first.skill_label_en),
+                    contact,
+                ),
+                weeks=[(row.week, row.hours) for row in group],
+                contacts=[contact] if contact is not None else leaders.get(unit.id, []),
+                assignment_id=first.assignment_id,
+            )
+        )
+    return deployments
+
+
+LEADERS_OF_UNITS = (
+    select(unit_leader.c.unit_id, Person.id, Person.name, Person.email, Person.phone)
+    .join(Person, Person.id == unit_leader.c.person_id)
+    .where(unit_leader.c.unit_id.in_(bindparam("units", expanding=True)))
+)
+
+
+def _leaders(session: Session, unit_ids: set[int]) -> dict[int, list[ContactInfo]]:
+    """The leaders of each unit, by name: whom to ask where a need names no contact."""
+    if not unit_ids:
+        return {}
+    rows = session.execute(LEADERS_OF_UNITS, {"units": sorted(unit_ids)})
+    leaders: dict[int, list[ContactInfo]] = defaultdict(list)
+    for row in rows:
+        leaders[row.unit_id].append(ContactInfo(row.id, row.name, row.email, row.phone))
+    for contacts in leaders.values():
+        contacts.sort(key=lambda leader: leader.name)
+    return leaders

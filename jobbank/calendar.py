@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from jobbank import audit
 from jobbank.access import Actor, actor_for
-from jobbank.assignments import Deployment, list_deployments
+from jobbank.assignments import ContactInfo, Deployment, list_deployments
 from jobbank.errors import NotFound
 from jobbank.models import Assignment, CalendarFeed, Person
 from jobbank.sessions import LAST_USED_PRECISION, digest, now
@@ -250,7 +250,7 @@ def week_event(deployment: Deployment, week: dt.date, hours: float, language: st
     )
 
 
-def _contact(person: Person) -> str:
+def _contact(person: ContactInfo) -> str:
     return ", ".join(part for part in (person.name, person.phone, person.email) if part)
 
 

@@ -8,14 +8,14 @@ were pressed by their own tasks at the same time.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from advanced_alchemy.filters import LimitOffset
 from advanced_alchemy.repository import SQLAlchemySyncRepository
 from advanced_alchemy.service import SQLAlchemySyncRepositoryService
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true, tuple_
 from sqlalchemy.orm import Session
 
 from jobbank import audit
@@ -297,18 +297,17 @@ FOLLOWED_AUDIENCES = EMPLOYEE_AUDIENCES
 that the first day is agreed, the sending leader that the deployment goes well."""
 
 
+class Place(NamedTuple):
+    """Where a checklist belongs: one person's deployment to one unit in one round."""
+
+    round_id: int
+    person_id: int
+    unit_id: int
+
+
 def audiences_for(actor: Actor, checklist: Checklist, person: Person) -> frozenset[Audience]:
     """The audiences whose items `actor` sees and ticks on this checklist (HR: all)."""
-    if actor.is_hr:
-        return frozenset(Audience)
-    audiences: frozenset[Audience] = frozenset()
-    if actor.leads(checklist.unit_id):
-        audiences |= RECEIVING_AUDIENCES
-    if actor.leads(person.home_unit_id):
-        audiences |= SENDING_AUDIENCES
-    if actor.is_person(checklist.person_id):
-        audiences |= EMPLOYEE_AUDIENCES
-    return audiences
+    return _audiences(actor, checklist.unit_id, checklist.person_id, person.home_unit_id)
 
 
 def followed_audiences_for(
@@ -316,9 +315,28 @@ def followed_audiences_for(
 ) -> frozenset[Audience]:
     """The audiences whose items `actor` sees but does not tick: a leader of the receiving or
     the sending unit follows the employee's items."""
-    if not (actor.leads(checklist.unit_id) or actor.leads(person.home_unit_id)):
+    return _followed(actor, checklist.unit_id, checklist.person_id, person.home_unit_id)
+
+
+def _audiences(
+    actor: Actor, unit_id: int, person_id: int, home_unit_id: int
+) -> frozenset[Audience]:
+    if actor.is_hr:
+        return frozenset(Audience)
+    audiences: frozenset[Audience] = frozenset()
+    if actor.leads(unit_id):
+        audiences |= RECEIVING_AUDIENCES
+    if actor.leads(home_unit_id):
+        audiences |= SENDING_AUDIENCES
+    if actor.is_person(person_id):
+        audiences |= EMPLOYEE_AUDIENCES
+    return audiences
+
+
+def _followed(actor: Actor, unit_id: int, person_id: int, home_unit_id: int) -> frozenset[Audience]:
+    if not (actor.leads(unit_id) or actor.leads(home_unit_id)):
         return frozenset()
-    return FOLLOWED_AUDIENCES - audiences_for(actor, checklist, person)
+    return FOLLOWED_AUDIENCES - _audiences(actor, unit_id, person_id, home_unit_id)
 
 
 def _checklist_in_reach(actor: Actor) -> ColumnElement[bool]:
@@ -420,6 +438,66 @@ def list_checklists(
         session, (i.done_by_id for _, items in shown for i in items if i.done_by_id)
     )
     return [_view(actor, *row, items, done_by) for row, items in shown], total
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    """A checklist item as a page lists it, read as plain columns."""
+
+    id: int
+    title_da: str
+    title_en: str
+    due_on: dt.date
+    done_at: dt.datetime | None
+    version: int
+
+
+@dataclass(frozen=True)
+class PlaceItems:
+    """At one place, the caller's own items and those they follow, soonest due first."""
+
+    items: list[ItemLine] = field(default_factory=list)
+    followed: list[ItemLine] = field(default_factory=list)
+
+
+def items_at(session: Session, actor: Actor, places: Iterable[Place]) -> dict[Place, PlaceItems]:
+    """The items of the checklists at `places` the caller ticks or follows, in one statement:
+    pages that show deployments with their checklists need no more than this."""
+    wanted = list(dict.fromkeys(places))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(
+            ChecklistItem.id,
+            ChecklistItem.title_da,
+            ChecklistItem.title_en,
+            ChecklistItem.due_on,
+            ChecklistItem.done_at,
+            ChecklistItem.version,
+            ChecklistItem.audience,
+            Checklist.round_id,
+            Checklist.person_id,
+            Checklist.unit_id,
+            Person.home_unit_id,
+        )
+        .join(Checklist, Checklist.id == ChecklistItem.checklist_id)
+        .join(Person, Person.id == Checklist.person_id)
+        .where(
+            _checklist_in_reach(actor),
+            tuple_(Checklist.round_id, Checklist.person_id, Checklist.unit_id).in_(wanted),
+        )
+        .order_by(ChecklistItem.due_on, ChecklistItem.id)
+    )
+    found: dict[Place, PlaceItems] = {}
+    for row in rows:
+        place = Place(row.round_id, row.person_id, row.unit_id)
+        line = ItemLine(row.id, row.title_da, row.title_en, row.due_on, row.done_at, row.version)
+        at = found.setdefault(place, PlaceItems())
+        if row.audience in _audiences(actor, row.unit_id, row.person_id, row.home_unit_id):
+            at.items.append(line)
+        elif row.audience in _followed(actor, row.unit_id, row.person_id, row.home_unit_id):
+            at.followed.append(line)
+    return found
 
 
 def get_checklist(session: Session, actor: Actor, checklist_id: int) -> ChecklistView:

@@ -26,7 +26,7 @@ from api.pages.calendar import feed_section
 from jobbank import checklists
 from jobbank.access import Actor
 from jobbank.assignments import Deployment, Direction, list_deployments
-from jobbank.checklists import ChecklistView
+from jobbank.checklists import ItemLine, Place, PlaceItems
 from jobbank.models import ApprovalStatus, ChecklistItem, Need, NeedStatus
 from jobbank.needs import list_needs
 from jobbank.rounds import find_rounds
@@ -35,6 +35,7 @@ from jobbank.volunteers import list_profiles
 FIRST_PAGE = LimitOffset(limit=100, offset=0)
 """Home shows the first hundred of each list; longer lists belong on their own pages."""
 COUNT_ONLY = LimitOffset(limit=1, offset=0)
+NO_ITEMS = PlaceItems()
 
 
 # --- what the template shows -----------------------------------------------------------
@@ -51,7 +52,7 @@ class ItemRow:
     version: int
 
     @classmethod
-    def of(cls, item: ChecklistItem, today: dt.date) -> ItemRow:
+    def of(cls, item: ChecklistItem | ItemLine, today: dt.date) -> ItemRow:
         done = item.done_at is not None
         return cls(
             id=item.id,
@@ -107,15 +108,16 @@ class NeedRow:
 
 
 def _deployment_rows(
-    deployments: list[Deployment], views: list[ChecklistView], today: dt.date
+    db: Session, actor: Actor, deployments: list[Deployment], today: dt.date
 ) -> list[DeploymentRow]:
     """Each deployment with the caller's items of the checklist of that person at that unit,
     and the items the caller follows there."""
-    by_key = {(view.round.id, view.person.id, view.unit.id): view for view in views}
+    places = [Place(d.round.id, d.person.id, d.need.unit_id) for d in deployments]
+    items = checklists.items_at(db, actor, places)
     rows = []
-    for deployment in deployments:
+    for deployment, place in zip(deployments, places, strict=True):
         need, person = deployment.need, deployment.person
-        view = by_key.get((deployment.round.id, person.id, need.unit_id))
+        at = items.get(place, NO_ITEMS)
         rows.append(
             DeploymentRow(
                 person=person.name,
@@ -130,15 +132,11 @@ def _deployment_rows(
                 total_hours=deployment.total_hours,
                 contacts=[Contact(c.name, c.phone, c.email) for c in deployment.contacts],
                 assignment_id=deployment.assignment_id,
-                items=_item_rows(view.items if view else [], today),
-                followed=_item_rows(view.followed if view else [], today),
+                items=[ItemRow.of(item, today) for item in at.items],
+                followed=[ItemRow.of(item, today) for item in at.followed],
             )
         )
     return rows
-
-
-def _item_rows(items: list[ChecklistItem], today: dt.date) -> list[ItemRow]:
-    return [ItemRow.of(item, today) for item in items]
 
 
 def _need_row(need: Need) -> NeedRow:
@@ -158,26 +156,23 @@ def _need_row(need: Need) -> NeedRow:
 # --- each role's part --------------------------------------------------------------------
 
 
-def staff_part(db: Session, actor: Actor, views: list[ChecklistView]) -> dict[str, Any]:
+def staff_part(db: Session, actor: Actor) -> dict[str, Any]:
     deployments, _ = list_deployments(db, actor, FIRST_PAGE, person_id=actor.person_id)
-    own = [view for view in views if view.checklist.person_id == actor.person_id]
     return {
-        "assignments": _deployment_rows(deployments, own, dt.date.today()),
+        "assignments": _deployment_rows(db, actor, deployments, dt.date.today()),
         "calendar": feed_section(db, actor),
     }
 
 
-def leader_part(db: Session, actor: Actor, views: list[ChecklistView]) -> dict[str, Any]:
+def leader_part(db: Session, actor: Actor) -> dict[str, Any]:
     today = dt.date.today()
     needs, _ = list_needs(db, actor, FIRST_PAGE)
     incoming, _ = list_deployments(db, actor, FIRST_PAGE, direction=Direction.INCOMING)
     outgoing, _ = list_deployments(db, actor, FIRST_PAGE, direction=Direction.OUTGOING)
-    receiving = [view for view in views if actor.leads(view.unit.id)]
-    sending = [view for view in views if actor.leads(view.person.home_unit_id)]
     return {
         "needs": [_need_row(need) for need in needs if actor.leads(need.unit_id)],
-        "incoming": _deployment_rows(incoming, receiving, today),
-        "outgoing": _deployment_rows(outgoing, sending, today),
+        "incoming": _deployment_rows(db, actor, incoming, today),
+        "outgoing": _deployment_rows(db, actor, outgoing, today),
     }
 
 
@@ -208,16 +203,13 @@ def hr_part(db: Session, actor: Actor) -> dict[str, Any]:
 def home(db_session: DB, request: HTMXRequest) -> Template:
     """Your part of the job bank: one section per role you hold."""
     actor = current_actor(request)
-    views: list[ChecklistView] = []
-    if actor.is_staff or actor.is_leader:
-        views = checklists.list_checklists(db_session, actor, FIRST_PAGE)[0]
     context: dict[str, Any] = {"actor": actor}
     if actor.is_hr:
         context["hr"] = hr_part(db_session, actor)
     if actor.is_leader:
-        context["leader"] = leader_part(db_session, actor, views)
+        context["leader"] = leader_part(db_session, actor)
     if actor.is_staff:
-        context["staff"] = staff_part(db_session, actor, views)
+        context["staff"] = staff_part(db_session, actor)
     return Template("home.html", context=context)
 
 

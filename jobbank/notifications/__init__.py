@@ -28,7 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from jobbank.access import Actor
-from jobbank.assignments import Deployment
+from jobbank.assignments import Deployment, deployments_of
 from jobbank.models import (
     AllocationRound,
     Assignment,
@@ -161,7 +161,7 @@ def announce_round(session: Session, rnd: AllocationRound) -> int:
     for person_id in sorted(now_plans.keys() | before_plans.keys()):
         person = session.get_one(Person, person_id)
         now, before = now_plans.get(person_id, {}), before_plans.get(person_id, {})
-        deployments = _deployments(rnd, rows_of[person_id])
+        deployments = deployments_of(rnd, rows_of[person_id])
         kind = MessageKind.ROUND_PUBLISHED
         changes: list[Change] = []
         if before and before != now:
@@ -228,30 +228,15 @@ def _changes(before: Plan, now: Plan, units: dict[int, Unit]) -> list[Change]:
     return sorted(changes, key=lambda change: (change.week, change.unit))
 
 
-def _deployments(rnd: AllocationRound, rows: Sequence[Assignment]) -> list[Deployment]:
-    """The rows grouped per (person, need), soonest first."""
-    grouped: dict[tuple[int, int], list[Assignment]] = defaultdict(list)
-    for row in rows:
-        grouped[(row.person_id, row.need_id)].append(row)
-    return [
-        Deployment(
-            round=rnd,
-            person=group[0].person,
-            need=group[0].need,
-            weeks=[(row.week, row.hours) for row in group],
-        )
-        for group in grouped.values()
-    ]
-
-
 def _tell_receiving_leaders(
     session: Session, rnd: AllocationRound, rows: Sequence[Assignment]
 ) -> int:
     """One message per leader of a receiving unit: who comes to each of their units, when."""
     by_leader: dict[int, list[Deployment]] = defaultdict(list)
     leaders: dict[int, Person] = {}
-    for deployment in _deployments(rnd, rows):
-        for leader in deployment.need.unit.leaders:
+    needs = {row.need_id: row.need for row in rows}
+    for deployment in deployments_of(rnd, rows):
+        for leader in needs[deployment.need.id].unit.leaders:
             leaders[leader.id] = leader
             by_leader[leader.id].append(deployment)
     written = 0
