@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from advanced_alchemy.filters import LimitOffset
 from icalendar import Calendar, Event, vDuration
 from icalendar.enums import TRANSP
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, lazyload
 
 from jobbank import audit
 from jobbank.access import Actor, actor_for
@@ -103,15 +103,18 @@ def _live_feeds(session: Session, person_id: int) -> list[CalendarFeed]:
     )
 
 
+ACTIVE_FEED = (
+    select(CalendarFeed)
+    .options(lazyload(CalendarFeed.person))  # the staff page shows only its dates
+    .where(CalendarFeed.person_id == bindparam("person_id"), CalendarFeed.revoked_at.is_(None))
+    .order_by(CalendarFeed.id.desc())
+    .limit(1)
+)
+
+
 def active_feed(session: Session, actor: Actor) -> CalendarFeed | None:
     """The caller's feed that works now, if any (when it was made and last read)."""
-    person_id = _own_person(actor)
-    return session.scalar(
-        select(CalendarFeed)
-        .where(CalendarFeed.person_id == person_id, CalendarFeed.revoked_at.is_(None))
-        .order_by(CalendarFeed.id.desc())
-        .limit(1)
-    )
+    return session.scalar(ACTIVE_FEED, {"person_id": _own_person(actor)})
 
 
 def create_feed(session: Session, actor: Actor) -> NewFeed:

@@ -15,7 +15,18 @@ from typing import Any, NamedTuple
 from advanced_alchemy.filters import LimitOffset
 from advanced_alchemy.repository import SQLAlchemySyncRepository
 from advanced_alchemy.service import SQLAlchemySyncRepositoryService
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    false,
+    func,
+    or_,
+    select,
+    true,
+    tuple_,
+)
 from sqlalchemy.orm import Session
 
 from jobbank import audit
@@ -460,43 +471,55 @@ class PlaceItems:
     followed: list[ItemLine] = field(default_factory=list)
 
 
+ITEMS_AT_PLACES = (
+    select(
+        ChecklistItem.id,
+        ChecklistItem.title_da,
+        ChecklistItem.title_en,
+        ChecklistItem.due_on,
+        ChecklistItem.done_at,
+        ChecklistItem.version,
+        ChecklistItem.audience,
+        Checklist.round_id,
+        Checklist.person_id,
+        Checklist.unit_id,
+        Person.home_unit_id,
+    )
+    .join(Checklist, Checklist.id == ChecklistItem.checklist_id)
+    .join(Person, Person.id == Checklist.person_id)
+    .where(
+        tuple_(Checklist.round_id, Checklist.person_id, Checklist.unit_id).in_(
+            bindparam("places", expanding=True)
+        )
+    )
+    .order_by(ChecklistItem.due_on, ChecklistItem.id)
+)
+"""Built once: pages with deployments run it on every view."""
+
+
 def items_at(session: Session, actor: Actor, places: Iterable[Place]) -> dict[Place, PlaceItems]:
     """The items of the checklists at `places` the caller ticks or follows, in one statement:
     pages that show deployments with their checklists need no more than this."""
     wanted = list(dict.fromkeys(places))
     if not wanted:
         return {}
-    rows = session.execute(
-        select(
-            ChecklistItem.id,
-            ChecklistItem.title_da,
-            ChecklistItem.title_en,
-            ChecklistItem.due_on,
-            ChecklistItem.done_at,
-            ChecklistItem.version,
-            ChecklistItem.audience,
-            Checklist.round_id,
-            Checklist.person_id,
-            Checklist.unit_id,
-            Person.home_unit_id,
-        )
-        .join(Checklist, Checklist.id == ChecklistItem.checklist_id)
-        .join(Person, Person.id == Checklist.person_id)
-        .where(
-            _checklist_in_reach(actor),
-            tuple_(Checklist.round_id, Checklist.person_id, Checklist.unit_id).in_(wanted),
-        )
-        .order_by(ChecklistItem.due_on, ChecklistItem.id)
-    )
     found: dict[Place, PlaceItems] = {}
-    for row in rows:
+    audiences: dict[Place, tuple[frozenset[Audience], frozenset[Audience]]] = {}
+    for row in session.execute(ITEMS_AT_PLACES, {"places": wanted}):
         place = Place(row.round_id, row.person_id, row.unit_id)
-        line = ItemLine(row.id, row.title_da, row.title_en, row.due_on, row.done_at, row.version)
-        at = found.setdefault(place, PlaceItems())
-        if row.audience in _audiences(actor, row.unit_id, row.person_id, row.home_unit_id):
-            at.items.append(line)
-        elif row.audience in _followed(actor, row.unit_id, row.person_id, row.home_unit_id):
-            at.followed.append(line)
+        if place not in audiences:
+            at_place = (place.unit_id, place.person_id, row.home_unit_id)
+            audiences[place] = (_audiences(actor, *at_place), _followed(actor, *at_place))
+        own, followed = audiences[place]
+        if row.audience in own:
+            into = found.setdefault(place, PlaceItems()).items
+        elif row.audience in followed:
+            into = found.setdefault(place, PlaceItems()).followed
+        else:
+            continue
+        into.append(
+            ItemLine(row.id, row.title_da, row.title_en, row.due_on, row.done_at, row.version)
+        )
     return found
 
 

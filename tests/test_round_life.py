@@ -853,7 +853,9 @@ class RoundLife(RuleBasedStateMachine):
         }
         with transaction(self.factory) as session:
             deployments, _ = list_deployments(session, self.coordinator, EVERY_ROW)
-            employee_no = dict(session.execute(select(Person.id, Person.employee_no)).tuples().all())
+            employee_no = dict(
+                session.execute(select(Person.id, Person.employee_no)).tuples().all()
+            )
             shown = {
                 (d.round.id, employee_no[d.person.id], d.need.ref, week, hours)
                 for d in deployments

@@ -56,6 +56,7 @@ def routes() -> list[Any]:
             i18n.choose_language,
             home.home,
             home.tick_item,
+            home.deployments_page,
             *rounds.ROUTES,
             *dashboard.ROUTES,
             *needs.ROUTES,

@@ -14,7 +14,7 @@ from typing import Any
 
 from advanced_alchemy.filters import LimitOffset
 from litestar import get, post
-from litestar.params import FromPath, URLEncodedBody
+from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.plugins.htmx import HTMXRequest, HTMXTemplate
 from litestar.response import Redirect, Template
 from pydantic import BaseModel
@@ -27,6 +27,7 @@ from jobbank import checklists
 from jobbank.access import Actor
 from jobbank.assignments import Deployment, Direction, list_deployments
 from jobbank.checklists import ItemLine, Place, PlaceItems
+from jobbank.errors import NotFound
 from jobbank.models import ApprovalStatus, ChecklistItem, Need, NeedStatus
 from jobbank.needs import list_needs
 from jobbank.rounds import find_rounds
@@ -34,6 +35,11 @@ from jobbank.volunteers import list_profiles
 
 FIRST_PAGE = LimitOffset(limit=100, offset=0)
 """Home shows the first hundred of each list; longer lists belong on their own pages."""
+SOONEST = LimitOffset(limit=10, offset=0)
+"""A leader's home shows the ten soonest deployments each way, and links to all of them: a
+big unit's hundreds of cards made a page of a megabyte that took a third of a second."""
+PER_PAGE = 20
+"""Deployments on each page of `/deployments/{direction}`."""
 COUNT_ONLY = LimitOffset(limit=1, offset=0)
 NO_ITEMS = PlaceItems()
 
@@ -167,12 +173,14 @@ def staff_part(db: Session, actor: Actor) -> dict[str, Any]:
 def leader_part(db: Session, actor: Actor) -> dict[str, Any]:
     today = dt.date.today()
     needs, _ = list_needs(db, actor, FIRST_PAGE)
-    incoming, _ = list_deployments(db, actor, FIRST_PAGE, direction=Direction.INCOMING)
-    outgoing, _ = list_deployments(db, actor, FIRST_PAGE, direction=Direction.OUTGOING)
+    incoming, incoming_total = list_deployments(db, actor, SOONEST, direction=Direction.INCOMING)
+    outgoing, outgoing_total = list_deployments(db, actor, SOONEST, direction=Direction.OUTGOING)
     return {
         "needs": [_need_row(need) for need in needs if actor.leads(need.unit_id)],
         "incoming": _deployment_rows(db, actor, incoming, today),
+        "incoming_total": incoming_total,
         "outgoing": _deployment_rows(db, actor, outgoing, today),
+        "outgoing_total": outgoing_total,
     }
 
 
@@ -211,6 +219,35 @@ def home(db_session: DB, request: HTMXRequest) -> Template:
     if actor.is_staff:
         context["staff"] = staff_part(db_session, actor)
     return Template("home.html", context=context)
+
+
+@get("/deployments/{direction:str}", sync_to_thread=True)
+def deployments_page(
+    db_session: DB, request: HTMXRequest, direction: FromPath[Direction], page: FromQuery[int] = 1
+) -> Template:
+    """Everyone coming to the units you lead (`incoming`) or lent out from them (`outgoing`),
+    soonest first, twenty a page, each with the checklist items you tick or follow."""
+    actor = current_actor(request)
+    if not actor.is_leader:
+        raise NotFound("deployments: not found")
+    page = max(page, 1)
+    paging = LimitOffset(limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    shown, total = list_deployments(db_session, actor, paging, direction=direction)
+    last_page = max(1, -(-total // PER_PAGE))
+    path = f"/deployments/{direction.value}"
+    return Template(
+        "deployments.html",
+        context={
+            "actor": actor,
+            "direction": direction.value,
+            "rows": _deployment_rows(db_session, actor, shown, dt.date.today()),
+            "total": total,
+            "page": page,
+            "last_page": last_page,
+            "previous": f"{path}?page={page - 1}" if page > 1 else None,
+            "next": f"{path}?page={page + 1}" if page < last_page else None,
+        },
+    )
 
 
 class TickForm(BaseModel):

@@ -63,20 +63,33 @@ def propose(app: Litestar, *planned: Planned, start: dt.date = THIS_MONDAY) -> i
         return rnd.id
 
 
-def add_need_n3(app: Litestar) -> None:
+def add_need(
+    app: Litestar,
+    ref: str,
+    *,
+    hours: float,
+    weeks: int,
+    description: str = "",
+    contact: str | None = None,
+) -> None:
+    """A nurse need at Solgården from this week on; `contact` is an employee number."""
     with factory(app)() as session, session.begin():
         session.add(
             Need(
-                ref="n3",
+                ref=ref,
                 unit=_by(session, Unit, code="solgaarden"),
                 skill=_by(session, Skill, code="nurse"),
-                hours=8,
+                hours=hours,
                 first_week=THIS_MONDAY,
-                last_week=THIS_MONDAY + dt.timedelta(weeks=3),
-                description="Aftenkaffe og samtale",
-                contact_person=_by(session, Person, employee_no="e4"),
+                last_week=THIS_MONDAY + dt.timedelta(weeks=weeks - 1),
+                description=description,
+                contact_person=_by(session, Person, employee_no=contact) if contact else None,
             )
         )
+
+
+def add_need_n3(app: Litestar) -> None:
+    add_need(app, "n3", hours=8, weeks=4, description="Aftenkaffe og samtale", contact="e4")
 
 
 def first_round(app: Litestar) -> Ids:
