@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
     engine = make_engine(
         settings.url,
         pool_size=settings.db_pool_size,
-        max_overflow=settings.db_pool_size,
+        max_overflow=0,
         pool_timeout=settings.db_pool_timeout,
     )
     database = SQLAlchemySyncConfig(

@@ -8,11 +8,13 @@ database again. Requests, a mix fixed in `MIX`:
 - staff reading their assignments: `GET /api/me/assignments` and their page `GET /`;
 - unit leaders posting needs: `POST /api/needs` for the unit they lead.
 
-The client is httpx's async client at a fixed rate (an open model): request *i* is due at
-*i*/rate seconds whatever the server answers, and its latency counts from that moment, so a
-slow server cannot slow the client down and hide its own queueing (coordinated omission).
-httpx is a dependency already; locust would add gevent and a web UI for what is here about
-a hundred lines, and its users wait for each answer (a closed model) unless paced by hand.
+The client is aiohttp's at a fixed rate (an open model): request *i* is due at *i*/rate
+seconds whatever the server answers, and its latency counts from that moment, so a slow
+server cannot slow the client down and hide its own queueing (coordinated omission). The
+client shares the machine with the server, so it must be cheap: httpx's client took a third
+of what the server itself used per request, aiohttp's about a tenth. locust would add gevent
+and a web UI for what is here about a hundred lines, and its users wait for each answer (a
+closed model) unless paced by hand.
 
 With `--during-solve` a second phase of the same load runs while HR solves the draft round
 through the API (the solve is cancelled when the phase ends). Each phase is bounded by its
@@ -37,6 +39,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import aiohttp
 import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -64,8 +67,8 @@ SERVER_LOG = "serve.log"
 STARTUP_SECONDS = 60.0
 MAX_CONNECTIONS = 32
 """Requests in flight at once; later ones wait their turn here, their latency still counted from
-when they were due. (httpx's own queue slows down with its length until the client, not the
-server, is what is measured.)"""
+when they were due. (An HTTP client's own queue of waiting requests can grow slow with its
+length, until the client, not the server, is what is measured.)"""
 SOLVE_LIMIT_MARGIN = 30.0
 """The solve's time limit exceeds the phase by this much, so it runs throughout."""
 
@@ -172,10 +175,11 @@ async def _phases(
     seed: int,
     out: Callable[[str], None],
 ) -> tuple[list[Shot], bool | None]:
-    limits = httpx.Limits(
-        max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS
-    )
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=REQUEST_TIMEOUT) as client:
+    async with aiohttp.ClientSession(
+        base_url=base,
+        connector=aiohttp.TCPConnector(limit=MAX_CONNECTIONS),
+        timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT),
+    ) as client:
         choose = _Chooser(sample, random.Random(seed))
         await _fire(client, choose, STEADY, rate, 1.0)  # warm-up: connections, caches; not counted
         out(f"{STEADY}: {rate:g} requests/s for {seconds:g} s …")
@@ -184,20 +188,24 @@ async def _phases(
             return shots, None
         hr = {"Authorization": f"Bearer {sample.hr_token}"}
         round_path = f"/api/rounds/{sample.draft_round_id}"
-        answer = await client.post(
+        hr_timeout = aiohttp.ClientTimeout(total=HR_TIMEOUT)
+        async with client.post(
             f"{round_path}/solve",
             json={"time_limit": seconds + SOLVE_LIMIT_MARGIN},
             headers=hr,
-            timeout=HR_TIMEOUT,
-        )
-        answer.raise_for_status()
+            timeout=hr_timeout,
+            raise_for_status=True,
+        ):
+            pass
         out(
             f"{SOLVING}: HR solves round {sample.draft_round_id}; "
             f"{rate:g} requests/s for {seconds:g} s …"
         )
         shots += await _fire(client, choose, SOLVING, rate, seconds)
-        status = (await client.get(round_path, headers=hr, timeout=HR_TIMEOUT)).json()["status"]
-        await client.post(f"{round_path}/solve/cancel", headers=hr, timeout=HR_TIMEOUT)
+        async with client.get(round_path, headers=hr, timeout=hr_timeout) as answer:
+            status = (await answer.json())["status"]
+        async with client.post(f"{round_path}/solve/cancel", headers=hr, timeout=hr_timeout):
+            pass
         return shots, status == "solving"
 
 
@@ -239,7 +247,7 @@ class Call:
 
 
 async def _fire(
-    client: httpx.AsyncClient,
+    client: aiohttp.ClientSession,
     choose: _Chooser,
     phase: str,
     rate: float,
@@ -275,7 +283,7 @@ async def _fire(
 
 
 async def _shoot(
-    client: httpx.AsyncClient,
+    client: aiohttp.ClientSession,
     turns: asyncio.Semaphore,
     call: Call,
     phase: str,
@@ -283,15 +291,18 @@ async def _shoot(
     due: float,
 ) -> Shot:
     try:
-        async with turns:
-            answer = await client.request(
+        async with (
+            turns,
+            client.request(
                 call.method,
                 call.path,
                 json=call.body,
                 headers={"Authorization": f"Bearer {call.token}"},
-            )
-        ok = answer.status_code < 400
-    except httpx.HTTPError:
+            ) as answer,
+        ):
+            await answer.read()
+            ok = answer.status < 400
+    except (aiohttp.ClientError, TimeoutError):
         ok = False
     now = asyncio.get_running_loop().time()
     return Shot(phase, call.kind, now - due, ok, now - start)
