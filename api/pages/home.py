@@ -28,8 +28,8 @@ from jobbank.access import Actor
 from jobbank.assignments import Deployment, Direction, list_deployments
 from jobbank.checklists import ItemLine, Place, PlaceItems
 from jobbank.errors import NotFound
-from jobbank.models import ApprovalStatus, ChecklistItem, Need, NeedStatus
-from jobbank.needs import list_needs
+from jobbank.models import ApprovalStatus, ChecklistItem, NeedStatus
+from jobbank.needs import list_needs, needs_of_led_units
 from jobbank.rounds import find_rounds
 from jobbank.volunteers import list_profiles
 
@@ -100,19 +100,6 @@ class DeploymentRow:
     """Names the deployment in its calendar download (`/api/assignments/{id}.ics`)."""
 
 
-@dataclass(frozen=True)
-class NeedRow:
-    ref: str
-    unit: str
-    skill_da: str
-    skill_en: str
-    hours: float
-    first_week: dt.date
-    last_week: dt.date
-    priority: int
-    status: NeedStatus
-
-
 def _deployment_rows(
     db: Session, actor: Actor, deployments: list[Deployment], today: dt.date
 ) -> list[DeploymentRow]:
@@ -145,20 +132,6 @@ def _deployment_rows(
     return rows
 
 
-def _need_row(need: Need) -> NeedRow:
-    return NeedRow(
-        ref=need.ref,
-        unit=need.unit.name,
-        skill_da=need.skill.label_da,
-        skill_en=need.skill.label_en,
-        hours=need.hours,
-        first_week=need.first_week,
-        last_week=need.last_week,
-        priority=need.priority,
-        status=need.status,
-    )
-
-
 # --- each role's part --------------------------------------------------------------------
 
 
@@ -172,11 +145,10 @@ def staff_part(db: Session, actor: Actor) -> dict[str, Any]:
 
 def leader_part(db: Session, actor: Actor) -> dict[str, Any]:
     today = dt.date.today()
-    needs, _ = list_needs(db, actor, FIRST_PAGE)
     incoming, incoming_total = list_deployments(db, actor, SOONEST, direction=Direction.INCOMING)
     outgoing, outgoing_total = list_deployments(db, actor, SOONEST, direction=Direction.OUTGOING)
     return {
-        "needs": [_need_row(need) for need in needs if actor.leads(need.unit_id)],
+        "needs": needs_of_led_units(db, actor, FIRST_PAGE.limit),
         "incoming": _deployment_rows(db, actor, incoming, today),
         "incoming_total": incoming_total,
         "outgoing": _deployment_rows(db, actor, outgoing, today),
