@@ -93,7 +93,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
             DefineMiddleware(
                 BearerAwareCSRFMiddleware, config=csrf_config(settings.session_secret())
             ),
-            ActorMiddleware(),
+            ActorMiddleware(database),
         ],
         openapi_config=OpenAPIConfig(
             title="Jobbank",

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 import anyio.to_thread
+from advanced_alchemy.extensions.litestar import SQLAlchemySyncConfig
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
@@ -24,8 +25,10 @@ from litestar.middleware.csrf import CSRFMiddleware
 from litestar.params import FromPath, JSONBody
 from litestar.types import ASGIApp, Receive, Scope, Send
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
+from api.db_session import connection_threads
 from api.deps import DB, AnyRequest, Id
 from api.openapi_docs import problems
 from jobbank import accounts, sessions
@@ -44,21 +47,47 @@ NO_CSRF = "exclude_from_csrf"
 
 
 class ActorMiddleware(ASGIMiddleware):
-    """Puts the caller's `Actor` (or None) in `scope["user"]` and its log-in in `scope["auth"]`."""
+    """Puts the caller's `Actor` (or None) in `scope["user"]` and its log-in in `scope["auth"]`.
+
+    Before a handler that takes the database session runs, and whenever there is a credential
+    to look up, the request's own session takes its connection on `connection_threads` and
+    the look-up runs on it: one transaction and one thread hop per request, and the handler's
+    thread never waits for a connection (see `api.db_session`).
+    """
+
+    def __init__(self, database: SQLAlchemySyncConfig) -> None:
+        self.database = database
+        self.takes_session: dict[int, bool] = {}
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         request: AnyRequest = Request(scope)
         bearer = _bearer(request.headers.get("authorization", ""))
         cookie = request.cookies.get(SESSION_COOKIE, "")
         found: tuple[Actor, int] | None = None
-        if bearer or cookie:
-            factory: sessionmaker[Session] = request.app.state["session_factory"]
+        if bearer or cookie or self._takes_session(scope["route_handler"]):
+            session = self.database.provide_session(request.app.state, scope)
             idle_minutes = request.app.state["settings"].session_idle_minutes
             idle = dt.timedelta(minutes=idle_minutes) if idle_minutes else None
-            found = await anyio.to_thread.run_sync(_look_up, factory, bearer, cookie, idle)
+            found = await anyio.to_thread.run_sync(
+                _look_up, session, bearer, cookie, idle, limiter=connection_threads()
+            )
         scope["user"] = found[0] if found else None
         scope["auth"] = found[1] if found else None
         await next_app(scope, receive, send)
+
+    def _takes_session(self, handler: BaseRouteHandler) -> bool:
+        known = self.takes_session.get(id(handler))
+        if known is None:
+            key = self.database.session_dependency_key
+            wanted = handler.parsed_fn_signature.parameters
+            providers = handler.resolve_dependencies()
+            known = key in wanted or any(
+                key in providers[name].parsed_fn_signature.parameters
+                for name in wanted
+                if name in providers
+            )
+            self.takes_session[id(handler)] = known
+        return known
 
 
 def _bearer(header: str) -> str:
@@ -67,14 +96,20 @@ def _bearer(header: str) -> str:
 
 
 def _look_up(
-    factory: sessionmaker[Session], bearer: str, cookie: str, idle: dt.timedelta | None
+    session: Session, bearer: str, cookie: str, idle: dt.timedelta | None
 ) -> tuple[Actor, int] | None:
-    """A bearer token wins over a cookie: a client that sends one means it. Only browser
-    sessions end when left idle; a token is for scripts that may run once a month."""
-    with factory() as db, db.begin():
-        if bearer:
-            return sessions.resolve(db, bearer, kind=AuthKind.TOKEN)
-        return sessions.resolve(db, cookie, kind=AuthKind.SESSION, idle=idle)
+    """Takes the session's connection, and finds who is asking. A bearer token wins over a
+    cookie: a client that sends one means it. Only browser sessions end when left idle; a
+    token is for scripts that may run once a month."""
+    if bearer:
+        return sessions.resolve(session, bearer, kind=AuthKind.TOKEN)
+    if cookie:
+        return sessions.resolve(session, cookie, kind=AuthKind.SESSION, idle=idle)
+    try:
+        session.connection()
+    except SQLAlchemyError:  # the handler meets it too, and may answer it (`/health`: 503)
+        session.rollback()
+    return None
 
 
 class BearerAwareCSRFMiddleware(CSRFMiddleware):

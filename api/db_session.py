@@ -1,13 +1,19 @@
-"""The end of each request's database session: commit or roll back by the answer's status,
-then close, handing the connection back to the pool.
+"""Each request's database session: where its connection is taken, and how it ends.
 
-advanced-alchemy opens the session; ending it is ours, for two reasons:
+advanced-alchemy makes the session; taking its connection and ending it are ours.
 
-- Litestar runs a synchronous before-send hook on a thread of the shared pool. Under load that
-  pool fills with requests that wait for a database connection, while the connections are held
-  by answered requests that wait for a thread to commit on: neither queue moves again. So the
-  commit and close run on threads of their own, which never wait for a connection.
-- A commit that fails must not be answered with success: the answer becomes a 500 problem.
+Threads are the scarce resource: a thread that waits for a database connection while the
+connections are held by requests waiting for a thread would stop both queues for good. So
+each kind of work has its own threads, and only one kind ever waits for a connection:
+
+- `connection_threads`: take the request's connection (and look up who is asking, on it)
+  before the handler runs, and the progress stream's short looks. Only these wait for a
+  connection, and they hold nothing else while they wait.
+- Litestar's shared pool runs the handlers, whose session already holds its connection.
+- `ending_threads`: commit or roll back by the answer's status, then close, handing the
+  connection back. Litestar would run this synchronous before-send hook on the shared pool.
+
+A commit that fails must not be answered with success: the answer becomes a 500 problem.
 """
 
 from __future__ import annotations
@@ -28,7 +34,9 @@ ENDING_EVENTS = frozenset({"http.response.start", "http.disconnect"})
 COMMIT_STATUSES = range(200, 400)
 """Success and redirects (a form answered with 303) commit; anything else rolls back."""
 ENDING_THREADS = 8
+CONNECTION_THREADS = 8
 _ending_threads: RunVar[anyio.CapacityLimiter] = RunVar("jobbank_ending_threads")
+_connection_threads: RunVar[anyio.CapacityLimiter] = RunVar("jobbank_connection_threads")
 """Per event loop, as anyio keeps its own default pool: a limiter belongs to one loop."""
 FAILED_KEY = "jobbank.commit_failed"
 FAILED_BODY = json.dumps(
@@ -70,10 +78,18 @@ class SessionEnder:
 
 
 def ending_threads() -> anyio.CapacityLimiter:
+    return _limiter(_ending_threads, ENDING_THREADS)
+
+
+def connection_threads() -> anyio.CapacityLimiter:
+    return _limiter(_connection_threads, CONNECTION_THREADS)
+
+
+def _limiter(slot: RunVar[anyio.CapacityLimiter], size: int) -> anyio.CapacityLimiter:
     try:
-        return _ending_threads.get()
+        return slot.get()
     except LookupError:
-        _ending_threads.set(threads := anyio.CapacityLimiter(ENDING_THREADS))
+        slot.set(threads := anyio.CapacityLimiter(size))
         return threads
 
 

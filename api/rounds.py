@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.auth import current_actor, hr_only
+from api.db_session import connection_threads
 from api.deps import DB, AnyRequest, Id, Paging
 from api.paging import page_of
 from jobbank import rounds, solving
@@ -375,7 +376,7 @@ class RoundController(Controller):
             round_id,
             alive=job_runner(request).is_alive,
         )
-        first = await anyio.to_thread.run_sync(watch, None)
+        first = await anyio.to_thread.run_sync(watch, None, limiter=connection_threads())
         seen = _last_event_id(request)
         return ServerSentEvent(_progress_events(watch, first, seen))
 
@@ -512,4 +513,4 @@ async def _progress_events(
             yield ServerSentEventMessage(event=job.status.value, data=json.dumps(final))
             return
         await anyio.sleep(POLL_SECONDS)
-        job = await anyio.to_thread.run_sync(watch, job.id)
+        job = await anyio.to_thread.run_sync(watch, job.id, limiter=connection_threads())

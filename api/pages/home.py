@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advanced_alchemy.filters import LimitOffset
-from litestar import get, post
+from litestar import Response, get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.plugins.htmx import HTMXRequest, HTMXTemplate
 from litestar.response import Redirect, Template
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from api.auth import current_actor
 from api.deps import DB
 from api.pages.calendar import feed_section
+from api.pages.rendering import rendered
 from jobbank import checklists
 from jobbank.access import Actor
 from jobbank.assignments import Deployment, Direction, list_deployments
@@ -180,7 +181,7 @@ def hr_part(db: Session, actor: Actor) -> dict[str, Any]:
 
 
 @get("/", sync_to_thread=True)
-def home(db_session: DB, request: HTMXRequest) -> Template:
+def home(db_session: DB, request: HTMXRequest) -> Response[bytes]:
     """Your part of the job bank: one section per role you hold."""
     actor = current_actor(request)
     context: dict[str, Any] = {"actor": actor}
@@ -190,13 +191,13 @@ def home(db_session: DB, request: HTMXRequest) -> Template:
         context["leader"] = leader_part(db_session, actor)
     if actor.is_staff:
         context["staff"] = staff_part(db_session, actor)
-    return Template("home.html", context=context)
+    return rendered(request, Template("home.html", context=context))
 
 
 @get("/deployments/{direction:str}", sync_to_thread=True)
 def deployments_page(
     db_session: DB, request: HTMXRequest, direction: FromPath[Direction], page: FromQuery[int] = 1
-) -> Template:
+) -> Response[bytes]:
     """Everyone coming to the units you lead (`incoming`) or lent out from them (`outgoing`),
     soonest first, twenty a page, each with the checklist items you tick or follow."""
     actor = current_actor(request)
@@ -207,7 +208,7 @@ def deployments_page(
     shown, total = list_deployments(db_session, actor, paging, direction=direction)
     last_page = max(1, -(-total // PER_PAGE))
     path = f"/deployments/{direction.value}"
-    return Template(
+    page_of_cards = Template(
         "deployments.html",
         context={
             "actor": actor,
@@ -220,6 +221,7 @@ def deployments_page(
             "next": f"{path}?page={page + 1}" if page < last_page else None,
         },
     )
+    return rendered(request, page_of_cards)
 
 
 class TickForm(BaseModel):

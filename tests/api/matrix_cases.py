@@ -405,6 +405,8 @@ POST   /admin/checklists/{tpl}/delete                  -                409  404
 POST   /admin/checklists/{tpl}/items                   stale_tpl_item_form 409 404 404 404  404  404  404  303
 # --- leaders' pages: the needs of the units they lead, and their home units' volunteers --------------------
 GET    /needs                                          -                404  200  200  200  404  404  404  303
+GET    /deployments/incoming                           -                404  200  200  200  404  404  404  303
+GET    /deployments/outgoing                           -                404  200  200  200  404  404  404  303
 GET    /needs/new                                      -                404  200  200  200  404  404  404  303
 GET    /needs/{n_sol}/edit                             -                404  200  404  404  404  404  404  303
 GET    /needs/{n_hp}/edit                              -                404  404  404  200  404  404  404  303

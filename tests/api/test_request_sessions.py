@@ -10,6 +10,7 @@ from pathlib import Path
 import anyio
 import httpx
 from litestar import Litestar
+from litestar.testing import TestClient
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
@@ -61,13 +62,31 @@ def test_a_crowd_of_requests_is_answered_with_few_connections_and_threads(
             async def read() -> None:
                 statuses.append((await client.get("/api/me/assignments")).status_code)
 
+            async def look_anonymously() -> None:  # a handler with a session but no log-in
+                answer = await client.get("/health", headers={"authorization": ""})
+                statuses.append(answer.status_code)
+
             with anyio.fail_after(60):
                 async with anyio.create_task_group() as group:
                     for _ in range(CROWD):
                         group.start_soon(read)
+                        group.start_soon(look_anonymously)
             return statuses
 
-    assert anyio.run(crowd) == [200] * CROWD
+    assert anyio.run(crowd) == [200] * 2 * CROWD
+
+
+def test_health_answers_503_when_the_database_cannot_be_reached(tmp_path: Path) -> None:
+    unreadable = tmp_path / "a-folder.db"
+    unreadable.mkdir()  # SQLite cannot open a folder as its database
+    settings = Settings(
+        data_dir=tmp_path / "data", secret_key="test-secret-" + "x" * 32, outbox_every_seconds=0
+    )
+    settings.database_url = f"sqlite:///{unreadable}"
+    with TestClient(create_app(settings)) as client:
+        answer = client.get("/health")
+    assert answer.status_code == 503
+    assert answer.json() == {"status": "unavailable", "database": "unreachable"}
 
 
 @contextmanager
