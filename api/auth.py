@@ -101,10 +101,18 @@ def _look_up(
     """Takes the session's connection, and finds who is asking. A bearer token wins over a
     cookie: a client that sends one means it. Only browser sessions end when left idle; a
     token is for scripts that may run once a month."""
-    if bearer:
-        return sessions.resolve(session, bearer, kind=AuthKind.TOKEN)
-    if cookie:
-        return sessions.resolve(session, cookie, kind=AuthKind.SESSION, idle=idle)
+    if bearer or cookie:
+        found = (
+            sessions.resolve(session, bearer, kind=AuthKind.TOKEN)
+            if bearer
+            else sessions.resolve(session, cookie, kind=AuthKind.SESSION, idle=idle)
+        )
+        if sessions.noted_use(session):
+            # At once: SQLite would otherwise hold its one write lock through the request. The
+            # commit hands the connection back, so take one again for the handler.
+            session.commit()
+            session.connection()
+        return found
     try:
         session.connection()
     except SQLAlchemyError:  # the handler meets it too, and may answer it (`/health`: 503)

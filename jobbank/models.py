@@ -20,6 +20,7 @@ from sqlalchemy import (
     Enum,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -315,6 +316,11 @@ class AllocationRound(Base):
 
     assignments: Mapped[list[Assignment]] = relationship(
         cascade="all, delete-orphan", back_populates="round", order_by="Assignment.id"
+    )
+    __table_args__ = (
+        # Covers what listing assignments asks of each published round (`jobbank.assignments`):
+        # SQLite would otherwise read through the row's input and result to reach published_at.
+        Index("ix_allocation_round_publication", "status", "published_at", "start", "weeks"),
     )
     __mapper_args__ = {"version_id_col": version}
 

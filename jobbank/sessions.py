@@ -39,8 +39,11 @@ FAILED_LOGIN_LIMIT = 5
 FAILED_LOGIN_WINDOW = dt.timedelta(minutes=15)
 LAST_USED_PRECISION = dt.timedelta(minutes=5)
 """`last_used_at` is written at most this often, so reads do not turn into writes: at one
-minute, with staff reading every few seconds, a quarter of all reads wrote and committed. An
-idle browser session may so end up to this much before its idle limit."""
+minute, `jobbank load` turned one read in thirteen into a write and a commit. An idle browser
+session may so end up to this much before its idle limit."""
+
+
+NOTED_USE = "jobbank.noted_use"
 
 
 class WrongCredentials(JobbankError):
@@ -237,6 +240,13 @@ def _note_use(
         session.execute(
             update(AuthSession).where(AuthSession.id == session_id).values(last_used_at=moment)
         )
+        session.info[NOTED_USE] = True
+
+
+def noted_use(session: Session) -> bool:
+    """Whether the last `resolve` on `session` wrote `last_used_at` (and forgets it): the
+    caller may commit that at once rather than hold a write lock through its request."""
+    return bool(session.info.pop(NOTED_USE, False))
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

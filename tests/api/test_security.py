@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from api.app import create_app
@@ -134,6 +134,31 @@ def test_a_session_left_idle_too_long_is_refused(as_user: Login, world_url: str)
     long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=121)
     set_sessions(world_url, "anne", last_used_at=long_ago)
     assert anne.get("/api/me").status_code == 401
+
+
+def test_a_sessions_use_is_kept_even_when_its_request_fails(as_user: Login, world_url: str) -> None:
+    # The use is committed at once, not with the request: a failed request keeps it too, and
+    # on SQLite the write lock is not held through the request.
+    anne = as_user("anne")
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=100)
+    set_sessions(world_url, "anne", last_used_at=long_ago)
+    assert anne.post("/api/skills", json={"code": "x"}).status_code >= 400  # rolled back
+    assert last_used(world_url, "anne") > long_ago + dt.timedelta(minutes=99)
+
+
+def last_used(url: str, username: str) -> dt.datetime:
+    engine = db.make_engine(url)
+    try:
+        with Session(engine) as session:
+            moment = session.scalar(
+                select(func.max(AuthSession.last_used_at))
+                .join(UserAccount, UserAccount.id == AuthSession.user_id)
+                .where(UserAccount.username == username, AuthSession.kind == AuthKind.SESSION)
+            )
+    finally:
+        engine.dispose()
+    assert moment is not None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 # --- passwords --------------------------------------------------------------------------------
