@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 from advanced_alchemy.filters import LimitOffset
 from sqlalchemy import ColumnElement, Date, Row, Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session, aliased, defer
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.functions import FunctionElement
@@ -39,10 +39,6 @@ from jobbank.models import (
     Unit,
     unit_leader,
 )
-
-WITHOUT_DOCUMENTS = (defer(AllocationRound.input_snapshot), defer(AllocationRound.result))
-"""A round's input and result are megabytes of JSON at 2,000 staff; reading rounds to list
-what hangs off them needs neither."""
 
 
 class Direction(StrEnum):

@@ -27,11 +27,10 @@ from sqlalchemy import (
     true,
     tuple_,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from jobbank import audit
 from jobbank.access import Actor
-from jobbank.assignments import WITHOUT_DOCUMENTS
 from jobbank.errors import Conflict, InvalidInput, NotFound, check_version
 from jobbank.models import (
     AllocationRound,
@@ -536,6 +535,11 @@ def get_checklist(session: Session, actor: Actor, checklist_id: int) -> Checklis
     items = _items_shown(actor, *row[:2])
     done_by = audit.usernames(session, (i.done_by_id for i in items if i.done_by_id))
     return _view(actor, *row, items, done_by)
+
+
+WITHOUT_DOCUMENTS = (defer(AllocationRound.input_snapshot), defer(AllocationRound.result))
+"""A round's input and result are megabytes of JSON at 2,000 staff; a list of checklists needs
+neither."""
 
 
 def _checklists() -> Select[tuple[Checklist, Person, Unit, AllocationRound]]:

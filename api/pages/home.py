@@ -26,7 +26,7 @@ from api.pages.calendar import feed_section
 from api.pages.rendering import rendered
 from jobbank import checklists
 from jobbank.access import Actor
-from jobbank.assignments import Deployment, Direction, list_deployments
+from jobbank.assignments import ContactInfo, Deployment, Direction, list_deployments
 from jobbank.checklists import ItemLine, Place, PlaceItems
 from jobbank.errors import NotFound
 from jobbank.models import ApprovalStatus, ChecklistItem, NeedStatus
@@ -73,13 +73,6 @@ class ItemRow:
 
 
 @dataclass(frozen=True)
-class Contact:
-    name: str
-    phone: str
-    email: str
-
-
-@dataclass(frozen=True)
 class DeploymentRow:
     """One person at one need: where, when, how much, whom to call, and the checklist."""
 
@@ -93,7 +86,7 @@ class DeploymentRow:
     description: str
     weeks: list[tuple[dt.date, float]]
     total_hours: float
-    contacts: list[Contact]
+    contacts: list[ContactInfo]
     items: list[ItemRow] = field(default_factory=list)
     followed: list[ItemRow] = field(default_factory=list)
     """The employee's items a leader follows, read only."""
@@ -124,7 +117,7 @@ def _deployment_rows(
                 description=need.description,
                 weeks=deployment.weeks,
                 total_hours=deployment.total_hours,
-                contacts=[Contact(c.name, c.phone, c.email) for c in deployment.contacts],
+                contacts=deployment.contacts,
                 assignment_id=deployment.assignment_id,
                 items=[ItemRow.of(item, today) for item in at.items],
                 followed=[ItemRow.of(item, today) for item in at.followed],
