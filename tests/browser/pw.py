@@ -10,10 +10,10 @@ import os
 import pytest
 
 try:
-    from playwright.sync_api import Page, expect
+    from playwright.sync_api import Locator, Page, expect
 except ImportError:  # pragma: no cover - the dev extras install it
     if os.environ.get("CI"):
         raise
     pytest.skip("playwright is not installed (pip install -e '.[dev]')", allow_module_level=True)
 
-__all__ = ["Page", "expect"]
+__all__ = ["Locator", "Page", "expect"]
