@@ -17,7 +17,7 @@ from advanced_alchemy.filters import LimitOffset, StatementFilter
 from advanced_alchemy.repository import SQLAlchemySyncRepository
 from advanced_alchemy.service import SQLAlchemySyncRepositoryService
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import ColumnElement, bindparam, select, update
+from sqlalchemy import ColumnElement, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from jobbank import audit
@@ -155,6 +155,7 @@ NEEDS_OF_UNITS = (
         Need.last_week,
         Need.priority,
         Need.status,
+        func.count().over().label("total"),
     )
     .join(Unit, Unit.id == Need.unit_id)
     .join(Skill, Skill.id == Need.skill_id)
@@ -165,14 +166,15 @@ NEEDS_OF_UNITS = (
 """Built once: a leader's home page runs it on every view."""
 
 
-def needs_of_led_units(session: Session, actor: Actor, limit: int) -> list[NeedLine]:
-    """The first `limit` needs of the units the caller leads, earliest first, for overviews
-    (loading them as entities with their unit, skill, contact and weeks cost a leader's home
-    page a quarter of its time)."""
+def needs_of_led_units(session: Session, actor: Actor, limit: int) -> tuple[list[NeedLine], int]:
+    """The first `limit` needs of the units the caller leads, earliest first, and how many
+    there are, for overviews (loading them as entities with their unit, skill, contact and
+    weeks cost a leader's home page a quarter of its time)."""
     if not (actor.is_leader and actor.led_unit_ids):
-        return []
-    rows = session.execute(NEEDS_OF_UNITS, {"units": sorted(actor.led_unit_ids), "limit": limit})
-    return [NeedLine(*row) for row in rows]
+        return [], 0
+    values = {"units": sorted(actor.led_unit_ids), "limit": limit}
+    rows = session.execute(NEEDS_OF_UNITS, values).all()
+    return [NeedLine(*row[:-1]) for row in rows], rows[0].total if rows else 0
 
 
 def get_need(session: Session, actor: Actor, need_id: int) -> Need:

@@ -61,7 +61,16 @@ def language_of(request: AnyRequest) -> str:
     return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
 
 
+PAGE_LANGUAGE = "page_language"
+"""The context key of a page's language, when whoever renders it has looked it up once: a big
+page asks for it at every message, date and number, and reading the cookie each time was a
+fifth of its rendering."""
+
+
 def _language_in(context: Context) -> str:
+    language = context.get(PAGE_LANGUAGE)
+    if language is not None:
+        return str(language)
     request = context.get("request")
     return language_of(request) if request is not None else DEFAULT_LANGUAGE
 

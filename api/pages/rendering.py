@@ -14,13 +14,18 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import ImproperlyConfiguredException
 from litestar.response import Template
 
+from api.pages.i18n import PAGE_LANGUAGE, language_of
+
 
 def rendered(request: Request[Any, Any, Any], page: Template) -> Response[bytes]:
-    """`page` rendered now, with the context Litestar would give it (`request`, `csrf_input`)."""
+    """`page` rendered now, with the context Litestar would give it (`request`, `csrf_input`)
+    and the caller's language, looked up once."""
     engine = request.app.template_engine
     if engine is None or page.template_name is None:
         raise ImproperlyConfiguredException("pages need the template engine and a template")
-    body = engine.get_template(page.template_name).render(**page.create_template_context(request))
+    context = page.create_template_context(request)
+    context[PAGE_LANGUAGE] = language_of(request)
+    body = engine.get_template(page.template_name).render(**context)
     return Response(
         content=body.encode(page.encoding),
         media_type=MediaType.HTML,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.browser.conftest import SCREENSHOTS, log_in
-from tests.browser.pw import Page, expect
+from tests.browser.pw import Locator, Page, expect
 
 if TYPE_CHECKING:
     from playwright.sync_api import FloatRect
@@ -42,24 +42,38 @@ def test_hr_sees_the_dashboard_and_no_unit_or_staff_part(page: Page) -> None:
     expect(page.locator("#staff-home")).to_have_count(0)
 
 
+def _card_of(page: Page, direction: str, person: str) -> Locator:
+    """The card that `person`'s line on the leader's home links to."""
+    link = page.locator(f"#leader-home table#{direction}").get_by_role("link", name=person)
+    href = link.get_attribute("href")
+    assert href is not None and "#" in href
+    link.click()
+    page.wait_for_url(f"**{href}")
+    card = page.locator(f"#{href.split('#')[1]}")
+    expect(card.get_by_role("heading", level=2)).to_contain_text(person)
+    return card
+
+
 def test_a_receiving_leader_sees_their_needs_and_who_is_coming(page: Page) -> None:
     log_in(page, "leder.solgaarden")
     home = page.locator("#leader-home")
     needs = home.locator("#needs")
     expect(needs).to_contain_text("n01")
     expect(needs).not_to_contain_text("n07")  # Birkely's need
-    expect(home).to_contain_text("Anne Jensen")
-    expect(home).to_contain_text("Udpeg en fast kontaktperson")  # receiving checklist
-    expect(home).not_to_contain_text("Tal med medarbejderen om udlånet")  # sending checklist
     expect(page.locator("#hr-dashboard")).to_have_count(0)
+    # Anne's line leads to her card, with the receiving leader's items to tick.
+    card = _card_of(page, "incoming", "Anne Jensen")
+    expect(card).to_contain_text("Udpeg en fast kontaktperson")  # receiving checklist
+    expect(card).not_to_contain_text("Tal med medarbejderen om udlånet")  # sending checklist
+    tick = card.get_by_role("button", name="Markér som udført: Udpeg en fast kontaktperson")
+    expect(tick).to_be_visible()
 
 
 def test_the_sending_leader_sees_who_is_lent_out_and_the_sending_checklist(page: Page) -> None:
     log_in(page, "leder.borgerservice")
-    home = page.locator("#leader-home")
-    expect(home).to_contain_text("Anne Jensen")
-    expect(home).to_contain_text("Tal med medarbejderen om udlånet")
-    expect(home).not_to_contain_text("Udpeg en fast kontaktperson")
+    card = _card_of(page, "outgoing", "Anne Jensen")
+    expect(card).to_contain_text("Tal med medarbejderen om udlånet")
+    expect(card).not_to_contain_text("Udpeg en fast kontaktperson")
 
 
 def test_another_leader_sees_nothing_of_anne(page: Page) -> None:

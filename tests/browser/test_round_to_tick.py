@@ -96,16 +96,16 @@ def _log_out(page: Page) -> None:
 
 
 def _leaders_card(page: Page, followed_id: str, direction: str) -> Locator:
-    """The card holding the followed item, as its leader finds it: the home page shows only
-    the soonest deployments each way, the pages behind its link show them all."""
-    home = page.locator("#leader-home")
-    expect(home).to_be_visible()
-    if home.locator(followed_id).count() == 0:  # server-rendered: complete once visible
-        home.locator(f"a[href='/deployments/{direction}']").click()
-        while page.locator(f"main {followed_id}").count() == 0:
-            next_page = page.get_by_role("link", name="Næste side")
-            assert next_page.count() == 1, f"{followed_id} is on no page of {direction}"
-            next_page.click()
+    """The card holding the followed item, as its leader finds it: the home page lists the
+    soonest deployments a line each and links to the cards, twenty a page."""
+    page.locator(f"#leader-home a[href='/deployments/{direction}']").click()
+    page.wait_for_url(f"**/deployments/{direction}")
+    while page.locator(f"main {followed_id}").count() == 0:  # server-rendered: complete
+        next_page = page.get_by_role("link", name="Næste side")
+        assert next_page.count() == 1, f"{followed_id} is on no page of {direction}"
+        target = next_page.get_attribute("href")
+        next_page.click()
+        page.wait_for_url(f"**{target}")
     return page.locator("main article.deployment", has=page.locator(followed_id))
 
 
@@ -188,7 +188,7 @@ def test_a_round_goes_from_solving_to_a_tick_the_leaders_see(page: Page) -> None
     expect(followed).to_contain_text(title)
     expect(followed).to_contain_text("udført")
     expect(followed.get_by_role("button")).to_have_count(0)  # read only: not theirs to tick
-    expect(card.locator("h2, h3").first).to_contain_text(chosen.person)
+    expect(card.get_by_role("heading", level=2)).to_contain_text(chosen.person)
     expect(card).to_contain_text("Udpeg en fast kontaktperson")  # their own items to tick
     _log_out(page)
 
@@ -197,7 +197,7 @@ def test_a_round_goes_from_solving_to_a_tick_the_leaders_see(page: Page) -> None
         return
     log_in(page, lent.sending_leader)
     card = _leaders_card(page, followed_id, "outgoing")
-    expect(card.locator("h2, h3").first).to_have_text(f"{chosen.person} · {chosen.unit}")
+    expect(card.get_by_role("heading", level=2)).to_have_text(f"{chosen.person} · {chosen.unit}")
     expect(card).to_contain_text("Tal med medarbejderen om udlånet")
     expect(card).not_to_contain_text("Udpeg en fast kontaktperson")
     expect(card.locator(followed_id)).to_have_class(re.compile(r"\bdone\b"))
