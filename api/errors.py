@@ -27,8 +27,9 @@ from litestar.status_codes import (
     HTTP_409_CONFLICT,
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_429_TOO_MANY_REQUESTS,
+    HTTP_503_SERVICE_UNAVAILABLE,
 )
-from sqlalchemy.exc import DataError, IntegrityError, StatementError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
 from sqlalchemy.orm.exc import StaleDataError
 
 from jobbank.contract import ContractError
@@ -36,6 +37,7 @@ from jobbank.errors import Conflict, InvalidInput, NotFound
 from jobbank.sessions import TooManyAttempts, WrongCredentials
 
 log = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 1
 
 TITLES = {
     HTTP_400_BAD_REQUEST: "Bad request",
@@ -115,6 +117,17 @@ def _integrity(_exc: IntegrityError) -> ProblemDetailsException:
     return problem(HTTP_409_CONFLICT, "this clashes with data that already exists")
 
 
+def _unavailable(exc: OperationalError) -> ProblemDetailsException:
+    """The database could not be reached, dropped the connection (a restart: the first request
+    on each pooled connection meets it, and the pool connects afresh) or stayed busy."""
+    log.warning("503, the database: %s", exc.orig)
+    return problem(
+        HTTP_503_SERVICE_UNAVAILABLE,
+        "database: unavailable just now; try again in a moment",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 def _too_many(exc: TooManyAttempts) -> ProblemDetailsException:
     return problem(
         HTTP_429_TOO_MANY_REQUESTS,
@@ -141,6 +154,8 @@ def _repository(exc: RepositoryError) -> ProblemDetailsException:
         return problem(HTTP_404_NOT_FOUND, "not found")
     if isinstance(cause, IntegrityError):
         return _integrity(cause)
+    if isinstance(cause, OperationalError):
+        return _unavailable(cause)
     if isinstance(cause, StatementError):
         return _unstorable(cause)
     return _unexpected(exc)
@@ -183,6 +198,7 @@ def plugin(body_limit: int | None = None) -> ProblemDetailsPlugin:
         TooManyAttempts: _too_many,
         StaleDataError: _stale,
         IntegrityError: _integrity,
+        OperationalError: _unavailable,
         OverflowError: _unstorable,
         DataError: _unstorable,
         RepositoryError: _repository,

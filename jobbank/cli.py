@@ -102,10 +102,20 @@ def _prepare_demo(settings: Settings) -> None:
     if fresh:
         with _session(settings) as session:
             load_municipality(session, municipality, today=dt.date.today())
+        _refresh_statistics(settings)
         click.echo(f"Loaded the sample municipality {municipality.name} into {settings.url}")
     click.echo("Demo log-ins (username / password / roles):")
     for user in _demo_users_to_show(municipality.users):
         click.echo(f"  {user.username:<24} {user.password:<20} {', '.join(user.roles)}")
+
+
+def _refresh_statistics(settings: Settings) -> None:
+    """After a seed the tables went from empty to full at once: the planner is told."""
+    engine = db.make_engine(settings.url)
+    try:
+        db.refresh_statistics(engine)
+    finally:
+        engine.dispose()
 
 
 def _demo_users_to_show(users: list[Any]) -> list[Any]:
@@ -164,6 +174,7 @@ def seed(fixture: str, today: dt.datetime | None) -> None:
         summary = load_municipality(
             session, municipality, today=(today.date() if today else dt.date.today())
         )
+    _refresh_statistics(settings)
     click.echo(f"Loaded {municipality.name}: " + ", ".join(f"{v} {k}" for k, v in summary))
 
 

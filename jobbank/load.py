@@ -147,6 +147,7 @@ def run_load(
                 # As in a job bank that has been running: overdue items told already, rather
                 # than told by the server's first sweep in the middle of the measurement.
                 sweep_overdue(session)
+            db.refresh_statistics(engine)
         finally:
             engine.dispose()
         out(

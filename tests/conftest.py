@@ -58,16 +58,17 @@ def fresh_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[obj
         if server is None:
             pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV}")
         name = f"jobbank_test_{uuid.uuid4().hex[:12]}"
-        _admin_execute(server, f'CREATE DATABASE "{name}"')
+        admin_execute(server, f'CREATE DATABASE "{name}"')
         created.append((server, name))
         return make_url(server).set(database=name).render_as_string(hide_password=False)
 
     yield make
     for server, name in created:
-        _admin_execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin_execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _admin_execute(server: str, statement: str) -> None:
+def admin_execute(server: str, statement: str) -> None:
+    """A statement on the PostgreSQL server outside a transaction (`CREATE DATABASE` …)."""
     engine = create_engine(server, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         connection.exec_driver_sql(statement)

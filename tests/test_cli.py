@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -77,7 +78,9 @@ def test_seed_then_create_export_and_store_a_round(data_dir: Path, tmp_path: Pat
     seeded = run("seed", str(fixture), "--today", "2026-03-18")
     assert seeded.exit_code == 0, seeded.output
     assert "Loaded Testrup Kommune: 2 areas, 3 units, 2 skills, 4 people" in seeded.output
-    assert (data_dir / "jobbank.db").exists()
+    with sqlite3.connect(data_dir / "jobbank.db") as database:  # the planner is told, too
+        analysed = {row[0] for row in database.execute("SELECT tbl FROM sqlite_stat1")}
+    assert {"person", "unit"} <= analysed
 
     created = run("round", "create", "--start", "2026-03-16", "--weeks", "4")
     assert created.exit_code == 0, created.output

@@ -29,7 +29,7 @@ from typing import Any
 import httpx
 import psutil
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -45,7 +45,7 @@ from jobbank.seeding import (
 )
 from jobbank.weeks import monday_of
 from solver import greedy_plan
-from tests.conftest import BACKENDS, postgres_server_url
+from tests.conftest import BACKENDS, admin_execute, postgres_server_url
 from tests.servers import _await_health, free_port
 
 STAFF, NEEDS = 800, 600
@@ -85,7 +85,7 @@ class Template:
             return f"sqlite:///{target}"
         name = f"jobbank_crash_{uuid.uuid4().hex[:12]}"
         template = make_url(self.url).database
-        _admin(self.url, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         self.copies.append(name)
         return make_url(self.url).set(database=name).render_as_string(hide_password=False)
 
@@ -119,7 +119,7 @@ def template(
     )
     yield found
     for name in found.copies:
-        _admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _municipality_of(generated: Any) -> Municipality:
@@ -137,13 +137,10 @@ def _sqlite_path(url: str) -> Path:
     return Path(make_url(url).database or "")
 
 
-def _admin(url: str, statement: str) -> None:
+def _admin(statement: str) -> None:
     server = postgres_server_url()
     assert server is not None
-    engine = create_engine(server, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.exec_driver_sql(statement)
-    engine.dispose()
+    admin_execute(server, statement)
 
 
 def table_counts(url: str) -> Counts:

@@ -247,3 +247,26 @@ def test_sample_municipality_loads_and_gives_a_valid_round(session: Session) -> 
     snapshot = round_input(session, create_round(session, start=MONDAY, weeks=4))
     assert len(snapshot.staff) >= 50 and len(snapshot.needs) >= 30
     assert parse_round_input(snapshot.model_dump(mode="json")) == snapshot
+
+
+PLANNER_STATISTICS = {
+    "sqlite": "SELECT DISTINCT tbl FROM sqlite_stat1",
+    "postgresql": "SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples >= 0",
+}
+"""The tables the query planner has statistics of (PostgreSQL: -1 tuples until analysed)."""
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_after_a_bulk_load_the_planner_knows_the_tables(
+    backend: str, fresh_database_url: object
+) -> None:
+    url: str = fresh_database_url(backend)  # type: ignore[operator]
+    db.upgrade(url)
+    engine = db.make_engine(url)
+    with db.transaction(db.make_session_factory(engine)) as session:
+        load_municipality(session, sample_municipality(), today=MONDAY)
+    db.refresh_statistics(engine)
+    with engine.connect() as connection:
+        known = set(connection.exec_driver_sql(PLANNER_STATISTICS[backend]).scalars())
+    engine.dispose()
+    assert {"person", "unit", "need", "skill"} <= known

@@ -42,7 +42,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -71,7 +71,7 @@ from jobbank.notifications import week_label
 from jobbank.seeding import Municipality, NeedSeed, PersonSeed, load_municipality
 from solver import solve
 from tests.builders import a_municipality, a_volunteer
-from tests.conftest import BACKENDS, postgres_server_url
+from tests.conftest import BACKENDS, admin_execute, postgres_server_url
 from tests.solver.checker import violations
 
 WEEK0 = dt.date(2026, 3, 2)
@@ -170,18 +170,11 @@ def copies_of(backend: str, template: str, folder: Path) -> Copy:
             return f"sqlite:///{path}", lambda: path.unlink()
         server = postgres_server_url()
         assert server is not None
-        _admin(server, f'CREATE DATABASE "{name}" TEMPLATE "{make_url(template).database}"')
+        admin_execute(server, f'CREATE DATABASE "{name}" TEMPLATE "{make_url(template).database}"')
         url = make_url(server).set(database=name).render_as_string(hide_password=False)
-        return url, lambda: _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        return url, lambda: admin_execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     return copy
-
-
-def _admin(server: str, statement: str) -> None:
-    engine = create_engine(server, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.exec_driver_sql(statement)
-    engine.dispose()
 
 
 # --- the model ---------------------------------------------------------------------------

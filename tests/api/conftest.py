@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
-from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -28,7 +27,7 @@ from jobbank.seeding import load_municipality
 from jobbank.settings import Settings
 from tests.api.world import api_world
 from tests.builders import PASSWORD
-from tests.conftest import BACKENDS, postgres_server_url
+from tests.conftest import BACKENDS, admin_execute, postgres_server_url
 
 Client = TestClient[Litestar]
 
@@ -67,16 +66,9 @@ def world_url(
     assert server is not None
     name = f"jobbank_world_{uuid.uuid4().hex[:12]}"
     template_name = make_url(template).database
-    _admin(server, f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
+    admin_execute(server, f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
     yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _admin(server: str, statement: str) -> None:
-    engine = create_engine(server, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.exec_driver_sql(statement)
-    engine.dispose()
+    admin_execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

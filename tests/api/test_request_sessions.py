@@ -9,9 +9,11 @@ from pathlib import Path
 
 import anyio
 import httpx
+import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy import event, func, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from api.app import create_app
@@ -20,6 +22,7 @@ from jobbank.models import Skill
 from jobbank.settings import Settings
 from tests.api.conftest import Client
 from tests.builders import PASSWORD
+from tests.conftest import admin_execute, postgres_server_url
 
 Login = Callable[[str], Client]
 
@@ -138,3 +141,24 @@ def skills_coded(url: str, code: str) -> int:
             return session.scalar(count) or 0
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("world_url", ["postgresql"], indirect=True)
+def test_a_database_restart_costs_one_answer_503_and_the_next_request_is_served(
+    world_url: str, as_user: Login
+) -> None:
+    # Connections are not pinged before use: a dropped one is found by the request using it.
+    anne = as_user("anne")
+    assert anne.get("/api/me/assignments").status_code == 200
+    server = postgres_server_url()
+    assert server is not None
+    admin_execute(
+        server,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        f"WHERE datname = '{make_url(world_url).database}' AND pid <> pg_backend_pid()",
+    )
+    dropped = anne.get("/api/me/assignments")
+    assert dropped.status_code == 503, dropped.text
+    assert dropped.headers["retry-after"] == "1"
+    assert dropped.json()["detail"].startswith("database: unavailable just now")
+    assert anne.get("/api/me/assignments").status_code == 200
