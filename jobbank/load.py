@@ -16,9 +16,11 @@ of what the server itself used per request, aiohttp's about a tenth. locust woul
 and a web UI for what is here about a hundred lines, and its users wait for each answer (a
 closed model) unless paced by hand.
 
-With `--during-solve` a second phase of the same load runs while HR solves the draft round
-through the API (the solve is cancelled when the phase ends). Each phase is bounded by its
-request count and by time: answers later than `REQUEST_TIMEOUT` count as errors.
+A warm-up phase (`--warm-up`, 10 s) comes first and is reported apart: a fresh server spends
+its first seconds compiling statements and templates. With `--during-solve` a further phase of
+the same load runs while HR solves the draft round through the API (the solve is cancelled
+when the phase ends). Each phase is bounded by its request count and by time: answers later
+than `REQUEST_TIMEOUT` count as errors.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ MIX = ((READ_API, 0.45), (READ_PAGE, 0.45), (WRITE_API, 0.10))
 """Staff reading far outnumber leaders posting; the share of each request kind."""
 KINDS = tuple(kind for kind, _ in MIX)
 READS, WRITES = (READ_API, READ_PAGE), (WRITE_API,)
-STEADY, SOLVING = "steady", "while solving"
+WARM_UP, STEADY, SOLVING = "warm-up", "steady", "while solving"
 
 REQUEST_TIMEOUT = 10.0
 HR_TIMEOUT = 120.0
@@ -121,6 +123,7 @@ def run_load(
     needs: int = 1500,
     rate: float = 200.0,
     seconds: float = 30.0,
+    warm_up: float = 10.0,
     during_solve: bool = False,
     seed: int = 1,
     workers: int = 1,
@@ -156,11 +159,15 @@ def run_load(
         )
         with _server(url, Path(folder), workers) as base:
             shots, throughout = asyncio.run(
-                _phases(base, sample, rate, seconds, during_solve, seed, out)
+                _phases(base, sample, rate, (warm_up, seconds), during_solve, seed, out)
             )
         log = (Path(folder) / SERVER_LOG).read_text(errors="replace")
     report = LoadReport(
-        _rows(shots, seconds), shown_url(url), throughout, log.count("Traceback"), workers
+        _rows(shots, {WARM_UP: warm_up, STEADY: seconds, SOLVING: seconds}),
+        shown_url(url),
+        throughout,
+        log.count("Traceback"),
+        workers,
     )
     for line in format_report(report):
         out(line)
@@ -171,20 +178,28 @@ async def _phases(
     base: str,
     sample: LoadSample,
     rate: float,
-    seconds: float,
+    durations: tuple[float, float],
     during_solve: bool,
     seed: int,
     out: Callable[[str], None],
 ) -> tuple[list[Shot], bool | None]:
+    """The warm-up, the steady phase and (with `during_solve`) the phase while HR solves;
+    `durations` are the warm-up's seconds and each measured phase's."""
+    warm_up, seconds = durations
     async with aiohttp.ClientSession(
         base_url=base,
         connector=aiohttp.TCPConnector(limit=MAX_CONNECTIONS),
         timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT),
     ) as client:
         choose = _Chooser(sample, random.Random(seed))
-        await _fire(client, choose, STEADY, rate, 1.0)  # warm-up: connections, caches; not counted
+        shots: list[Shot] = []
+        if warm_up > 0:
+            # A fresh server compiles its statements and templates, and the database plans
+            # them, in its first seconds: shown as a phase of its own, not in the steady one.
+            out(f"{WARM_UP}: {rate:g} requests/s for {warm_up:g} s …")
+            shots += await _fire(client, choose, WARM_UP, rate, warm_up)
         out(f"{STEADY}: {rate:g} requests/s for {seconds:g} s …")
-        shots = await _fire(client, choose, STEADY, rate, seconds)
+        shots += await _fire(client, choose, STEADY, rate, seconds)
         if not during_solve:
             return shots, None
         hr = {"Authorization": f"Bearer {sample.hr_token}"}
@@ -312,9 +327,10 @@ async def _shoot(
 # --- the figures -----------------------------------------------------------------------------
 
 
-def _rows(shots: list[Shot], seconds: float) -> list[LoadRow]:
+def _rows(shots: list[Shot], durations: dict[str, float]) -> list[LoadRow]:
     rows = []
     for phase in dict.fromkeys(s.phase for s in shots):
+        seconds = durations[phase]
         in_phase = [s for s in shots if s.phase == phase]
         groups = [(k, (k,)) for k in KINDS] + [("reads", READS), ("writes", WRITES), ("all", KINDS)]
         for name, kinds in groups:

@@ -20,6 +20,14 @@ from jobbank.bench import SIZES
 )
 @click.option("--rate", type=float, default=200.0, show_default=True, help="Requests per second.")
 @click.option("--seconds", type=float, default=30.0, show_default=True, help="Seconds per phase.")
+@click.option(
+    "--warm-up",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    help="Seconds of the same load first, reported as a phase of their own: a fresh server "
+    "compiles its statements and templates, and the database plans them.",
+)
 @click.option("--during-solve", is_flag=True, help="Add a phase while HR solves a round.")
 @click.option(
     "--size",
@@ -40,6 +48,7 @@ def load(
     database: str,
     rate: float,
     seconds: float,
+    warm_up: float,
     during_solve: bool,
     size: str,
     seed: int,
@@ -64,6 +73,7 @@ def load(
         needs=needs,
         rate=rate,
         seconds=seconds,
+        warm_up=warm_up,
         during_solve=during_solve,
         seed=seed,
         workers=workers,

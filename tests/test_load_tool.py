@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from jobbank.load import KINDS, SOLVING, STEADY, run_load
+from jobbank.load import KINDS, SOLVING, STEADY, WARM_UP, run_load
 from tests.conftest import BACKENDS, in_a_thread_of_its_own, postgres_server_url
 
 RATE, SECONDS = 20.0, 3.0
@@ -32,6 +32,7 @@ def test_a_short_run_answers_every_request_kind_in_both_phases(backend: str) -> 
             needs=150,
             rate=RATE,
             seconds=SECONDS,
+            warm_up=1,
             during_solve=True,
             # Two app processes on SQLite: a file shared by processes, the riskier of the two.
             workers=2 if backend == "sqlite" else 1,
@@ -46,6 +47,7 @@ def test_a_short_run_answers_every_request_kind_in_both_phases(backend: str) -> 
         assert everything.requests == RATE * SECONDS
         assert everything.errors == 0
         assert sum(rows[phase, kind].requests for kind in KINDS) == everything.requests
+    assert rows[WARM_UP, "all"].requests == RATE * 1  # shown apart from the measured phases
     assert report.solve_ran_throughout is True
     assert report.server_errors == 0
     assert any(line.startswith("while solving  reads") for line in lines), lines

@@ -39,6 +39,9 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
     def configure(engine: JinjaTemplateEngine) -> None:
         i18n.install(engine.engine)
         engine.engine.auto_reload = False  # templates change with a release, not while it runs
+        # Compiled now rather than by the first requests, which queued behind them.
+        for name in engine.engine.list_templates(extensions=["html"]):
+            engine.engine.get_template(name)
 
     return TemplateConfig(
         directory=HERE / "templates", engine=JinjaTemplateEngine, engine_callback=configure
