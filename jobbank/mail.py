@@ -16,6 +16,7 @@ import logging
 import smtplib
 import ssl
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -257,18 +258,26 @@ def retry_delay(settings: Settings, attempts: int) -> dt.timedelta:
 
 
 def run_outbox(
-    factory: sessionmaker[Session], settings: Settings, *, today: dt.date | None = None
+    factory: sessionmaker[Session],
+    settings: Settings,
+    *,
+    today: dt.date | None = None,
+    sweep: bool = True,
 ) -> tuple[int, SendReport]:
-    """One round of the outbox: messages for newly overdue checklist items, then sending."""
-    with transaction(factory) as session:
-        swept = sweep_overdue(session, today=today)
+    """One round of the outbox: messages for newly overdue checklist items (with `sweep`),
+    then sending."""
+    swept = 0
+    if sweep:
+        with transaction(factory) as session:
+            swept = sweep_overdue(session, today=today)
     return swept, send_outbox(factory, settings)
 
 
 class OutboxLoop:
     """Runs `run_outbox` every `outbox_every_seconds` in a background thread of the app, as
-    long as the app runs; nothing when the setting is 0. Several app processes may each run
-    one: the claims keep them from sending a message twice."""
+    long as the app runs, sweeping at its first round and then every
+    `overdue_sweep_every_seconds`; nothing when the first setting is 0. Several app processes
+    may each run one: the claims keep them from sending a message twice."""
 
     def __init__(self, factory: sessionmaker[Session], settings: Settings) -> None:
         self.factory = factory
@@ -290,9 +299,16 @@ class OutboxLoop:
             self._thread = None
 
     def _run(self) -> None:
+        swept_at: float | None = None
         while not self._stop.is_set():
+            sweep = (
+                swept_at is None
+                or time.monotonic() - swept_at >= self.settings.overdue_sweep_every_seconds
+            )
             try:
-                run_outbox(self.factory, self.settings)
+                run_outbox(self.factory, self.settings, sweep=sweep)
+                if sweep:
+                    swept_at = time.monotonic()
             except Exception:  # the loop must outlive a database or mail server that is away
                 log.exception("the outbox round failed; trying again later")
             self._stop.wait(self.settings.outbox_every_seconds)

@@ -35,7 +35,10 @@ class Settings(BaseSettings):
     mail_retry_base_seconds: float = 60.0
     """The wait after the first failed attempt; it doubles after each further one."""
     outbox_every_seconds: float = 30.0
-    """How often the app sweeps overdue checklist items and sends the outbox; 0: never."""
+    """How often the app sends the outbox (and sweeps, see below); 0: never."""
+    overdue_sweep_every_seconds: float = 900.0
+    """How often, at most, those rounds also look for newly overdue checklist items: items turn
+    overdue by the day, and a sweep of a big job bank costs a tenth of a second of the app."""
     import_max_bytes: int = Field(5_000_000, gt=0, description="Largest import file, in bytes.")
     import_max_rows: int = Field(10_000, gt=0, description="Most data rows in an import file.")
     retention_days: int = Field(

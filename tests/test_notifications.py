@@ -27,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.app import create_app
-from jobbank import db
+from jobbank import db, mail
 from jobbank.access import Actor, actor_for
 from jobbank.cli import main
 from jobbank.contract import Assignment as Planned
@@ -186,9 +186,9 @@ def test_publishing_mails_each_person_their_part_in_their_language(
     assert "Anne Jensen" in frida.get_content() and "Bo Nielsen" not in frida.get_content()
     (gustav,) = inbox.to("gustav@x.example")
     assert "Bo Nielsen" in gustav.get_content() and "Anne Jensen" not in gustav.get_content()
-    for _, mail in inbox.mails:  # Bo is in a risk group; no message may say so
-        assert "risiko" not in mail.get_content().lower()
-        assert "risk" not in mail.get_content().lower()
+    for _, sent in inbox.mails:  # Bo is in a risk group; no message may say so
+        assert "risiko" not in sent.get_content().lower()
+        assert "risk" not in sent.get_content().lower()
     statuses = {m.status for _, m in messages(factory)}
     assert statuses == {MessageStatus.SENT}
 
@@ -451,3 +451,25 @@ def test_the_app_sweeps_and_sends_in_the_background_when_asked(
     assert all_sent()
     assert len(inbox.mails) == len(messages(factory))
     assert {"anne@x.example", "frida@x.example"} <= {to for tos, _ in inbox.mails for to in tos}
+
+
+def test_the_background_loop_sends_every_round_but_sweeps_only_now_and_then(
+    factory: Factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rounds: list[bool] = []
+
+    def counted(_factory: Factory, _settings: Settings, *, sweep: bool) -> None:
+        rounds.append(sweep)
+
+    monkeypatch.setattr(mail, "run_outbox", counted)
+    settings = settings_for(
+        None, tmp_path, outbox_every_seconds=0.05, overdue_sweep_every_seconds=3600
+    )
+    loop = mail.OutboxLoop(factory, settings)
+    loop.start()
+    deadline = time.monotonic() + 10
+    while len(rounds) < 5 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    loop.stop()
+    assert len(rounds) >= 5
+    assert rounds[0] is True and not any(rounds[1:])  # swept at once, then not for an hour
