@@ -100,17 +100,22 @@ class DeploymentRow:
         return card_anchor(self.assignment_id)
 
 
+def _with_items(
+    db: Session, actor: Actor, deployments: list[Deployment]
+) -> list[tuple[Deployment, PlaceItems]]:
+    """Each deployment with the caller's items of the checklist of that person at that unit,
+    and the items the caller follows there (read in one statement for them all)."""
+    places = [Place(d.round.id, d.person.id, d.need.unit_id) for d in deployments]
+    items = checklists.items_at(db, actor, places)
+    return [(d, items.get(place, NO_ITEMS)) for d, place in zip(deployments, places, strict=True)]
+
+
 def _deployment_rows(
     db: Session, actor: Actor, deployments: list[Deployment], today: dt.date
 ) -> list[DeploymentRow]:
-    """Each deployment with the caller's items of the checklist of that person at that unit,
-    and the items the caller follows there."""
-    places = [Place(d.round.id, d.person.id, d.need.unit_id) for d in deployments]
-    items = checklists.items_at(db, actor, places)
     rows = []
-    for deployment, place in zip(deployments, places, strict=True):
+    for deployment, at in _with_items(db, actor, deployments):
         need, person = deployment.need, deployment.person
-        at = items.get(place, NO_ITEMS)
         rows.append(
             DeploymentRow(
                 person=person.name,
@@ -142,9 +147,9 @@ class Progress:
 
     @classmethod
     def of(cls, items: list[ItemLine], today: dt.date) -> Progress:
-        done = sum(item.done_at is not None for item in items)
-        overdue = sum(item.done_at is None and item.due_on < today for item in items)
-        return cls(done=done, total=len(items), overdue=overdue)
+        rows = [ItemRow.of(item, today) for item in items]
+        done, overdue = sum(row.done for row in rows), sum(row.overdue for row in rows)
+        return cls(done=done, total=len(rows), overdue=overdue)
 
 
 @dataclass(frozen=True)
@@ -167,11 +172,8 @@ class DeploymentLine:
 def _deployment_lines(
     db: Session, actor: Actor, deployments: list[Deployment], today: dt.date
 ) -> list[DeploymentLine]:
-    places = [Place(d.round.id, d.person.id, d.need.unit_id) for d in deployments]
-    items = checklists.items_at(db, actor, places)
     lines = []
-    for deployment, place in zip(deployments, places, strict=True):
-        at = items.get(place, NO_ITEMS)
+    for deployment, at in _with_items(db, actor, deployments):
         lines.append(
             DeploymentLine(
                 person=deployment.person.name,
