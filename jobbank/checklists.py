@@ -489,22 +489,33 @@ ITEMS_AT_PLACES = (
     .where(
         tuple_(Checklist.round_id, Checklist.person_id, Checklist.unit_id).in_(
             bindparam("places", expanding=True)
-        )
+        ),
+        ChecklistItem.audience.in_(bindparam("audiences", expanding=True)),
     )
     .order_by(ChecklistItem.due_on, ChecklistItem.id)
 )
 """Built once: pages with deployments run it on every view."""
 
 
+def _audiences_anywhere(actor: Actor) -> frozenset[Audience]:
+    """The audiences `actor` could tick or follow at some place: what `items_at` reads, so
+    that staff do not read the four in five items meant for leaders only to drop them. Which
+    of these apply at each place is still `_audiences` and `_followed`'s to say."""
+    if actor.is_hr or actor.is_leader:
+        return frozenset(Audience)
+    return EMPLOYEE_AUDIENCES if actor.person_id is not None else frozenset()
+
+
 def items_at(session: Session, actor: Actor, places: Iterable[Place]) -> dict[Place, PlaceItems]:
     """The items of the checklists at `places` the caller ticks or follows, in one statement:
     pages that show deployments with their checklists need no more than this."""
     wanted = list(dict.fromkeys(places))
-    if not wanted:
+    anywhere = sorted(_audiences_anywhere(actor))
+    if not wanted or not anywhere:
         return {}
     found: dict[Place, PlaceItems] = {}
     audiences: dict[Place, tuple[frozenset[Audience], frozenset[Audience]]] = {}
-    for row in session.execute(ITEMS_AT_PLACES, {"places": wanted}):
+    for row in session.execute(ITEMS_AT_PLACES, {"places": wanted, "audiences": anywhere}):
         place = Place(row.round_id, row.person_id, row.unit_id)
         if place not in audiences:
             at_place = (place.unit_id, place.person_id, row.home_unit_id)
