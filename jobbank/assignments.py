@@ -29,6 +29,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from jobbank.access import Actor
 from jobbank.contract import Shift
+from jobbank.db import plain_rows
 from jobbank.models import (
     AllocationRound,
     Assignment,
@@ -222,8 +223,8 @@ def list_deployments(
         "round_id": round_id,
         "person_id": person_id,
     }
-    rows = session.execute(
-        _weeks_of_page(shape), values | {"limit": paging.limit, "offset": paging.offset}
+    rows = plain_rows(
+        session, _weeks_of_page(shape), values | {"limit": paging.limit, "offset": paging.offset}
     ).all()
     if rows:
         total = rows[0].total
@@ -477,7 +478,7 @@ def _leaders(session: Session, unit_ids: set[int]) -> dict[int, list[ContactInfo
     """The leaders of each unit, by name: whom to ask where a need names no contact."""
     if not unit_ids:
         return {}
-    rows = session.execute(LEADERS_OF_UNITS, {"units": sorted(unit_ids)})
+    rows = plain_rows(session, LEADERS_OF_UNITS, {"units": sorted(unit_ids)})
     leaders: dict[int, list[ContactInfo]] = defaultdict(list)
     for row in rows:
         leaders[row.unit_id].append(ContactInfo(row.id, row.name, row.email, row.phone))

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, defer
 
 from jobbank import audit
 from jobbank.access import Actor
+from jobbank.db import plain_rows
 from jobbank.errors import Conflict, InvalidInput, NotFound, check_version
 from jobbank.models import (
     AllocationRound,
@@ -515,7 +516,7 @@ def items_at(session: Session, actor: Actor, places: Iterable[Place]) -> dict[Pl
         return {}
     found: dict[Place, PlaceItems] = {}
     audiences: dict[Place, tuple[frozenset[Audience], frozenset[Audience]]] = {}
-    for row in session.execute(ITEMS_AT_PLACES, {"places": wanted, "audiences": anywhere}):
+    for row in plain_rows(session, ITEMS_AT_PLACES, {"places": wanted, "audiences": anywhere}):
         place = Place(row.round_id, row.person_id, row.unit_id)
         if place not in audiences:
             at_place = (place.unit_id, place.person_id, row.home_unit_id)

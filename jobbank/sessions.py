@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from jobbank import audit
 from jobbank.access import Actor, actor_of
 from jobbank.accounts import authenticate
+from jobbank.db import plain_rows
 from jobbank.errors import InvalidInput, JobbankError, NotFound
 from jobbank.models import (
     AuditEntry,
@@ -191,7 +192,7 @@ def resolve(
     unit and area as entities was most of a simple request's CPU."""
     if not _plausible(secret):
         return None
-    rows = session.execute(LOG_IN_BY_HASH, {"token_hash": digest(secret), "kind": kind}).all()
+    rows = plain_rows(session, LOG_IN_BY_HASH, {"token_hash": digest(secret), "kind": kind}).all()
     # One row per (role, led unit): a few rows, and one statement instead of three.
     found = rows[0] if rows else None
     moment = now()
