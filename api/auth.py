@@ -13,6 +13,7 @@ from typing import Any
 
 import anyio.to_thread
 from advanced_alchemy.extensions.litestar import SQLAlchemySyncConfig
+from advanced_alchemy.extensions.litestar._utils import get_aa_scope_state
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
@@ -28,7 +29,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from api.db_session import connection_threads
+from api.db_session import connection_threads, end_session
 from api.deps import DB, AnyRequest, Id
 from api.openapi_docs import problems
 from jobbank import accounts, sessions
@@ -64,13 +65,16 @@ class ActorMiddleware(ASGIMiddleware):
         bearer = _bearer(request.headers.get("authorization", ""))
         cookie = request.cookies.get(SESSION_COOKIE, "")
         found: tuple[Actor, int] | None = None
-        if bearer or cookie or self._takes_session(scope["route_handler"]):
+        takes_session = self._takes_session(scope["route_handler"])
+        if bearer or cookie or takes_session:
             session = self.database.provide_session(request.app.state, scope)
             idle_minutes = request.app.state["settings"].session_idle_minutes
             idle = dt.timedelta(minutes=idle_minutes) if idle_minutes else None
             found = await anyio.to_thread.run_sync(
-                _look_up, session, bearer, cookie, idle, limiter=connection_threads()
+                _look_up, session, bearer, cookie, idle, takes_session, limiter=connection_threads()
             )
+            if not takes_session:  # ended by `_look_up` already
+                get_aa_scope_state(scope, self.database.session_scope_key, pop=True)
         scope["user"] = found[0] if found else None
         scope["auth"] = found[1] if found else None
         await next_app(scope, receive, send)
@@ -96,11 +100,26 @@ def _bearer(header: str) -> str:
 
 
 def _look_up(
-    session: Session, bearer: str, cookie: str, idle: dt.timedelta | None
+    session: Session, bearer: str, cookie: str, idle: dt.timedelta | None, keep: bool
 ) -> tuple[Actor, int] | None:
     """Takes the session's connection, and finds who is asking. A bearer token wins over a
     cookie: a client that sends one means it. Only browser sessions end when left idle; a
-    token is for scripts that may run once a month."""
+    token is for scripts that may run once a month.
+
+    Unless the handler takes the session (`keep`), its transaction ends here and the
+    connection goes back at once: a handler that streams, or reads in sessions of its own (a
+    solve's progress), would otherwise hold it while it streams, or wait for a second
+    connection while it holds the first, and a process has only a few."""
+    try:
+        return _who_asks(session, bearer, cookie, idle)
+    finally:
+        if not keep:
+            end_session(session, commit=True)
+
+
+def _who_asks(
+    session: Session, bearer: str, cookie: str, idle: dt.timedelta | None
+) -> tuple[Actor, int] | None:
     if bearer or cookie:
         found = (
             sessions.resolve(session, bearer, kind=AuthKind.TOKEN)

@@ -54,12 +54,13 @@ class Settings(BaseSettings):
         600.0, gt=0, le=600, description="Longest solver time limit one solve may ask for."
     )
     db_pool_size: int = Field(
-        20,
+        2,
         ge=1,
         description=(
-            "Database connections an app process keeps open; at a peak, requests wait for one. "
-            "None are opened just for a peak: a new connection prepares and plans the hot "
-            "statements again, which cost PostgreSQL more than the requests themselves."
+            "Database connections an app process keeps open, and so how many of its requests "
+            "work at once; the others wait their turn for a connection. Few is faster: a "
+            "process runs Python on one core at a time, so more requests at once only take "
+            "turns on it, and each new connection prepares and plans the hot statements again."
         ),
     )
     db_pool_timeout: float = Field(

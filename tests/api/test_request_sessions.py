@@ -3,6 +3,7 @@ waits on it, and a commit that fails is never answered with success."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +21,7 @@ from api.app import create_app
 from jobbank import db
 from jobbank.models import Skill
 from jobbank.settings import Settings
-from tests.api.conftest import Client
+from tests.api.conftest import Client, browser
 from tests.builders import PASSWORD
 from tests.conftest import admin_execute, postgres_server_url
 
@@ -77,6 +78,28 @@ def test_a_crowd_of_requests_is_answered_with_few_connections_and_threads(
             return statuses
 
     assert anyio.run(crowd) == [200] * 2 * CROWD
+
+
+def test_a_handler_without_the_session_does_not_hold_the_look_up_s_connection(
+    world_url: str, tmp_path: Path
+) -> None:
+    # A solve's progress reads in sessions of its own. Had the log-in look-up kept the one
+    # connection until the answer started, that read would have waited for it until the pool
+    # gave up (5 s here) and failed.
+    client = browser(small_app(world_url, tmp_path))
+    try:
+        logged_in = client.post("/api/auth/login", json={"username": "hr", "password": PASSWORD})
+        assert logged_in.status_code == 200, logged_in.text
+        monday = dt.date.today() + dt.timedelta(days=7 - dt.date.today().weekday())
+        created = client.post("/api/rounds", json={"start": monday.isoformat(), "weeks": 2})
+        assert created.status_code == 201, created.text
+        round_id = created.json()["id"]
+        for _ in range(3):  # and the connection is back for the next request each time
+            answer = client.get(f"/api/rounds/{round_id}/progress")
+            assert answer.status_code == 404, answer.text  # no solve yet: nothing to follow
+            assert "solve" in answer.json()["detail"]
+    finally:
+        client.__exit__(None, None, None)
 
 
 def test_health_answers_503_when_the_database_cannot_be_reached(tmp_path: Path) -> None:
