@@ -102,16 +102,16 @@ def _bearer(header: str) -> str:
 def _look_up(
     session: Session, bearer: str, cookie: str, idle: dt.timedelta | None, keep: bool
 ) -> tuple[Actor, int] | None:
-    """Takes the session's connection, and finds who is asking. A bearer token wins over a
-    cookie: a client that sends one means it. Only browser sessions end when left idle; a
-    token is for scripts that may run once a month.
-
-    Unless the handler takes the session (`keep`), its transaction ends here and the
-    connection goes back at once: a handler that streams, or reads in sessions of its own (a
-    solve's progress), would otherwise hold it while it streams, or wait for a second
-    connection while it holds the first, and a process has only a few."""
+    """Finds who is asking and, for a handler that takes the session (`keep`), takes its
+    connection. Otherwise the transaction ends here and the connection goes back at once: a
+    handler that streams, or reads in sessions of its own (a solve's progress), would hold it
+    while it streams, or wait for a second connection while it holds the first, and a process
+    has only a few."""
     try:
-        return _who_asks(session, bearer, cookie, idle)
+        found = _who_asks(session, bearer, cookie, idle) if bearer or cookie else None
+        if keep:
+            _take_connection(session)
+        return found
     finally:
         if not keep:
             end_session(session, commit=True)
@@ -120,23 +120,25 @@ def _look_up(
 def _who_asks(
     session: Session, bearer: str, cookie: str, idle: dt.timedelta | None
 ) -> tuple[Actor, int] | None:
-    if bearer or cookie:
-        found = (
-            sessions.resolve(session, bearer, kind=AuthKind.TOKEN)
-            if bearer
-            else sessions.resolve(session, cookie, kind=AuthKind.SESSION, idle=idle)
-        )
-        if sessions.noted_use(session):
-            # At once: SQLite would otherwise hold its one write lock through the request. The
-            # commit hands the connection back, so take one again for the handler.
-            session.commit()
-            session.connection()
-        return found
+    """A bearer token wins over a cookie: a client that sends one means it. Only browser
+    sessions end when left idle; a token is for scripts that may run once a month."""
+    found = (
+        sessions.resolve(session, bearer, kind=AuthKind.TOKEN)
+        if bearer
+        else sessions.resolve(session, cookie, kind=AuthKind.SESSION, idle=idle)
+    )
+    if sessions.noted_use(session):
+        session.commit()  # at once: SQLite would otherwise hold its one write lock throughout
+    return found
+
+
+def _take_connection(session: Session) -> None:
+    """The handler's connection, taken on this thread so that the handler's never waits for
+    one (a no-op when the look-up holds it still)."""
     try:
         session.connection()
     except SQLAlchemyError:  # the handler meets it too, and may answer it (`/health`: 503)
         session.rollback()
-    return None
 
 
 class BearerAwareCSRFMiddleware(CSRFMiddleware):
