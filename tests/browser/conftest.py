@@ -146,13 +146,27 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-@pytest.fixture
-def page(browser: Browser, demo: Demo) -> Iterator[Page]:
-    """A fresh browser context (no cookies) on the demo server, phone-sized when asked."""
-    context = browser.new_context(base_url=demo.base_url, viewport={"width": 1100, "height": 900})
+def _fresh_page(browser: Browser, demo: Demo, *, scripts: bool) -> Iterator[Page]:
+    context = browser.new_context(
+        base_url=demo.base_url,
+        viewport={"width": 1100, "height": 900},
+        java_script_enabled=scripts,
+    )
     context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def page(browser: Browser, demo: Demo) -> Iterator[Page]:
+    """A fresh browser context (no cookies) on the demo server."""
+    yield from _fresh_page(browser, demo, scripts=True)
+
+
+@pytest.fixture
+def page_without_scripts(browser: Browser, demo: Demo) -> Iterator[Page]:
+    """A fresh browser context with JavaScript switched off: the pages' plain-HTML fallback."""
+    yield from _fresh_page(browser, demo, scripts=False)
 
 
 def log_in(page: Page, username: str) -> None:

@@ -64,12 +64,27 @@ def test_a_leader_posts_a_need_and_the_form_points_at_each_mistake(page: Page) -
     expect(page.locator("#open-needs")).to_contain_text(ref.group(1))
 
 
-def test_a_save_without_scripts_shows_the_error_at_its_field(page: Page) -> None:
+def test_a_message_that_comes_and_goes_does_not_move_the_save_button(page: Page) -> None:
+    log_in(page, LEADER)
+    page.goto("/needs/new")
+    form = page.locator("#need-form")
+    save = form.get_by_role("button", name="Gem behovet")
+    form.locator("#skill").select_option(index=1)
+    before = save.bounding_box()
+    form.locator("#hours").fill("3.3")
+    expect(page.locator("#hours-error")).not_to_be_empty()
+    assert save.bounding_box() == before
+    form.locator("#hours").fill("7.5")
+    expect(page.locator("#hours-error")).to_be_empty()
+    assert save.bounding_box() == before
+
+
+def test_a_save_without_scripts_shows_the_error_at_its_field(page_without_scripts: Page) -> None:
+    page = page_without_scripts
     log_in(page, LEADER)
     page.goto("/needs")
     page.locator("#open-needs a", has_text="Ret").first.click()
     form = page.locator("#need-form")
-    form.evaluate("form => form.removeAttribute('hx-post')")
     form.locator("#priority").fill("9")
     form.get_by_role("button", name="Gem behovet").click()
     expect(page.get_by_role("alert").first).to_contain_text("Behovet blev ikke gemt")
@@ -134,8 +149,8 @@ def test_a_stale_edit_is_told_and_not_saved(page: Page) -> None:
     form.locator("input[name=version]").evaluate("field => field.value = '999'")
     form.locator("#description").fill("Ændret af to på én gang")
     expect(page.locator("#version-error")).to_contain_text("En anden har ændret dette")
-    form.evaluate("form => form.removeAttribute('hx-post')")
     form.get_by_role("button", name="Gem behovet").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Behovet blev ikke gemt")
     expect(page.locator("#version-error")).to_contain_text("En anden har ændret dette")
     page.goto("/needs")
     page.locator("#open-needs a", has_text="Ret").first.click()
