@@ -559,6 +559,9 @@ def _until_ended(client: httpx.Client, round_id: int, seconds: float = 30) -> di
     while time.monotonic() < deadline:
         found = _round(client, round_id)
         if found["status"] != "solving":
+            # The round and its job end in one transaction: never one without the other.
+            job = found["latest_job"]
+            assert job is None or job["status"] not in ("queued", "running"), found
             return found
         time.sleep(0.2)
     pytest.fail(f"round {round_id} was still solving after {seconds} s")
