@@ -6,9 +6,19 @@ nothing, and the load section of docs/benchmarks.md says how they are measured.
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
-from jobbank.load import KINDS, SOLVING, STEADY, WARM_UP, run_load
+from jobbank.load import (
+    KINDS,
+    SOLVING,
+    STEADY,
+    WARM_UP,
+    _collector_kept_to_new_objects,
+    _freeze_what_exists,
+    run_load,
+)
 from tests.conftest import BACKENDS, in_a_thread_of_its_own, postgres_server_url
 
 RATE, SECONDS = 20.0, 3.0
@@ -52,3 +62,13 @@ def test_a_short_run_answers_every_request_kind_in_both_phases(backend: str) -> 
     assert report.server_errors == 0
     assert any(line.startswith("while solving  reads") for line in lines), lines
     assert backend in report.database
+
+
+def test_each_phase_keeps_the_collector_off_what_existed_before_it() -> None:
+    """The client's own garbage-collector pauses would count as the server's latency: what
+    exists when a phase begins is frozen out of the collector's scans, and let go at the end."""
+    left_behind = [[index] for index in range(50_000)]  # as the seeding leaves its objects
+    with _collector_kept_to_new_objects():
+        _freeze_what_exists()
+        assert gc.get_freeze_count() >= len(left_behind)
+    assert gc.get_freeze_count() == 0
