@@ -69,7 +69,8 @@ def main() -> None:
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="App processes sharing the port: one per CPU core uses them all.",
+    help="App processes sharing the port: one per CPU core and one more keeps every core busy "
+    "while the others wait on the database.",
 )
 def serve(host: str, port: int, demo: bool, reload: bool, workers: int) -> None:
     """Run the web app and API (OpenAPI at /schema, health at /health)."""
