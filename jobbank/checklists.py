@@ -493,9 +493,11 @@ ITEMS_AT_PLACES = (
         ),
         ChecklistItem.audience.in_(bindparam("audiences", expanding=True)),
     )
-    .order_by(ChecklistItem.due_on, ChecklistItem.id)
 )
-"""Built once: pages with deployments run it on every view."""
+"""Built once: pages with deployments run it on every view. Unordered: `items_at` sorts the few
+rows it gets. Asked to order them, SQLite walked every item of every checklist in due order to
+save itself that sort (10 ms a staff page on the medium sample, where reading the places'
+items through their checklists takes 0.5 ms)."""
 
 
 def _audiences_anywhere(actor: Actor) -> frozenset[Audience]:
@@ -516,7 +518,8 @@ def items_at(session: Session, actor: Actor, places: Iterable[Place]) -> dict[Pl
         return {}
     found: dict[Place, PlaceItems] = {}
     audiences: dict[Place, tuple[frozenset[Audience], frozenset[Audience]]] = {}
-    for row in plain_rows(session, ITEMS_AT_PLACES, {"places": wanted, "audiences": anywhere}):
+    rows = plain_rows(session, ITEMS_AT_PLACES, {"places": wanted, "audiences": anywhere})
+    for row in sorted(rows, key=lambda row: (row.due_on, row.id)):
         place = Place(row.round_id, row.person_id, row.unit_id)
         if place not in audiences:
             at_place = (place.unit_id, place.person_id, row.home_unit_id)

@@ -14,7 +14,7 @@ from jobbank.checklists import Place, create_checklists, items_at, list_checklis
 from jobbank.contract import Assignment as Planned
 from jobbank.contract import RoundResult
 from jobbank.errors import NotFound
-from jobbank.models import Audience, Person, RoundStatus, Unit, UserAccount
+from jobbank.models import Audience, ChecklistItem, Person, RoundStatus, Unit, UserAccount
 from jobbank.roles import Role
 from jobbank.rounds import create_round, store_result
 from jobbank.seeding import load_municipality
@@ -100,3 +100,19 @@ def test_the_items_read_for_a_page_are_those_the_checklist_shows(lent: Session, 
     assert sorted(item.id for item in read.items) == sorted(item.id for item in view.items)
     assert sorted(item.id for item in read.followed) == sorted(item.id for item in view.followed)
     assert read.items  # everyone here has items of their own
+
+
+def test_the_items_read_for_a_page_come_soonest_due_first(lent: Session) -> None:
+    actor = anne(lent)
+    [view] = list_checklists(lent, actor, ALL)[0]
+    place = Place(view.round.id, view.person.id, view.unit.id)
+    items = lent.scalars(select(ChecklistItem).order_by(ChecklistItem.id)).all()
+    for days, item in enumerate(items):  # the items made last are due first
+        item.due_on = MONDAY - dt.timedelta(days=days // 2)  # two by two on the same day
+    lent.flush()
+
+    read = items_at(lent, actor, [place])[place]
+
+    shown = [(item.due_on, item.id) for item in read.items]
+    assert len(shown) > 2
+    assert shown == sorted(shown)
