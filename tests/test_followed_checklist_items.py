@@ -92,7 +92,7 @@ def hr(session: Session) -> Actor:
 def test_the_items_read_for_a_page_are_those_the_checklist_shows(lent: Session, who: str) -> None:
     # Pages read items by place in one statement that skips audiences the caller has nowhere;
     # what is left must be exactly what the checklist itself shows this caller.
-    actor = {"anne": anne, "hr": hr}.get(who, lambda session: leader_of(session, who))(lent)
+    actor = anne(lent) if who == "anne" else hr(lent) if who == "hr" else leader_of(lent, who)
     [view] = list_checklists(lent, actor, ALL)[0]
     place = Place(view.round.id, view.person.id, view.unit.id)
     read = items_at(lent, actor, [place]).get(place)
