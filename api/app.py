@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from typing import Any
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin, SQLAlchemySyncConfig
@@ -45,6 +44,7 @@ from api.security import (
     swagger_assets,
 )
 from api.volunteers import MyVolunteerController, VolunteerController
+from jobbank.collector import freeze_what_exists
 from jobbank.db import make_engine, make_session_factory
 from jobbank.mail import OutboxLoop
 from jobbank.queue import runner_for
@@ -124,18 +124,11 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
                 "job_runner": runner,
             }
         ),
-        on_startup=[_freeze_what_startup_made, outbox.start],
+        # Startup's modules, routes and templates, frozen out of the collector's full passes.
+        on_startup=[freeze_what_exists, outbox.start],
         on_shutdown=[outbox.stop, runner.close],
         **overrides,
     )
-
-
-def _freeze_what_startup_made() -> None:
-    """Leave the modules, routes, models and templates that startup made out of the garbage
-    collector's full passes: each pass walked them all and stopped the process for 110–150 ms
-    every few seconds under load (`jobbank load`), a tail every request behind it waited for."""
-    gc.collect()
-    gc.freeze()
 
 
 def _resources() -> list[Any]:

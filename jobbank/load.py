@@ -48,6 +48,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from jobbank import db
+from jobbank.collector import freeze_what_exists
 from jobbank.load_sample import LoadSample, seed_load_sample
 from jobbank.notifications import sweep_overdue
 from jobbank.settings import normalise_database_url
@@ -158,10 +159,13 @@ def run_load(
             f"seeded in {time.monotonic() - started:.0f} s: {len(sample.staff_tokens)} staff "
             f"with assignments, {len(sample.leaders)} unit leaders"
         )
-        with _server(url, Path(folder), workers) as base, _collector_kept_to_new_objects():
-            shots, throughout = asyncio.run(
-                _phases(base, sample, rate, (warm_up, seconds), during_solve, seed, out)
-            )
+        with _server(url, Path(folder), workers) as base:
+            try:
+                shots, throughout = asyncio.run(
+                    _phases(base, sample, rate, (warm_up, seconds), during_solve, seed, out)
+                )
+            finally:
+                gc.unfreeze()  # what each phase froze (`_fire`)
         log = (Path(folder) / SERVER_LOG).read_text(errors="replace")
     report = LoadReport(
         _rows(shots, {WARM_UP: warm_up, STEADY: seconds, SOLVING: seconds}),
@@ -173,24 +177,6 @@ def run_load(
     for line in format_report(report):
         out(line)
     return report
-
-
-@contextmanager
-def _collector_kept_to_new_objects() -> Iterator[None]:
-    """A pause of the client's own would count as the server's latency (each answer is timed
-    from its request's due moment). Python's cyclic garbage collector, scanning all that the
-    seeding and the phases before left behind, paused it for 130–290 ms every few seconds. So
-    each phase begins by moving what exists out of its reach (`_freeze_what_exists`); it then
-    scans only what that phase makes."""
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
-def _freeze_what_exists() -> None:
-    gc.collect()
-    gc.freeze()
 
 
 async def _phases(
@@ -288,8 +274,12 @@ async def _fire(
     rate: float,
     seconds: float,
 ) -> list[Shot]:
-    """Send `rate × seconds` requests, each at its due time (open model); wait for the answers."""
-    _freeze_what_exists()
+    """Send `rate × seconds` requests, each at its due time (open model); wait for the answers.
+
+    A pause of the client's own would count as the server's latency (each answer is timed from
+    its request's due moment), so the phase begins by freezing what exists: the seeding's
+    objects and earlier phases' answers."""
+    freeze_what_exists()
     loop = asyncio.get_running_loop()
     start = loop.time()
     sent: list[tuple[asyncio.Task[Shot], Call, float]] = []
