@@ -305,6 +305,26 @@ def _replanned_later() -> ColumnElement[bool]:
     )
 
 
+def count_lent(session: Session, from_week: dt.date, home_unit_ids: Sequence[int] | None) -> int:
+    """How many people a published plan lends out in `from_week` or later (each week by the
+    latest round that planned it); `home_unit_ids` keeps those of these home units only."""
+    query = (
+        select(func.count(Assignment.person_id.distinct()))
+        .join(AllocationRound, AllocationRound.id == Assignment.round_id)
+        .where(
+            AllocationRound.status == RoundStatus.PUBLISHED,
+            Assignment.week >= from_week,
+            Assignment.hours > 0,
+            ~_replanned_later(),
+        )
+    )
+    if home_unit_ids is not None:
+        query = query.join(Person, Person.id == Assignment.person_id).where(
+            Person.home_unit_id.in_(home_unit_ids)
+        )
+    return session.scalar(query) or 0
+
+
 class last_monday(FunctionElement[dt.date]):  # noqa: N801 - used like a SQL function
     """The Monday of a round's last week, from its first Monday and its number of weeks."""
 

@@ -22,17 +22,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from advanced_alchemy.filters import LimitOffset, StatementFilter
 from advanced_alchemy.repository import SQLAlchemySyncRepository
 from advanced_alchemy.service import SQLAlchemySyncRepositoryService
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from jobbank import audit
 from jobbank.access import Actor
+from jobbank.assignments import count_lent
 from jobbank.contract import Shift
 from jobbank.errors import InvalidInput, NotFound, check_version
 from jobbank.models import (
@@ -43,9 +45,10 @@ from jobbank.models import (
     Unit,
     VolunteerProfile,
     VolunteerWeek,
+    unit_leader,
 )
 from jobbank.notifications import ask_for_approval
-from jobbank.weeks import require_hours, require_monday
+from jobbank.weeks import monday_of, require_hours, require_monday
 
 ENTITY = "volunteer_profile"
 MAX_NORMAL_HOURS = 168.0
@@ -234,6 +237,97 @@ def home_load_overrides(profile: VolunteerProfile) -> list[WeekHomeLoad]:
     ]
 
 
+def volunteers_to_decide(
+    session: Session,
+    actor: Actor,
+    *,
+    approval: ApprovalStatus | None = None,
+    unit_id: int | None = None,
+    most: int = 1000,
+) -> tuple[list[VolunteerProfile], int]:
+    """The volunteers the caller may decide about (`may_decide`), waiting ones first, then by
+    name: at most `most` of them, and how many there are."""
+    actor.require(actor.is_hr or actor.is_leader, "volunteers")
+    profiles, total = list_profiles(
+        session, actor, LimitOffset(limit=most, offset=0), approval=approval, unit_id=unit_id
+    )
+    mine = [profile for profile in profiles if may_decide(actor, profile)]
+    mine.sort(key=lambda profile: profile.approval is not ApprovalStatus.PENDING)
+    return mine, total - (len(profiles) - len(mine))
+
+
+@dataclass(frozen=True)
+class VolunteerCounts:
+    """Volunteers by where they stand; every page that shows a count reads it from here."""
+
+    waiting: int
+    """Offers awaiting a decision (approval pending)."""
+    approved: int
+    """Approved and opted in: whom the next round plans with."""
+    declined: int
+    opted_out: int
+    """Approved, but taken out of future rounds by themselves."""
+    lent: int
+    """Lent out by a published plan this week or later."""
+
+
+def volunteer_counts(session: Session, actor: Actor) -> VolunteerCounts:
+    """The counts for the volunteers the caller sees: HR all, a leader their units' staff."""
+    actor.require(actor.is_hr or actor.is_leader, "volunteers")
+    query = (
+        select(VolunteerProfile.approval, VolunteerProfile.opted_in, func.count())
+        .join(VolunteerProfile.person)
+        .group_by(VolunteerProfile.approval, VolunteerProfile.opted_in)
+    )
+    units = None if actor.is_hr else sorted(actor.led_unit_ids)
+    if units is not None:
+        query = query.where(Person.home_unit_id.in_(units))
+    counts = {(approval, opted_in): n for approval, opted_in, n in session.execute(query).all()}
+
+    def count(approval: ApprovalStatus, *opted_in: bool) -> int:
+        return sum(counts.get((approval, flag), 0) for flag in opted_in)
+
+    return VolunteerCounts(
+        waiting=count(ApprovalStatus.PENDING, True, False),
+        approved=count(ApprovalStatus.APPROVED, True),
+        declined=count(ApprovalStatus.DECLINED, True, False),
+        opted_out=count(ApprovalStatus.APPROVED, False),
+        lent=count_lent(session, monday_of(dt.date.today()), units),
+    )
+
+
+@dataclass(frozen=True)
+class UnitWaiting:
+    """A unit, whether anyone leads it, and how many of its volunteers wait for a decision."""
+
+    id: int
+    code: str
+    name: str
+    area: str
+    has_leader: bool
+    waiting: int
+
+
+def waiting_by_unit(session: Session, actor: Actor) -> list[UnitWaiting]:
+    """Every unit with its waiting volunteers (HR only): where no leader can decide, HR must."""
+    actor.require(actor.is_hr, "volunteers")
+    waiting = (
+        select(Person.home_unit_id, func.count().label("waiting"))
+        .join(VolunteerProfile, VolunteerProfile.person_id == Person.id)
+        .where(VolunteerProfile.approval == ApprovalStatus.PENDING)
+        .group_by(Person.home_unit_id)
+        .subquery()
+    )
+    led = exists().where(unit_leader.c.unit_id == Unit.id)
+    rows = session.execute(
+        select(Unit.id, Unit.code, Unit.name, Area.name, led, func.coalesce(waiting.c.waiting, 0))
+        .join(Area, Area.id == Unit.area_id)
+        .outerjoin(waiting, waiting.c.home_unit_id == Unit.id)
+        .order_by(Unit.name, Unit.id)
+    ).all()
+    return [UnitWaiting(*row) for row in rows]
+
+
 # --- changing ----------------------------------------------------------------------------
 
 
@@ -277,10 +371,19 @@ def decide_approval(
     return _saved(session, actor, profile, decision.decision.value, before)
 
 
+def may_decide(actor: Actor, profile: VolunteerProfile) -> bool:
+    """Who approves a volunteer and sets their home load: HR for anyone (so a unit without a
+    leader is never stuck), a leader for the staff of the units they lead but not for
+    themselves (HR decides for a leader who volunteers)."""
+    if actor.is_hr:
+        return True
+    return actor.leads(profile.person.home_unit_id) and not actor.is_person(profile.person_id)
+
+
 def _not_about_oneself(actor: Actor, profile: VolunteerProfile, field: str) -> None:
-    """A leader who volunteers is approved, and has their home load set, by someone else:
-    HR decides for them, as for anyone whose leader is themselves."""
-    if actor.is_person(profile.person_id) and not actor.is_hr:
+    """Refuse a decision `may_decide` does not allow (`get_profile` already checked reach,
+    so what is left is a leader deciding about their own volunteering)."""
+    if not may_decide(actor, profile):
         raise InvalidInput(
             field, "you cannot decide this for your own volunteering; an HR coordinator does"
         )

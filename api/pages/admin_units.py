@@ -31,6 +31,7 @@ from jobbank import organisation
 from jobbank.access import Actor
 from jobbank.errors import Conflict, InvalidInput
 from jobbank.models import Person, Unit
+from jobbank.volunteers import waiting_by_unit
 
 ALL = LimitOffset(limit=1000, offset=0)
 UNIT_FORM = ("code", "name", "area_id", "address", "phone")
@@ -45,13 +46,17 @@ class UnitRow:
     address: str
     phone: str
     leaders: list[str]
+    waiting: int
+    """Volunteers of the unit awaiting approval (`jobbank.volunteers.waiting_by_unit`)."""
 
 
 @get("/admin/units", sync_to_thread=True)
 def units_page(db_session: DB, request: AnyRequest, saved: FromQuery[str] = "") -> Template:
-    """Every unit, grouped by area, with its leaders and a link to change it."""
+    """Every unit, grouped by area, with its leaders, its volunteers awaiting approval (a link
+    to decide them) and a link to change it."""
     actor = hr_only(request)
     units, _total = organisation.list_units(db_session, ALL)
+    waiting = {unit.id: unit.waiting for unit in waiting_by_unit(db_session, actor)}
     rows = sorted(
         (
             UnitRow(
@@ -62,6 +67,7 @@ def units_page(db_session: DB, request: AnyRequest, saved: FromQuery[str] = "") 
                 address=unit.address,
                 phone=unit.phone,
                 leaders=sorted(person.name for person in unit.leaders),
+                waiting=waiting.get(unit.id, 0),
             )
             for unit in units
         ),

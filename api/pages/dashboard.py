@@ -17,12 +17,11 @@ from sqlalchemy.orm import Session
 from api.auth import current_actor
 from api.deps import DB, AnyRequest
 from api.pages.charts import BarChart, grouped_bars
-from api.pages.home import COUNT_ONLY, hr_part
+from api.pages.home import hr_part
 from jobbank import rounds
 from jobbank.access import Actor
 from jobbank.contract import RoundInput, RoundResult
-from jobbank.models import AllocationRound, ApprovalStatus, RoundStatus
-from jobbank.volunteers import list_profiles
+from jobbank.models import AllocationRound, RoundStatus
 from jobbank.weeks import week_starts
 
 LATEST = LimitOffset(limit=1, offset=0)
@@ -88,11 +87,9 @@ def dashboard(db_session: DB, request: AnyRequest) -> Template:
     """The job bank at a glance, for HR; nobody else has this page."""
     actor = current_actor(request)
     rounds.require_hr(actor)
-    approved = list_profiles(db_session, actor, COUNT_ONLY, approval=ApprovalStatus.APPROVED)[1]
     context: dict[str, Any] = {
         "actor": actor,
         "hr": hr_part(db_session, actor),
-        "approved": approved,
         "round": None,
     }
     rnd = latest_round(db_session, actor)

@@ -30,10 +30,10 @@ from jobbank.access import Actor
 from jobbank.assignments import ContactInfo, Deployment, Direction, list_deployments
 from jobbank.checklists import ItemLine, Place, PlaceItems
 from jobbank.errors import NotFound
-from jobbank.models import ApprovalStatus, ChecklistItem, NeedStatus
+from jobbank.models import ChecklistItem, NeedStatus
 from jobbank.needs import list_needs, needs_of_led_units
 from jobbank.rounds import find_rounds
-from jobbank.volunteers import list_profiles
+from jobbank.volunteers import volunteer_counts
 
 FIRST_PAGE = LimitOffset(limit=100, offset=0)
 """Home shows the first hundred of each list; longer lists belong on their own pages."""
@@ -224,8 +224,7 @@ def leader_part(db: Session, actor: Actor) -> dict[str, Any]:
 def hr_part(db: Session, actor: Actor) -> dict[str, Any]:
     overdue, overdue_total = checklists.overdue_items(db, actor, LimitOffset(limit=10, offset=0))
     return {
-        "volunteers": list_profiles(db, actor, COUNT_ONLY)[1],
-        "pending": list_profiles(db, actor, COUNT_ONLY, approval=ApprovalStatus.PENDING)[1],
+        "volunteers": volunteer_counts(db, actor),
         "open_needs": list_needs(db, actor, COUNT_ONLY, status=NeedStatus.OPEN)[1],
         "rounds": find_rounds(db, actor, COUNT_ONLY)[1],
         "overdue_total": overdue_total,

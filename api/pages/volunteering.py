@@ -1,5 +1,6 @@
 """Volunteering pages: a unit leader approves their staff's offers and plans the hours the
-home unit keeps; staff keep their own volunteer profile.
+home unit keeps (HR does so for every unit, those without a leader included); staff keep
+their own volunteer profile.
 
 Both save through `jobbank.volunteers`, the same services as the API (version checks, audit).
 The risk-group flag is health data: the profile form lets staff declare it (or withdraw it),
@@ -11,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
-from advanced_alchemy.filters import LimitOffset
 from babel.numbers import format_decimal
 from litestar import get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
@@ -33,21 +34,23 @@ from jobbank.volunteers import (
     ApprovalDecision,
     HomeLoadPlan,
     ProfileEdit,
+    UnitWaiting,
     WeekAvailability,
     WeekHomeLoad,
     decide_approval,
     get_profile,
     home_load_in,
     home_load_overrides,
-    list_profiles,
     own_profile,
     plan_home_load,
     save_own_profile,
     unavailable_weeks,
+    volunteer_counts,
+    volunteers_to_decide,
+    waiting_by_unit,
 )
 from jobbank.weeks import monday_of, week_starts
 
-ALL = LimitOffset(limit=1000, offset=0)
 PLANNED_WEEKS = 8
 """Weeks ahead a leader plans the home load for, and staff give their availability for."""
 Form = dict[str, Any]
@@ -78,51 +81,116 @@ def _version(form: Form) -> int | None:
 
 # --- approvals ------------------------------------------------------------------------------
 
+SHOWN = 200
+"""Volunteers one approvals page shows (HR's unfiltered list can be long)."""
+STATUSES = {
+    "waiting": ApprovalStatus.PENDING,
+    "approved": ApprovalStatus.APPROVED,
+    "declined": ApprovalStatus.DECLINED,
+    "all": None,
+}
+
 
 @dataclass
 class Approval:
-    """One volunteer of a unit the leader leads, with the home load planned for the coming weeks."""
+    """One volunteer the caller decides about, with the home load planned for the coming weeks."""
 
     profile: VolunteerProfile
     weeks: list[tuple[dt.date, float]]
+    unit_has_leader: bool = True
     errors: dict[str, str] = field(default_factory=dict)
     message: str = ""
     sent: Form = field(default_factory=dict)
     """The home-load form as sent, shown again when it could not be saved."""
 
 
-def _approvals(session: Session, actor: Actor) -> list[Approval]:
-    """Volunteers whose home unit the caller leads, pending first, then by name."""
-    if not actor.is_leader:
+@dataclass(frozen=True)
+class Choice:
+    """Which volunteers the page lists: a unit (or all) and a status."""
+
+    unit_id: int | None
+    status: str
+
+    @classmethod
+    def of(cls, actor: Actor, unit: str | None, status: str | None) -> Choice:
+        """HR starts at every unit's waiting volunteers, a leader at all of their units'."""
+        unit_id = int(unit) if unit and unit.isdigit() else None
+        if status not in STATUSES:
+            status = "waiting" if actor.is_hr else "all"
+        return cls(unit_id, status)
+
+    @property
+    def query(self) -> dict[str, str]:
+        return {"status": self.status} | ({"unit": str(self.unit_id)} if self.unit_id else {})
+
+
+@dataclass
+class Approvals:
+    rows: list[Approval]
+    total: int
+    units: list[UnitWaiting]
+    """Every unit with its waiting volunteers (HR's filter), empty for a leader."""
+
+
+def _approvals(session: Session, actor: Actor, choice: Choice) -> Approvals:
+    """The volunteers the caller may decide about (`may_decide`), as `choice` filters them."""
+    if not (actor.is_leader or actor.is_hr):
         raise NotFound("volunteers: not found")
-    profiles, _ = list_profiles(session, actor, ALL)
-    mine = [
-        p
-        for p in profiles
-        if actor.leads(p.person.home_unit_id) and not actor.is_person(p.person_id)
-    ]
-    mine.sort(key=lambda p: p.approval is not ApprovalStatus.PENDING)
+    profiles, total = volunteers_to_decide(
+        session, actor, approval=STATUSES[choice.status], unit_id=choice.unit_id, most=SHOWN
+    )
+    units = waiting_by_unit(session, actor) if actor.is_hr else []
+    unled = {unit.id for unit in units if not unit.has_leader}
     weeks = _coming_weeks()
-    return [Approval(p, [(w, home_load_in(p, w)) for w in weeks]) for p in mine]
+    rows = [
+        Approval(p, [(w, home_load_in(p, w)) for w in weeks], p.person.home_unit_id not in unled)
+        for p in profiles
+    ]
+    return Approvals(rows, total, units)
 
 
 def _approvals_page(
-    actor: Actor, rows: list[Approval], saved: str | None = None, status_code: int = 200
+    session: Session,
+    actor: Actor,
+    choice: Choice,
+    listed: Approvals,
+    saved: str | None = None,
+    status_code: int = 200,
 ) -> Template:
     return Template(
         "volunteering_approvals.html",
-        context={"actor": actor, "rows": rows, "saved": saved},
+        context={
+            "actor": actor,
+            "listed": listed,
+            "rows": listed.rows,
+            "choice": choice,
+            "counts": volunteer_counts(session, actor),
+            "saved": saved,
+        },
         status_code=status_code,
     )
 
 
 @get("/volunteering/approvals", sync_to_thread=True)
 def approvals_page(
-    db_session: DB, request: HTMXRequest, saved: FromQuery[str | None] = None
+    db_session: DB,
+    request: HTMXRequest,
+    saved: FromQuery[str | None] = None,
+    unit: FromQuery[str | None] = None,
+    status: FromQuery[str | None] = None,
 ) -> Template:
-    """Your units' volunteers: approve or decline each offer, and plan the hours you keep."""
+    """Volunteers to decide about: approve or decline each offer, and plan the hours kept.
+    HR sees every unit's (those of units without a leader included), a leader their units'."""
     actor = current_actor(request)
-    return _approvals_page(actor, _approvals(db_session, actor), saved)
+    choice = Choice.of(actor, unit, status)
+    return _approvals_page(db_session, actor, choice, _approvals(db_session, actor, choice), saved)
+
+
+def _back(actor: Actor, form: Form, saved: str) -> Redirect:
+    """Back to the list the form was sent from, saying what was saved."""
+    choice = Choice.of(actor, str(form.get("unit", "")), str(form.get("status", "")))
+    query = urlencode(choice.query | {"saved": saved})
+    return Redirect(f"/volunteering/approvals?{query}", status_code=303)
 
 
 @post("/volunteering/approvals/{profile_id:int}/decision", sync_to_thread=True, status_code=303)
@@ -138,8 +206,8 @@ def decide(
     try:
         profile = decide_approval(db_session, actor, profile_id, decision)
     except Conflict:
-        return _failed(db_session, request, actor, profile_id, {}, STALE)
-    return Redirect(f"/volunteering/approvals?saved={profile.person.name}", status_code=303)
+        return _failed(db_session, request, actor, profile_id, data, {}, STALE)
+    return _back(actor, data, profile.person.name)
 
 
 @post("/volunteering/approvals/{profile_id:int}/home-load", sync_to_thread=True, status_code=303)
@@ -171,10 +239,10 @@ def save_home_load(
             name = f"week-{plan.weeks[index].week.isoformat()}"
         errors[name] = explain(language, error)
     except Conflict:
-        return _failed(db_session, request, actor, profile_id, {}, STALE)
+        return _failed(db_session, request, actor, profile_id, data, {}, STALE)
     if errors:
-        return _failed(db_session, request, actor, profile_id, errors, "", data)
-    return Redirect("/volunteering/approvals?saved=home-load", status_code=303)
+        return _failed(db_session, request, actor, profile_id, data, errors, "")
+    return _back(actor, data, "home-load")
 
 
 def _failed(
@@ -182,19 +250,21 @@ def _failed(
     request: HTMXRequest,
     actor: Actor,
     profile_id: int,
+    sent: Form,
     errors: dict[str, str],
     message: str,
-    sent: Form | None = None,
 ) -> Template:
     """The page again with the failure at the volunteer it concerns (the change is rolled back)."""
     session.rollback()
-    rows = _approvals(session, actor)
-    for row in rows:
+    choice = Choice.of(actor, str(sent.get("unit", "")), str(sent.get("status", "")))
+    listed = _approvals(session, actor, choice)
+    for row in listed.rows:
         if row.profile.id == profile_id:
             row.errors = errors
-            row.sent = sent or {}
+            row.sent = sent if errors else {}
             row.message = translate(language_of(request), message) if message else ""
-    return _approvals_page(actor, rows, status_code=409 if message else 422)
+    status_code = 409 if message else 422
+    return _approvals_page(session, actor, choice, listed, status_code=status_code)
 
 
 # --- my volunteer profile ------------------------------------------------------------------------

@@ -403,7 +403,7 @@ GET    /admin/checklists/{tpl}                         -                200  404
 POST   /admin/checklists/{tpl}                         stale_form       409  404  404  404  404  404  404  303
 POST   /admin/checklists/{tpl}/delete                  -                409  404  404  404  404  404  404  303
 POST   /admin/checklists/{tpl}/items                   stale_tpl_item_form 409 404 404 404  404  404  404  303
-# --- leaders' pages: the needs of the units they lead, and their home units' volunteers --------------------
+# --- leaders' pages: the needs of the units they lead, and their home units' volunteers (HR all) ----------------
 GET    /needs                                          -                404  200  200  200  404  404  404  303
 GET    /deployments/incoming                           -                404  200  200  200  404  404  404  303
 GET    /deployments/outgoing                           -                404  200  200  200  404  404  404  303
@@ -423,11 +423,11 @@ POST   /needs/{n_sol}/close                            stale_form       404  409
 POST   /needs/{n_hp}/close                             stale_form       404  404  404  409  404  404  404  303
 POST   /needs/{n_sol}/reopen                           stale_form       404  409  404  404  404  404  404  303
 POST   /needs/{n_hp}/reopen                            stale_form       404  404  404  409  404  404  404  303
-GET    /volunteering/approvals                         -                404  200  200  200  404  404  404  303
-POST   /volunteering/approvals/{v_anne}/decision       stale_decision   404  404  409  404  404  404  404  303
-POST   /volunteering/approvals/{v_carla}/decision      stale_decision   404  404  404  409  404  404  404  303
-POST   /volunteering/approvals/{v_bo}/home-load        stale_load_form  404  404  409  404  404  404  404  303
-POST   /volunteering/approvals/{v_carla}/home-load     stale_load_form  404  404  404  409  404  404  404  303
+GET    /volunteering/approvals                         -                200  200  200  200  404  404  404  303
+POST   /volunteering/approvals/{v_anne}/decision       stale_decision   409  404  409  404  404  404  404  303
+POST   /volunteering/approvals/{v_carla}/decision      stale_decision   409  404  404  409  404  404  404  303
+POST   /volunteering/approvals/{v_bo}/home-load        stale_load_form  409  404  409  404  404  404  404  303
+POST   /volunteering/approvals/{v_carla}/home-load     stale_load_form  409  404  404  409  404  404  404  303
 # --- staff's page: their own volunteer profile --------------------------------------------------------------
 # known bug (x): non-staff get an empty profile form (200) whose saving answers 404
 GET    /volunteering/profile                           -               404  404   200 404   200  200  200  303
