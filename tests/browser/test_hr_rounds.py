@@ -68,7 +68,7 @@ def test_hr_dashboard_shows_coverage_by_area_and_week(page: Page) -> None:
     log_in(page, "hr")
     page.get_by_role("link", name="Overblik").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Overblik")
-    expect(page.locator("#dashboard-counts")).to_contain_text("godkendte frivillige")
+    expect(page.locator("#dashboard-counts")).to_contain_text("godkendt og tilmeldt")
     expect(page.locator("#dashboard-counts")).to_contain_text("åbne behov")
     chart = page.locator("svg.coverage-chart")
     expect(chart.locator("title#chart-title")).to_have_text(
