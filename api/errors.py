@@ -93,7 +93,7 @@ def _invalid(exc: InvalidInput) -> ProblemDetailsException:
     return problem(
         HTTP_422_UNPROCESSABLE_ENTITY,
         str(exc),
-        errors=[{"field": exc.field, "message": exc.message}],
+        errors=[{"field": each.field, "message": each.message} for each in exc.problems],
     )
 
 

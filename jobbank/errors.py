@@ -1,5 +1,13 @@
 """Domain errors, phrased for people: each names the field or row it is about."""
 
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
 
 class JobbankError(Exception):
     """Base of the errors services raise on purpose."""
@@ -12,6 +20,66 @@ class InvalidInput(JobbankError, ValueError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+    @property
+    def problems(self) -> list[InvalidInput]:
+        """Every field problem this refusal carries: itself, unless it is `InvalidFields`."""
+        return [self]
+
+
+class InvalidFields(InvalidInput):
+    """Several fields are wrong at once, so a form can mark them all in one answer. Its own
+    `field` and `message` are the first problem's, for callers that tell one."""
+
+    def __init__(self, problems: Sequence[InvalidInput]) -> None:
+        first = problems[0]
+        super().__init__(first.field, first.message)
+        self.args = ("; ".join(str(problem) for problem in problems),)
+        self._problems = list(problems)
+
+    @property
+    def problems(self) -> list[InvalidInput]:
+        return list(self._problems)
+
+
+class Problems:
+    """The field problems of one change, collected so that all are refused at once.
+
+    `check` runs one field's check and keeps its refusal instead of raising it;
+    `refuse` raises what was kept: nothing, the one problem, or `InvalidFields`.
+    """
+
+    def __init__(self) -> None:
+        self.found: list[InvalidInput] = []
+
+    def check(self, check: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
+        """`check(*args)`, or None when it refuses (the refusal is kept)."""
+        try:
+            return check(*args, **kwargs)
+        except InvalidInput as error:
+            self.add(error)
+            return None
+
+    def add(self, error: InvalidInput) -> None:
+        self.found.extend(error.problems)
+
+    def put(
+        self, target: object, name: str, check: Callable[P, T], *args: P.args, **kwargs: P.kwargs
+    ) -> None:
+        """Set `target.name` to what `check(*args)` returns, unless it refuses (kept)."""
+        value = self.check(check, *args, **kwargs)
+        if value is not None:
+            setattr(target, name, value)
+
+    def at(self, *fields: str) -> bool:
+        """Whether any of these fields has a problem (a check across them would only repeat it)."""
+        return any(problem.field.split("[", 1)[0] in fields for problem in self.found)
+
+    def refuse(self) -> None:
+        if len(self.found) == 1:
+            raise self.found[0]
+        if self.found:
+            raise InvalidFields(self.found)
 
 
 class NotFound(JobbankError, LookupError):

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from jobbank import audit
 from jobbank.access import Actor
 from jobbank.contract import DEFAULT_MIN_BLOCK, Shift
-from jobbank.errors import Conflict, InvalidInput, NotFound, check_version
+from jobbank.errors import Conflict, InvalidInput, NotFound, Problems, check_version
 from jobbank.models import Need, NeedStatus, NeedWeek, Person, Skill, Unit, unit_leader
 from jobbank.weeks import require_hours, require_monday
 
@@ -194,27 +194,26 @@ def _reaches(actor: Actor, unit_id: int) -> bool:
 
 def post_need(session: Session, actor: Actor, draft: NeedDraft) -> Need:
     """A new open need; its reference is `n` and its id (`n17`)."""
-    unit = session.get(Unit, draft.unit_id)
-    if unit is None or not _reaches(actor, unit.id):
-        raise NotFound(f"unit {draft.unit_id}: not found")
+    unit = _unit(session, actor, draft.unit_id)
+    problems = Problems()  # every wrong field is told at once
     need = Need(
         ref=f"new-{uuid.uuid4().hex}",
         unit=unit,
-        skill=_skill(session, draft.skill),
-        hours=require_hours("hours", draft.hours),
-        first_week=require_monday("first_week", draft.first_week),
-        last_week=require_monday("last_week", draft.last_week),
+        skill=problems.check(_skill, session, draft.skill),
+        hours=problems.check(require_hours, "hours", draft.hours),
+        first_week=problems.check(require_monday, "first_week", draft.first_week),
+        last_week=problems.check(require_monday, "last_week", draft.last_week),
         shift=draft.shift,
-        priority=_priority(draft.priority),
+        priority=problems.check(_priority, draft.priority),
         exposed=draft.exposed,
-        min_block=_min_block(draft.min_block),
+        min_block=problems.check(_min_block, draft.min_block),
         description=draft.description,
         status=NeedStatus.OPEN,
         created_by_id=actor.user_id,
     )
-    _check_span(need)
-    need.weeks = _week_rows(draft.weeks, need)
-    need.contact_person = _contact(session, unit, draft.contact_person_id)
+    _check_weeks(problems, need, draft.weeks)
+    need.contact_person = problems.check(_contact, session, unit, draft.contact_person_id)
+    problems.refuse()
     session.add(need)
     session.flush()
     _name(session, need)
@@ -240,31 +239,56 @@ def edit_need(session: Session, actor: Actor, need_id: int, patch: NeedPatch) ->
 
 
 def _apply(session: Session, need: Need, patch: NeedPatch) -> None:
+    """Apply the patch; every wrong field is refused at once (`InvalidFields`)."""
+    problems = Problems()
     if patch.skill is not None:
-        need.skill = _skill(session, patch.skill)
+        problems.put(need, "skill", _skill, session, patch.skill)
     if patch.hours is not None:
-        need.hours = require_hours("hours", patch.hours)
+        problems.put(need, "hours", require_hours, "hours", patch.hours)
     if patch.first_week is not None:
-        need.first_week = require_monday("first_week", patch.first_week)
+        problems.put(need, "first_week", require_monday, "first_week", patch.first_week)
     if patch.last_week is not None:
-        need.last_week = require_monday("last_week", patch.last_week)
-    _check_span(need)
+        problems.put(need, "last_week", require_monday, "last_week", patch.last_week)
     if patch.shift is not None:
         need.shift = patch.shift
     if patch.priority is not None:
-        need.priority = _priority(patch.priority)
+        problems.put(need, "priority", _priority, patch.priority)
     if patch.exposed is not None:
         need.exposed = patch.exposed
     if patch.min_block is not None:
-        need.min_block = _min_block(patch.min_block)
+        problems.put(need, "min_block", _min_block, patch.min_block)
     if patch.description is not None:
         need.description = patch.description
     if "contact_person_id" in patch.model_fields_set:
-        need.contact_person = _contact(session, need.unit, patch.contact_person_id)
-    if patch.weeks is not None:
-        need.weeks = _week_rows(patch.weeks, need)
-    else:  # a shorter span drops the overrides it no longer covers
+        found = problems.check(_contact, session, need.unit, patch.contact_person_id)
+        if not problems.at("contact_person_id"):
+            need.contact_person = found
+    _check_weeks(problems, need, patch.weeks)
+    problems.refuse()
+
+
+def _check_weeks(problems: Problems, need: Need, weeks: Sequence[WeekHours] | None) -> None:
+    """The span, then the week overrides inside it (only once the span itself is right);
+    without `weeks` a shorter span drops the overrides it no longer covers."""
+    if problems.at("first_week", "last_week") or None in (need.first_week, need.last_week):
+        return  # a span not known or not right is told already
+    problems.check(_check_span, need)
+    if problems.at("last_week"):
+        return
+    if weeks is None:
         need.weeks = [row for row in need.weeks if need.first_week <= row.week <= need.last_week]
+        return
+    rows = problems.check(_week_rows, weeks, need)
+    if rows is not None:
+        need.weeks = rows
+
+
+def check_new_need(session: Session, actor: Actor, unit_id: int, fields: NeedPatch) -> None:
+    """Refuse at once every wrong field among those given of a need not posted yet (a form
+    whose other fields could not even be read); nothing is kept."""
+    unit = _unit(session, actor, unit_id)
+    with session.no_autoflush:
+        _apply(session, Need(unit=unit, weeks=[]), fields)
 
 
 def close_need(session: Session, actor: Actor, need_id: int, version: int) -> Need:
@@ -288,6 +312,13 @@ def _set_status(
     need.status = status
     action = "close" if status is NeedStatus.CLOSED else "reopen"
     return _saved(session, actor, need, action, before)
+
+
+def _unit(session: Session, actor: Actor, unit_id: int) -> Unit:
+    unit = session.get(Unit, unit_id)
+    if unit is None or not _reaches(actor, unit.id):
+        raise NotFound(f"unit {unit_id}: not found")
+    return unit
 
 
 def _name(session: Session, need: Need) -> None:

@@ -36,7 +36,7 @@ from jobbank import audit
 from jobbank.access import Actor
 from jobbank.assignments import count_lent
 from jobbank.contract import Shift
-from jobbank.errors import InvalidInput, NotFound, check_version
+from jobbank.errors import InvalidInput, NotFound, Problems, check_version
 from jobbank.models import (
     ApprovalStatus,
     Area,
@@ -442,28 +442,36 @@ def _change_offer(
 def _apply_offer(
     session: Session, profile: VolunteerProfile, offer: ProfileEdit | ProfilePatch
 ) -> None:
+    """Every wrong field is refused at once (`InvalidFields`)."""
+    problems = Problems()
     if offer.opted_in is not None:
         profile.opted_in = offer.opted_in
     if offer.normal_hours is not None:
-        profile.normal_hours = require_hours(
-            "normal_hours", offer.normal_hours, most=MAX_NORMAL_HOURS
+        hours = offer.normal_hours
+        problems.put(
+            profile, "normal_hours", require_hours, "normal_hours", hours, most=MAX_NORMAL_HOURS
         )
     if offer.skills is not None:
-        profile.skills = _skills(session, offer.skills)
+        problems.put(profile, "skills", _skills, session, offer.skills)
     if offer.shifts is not None:
-        if not offer.shifts:
-            raise InvalidInput("shifts", "choose at least one shift type")
-        profile.shifts = sorted({shift.value for shift in offer.shifts})
+        problems.put(profile, "shifts", _shifts, offer.shifts)
     if offer.availability is not None:
-        _set_availability(profile, offer.availability)
+        problems.check(_set_availability, profile, offer.availability)
     if offer.avoid_units is not None:
-        profile.avoided_units = _units(session, offer.avoid_units)
+        problems.put(profile, "avoided_units", _units, session, offer.avoid_units)
     if offer.preferred_areas is not None:
-        profile.preferred_areas = _areas(session, offer.preferred_areas)
+        problems.put(profile, "preferred_areas", _areas, session, offer.preferred_areas)
+    problems.refuse()
     if offer.risk_group is not None:
         profile.risk_group = offer.risk_group
     if not profile.opted_in:  # leaving the job bank: health data is kept only while in it
         profile.risk_group = False
+
+
+def _shifts(shifts: Sequence[Shift]) -> list[str]:
+    if not shifts:
+        raise InvalidInput("shifts", "choose at least one shift type")
+    return sorted({shift.value for shift in shifts})
 
 
 def _decide(profile: VolunteerProfile, decision: ApprovalStatus, actor: Actor) -> None:

@@ -11,6 +11,12 @@ def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+def first_week_not_started(today: dt.date | None = None) -> dt.date:
+    """The Monday of the first week that has not begun: what every form that picks a week
+    offers first (on a Monday, this week has begun already, so it is the next one)."""
+    return monday_of(today or dt.date.today()) + dt.timedelta(weeks=1)
+
+
 def week_starts(start: dt.date, weeks: int) -> list[dt.date]:
     """The Mondays of `weeks` consecutive weeks from `start`."""
     return [start + dt.timedelta(weeks=w) for w in range(weeks)]

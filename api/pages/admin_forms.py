@@ -120,8 +120,11 @@ def refusal(language: str, error: InvalidInput | Conflict) -> Refusal:
     """The service's refusal as an error at its field: 409 for a stale version, else 422 (a
     wrong value, or one another row holds: the field is named before the colon)."""
     if isinstance(error, InvalidInput):
-        field = error.field.split("[", 1)[0].split(".", 1)[0]
-        return Refusal({field: explain(language, error.message)}, 422)
+        errors: dict[str, str] = {}
+        for problem in error.problems:  # every wrong field at once, the first of each
+            field = problem.field.split("[", 1)[0].split(".", 1)[0]
+            errors.setdefault(field, explain(language, problem.message))
+        return Refusal(errors, 422)
     message = str(error)
     if "out of date" in message:
         return Refusal({"version": translate(language, STALE)}, 409)

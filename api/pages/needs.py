@@ -27,11 +27,12 @@ from api.deps import DB
 from api.pages.i18n import language_of, translate
 from jobbank.access import Actor
 from jobbank.contract import DEFAULT_MIN_BLOCK, Shift
-from jobbank.errors import Conflict, InvalidInput, NotFound
+from jobbank.errors import Conflict, InvalidInput, NotFound, Problems
 from jobbank.models import Need, Person, Skill, Unit, unit_leader
 from jobbank.needs import (
     NeedDraft,
     NeedPatch,
+    check_new_need,
     close_need,
     edit_need,
     get_need,
@@ -39,7 +40,7 @@ from jobbank.needs import (
     post_need,
     reopen_need,
 )
-from jobbank.weeks import monday_of, week_starts
+from jobbank.weeks import first_week_not_started, monday_of, week_starts
 
 ALL = LimitOffset(limit=1000, offset=0)
 WEEKS_AHEAD = 26
@@ -178,18 +179,38 @@ def _fields(form: NeedForm) -> tuple[dict[str, Any], dict[str, InvalidInput]]:
     return values, errors
 
 
-def _save(
+def _save(session: Session, actor: Actor, form: NeedForm, need_id: int | None) -> Need:
+    """Post or edit through the services, which check every rule and write the audit. Every
+    wrong field is refused at once (`InvalidFields`): those that cannot even be read, and the
+    service's refusals of the others. A refused form leaves changes the caller rolls back."""
+    values, unparsed = _fields(form)
+    problems = Problems()
+    for error in unparsed.values():
+        problems.add(error)
+    read = {name: value for name, value in values.items() if name not in unparsed}
+    need = problems.check(_post_or_edit, session, actor, form, need_id, read, complete=not unparsed)
+    problems.refuse()
+    assert need is not None  # refused above otherwise
+    return need
+
+
+def _post_or_edit(
     session: Session,
     actor: Actor,
     form: NeedForm,
     need_id: int | None,
     values: dict[str, Any],
-) -> Need:
-    """Post or edit through the services, which check every rule and write the audit."""
-    if need_id is None:
-        return post_need(session, actor, NeedDraft(unit_id=_unit_id(form), **values))
-    version = _whole("version", form.version)
-    return edit_need(session, actor, need_id, NeedPatch(version=version, **values))
+    *,
+    complete: bool,
+) -> Need | None:
+    """Save the fields read; a new need with fields missing is only checked (None)."""
+    if need_id is not None:
+        version = _whole("version", form.version)
+        return edit_need(session, actor, need_id, NeedPatch(version=version, **values))
+    if not complete:
+        check_new_need(session, actor, _unit_id(form), NeedPatch(version=0, **values))
+        return None
+    return post_need(session, actor, NeedDraft(unit_id=_unit_id(form), **values))
 
 
 def _unit_id(form: NeedForm) -> int:
@@ -199,25 +220,28 @@ def _unit_id(form: NeedForm) -> int:
         raise InvalidInput("unit_id", "is required") from None
 
 
+def explained(language: str, error: InvalidInput) -> dict[str, str]:
+    """Each refused field's error in the caller's words (the first, should one have several)."""
+    errors: dict[str, str] = {}
+    for problem in error.problems:
+        errors.setdefault(field_of(problem), explain(language, problem))
+    return errors
+
+
 def errors_of(
     session: Session, actor: Actor, form: NeedForm, need_id: int | None, language: str
 ) -> dict[str, str]:
     """Each field's error in the caller's words, found by a dry run of the saving service
-    (rolled back, so nothing is kept); the service names the first error it meets."""
-    values, unparsed = _fields(form)
-    found = {name: explain(language, error) for name, error in unparsed.items()}
-    if need_id is not None:  # an edit checks the fields that parsed
-        values = {name: value for name, value in values.items() if name not in unparsed}
-    elif unparsed:
-        return found
+    (rolled back, so nothing is kept), which tells every wrong field at once."""
     try:
-        _save(session, actor, form, need_id, values)
+        _save(session, actor, form, need_id)
     except InvalidInput as error:
-        found.setdefault(field_of(error), explain(language, error))
+        return explained(language, error)
     except Conflict:
-        found["version"] = translate(language, STALE)
-    session.rollback()
-    return found
+        return {"version": translate(language, STALE)}
+    finally:
+        session.rollback()
+    return {}
 
 
 # --- what the pages show --------------------------------------------------------------------
@@ -336,11 +360,11 @@ def needs_page(
 
 @get("/needs/new", sync_to_thread=True)
 def new_need_page(db_session: DB, request: HTMXRequest) -> Template:
-    """An empty form for a new need, starting next week."""
+    """An empty form for a new need, in the first week not yet started."""
     actor = current_actor(request)
     if not actor.is_leader:
         raise NotFound("needs: not found")
-    next_week = (monday_of(dt.date.today()) + dt.timedelta(weeks=1)).isoformat()
+    next_week = first_week_not_started().isoformat()
     form = NeedForm(first_week=next_week, last_week=next_week)
     units = _led_units(db_session, actor)
     if len(units) == 1:
@@ -413,19 +437,14 @@ def _save_or_show(
     need = _led_need(session, actor, need_id) if need_id is not None else None
     if need is None and not actor.is_leader:
         raise NotFound("needs: not found")
-    values, unparsed = _fields(form)
-    errors = {name: explain(language, error) for name, error in unparsed.items()}
-    status = 422
-    if not errors:
-        try:
-            saved = _save(session, actor, form, need_id, values)
-        except InvalidInput as error:
-            errors[field_of(error)] = explain(language, error)
-        except Conflict:
-            errors["version"] = translate(language, STALE)
-            status = 409
-        else:
-            return Redirect(f"/needs?saved={saved.ref}", status_code=303)
+    try:
+        saved = _save(session, actor, form, need_id)
+    except InvalidInput as error:
+        errors, status = explained(language, error), 422
+    except Conflict:
+        errors, status = {"version": translate(language, STALE)}, 409
+    else:
+        return Redirect(f"/needs?saved={saved.ref}", status_code=303)
     session.rollback()  # nothing half-done is kept (the 4xx answer would roll back too)
     return _form_page(session, actor, request, form, need, errors, status)
 

@@ -26,7 +26,7 @@ from jobbank.contract import MAX_WEEKS
 from jobbank.errors import Conflict, InvalidInput, NotFound
 from jobbank.models import AllocationRound, Assignment, RoundStatus
 from jobbank.solving import SolveRequest
-from jobbank.weeks import monday_of
+from jobbank.weeks import first_week_not_started
 
 ROUNDS_SHOWN = LimitOffset(limit=100, offset=0)
 PAGE_TIME_LIMIT = 30.0
@@ -71,8 +71,7 @@ def _list_page(
 @get("/rounds", sync_to_thread=True)
 def round_list(db_session: DB, request: AnyRequest) -> Template:
     """The rounds, newest first, and the form to create one."""
-    next_monday = monday_of(dt.date.today()) + dt.timedelta(weeks=1)
-    form = NewRoundForm(start=next_monday.isoformat(), weeks="2")
+    form = NewRoundForm(start=first_week_not_started().isoformat(), weeks="2")
     return _list_page(db_session, current_actor(request), form, {})
 
 

@@ -25,10 +25,10 @@ from sqlalchemy.orm import Session
 from api.auth import current_actor
 from api.deps import DB
 from api.pages.i18n import language_of, translate
-from api.pages.needs import STALE, explain, field_of
+from api.pages.needs import STALE, explain, explained, field_of
 from jobbank.access import Actor
 from jobbank.contract import Shift
-from jobbank.errors import Conflict, InvalidInput, NotFound
+from jobbank.errors import Conflict, InvalidInput, NotFound, Problems
 from jobbank.models import ApprovalStatus, Area, Skill, Unit, VolunteerProfile
 from jobbank.volunteers import (
     ApprovalDecision,
@@ -370,17 +370,23 @@ def profile_page(db_session: DB, request: HTMXRequest, saved: FromQuery[bool] = 
     return _profile_page(db_session, actor, profile, view, saved=saved)
 
 
-def _edit_of(form: Form, profile: VolunteerProfile | None) -> ProfileEdit:
-    """The form as the service's `ProfileEdit`; weeks outside the form keep their availability."""
+def _edit_of(form: Form, profile: VolunteerProfile | None, problems: Problems) -> ProfileEdit:
+    """The form as the service's `ProfileEdit`; weeks outside the form keep their availability.
+    A field that cannot be read goes to `problems` and is sent as it was, so that the service
+    still checks the others and the page tells every wrong field at once."""
     weeks = _coming_weeks()
     away = set(weeks) - {dt.date.fromisoformat(w) for w in _many(form, "available")}
     earlier = [w for w in unavailable_weeks(profile) if w not in weeks] if profile else []
     declared, withdrawn = form.get("risk_group") == "on", form.get("risk_group_withdrawn") == "on"
     if declared and withdrawn:
-        raise InvalidInput("risk_group", "choose one of declare and withdraw")
+        problems.add(InvalidInput("risk_group", "choose one of declare and withdraw"))
+        declared = withdrawn = False
+    hours = problems.check(_hours, "normal_hours", form.get("normal_hours", ""))
+    if hours is None:
+        hours = profile.normal_hours if profile else 0.0
     return ProfileEdit(
         opted_in=form.get("opted_in") == "on",
-        normal_hours=_hours("normal_hours", form.get("normal_hours", "")),
+        normal_hours=hours,
         skills=_many(form, "skills"),
         shifts=[Shift(s) for s in _many(form, "shifts") if s in SHIFTS],
         availability=[WeekAvailability(week=w, available=False) for w in sorted(away) + earlier],
@@ -399,11 +405,13 @@ def save_profile(
     actor = current_actor(request)
     language = language_of(request)
     profile = _own_or_none(db_session, actor)
+    problems = Problems()
     try:
-        save_own_profile(db_session, actor, _edit_of(data, profile))
+        edit = _edit_of(data, profile, problems)
+        problems.check(save_own_profile, db_session, actor, edit)
+        problems.refuse()
     except InvalidInput as error:
-        errors = {field_of(error): explain(language, error)}
-        status = 422
+        errors, status = explained(language, error), 422
     except Conflict:
         errors, status = {"version": translate(language, STALE)}, 409
     else:
