@@ -87,7 +87,7 @@ def test_a_save_without_scripts_shows_the_error_at_its_field(page_without_script
     form = page.locator("#need-form")
     form.locator("#priority").fill("9")
     form.get_by_role("button", name="Gem behovet").click()
-    expect(page.get_by_role("alert").first).to_contain_text("Behovet blev ikke gemt")
+    expect(page.get_by_role("alert").first).to_contain_text("Intet blev gemt")
     expect(page.locator("#priority-error")).to_have_text("Vælg en prioritet fra 1 til 5.")
     expect(page.locator("#priority")).to_have_value("9")
 
@@ -150,7 +150,7 @@ def test_a_stale_edit_is_told_and_not_saved(page: Page) -> None:
     form.locator("#description").fill("Ændret af to på én gang")
     expect(page.locator("#version-error")).to_contain_text("En anden har ændret dette")
     form.get_by_role("button", name="Gem behovet").click()
-    expect(page.get_by_role("alert").first).to_contain_text("Behovet blev ikke gemt")
+    expect(page.get_by_role("alert").first).to_contain_text("Intet blev gemt")
     expect(page.locator("#version-error")).to_contain_text("En anden har ændret dette")
     page.goto("/needs")
     page.locator("#open-needs a", has_text="Ret").first.click()
