@@ -34,6 +34,7 @@ PAGES: dict[str, list[str]] = {
         "/rounds/1/publish",
         "/admin/skills",
         "/admin/units",
+        "/volunteering/approvals",
         "/admin/audit",
         "/admin/people",
         "/admin/people/new",
