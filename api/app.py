@@ -23,6 +23,7 @@ from api.auth import (
     csrf_config,
     me,
 )
+from api.bodies import JSONRequest, StrictJSONBodies
 from api.calendar import MyCalendarFeedController, assignment_ics, calendar_feed
 from api.checklists import ChecklistController, ChecklistTemplateController
 from api.db_session import SessionEnder
@@ -43,6 +44,7 @@ from api.security import (
     security_headers,
     swagger_assets,
 )
+from api.transfer import compression, no_store
 from api.volunteers import MyVolunteerController, VolunteerController
 from jobbank.collector import freeze_what_exists
 from jobbank.db import make_engine, make_session_factory
@@ -85,6 +87,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         plugins=[
             SQLAlchemyPlugin(config=database),
             errors.plugin(settings.body_limit),
+            StrictJSONBodies(),
             ProblemResponses(csrf_exempt_key=NO_CSRF),
             ClosedShapes(),
             *pages.plugins(),
@@ -116,7 +119,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         ),
         dependencies={"paging": paging_up_to(settings.page_max_limit)},
         request_max_body_size=settings.body_limit,
-        before_send=[security_headers(settings.behind_tls)],
+        request_class=JSONRequest,
+        compression_config=compression(),
+        before_send=[security_headers(settings.behind_tls), no_store],
         state=State(
             {
                 "settings": settings,

@@ -142,13 +142,25 @@ def _take_connection(session: Session) -> None:
 
 
 class BearerAwareCSRFMiddleware(CSRFMiddleware):
-    """Litestar's CSRF check, skipped for bearer-token requests (no ambient credential)."""
+    """Litestar's CSRF check, skipped where a forged request could do nothing: for bearer-token
+    requests (no ambient credential), and for a route that needs a log-in when the request
+    carries none, so that it answers 401 "log in first" (as documented) rather than 403. Routes
+    that need no log-in (logging in itself) keep the check."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == ScopeType.HTTP and _has_bearer(scope):
+        if scope["type"] == ScopeType.HTTP and (
+            _has_bearer(scope) or _needs_log_in_but_has_none(scope)
+        ):
             await self.app(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
+
+
+def _needs_log_in_but_has_none(scope: Scope) -> bool:
+    handler = scope.get("route_handler")
+    if handler is None or not handler.resolve_guards():
+        return False
+    return SESSION_COOKIE not in Request(scope).cookies
 
 
 def _has_bearer(scope: Scope) -> bool:

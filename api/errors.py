@@ -1,9 +1,14 @@
 """Errors as JSON problem details (RFC 9457) whose `detail` names the field or row at fault.
 
-400: the request cannot be read (wrong JSON, wrong types); 401: not logged in or wrong
-credentials; 404: no such thing within the caller's reach; 409: the row changed meanwhile or
-its state forbids this; 422: readable but not acceptable (a rule of the domain); 429: too many
+400: the request cannot be read (malformed: not JSON, not UTF-8, a value of the wrong type,
+`true` or `"5"` where a number belongs); 401: not logged in or wrong credentials; 404: no such
+thing within the caller's reach; 405: no such method here (`Allow` names those there are);
+409: the row changed meanwhile or its state forbids this; 415: a body not sent as JSON; 422:
+well-formed but not allowed (a rule of the domain, a value out of its range); 429: too many
 failed log-ins.
+
+Every body carries a stable `code` (`CODES`, or a more precise one such as `body_unreadable`)
+and names fields in the caller's words: the JSON field or query parameter as sent.
 """
 
 from __future__ import annotations
@@ -13,8 +18,11 @@ from typing import Any
 
 from advanced_alchemy.exceptions import NotFoundError as NoRowFound
 from advanced_alchemy.exceptions import RepositoryError
+from litestar import Request, Response
+from litestar.config.app import AppConfig
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
+from litestar.params import ParameterKwarg
 from litestar.plugins.problem_details import (
     ProblemDetailsConfig,
     ProblemDetailsException,
@@ -47,6 +55,7 @@ TITLES = {
     405: "Method not allowed",
     HTTP_409_CONFLICT: "Conflict",
     413: "Too large",
+    415: "Unsupported media type",
     HTTP_422_UNPROCESSABLE_ENTITY: "Invalid input",
     HTTP_429_TOO_MANY_REQUESTS: "Too many attempts",
     500: "Internal server error",
@@ -110,6 +119,7 @@ def _stale(exc: StaleDataError) -> ProblemDetailsException:
     return problem(
         HTTP_409_CONFLICT,
         "version: someone else changed this meanwhile; reload it and make your change again",
+        code="stale_version",
     )
 
 
@@ -184,6 +194,92 @@ def _too_large(body_limit: int | None) -> Any:
     return answer
 
 
+# --- a stable code, in the caller's words ---------------------------------------------------
+
+CODES = {
+    HTTP_400_BAD_REQUEST: "request_invalid",
+    HTTP_401_UNAUTHORIZED: "not_logged_in",
+    403: "csrf_token_invalid",
+    HTTP_404_NOT_FOUND: "not_found",
+    405: "method_not_allowed",
+    HTTP_409_CONFLICT: "conflict",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+    HTTP_422_UNPROCESSABLE_ENTITY: "invalid_input",
+    HTTP_429_TOO_MANY_REQUESTS: "too_many_attempts",
+    500: "internal_error",
+    HTTP_503_SERVICE_UNAVAILABLE: "unavailable",
+}
+"""The `code` of each status, unless the problem names a more precise one; a 400 naming
+fields is `field_invalid`."""
+FIELD_INVALID = "field_invalid"
+
+
+def code_of(exc: Exception, status: int | None, body: dict[str, Any]) -> str:
+    """The problem's stable code: its own (`extra={"code": …}`), else the status's."""
+    extra = getattr(exc, "extra", None)
+    own = body.get("code") or (extra.get("code") if isinstance(extra, dict) else None)
+    if own:
+        return str(own)
+    if status == HTTP_400_BAD_REQUEST and body.get("errors"):
+        return FIELD_INVALID
+    return CODES.get(status or 500, "error")
+
+
+def in_callers_words(request: Request[Any, Any, Any], exc: ValidationException) -> None:
+    """Renames each field at fault that Litestar names by the handler's parameter to the name
+    the caller sent (`?from=`, not `start`)."""
+    names = _parameter_names(request)
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if isinstance(item, dict) and item.get("key") in names:
+            item["key"] = names[item["key"]]
+
+
+def _parameter_names(request: Request[Any, Any, Any]) -> dict[str, str]:
+    """The handler's (and its dependencies') parameters sent under another name."""
+    try:
+        handler = request.route_handler
+    except (KeyError, AttributeError):  # no route matched
+        return {}
+    signatures = [handler.parsed_fn_signature] + [
+        provider.parsed_fn_signature for provider in handler.resolve_dependencies().values()
+    ]
+    names = {}
+    for signature in signatures:
+        for name, definition in signature.parameters.items():
+            kwarg = definition.kwarg_definition
+            if isinstance(kwarg, ParameterKwarg):
+                sent = kwarg.name or kwarg.query or kwarg.header or kwarg.cookie
+                if sent and sent != name:
+                    names[name] = sent
+    return names
+
+
+def _answer(convert: Any) -> Any:
+    """An exception handler answering `convert(exc)` with its code, fields named as sent."""
+
+    def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+        if isinstance(exc, ValidationException):
+            in_callers_words(request, exc)
+        response: Response[Any] = convert(exc).to_response(request)
+        body = response.content
+        if isinstance(body, dict):
+            body["code"] = code_of(exc, response.status_code, body)
+        return response
+
+    return handle
+
+
+class CodedProblemsPlugin(ProblemDetailsPlugin):
+    """Problem details as the module says: each with its `code`, fields in the caller's words."""
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        app_config.exception_handlers[ProblemDetailsException] = _answer(lambda exc: exc)
+        for exc_type, convert in self.config.exception_to_problem_detail_map.items():
+            app_config.exception_handlers[exc_type] = _answer(convert)
+        return app_config
+
+
 def plugin(body_limit: int | None = None) -> ProblemDetailsPlugin:
     """The plugin turning every error Jobbank raises on purpose into problem details;
     `body_limit` is named when a request body is too large."""
@@ -205,4 +301,4 @@ def plugin(body_limit: int | None = None) -> ProblemDetailsPlugin:
         UnicodeDecodeError: _not_utf8,
         Exception: _unexpected,
     }
-    return ProblemDetailsPlugin(ProblemDetailsConfig(exception_to_problem_detail_map=mapping))
+    return CodedProblemsPlugin(ProblemDetailsConfig(exception_to_problem_detail_map=mapping))

@@ -1,8 +1,9 @@
 """What the OpenAPI schema says beyond the handlers' types, in one place: each operation's
 problem-details answers, which shapes allow no other fields, and the media types of files.
 
-Which statuses apply follows from how the operation is reached: any request can be unreadable
-(400) or break a domain rule (422); a guarded one needs a log-in (401) and answers 404 for what
+Which statuses apply follows from how the operation is reached: any request can be malformed
+(400) or well-formed but not allowed (422); one taking a JSON body refuses another media type
+(415); a guarded one needs a log-in (401) and answers 404 for what
 is out of reach, as does one with an id in its path; a change can clash (409) and, from a
 browser, needs the CSRF token (403). An operation adds its own with `responses=problems(...)`.
 """
@@ -13,10 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from litestar.enums import RequestEncodingType
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation
 from litestar.openapi.spec import Schema as SchemaObject
+from litestar.params import BodyKwarg
 from litestar.plugins import ReceiveRoutePlugin
 from litestar.plugins.pydantic import PydanticSchemaPlugin
 from litestar.routes import BaseRoute, HTTPRoute
@@ -41,17 +44,25 @@ class Problem(BaseModel):
     title: str
     status: int
     detail: str
+    code: str = Field(
+        description="A stable code for programs: `field_invalid`, `body_unreadable`, "
+        "`unsupported_media_type`, `not_logged_in`, `not_found`, `stale_version`, "
+        "`invalid_input`, … (one per kind of problem; the words of `detail` may change)."
+    )
     errors: list[FieldProblem] | None = Field(None, description="Each field at fault.")
 
 
 WHY = {
-    400: "The request cannot be read: wrong JSON, types or parameters.",
+    400: "Malformed: the body is not readable JSON (`body_unreadable`), or a field or "
+    'parameter has the wrong type (`field_invalid`: `true` or `"5"` where a number belongs).',
     401: "Not logged in, or wrong credentials.",
     403: "A browser request without the CSRF token (bearer-token requests need none).",
     404: "No such thing within your reach.",
     409: "The row changed meanwhile (stale `version`) or its state forbids this.",
     413: "The request body is larger than the configured limit.",
-    422: "Readable, but against a rule of the domain; `detail` names the field.",
+    415: "The body is not sent as JSON (`Content-Type: application/json`).",
+    422: "Well-formed, but not allowed: against a rule of the domain or out of range; "
+    "`detail` names the field.",
     429: "Too many failed log-ins; try again after `Retry-After` seconds.",
 }
 
@@ -77,11 +88,21 @@ def statuses_of(handler: HTTPRouteHandler, path_has_ids: bool, csrf_exempt_key: 
         statuses.append(401)
     if guarded or path_has_ids:
         statuses.append(404)
+    if _takes_json(handler):
+        statuses.append(415)
     if not handler.http_methods <= SAFE_METHODS:
         statuses.extend((409, 413))
         if not handler.opt.get(csrf_exempt_key):
             statuses.append(403)
     return sorted(statuses)
+
+
+def _takes_json(handler: HTTPRouteHandler) -> bool:
+    body = handler.parsed_fn_signature.parameters.get("data")
+    kwarg = body.kwarg_definition if body is not None else None
+    return body is not None and (
+        not isinstance(kwarg, BodyKwarg) or kwarg.media_type == RequestEncodingType.JSON
+    )
 
 
 class ProblemResponses(ReceiveRoutePlugin):

@@ -23,6 +23,7 @@ from api.auth import current_actor, hr_only
 from api.db_session import connection_threads
 from api.deps import DB, AnyRequest, Id, Paging
 from api.paging import page_of
+from api.transfer import STREAMS
 from jobbank import rounds, solving
 from jobbank.access import Actor
 from jobbank.contract import MAX_WEEKS, Rules
@@ -364,7 +365,7 @@ class RoundController(Controller):
         """Cancel the running solve; the round goes back to the status it had."""
         return SolveJobOut.of(cancel_solving(db_session, current_actor(request), round_id, request))
 
-    @get("/{round_id:int}/progress")
+    @get("/{round_id:int}/progress", opt={STREAMS: True})
     async def progress(self, round_id: FromPath[Id], request: AnyRequest) -> ServerSentEvent:
         """Server-sent events of the latest solve: `progress` with {objective, bound, elapsed}
         for each improvement, then one `done`, `failed` or `cancelled` with the final status

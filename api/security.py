@@ -19,6 +19,8 @@ from litestar.static_files import create_static_files_router
 from litestar.types import Message, Scope
 from swagger_ui_bundle import swagger_ui_path
 
+from api.transfer import CACHEABLE
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -126,4 +128,6 @@ class LocalSwaggerUI(SwaggerRenderPlugin):
 
 def swagger_assets() -> Router:
     """The Swagger UI's scripts and styles, from the installed package."""
-    return create_static_files_router(path=SWAGGER_ASSETS, directories=[swagger_ui_path])
+    return create_static_files_router(
+        path=SWAGGER_ASSETS, directories=[swagger_ui_path], opt={CACHEABLE: True}
+    )

@@ -31,6 +31,7 @@ from api.pages import (
     rounds,
     volunteering,
 )
+from api.transfer import CACHEABLE
 
 HERE = Path(__file__).parent
 
@@ -77,6 +78,7 @@ def routes() -> list[Any]:
         path="/static",
         directories=[HERE / "static"],
         include_in_schema=False,
+        opt={CACHEABLE: True},
     )
     return [pages, static]
 
