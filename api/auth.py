@@ -36,6 +36,7 @@ from jobbank import accounts, sessions
 from jobbank.access import Actor, actor_for
 from jobbank.models import AuthKind, AuthSession, UserAccount
 from jobbank.roles import Role
+from jobbank.texts import Label
 
 SESSION_COOKIE = "jobbank_session"
 CSRF_COOKIE = "jobbank_csrf"
@@ -220,7 +221,7 @@ class Credentials(BaseModel):
 
 
 class TokenRequest(Credentials):
-    label: str = Field("", max_length=100, description="What the token is for, to recognise it.")
+    label: Label = Field("", description="What the token is for, to recognise it.")
     expires_in_days: int = Field(30, ge=1, le=365)
 
 

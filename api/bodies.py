@@ -83,7 +83,7 @@ def _decode_model(model_type: type[BaseModel], value: Any) -> BaseModel:
             return model_type.model_validate_json(msgspec.json.encode(value), strict=True)
         return model_type.model_validate(value)
     except ValidationError as error:
-        errors = cast("list[dict[str, Any]]", error.errors(include_input=False))
+        errors = cast("list[dict[str, Any]]", error.errors(include_url=False))
         raise ExtendedMsgSpecValidationError(errors=errors) from error
 
 

@@ -15,7 +15,8 @@ from api.deps import DB, AnyRequest, Id, Paging
 from api.paging import page_of
 from api.shapes import ContactOut, UnitRef
 from jobbank import checklists
-from jobbank.checklists import MAX_DUE_DAY, MIN_DUE_DAY, ChecklistView, OverdueItem
+from jobbank.bounds import MAX_DUE_DAY, MIN_DUE_DAY, DueDay, Position, RowId, Version
+from jobbank.checklists import ChecklistView, OverdueItem
 from jobbank.models import (
     Audience,
     ChecklistItem,
@@ -23,6 +24,7 @@ from jobbank.models import (
     ChecklistTemplateItem,
     DueAnchor,
 )
+from jobbank.texts import Name, Title
 
 # --- checklists ----------------------------------------------------------------------
 
@@ -104,7 +106,7 @@ class OverdueItemOut(BaseModel):
 
 
 class Tick(BaseModel):
-    version: int | None = Field(None, description="The item's version you saw; 409 if stale.")
+    version: Version | None = Field(None, description="The item's version you saw; 409 if stale.")
 
 
 class ChecklistController(Controller):
@@ -184,7 +186,7 @@ class ChecklistController(Controller):
         db_session: DB,
         request: AnyRequest,
         item_id: FromPath[Id],
-        version: FromQuery[int | None] = None,
+        version: FromQuery[Version | None] = None,
     ) -> ChecklistOut:
         """Undo a tick on one of your items; answers its checklist."""
         view = checklists.mark_done(
@@ -242,16 +244,18 @@ class TemplateOut(BaseModel):
 
 
 class TemplateIn(BaseModel):
-    name: str = Field(max_length=200)
-    area_id: int | None = Field(None, description="Add items for every unit of this area …")
-    unit_id: int | None = Field(None, description="… or for this one unit (not both).")
+    name: Name
+    area_id: RowId | None = Field(None, description="Add items for every unit of this area …")
+    unit_id: RowId | None = Field(None, description="… or for this one unit (not both).")
 
 
 class TemplatePatch(BaseModel):
-    version: int | None = Field(None, description="The template's version you saw; 409 if stale.")
-    name: str | None = Field(None, max_length=200)
-    area_id: int | None = None
-    unit_id: int | None = None
+    version: Version | None = Field(
+        None, description="The template's version you saw; 409 if stale."
+    )
+    name: Name | None = None
+    area_id: RowId | None = None
+    unit_id: RowId | None = None
 
 
 _DUE_DAY = f"Days after the start (or the last week's Friday), {MIN_DUE_DAY}–{MAX_DUE_DAY}."
@@ -259,20 +263,20 @@ _DUE_DAY = f"Days after the start (or the last week's Friday), {MIN_DUE_DAY}–{
 
 class TemplateItemIn(BaseModel):
     audience: Audience
-    title_da: str = Field(max_length=300)
-    title_en: str = Field(max_length=300)
-    due_day: int = Field(0, description=_DUE_DAY)
+    title_da: Title
+    title_en: Title
+    due_day: DueDay = Field(0, description=_DUE_DAY)
     anchor: DueAnchor = DueAnchor.START
-    position: int | None = Field(None, description="Where in the list; by default the end.")
+    position: Position | None = Field(None, description="Where in the list; by default the end.")
 
 
 class TemplateItemPatch(BaseModel):
     audience: Audience | None = None
-    title_da: str | None = Field(None, max_length=300)
-    title_en: str | None = Field(None, max_length=300)
-    due_day: int | None = Field(None, description=_DUE_DAY)
+    title_da: Title | None = None
+    title_en: Title | None = None
+    due_day: DueDay | None = Field(None, description=_DUE_DAY)
     anchor: DueAnchor | None = None
-    position: int | None = None
+    position: Position | None = None
 
 
 class ChecklistTemplateController(Controller):

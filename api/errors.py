@@ -14,11 +14,13 @@ and names fields in the caller's words: the JSON field or query parameter as sen
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from advanced_alchemy.exceptions import NotFoundError as NoRowFound
 from advanced_alchemy.exceptions import RepositoryError
 from litestar import Request, Response
+from litestar._signature.types import ExtendedMsgSpecValidationError
 from litestar.config.app import AppConfig
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
@@ -40,9 +42,12 @@ from litestar.status_codes import (
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
 from sqlalchemy.orm.exc import StaleDataError
 
+from jobbank import bounds
+from jobbank.bounds import BOUND_ERRORS
 from jobbank.contract import ContractError
 from jobbank.errors import Conflict, InvalidInput, NotFound
 from jobbank.sessions import TooManyAttempts, WrongCredentials
+from jobbank.texts import TEXT_POLICY
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 1
@@ -77,7 +82,7 @@ def problem(
 
 def _http(exc: HTTPException) -> ProblemDetailsException:
     if isinstance(exc, ValidationException):
-        return _validation(exc)
+        return out_of_bounds(exc) or _validation(exc)
     detail = exc.detail if exc.detail != TITLES.get(exc.status_code) else ""
     return ProblemDetailsException(
         status_code=exc.status_code,
@@ -96,6 +101,61 @@ def _validation(exc: ValidationException) -> ProblemDetailsException:
             errors.append({"field": field, "message": str(item.get("message", ""))})
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or str(exc.detail)
     return problem(HTTP_400_BAD_REQUEST, detail, errors=errors)
+
+
+def out_of_bounds(exc: ValidationException) -> ProblemDetailsException | None:
+    """422 when every problem of a readable request is a value beyond its real-world bound
+    (`jobbank.bounds`) or refused by the text policy (`jobbank.texts`), each problem naming
+    the field as the caller sent it (`weeks[0].hours`); None for anything else."""
+    cause = exc.__cause__
+    if isinstance(cause, ExtendedMsgSpecValidationError):  # a body, checked by pydantic
+        if not all(error.get("type") in BEYOND_BOUNDS for error in cause.errors):
+            return None
+        problems = [
+            {"field": _sent_name(error["loc"]), "message": _bound_words(error)}
+            for error in cause.errors
+        ]
+    else:  # parameters, checked by msgspec
+        items = exc.extra if isinstance(exc.extra, list) else []
+        found = [_query_bound(item) for item in items if isinstance(item, dict)]
+        problems = [p for p in found if p is not None]
+        if not problems or len(problems) != len(found):
+            return None
+    detail = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+    return problem(HTTP_422_UNPROCESSABLE_ENTITY, detail, errors=problems)
+
+
+BEYOND_BOUNDS = BOUND_ERRORS | {TEXT_POLICY, "string_too_long", "string_unicode"}
+QUERY_BOUND = re.compile(r"^Expected `\w+` (?:of length )?(?P<op>[<>]=?) (?P<limit>\S+)$")
+QUERY_WORDS = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than"}
+
+
+def _sent_name(loc: Any) -> str:
+    """`('weeks', 0, 'hours')` as the caller wrote it: `weeks[0].hours`."""
+    name = ""
+    for part in loc:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name or "body"
+
+
+def _bound_words(error: Any) -> str:
+    if error.get("type") == "string_too_long":
+        most, got = (error.get("ctx") or {}).get("max_length"), error.get("input")
+        return f"must be at most {most} characters" + (
+            f", got {len(got)}" if isinstance(got, str) else ""
+        )
+    return bounds.describe(error)
+
+
+def _query_bound(item: dict[str, Any]) -> dict[str, str] | None:
+    """A query parameter beyond the bound of its type (msgspec's words made plain)."""
+    match = QUERY_BOUND.match(str(item.get("message", "")))
+    if item.get("source") != "query" or match is None:
+        return None
+    return {
+        "field": str(item.get("key")),
+        "message": f"must be {QUERY_WORDS[match['op']]} {match['limit']}",
+    }
 
 
 def _invalid(exc: InvalidInput) -> ProblemDetailsException:

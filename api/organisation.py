@@ -12,7 +12,9 @@ from api.deps import DB, AnyRequest, Id, Paging
 from api.paging import page_of
 from api.shapes import ContactOut
 from jobbank import organisation
+from jobbank.bounds import RowId, Version
 from jobbank.models import Area, Skill, Unit
+from jobbank.texts import Address, Code, Name, Phone
 
 
 class Body(BaseModel):
@@ -22,7 +24,7 @@ class Body(BaseModel):
 
 
 class Versioned(Body):
-    version: int = Field(description="The version you read; a stale one answers 409.")
+    version: Version = Field(description="The version you read; a stale one answers 409.")
 
 
 # --- areas ---------------------------------------------------------------------------------
@@ -38,11 +40,11 @@ class AreaOut(BaseModel):
 
 
 class NewArea(Body):
-    name: str
+    name: Name
 
 
 class AreaChanges(Body):
-    name: str | None = None
+    name: Name | None = None
 
 
 class AreaController(Controller):
@@ -114,23 +116,23 @@ class UnitOut(BaseModel):
 
 
 class NewUnit(Body):
-    code: str = Field(description="Short lower-case id, e.g. `solgaarden`; unique.")
-    name: str
-    area_id: int
-    address: str = ""
-    phone: str = ""
+    code: Code = Field(description="Short lower-case id, e.g. `solgaarden`; unique.")
+    name: Name
+    area_id: RowId
+    address: Address = ""
+    phone: Phone = ""
 
 
 class UnitChanges(Versioned):
-    code: str | None = None
-    name: str | None = None
-    area_id: int | None = None
-    address: str | None = None
-    phone: str | None = None
+    code: Code | None = None
+    name: Name | None = None
+    area_id: RowId | None = None
+    address: Address | None = None
+    phone: Phone | None = None
 
 
 class Leaders(Versioned):
-    person_ids: list[int] = Field(description="Everyone who leads the unit from now on.")
+    person_ids: list[RowId] = Field(description="Everyone who leads the unit from now on.")
 
 
 class UnitController(Controller):
@@ -211,15 +213,15 @@ class SkillOut(BaseModel):
 
 
 class NewSkill(Body):
-    code: str = Field(description="Lower-case id used in round files, e.g. `nurse`; unique.")
-    label_da: str
-    label_en: str
+    code: Code = Field(description="Lower-case id used in round files, e.g. `nurse`; unique.")
+    label_da: Name
+    label_en: Name
 
 
 class SkillChanges(Body):
-    code: str | None = None
-    label_da: str | None = None
-    label_en: str | None = None
+    code: Code | None = None
+    label_da: Name | None = None
+    label_en: Name | None = None
 
 
 class SkillController(Controller):

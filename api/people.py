@@ -19,8 +19,10 @@ from api.organisation import Body, Versioned
 from api.paging import page_of
 from api.shapes import UnitRef
 from jobbank import people, privacy
+from jobbank.bounds import RowId
 from jobbank.models import Person, UserAccount
 from jobbank.roles import Role
+from jobbank.texts import Code, Email, Name, Phone
 
 # --- people --------------------------------------------------------------------------------
 
@@ -51,21 +53,21 @@ class PersonOut(BaseModel):
 
 
 class NewPerson(Body):
-    employee_no: str = Field(description="The payroll number; unique.")
-    name: str
-    email: str = ""
-    phone: str = ""
-    language: str = Field("da", description='Messages to this person are in "da" or "en".')
-    home_unit_id: int
+    employee_no: Code = Field(description="The payroll number; unique.")
+    name: Name
+    email: Email = ""
+    phone: Phone = ""
+    language: Code = Field("da", description='Messages to this person are in "da" or "en".')
+    home_unit_id: RowId
 
 
 class PersonChanges(Versioned):
-    employee_no: str | None = None
-    name: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    language: str | None = Field(None, description='"da" or "en".')
-    home_unit_id: int | None = None
+    employee_no: Code | None = None
+    name: Name | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    language: Code | None = Field(None, description='"da" or "en".')
+    home_unit_id: RowId | None = None
 
 
 class ErasureOut(BaseModel):
@@ -171,10 +173,12 @@ class UserOut(BaseModel):
 
 
 class NewUser(Body):
-    username: str
-    password: str = Field(description="At least 12 characters; stored only as an argon2 hash.")
+    username: Code
+    password: str = Field(
+        max_length=1000, description="At least 12 characters; stored only as an argon2 hash."
+    )
     roles: list[Role]
-    person_id: int | None = Field(None, description="The person who logs in; one log-in each.")
+    person_id: RowId | None = Field(None, description="The person who logs in; one log-in each.")
 
 
 class UserChanges(Versioned):

@@ -26,12 +26,14 @@ from api.paging import page_of
 from api.transfer import STREAMS
 from jobbank import rounds, solving
 from jobbank.access import Actor
+from jobbank.bounds import BlockHours, Day, RoundWeeks, RowId
 from jobbank.contract import MAX_WEEKS, Rules
 from jobbank.db import transaction
 from jobbank.jobs import JobRunner
 from jobbank.models import AllocationRound, Assignment, RoundStatus, SolveJob, SolveStatus
 from jobbank.rounds import RoundCounts, UnfilledNeedWeek
 from jobbank.solving import JobView, SolveRequest
+from jobbank.texts import Name
 
 POLL_SECONDS = 0.5
 """How often the progress stream looks at the job's row."""
@@ -71,19 +73,19 @@ def cancel_solving(session: Session, actor: Actor, round_id: int, request: AnyRe
 class NewRound(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field("", max_length=200, description="Defaults to `Runde uge <week>`.")
-    start: dt.date = Field(description="The Monday of the round's first week.")
-    weeks: int = Field(description=f"How many weeks the round covers, 1–{MAX_WEEKS}.")
+    name: Name = Field("", description="Defaults to `Runde uge <week>`.")
+    start: Day = Field(description="The Monday of the round's first week.")
+    weeks: RoundWeeks = Field(description=f"How many weeks the round covers, 1–{MAX_WEEKS}.")
     rules: Rules | None = None
 
 
 class NewPin(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    person_id: int
-    need_id: int
-    week: dt.date = Field(description="The Monday of the week.")
-    hours: float = Field(description="More than 0, a multiple of 0.5.")
+    person_id: RowId
+    need_id: RowId
+    week: Day = Field(description="The Monday of the week.")
+    hours: BlockHours = Field(description="More than 0, at most 48, a multiple of 0.5.")
 
 
 class ProgressOut(BaseModel):

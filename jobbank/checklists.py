@@ -29,8 +29,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, defer
 
-from jobbank import audit
+from jobbank import audit, texts
 from jobbank.access import Actor
+from jobbank.bounds import DueDay, Position, check
 from jobbank.db import plain_rows
 from jobbank.errors import Conflict, InvalidInput, NotFound, check_version
 from jobbank.models import (
@@ -668,7 +669,6 @@ def overdue_items(
 
 # --- templates (HR) ------------------------------------------------------------------
 
-MIN_DUE_DAY, MAX_DUE_DAY = -60, 120
 TEMPLATE_FIELDS = ("name", "area_id", "unit_id")
 ITEM_FIELDS = ("audience", "title_da", "title_en", "due_day", "anchor", "position")
 
@@ -943,18 +943,14 @@ def _check_scope(session: Session, template: ChecklistTemplate) -> None:
 
 
 def _check_item(item: ChecklistTemplateItem) -> None:
-    item.title_da = _text("title_da", item.title_da)
-    item.title_en = _text("title_en", item.title_en)
-    if not MIN_DUE_DAY <= item.due_day <= MAX_DUE_DAY:
-        raise InvalidInput(
-            "due_day", f"must be {MIN_DUE_DAY}–{MAX_DUE_DAY} days, got {item.due_day}"
-        )
-    if item.position < 0:
-        raise InvalidInput("position", f"must be 0 or more, got {item.position}")
+    item.title_da = _text("title_da", item.title_da, texts.Title)
+    item.title_en = _text("title_en", item.title_en, texts.Title)
+    check("due_day", DueDay, item.due_day)
+    check("position", Position, item.position)
 
 
-def _text(field: str, value: str | None) -> str:
-    value = (value or "").strip()
+def _text(field: str, value: str | None, kind: Any = texts.Name) -> str:
+    value = texts.clean(field, kind, value or "")
     if not value:
         raise InvalidInput(field, "must not be empty")
     return value

@@ -27,8 +27,17 @@ from pydantic import (
     model_validator,
 )
 
+from jobbank.bounds import (
+    BOUND_ERRORS,
+    HOURS_IN_WEEK,
+    MAX_NORMAL_HOURS,
+    MAX_ROUND_WEEKS,
+    Day,
+    describe,
+)
+
 SCHEMA_VERSION: Literal[1] = 1
-MAX_WEEKS = 26
+MAX_WEEKS = MAX_ROUND_WEEKS
 DEFAULT_MIN_BLOCK = 4.0
 DEFAULT_MAX_UNITS_PER_WEEK = 2
 
@@ -42,7 +51,11 @@ def _half_hours(value: float) -> float:
 
 
 Hours = Annotated[float, AfterValidator(_half_hours)]
-"""Hours in the contract: a non-negative multiple of 0.5."""
+"""Hours in the contract: a non-negative multiple of 0.5 (each field adds its bound)."""
+WeekHours = Annotated[Hours, Field(le=HOURS_IN_WEEK)]
+"""Hours in one week: at most the week's 168."""
+PersonHours = Annotated[Hours, Field(le=MAX_NORMAL_HOURS)]
+"""Hours one person works in a week: at most 48."""
 
 Id = Annotated[str, Field(min_length=1, max_length=100)]
 
@@ -76,8 +89,12 @@ def _per_week_schema(item: dict[str, Any]) -> WithJsonSchema:
     )
 
 
-_HOURS_SCHEMA = {"type": "number", "minimum": 0, "multipleOf": 0.5}
-PerWeekHours = Annotated[list[Hours], _per_week_schema(_HOURS_SCHEMA)]
+def _hours_schema(most: float) -> dict[str, Any]:
+    return {"type": "number", "minimum": 0, "maximum": most, "multipleOf": 0.5}
+
+
+PerWeekHours = Annotated[list[WeekHours], _per_week_schema(_hours_schema(HOURS_IN_WEEK))]
+PerWeekLoad = Annotated[list[PersonHours], _per_week_schema(_hours_schema(MAX_NORMAL_HOURS))]
 PerWeekFlags = Annotated[list[bool], _per_week_schema({"type": "boolean"})]
 
 
@@ -100,8 +117,8 @@ class Staff(_Strict):
     name: str = ""
     home_unit: Id
     skills: list[Id]
-    normal_hours: Annotated[Hours, Field(le=168)]
-    home_load: PerWeekHours
+    normal_hours: PersonHours
+    home_load: PerWeekLoad
     available: PerWeekFlags
     shifts: list[Shift] = Field(default_factory=lambda: [Shift.DAY], min_length=1)
     risk_group: bool = False
@@ -123,7 +140,7 @@ class Need(_Strict):
     shift: Shift = Shift.DAY
     priority: int = Field(3, ge=1, le=5)
     exposed: bool = False
-    min_block: Annotated[Hours, Field(gt=0)] = DEFAULT_MIN_BLOCK
+    min_block: Annotated[PersonHours, Field(gt=0)] = DEFAULT_MIN_BLOCK
 
     @property
     def weight(self) -> int:
@@ -139,7 +156,7 @@ class Assignment(_Strict):
     staff: Id
     need: Id
     week: int = Field(ge=0, lt=MAX_WEEKS)
-    hours: Annotated[Hours, Field(gt=0)]
+    hours: Annotated[PersonHours, Field(gt=0)]
 
 
 _PER_WEEK_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -156,7 +173,7 @@ class RoundInput(_Strict):
     """Everything the solver needs to plan one round, and nothing else."""
 
     schema_version: Literal[1] = SCHEMA_VERSION
-    start: dt.date
+    start: Day
     weeks: int = Field(ge=1, le=MAX_WEEKS)
     rules: Rules = Field(default_factory=Rules)
     units: list[Unit]
@@ -325,7 +342,7 @@ class Reason(_Strict):
 class Unfilled(_Strict):
     need: Id
     week: int = Field(ge=0, lt=MAX_WEEKS)
-    hours: Hours
+    hours: WeekHours
     reasons: list[Reason] = Field(default_factory=list)
 
 
@@ -439,6 +456,8 @@ def _describe_problem(error: Any) -> str:
         return "unknown field"
     if kind == "missing":
         return "required field is missing"
+    if kind in BOUND_ERRORS:
+        return describe(error)
     got = error.get("input")
     message = str(error["msg"])
     if kind == "value_error":

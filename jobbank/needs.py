@@ -22,10 +22,13 @@ from sqlalchemy.orm import Session
 
 from jobbank import audit
 from jobbank.access import Actor
+from jobbank.bounds import BlockHours, Day, NeedHours, Priority, RowId, Version, check
+from jobbank.bounds import WeekHours as WeekHours_
 from jobbank.contract import DEFAULT_MIN_BLOCK, Shift
 from jobbank.errors import Conflict, InvalidInput, NotFound, Problems, check_version
 from jobbank.models import Need, NeedStatus, NeedWeek, Person, Skill, Unit, unit_leader
-from jobbank.weeks import require_hours, require_monday
+from jobbank.texts import Code, Description, clean
+from jobbank.weeks import require_monday
 
 ENTITY = "need"
 
@@ -46,29 +49,31 @@ class _Body(BaseModel):
 
 
 class WeekHours(_Body):
-    week: dt.date = Field(description="The Monday of the week.")
-    hours: float = Field(description="Hours wanted that week, in half hours.")
+    week: Day = Field(description="The Monday of the week.")
+    hours: WeekHours_ = Field(description="Hours wanted that week, 0–168 in half hours.")
 
 
 class NeedDraft(_Body):
     """A new need for a unit the poster leads."""
 
-    unit_id: int
-    skill: str = Field(description="Skill code, e.g. `nurse`.")
-    hours: float = Field(description="Hours wanted each week, in half hours.")
+    unit_id: RowId
+    skill: Code = Field(description="Skill code, e.g. `nurse`.")
+    hours: NeedHours = Field(
+        description="Hours wanted each week, more than 0, at most 168, in half hours."
+    )
     weeks: list[WeekHours] = Field(
         default_factory=list, description="Weeks wanting other hours than `hours`."
     )
-    first_week: dt.date = Field(description="Monday of the first week.")
-    last_week: dt.date = Field(description="Monday of the last week (inclusive).")
+    first_week: Day = Field(description="Monday of the first week.")
+    last_week: Day = Field(description="Monday of the last week (inclusive).")
     shift: Shift = Shift.DAY
-    priority: int = Field(3, description="1 (low) … 5 (critical).")
+    priority: Priority = Field(3, description="1 (low) … 5 (critical).")
     exposed: bool = Field(False, description="Exposed to infection: never for risk groups.")
-    min_block: float = Field(DEFAULT_MIN_BLOCK, description="Fewest hours one person takes.")
-    description: str = Field(
-        "", max_length=4000, description="The concrete tasks the lent person will do."
+    min_block: BlockHours = Field(
+        DEFAULT_MIN_BLOCK, description="Fewest hours one person takes, more than 0, at most 48."
     )
-    contact_person_id: int | None = Field(
+    description: Description = Field("", description="The concrete tasks the lent person will do.")
+    contact_person_id: RowId | None = Field(
         None, description="Who meets the lent person: someone working at or leading the unit."
     )
 
@@ -76,18 +81,18 @@ class NeedDraft(_Body):
 class NeedPatch(_Body):
     """A change of a need; fields left out stay as they are (`contact_person_id: null` clears)."""
 
-    skill: str | None = None
-    hours: float | None = None
+    skill: Code | None = None
+    hours: NeedHours | None = None
     weeks: list[WeekHours] | None = Field(None, description="Replaces all week overrides.")
-    first_week: dt.date | None = None
-    last_week: dt.date | None = None
+    first_week: Day | None = None
+    last_week: Day | None = None
     shift: Shift | None = None
-    priority: int | None = None
+    priority: Priority | None = None
     exposed: bool | None = None
-    min_block: float | None = None
-    description: str | None = Field(None, max_length=4000)
-    contact_person_id: int | None = None
-    version: int
+    min_block: BlockHours | None = None
+    description: Description | None = None
+    contact_person_id: RowId | None = None
+    version: Version
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -200,14 +205,14 @@ def post_need(session: Session, actor: Actor, draft: NeedDraft) -> Need:
         ref=f"new-{uuid.uuid4().hex}",
         unit=unit,
         skill=problems.check(_skill, session, draft.skill),
-        hours=problems.check(require_hours, "hours", draft.hours),
+        hours=problems.check(check, "hours", NeedHours, draft.hours),
         first_week=problems.check(require_monday, "first_week", draft.first_week),
         last_week=problems.check(require_monday, "last_week", draft.last_week),
         shift=draft.shift,
         priority=problems.check(_priority, draft.priority),
         exposed=draft.exposed,
         min_block=problems.check(_min_block, draft.min_block),
-        description=draft.description,
+        description=problems.check(clean, "description", Description, draft.description),
         status=NeedStatus.OPEN,
         created_by_id=actor.user_id,
     )
@@ -244,7 +249,7 @@ def _apply(session: Session, need: Need, patch: NeedPatch) -> None:
     if patch.skill is not None:
         problems.put(need, "skill", _skill, session, patch.skill)
     if patch.hours is not None:
-        problems.put(need, "hours", require_hours, "hours", patch.hours)
+        problems.put(need, "hours", check, "hours", NeedHours, patch.hours)
     if patch.first_week is not None:
         problems.put(need, "first_week", require_monday, "first_week", patch.first_week)
     if patch.last_week is not None:
@@ -258,7 +263,7 @@ def _apply(session: Session, need: Need, patch: NeedPatch) -> None:
     if patch.min_block is not None:
         problems.put(need, "min_block", _min_block, patch.min_block)
     if patch.description is not None:
-        need.description = patch.description
+        problems.put(need, "description", clean, "description", Description, patch.description)
     if "contact_person_id" in patch.model_fields_set:
         found = problems.check(_contact, session, need.unit, patch.contact_person_id)
         if not problems.at("contact_person_id"):
@@ -341,16 +346,11 @@ def _skill(session: Session, code: str) -> Skill:
 
 
 def _priority(priority: int) -> int:
-    if not 1 <= priority <= 5:
-        raise InvalidInput("priority", f"must be 1–5, got {priority}")
-    return priority
+    return check("priority", Priority, priority)
 
 
 def _min_block(hours: float) -> float:
-    require_hours("min_block", hours)
-    if hours == 0:
-        raise InvalidInput("min_block", "must be more than 0")
-    return hours
+    return check("min_block", BlockHours, hours)
 
 
 def _check_span(need: Need) -> None:
@@ -376,7 +376,7 @@ def _week_rows(weeks: Sequence[WeekHours], need: Need) -> list[NeedWeek]:
         if week in seen:
             raise InvalidInput(f"{field}.week", f"{week.isoformat()} is listed twice")
         seen.add(week)
-        require_hours(f"{field}.hours", wanted.hours)
+        check(f"{field}.hours", WeekHours_, wanted.hours)
     existing = {row.week: row for row in need.weeks}
     kept = [existing.get(wanted.week) or NeedWeek(week=wanted.week) for wanted in weeks]
     for row, wanted in zip(kept, weeks, strict=True):

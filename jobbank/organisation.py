@@ -18,7 +18,7 @@ from advanced_alchemy.service import SQLAlchemySyncRepositoryService
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
-from jobbank import audit
+from jobbank import audit, texts
 from jobbank.access import Actor
 from jobbank.errors import Conflict, InvalidInput, NotFound, check_version
 from jobbank.models import (
@@ -90,9 +90,9 @@ def require_hr(actor: Actor, what: str) -> None:
 def clean_text(
     field: str, value: str | None, column: InstrumentedAttribute[str], *, required: bool = True
 ) -> str:
-    """`value` trimmed; refused naming `field` when empty (if required) or longer than the
-    column allows."""
-    text = (value or "").strip()
+    """`value` cleaned by the text policy (`jobbank.texts`); refused naming `field` when empty
+    (if required), longer than the column allows or against the policy."""
+    text = texts.clean(field, texts.Line, value or "")
     if required and not text:
         raise InvalidInput(field, "must not be empty")
     limit: int | None = getattr(column.type, "length", None)

@@ -11,16 +11,19 @@ row (`lock_round`), so the server and the solver's worker process take turns.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Sequence
-from typing import NamedTuple, NoReturn
+from typing import NamedTuple, NoReturn, TypeVar
 
 from advanced_alchemy.filters import LimitOffset
 from advanced_alchemy.repository import SQLAlchemySyncRepository
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.orm import Session, defer
 
 from jobbank import audit
 from jobbank.access import Actor
+from jobbank.bounds import MAX_NORMAL_HOURS
 from jobbank.checklists import create_checklists
 from jobbank.contract import (
     MAX_WEEKS,
@@ -29,6 +32,7 @@ from jobbank.contract import (
     RoundResult,
     Rules,
     check_assignments,
+    describe_errors,
     parse_round_input,
     parse_round_result,
 )
@@ -65,7 +69,11 @@ from jobbank.notifications import announce_round
 from jobbank.volunteers import available_in, home_load_in, is_plannable
 from jobbank.weeks import require_hours, require_monday, week_index, week_starts
 
-MAX_PIN_HOURS = 168.0
+MAX_PIN_HOURS = MAX_NORMAL_HOURS
+"""One person's hours for one need in one week."""
+log = logging.getLogger(__name__)
+R = TypeVar("R", VolunteerProfile, Need)
+M = TypeVar("M", bound=BaseModel)
 """More hours than a week has is a typing error, whatever the person's contract says."""
 
 
@@ -158,8 +166,8 @@ def build_round_input(session: Session, rnd: AllocationRound) -> RoundInput:
         ).all()
         if any(hours_in(need, week) > 0 for week in mondays)
     ]
-    staff = [_staff_input(p, mondays) for p in profiles]
-    need_inputs = [_need_input(n, mondays) for n in needs]
+    staff = _within_bounds("staff", profiles, lambda p: _staff_input(p, mondays))
+    need_inputs = _within_bounds("need", needs, lambda n: _need_input(n, mondays))
     known = ({s.id for s in staff}, {n.id for n in need_inputs})
     return parse_round_input(
         RoundInput(
@@ -183,6 +191,24 @@ def build_round_input(session: Session, rnd: AllocationRound) -> RoundInput:
             ),
         ).model_dump(mode="json")
     )
+
+
+def _within_bounds(kind: str, rows: Sequence[R], to_input: Callable[[R], M]) -> list[M]:
+    """Each row as the contract has it; a row stored beyond the contract's bounds (by an older
+    version, or past the services) is left out of the round with a warning saying why, so one
+    such row cannot stop every round."""
+    inputs = []
+    for row in rows:
+        try:
+            inputs.append(to_input(row))
+        except ValidationError as exc:
+            why = "; ".join(describe_errors(exc, None))
+            log.warning("%s %s left out of the round: %s", kind, _row_name(row), why)
+    return inputs
+
+
+def _row_name(row: VolunteerProfile | Need) -> str:
+    return row.person.employee_no if isinstance(row, VolunteerProfile) else row.ref
 
 
 def _staff_input(profile: VolunteerProfile, mondays: Sequence[dt.date]) -> StaffInput:

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from jobbank import audit
 from jobbank.access import Actor
 from jobbank.assignments import count_lent
+from jobbank.bounds import Day, HomeLoad, NormalHours, RowId, Version, check
 from jobbank.contract import Shift
 from jobbank.errors import InvalidInput, NotFound, Problems, check_version
 from jobbank.models import (
@@ -48,10 +49,10 @@ from jobbank.models import (
     unit_leader,
 )
 from jobbank.notifications import ask_for_approval
+from jobbank.texts import Code, Name
 from jobbank.weeks import monday_of, require_hours, require_monday
 
 ENTITY = "volunteer_profile"
-MAX_NORMAL_HOURS = 168.0
 HIDDEN = "(health data, not logged)"
 T = TypeVar("T")
 
@@ -84,18 +85,18 @@ class _Body(BaseModel):
 
 
 class WeekAvailability(_Body):
-    week: dt.date = Field(description="The Monday of the week.")
+    week: Day = Field(description="The Monday of the week.")
     available: bool
 
 
 class WeekHomeLoad(_Body):
-    week: dt.date = Field(description="The Monday of the week.")
-    home_load: float = Field(description="Hours the home unit keeps that week.")
+    week: Day = Field(description="The Monday of the week.")
+    home_load: HomeLoad = Field(description="Hours the home unit keeps that week, 0–48.")
 
 
-UnitRef = int | str
+UnitRef = RowId | Code
 """A unit by id or by code."""
-AreaRef = int | str
+AreaRef = RowId | Name
 """An area by id or by name."""
 
 
@@ -103,8 +104,10 @@ class ProfileEdit(_Body):
     """A volunteer's own profile, as they save it (the whole of it: omitted lists are empty)."""
 
     opted_in: bool = Field(True, description="False takes you out of future rounds.")
-    normal_hours: float = Field(description="Contracted hours a week, 0–168 in half hours.")
-    skills: list[str] = Field(default_factory=list, description="Skill codes.")
+    normal_hours: NormalHours = Field(
+        description="Contracted hours a week, more than 0, at most 48, in half hours."
+    )
+    skills: list[Code] = Field(default_factory=list, description="Skill codes.")
     shifts: list[Shift] = Field(default_factory=lambda: [Shift.DAY])
     availability: list[WeekAvailability] = Field(
         default_factory=list, description="Weeks you are away (or back); other weeks: available."
@@ -120,37 +123,37 @@ class ProfileEdit(_Body):
         description="Self-declaration of belonging to a risk group: goes to HR only and is "
         "never sent back. Omit it to keep what you declared.",
     )
-    version: int | None = Field(None, description="Required when changing an existing profile.")
+    version: Version | None = Field(None, description="Required when changing an existing profile.")
 
 
 class ProfilePatch(_Body):
     """HR's change of any field of a profile; fields left out (or null) stay as they are."""
 
     opted_in: bool | None = None
-    normal_hours: float | None = None
-    skills: list[str] | None = None
+    normal_hours: NormalHours | None = None
+    skills: list[Code] | None = None
     shifts: list[Shift] | None = None
     availability: list[WeekAvailability] | None = None
     avoid_units: list[UnitRef] | None = None
     preferred_areas: list[AreaRef] | None = None
     risk_group: bool | None = None
-    home_load: float | None = None
+    home_load: HomeLoad | None = None
     home_load_weeks: list[WeekHomeLoad] | None = None
     approval: ApprovalStatus | None = None
-    version: int
+    version: Version
 
 
 class HomeLoadPlan(_Body):
     """What the home unit keeps: a default per week and the weeks that differ."""
 
-    home_load: float = Field(description="Default hours a week the home unit keeps.")
+    home_load: HomeLoad = Field(description="Default hours a week the home unit keeps, 0–48.")
     weeks: list[WeekHomeLoad] = Field(default_factory=list, description="Weeks that differ.")
-    version: int
+    version: Version
 
 
 class ApprovalDecision(_Body):
     decision: Literal[ApprovalStatus.APPROVED, ApprovalStatus.DECLINED]
-    version: int
+    version: Version
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -447,9 +450,8 @@ def _apply_offer(
     if offer.opted_in is not None:
         profile.opted_in = offer.opted_in
     if offer.normal_hours is not None:
-        hours = offer.normal_hours
         problems.put(
-            profile, "normal_hours", require_hours, "normal_hours", hours, most=MAX_NORMAL_HOURS
+            profile, "normal_hours", check, "normal_hours", NormalHours, offer.normal_hours
         )
     if offer.skills is not None:
         problems.put(profile, "skills", _skills, session, offer.skills)
@@ -496,10 +498,11 @@ def _set_home_load(
 ) -> None:
     """Replace the home load: `default`, and the weeks listed; never beyond normal hours."""
     most = profile.normal_hours
-    profile.home_load = require_hours("home_load", default, most=most)
+    profile.home_load = require_hours("home_load", check("home_load", HomeLoad, default), most=most)
     wanted = _by_week(field, [(w.week, w.home_load) for w in weeks])
     for index, load in enumerate(wanted.values()):
-        require_hours(f"{field}[{index}].home_load", load, most=most)
+        where = f"{field}[{index}].home_load"
+        require_hours(where, check(where, HomeLoad, load), most=most)
     for row in profile.weeks:
         row.home_load = wanted.pop(row.week, profile.home_load)
     for week, load in wanted.items():

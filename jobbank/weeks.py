@@ -3,6 +3,7 @@
 import datetime as dt
 import math
 
+from jobbank.bounds import FIRST_DAY, HOURS_IN_WEEK, LAST_DAY
 from jobbank.errors import InvalidInput
 
 
@@ -28,18 +29,24 @@ def week_index(start: dt.date, week: dt.date) -> int:
 
 
 def require_monday(field: str, day: dt.date) -> dt.date:
-    """`day` if it is a Monday (weeks are named by their Monday), else `InvalidInput` on `field`."""
+    """`day` if it is a Monday (weeks are named by their Monday) in the years Jobbank plans
+    with, else `InvalidInput` on `field`."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise InvalidInput(
+            field, f"must lie in the years {FIRST_DAY.year}–{LAST_DAY.year}, got {day.isoformat()}"
+        )
     if day.isoweekday() != 1:
         raise InvalidInput(field, f"{day.isoformat()} is not a Monday")
     return day
 
 
-def require_hours(field: str, hours: float, *, most: float | None = None) -> float:
-    """`hours` if it is a non-negative multiple of 0.5 (and at most `most`), else `InvalidInput`."""
+def require_hours(field: str, hours: float, *, most: float = HOURS_IN_WEEK) -> float:
+    """`hours` if it is a non-negative multiple of 0.5 at most `most` (by default the 168 hours
+    of a week), else `InvalidInput`."""
     if not math.isfinite(hours) or hours < 0:
         raise InvalidInput(field, f"must be 0 or more, got {hours:g}")
     if hours * 2 != round(hours * 2):
         raise InvalidInput(field, f"must be a multiple of 0.5, got {hours:g}")
-    if most is not None and hours > most:
+    if hours > most:
         raise InvalidInput(field, f"must be at most {most:g}, got {hours:g}")
     return float(hours)

@@ -267,7 +267,8 @@ def test_result_example_is_valid_and_unknown_status_is_not() -> None:
 def test_json_schema_documents_per_week_values() -> None:
     schema = RoundInput.model_json_schema()
     staff = schema["$defs"]["Staff"]["properties"]
-    assert {"type": "number", "minimum": 0, "multipleOf": 0.5} in staff["home_load"]["anyOf"]
+    load = {"type": "number", "minimum": 0, "maximum": 48, "multipleOf": 0.5}
+    assert load in staff["home_load"]["anyOf"]
     assert schema["properties"]["weeks"]["maximum"] == 26
     assert "status" in RoundResult.model_json_schema()["properties"]
 
@@ -276,11 +277,35 @@ def test_json_schema_documents_per_week_values() -> None:
     hours=st.floats(min_value=0, max_value=200, allow_nan=False),
     weeks=st.integers(min_value=1, max_value=26),
 )
-def test_hours_accepted_exactly_when_half_hours(hours: float, weeks: int) -> None:
+def test_hours_accepted_exactly_when_half_hours_within_the_week(hours: float, weeks: int) -> None:
     data = a_round(weeks=weeks, pinned=[], previous=[])
     data["staff"][0].update(home_load=0, available=True)
     data["needs"][0]["hours"] = hours
-    if hours * 2 == int(hours * 2):
-        assert parse_round_input(data).needs[0].hours == [hours] * weeks
-    else:
+    if hours * 2 != int(hours * 2):
         assert errors_of(data)[0].startswith("need n17: hours[0]: hours must be a multiple of 0.5")
+    elif hours > 168:
+        assert errors_of(data)[0] == f"need n17: hours[0]: must be at most 168, got {hours:g}"
+    else:
+        assert parse_round_input(data).needs[0].hours == [hours] * weeks
+
+
+@pytest.mark.parametrize(
+    ("section", "change", "problem"),
+    [
+        ("needs", {"hours": 1e30}, "need n17: hours[0]: must be at most 168, got 1e+30"),
+        ("staff", {"normal_hours": 90}, "staff e1042: normal_hours: must be at most 48, got 90"),
+        ("staff", {"home_load": 49}, "staff e1042: home_load[0]: must be at most 48, got 49"),
+        ("needs", {"min_block": 60}, "need n17: min_block: must be at most 48, got 60"),
+    ],
+)
+def test_every_number_has_its_real_world_bound(
+    section: str, change: dict[str, Any], problem: str
+) -> None:
+    data = a_round(pinned=[], previous=[])
+    data[section][0].update(change)
+    assert problem in errors_of(data)
+
+
+def test_a_round_starts_in_this_century() -> None:
+    data = a_round(pinned=[], previous=[]) | {"start": "9999-12-27"}
+    assert errors_of(data) == ["start: must lie in the years 2000–2099, got 9999-12-27"]

@@ -8,6 +8,7 @@ build step. The chosen language lives in the `jobbank_lang` cookie, set by a sma
 from __future__ import annotations
 
 import datetime as dt
+import math
 from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -111,6 +112,7 @@ def hours_label(context: Context, hours: float) -> str:
 # A page shows the same few weeks, dates and hours many times, and Babel formats each from its
 # locale's patterns every time: remembered, they cost a dictionary look-up.
 LABELS_REMEMBERED = 4096
+UNFORMATTABLE = 1e15
 
 
 @lru_cache(maxsize=LABELS_REMEMBERED)
@@ -129,6 +131,8 @@ def _date_label(language: str, day: dt.date) -> str:
 
 @lru_cache(maxsize=LABELS_REMEMBERED)
 def _hours_label(language: str, hours: float) -> str:
+    if not math.isfinite(hours) or abs(hours) >= UNFORMATTABLE:
+        return f"{hours:g}"  # stored before hours had a bound; Babel cannot round it
     return format_decimal(hours, format="#,##0.#", locale=language)
 
 

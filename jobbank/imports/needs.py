@@ -18,12 +18,14 @@ from sqlalchemy.orm import Session
 
 from jobbank import audit
 from jobbank.access import Actor
+from jobbank.bounds import NeedHours, check
 from jobbank.contract import DEFAULT_MIN_BLOCK, Shift
 from jobbank.imports.rows import RowReader, day, flag, number, whole_number
 from jobbank.models import Need, NeedStatus, Skill, Unit
 from jobbank.needs import ENTITY, _audited, _check_span, _min_block, _priority
 from jobbank.organisation import clean_text
-from jobbank.weeks import require_hours, require_monday
+from jobbank.texts import Description, clean
+from jobbank.weeks import require_monday
 
 FIELDS = (
     "ref",
@@ -40,7 +42,6 @@ FIELDS = (
 )
 REQUIRED = ("ref", "unit", "skill", "hours", "first_week", "last_week")
 KEY = "ref"
-MAX_DESCRIPTION = 4000
 DEFAULT_PRIORITY = 3
 K = TypeVar("K", Unit, Skill)
 
@@ -81,7 +82,7 @@ class NeedImport:
         skill = self._known(reader, "skill", self.skills, "skill")
         hours = reader.parsed("hours", number, required=True)
         if hours is not None:
-            hours = reader.checked("hours", require_hours, "hours", hours)
+            hours = reader.checked("hours", check, "hours", NeedHours, hours)
         first = self._week(reader, "first_week")
         last = self._week(reader, "last_week")
         if first is not None and last is not None:
@@ -94,8 +95,10 @@ class NeedImport:
         if min_block is not None:
             min_block = reader.checked("min_block", _min_block, min_block)
         description = reader.text("description") or None
-        if description is not None and len(description) > MAX_DESCRIPTION:
-            reader.problem("description", f"must be at most {MAX_DESCRIPTION} characters")
+        if description is not None:
+            description = reader.checked(
+                "description", clean, "description", Description, description
+            )
         exposed = reader.parsed("exposed", flag)
         if reader.problems:
             return None

@@ -18,12 +18,11 @@ from sqlalchemy.orm import Session
 
 from jobbank import audit
 from jobbank.access import Actor
+from jobbank.bounds import NormalHours, check
 from jobbank.contract import Shift
 from jobbank.imports.rows import RowReader, flag, number
 from jobbank.models import ApprovalStatus, Person, Skill, Unit, VolunteerProfile
 from jobbank.people import check_person_fields
-from jobbank.volunteers import MAX_NORMAL_HOURS
-from jobbank.weeks import require_hours
 
 FIELDS = (
     "employee_no",
@@ -91,9 +90,7 @@ class StaffImport:
         skills = self._skills(reader)
         hours = reader.parsed("normal_hours", number, required=True)
         if hours is not None:
-            hours = reader.checked(
-                "normal_hours", require_hours, "normal_hours", hours, most=MAX_NORMAL_HOURS
-            )
+            hours = reader.checked("normal_hours", check, "normal_hours", NormalHours, hours)
         opted_in = reader.parsed("opted_in", flag)
         if reader.problems or hours is None or "employee_no" not in fields:
             return None

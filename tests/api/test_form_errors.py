@@ -17,7 +17,7 @@ from jobbank.models import Need
 from jobbank.weeks import first_week_not_started
 from tests.api.conftest import Client
 from tests.api.test_admin_pages_forms import Page, page_of
-from tests.api.test_needs import a_need, need_id, unit_id, week
+from tests.api.test_needs import a_need, need_id, person_id, unit_id, week
 
 Login = Callable[[str], Client]
 
@@ -97,12 +97,25 @@ def test_the_check_as_one_types_tells_every_wrong_field_too(as_user: Login, worl
 
 
 def test_the_api_lists_every_wrong_field_of_a_need(as_user: Login, world: Engine) -> None:
-    refused = as_user("leder_sol").post(
-        "/api/needs", json=a_need(world, skill="juggling", priority=9, min_block=0)
+    """Values beyond their bounds are told together by the shape; what only the domain can
+    judge (a skill not known, a contact person of another unit) is told together next."""
+    frida = as_user("leder_sol")
+    beyond = frida.post("/api/needs", json=a_need(world, hours=500, priority=9, min_block=0))
+    assert beyond.status_code == 422, beyond.text
+    assert [error["field"] for error in beyond.json()["errors"]] == [
+        "hours",
+        "priority",
+        "min_block",
+    ]
+    stranger = person_id(world, "e1")
+    unknown = frida.post(
+        "/api/needs", json=a_need(world, skill="juggling", contact_person_id=stranger)
     )
-    assert refused.status_code == 422, refused.text
-    fields = [error["field"] for error in refused.json()["errors"]]
-    assert fields == ["skill", "priority", "min_block"]
+    assert unknown.status_code == 422, unknown.text
+    assert [error["field"] for error in unknown.json()["errors"]] == [
+        "skill",
+        "contact_person_id",
+    ]
 
 
 def test_the_volunteer_form_tells_every_wrong_field(as_user: Login) -> None:

@@ -207,7 +207,19 @@ WEDNESDAY = (MONDAY + dt.timedelta(weeks=2, days=2)).isoformat()
     ("change", "detail"),
     [
         ({"hours": 3.3}, "hours: must be a multiple of 0.5, got 3.3"),
-        ({"hours": -2}, "hours: must be 0 or more, got -2"),
+        ({"hours": -2}, "hours: must be more than 0, got -2"),
+        ({"hours": 0}, "hours: must be more than 0, got 0"),
+        ({"hours": 1e30}, "hours: must be at most 168, got 1e+30"),
+        (
+            {"first_week": "0001-01-01"},
+            "first_week: must lie in the years 2000–2099, got 0001-01-01",
+        ),
+        ({"last_week": "9999-12-27"}, "last_week: must lie in the years 2000–2099, got 9999-12-27"),
+        ({"min_block": 49}, "min_block: must be at most 48, got 49"),
+        (
+            {"description": "mop\x00floors"},
+            "description: must not hold control characters (U+0000)",
+        ),
         ({"first_week": WEDNESDAY}, f"first_week: {WEDNESDAY} is not a Monday"),
         ({"last_week": week(0)}, f"last_week: {week(0)} is before first_week {week(1)}"),
         (
@@ -222,8 +234,8 @@ WEDNESDAY = (MONDAY + dt.timedelta(weeks=2, days=2)).isoformat()
             {"weeks": [{"week": week(1), "hours": 2.25}]},
             "weeks[0].hours: must be a multiple of 0.5, got 2.25",
         ),
-        ({"priority": 9}, "priority: must be 1–5, got 9"),
-        ({"min_block": 0}, "min_block: must be more than 0"),
+        ({"priority": 9}, "priority: must be at most 5, got 9"),
+        ({"min_block": 0}, "min_block: must be more than 0, got 0"),
         ({"skill": "juggling"}, "skill: unknown skill 'juggling'"),
     ],
 )

@@ -151,8 +151,9 @@ def test_opting_out_takes_a_volunteer_out_of_future_rounds(
     ("change", "detail"),
     [
         ({"normal_hours": 3.3}, "normal_hours: must be a multiple of 0.5, got 3.3"),
-        ({"normal_hours": 200}, "normal_hours: must be at most 168, got 200"),
-        ({"normal_hours": -1}, "normal_hours: must be 0 or more, got -1"),
+        ({"normal_hours": 90}, "normal_hours: must be at most 48, got 90"),
+        ({"normal_hours": -1}, "normal_hours: must be more than 0, got -1"),
+        ({"normal_hours": 0}, "normal_hours: must be more than 0, got 0"),
         ({"skills": ["nurse", "juggling"]}, "skills[1]: unknown skill 'juggling'"),
         ({"shifts": []}, "shifts: choose at least one shift type"),
         ({"avoid_units": ["nowhere"]}, "avoid_units[0]: unknown unit 'nowhere'"),
