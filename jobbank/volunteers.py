@@ -496,10 +496,13 @@ def _set_home_load(
 ) -> None:
     """Replace the home load: `default`, and the weeks listed; never beyond normal hours."""
     most = profile.normal_hours
-    profile.home_load = require_hours("home_load", default, most=most)
+    problems = Problems()  # every wrong week is told at once
+    problems.check(require_hours, "home_load", default, most=most)
     wanted = _by_week(field, [(w.week, w.home_load) for w in weeks])
     for index, load in enumerate(wanted.values()):
-        require_hours(f"{field}[{index}].home_load", load, most=most)
+        problems.check(require_hours, f"{field}[{index}].home_load", load, most=most)
+    problems.refuse()
+    profile.home_load = float(default)
     for row in profile.weeks:
         row.home_load = wanted.pop(row.week, profile.home_load)
     for week, load in wanted.items():
