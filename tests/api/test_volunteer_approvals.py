@@ -149,3 +149,15 @@ def test_the_hours_kept_form_tells_every_wrong_week_at_once(as_user: Login, worl
         assert refused[f"{name}-{carla}-error"].text.strip(), name
     links = [e.attrs["href"] for e in refused.elements if e.tag == "a"]
     assert f"#{weeks[1]}-{carla}" in links and f"#{weeks[3]}-{carla}" in links
+
+
+def test_a_rounds_counts_say_they_are_the_volunteers_approved_when_it_was_made(
+    app: Litestar, as_user: Login
+) -> None:
+    round_id = first_round(app).round_id
+    hr = as_user("hr")
+    hr.cookies.set("jobbank_lang", "en")
+    detail = hr.get(f"/rounds/{round_id}").text
+    assert "2 approved volunteers and 3 open needs, as they stood when the round was made" in detail
+    report = hr.get(f"/reports/rounds/{round_id}").text
+    assert "of the round's 2 approved volunteers used" in report
