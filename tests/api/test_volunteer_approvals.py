@@ -11,9 +11,10 @@ from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
 from jobbank import db
+from jobbank.contract import Assignment as Planned
 from jobbank.models import ApprovalStatus, VolunteerProfile, unit_leader
 from tests.api.conftest import Client
-from tests.api.published_round import first_round
+from tests.api.published_round import first_round, publish
 from tests.api.test_admin_pages_forms import Page, page_of
 from tests.api.test_volunteers import profile_id, unit_id
 
@@ -130,8 +131,12 @@ def test_the_lent_count_counts_people_a_published_round_lends_out(
     app: Litestar, as_user: Login
 ) -> None:
     first_round(app)  # Anne and Bo, this week and next
-    page = page_of(as_user("hr").get("/dashboard"), 200)
+    hr = as_user("hr")
+    page = page_of(hr.get("/dashboard"), 200)
     assert page["volunteer-count-lent"].text.split()[0] == "2"
+    publish(app, Planned(staff="e2", need="n3", week=0, hours=8))  # planned again: Bo alone
+    page = page_of(hr.get("/dashboard"), 200)
+    assert page["volunteer-count-lent"].text.split()[0] == "1"
 
 
 def test_the_hours_kept_form_tells_every_wrong_week_at_once(as_user: Login, world: Engine) -> None:
