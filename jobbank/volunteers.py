@@ -498,11 +498,17 @@ def _set_home_load(
 ) -> None:
     """Replace the home load: `default`, and the weeks listed; never beyond normal hours."""
     most = profile.normal_hours
-    profile.home_load = require_hours("home_load", check("home_load", HomeLoad, default), most=most)
+    problems = Problems()  # every wrong week is told at once
+
+    def checked(where: str, load: float) -> float:
+        return require_hours(where, check(where, HomeLoad, load), most=most)
+
+    problems.check(checked, "home_load", default)
     wanted = _by_week(field, [(w.week, w.home_load) for w in weeks])
     for index, load in enumerate(wanted.values()):
-        where = f"{field}[{index}].home_load"
-        require_hours(where, check(where, HomeLoad, load), most=most)
+        problems.check(checked, f"{field}[{index}].home_load", load)
+    problems.refuse()
+    profile.home_load = float(default)
     for row in profile.weeks:
         row.home_load = wanted.pop(row.week, profile.home_load)
     for week, load in wanted.items():

@@ -218,31 +218,39 @@ def save_home_load(
     actor = current_actor(request)
     language = language_of(request)
     weeks = _coming_weeks()
-    errors: dict[str, str] = {}
+    profile = get_profile(db_session, actor, profile_id)
+    problems = Problems()  # every field that cannot be read, with the service's refusals
+    default = problems.check(_hours, "home_load", data.get("home_load", ""))
+    if default is None:
+        default = profile.home_load
+    shown = []
+    for w in weeks:
+        name = f"week-{w.isoformat()}"
+        hours = problems.check(_hours, name, data.get(name, ""))
+        if hours is not None and hours != default:
+            shown.append(WeekHomeLoad(week=w, home_load=hours))
+    kept = [o for o in home_load_overrides(profile) if o.week not in weeks]
+    plan = HomeLoadPlan(home_load=default, weeks=kept + shown, version=_version(data) or 0)
     try:
-        default = _hours("home_load", data.get("home_load", ""))
-        shown = [
-            WeekHomeLoad(
-                week=w, home_load=_hours(f"week-{w.isoformat()}", data.get(f"week-{w}", ""))
-            )
-            for w in weeks
-        ]
-        plan = HomeLoadPlan(home_load=default, weeks=[], version=_version(data) or 0)
-        profile = get_profile(db_session, actor, profile_id)
-        kept = [o for o in home_load_overrides(profile) if o.week not in weeks]
-        plan.weeks = kept + [w for w in shown if w.home_load != default]
-        plan_home_load(db_session, actor, profile_id, plan)
+        problems.check(plan_home_load, db_session, actor, profile_id, plan)
+        problems.refuse()
     except InvalidInput as error:
-        name = field_of(error)
-        if name == "weeks":  # `weeks[i]` names the i-th week sent: point at its field
-            index = int(error.field.split("[", 1)[1].split("]", 1)[0])
-            name = f"week-{plan.weeks[index].week.isoformat()}"
-        errors[name] = explain(language, error)
+        errors = {
+            _week_field(problem, plan): explain(language, problem) for problem in error.problems
+        }
+        return _failed(db_session, request, actor, profile_id, data, errors, "")
     except Conflict:
         return _failed(db_session, request, actor, profile_id, data, {}, STALE)
-    if errors:
-        return _failed(db_session, request, actor, profile_id, data, errors, "")
     return _back(actor, data, "home-load")
+
+
+def _week_field(problem: InvalidInput, plan: HomeLoadPlan) -> str:
+    """The form field a problem belongs to: `weeks[i]` names the i-th week sent."""
+    name = field_of(problem)
+    if name != "weeks":
+        return name
+    index = int(problem.field.split("[", 1)[1].split("]", 1)[0])
+    return f"week-{plan.weeks[index].week.isoformat()}"
 
 
 def _failed(

@@ -137,7 +137,8 @@ class RowReader:
         try:
             return check(*args, **kwargs)
         except InvalidInput as error:
-            self.problem(field, error.message)
+            for problem in error.problems:  # a check may refuse several things at once
+                self.problem(field, problem.message)
             return None
 
 

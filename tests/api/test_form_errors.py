@@ -156,3 +156,17 @@ def test_the_week_pickers_start_at_the_first_week_not_started(as_user: Login) ->
         assert chosen[0] == wanted, picker
     rounds = Page(as_user("hr").get("/rounds").text)
     assert rounds["round-start"].attrs["value"] == wanted
+
+
+def test_hrs_unit_form_sums_up_every_wrong_field_with_its_label(as_user: Login) -> None:
+    hr = as_user("hr")
+    form = {"name": "", "code": "Ny Enhed", "area_id": "", "address": "", "phone": ""}
+    page = page_of(hr.post("/admin/units", data=form, follow_redirects=False), 422)
+    summary = page["unit-error-summary"]
+    links = [
+        e.attrs["href"]
+        for e in page.elements[page.elements.index(summary) :]
+        if e.tag == "a" and e.attrs.get("href", "").startswith("#unit-")
+    ]
+    assert links == ["#unit-name", "#unit-code", "#unit-area_id"]
+    assert "Navn: Udfyld dette felt." in " ".join(summary.text.split())

@@ -11,9 +11,10 @@ from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
 from jobbank import db
+from jobbank.contract import Assignment as Planned
 from jobbank.models import ApprovalStatus, VolunteerProfile, unit_leader
 from tests.api.conftest import Client
-from tests.api.published_round import first_round
+from tests.api.published_round import first_round, publish
 from tests.api.test_admin_pages_forms import Page, page_of
 from tests.api.test_volunteers import profile_id, unit_id
 
@@ -55,6 +56,7 @@ def test_hr_approves_a_waiting_volunteer_of_a_unit_without_a_leader(
 ) -> None:
     without_leader(world, "hjemmeplejen")  # Carla's home unit
     hr = as_user("hr")
+    hr.cookies.set("jobbank_lang", "en")
     page = page_of(hr.get("/volunteering/approvals"), 200)
     carla = profile_id(world, "e3")
     card = page[f"volunteer-{carla}"]
@@ -95,6 +97,7 @@ def test_a_leader_still_decides_only_their_own_units_and_not_themselves(
 
 def test_the_counts_on_hrs_pages_link_to_the_approvals(as_user: Login, world: Engine) -> None:
     hr = as_user("hr")
+    hr.cookies.set("jobbank_lang", "en")
     for path in ("/", "/dashboard"):
         html = hr.get(path).text
         assert 'href="/volunteering/approvals?status=waiting"' in html, path
@@ -128,5 +131,38 @@ def test_the_lent_count_counts_people_a_published_round_lends_out(
     app: Litestar, as_user: Login
 ) -> None:
     first_round(app)  # Anne and Bo, this week and next
-    page = page_of(as_user("hr").get("/dashboard"), 200)
+    hr = as_user("hr")
+    page = page_of(hr.get("/dashboard"), 200)
     assert page["volunteer-count-lent"].text.split()[0] == "2"
+    publish(app, Planned(staff="e2", need="n3", week=0, hours=8))  # planned again: Bo alone
+    page = page_of(hr.get("/dashboard"), 200)
+    assert page["volunteer-count-lent"].text.split()[0] == "1"
+
+
+def test_the_hours_kept_form_tells_every_wrong_week_at_once(as_user: Login, world: Engine) -> None:
+    gustav = as_user("leder_hp")
+    carla = profile_id(world, "e3")
+    page = page_of(gustav.get("/volunteering/approvals"), 200)
+    weeks = [e.attrs["name"] for e in page.elements if e.attrs.get("name", "").startswith("week-")]
+    form = {"home_load": "10", "version": "1"} | dict.fromkeys(weeks, "10")
+    form |= {weeks[1]: "lots", weeks[3]: "2.25"}
+    answer = gustav.post(f"/volunteering/approvals/{carla}/home-load", data=form)
+    refused = page_of(answer, 422)
+    for name in (weeks[1], weeks[3]):
+        field = refused[f"{name}-{carla}"]
+        assert field.attrs.get("aria-invalid") == "true", name
+        assert refused[f"{name}-{carla}-error"].text.strip(), name
+    links = [e.attrs["href"] for e in refused.elements if e.tag == "a"]
+    assert f"#{weeks[1]}-{carla}" in links and f"#{weeks[3]}-{carla}" in links
+
+
+def test_a_rounds_counts_say_they_are_the_volunteers_approved_when_it_was_made(
+    app: Litestar, as_user: Login
+) -> None:
+    round_id = first_round(app).round_id
+    hr = as_user("hr")
+    hr.cookies.set("jobbank_lang", "en")
+    detail = hr.get(f"/rounds/{round_id}").text
+    assert "2 approved volunteers and 3 open needs, as they stood when the round was made" in detail
+    report = hr.get(f"/reports/rounds/{round_id}").text
+    assert "of the round's 2 approved volunteers used" in report

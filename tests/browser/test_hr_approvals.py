@@ -54,6 +54,10 @@ def _shoot(page: Page, picture: str) -> None:
 def test_hr_approves_a_volunteer_of_a_unit_without_a_leader(page: Page, demo: Demo) -> None:
     name, unit = _waiting_without_leader(demo)
     log_in(page, "hr")
+    _shoot(page, "hr-home-da")
+    page.goto("/dashboard")
+    expect(page.locator("#volunteer-count-approved")).to_contain_text("godkendt og tilmeldt")
+    page.goto("/")
     page.locator("#volunteer-count-waiting").get_by_role("link").click()
     expect(page).to_have_url(re.compile(r"/volunteering/approvals\?status=waiting$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Godkend frivillige")
