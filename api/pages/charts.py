@@ -27,7 +27,7 @@ TOP = 24
 BOTTOM = 56
 LEFT = 56
 CHAR_WIDTH = 7.0
-"""The widest a character of the 12px labels is, on average, in SVG units."""
+"""The width of an average character of the 12px labels, a little generous, in SVG units."""
 LABEL_LIMIT = 24
 """Longer group labels are cut here (with "…"); the tooltip has the whole label."""
 LABEL_ANGLE = 45
