@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Self
 
 from litestar import Controller, get
 from litestar.pagination import OffsetPagination
 from litestar.params import FromQuery
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from api.auth import current_actor, hr_only, logged_in
 from api.deps import DB, AnyRequest, Paging
@@ -17,7 +18,10 @@ from jobbank.notifications import find_messages, my_messages
 
 
 class MessageOut(BaseModel):
-    """A message to one person, and how sending it went."""
+    """A message to one person, and how sending it went (without the technical detail of a
+    failure, which is for HR)."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     id: int
     person_id: int
@@ -30,27 +34,18 @@ class MessageOut(BaseModel):
     status: MessageStatus
     attempts: int
     next_attempt_at: dt.datetime | None
-    last_error: str
     created_at: dt.datetime
     sent_at: dt.datetime | None
 
     @classmethod
-    def of(cls, row: OutboxMessage) -> MessageOut:
-        return cls(
-            id=row.id,
-            person_id=row.person_id,
-            kind=row.kind,
-            language=row.language,
-            to_address=row.to_address,
-            subject=row.subject,
-            body=row.body,
-            status=row.status,
-            attempts=row.attempts,
-            next_attempt_at=row.next_attempt_at,
-            last_error=row.last_error,
-            created_at=row.created_at,
-            sent_at=row.sent_at,
-        )
+    def of(cls, row: OutboxMessage) -> Self:
+        return cls.model_validate(row)
+
+
+class MessageForHr(MessageOut):
+    """A message as HR sees it: with why e-mailing it failed, in the mail server's words."""
+
+    last_error: str
 
 
 class MyMessageController(Controller):
@@ -87,10 +82,10 @@ class MessageController(Controller):
         paging: Paging,
         person_id: FromQuery[int | None] = None,
         status: FromQuery[MessageStatus | None] = None,
-    ) -> OffsetPagination[MessageOut]:
+    ) -> OffsetPagination[MessageForHr]:
         """Everyone's messages (or one person's), newest first, e.g. the `failed` ones with
         why sending them failed."""
         rows, total = find_messages(
             db_session, current_actor(request), paging, person_id=person_id, status=status
         )
-        return page_of(rows, total, paging, MessageOut.of)
+        return page_of(rows, total, paging, MessageForHr.of)

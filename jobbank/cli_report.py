@@ -5,7 +5,7 @@ The CSV holds every table of the text one after the other. Each row's first colu
 its table (`section`): a table starts with its header row (`section` and the column names),
 then its rows, then an empty line. Filter on the first column to get one table, e.g. every
 row starting `by_area`. Hours are plain numbers, shares fractions from 0 to 1, weeks and
-dates ISO (`2026-03-16`).
+dates ISO (`2026-03-16`). Text never reaches a cell as a formula (`jobbank.spreadsheets`).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import NamedTuple
 import click
 
 from jobbank.report import ReportOverTime, RoundReport
+from jobbank.spreadsheets import cell_text
 
 Cell = str | int | float | dt.date | None
 
@@ -165,6 +166,7 @@ def over_time_tables(report: ReportOverTime) -> list[Table]:
 
 
 def _cell(value: Cell) -> str:
+    """A value as the text tables show it."""
     if value is None:
         return ""
     if isinstance(value, dt.date):
@@ -172,6 +174,11 @@ def _cell(value: Cell) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
+
+
+def _csv_cell(value: Cell) -> str:
+    """A value as the CSV holds it: text never as a formula (see `jobbank.spreadsheets`)."""
+    return cell_text(value) if isinstance(value, str) else _cell(value)
 
 
 def _text_cell(value: Cell, *, share: bool) -> str:
@@ -219,7 +226,7 @@ def as_csv(tables: Sequence[Table]) -> str:
         if number:
             writer.writerow([])
         writer.writerow(["section", *table.columns])
-        writer.writerows([table.section, *(_cell(v) for v in row)] for row in table.rows)
+        writer.writerows([table.section, *(_csv_cell(v) for v in row)] for row in table.rows)
     return out.getvalue()
 
 

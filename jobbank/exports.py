@@ -12,6 +12,7 @@ CSV is written for Danish Excel, where most readers open it: UTF-8 with a byte-o
 comma (`7,5`; a decimal point would turn into a date or text there). Dates are ISO
 (`2026-03-16`), which Excel reads as dates. XLSX holds real numbers and dates, with a frozen,
 filterable header row. Programs that want exact values should read the JSON or the XLSX.
+Text never reaches a cell as a formula (`jobbank.spreadsheets.cell_text`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Session
 from jobbank.access import Actor
 from jobbank.models import AllocationRound, Assignment
 from jobbank.rounds import plan_rows, refuse, round_for, round_result, unfilled_need_weeks
+from jobbank.spreadsheets import cell_text
 
 Cell = str | int | float | bool | dt.date | None
 
@@ -207,7 +209,15 @@ def _csv_cell(cell: Cell) -> str:
         return f"{cell:g}".replace(".", ",")
     if isinstance(cell, dt.date):
         return cell.isoformat()
+    if isinstance(cell, str):
+        return cell_text(cell)
     return str(cell)
+
+
+def _xlsx_cell(cell: Cell) -> Cell:
+    """Numbers, dates and booleans as themselves; text as text (openpyxl would store a
+    leading `=` as a formula and refuse control characters)."""
+    return cell_text(cell) if isinstance(cell, str) else cell
 
 
 def to_xlsx(table: Table) -> bytes:
@@ -221,7 +231,7 @@ def to_xlsx(table: Table) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table.rows:
-        sheet.append(list(row))
+        sheet.append([_xlsx_cell(cell) for cell in row])
     for index, name in enumerate(table.columns, start=1):
         letter = get_column_letter(index)
         values = [name, *(_csv_cell(row[index - 1]) for row in table.rows)]

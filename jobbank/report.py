@@ -431,6 +431,10 @@ class _Stay(NamedTuple):
     unit: str
     hours: float
     new: bool
+    unit_name: str
+    home_unit: str
+    """The person's home unit today, for a person the round's snapshot no longer names."""
+    home_unit_name: str
 
 
 def _earlier_published(rnd: AllocationRound, other: type[AllocationRound]) -> ColumnElement[bool]:
@@ -464,17 +468,43 @@ def _stays(session: Session, rnd: AllocationRound) -> list[_Stay]:
         )
         .correlate(Assignment, Need)
     )
+    home = aliased(Unit)
     rows = session.execute(
-        select(Person.employee_no, Unit.code, func.sum(Assignment.hours), known)
+        select(
+            Person.employee_no,
+            Unit.code,
+            func.sum(Assignment.hours),
+            known,
+            Unit.name,
+            home.code,
+            home.name,
+        )
         .join(Person, Person.id == Assignment.person_id)
         .join(Need, Need.id == Assignment.need_id)
         .join(Unit, Unit.id == Need.unit_id)
+        .join(home, home.id == Person.home_unit_id)
         .where(Assignment.round_id == rnd.id, Assignment.hours > 0)
-        .group_by(Person.employee_no, Unit.code, Assignment.person_id, Need.unit_id)
+        .group_by(
+            Person.employee_no,
+            Unit.code,
+            Assignment.person_id,
+            Need.unit_id,
+            Unit.name,
+            home.code,
+            home.name,
+        )
     ).tuples()
     return [
-        _Stay(employee_no=person, unit=unit, hours=float(hours or 0), new=not seen)
-        for person, unit, hours, seen in rows
+        _Stay(
+            employee_no=person,
+            unit=unit,
+            hours=float(hours or 0),
+            new=not seen,
+            unit_name=unit_name,
+            home_unit=home_code,
+            home_unit_name=home_name,
+        )
+        for person, unit, hours, seen, unit_name, home_code, home_name in rows
     ]
 
 
@@ -506,32 +536,43 @@ def _people(snapshot: _SnapshotRead, stays: Sequence[_Stay]) -> PeopleUse:
     )
 
 
-def _home_units(snapshot: _SnapshotRead) -> dict[str, str]:
-    return {staff.id: staff.home_unit for staff in snapshot.staff}
+def _home_units(snapshot: _SnapshotRead, stays: Sequence[_Stay]) -> dict[str, str]:
+    """Each lent person's home unit as the round's snapshot has it; a person it no longer
+    names (their employee number changed since) by their home unit today, never none."""
+    home = {staff.id: staff.home_unit for staff in snapshot.staff}
+    return {stay.employee_no: home.get(stay.employee_no, stay.home_unit) for stay in stays}
+
+
+def _unit_names(snapshot: _SnapshotRead, stays: Sequence[_Stay]) -> dict[str, str]:
+    """Unit names by code as the snapshot has them, else as they are today."""
+    names = {stay.unit: stay.unit_name for stay in stays}
+    names |= {stay.home_unit: stay.home_unit_name for stay in stays}
+    return names | {unit.id: unit.name for unit in snapshot.units if unit.name}
 
 
 def _unit_flows(snapshot: _SnapshotRead, stays: Sequence[_Stay]) -> list[UnitFlow]:
-    home_of = _home_units(snapshot)
+    home_of = _home_units(snapshot, stays)
     lent: dict[str, float] = defaultdict(float)
     received: dict[str, float] = defaultdict(float)
     lenders: dict[str, set[str]] = defaultdict(set)
     receivers: dict[str, set[str]] = defaultdict(set)
     introductions: dict[str, int] = defaultdict(int)
     for stay in stays:
-        home = home_of.get(stay.employee_no, "")
+        home = home_of[stay.employee_no]
         lent[home] += stay.hours
         lenders[home].add(stay.employee_no)
         received[stay.unit] += stay.hours
         receivers[stay.unit].add(stay.employee_no)
         introductions[stay.unit] += stay.new
     units = {unit.id: unit for unit in snapshot.units}
+    name = _unit_names(snapshot, stays)
     flows = []
     for code in sorted(set(lent) | set(received)):
         unit = units.get(code, _UnitRead(id=code))
         flows.append(
             UnitFlow(
                 unit=code,
-                unit_name=unit.name or code,
+                unit_name=name.get(code) or code,
                 area=unit.area,
                 lent_hours=lent[code],
                 people_lent=len(lenders[code]),
@@ -544,14 +585,14 @@ def _unit_flows(snapshot: _SnapshotRead, stays: Sequence[_Stay]) -> list[UnitFlo
 
 
 def _flows(snapshot: _SnapshotRead, stays: Sequence[_Stay]) -> list[Flow]:
-    home_of = _home_units(snapshot)
+    home_of = _home_units(snapshot, stays)
     hours: dict[tuple[str, str], float] = defaultdict(float)
     people: dict[tuple[str, str], set[str]] = defaultdict(set)
     for stay in stays:
-        pair = (home_of.get(stay.employee_no, ""), stay.unit)
+        pair = (home_of[stay.employee_no], stay.unit)
         hours[pair] += stay.hours
         people[pair].add(stay.employee_no)
-    name = {unit.id: unit.name or unit.id for unit in snapshot.units}
+    name = _unit_names(snapshot, stays)
     return [
         Flow(
             from_unit=home,

@@ -269,6 +269,26 @@ def test_hours_lent_per_home_unit_and_received_per_unit(db: Session, three_round
     assert {(f.from_unit, f.to_unit): f.hours for f in report.flows} == flows
 
 
+def test_a_lender_whose_employee_number_changed_keeps_their_home_unit(
+    db: Session, three_rounds: Rounds
+) -> None:
+    """The snapshot names Anne e1; HR corrects her number afterwards. Her hours are still lent
+    by Borgerservice, by name: no unit without a code or a name."""
+    before = report_of(db, three_rounds.first, today=TODAY)
+    anne = db.scalars(select(Person).filter_by(employee_no="e1")).one()
+    anne.employee_no = "e1-corrected"
+    db.flush()
+    after = report_of(db, three_rounds.first, today=TODAY)
+    assert all(u.unit and u.unit_name for u in after.units)
+    assert all(f.from_unit and f.from_unit_name for f in after.flows)
+    assert [(u.unit, u.unit_name, u.lent_hours) for u in after.units] == [
+        (u.unit, u.unit_name, u.lent_hours) for u in before.units
+    ]
+    assert {(f.from_unit_name, f.to_unit_name, f.hours) for f in after.flows} == {
+        (f.from_unit_name, f.to_unit_name, f.hours) for f in before.flows
+    }
+
+
 def test_introductions_count_first_placements_against_earlier_published_rounds(
     db: Session, three_rounds: Rounds
 ) -> None:

@@ -1,8 +1,10 @@
 """The pages' two languages: Danish by default, English by choice, through Babel's gettext.
 
-Templates are written in English and say `_("…")`; `locale/da/LC_MESSAGES/messages.po`
-holds the Danish. The catalogue is read and compiled when first needed, so there is no
-build step. The chosen language lives in the `jobbank_lang` cookie, set by a small form.
+Templates are written in English and say `_("…")`, or for a count with a noun
+`_n("%(num)s message", "%(num)s messages", count)`; `locale/da/LC_MESSAGES/messages.po`
+holds the Danish, plural forms included. The catalogue is read and compiled when first
+needed, so there is no build step. The chosen language lives in the `jobbank_lang` cookie,
+set by a small form.
 """
 
 from __future__ import annotations
@@ -56,6 +58,17 @@ def translate(language: str, message: str) -> str:
     return translations(language).gettext(message)
 
 
+def translate_plural(language: str, singular: str, plural: str, n: float) -> str:
+    """The form of a counted message that fits `n`, in `language`."""
+    return translations(language).ngettext(singular, plural, plural_count(n))
+
+
+def plural_count(n: float) -> int:
+    """`n` as gettext's plural rules count it: a fraction (1.5 hours) reads as plural in both
+    our languages, and the rules take whole numbers only."""
+    return int(n) if float(n).is_integer() else 2
+
+
 def language_of(request: AnyRequest) -> str:
     """The language the caller chose, else Danish."""
     chosen = request.cookies.get(LANGUAGE_COOKIE, "")
@@ -79,12 +92,23 @@ def _language_in(context: Context) -> str:
 @pass_context
 def gettext(context: Context, message: str, **variables: Any) -> str:
     """`_("Hello %(name)s", name=…)`: translated, escaped like Jinja's new-style gettext."""
-    text = translate(_language_in(context), message)
+    return _filled(context, translate(_language_in(context), message), variables)
+
+
+def _filled(context: Context, text: str, variables: dict[str, Any]) -> str:
     if not context.eval_ctx.autoescape:
         return text % variables if variables else text
     if variables:  # escaped one by one: Markup's own `%` costs several times as much
         return Markup(text % {name: escape(value) for name, value in variables.items()})
     return Markup(text)
+
+
+@pass_context
+def ngettext(context: Context, singular: str, plural: str, n: float, **variables: Any) -> str:
+    """`_n("%(num)s message", "%(num)s messages", count, …)`: the form that fits `count`,
+    translated and escaped like `_()`; `num` is the count unless given."""
+    text = translate_plural(_language_in(context), singular, plural, n)
+    return _filled(context, text, {"num": n, **variables})
 
 
 @pass_context
@@ -137,8 +161,10 @@ def _hours_label(language: str, hours: float) -> str:
 
 
 def install(environment: Environment) -> None:
-    """Give templates `_()`, `language()` and the date and number filters."""
-    environment.globals.update(_=gettext, gettext=gettext, language=current_language)
+    """Give templates `_()`, `_n()`, `language()` and the date and number filters."""
+    environment.globals.update(
+        _=gettext, gettext=gettext, _n=ngettext, ngettext=ngettext, language=current_language
+    )
     environment.filters.update(week=week_label, date=date_label, hours=hours_label)
 
 

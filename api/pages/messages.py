@@ -53,11 +53,27 @@ class MessageRow:
     status: str
     status_code: str
     to_address: str
+    notice: str
+    """In plain words, why it was not e-mailed (yet), if so."""
     problem: str
-    """Why it could not be e-mailed (yet), if so."""
+    """The technical reason (the mail server's words), for HR only."""
 
 
-def _row(message: OutboxMessage, language: str) -> MessageRow:
+def _notice(message: OutboxMessage) -> str:
+    """What the reader needs to know about a message that was not e-mailed: never the mail
+    server's words, which are for HR and the log."""
+    if message.status is MessageStatus.NOT_SENT:
+        if not message.to_address:
+            return _("There is no e-mail address to send it to, so it is only shown here.")
+        return _("Jobbank does not send e-mail at the moment, so it is only shown here.")
+    if message.status is MessageStatus.FAILED:
+        return _("The e-mail could not be sent. HR can see why.")
+    if message.status is MessageStatus.PENDING and message.last_error:
+        return _("The e-mail could not be sent yet; Jobbank will try again.")
+    return ""
+
+
+def _row(message: OutboxMessage, language: str, *, for_hr: bool) -> MessageRow:
     return MessageRow(
         id=message.id,
         when=format_datetime(
@@ -69,7 +85,8 @@ def _row(message: OutboxMessage, language: str) -> MessageRow:
         status=translate(language, STATUSES[message.status]),
         status_code=message.status.value,
         to_address=message.to_address,
-        problem=message.last_error if message.status is not MessageStatus.SENT else "",
+        notice=translate(language, notice) if (notice := _notice(message)) else "",
+        problem=message.last_error if for_hr and message.status is not MessageStatus.SENT else "",
     )
 
 
@@ -100,7 +117,7 @@ def messages_page(db_session: DB, request: AnyRequest, page: FromQuery[int] = 1)
         "messages.html",
         context={
             "actor": actor,
-            "messages": [_row(row, language) for row in rows],
+            "messages": [_row(row, language, for_hr=False) for row in rows],
             "total": total,
             "whose": None,
             **_links("/messages", {}, page, total),
@@ -131,7 +148,7 @@ def all_messages_page(
         "messages.html",
         context={
             "actor": actor,
-            "messages": [_row(row, language) for row in rows],
+            "messages": [_row(row, language, for_hr=True) for row in rows],
             "total": total,
             "whose": whose,
             "person": person,

@@ -45,7 +45,9 @@ def _over_time_charts(figures: ReportOverTime, language: str) -> dict[str, BarCh
     }
 
 
-def _measures_chart(measures: list[Measure], groups: list[Any], series: list[str]) -> BarChart:
+def _measures_chart(
+    measures: list[Measure], groups: list[Any], series: list[str], *, label_chars: int = 0
+) -> BarChart:
     """Bars of hours or people, one group per `groups` entry, one bar per `series`."""
     return grouped_bars(
         measures,
@@ -55,14 +57,15 @@ def _measures_chart(measures: list[Measure], groups: list[Any], series: list[str
         percent=False,
         groups=groups,
         series_order=series,
+        label_chars=label_chars,
     )
 
 
 def _round_charts(found: RoundReport, language: str) -> dict[str, BarChart]:
     lent, received = translate(language, "Lent"), translate(language, "Received")
-    units = [u.unit_name for u in found.units]
-    flows = [Measure(u.unit_name, lent, u.lent_hours) for u in found.units]
-    flows += [Measure(u.unit_name, received, u.received_hours) for u in found.units]
+    flows = [Measure(u, lent, u.lent_hours) for u in found.units]
+    flows += [Measure(u, received, u.received_hours) for u in found.units]
+    longest = max((len(u.unit_name) for u in found.units), default=0)
     everything = translate(language, "All areas")
     return {
         "area_week": grouped_bars(
@@ -78,7 +81,7 @@ def _round_charts(found: RoundReport, language: str) -> dict[str, BarChart]:
             value=lambda c: c.share,
             groups=sorted((c.priority for c in found.by_priority), reverse=True),
         ),
-        "units": _measures_chart(flows, units, [lent, received]),
+        "units": _measures_chart(flows, found.units, [lent, received], label_chars=longest),
     }
 
 

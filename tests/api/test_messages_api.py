@@ -126,3 +126,28 @@ def test_a_new_volunteer_asks_for_approval_through_the_api(
         ("approval_wanted", "Erik Leder vil gerne udlånes via Jobbanken")
     ]
     assert dt.datetime.fromisoformat(asked["items"][0]["created_at"]).tzinfo is not None
+
+
+def test_staff_read_a_plain_sentence_and_only_hr_the_mail_servers_words(
+    app: Litestar, as_user: Callable[[str], Client], tmp_path: Path
+) -> None:
+    publish(app, *ANNE_AT_SOLGAARDEN, BO_AT_HJEMMEPLEJEN)
+    send_outbox(factory(app), Settings(data_dir=tmp_path))  # no mail server is configured
+    anne, hr = as_user("anne"), as_user("hr")
+
+    page = anne.get("/messages").text
+    assert "SMTP" not in page and "mail server" not in page
+    assert "Jobbank sender ikke e-mails i øjeblikket, så den vises kun her." in page
+    assert '<p id="messages-count" role="status">1 besked</p>' in page
+    anne.cookies.set("jobbank_lang", "en")
+    page = anne.get("/messages").text
+    assert "SMTP" not in page
+    assert "Jobbank does not send e-mail at the moment, so it is only shown here." in page
+    assert '<p id="messages-count" role="status">1 message</p>' in page
+    assert all("last_error" not in m for m in anne.get("/api/me/messages").json()["items"])
+
+    everyone = hr.get("/admin/messages").text
+    assert "Teknisk detalje (kun for HR):" in everyone and "(SMTP_URL)" in everyone
+    assert "4 beskeder" in everyone
+    items = hr.get("/api/messages").json()["items"]
+    assert {m["last_error"] for m in items} == {"no mail server is configured (SMTP_URL)"}

@@ -14,8 +14,10 @@ import pytest
 from click.testing import CliRunner
 from litestar import Litestar
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from jobbank.cli import main
+from jobbank.models import Person
 from jobbank.rounds import create_round, round_input, store_result
 from solver import SolveOptions, solve
 from tests.api.conftest import Client
@@ -209,3 +211,16 @@ def test_the_command_line_writes_the_same_files(
     missing = runner.invoke(main, ["export", "round", "999999", "-o", str(tmp_path / "x.csv")])
     assert missing.exit_code == 2 and "round 999999: no such round" in missing.output
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_name_stored_with_a_control_character_or_a_formula_downloads(
+    app: Litestar, as_user: Callable[[str], Client], solved: int
+) -> None:
+    """Text stored before Jobbank refused such characters at entry still exports: as text."""
+    with factory(app)() as session, session.begin():
+        anne = session.scalars(select(Person).where(Person.employee_no == "e1")).one()
+        anne.name = '=HYPERLINK("http://x.example","Anne")\x01'
+    hr = as_user("hr")
+    names = {row["name"] for row in xlsx_rows(hr, solved, "persons")}
+    assert names == {'\'=HYPERLINK("http://x.example","Anne")\ufffd'}
+    assert {row["name"] for row in csv_rows(hr, solved, "persons")} == names
