@@ -569,7 +569,7 @@ class OutboxMessage(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     kind: Mapped[MessageKind] = mapped_column(_enum(MessageKind, "message_kind"))
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
-    """The same event never makes two messages: e.g. `overdue:item:42`."""
+    """The same event never makes two messages: e.g. `overdue:2026-03-17:to:42`, one digest."""
     language: Mapped[str] = mapped_column(String(5), default="da")
     to_address: Mapped[str] = mapped_column(String(254), default="")
     subject: Mapped[str] = mapped_column(String(300))
