@@ -16,13 +16,14 @@ from api.paging import page_of
 from api.shapes import ContactOut, UnitRef
 from jobbank import checklists
 from jobbank.bounds import MAX_DUE_DAY, MIN_DUE_DAY, DueDay, Position, RowId, Version
-from jobbank.checklists import ChecklistView, OverdueItem
+from jobbank.checklists import PUBLISHING_GRACE, ChecklistView, OverdueItem
 from jobbank.models import (
     Audience,
     ChecklistItem,
     ChecklistTemplate,
     ChecklistTemplateItem,
     DueAnchor,
+    TickableFrom,
 )
 from jobbank.texts import Name, Title
 
@@ -36,6 +37,10 @@ class ChecklistItemOut(BaseModel):
     title_en: str
     due_on: dt.date
     overdue: bool
+    tickable_from: dt.date | None
+    """Ticking before this day answers 409 (`checklist_item_not_yet_tickable`); null: any day."""
+    tickable: bool
+    """It can be ticked today."""
     done_at: dt.datetime | None
     done_by: str | None
     """Username of who ticked it."""
@@ -43,13 +48,16 @@ class ChecklistItemOut(BaseModel):
 
     @classmethod
     def of(cls, item: ChecklistItem, done_by: dict[int, str]) -> ChecklistItemOut:
+        today = dt.date.today()
         return cls(
             id=item.id,
             audience=item.audience,
             title_da=item.title_da,
             title_en=item.title_en,
             due_on=item.due_on,
-            overdue=item.done_at is None and item.due_on < dt.date.today(),
+            overdue=checklists.is_overdue(item.due_on, item.done_at, today),
+            tickable_from=item.tickable_from,
+            tickable=checklists.can_tick(item.tickable_from, today),
             done_at=item.done_at,
             done_by=done_by.get(item.done_by_id) if item.done_by_id else None,
             version=item.version,
@@ -165,7 +173,9 @@ class ChecklistController(Controller):
         item_id: FromPath[Id],
         data: JSONBody[Tick | None] = None,
     ) -> ChecklistOut:
-        """Tick one of your items as done; answers its checklist. Ticking twice changes nothing.
+        """Tick one of your items as done; answers its checklist. Ticking twice changes nothing;
+        ticking before the item's `tickable_from` answers 409 with the code
+        `checklist_item_not_yet_tickable`.
 
         Receiving leaders tick receiving-leader and permanent-staff items for the units they
         lead, sending leaders the sending-leader items of people whose home unit they lead,
@@ -206,6 +216,8 @@ class TemplateItemOut(BaseModel):
     title_en: str
     due_day: int
     anchor: DueAnchor
+    tickable_from: TickableFrom
+    skip_if_need_has_contact: bool
 
     @classmethod
     def of(cls, item: ChecklistTemplateItem) -> TemplateItemOut:
@@ -217,6 +229,8 @@ class TemplateItemOut(BaseModel):
             title_en=item.title_en,
             due_day=item.due_day,
             anchor=item.anchor,
+            tickable_from=item.tickable_from,
+            skip_if_need_has_contact=item.skip_if_need_has_contact,
         )
 
 
@@ -258,7 +272,13 @@ class TemplatePatch(BaseModel):
     unit_id: RowId | None = None
 
 
-_DUE_DAY = f"Days after the start (or the last week's Friday), {MIN_DUE_DAY}–{MAX_DUE_DAY}."
+_DUE_DAY = (
+    f"Days after the start (or the last week's Friday), {MIN_DUE_DAY}–{MAX_DUE_DAY}; never due "
+    f"before {PUBLISHING_GRACE.days} days after publishing, but an item due by the start stays "
+    "due by the start."
+)
+_TICKABLE_FROM = "From when it can be ticked: publishing, the first day or the last week."
+_SKIP = "Leave it out where every need of the deployment names a contact person."
 
 
 class TemplateItemIn(BaseModel):
@@ -267,6 +287,8 @@ class TemplateItemIn(BaseModel):
     title_en: Title
     due_day: DueDay = Field(0, description=_DUE_DAY)
     anchor: DueAnchor = DueAnchor.START
+    tickable_from: TickableFrom = Field(TickableFrom.PUBLISHING, description=_TICKABLE_FROM)
+    skip_if_need_has_contact: bool = Field(False, description=_SKIP)
     position: Position | None = Field(None, description="Where in the list; by default the end.")
 
 
@@ -276,6 +298,8 @@ class TemplateItemPatch(BaseModel):
     title_en: Title | None = None
     due_day: DueDay | None = Field(None, description=_DUE_DAY)
     anchor: DueAnchor | None = None
+    tickable_from: TickableFrom | None = Field(None, description=_TICKABLE_FROM)
+    skip_if_need_has_contact: bool | None = Field(None, description=_SKIP)
     position: Position | None = None
 
 

@@ -235,6 +235,10 @@ def _not_utf8(_exc: UnicodeDecodeError) -> ProblemDetailsException:
     return problem(HTTP_400_BAD_REQUEST, "request: a text field is not UTF-8")
 
 
+def _code(exc: Conflict) -> dict[str, Any]:
+    return {"code": exc.code} if exc.code else {}
+
+
 def _unexpected(exc: Exception) -> ProblemDetailsException:
     """A bug: logged with its traceback, answered without one."""
     log.exception("unexpected error", exc_info=exc)
@@ -349,7 +353,7 @@ def plugin(body_limit: int | None = None) -> ProblemDetailsPlugin:
         InvalidInput: _invalid,
         ContractError: _contract,
         NotFound: lambda exc: problem(HTTP_404_NOT_FOUND, str(exc)),
-        Conflict: lambda exc: problem(HTTP_409_CONFLICT, str(exc)),
+        Conflict: lambda exc: problem(HTTP_409_CONFLICT, str(exc), **_code(exc)),
         WrongCredentials: lambda exc: problem(HTTP_401_UNAUTHORIZED, str(exc)),
         TooManyAttempts: _too_many,
         StaleDataError: _stale,

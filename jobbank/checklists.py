@@ -45,6 +45,7 @@ from jobbank.models import (
     ChecklistTemplateItem,
     DueAnchor,
     Person,
+    TickableFrom,
     Unit,
 )
 
@@ -57,6 +58,8 @@ class TemplateItem(NamedTuple):
     title_en: str
     due_day: int
     anchor: DueAnchor = DueAnchor.START
+    tickable_from: TickableFrom = TickableFrom.PUBLISHING
+    skip_if_need_has_contact: bool = False
 
 
 _R, _S, _E, _P = (
@@ -72,6 +75,7 @@ DEFAULT_ITEMS: tuple[TemplateItem, ...] = (
         "Udpeg en fast kontaktperson for den udlånte medarbejder",
         "Name a contact person for the lent employee",
         -5,
+        skip_if_need_has_contact=True,
     ),
     TemplateItem(
         _R,
@@ -87,21 +91,19 @@ DEFAULT_ITEMS: tuple[TemplateItem, ...] = (
     ),
     TemplateItem(
         _R,
-        "Byd velkommen og giv en introduktion på første dag",
-        "Welcome and introduce the employee on day one",
+        "Byd velkommen på første dag: vis rundt, præsentér kollegerne og instruér i hygiejne "
+        "og værnemidler",
+        "Welcome the employee on day one: show them around, introduce the team and give "
+        "instruction in hygiene and protective equipment",
         0,
-    ),
-    TemplateItem(
-        _R,
-        "Instruér i hygiejne og brug af værnemidler",
-        "Give instruction in hygiene and protective equipment",
-        0,
+        tickable_from=TickableFrom.START,
     ),
     TemplateItem(
         _R,
         "Følg op med medarbejderen efter første uge",
         "Check in with the employee after the first week",
         7,
+        tickable_from=TickableFrom.START,
     ),
     TemplateItem(
         _R,
@@ -109,6 +111,7 @@ DEFAULT_ITEMS: tuple[TemplateItem, ...] = (
         "Hold a short evaluation at the end",
         0,
         DueAnchor.END,
+        TickableFrom.LAST_WEEK,
     ),
     TemplateItem(
         _S,
@@ -127,6 +130,7 @@ DEFAULT_ITEMS: tuple[TemplateItem, ...] = (
         "Hold kontakten med medarbejderen undervejs",
         "Keep in touch with the employee during the deployment",
         7,
+        tickable_from=TickableFrom.START,
     ),
     TemplateItem(
         _E,
@@ -146,17 +150,14 @@ DEFAULT_ITEMS: tuple[TemplateItem, ...] = (
         "Give a short evaluation of the deployment",
         0,
         DueAnchor.END,
-    ),
-    TemplateItem(
-        _P,
-        "Tag imod den nye kollega og vis rundt",
-        "Welcome the new colleague and show them around",
-        0,
+        TickableFrom.LAST_WEEK,
     ),
     TemplateItem(
         _P, "Aftal hvordan I fordeler opgaverne sammen", "Agree how you share the tasks", 1
     ),
 )
+"""One item per person and due day: the receiving leader, who ticks the permanent staff's
+items too, had three near-identical welcome items due on day one."""
 
 
 def ensure_default_template(session: Session) -> ChecklistTemplate:
@@ -178,6 +179,8 @@ def ensure_default_template(session: Session) -> ChecklistTemplate:
                 title_en=item.title_en,
                 due_day=item.due_day,
                 anchor=item.anchor,
+                tickable_from=item.tickable_from,
+                skip_if_need_has_contact=item.skip_if_need_has_contact,
             )
             for position, item in enumerate(DEFAULT_ITEMS)
         ],
@@ -194,15 +197,19 @@ class _Stay(NamedTuple):
     unit: Unit
     first_week: dt.date
     last_week: dt.date
+    contact_named: bool
+    """Every need the person works there names a contact person."""
 
 
 def create_checklists(session: Session, rnd: AllocationRound, *, by: int | None) -> list[Checklist]:
     """One checklist per new (person, receiving unit) pair of the round; safe to call twice.
 
     A pair is new unless the previous published round already lent the person to that unit
-    (they know the place) or this round already has its checklist.
+    (they know the place) or this round already has its checklist. Due dates count from the
+    day the round was published as `due_dates` says.
     """
     ensure_default_template(session)
+    published_on = published_day(rnd)
     known = _pairs(session, rnd.previous_round_id) | _pairs_with_checklist(session, rnd.id)
     created = []
     for stay in _stays(session, rnd.id):
@@ -213,7 +220,7 @@ def create_checklists(session: Session, rnd: AllocationRound, *, by: int | None)
             person_id=stay.person_id,
             unit_id=stay.unit.id,
             starts_on=stay.first_week,
-            items=_items_for(session, stay),
+            items=_items_for(session, stay, published_on),
         )
         session.add(checklist)
         session.flush()
@@ -230,10 +237,18 @@ def create_checklists(session: Session, rnd: AllocationRound, *, by: int | None)
     return created
 
 
+def published_day(rnd: AllocationRound) -> dt.date:
+    """The local day the round was published (today, for one not yet marked published)."""
+    if rnd.published_at is None:
+        return dt.date.today()
+    return rnd.published_at.astimezone().date()
+
+
 def _stays(session: Session, round_id: int) -> list[_Stay]:
     """Each (person, receiving unit) pair of a round's assignments, in order of first week."""
     weeks: dict[tuple[int, int], list[dt.date]] = {}
     units: dict[int, Unit] = {}
+    without_contact: set[tuple[int, int]] = set()
     rows = session.scalars(
         select(Assignment).where(Assignment.round_id == round_id).order_by(Assignment.week)
     )
@@ -241,9 +256,11 @@ def _stays(session: Session, round_id: int) -> list[_Stay]:
         unit = row.need.unit
         units[unit.id] = unit
         weeks.setdefault((row.person_id, unit.id), []).append(row.week)
+        if row.need.contact_person_id is None:
+            without_contact.add((row.person_id, unit.id))
     stays = [
-        _Stay(person_id, units[unit_id], min(days), max(days))
-        for (person_id, unit_id), days in weeks.items()
+        _Stay(pair[0], units[pair[1]], min(days), max(days), pair not in without_contact)
+        for pair, days in weeks.items()
     ]
     return sorted(stays, key=lambda stay: (stay.first_week, stay.person_id, stay.unit.id))
 
@@ -278,24 +295,73 @@ def templates_for(session: Session, unit: Unit) -> list[ChecklistTemplate]:
     return sorted(templates, key=lambda t: (t.unit_id is not None, t.area_id is not None, t.id))
 
 
-def _items_for(session: Session, stay: _Stay) -> list[ChecklistItem]:
-    return [
-        ChecklistItem(
-            audience=item.audience,
-            title_da=item.title_da,
-            title_en=item.title_en,
-            due_on=due_on(item, stay.first_week, stay.last_week),
-        )
-        for template in templates_for(session, stay.unit)
-        for item in template.items
-    ]
+def _items_for(session: Session, stay: _Stay, published_on: dt.date) -> list[ChecklistItem]:
+    items = []
+    for template in templates_for(session, stay.unit):
+        for item in template.items:
+            if item.skip_if_need_has_contact and stay.contact_named:
+                continue  # the need names the contact person already
+            dates = due_dates(item, published_on, stay.first_week, stay.last_week)
+            items.append(
+                ChecklistItem(
+                    audience=item.audience,
+                    title_da=item.title_da,
+                    title_en=item.title_en,
+                    due_on=dates.due_on,
+                    tickable_from=dates.tickable_from,
+                )
+            )
+    return items
 
 
-def due_on(item: ChecklistTemplateItem, first_week: dt.date, last_week: dt.date) -> dt.date:
-    """Due `due_day` days after the first Monday, or after the Friday of the last week."""
+PUBLISHING_GRACE = dt.timedelta(days=2)
+"""The least time people get for an item once its round is published."""
+
+
+class ItemDates(NamedTuple):
+    due_on: dt.date
+    tickable_from: dt.date | None
+    """None: from publishing on."""
+
+
+def due_dates(
+    item: ChecklistTemplateItem | TemplateItem,
+    published_on: dt.date,
+    first_week: dt.date,
+    last_week: dt.date,
+) -> ItemDates:
+    """When a checklist item is due and from when it can be ticked: the one place that says so.
+
+    Counted `due_day` days from the first Monday, or from the Friday of the last week. A
+    round published shortly before (or after) it starts would make such days already past,
+    so no item is due before `PUBLISHING_GRACE` after publishing, except that an item due by
+    the first day stays due by the first day when the round was published before it (it
+    prepares the start). No item is due before the day it can be ticked, nor before the
+    day of publishing.
+    """
     if item.anchor is DueAnchor.END:
-        return last_week + dt.timedelta(days=4 + item.due_day)
-    return first_week + dt.timedelta(days=item.due_day)
+        due_on = last_week + dt.timedelta(days=4 + item.due_day)
+    else:
+        due_on = first_week + dt.timedelta(days=item.due_day)
+    earliest = published_on + PUBLISHING_GRACE
+    if due_on <= first_week and published_on < first_week:
+        earliest = min(earliest, first_week)
+    tickable_from = {
+        TickableFrom.PUBLISHING: None,
+        TickableFrom.START: first_week,
+        TickableFrom.LAST_WEEK: last_week,
+    }[item.tickable_from]
+    due_on = max(due_on, earliest, tickable_from or earliest)
+    return ItemDates(due_on, tickable_from)
+
+
+def is_overdue(due_on: dt.date, done_at: dt.datetime | None, today: dt.date) -> bool:
+    """An open item is overdue from the day after it was due."""
+    return done_at is None and due_on < today
+
+
+def can_tick(tickable_from: dt.date | None, today: dt.date) -> bool:
+    return tickable_from is None or tickable_from <= today
 
 
 # --- who sees and ticks which items --------------------------------------------------
@@ -387,7 +453,8 @@ def _item_in_reach(actor: Actor) -> ColumnElement[bool]:
     )
 
 
-def _open_and_late(today: dt.date) -> ColumnElement[bool]:
+def overdue_in_sql(today: dt.date) -> ColumnElement[bool]:
+    """`is_overdue` as SQL."""
     return and_(ChecklistItem.done_at.is_(None), ChecklistItem.due_on < today)
 
 
@@ -434,7 +501,7 @@ def list_checklists(
             .where(
                 ChecklistItem.checklist_id == Checklist.id,
                 _item_in_reach(actor),
-                _open_and_late(today or dt.date.today()),
+                overdue_in_sql(today or dt.date.today()),
             )
             .exists()
         )
@@ -460,6 +527,7 @@ class ItemLine:
     title_da: str
     title_en: str
     due_on: dt.date
+    tickable_from: dt.date | None
     done_at: dt.datetime | None
     version: int
 
@@ -478,6 +546,7 @@ ITEMS_AT_PLACES = (
         ChecklistItem.title_da,
         ChecklistItem.title_en,
         ChecklistItem.due_on,
+        ChecklistItem.tickable_from,
         ChecklistItem.done_at,
         ChecklistItem.version,
         ChecklistItem.audience,
@@ -533,7 +602,15 @@ def items_at(session: Session, actor: Actor, places: Iterable[Place]) -> dict[Pl
         else:
             continue
         into.append(
-            ItemLine(row.id, row.title_da, row.title_en, row.due_on, row.done_at, row.version)
+            ItemLine(
+                row.id,
+                row.title_da,
+                row.title_en,
+                row.due_on,
+                row.tickable_from,
+                row.done_at,
+                row.version,
+            )
         )
     return found
 
@@ -592,6 +669,11 @@ def _view(
 # --- ticking -------------------------------------------------------------------------
 
 
+NOT_YET_TICKABLE = "checklist_item_not_yet_tickable"
+"""The 409's code when an item is ticked before the day it opens (an evaluation before the
+deployment began)."""
+
+
 def mark_done(
     session: Session, actor: Actor, item_id: int, *, done: bool, version: int | None
 ) -> ChecklistView:
@@ -601,6 +683,11 @@ def mark_done(
     """
     item = _item_of(session, actor, item_id)
     check_version(f"checklist item {item_id}", item.version, version)
+    if done and item.done_at is None and not can_tick(item.tickable_from, dt.date.today()):
+        raise Conflict(
+            f"checklist item {item_id}: can be ticked from {item.tickable_from}, not before",
+            code=NOT_YET_TICKABLE,
+        )
     if (item.done_at is not None) != done:
         before = audit.fields_of(item, ("done_at", "done_by_id"))
         item.done_at = dt.datetime.now(dt.UTC) if done else None
@@ -653,7 +740,7 @@ def overdue_items(
         .join(Checklist, Checklist.id == ChecklistItem.checklist_id)
         .join(Person, Person.id == Checklist.person_id)
         .join(Unit, Unit.id == Checklist.unit_id)
-        .where(_item_in_reach(actor), _open_and_late(today))
+        .where(_item_in_reach(actor), overdue_in_sql(today))
     )
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.execute(
@@ -670,7 +757,16 @@ def overdue_items(
 # --- templates (HR) ------------------------------------------------------------------
 
 TEMPLATE_FIELDS = ("name", "area_id", "unit_id")
-ITEM_FIELDS = ("audience", "title_da", "title_en", "due_day", "anchor", "position")
+ITEM_FIELDS = (
+    "audience",
+    "title_da",
+    "title_en",
+    "due_day",
+    "anchor",
+    "tickable_from",
+    "skip_if_need_has_contact",
+    "position",
+)
 
 
 class TemplateService(SQLAlchemySyncRepositoryService[ChecklistTemplate]):
@@ -798,6 +894,8 @@ def add_template_item(
     title_en: str,
     due_day: int = 0,
     anchor: DueAnchor = DueAnchor.START,
+    tickable_from: TickableFrom = TickableFrom.PUBLISHING,
+    skip_if_need_has_contact: bool = False,
     position: int | None = None,
     version: int | None = None,
 ) -> ChecklistTemplateItem:
@@ -814,6 +912,8 @@ def add_template_item(
         title_en=title_en,
         due_day=due_day,
         anchor=anchor,
+        tickable_from=tickable_from,
+        skip_if_need_has_contact=skip_if_need_has_contact,
         position=_next_position(template) if position is None else position,
     )
     _check_item(item)

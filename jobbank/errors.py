@@ -87,7 +87,12 @@ class NotFound(JobbankError, LookupError):
 
 
 class Conflict(JobbankError):
-    """The thing is in a state that does not allow this, or someone changed it meanwhile."""
+    """The thing is in a state that does not allow this, or someone changed it meanwhile;
+    `code`, where given, names the refusal for programs (stable, unlike the words)."""
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def check_version(what: str, current: int, given: int | None) -> None:

@@ -398,6 +398,18 @@ class DueAnchor(StrEnum):
     END = "end"
 
 
+class TickableFrom(StrEnum):
+    """From when a checklist item can be ticked: an evaluation is no use before there was
+    anything to evaluate."""
+
+    PUBLISHING = "publishing"
+    """As soon as the round is published."""
+    START = "start"
+    """From the deployment's first day."""
+    LAST_WEEK = "last_week"
+    """From the Monday of the deployment's last week."""
+
+
 class ChecklistTemplate(Base):
     """Onboarding items; the default has neither area nor unit, others add to it."""
 
@@ -428,6 +440,11 @@ class ChecklistTemplateItem(Base):
     anchor: Mapped[DueAnchor] = mapped_column(
         _enum(DueAnchor, "due_anchor"), default=DueAnchor.START
     )
+    tickable_from: Mapped[TickableFrom] = mapped_column(
+        _enum(TickableFrom, "tickable_from"), default=TickableFrom.PUBLISHING
+    )
+    skip_if_need_has_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Left out of a checklist whose needs each name a contact person already."""
 
 
 class Checklist(Base):
@@ -458,6 +475,10 @@ class ChecklistItem(Base):
     title_da: Mapped[str] = mapped_column(String(300))
     title_en: Mapped[str] = mapped_column(String(300))
     due_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    tickable_from: Mapped[dt.date | None] = mapped_column(Date)
+    """Ticking before this day is refused; None: any time."""
+    reminded_on: Mapped[dt.date | None] = mapped_column(Date)
+    """The day its overdue reminder went out in the responsible people's digests."""
     done_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     done_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
@@ -548,7 +569,7 @@ class OutboxMessage(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     kind: Mapped[MessageKind] = mapped_column(_enum(MessageKind, "message_kind"))
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
-    """The same event never makes two messages: e.g. `overdue:item:42`."""
+    """The same event never makes two messages: e.g. `overdue:2026-03-17:to:42`, one digest."""
     language: Mapped[str] = mapped_column(String(5), default="da")
     to_address: Mapped[str] = mapped_column(String(254), default="")
     subject: Mapped[str] = mapped_column(String(300))

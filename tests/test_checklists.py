@@ -5,10 +5,20 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from advanced_alchemy.filters import LimitOffset
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jobbank.checklists import DEFAULT_ITEMS, create_checklists
+from jobbank.access import actor_for
+from jobbank.checklists import (
+    DEFAULT_ITEMS,
+    PUBLISHING_GRACE,
+    ItemDates,
+    TemplateItem,
+    create_checklists,
+    due_dates,
+    overdue_items,
+)
 from jobbank.contract import Assignment as Planned
 from jobbank.contract import RoundResult
 from jobbank.models import (
@@ -19,16 +29,22 @@ from jobbank.models import (
     ChecklistTemplate,
     ChecklistTemplateItem,
     DueAnchor,
+    Need,
     Person,
     RoundStatus,
+    TickableFrom,
     Unit,
+    UserAccount,
 )
+from jobbank.notifications import sweep_overdue
 from jobbank.rounds import create_round, store_result
 from jobbank.seeding import NeedSeed, load_municipality
 from tests.builders import a_municipality
 
 MONDAY = dt.date(2026, 3, 16)
 WEEK = dt.timedelta(weeks=1)
+AHEAD = 4 * WEEK
+"""How long before its start `published` publishes a round: no due date needs moving then."""
 
 
 @pytest.fixture
@@ -44,7 +60,7 @@ def published(session: Session, start: dt.date, *planned: Planned) -> Allocation
     rnd = create_round(session, start=start, weeks=4)
     store_result(session, rnd, RoundResult(status="feasible", assignments=list(planned)))
     rnd.status = RoundStatus.PUBLISHED
-    rnd.published_at = dt.datetime.now(dt.UTC)
+    rnd.published_at = dt.datetime.combine(start - AHEAD, dt.time(12), dt.UTC)
     session.flush()
     return rnd
 
@@ -150,3 +166,112 @@ def test_each_new_checklist_is_audited(seeded: Session) -> None:
     assert entry.after is not None
     assert entry.after["starts_on"] == (MONDAY + WEEK).isoformat()
     assert entry.after["items"] == len(DEFAULT_ITEMS)
+
+
+# --- due dates counted from publishing, ticking windows, the contact person -----------------
+
+SUNDAY_BEFORE = MONDAY - dt.timedelta(days=1)
+
+
+def template_item(
+    due_day: int,
+    anchor: DueAnchor = DueAnchor.START,
+    tickable_from: TickableFrom = TickableFrom.PUBLISHING,
+) -> TemplateItem:
+    return TemplateItem(Audience.RECEIVING_LEADER, "x", "x", due_day, anchor, tickable_from)
+
+
+def dates(item: TemplateItem, published_on: dt.date, weeks: int = 2) -> ItemDates:
+    return due_dates(item, published_on, MONDAY, MONDAY + (weeks - 1) * WEEK)
+
+
+def test_a_round_published_well_ahead_keeps_the_dates_counted_from_the_start() -> None:
+    for due_day in (-5, -1, 0, 7):
+        due_on = dates(template_item(due_day), MONDAY - AHEAD).due_on
+        assert due_on == MONDAY + dt.timedelta(days=due_day)
+
+
+def test_preparations_of_a_round_published_the_day_before_are_due_on_the_first_day() -> None:
+    for due_day in (-5, -3, -1, 0):
+        assert dates(template_item(due_day), SUNDAY_BEFORE).due_on == MONDAY
+    # Later items keep their day: publishing gives two days, and the second day is Tuesday.
+    assert dates(template_item(1), SUNDAY_BEFORE).due_on == MONDAY + dt.timedelta(days=1)
+    assert dates(template_item(7), SUNDAY_BEFORE).due_on == MONDAY + WEEK
+
+
+def test_items_of_a_round_published_late_are_due_two_days_after_publishing() -> None:
+    wednesday = MONDAY + dt.timedelta(days=2)
+    friday = wednesday + PUBLISHING_GRACE
+    for due_day in (-5, 0, 1, 4):
+        assert dates(template_item(due_day), wednesday).due_on == friday
+    assert dates(template_item(7), wednesday).due_on == MONDAY + WEEK
+    # A few days before the start, preparations get the grace but never beyond the start.
+    thursday_before = MONDAY - dt.timedelta(days=4)
+    assert dates(template_item(-5), thursday_before).due_on == MONDAY - dt.timedelta(days=2)
+    assert dates(template_item(-1), thursday_before).due_on == MONDAY - dt.timedelta(days=1)
+
+
+def test_an_item_opens_for_ticking_at_the_start_or_in_the_last_week_and_is_due_after() -> None:
+    last_week = MONDAY + 3 * WEEK
+    evaluation = template_item(0, DueAnchor.END, TickableFrom.LAST_WEEK)
+    assert dates(evaluation, MONDAY - AHEAD, weeks=4) == ItemDates(
+        last_week + dt.timedelta(days=4), last_week
+    )
+    early = template_item(-3, tickable_from=TickableFrom.START)
+    assert dates(early, MONDAY - AHEAD) == ItemDates(MONDAY, MONDAY)
+    assert dates(template_item(-3), MONDAY - AHEAD).tickable_from is None
+
+
+def test_a_round_published_the_day_before_it_starts_floods_nobody(seeded: Session) -> None:
+    rnd = published(
+        seeded,
+        MONDAY,
+        Planned(staff="e1", need="n1", week=0, hours=12),
+        Planned(staff="e2", need="n1", week=0, hours=12),
+    )
+    rnd.published_at = dt.datetime.combine(SUNDAY_BEFORE, dt.time(15), dt.UTC)
+    checklists = create_checklists(seeded, rnd, by=None)
+    assert min(item.due_on for c in checklists for item in c.items) == MONDAY
+    assert sweep_overdue(seeded, today=MONDAY) == 0  # nothing overdue on the first day
+    hr = actor_for(seeded.scalars(select(UserAccount).filter_by(username="hr")).one())
+    assert overdue_items(seeded, hr, LimitOffset(100, 0), today=MONDAY) == ([], 0)
+    # Tuesday, the preparations left undone are overdue: one digest for each person concerned.
+    assert 0 < sweep_overdue(seeded, today=MONDAY + dt.timedelta(days=1)) <= 4
+
+
+def test_the_default_template_asks_each_person_one_thing_a_day() -> None:
+    """The receiving leader ticks the permanent staff's items too."""
+    tickers = {
+        Audience.RECEIVING_LEADER: "receiving",
+        Audience.PERMANENT_STAFF: "receiving",
+        Audience.SENDING_LEADER: "sending",
+        Audience.EMPLOYEE: "employee",
+    }
+    days = [(tickers[item.audience], item.anchor, item.due_day) for item in DEFAULT_ITEMS]
+    assert len(days) == len(set(days))
+
+
+def test_the_default_evaluations_open_in_the_last_week() -> None:
+    evaluations = [item for item in DEFAULT_ITEMS if "evaluation" in item.title_en]
+    assert len(evaluations) == 2
+    assert {item.tickable_from for item in evaluations} == {TickableFrom.LAST_WEEK}
+
+
+def test_a_need_that_names_a_contact_person_skips_the_item_asking_for_one(
+    seeded: Session,
+) -> None:
+    contact = [item.title_en for item in DEFAULT_ITEMS if item.skip_if_need_has_contact]
+    assert contact == ["Name a contact person for the lent employee"]
+    n1 = seeded.scalars(select(Need).filter_by(ref="n1")).one()
+    n1.contact_person = person(seeded, "e4")
+    rnd = published(
+        seeded,
+        MONDAY,
+        Planned(staff="e1", need="n1", week=0, hours=12),
+        Planned(staff="e1", need="n3", week=1, hours=8),  # Hjemmeplejen's need names nobody
+    )
+    by_unit = {c.unit_id: c for c in create_checklists(seeded, rnd, by=None)}
+    at_solgaarden = [i.title_en for i in by_unit[unit(seeded, "solgaarden").id].items]
+    at_hjemmeplejen = [i.title_en for i in by_unit[unit(seeded, "hjemmeplejen").id].items]
+    assert contact[0] not in at_solgaarden and len(at_solgaarden) == len(DEFAULT_ITEMS) - 1
+    assert contact[0] in at_hjemmeplejen and len(at_hjemmeplejen) == len(DEFAULT_ITEMS)

@@ -32,6 +32,7 @@ def lent(session: Session) -> Session:
     planned = [Planned(staff="e1", need="n1", week=0, hours=12)]
     store_result(session, rnd, RoundResult(status="feasible", assignments=planned))
     rnd.status = RoundStatus.PUBLISHED
+    rnd.published_at = dt.datetime.combine(MONDAY - dt.timedelta(weeks=4), dt.time(12), dt.UTC)
     create_checklists(session, rnd, by=None)
     session.flush()
     return session

@@ -133,6 +133,13 @@ def publish(factory: Factory, *planned: Planned) -> int:
         return rnd.id
 
 
+def weeks_later(factory: Factory) -> None:
+    """As if the checklists had been created weeks ago: their first items are past due."""
+    with transaction(factory) as session:
+        for item in session.scalars(select(ChecklistItem)):
+            item.due_on -= dt.timedelta(weeks=3)
+
+
 ANNE_AT_SOLGAARDEN = (
     Planned(staff="e1", need="n1", week=0, hours=12),
     Planned(staff="e1", need="n1", week=1, hours=12),
@@ -338,36 +345,69 @@ def test_two_senders_at_once_never_send_a_message_twice(
 # --- overdue checklist items and approvals ----------------------------------------------------
 
 
-def test_the_sweep_tells_each_overdue_item_once_to_whom_it_is_for(factory: Factory) -> None:
+def test_the_sweep_sends_each_person_one_digest_a_day_of_their_newly_overdue_items(
+    factory: Factory,
+) -> None:
     publish(factory, *ANNE_AT_SOLGAARDEN, BO_AT_HJEMMEPLEJEN)
     later = THIS_MONDAY + dt.timedelta(days=60)
     with transaction(factory) as session:
         assert sweep_overdue(session, today=THIS_MONDAY - dt.timedelta(days=10)) == 0
         items = session.scalars(select(ChecklistItem).order_by(ChecklistItem.id)).all()
         items[0].done_at = dt.datetime.now(dt.UTC)  # ticked: not overdue
+        ticked = items[0].id
         hjemmeplejen = session.scalars(select(Unit).filter_by(code="hjemmeplejen")).one()
         hjemmeplejen.leaders = []  # nobody leads it: HR is told instead
-        expected = len(items) - 1
+        open_items = len(items) - 1
     before = len(messages(factory))
 
     with transaction(factory) as session:
-        assert sweep_overdue(session, today=later) == expected
+        assert sweep_overdue(session, today=later) == 5  # one digest per person concerned
         assert sweep_overdue(session, today=later) == 0
 
     overdue = messages(factory, kind=MessageKind.CHECKLIST_OVERDUE)
-    assert len(overdue) == len(messages(factory)) - before == expected
-    by_person: dict[str, list[OutboxMessage]] = {}
-    for no, message in overdue:
-        by_person.setdefault(no, []).append(message)
+    assert len(overdue) == len(messages(factory)) - before == 5
+    by_person = dict(overdue)
     assert sorted(by_person) == ["e1", "e2", "e4", "e5", "e6"]  # not Gustav (e7)
-    assert all("dit udlån til" in m.body for m in by_person["e1"] + by_person["e2"])
-    assert all("Anne Jensens udlån til Plejecenter Solgården" in m.body for m in by_person["e6"])
-    assert all("Bo Nielsens udlån til Hjemmeplejen" in m.body for m in by_person["e4"])
-    assert {m.subject for m in by_person["e5"]} == {  # the sending leader's items
-        "Tjekliste over tid: Tal med medarbejderen om udlånet før start",
-        "Tjekliste over tid: Aftal hvilke hjemmeopgaver der sættes på pause eller overdrages",
-        "Tjekliste over tid: Hold kontakten med medarbejderen undervejs",
-    }
+    told = sum(m.body.count("\n  - ") for m in by_person.values())
+    assert told == open_items  # every open item in exactly one digest: each has one audience
+    assert "Dit udlån til Plejecenter Solgården:" in by_person["e1"].body
+    assert "Dit udlån til Hjemmeplejen:" in by_person["e2"].body
+    assert "Anne Jensens udlån til Plejecenter Solgården:" in by_person["e6"].body
+    assert "Bo Nielsens udlån til Hjemmeplejen:" in by_person["e4"].body
+    erik = by_person["e5"]  # the sending leader's items, of both his people
+    assert erik.subject == "Tjeklister: 6 punkter over tid"
+    for name in ("Anne Jensens udlån til Plejecenter Solgården", "Bo Nielsens udlån til Hjemm"):
+        assert name in erik.body
+    assert erik.body.count("  - Tal med medarbejderen om udlånet før start (senest ") == 2
+
+    # Unticked later that day, an item waits for the next day's digest, which tells only it.
+    with transaction(factory) as session:
+        session.get_one(ChecklistItem, ticked).done_at = None
+    with transaction(factory) as session:
+        assert sweep_overdue(session, today=later) == 0
+        assert sweep_overdue(session, today=later + dt.timedelta(days=1)) == 1
+        assert sweep_overdue(session, today=later + dt.timedelta(days=2)) == 0
+        reminded = session.scalars(select(ChecklistItem.reminded_on)).all()
+    assert set(reminded) == {later, later + dt.timedelta(days=1)}
+    _, frida = messages(factory, kind=MessageKind.CHECKLIST_OVERDUE)[-1]
+    assert frida.subject == "Tjeklister: 1 punkt over tid"
+    assert frida.body.count("\n  - ") == 1
+
+
+def test_a_reminder_leaves_the_item_as_its_readers_saw_it(factory: Factory) -> None:
+    """A page open since before the sweep still ticks: the reminder moved no version."""
+    publish(factory, *ANNE_AT_SOLGAARDEN)
+    with factory() as session:
+        versions = dict(
+            session.execute(select(ChecklistItem.id, ChecklistItem.version)).tuples().all()
+        )
+    with transaction(factory) as session:
+        assert sweep_overdue(session, today=THIS_MONDAY + dt.timedelta(days=60)) > 0
+    with factory() as session:
+        after = dict(
+            session.execute(select(ChecklistItem.id, ChecklistItem.version)).tuples().all()
+        )
+    assert after == versions
 
 
 def test_a_new_volunteer_asks_their_home_leaders_for_approval(factory: Factory) -> None:
@@ -422,7 +462,7 @@ def test_the_outbox_commands_sweep_and_send(
 
     assert swept.exit_code == 0, swept.output
     count = len(messages(factory, kind=MessageKind.CHECKLIST_OVERDUE))
-    assert count > 0 and f"{count} new messages" in swept.output
+    assert count > 0 and f"{count} new digests" in swept.output
     assert sent.exit_code == 0, sent.output
     assert f"sent {count + 2}," in sent.output
     assert len(inbox.mails) == count + 2
@@ -435,7 +475,8 @@ def test_the_app_sweeps_and_sends_in_the_background_when_asked(
     tmp_path: Path,
 ) -> None:
     inbox, port = mail_server
-    publish(factory, *ANNE_AT_SOLGAARDEN)  # its first checklist items are due before today
+    publish(factory, *ANNE_AT_SOLGAARDEN)
+    weeks_later(factory)  # some checklist items are overdue now
     settings = settings_for(port, tmp_path, outbox_every_seconds=0.2)
     settings.database_url = world_url
 

@@ -23,10 +23,24 @@ from api.pages.i18n import language_of
 from jobbank import checklists, organisation
 from jobbank.access import Actor
 from jobbank.errors import Conflict, InvalidInput, NotFound
-from jobbank.models import Audience, ChecklistTemplate, ChecklistTemplateItem, DueAnchor
+from jobbank.models import (
+    Audience,
+    ChecklistTemplate,
+    ChecklistTemplateItem,
+    DueAnchor,
+    TickableFrom,
+)
 
 ALL = LimitOffset(limit=1000, offset=0)
-ITEM_FORM = ("audience", "title_da", "title_en", "due_day", "anchor")
+ITEM_FORM = (
+    "audience",
+    "title_da",
+    "title_en",
+    "due_day",
+    "anchor",
+    "tickable_from",
+    "skip_if_need_has_contact",
+)
 
 
 @dataclass(frozen=True)
@@ -142,6 +156,7 @@ def _item_form_values(form: Form) -> dict[str, str]:
     values = {name: text(form, name) for name in ITEM_FORM}
     values["due_day"] = values["due_day"] or "0"
     values["anchor"] = values["anchor"] or DueAnchor.START.value
+    values["tickable_from"] = values["tickable_from"] or TickableFrom.PUBLISHING.value
     return values
 
 
@@ -202,22 +217,30 @@ class ItemFields:
     title_en: str
     due_day: int
     anchor: DueAnchor
+    tickable_from: TickableFrom
+    skip_if_need_has_contact: bool
 
 
 def _item_fields(form: Form) -> ItemFields:
     """The item's fields for the service; a choice outside the lists is refused at its field."""
     audiences = {audience.value: audience for audience in Audience}
     anchors = {anchor.value: anchor for anchor in DueAnchor}
+    openings = {opening.value: opening for opening in TickableFrom}
     if text(form, "audience") not in audiences:
         raise InvalidInput("audience", "must be given")
     if text(form, "anchor") not in anchors:
         raise InvalidInput("anchor", "must be given")
+    opening = text(form, "tickable_from") or TickableFrom.PUBLISHING.value
+    if opening not in openings:
+        raise InvalidInput("tickable_from", "must be given")
     return ItemFields(
         audience=audiences[text(form, "audience")],
         title_da=text(form, "title_da"),
         title_en=text(form, "title_en"),
         due_day=whole("due_day", text(form, "due_day")) or 0,
         anchor=anchors[text(form, "anchor")],
+        tickable_from=openings[opening],
+        skip_if_need_has_contact=text(form, "skip_if_need_has_contact") == "on",
     )
 
 
@@ -239,6 +262,8 @@ def add_item(
             title_en=fields.title_en,
             due_day=fields.due_day,
             anchor=fields.anchor,
+            tickable_from=fields.tickable_from,
+            skip_if_need_has_contact=fields.skip_if_need_has_contact,
             version=version_of(data),
         )
     except (InvalidInput, Conflict) as error:
@@ -290,6 +315,7 @@ def item_page(
     template = checklists.get_template(db_session, actor, template_id)
     item = _item_of(template, item_id)
     form: Form = {name: str(getattr(item, name)) for name in ITEM_FORM}
+    form["skip_if_need_has_contact"] = "on" if item.skip_if_need_has_contact else ""
     return _item_page(db_session, actor, template, item, form)
 
 

@@ -59,18 +59,22 @@ class ItemRow:
     done: bool
     overdue: bool
     version: int
+    tickable_from: dt.date | None = None
+    tickable: bool = True
+    """False until `tickable_from`: the page offers no tick yet and says from when."""
 
     @classmethod
     def of(cls, item: ChecklistItem | ItemLine, today: dt.date) -> ItemRow:
-        done = item.done_at is not None
         return cls(
             id=item.id,
             title_da=item.title_da,
             title_en=item.title_en,
             due_on=item.due_on,
-            done=done,
-            overdue=not done and item.due_on < today,
+            done=item.done_at is not None,
+            overdue=checklists.is_overdue(item.due_on, item.done_at, today),
             version=item.version,
+            tickable_from=item.tickable_from,
+            tickable=checklists.can_tick(item.tickable_from, today),
         )
 
 

@@ -33,7 +33,7 @@ KINDS = {
     MessageKind.ROUND_PUBLISHED: _("Assignments published"),
     MessageKind.ASSIGNMENT_CHANGED: _("Assignments changed"),
     MessageKind.APPROVAL_WANTED: _("Approval wanted"),
-    MessageKind.CHECKLIST_OVERDUE: _("Checklist item overdue"),
+    MessageKind.CHECKLIST_OVERDUE: _("Checklist items overdue"),
 }
 STATUSES = {
     MessageStatus.PENDING: _("Waiting to be e-mailed"),

@@ -17,18 +17,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from advanced_alchemy.filters import LimitOffset
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from jobbank.access import Actor
 from jobbank.assignments import Deployment, deployments_of
+from jobbank.checklists import overdue_in_sql
 from jobbank.models import (
     AllocationRound,
     Assignment,
@@ -293,57 +294,116 @@ def hr_coordinators(session: Session) -> list[Person]:
 
 
 def sweep_overdue(session: Session, *, today: dt.date | None = None) -> int:
-    """One message per open checklist item past its due date to each person it is for: the
-    lent employee, the receiving unit's leaders (also for the permanent staff's items, which
-    they tick for their team), the home unit's leaders; HR where a unit has no leader. Safe
-    to run as often as wanted: an item is told once, to whoever is responsible when it is
-    first found overdue. A sweep with nothing new reads ids only, so it costs the app next to
-    nothing however many items are overdue."""
+    """One digest a day to each person responsible for checklist items newly past their due
+    date: the lent employee, the receiving unit's leaders (also for the permanent staff's
+    items, which they tick for their team), the home unit's leaders; HR where a unit has no
+    leader. Returns how many digests were written.
+
+    Safe to run as often as wanted: an item is reminded of once (its `reminded_on`), to whoever
+    is responsible when it is first found overdue, and a person gets at most one digest a day;
+    an item whose digest to someone went out earlier that day waits for the next day's. A
+    sweep with nothing new reads nothing but an index, however many items are overdue."""
     today = today or dt.date.today()
-    open_and_late = (ChecklistItem.done_at.is_(None), ChecklistItem.due_on < today)
-    overdue = session.scalars(select(ChecklistItem.id).where(*open_and_late))
-    new = sorted(set(overdue) - _items_told(session))
+    digests, nobody = _new_overdue(session, today)
+    told: dict[int, bool] = dict.fromkeys(nobody, True)  # nobody to tell: done with them
     written = 0
-    for start in range(0, len(new), SWEEP_CHUNK):
-        chunk = new[start : start + SWEEP_CHUNK]
-        rows = session.execute(
-            select(ChecklistItem, Checklist)
-            .join(Checklist, Checklist.id == ChecklistItem.checklist_id)
-            .where(ChecklistItem.id.in_(chunk))
-            .order_by(ChecklistItem.due_on, ChecklistItem.id)
-        ).tuples()
-        for item, checklist in rows:
-            person = session.get_one(Person, checklist.person_id)
-            unit = session.get_one(Unit, checklist.unit_id)
-            for recipient in _responsible(session, item.audience, person, unit):
-                written += add_message(
-                    session,
-                    recipient,
-                    MessageKind.CHECKLIST_OVERDUE,
-                    overdue_key(item.id, recipient.id),
-                    item=item,
-                    lent=person,
-                    unit=unit,
-                    days=(today - item.due_on).days,
-                )
+    for recipient, lines in digests:
+        sent = add_message(
+            session,
+            recipient,
+            MessageKind.CHECKLIST_OVERDUE,
+            digest_key(today, recipient.id),
+            groups=_by_deployment(lines),
+            count=len(lines),
+        )
+        written += sent
+        for line in lines:
+            told[line.item.id] = told.get(line.item.id, True) and sent
+    reminded = sorted(item_id for item_id, to_all in told.items() if to_all)
+    for start in range(0, len(reminded), SWEEP_CHUNK):
+        # A plain UPDATE: a reminder is no change of the item, so its version (which open
+        # pages send when ticking) stays.
+        session.execute(
+            update(ChecklistItem)
+            .where(ChecklistItem.id.in_(reminded[start : start + SWEEP_CHUNK]))
+            .values(reminded_on=today)
+            .execution_options(synchronize_session=False)
+        )
     return written
 
 
 SWEEP_CHUNK = 500
-"""Items loaded at a time by a sweep that has many new ones (the first, say)."""
-OVERDUE_PREFIX = "overdue:item:"
+"""Items read or marked at a time by a sweep that has many new ones (the first, say)."""
 
 
-def overdue_key(item_id: int, recipient_id: int) -> str:
-    return f"{OVERDUE_PREFIX}{item_id}:to:{recipient_id}"
+def digest_key(today: dt.date, recipient_id: int) -> str:
+    """One digest of overdue checklist items per person per day."""
+    return f"overdue:{today.isoformat()}:to:{recipient_id}"
 
 
-def _items_told(session: Session) -> set[int]:
-    """Items some overdue message was written for, read back from the messages' keys."""
-    keys = session.scalars(
-        select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.startswith(OVERDUE_PREFIX))
+class OverdueLine(NamedTuple):
+    item: Any
+    """The item's id, titles, due date and audience, read as a plain row."""
+    lent: Person
+    unit: Unit
+
+
+@dataclass(frozen=True)
+class OverdueGroup:
+    """The overdue items of one deployment's checklist, as a digest lists them."""
+
+    lent: Person
+    unit: Unit
+    items: list[Any]
+
+
+NEW_OVERDUE = select(
+    ChecklistItem.id,
+    ChecklistItem.title_da,
+    ChecklistItem.title_en,
+    ChecklistItem.due_on,
+    ChecklistItem.audience,
+    Checklist.person_id,
+    Checklist.unit_id,
+).join(Checklist, Checklist.id == ChecklistItem.checklist_id)
+
+
+def _new_overdue(
+    session: Session, today: dt.date
+) -> tuple[list[tuple[Person, list[OverdueLine]]], list[int]]:
+    """Each recipient's newly overdue items, by recipient id; and the ids of those nobody is
+    responsible for."""
+    new = list(
+        session.scalars(
+            select(ChecklistItem.id).where(
+                overdue_in_sql(today), ChecklistItem.reminded_on.is_(None)
+            )
+        )
     )
-    return {int(key[len(OVERDUE_PREFIX) :].partition(":")[0]) for key in keys}
+    by_recipient: dict[int, tuple[Person, list[OverdueLine]]] = {}
+    nobody = []
+    for start in range(0, len(new), SWEEP_CHUNK):
+        chunk = new[start : start + SWEEP_CHUNK]
+        for row in session.execute(NEW_OVERDUE.where(ChecklistItem.id.in_(chunk))):
+            lent = session.get_one(Person, row.person_id)
+            unit = session.get_one(Unit, row.unit_id)
+            responsible = _responsible(session, row.audience, lent, unit)
+            if not responsible:
+                nobody.append(row.id)
+            for recipient in responsible:
+                by_recipient.setdefault(recipient.id, (recipient, []))[1].append(
+                    OverdueLine(row, lent, unit)
+                )
+    return [by_recipient[key] for key in sorted(by_recipient)], nobody
+
+
+def _by_deployment(lines: list[OverdueLine]) -> list[OverdueGroup]:
+    """The lines by deployment, earliest due first."""
+    groups: dict[tuple[int, int], OverdueGroup] = {}
+    for line in sorted(lines, key=lambda line: (line.item.due_on, line.item.id)):
+        key = (line.lent.id, line.unit.id)
+        groups.setdefault(key, OverdueGroup(line.lent, line.unit, [])).items.append(line.item)
+    return list(groups.values())
 
 
 def _responsible(session: Session, audience: Audience, person: Person, unit: Unit) -> list[Person]:

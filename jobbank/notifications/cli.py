@@ -24,7 +24,7 @@ def outbox() -> None:
     help="Items due before this day are overdue (default: today).",
 )
 def sweep(today: dt.datetime | None) -> None:
-    """Write a message for each checklist item that is newly overdue, to whom it is for."""
+    """Write each person one digest of the checklist items newly overdue for them."""
     settings = load_settings()
     engine = db.make_engine(settings.url)
     try:
@@ -32,7 +32,7 @@ def sweep(today: dt.datetime | None) -> None:
             written = sweep_overdue(session, today=today.date() if today else None)
     finally:
         engine.dispose()
-    click.echo(f"{written} new messages about overdue checklist items.")
+    click.echo(f"{written} new digests of overdue checklist items.")
 
 
 @outbox.command()

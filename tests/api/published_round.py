@@ -43,13 +43,25 @@ def factory(app: Litestar) -> sessionmaker[Session]:
     return maker
 
 
-def publish(app: Litestar, *planned: Planned, start: dt.date = THIS_MONDAY, weeks: int = 4) -> int:
-    """Create, fill and publish a round with these assignments; returns its id."""
+AHEAD = dt.timedelta(weeks=4)
+"""How long before its start a round is published: its checklists' due dates then count from
+the start alone (`jobbank.checklists.due_dates` moves no date that is this far off)."""
+
+
+def publish(
+    app: Litestar,
+    *planned: Planned,
+    start: dt.date = THIS_MONDAY,
+    weeks: int = 4,
+    published: dt.datetime | None = None,
+) -> int:
+    """Create, fill and publish a round with these assignments (by default four weeks before
+    its start); returns its id."""
     with factory(app)() as session, session.begin():
         rnd = create_round(session, start=start, weeks=weeks)
         store_result(session, rnd, RoundResult(status="feasible", assignments=list(planned)))
         rnd.status = RoundStatus.PUBLISHED
-        rnd.published_at = dt.datetime.now(dt.UTC)
+        rnd.published_at = published or dt.datetime.combine(start - AHEAD, dt.time(12), dt.UTC)
         session.flush()
         create_checklists(session, rnd, by=None)
         return rnd.id

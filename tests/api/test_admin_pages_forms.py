@@ -486,6 +486,48 @@ def test_hr_adds_an_area_template_and_edits_moves_and_removes_its_items(
     assert actions[-5:] == ["create", "create", "move", "update", "delete"]
 
 
+def test_hr_marks_from_when_an_item_can_be_ticked_and_to_skip_it_for_a_named_contact(
+    as_user: Login,
+) -> None:
+    hr = as_user("hr")
+    templates = hr.get("/api/checklist-templates").json()["items"]
+    default = next(t for t in templates if t["is_default"])
+    path = f"/admin/checklists/{default['id']}"
+    shown = page_of(hr.get(path), 200)
+    assert shown["item-tickable_from"].tag == "select"
+    assert "checked" not in shown["item-skip_if_need_has_contact"].attrs
+    item = {
+        "audience": "receiving_leader",
+        "title_da": "Aftal hvem der tager imod",
+        "title_en": "Agree who welcomes the employee",
+        "due_day": "-3",
+        "anchor": "start",
+        "tickable_from": "start",
+        "skip_if_need_has_contact": "on",
+        "version": shown.hidden("version"),
+    }
+    assert post(hr, f"{path}/items", item).status_code == 303
+    added = _template(hr, default["id"])["items"][-1]
+    assert (added["tickable_from"], added["skip_if_need_has_contact"]) == ("start", True)
+    table = page_of(hr.get(path), 200)[f"item-{added['id']}"].text
+    assert "kan markeres som udført fra første dag" in table
+    assert "udelades, når behovet nævner en kontaktperson" in table
+
+    edit = page_of(hr.get(f"{path}/items/{added['id']}"), 200)
+    assert "checked" in edit["item-skip_if_need_has_contact"].attrs
+    unticked = {k: v for k, v in item.items() if k != "skip_if_need_has_contact"}
+    change = unticked | {"tickable_from": "last_week", "version": edit.hidden("version")}
+    assert post(hr, f"{path}/items/{added['id']}", change).status_code == 303
+    changed = _template(hr, default["id"])["items"][-1]
+    assert (changed["tickable_from"], changed["skip_if_need_has_contact"]) == ("last_week", False)
+    odd = change | {
+        "tickable_from": "tomorrow",
+        "version": str(_template(hr, default["id"])["version"]),
+    }
+    refused = page_of(post(hr, f"{path}/items/{added['id']}", odd), 422)
+    assert error_at(refused, "item", "tickable_from") == "Vælg en fra listen."
+
+
 def test_the_default_template_cannot_be_deleted_and_items_belong_to_their_template(
     as_user: Login, world_url: str
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -16,8 +17,10 @@ from tests.api.published_round import THIS_MONDAY, Ids, first_round
 ALL = {"receiving_leader", "sending_leader", "employee", "permanent_staff"}
 CONTACT_TITLE = "Name a contact person for the lent employee"
 TALK_TITLE = "Talk with the employee about the deployment before the start"
+EVALUATION_TITLE = "Hold a short evaluation at the end"
 READ_TITLE = "Read about the unit and agree the first day with the contact person"
-SHOW_AROUND_TITLE = "Welcome the new colleague and show them around"
+SHARE_TITLE = "Agree how you share the tasks"
+"""The permanent staff's item, which the receiving leader ticks for the team."""
 
 
 @pytest.fixture
@@ -58,8 +61,12 @@ def test_hr_sees_every_checklist_with_every_item(
         assert checklist["unit"]["code"] == "solgaarden"
         assert checklist["round"]["id"] == ids.round_id
         assert checklist["starts_on"] == THIS_MONDAY.isoformat()
-        assert len(checklist["items"]) == len(DEFAULT_ITEMS)
         assert audiences(checklist) == ALL
+    # Bo's need names Dorte as his contact person: nobody need name one for him.
+    items = {c["person"]["name"]: [i["title_en"] for i in c["items"]] for c in found}
+    assert len(items["Anne Jensen"]) == len(DEFAULT_ITEMS)
+    assert CONTACT_TITLE in items["Anne Jensen"]
+    assert sorted(items["Bo Nielsen"]) == sorted(set(items["Anne Jensen"]) - {CONTACT_TITLE})
     anne = anne_checklist(as_user("hr"), ids)
     assert anne["person"] == {
         "id": ids.anne,
@@ -134,7 +141,7 @@ def test_anne_ticks_her_own_item_and_no_one_elses(
     [ticked] = [i for i in response.json()["items"] if i["id"] == own]
     assert ticked["done_at"] is not None and ticked["done_by"] == "anne"
     assert ticked["version"] == 2 and ticked["overdue"] is False
-    for other in (CONTACT_TITLE, TALK_TITLE, SHOW_AROUND_TITLE):
+    for other in (CONTACT_TITLE, TALK_TITLE, SHARE_TITLE):
         path = f"/api/checklists/items/{item_id(checklist, other)}/done"
         assert anne.post(path, json={}).status_code == 404, other
     assert as_user("bo").post(f"/api/checklists/items/{own}/done").status_code == 404
@@ -145,7 +152,7 @@ def test_receiving_leader_ticks_receiving_and_permanent_staff_items(
 ) -> None:
     checklist = anne_checklist(as_user("hr"), ids)
     leader = as_user("leder_sol")
-    for title in (CONTACT_TITLE, SHOW_AROUND_TITLE):
+    for title in (CONTACT_TITLE, SHARE_TITLE):
         path = f"/api/checklists/items/{item_id(checklist, title)}/done"
         assert leader.post(path, json={}).status_code == 200, title
     for title in (TALK_TITLE, READ_TITLE):
@@ -173,7 +180,7 @@ def test_sending_leader_ticks_the_sending_items_of_their_staff(
 def test_hr_may_tick_any_item(as_user: Callable[[str], Client], ids: Ids) -> None:
     checklist = anne_checklist(as_user("hr"), ids)
     hr = as_user("hr")
-    for title in (CONTACT_TITLE, TALK_TITLE, READ_TITLE, SHOW_AROUND_TITLE):
+    for title in (CONTACT_TITLE, TALK_TITLE, READ_TITLE, SHARE_TITLE):
         path = f"/api/checklists/items/{item_id(checklist, title)}/done"
         assert hr.post(path, json={}).status_code == 200, title
 
@@ -202,6 +209,45 @@ def test_a_tick_is_version_checked_undone_and_audited(
     assert entries[1]["after"]["done_at"] is not None
 
 
+def test_the_evaluation_cannot_be_ticked_before_the_last_week(
+    as_user: Callable[[str], Client], ids: Ids
+) -> None:
+    checklist = anne_checklist(as_user("hr"), ids)
+    [evaluation] = [i for i in checklist["items"] if i["title_en"] == EVALUATION_TITLE]
+    last_week = THIS_MONDAY + dt.timedelta(weeks=1)  # Anne is lent this week and next
+    assert evaluation["tickable_from"] == last_week.isoformat()
+    assert evaluation["tickable"] is False
+    for user in ("leder_sol", "hr"):
+        refused = as_user(user).post(f"/api/checklists/items/{evaluation['id']}/done", json={})
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["code"] == "checklist_item_not_yet_tickable"
+        assert f"can be ticked from {last_week.isoformat()}" in refused.json()["detail"]
+    again = anne_checklist(as_user("hr"), ids)
+    assert [i["done_at"] for i in again["items"] if i["id"] == evaluation["id"]] == [None]
+    read = [i for i in checklist["items"] if i["title_en"] == READ_TITLE]
+    assert read[0]["tickable_from"] is None and read[0]["tickable"] is True
+
+
+def test_the_page_offers_no_tick_before_an_item_opens_and_says_from_when(
+    as_user: Callable[[str], Client], ids: Ids
+) -> None:
+    checklist = anne_checklist(as_user("hr"), ids)
+    [evaluation] = [i for i in checklist["items"] if i["title_en"] == EVALUATION_TITLE]
+    page = as_user("leder_sol").get("/deployments/incoming")
+    assert page.status_code == 200
+    shown = re.search(
+        rf'<li class="checklist-item not-yet" id="item-{evaluation["id"]}">.*?</li>',
+        page.text,
+        re.S,
+    )
+    assert shown is not None, "the evaluation is not shown as not open yet"
+    assert "<form" not in shown.group(0) and "tick-" not in shown.group(0)
+    opens = dt.date.fromisoformat(evaluation["tickable_from"])
+    assert f"kan markeres som udført fra {opens.day}. " in shown.group(0)
+    share = item_id(checklist, SHARE_TITLE)  # open from publishing: a tick button
+    assert f'id="tick-{share}"' in page.text
+
+
 # --- overdue -------------------------------------------------------------------------
 
 
@@ -218,7 +264,7 @@ def test_overdue_items_are_listed_for_their_audience(
     contact_due = THIS_MONDAY - dt.timedelta(days=5)
     leader = overdue_of(as_user("leder_sol"))
     contact = [o for o in leader if o["title_en"] == CONTACT_TITLE]
-    assert {o["person"]["name"] for o in contact} == {"Anne Jensen", "Bo Nielsen"}
+    assert {o["person"]["name"] for o in contact} == {"Anne Jensen"}  # Bo's need names one
     assert all(o["audience"] in {"receiving_leader", "permanent_staff"} for o in leader)
     assert contact[0]["due_on"] == contact_due.isoformat()
     assert contact[0]["days_overdue"] == (dt.date.today() - contact_due).days
