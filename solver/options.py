@@ -7,7 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 DEFAULT_TIME_LIMIT = 30.0
-"""Seconds; the solver stops earlier once every stage is proven optimal."""
+"""Seconds; the solver stops earlier once every stage is proven optimal or stalls."""
+
+DEFAULT_STALL_SECONDS = 5.0
+"""Seconds without a better plan after which a stage of the search stops (`solver.stopping`)."""
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,12 @@ class SolveOptions:
     workers: int | None = None
     seed: int = 0
     progress: Callable[[Progress], None] | None = None
+    stall_seconds: float = DEFAULT_STALL_SECONDS
+    """A stage stops after this many seconds without a better plan."""
+
+    def __post_init__(self) -> None:
+        if not self.stall_seconds > 0:
+            raise ValueError(f"stall_seconds: must be more than 0, got {self.stall_seconds}")
 
     def worker_count(self) -> int:
         """CP-SAT search workers: as asked, or one per CPU."""
