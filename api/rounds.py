@@ -25,7 +25,7 @@ from api.deps import DB, AnyRequest, Id, Paging
 from api.paging import page_of
 from jobbank import rounds, solving
 from jobbank.access import Actor
-from jobbank.contract import MAX_WEEKS, Rules
+from jobbank.contract import MAX_WEEKS, Rules, StopReason
 from jobbank.db import transaction
 from jobbank.jobs import JobRunner
 from jobbank.models import AllocationRound, Assignment, RoundStatus, SolveJob, SolveStatus
@@ -136,6 +136,11 @@ class MetricsOut(BaseModel):
     changed_vs_previous: int
     max_utilisation: float
     solve_seconds: float
+    stop_reason: StopReason | None = Field(
+        None,
+        description="Why the solve stopped: bound_reached, proven_optimal, stalled (nothing "
+        "better for the no-improvement window) or time_limit; absent for older results.",
+    )
     messages: list[str]
 
     @classmethod

@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -292,12 +293,23 @@ def store_round_result(round_id: int, result_file: Path) -> None:
 @click.option("--workers", type=int, help="Solver threads (default: the machine's cores).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
 @click.option(
+    "--stall-seconds",
+    type=float,
+    help="Stop a stage of the search after this many seconds without a better plan "
+    "(default: the solver's, 5 s).",
+)
+@click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the RoundResult JSON here (default: print it).",
 )
 def solve(
-    round_file: Path, time_limit: float, workers: int | None, seed: int, out: Path | None
+    round_file: Path,
+    time_limit: float,
+    workers: int | None,
+    seed: int,
+    stall_seconds: float | None,
+    out: Path | None,
 ) -> None:
     """Plan a round: read a RoundInput JSON file, write the RoundResult.
 
@@ -312,7 +324,13 @@ def solve(
     from solver import SolveOptions
     from solver import solve as plan
 
-    result = plan(round_input, SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
+    try:
+        options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+        if stall_seconds is not None:
+            options = replace(options, stall_seconds=stall_seconds)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--stall-seconds") from exc
+    result = plan(round_input, options)
     click.echo(summarize(round_input, result), err=out is None)
     _write_json(result, out)
     sys.exit(EXIT_INFEASIBLE if result.status == "infeasible" else EXIT_PLAN_FOUND)

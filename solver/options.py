@@ -12,6 +12,10 @@ DEFAULT_TIME_LIMIT = 30.0
 DEFAULT_STALL_SECONDS = 5.0
 """Seconds without a better plan after which a stage of the search stops (`solver.stopping`)."""
 
+MIN_STALL_SECONDS, MAX_STALL_SECONDS = 1.0, 600.0
+"""The window's bounds: shorter would stop searches between two finds, longer than the
+longest time limit means no window at all."""
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -34,8 +38,11 @@ class SolveOptions:
     """A stage stops after this many seconds without a better plan."""
 
     def __post_init__(self) -> None:
-        if not self.stall_seconds > 0:
-            raise ValueError(f"stall_seconds: must be more than 0, got {self.stall_seconds}")
+        if not MIN_STALL_SECONDS <= self.stall_seconds <= MAX_STALL_SECONDS:
+            raise ValueError(
+                f"stall_seconds: must be {MIN_STALL_SECONDS:g}–{MAX_STALL_SECONDS:g} seconds, "
+                f"got {self.stall_seconds:g}"
+            )
 
     def worker_count(self) -> int:
         """CP-SAT search workers: as asked, or one per CPU."""

@@ -525,13 +525,13 @@ def improve_lower_terms(
             status=status, complete=complete, value_at_bound=False, watch_fired=watch.fired
         )
         reasons.append(reason)
+        log.info("stage %s: %.2fs %s", term.__name__, solver.wall_time, reason)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             # No plan within the time: keep the current one and leave the lower terms alone,
             # so no lower term can trade away this one.
             return triples, half_hours, False, reasons
         half_hours = read_hours(solver, plan)
         proven = proven and reason == "proven_optimal"
-        log.info("stage %s: %.2fs %s", term.__name__, solver.wall_time, reason)
         plan.model.add(cost <= round(solver.objective_value))
     return triples, half_hours, proven, reasons
 

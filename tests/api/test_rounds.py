@@ -39,7 +39,7 @@ from jobbank.weeks import monday_of
 from tests.api.conftest import Client
 from tests.api.published_round import first_round
 
-FAST = {"time_limit": 2, "workers": 1}
+FAST = {"time_limit": 2, "workers": 1, "stall_seconds": 1}
 SLOW = {"time_limit": 120, "workers": 1}
 ENDED = ("done", "failed", "cancelled")
 
@@ -140,6 +140,7 @@ def test_a_round_is_solved_pinned_solved_again_published_and_exported(
     queued = hr.post(f"/api/rounds/{round_id}/solve", json=FAST)
     assert queued.status_code == 202, queued.text
     assert queued.json()["status"] == "queued" and queued.json()["options"]["time_limit"] == 2
+    assert queued.json()["options"]["stall_seconds"] == 1
     # The worker is still starting: the round is solving and nothing else may change it.
     assert _round(hr, round_id)["status"] == "solving"
     again = hr.post(f"/api/rounds/{round_id}/solve", json=FAST)
@@ -164,6 +165,7 @@ def test_a_round_is_solved_pinned_solved_again_published_and_exported(
     assert solved["status"] == "proposed" and solved["latest_job"]["status"] == "done"
     assert solved["metrics"]["weighted_coverage"] > 0
     assert solved["metrics"]["share"] == pytest.approx(1.0)
+    assert solved["metrics"]["stop_reason"] == "bound_reached"
     proposal = hr.get(f"/api/rounds/{round_id}/proposal")
     assert proposal.status_code == 200
     assert "risk_group" not in proposal.text

@@ -18,6 +18,7 @@ def test_summary_gives_share_hours_status_and_reasons() -> None:
     assert "n1 (priority 5), week of 2026-03-16: 13 h open" in text
     assert "no_capacity:" in text
     assert "time:" in text
+    assert "stopped: the plan covers the bound and the other goals are proven best" in text
 
 
 def test_summary_caps_the_unfilled_list() -> None:
