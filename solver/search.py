@@ -54,6 +54,9 @@ FIRST_STAGE_SHARE = 0.8
 
 MIN_STAGE_SECONDS = 0.05
 
+SECOND_PASS_SECONDS = 0.5
+"""Least time worth a second CP-SAT run of a week cut at its share of stage 1."""
+
 RESULT_RESERVE = 0.03
 """Share of the time limit kept for writing the result and its explanations."""
 
@@ -339,6 +342,14 @@ def improve_coverage(
         share = sizes[week.week] / sum(sizes[w.week] for w in exact[i:])
         week_seconds = (budget.left() - exact_stop) * share
         if week_seconds >= MIN_STAGE_SECONDS:
+            solve_week(index, week, options, budget, week_seconds, reporter)
+            _log_week(week)
+    # Weeks that stopped early (proven, stalled) leave time that only the weeks after them
+    # could use; weeks cut at their share get it now, from their best plan so far.
+    again = [w for w in exact if w.stop_reason == "time_limit"]
+    for i, week in enumerate(again):
+        week_seconds = (budget.left() - exact_stop) / (len(again) - i)
+        if week_seconds >= SECOND_PASS_SECONDS:
             solve_week(index, week, options, budget, week_seconds, reporter)
             _log_week(week)
     if not large:
