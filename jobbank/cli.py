@@ -347,6 +347,12 @@ def solve(
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="Generator seed.")
 @click.option(
+    "--seeds",
+    metavar="LIST|COUNT",
+    help="Several generator seeds, each size once per seed, then the spread (min, median, "
+    "max): a list (1,2,3) or a count (5 means 1–5). Replaces --seed.",
+)
+@click.option(
     "--time-limit",
     type=click.FloatRange(min=1),
     help="Solver seconds per instance, or per part with --pool regional (default per size).",
@@ -378,6 +384,7 @@ def solve(
 def bench(
     sizes: tuple[str, ...],
     seed: int,
+    seeds: str | None,
     time_limit: float | None,
     workers: int | None,
     pool: str,
@@ -393,7 +400,32 @@ def bench(
     from jobbank.bench import run_bench
 
     chosen = list(sizes) or ["small", "medium", "large"]
-    run_bench(chosen, seed=seed, time_limit=time_limit, workers=workers or 2, out=click.echo)
+    run_bench(
+        chosen,
+        seeds=bench_seeds(seeds) if seeds else [seed],
+        time_limit=time_limit,
+        workers=workers or 2,
+        out=click.echo,
+    )
+
+
+MAX_BENCH_SEEDS = 100
+
+
+def bench_seeds(text: str) -> list[int]:
+    """`--seeds`: a comma-separated list of seeds, or a count n meaning seeds 1 to n."""
+    parts = [p.strip() for p in text.split(",")]
+    if not all(p.isdigit() for p in parts):
+        raise click.BadParameter(
+            f"a list of seeds (1,2,3) or a count, got {text!r}", param_hint="--seeds"
+        )
+    numbers = [int(p) for p in parts]
+    chosen = list(range(1, numbers[0] + 1)) if len(numbers) == 1 else numbers
+    if not 1 <= len(chosen) <= MAX_BENCH_SEEDS:
+        raise click.BadParameter(
+            f"between 1 and {MAX_BENCH_SEEDS} seeds, got {len(chosen)}", param_hint="--seeds"
+        )
+    return chosen
 
 
 def _bench_regional(
