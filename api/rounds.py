@@ -100,6 +100,10 @@ class SolveJobOut(BaseModel):
     cancel_requested: bool
     latest_progress: ProgressOut | None
     progress_entries: int
+    running_seconds: float = Field(
+        description="Seconds since a worker started the job, as of this answer (until it "
+        "finished); 0 while it waits. Progress entries' `elapsed` say when each plan was found."
+    )
     requested_by_id: int | None
     created_at: dt.datetime
     started_at: dt.datetime | None
@@ -117,6 +121,7 @@ class SolveJobOut(BaseModel):
             cancel_requested=job.cancel_requested,
             latest_progress=ProgressOut(**job.progress[-1]) if job.progress else None,
             progress_entries=len(job.progress),
+            running_seconds=round(job.running_seconds(), 1),
             requested_by_id=job.requested_by_id,
             created_at=job.created_at,
             started_at=job.started_at,
