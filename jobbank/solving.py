@@ -65,7 +65,7 @@ STOP_REASON_WORDS: dict[StopReason, str] = {
     "bound_reached": "the plan covers the bound and the other goals are proven best",
     "proven_optimal": "proven the best plan possible",
     "stalled": "no better plan found for the no-improvement window",
-    "time_limit": "the time limit ran out",
+    "time_limit": "out of time before the plan was proven best",
 }
 
 
