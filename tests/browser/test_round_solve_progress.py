@@ -40,9 +40,7 @@ def _make_big(data_dir: Path, round_id: int) -> None:
         engine.dispose()
 
 
-def test_the_progress_bar_counts_from_the_job_start_and_never_back(
-    page: Page, demo: Demo
-) -> None:
+def test_the_progress_bar_counts_from_the_job_start_and_never_back(page: Page, demo: Demo) -> None:
     log_in(page, "hr")
     page.goto("/rounds")
     page.get_by_label("Navn (valgfrit)").fill("Fremdrift")
@@ -67,9 +65,7 @@ def test_the_progress_bar_counts_from_the_job_start_and_never_back(
     expect(page.locator("#round-status")).to_have_text("kladde")
 
 
-def test_the_round_says_why_its_solve_stopped_in_both_languages(
-    page: Page, tmp_path: Path
-) -> None:
+def test_the_round_says_why_its_solve_stopped_in_both_languages(page: Page, tmp_path: Path) -> None:
     log_in(page, "hr")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/rounds/1")
