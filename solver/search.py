@@ -379,7 +379,7 @@ def _log_week(week: WeekPlan) -> None:
         "week %d: %d rows, %s, %.4f of bound",
         week.week,
         len(week.triples),
-        "proven" if week.proven else "not proven",
+        week.stop_reason,
         week.value / max(1, week.bound),
     )
 
