@@ -35,7 +35,10 @@ class SolveOptions:
     seed: int = 0
     progress: Callable[[Progress], None] | None = None
     stall_seconds: float = DEFAULT_STALL_SECONDS
-    """A stage stops after this many seconds without a better plan."""
+    """A stage stops after this many seconds without a better plan. CP-SAT models count
+    them on the wall clock, so with one worker a stop by this window (like the wall-clock
+    safety stop) is the one thing that can make the same seed give another plan; the
+    neighbourhood search counts them in the search's own time units."""
 
     def __post_init__(self) -> None:
         if not MIN_STALL_SECONDS <= self.stall_seconds <= MAX_STALL_SECONDS:
