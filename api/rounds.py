@@ -27,7 +27,7 @@ from api.transfer import STREAMS
 from jobbank import rounds, solving
 from jobbank.access import Actor
 from jobbank.bounds import BlockHours, Day, RoundWeeks, RowId
-from jobbank.contract import MAX_WEEKS, Rules
+from jobbank.contract import MAX_WEEKS, Rules, StopReason
 from jobbank.db import transaction
 from jobbank.jobs import JobRunner
 from jobbank.models import AllocationRound, Assignment, RoundStatus, SolveJob, SolveStatus
@@ -103,6 +103,10 @@ class SolveJobOut(BaseModel):
     cancel_requested: bool
     latest_progress: ProgressOut | None
     progress_entries: int
+    running_seconds: float = Field(
+        description="Seconds since a worker started the job, as of this answer (until it "
+        "finished); 0 while it waits. Progress entries' `elapsed` say when each plan was found."
+    )
     requested_by_id: int | None
     created_at: dt.datetime
     started_at: dt.datetime | None
@@ -120,6 +124,7 @@ class SolveJobOut(BaseModel):
             cancel_requested=job.cancel_requested,
             latest_progress=ProgressOut(**job.progress[-1]) if job.progress else None,
             progress_entries=len(job.progress),
+            running_seconds=round(job.running_seconds(), 1),
             requested_by_id=job.requested_by_id,
             created_at=job.created_at,
             started_at=job.started_at,
@@ -139,6 +144,11 @@ class MetricsOut(BaseModel):
     changed_vs_previous: int
     max_utilisation: float
     solve_seconds: float
+    stop_reason: StopReason | None = Field(
+        None,
+        description="Why the solve stopped: bound_reached, proven_optimal, stalled (nothing "
+        "better for the no-improvement window) or time_limit; absent for older results.",
+    )
     messages: list[str]
 
     @classmethod

@@ -12,7 +12,11 @@ same round. Columns:
   anything CP-SAT proves on the kept candidates);
 - intros: introductions, distinct (staff, need) pairs;
 - peak MiB: the process's peak resident memory (generation, solve and greedy);
-- greedy, ratio: the greedy plan's share, and solver coverage / greedy coverage.
+- greedy, ratio: the greedy plan's share, and solver coverage / greedy coverage;
+- stopped: why the solver stopped (`solver.stopping`).
+
+With several seeds (`run_bench(seeds=[…])`) each size runs once per seed, and a last line per
+size gives the spread of share and solve seconds over its seeds: minimum, median, maximum.
 
 `--pool regional` measures a pool of ten municipalities that share nobody
 (`fixtures.generator.generate_pool`) solved in independent parts on SAQ
@@ -26,11 +30,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -47,6 +52,7 @@ TIME_LIMITS = {"small": 9.0, "medium": 28.0, "large": 115.0}
 
 COLUMNS = (
     ("size", "{:<7}"),
+    ("seed", "{:>5}"),
     ("staff", "{:>6}"),
     ("needs", "{:>6}"),
     ("weeks", "{:>5}"),
@@ -59,6 +65,7 @@ COLUMNS = (
     ("greedy_share", "{:>7.4f}"),
     ("ratio", "{:>7.4f}"),
     ("status", "{:>9}"),
+    ("stop_reason", "{:>14}"),
 )
 HEADINGS = {
     "build_seconds": "build s",
@@ -66,6 +73,7 @@ HEADINGS = {
     "introductions": "intros",
     "peak_mib": "peak MiB",
     "greedy_share": "greedy",
+    "stop_reason": "stopped",
 }
 
 
@@ -74,6 +82,7 @@ class BenchRow:
     """One size's measurements."""
 
     size: str
+    seed: int
     staff: int
     needs: int
     weeks: int
@@ -86,6 +95,7 @@ class BenchRow:
     greedy_share: float
     ratio: float
     status: str
+    stop_reason: str
     weighted_coverage: float
     upper_bound: float
 
@@ -93,26 +103,57 @@ class BenchRow:
 def run_bench(
     sizes: list[str],
     *,
-    seed: int = 1,
+    seeds: Sequence[int] = (1,),
     time_limit: float | None = None,
     workers: int = 2,
     out: Callable[[str], None] = print,
 ) -> list[BenchRow]:
-    """Measure each size in a fresh process, printing the table as rows arrive."""
+    """Measure each size once per seed, each in a fresh process, printing the table as rows
+    arrive; with more than one seed, then the spread per size (`spread`)."""
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
         raise ValueError(f"unknown size {unknown[0]!r}; choose from {', '.join(SIZES)}")
+    if not seeds:
+        raise ValueError("seeds: give at least one")
     out(header())
     rows = []
     context = multiprocessing.get_context("spawn")
     for size in sizes:
         limit = time_limit if time_limit is not None else TIME_LIMITS[size]
-        with context.Pool(1) as pool:
-            measured: dict[str, Any] = pool.apply(measure, (size, seed, limit, workers))
-        row = BenchRow(**measured)
-        rows.append(row)
-        out(format_row(row))
+        for seed in seeds:
+            with context.Pool(1) as pool:
+                measured: dict[str, Any] = pool.apply(measure, (size, seed, limit, workers))
+            row = BenchRow(**measured)
+            rows.append(row)
+            out(format_row(row))
+    if len(seeds) > 1:
+        for size in sizes:
+            out(spread_line(size, [r for r in rows if r.size == size]))
     return rows
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Minimum, median and maximum of one measure over a size's seeds."""
+
+    low: float
+    median: float
+    high: float
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Spread:
+        return cls(min(values), statistics.median(values), max(values))
+
+
+def spread_line(size: str, rows: Sequence[BenchRow]) -> str:
+    """One line: the spread of share and of solve seconds over `rows` (one size's seeds)."""
+    share = Spread.of([r.share for r in rows])
+    seconds = Spread.of([r.solve_seconds for r in rows])
+    return (
+        f"{size} over {len(rows)} seeds: share min {share.low:.4f} median {share.median:.4f} "
+        f"max {share.high:.4f}; solve s min {seconds.low:.1f} median {seconds.median:.1f} "
+        f"max {seconds.high:.1f}"
+    )
 
 
 Columns = tuple[tuple[str, str], ...]
@@ -132,7 +173,7 @@ def format_row(row: BenchRow | RegionalRow, columns: Columns = COLUMNS) -> str:
 
 
 def _sample(name: str) -> Any:
-    return {"size": "", "status": ""}.get(name, 0)
+    return {"size": "", "status": "", "stop_reason": ""}.get(name, 0)
 
 
 def measure(size: str, seed: int, time_limit: float, workers: int) -> dict[str, Any]:
@@ -153,6 +194,7 @@ def measure(size: str, seed: int, time_limit: float, workers: int) -> dict[str, 
     return asdict(
         BenchRow(
             size=size,
+            seed=seed,
             staff=staff,
             needs=needs,
             weeks=weeks,
@@ -169,6 +211,7 @@ def measure(size: str, seed: int, time_limit: float, workers: int) -> dict[str, 
                 else 1.0
             ),
             status=result.status,
+            stop_reason=m.stop_reason or "",
             weighted_coverage=m.weighted_coverage,
             upper_bound=m.upper_bound,
         )

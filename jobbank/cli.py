@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -292,12 +293,23 @@ def store_round_result(round_id: int, result_file: Path) -> None:
 @click.option("--workers", type=int, help="Solver threads (default: the machine's cores).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
 @click.option(
+    "--stall-seconds",
+    type=float,
+    help="Stop a stage of the search after this many seconds without a better plan "
+    "(default: the solver's, 5 s).",
+)
+@click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the RoundResult JSON here (default: print it).",
 )
 def solve(
-    round_file: Path, time_limit: float, workers: int | None, seed: int, out: Path | None
+    round_file: Path,
+    time_limit: float,
+    workers: int | None,
+    seed: int,
+    stall_seconds: float | None,
+    out: Path | None,
 ) -> None:
     """Plan a round: read a RoundInput JSON file, write the RoundResult.
 
@@ -312,7 +324,13 @@ def solve(
     from solver import SolveOptions
     from solver import solve as plan
 
-    result = plan(round_input, SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
+    try:
+        options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+        if stall_seconds is not None:
+            options = replace(options, stall_seconds=stall_seconds)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--stall-seconds") from exc
+    result = plan(round_input, options)
     click.echo(summarize(round_input, result), err=out is None)
     _write_json(result, out)
     sys.exit(EXIT_INFEASIBLE if result.status == "infeasible" else EXIT_PLAN_FOUND)
@@ -328,6 +346,12 @@ def solve(
     "--pool regional one of small or full, default full).",
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="Generator seed.")
+@click.option(
+    "--seeds",
+    metavar="LIST|COUNT",
+    help="Several generator seeds, each size once per seed, then the spread (min, median, "
+    "max): a list (1,2,3) or a count (5 means 1–5). Replaces --seed.",
+)
 @click.option(
     "--time-limit",
     type=click.FloatRange(min=1),
@@ -360,6 +384,7 @@ def solve(
 def bench(
     sizes: tuple[str, ...],
     seed: int,
+    seeds: str | None,
     time_limit: float | None,
     workers: int | None,
     pool: str,
@@ -375,7 +400,32 @@ def bench(
     from jobbank.bench import run_bench
 
     chosen = list(sizes) or ["small", "medium", "large"]
-    run_bench(chosen, seed=seed, time_limit=time_limit, workers=workers or 2, out=click.echo)
+    run_bench(
+        chosen,
+        seeds=bench_seeds(seeds) if seeds else [seed],
+        time_limit=time_limit,
+        workers=workers or 2,
+        out=click.echo,
+    )
+
+
+MAX_BENCH_SEEDS = 100
+
+
+def bench_seeds(text: str) -> list[int]:
+    """`--seeds`: a comma-separated list of seeds, or a count n meaning seeds 1 to n."""
+    parts = [p.strip() for p in text.split(",")]
+    if not all(p.isdigit() for p in parts):
+        raise click.BadParameter(
+            f"a list of seeds (1,2,3) or a count, got {text!r}", param_hint="--seeds"
+        )
+    numbers = [int(p) for p in parts]
+    chosen = list(range(1, numbers[0] + 1)) if len(numbers) == 1 else numbers
+    if not 1 <= len(chosen) <= MAX_BENCH_SEEDS:
+        raise click.BadParameter(
+            f"between 1 and {MAX_BENCH_SEEDS} seeds, got {len(chosen)}", param_hint="--seeds"
+        )
+    return chosen
 
 
 def _bench_regional(

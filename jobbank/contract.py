@@ -346,6 +346,10 @@ class Unfilled(_Strict):
     reasons: list[Reason] = Field(default_factory=list)
 
 
+StopReason = Literal["bound_reached", "proven_optimal", "stalled", "time_limit"]
+"""Why a solve stopped (see `solver.stopping`)."""
+
+
 class Metrics(_Strict):
     weighted_coverage: float = Field(0, ge=0)
     upper_bound: float = Field(0, ge=0)
@@ -355,6 +359,13 @@ class Metrics(_Strict):
     changed_vs_previous: int = Field(0, ge=0)
     max_utilisation: float = Field(0, ge=0)
     solve_seconds: float = Field(0, ge=0)
+    stop_reason: StopReason | None = Field(
+        None,
+        description="Why the search stopped: term 1 reached its bound (and the lower terms "
+        "were proven), the plan was proven optimal, nothing better was found for the "
+        "no-improvement window, or the time limit ran out. Absent when nothing was searched "
+        "(e.g. the input cannot be planned) and in results from before it existed.",
+    )
 
     @property
     def share_of_bound(self) -> float:

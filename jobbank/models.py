@@ -361,6 +361,13 @@ class SolveJob(Base):
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
 
+    def running_seconds(self, now: dt.datetime | None = None) -> float:
+        """Seconds since a worker started the job (until it finished); 0 while it waits."""
+        if self.started_at is None:
+            return 0.0
+        end = self.finished_at or now or dt.datetime.now(dt.UTC)
+        return max(0.0, (end - self.started_at).total_seconds())
+
 
 class Assignment(Base):
     """Hours one person works for one need in one week of a round; pins survive re-solving."""

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from jobbank import audit
 from jobbank.access import Actor
-from jobbank.contract import RoundInput, RoundResult
+from jobbank.contract import RoundInput, RoundResult, StopReason
 from jobbank.errors import InvalidInput, NotFound
 from jobbank.models import RoundStatus, SolveJob, SolveStatus
 from jobbank.rounds import (
@@ -39,7 +39,14 @@ from jobbank.rounds import (
     round_to_change,
     store_result,
 )
-from solver import DEFAULT_TIME_LIMIT, Progress, SolveOptions
+from solver import (
+    DEFAULT_STALL_SECONDS,
+    DEFAULT_TIME_LIMIT,
+    MAX_STALL_SECONDS,
+    MIN_STALL_SECONDS,
+    Progress,
+    SolveOptions,
+)
 from solver.search import DETERMINISTIC_OVERRUN, DETERMINISTIC_SLACK
 
 MAX_TIME_LIMIT = 600.0
@@ -52,6 +59,14 @@ MAX_DEADLINE = MAX_TIME_LIMIT * DETERMINISTIC_OVERRUN + DETERMINISTIC_SLACK + HA
 
 LISTED_UNFILLED = 10
 """How many unfilled need-weeks the summary lists before saying how many more there are."""
+
+
+STOP_REASON_WORDS: dict[StopReason, str] = {
+    "bound_reached": "the plan covers the bound and the other goals are proven best",
+    "proven_optimal": "proven the best plan possible",
+    "stalled": "no better plan found for the no-improvement window",
+    "time_limit": "out of time before the plan was proven best",
+}
 
 
 def summarize(round_input: RoundInput, result: RoundResult) -> str:
@@ -87,7 +102,8 @@ def summarize(round_input: RoundInput, result: RoundResult) -> str:
             lines.append(f"  … and {len(ranked) - LISTED_UNFILLED} more unfilled need-weeks")
     else:
         lines.append("unfilled: none")
-    lines.append(f"time: {m.solve_seconds:.1f} s")
+    stopped = STOP_REASON_WORDS.get(m.stop_reason) if m.stop_reason else None
+    lines.append(f"time: {m.solve_seconds:.1f} s" + (f"; stopped: {stopped}" if stopped else ""))
     return "\n".join(lines)
 
 
@@ -113,6 +129,14 @@ class SolveRequest(BaseModel):
         None, ge=1, le=64, description="CP-SAT search threads; one per CPU when left out."
     )
     seed: int = Field(0, ge=0, le=2**31 - 1, description="The same seed repeats a one-worker run.")
+    stall_seconds: float = Field(
+        DEFAULT_STALL_SECONDS,
+        ge=MIN_STALL_SECONDS,
+        le=MAX_STALL_SECONDS,
+        description="Seconds without a better plan after which a stage of the search stops "
+        f"({MIN_STALL_SECONDS:g}–{MAX_STALL_SECONDS:g}); the result's `stop_reason` says why "
+        "the solve stopped.",
+    )
     deadline: float | None = Field(
         None,
         ge=1,
@@ -131,7 +155,11 @@ class SolveRequest(BaseModel):
 
     def solve_options(self, progress: Callable[[Progress], None] | None = None) -> SolveOptions:
         return SolveOptions(
-            time_limit=self.time_limit, workers=self.workers, seed=self.seed, progress=progress
+            time_limit=self.time_limit,
+            workers=self.workers,
+            seed=self.seed,
+            progress=progress,
+            stall_seconds=self.stall_seconds,
         )
 
 

@@ -6,13 +6,23 @@ plain greedy a coordinator would do by hand; `upper_bound` is the bound of term 
 
 from __future__ import annotations
 
-from solver.options import DEFAULT_TIME_LIMIT, Progress, SolveOptions
+from solver.options import (
+    DEFAULT_STALL_SECONDS,
+    DEFAULT_TIME_LIMIT,
+    MAX_STALL_SECONDS,
+    MIN_STALL_SECONDS,
+    Progress,
+    SolveOptions,
+)
 from solver.plans import greedy_plan, upper_bound
 from solver.regions import independent_parts, merge_results
 from solver.search import solve
 
 __all__ = [
+    "DEFAULT_STALL_SECONDS",
     "DEFAULT_TIME_LIMIT",
+    "MAX_STALL_SECONDS",
+    "MIN_STALL_SECONDS",
     "Progress",
     "SolveOptions",
     "greedy_plan",

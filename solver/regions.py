@@ -23,6 +23,7 @@ from jobbank.contract import Assignment, Metrics, RoundInput, RoundResult, Staff
 from solver.candidates import allowed_pairs, compatible_triples
 from solver.index import BoolArray, IntArray, RoundIndex, index_round
 from solver.result import Status, changed_vs_previous
+from solver.stopping import weakest
 
 STATUS_ORDER: tuple[Status, ...] = ("optimal", "feasible", "infeasible")
 """From best to worst: a merged result is as good as its worst part."""
@@ -258,4 +259,6 @@ def merged_metrics(
         max_utilisation=max(m.max_utilisation for m in parts),
         # Parts are solved side by side; the round takes as long as its slowest part.
         solve_seconds=max(m.solve_seconds for m in parts),
+        # The round is done when its last part is, and as sure as its least sure part.
+        stop_reason=weakest(m.stop_reason for m in parts),
     )

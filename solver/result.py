@@ -17,7 +17,7 @@ from typing import Literal
 
 import numpy as np
 
-from jobbank.contract import Assignment, Metrics, RoundInput, RoundResult, Unfilled
+from jobbank.contract import Assignment, Metrics, RoundInput, RoundResult, StopReason, Unfilled
 from solver.explain import PlannedWeek, explain_unfilled
 from solver.index import HALF_HOURS, IntArray, RoundIndex, to_hours
 from solver.model import Triples
@@ -33,6 +33,7 @@ def build_result(
     status: Status,
     bound: int,
     seconds: float,
+    stop_reason: StopReason | None = None,
 ) -> RoundResult:
     """The contract's result for a plan; `bound` is term 1's bound in weighted half-hours."""
     rows = np.flatnonzero(half_hours > 0)
@@ -68,6 +69,7 @@ def build_result(
             changed_vs_previous=changed_vs_previous(index.round_input, assignments),
             max_utilisation=_max_utilisation(index, planned),
             solve_seconds=round(seconds, 3),
+            stop_reason=stop_reason,
         ),
     )
 

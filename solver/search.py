@@ -9,6 +9,9 @@ Steps, each a plain function below:
    rule are separate per week, so weeks are independent here.
 5. Stages 2–5, over the whole round (weeks meet in continuity and fairness): each lower term
    is minimised in turn while every week keeps its term-1 value and earlier terms stay as good.
+
+Each stage stops early when it reaches the bound, is proven optimal or stalls
+(`solver.stopping`); the time it leaves goes to the stages after it.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
-from jobbank.contract import RoundInput, RoundResult
+from jobbank.contract import RoundInput, RoundResult, StopReason
 from solver.bound import week_flow
 from solver.candidates import allowed_pairs, compatible_triples, keep_candidates
 from solver.greedy import greedy_week, previous_week, rounded_flow_week, weighted
@@ -35,6 +38,14 @@ from solver.options import Progress, SolveOptions
 from solver.pins import PinKey, check_pins, pinned_half_hours
 from solver.result import build_result, infeasible_result
 from solver.rules import apply_rules
+from solver.stopping import (
+    PROVEN,
+    StallWatch,
+    bound_reached,
+    solve_stop_reason,
+    stage_stop_reason,
+    stalled,
+)
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +53,9 @@ FIRST_STAGE_SHARE = 0.8
 """Share of the time left after preparation that term 1 may use before the lower terms."""
 
 MIN_STAGE_SECONDS = 0.05
+
+SECOND_PASS_SECONDS = 0.5
+"""Least time worth a second CP-SAT run of a week cut at its share of stage 1."""
 
 RESULT_RESERVE = 0.03
 """Share of the time limit kept for writing the result and its explanations."""
@@ -100,6 +114,10 @@ class Budget:
         )
         return max(0.0, hard_stop - self.clock.elapsed())
 
+    def used(self) -> float:
+        """Seconds of search so far, in the same units as `left`."""
+        return self.spent if self.deterministic else self.clock.elapsed()
+
     def charge(self, solver: cp_model.CpSolver) -> None:
         if self.deterministic:
             self.spent += float(solver.response_proto.deterministic_time)
@@ -122,6 +140,8 @@ class WeekPlan:
     complete: bool
     """Every compatible triple is kept, so the week's model is exact."""
     proven: bool = False
+    stop_reason: StopReason = "time_limit"
+    """Why term 1's search of this week ended; a week never searched ran out of time."""
     value: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -155,7 +175,9 @@ def solve(round_input: RoundInput, options: SolveOptions | None = None) -> Round
     improve_coverage(index, weeks, allowed, options, budget, first, reporter)
     all_proven = all(w.proven for w in weeks)
 
-    triples, half_hours, lower_proven = improve_lower_terms(index, weeks, options, budget)
+    triples, half_hours, lower_proven, lower_reasons = improve_lower_terms(
+        index, weeks, options, budget
+    )
     for week in weeks:
         in_week = triples.week == week.week
         week.value = weighted(index, triples.take(np.flatnonzero(in_week)), half_hours[in_week])
@@ -167,6 +189,7 @@ def solve(round_input: RoundInput, options: SolveOptions | None = None) -> Round
         status="optimal" if all_proven and lower_proven else "feasible",
         bound=bound,
         seconds=clock.elapsed(),
+        stop_reason=solve_stop_reason([w.stop_reason for w in weeks], lower_reasons),
     )
 
 
@@ -201,7 +224,9 @@ def prepare_weeks(index: RoundIndex, allowed: list[IntArray]) -> list[WeekPlan]:
             complete=len(keep) == len(triples),
         )
         plan.value = weighted(index, kept, plan.half_hours)
-        plan.proven = plan.value == bound
+        plan.proven = bound_reached(plan.value, bound)
+        if plan.proven:
+            plan.stop_reason = "bound_reached"
         weeks.append(plan)
     return weeks
 
@@ -273,16 +298,6 @@ class Reporter:
             )
 
 
-class _WeekCallback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, reporter: Reporter, week: int) -> None:
-        super().__init__()
-        self.reporter = reporter
-        self.week = week
-
-    def on_solution_callback(self) -> None:
-        self.reporter.report(self.week, round(self.objective_value))
-
-
 def make_solver(
     options: SolveOptions, budget: Budget, seconds: float, workers: int | None = None
 ) -> cp_model.CpSolver:
@@ -329,6 +344,14 @@ def improve_coverage(
         if week_seconds >= MIN_STAGE_SECONDS:
             solve_week(index, week, options, budget, week_seconds, reporter)
             _log_week(week)
+    # Weeks that stopped early (proven, stalled) leave time that only the weeks after them
+    # could use; weeks cut at their share get it now, from their best plan so far.
+    again = [w for w in exact if w.stop_reason == "time_limit"]
+    for i, week in enumerate(again):
+        week_seconds = (budget.left() - exact_stop) / (len(again) - i)
+        if week_seconds >= SECOND_PASS_SECONDS:
+            solve_week(index, week, options, budget, week_seconds, reporter)
+            _log_week(week)
     if not large:
         return
     # Neighbourhoods are small one-worker solves; CP-SAT releases the interpreter while it
@@ -356,7 +379,7 @@ def _log_week(week: WeekPlan) -> None:
         "week %d: %d rows, %s, %.4f of bound",
         week.week,
         len(week.triples),
-        "proven" if week.proven else "not proven",
+        week.stop_reason,
         week.value / max(1, week.bound),
     )
 
@@ -375,15 +398,25 @@ def solve_week(
     plan.model.maximize(coverage_term(plan, week.half_hours))
     plan.add_hint(week.half_hours)
     solver = make_solver(options, budget, seconds)
-    status = solver.solve(plan.model, _WeekCallback(reporter, week.week))
+    watch = StallWatch(
+        options.stall_seconds,
+        bound=week.bound,
+        on_better=lambda value: reporter.report(week.week, value),
+    )
+    status = watch.search(solver, plan.model)
     budget.charge(solver)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return
-    found = read_hours(solver, plan)
-    value = weighted(index, week.triples, found)
-    if value >= week.value:
-        week.half_hours, week.value = found, value
-    week.proven = week.value == week.bound or (status == cp_model.OPTIMAL and week.complete)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        found = read_hours(solver, plan)
+        value = weighted(index, week.triples, found)
+        if value >= week.value:
+            week.half_hours, week.value = found, value
+    week.stop_reason = stage_stop_reason(
+        status=status,
+        complete=week.complete,
+        value_at_bound=bound_reached(week.value, week.bound),
+        watch_fired=watch.fired,
+    )
+    week.proven = week.stop_reason in PROVEN
     reporter.report()
 
 
@@ -412,9 +445,15 @@ def search_week(
     )
     rng = random.Random(options.seed * 1_000_003 + week.week)
     tries = 0
-    while budget.left() - stop_at > MIN_STAGE_SECONDS and week.value < week.bound:
+    last_better = budget.used()
+    week.stop_reason = "time_limit"
+    while budget.left() - stop_at > MIN_STAGE_SECONDS:
+        if bound_reached(week.value, week.bound):
+            week.stop_reason = "bound_reached"
+            break
         piece = choose_piece(state, rng)
-        if not piece:
+        if not piece or stalled(budget.used() - last_better, options.stall_seconds):
+            week.stop_reason = "stalled"
             break
         piece_seconds = min(PIECE_SECONDS, budget.left() - stop_at)
         solver = make_solver(options, budget, piece_seconds, workers=1)
@@ -424,6 +463,7 @@ def search_week(
         tries += 1
         if improved:
             week.value = state.value()
+            last_better = budget.used()
             reporter.report()
     log.info("week %d: %d neighbourhoods", week.week, tries)
     plan_triples, plan_hours = state.as_triples()
@@ -438,14 +478,17 @@ def search_week(
     week.triples, week.half_hours = merged, hours
     week.pinned = _rows_of(index, merged, pinned_keys)
     week.value = weighted(index, merged, hours)
-    week.proven = week.value == week.bound
+    week.proven = bound_reached(week.value, week.bound)
+    if week.proven:
+        week.stop_reason = "bound_reached"
 
 
 def improve_lower_terms(
     index: RoundIndex, weeks: list[WeekPlan], options: SolveOptions, budget: Budget
-) -> tuple[Triples, IntArray, bool]:
-    """Stages 2–5 over the whole round; returns the triples, their half-hours and whether
-    every stage was proven optimal over a complete model."""
+) -> tuple[Triples, IntArray, bool, list[StopReason]]:
+    """Stages 2–5 over the whole round; returns the triples, their half-hours, whether every
+    stage was proven optimal over a complete model, and why each stage stopped (none when
+    the round has nothing to plan)."""
     triples = Triples.concat([w.triples for w in weeks])
     half_hours = (
         np.concatenate([w.half_hours for w in weeks]) if weeks else np.zeros(0, dtype=np.int64)
@@ -456,13 +499,14 @@ def improve_lower_terms(
         pinned.update({offset + r: h for r, h in w.pinned.items()})
         offset += len(w.triples)
     triples, half_hours = _with_continuity_rows(index, triples, half_hours)
-    proven = all(w.complete for w in weeks)
+    complete = all(w.complete for w in weeks)
+    proven = complete
     if len(triples) == 0:
-        return triples, half_hours, proven
+        return triples, half_hours, proven, []
     reserve = RESULT_RESERVE * budget.limit
     build_estimate = BUILD_SECONDS_PER_ROW * len(triples)
     if budget.left() - reserve < 2 * build_estimate + MIN_STAGE_SECONDS * len(LOWER_TERMS):
-        return triples, half_hours, False
+        return triples, half_hours, False, ["time_limit"]
 
     plan = PlanModel(index, triples, pinned)
     apply_rules(plan)
@@ -476,27 +520,31 @@ def improve_lower_terms(
             )
             >= coverage[week]
         )
+    reasons: list[StopReason] = []
     for stage, term in enumerate(LOWER_TERMS):
         cost = term(plan, half_hours)
         seconds = (budget.left() - reserve) / (len(LOWER_TERMS) - stage)
         if seconds < MIN_STAGE_SECONDS:
-            proven = False
-            break
+            return triples, half_hours, False, [*reasons, "time_limit"]
         plan.model.minimize(cost)
         plan.add_hint(half_hours)
         solver = make_solver(options, budget, seconds)
-        status = solver.solve(plan.model)
+        watch = StallWatch(options.stall_seconds)
+        status = watch.search(solver, plan.model)
         budget.charge(solver)
+        reason = stage_stop_reason(
+            status=status, complete=complete, value_at_bound=False, watch_fired=watch.fired
+        )
+        reasons.append(reason)
+        log.info("stage %s: %.2fs %s", term.__name__, solver.wall_time, reason)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             # No plan within the time: keep the current one and leave the lower terms alone,
             # so no lower term can trade away this one.
-            proven = False
-            break
+            return triples, half_hours, False, reasons
         half_hours = read_hours(solver, plan)
-        proven = proven and status == cp_model.OPTIMAL
-        log.info("stage %s: %.2fs %s", term.__name__, solver.wall_time, solver.status_name(status))
+        proven = proven and reason == "proven_optimal"
         plan.model.add(cost <= round(solver.objective_value))
-    return triples, half_hours, proven
+    return triples, half_hours, proven, reasons
 
 
 def _with_continuity_rows(

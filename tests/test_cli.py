@@ -72,6 +72,25 @@ def test_solve_refuses_a_file_that_is_not_json(tmp_path: Path) -> None:
     assert "not valid JSON (line 1, column 2" in result.output
 
 
+def test_solve_stops_on_the_stall_window_it_is_given(tmp_path: Path) -> None:
+    path = tmp_path / "round.json"
+    path.write_text(json.dumps(DESIGN_EXAMPLE))
+    out = tmp_path / "result.json"
+    solved = run("solve", str(path), "--stall-seconds", "2", "--time-limit", "5", "--out", str(out))
+    assert solved.exit_code == 0, solved.output
+    assert "stopped: " in solved.output
+    reason = json.loads(out.read_text())["metrics"]["stop_reason"]
+    assert reason in ("bound_reached", "proven_optimal")
+
+
+def test_solve_refuses_a_stall_window_out_of_bounds(tmp_path: Path) -> None:
+    path = tmp_path / "round.json"
+    path.write_text(json.dumps(DESIGN_EXAMPLE))
+    refused = CliRunner().invoke(main, ["solve", str(path), "--stall-seconds", "0.1"])
+    assert refused.exit_code == 2
+    assert "--stall-seconds" in refused.output and "must be 1–600 seconds" in refused.output
+
+
 def test_seed_then_create_export_and_store_a_round(data_dir: Path, tmp_path: Path) -> None:
     fixture = tmp_path / "testrup.json"
     fixture.write_text(a_municipality().model_dump_json())

@@ -205,3 +205,13 @@ def test_a_runner_cannot_tell_about_jobs_it_did_not_start() -> None:
     assert runner.is_alive(1) is None and runner.pid(1) is None
     runner.stop(1)
     runner.close()
+
+
+def test_a_job_runs_from_its_start_until_it_finishes() -> None:
+    start = dt.datetime(2026, 3, 16, 9, 0, tzinfo=dt.UTC)
+    job = SolveJob(round_id=1)
+    assert job.running_seconds(start) == 0.0  # queued: no worker has it yet
+    job.started_at = start
+    assert job.running_seconds(start + dt.timedelta(seconds=42.5)) == 42.5
+    job.finished_at = start + dt.timedelta(seconds=12)
+    assert job.running_seconds(start + dt.timedelta(hours=1)) == 12.0

@@ -136,6 +136,17 @@ def test_a_solve_asking_for_more_time_than_allowed_is_refused(hr_with: HR) -> No
     assert "time_limit" in beyond_schema.json()["detail"]
 
 
+def test_a_stall_window_out_of_bounds_is_refused_naming_it(hr_with: HR) -> None:
+    hr, _ = hr_with()
+    created = hr.post("/api/rounds", json={"start": MONDAY.isoformat(), "weeks": 1})
+    round_id = created.json()["id"]
+    for window in (0.5, 601):
+        refused = hr.post(f"/api/rounds/{round_id}/solve", json={"stall_seconds": window})
+        assert refused.status_code == 400, refused.text
+        assert "stall_seconds" in refused.json()["detail"]
+    assert hr.get(f"/api/rounds/{round_id}").json()["status"] == "draft"
+
+
 def test_a_page_larger_than_the_limit_is_refused_naming_it(hr_with: HR) -> None:
     hr, _ = hr_with(page_max_limit=20)
     refused = hr.get("/api/people", params={"limit": 21})

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import signal
 import time
 from collections.abc import Callable
@@ -39,7 +40,7 @@ from jobbank.weeks import monday_of
 from tests.api.conftest import Client
 from tests.api.published_round import first_round
 
-FAST = {"time_limit": 2, "workers": 1}
+FAST = {"time_limit": 2, "workers": 1, "stall_seconds": 1}
 SLOW = {"time_limit": 120, "workers": 1}
 ENDED = ("done", "failed", "cancelled")
 
@@ -140,6 +141,7 @@ def test_a_round_is_solved_pinned_solved_again_published_and_exported(
     queued = hr.post(f"/api/rounds/{round_id}/solve", json=FAST)
     assert queued.status_code == 202, queued.text
     assert queued.json()["status"] == "queued" and queued.json()["options"]["time_limit"] == 2
+    assert queued.json()["options"]["stall_seconds"] == 1
     # The worker is still starting: the round is solving and nothing else may change it.
     assert _round(hr, round_id)["status"] == "solving"
     again = hr.post(f"/api/rounds/{round_id}/solve", json=FAST)
@@ -164,6 +166,7 @@ def test_a_round_is_solved_pinned_solved_again_published_and_exported(
     assert solved["status"] == "proposed" and solved["latest_job"]["status"] == "done"
     assert solved["metrics"]["weighted_coverage"] > 0
     assert solved["metrics"]["share"] == pytest.approx(1.0)
+    assert solved["metrics"]["stop_reason"] == "bound_reached"
     proposal = hr.get(f"/api/rounds/{round_id}/proposal")
     assert proposal.status_code == 200
     assert "risk_group" not in proposal.text
@@ -384,6 +387,30 @@ def test_a_running_solve_is_cancelled_and_the_round_is_back_as_it_was(
     events = _events(hr.get(f"/api/rounds/{round_id}/progress").text)
     assert events[-1][0] == "cancelled" and events[-1][1]["round_status"] == "draft"
     assert hr.post(f"/api/rounds/{round_id}/solve/cancel").status_code == 409
+
+
+def test_a_running_solve_says_how_long_it_has_run_since_its_start(
+    app: Litestar, as_user: Callable[[str], Client]
+) -> None:
+    """The page's progress bar counts on from the server's running time, not from the page's
+    load, nor from a progress entry's elapsed (when that plan was found)."""
+    hr = as_user("hr")
+    round_id = _create(hr)["id"]
+    _make_big(app, round_id)
+    job_id = hr.post(f"/api/rounds/{round_id}/solve", json=SLOW).json()["id"]
+    _until(hr, round_id, _job_reports)
+    with transaction(app.state["session_factory"]) as session:
+        job = session.get_one(SolveJob, job_id)
+        assert job.started_at is not None
+        job.started_at -= dt.timedelta(seconds=100)
+    running = _round(hr, round_id)["latest_job"]
+    assert 100 <= running["running_seconds"] < 160
+    assert running["latest_progress"]["elapsed"] < running["running_seconds"]
+    page = hr.get(f"/rounds/{round_id}")
+    found = re.search(r'id="solving"[^>]*data-elapsed="([\d.]+)"', page.text, re.DOTALL)
+    assert found is not None, page.text
+    assert 100 <= float(found.group(1)) < 160
+    assert hr.post(f"/api/rounds/{round_id}/solve/cancel").status_code == 200
 
 
 def test_a_worker_asked_to_stop_by_its_flag_alone_ends_the_job_itself(

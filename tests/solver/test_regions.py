@@ -302,6 +302,7 @@ def test_merged_metrics_sum_or_take_the_largest_field_by_field() -> None:
             introductions=1,
             max_utilisation=0.5,
             solve_seconds=1.5,
+            stop_reason="bound_reached",
         ),
     )
     second = RoundResult(
@@ -314,6 +315,7 @@ def test_merged_metrics_sum_or_take_the_largest_field_by_field() -> None:
             introductions=2,
             max_utilisation=0.25,
             solve_seconds=2.5,
+            stop_reason="stalled",
         ),
     )
     merged = merge_results(round_input, [first, second])
@@ -327,6 +329,7 @@ def test_merged_metrics_sum_or_take_the_largest_field_by_field() -> None:
         changed_vs_previous=0,
         max_utilisation=0.5,
         solve_seconds=2.5,
+        stop_reason="stalled",
     )
     assert merge_results(round_input, [first]).status == "optimal"
     with pytest.raises(ValueError, match="no part results"):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import click
 import pytest
 
-from jobbank.bench import SIZES, run_bench
+from jobbank.bench import SIZES, BenchRow, run_bench, spread_line
+from jobbank.cli import bench_seeds
 from jobbank.solving import LISTED_UNFILLED, summarize
 from tests.solver.builders import a_need, a_round, a_staff, an_assignment, solve_quickly
 
@@ -18,6 +20,7 @@ def test_summary_gives_share_hours_status_and_reasons() -> None:
     assert "n1 (priority 5), week of 2026-03-16: 13 h open" in text
     assert "no_capacity:" in text
     assert "time:" in text
+    assert "stopped: the plan covers the bound and the other goals are proven best" in text
 
 
 def test_summary_caps_the_unfilled_list() -> None:
@@ -41,6 +44,43 @@ def test_summary_of_an_infeasible_round_names_the_pin() -> None:
 def test_bench_refuses_an_unknown_size() -> None:
     with pytest.raises(ValueError, match="unknown size 'huge'"):
         run_bench(["huge"], out=lambda _: None)
+
+
+def a_bench_row(seed: int, share: float, seconds: float) -> BenchRow:
+    return BenchRow(
+        size="small", seed=seed, staff=200, needs=150, weeks=4, build_seconds=0.1,
+        solve_seconds=seconds, share=share, gap=1 - share, introductions=100, peak_mib=200,
+        greedy_share=0.96, ratio=1.03, status="feasible", stop_reason="stalled",
+        weighted_coverage=share * 1000, upper_bound=1000,
+    )  # fmt: skip
+
+
+def test_bench_spread_gives_min_median_and_max_over_seeds() -> None:
+    rows = [a_bench_row(1, 0.999, 3.0), a_bench_row(2, 0.996, 9.5), a_bench_row(3, 0.9995, 4)]
+    line = spread_line("small", rows)
+    assert line == (
+        "small over 3 seeds: share min 0.9960 median 0.9990 max 0.9995; "
+        "solve s min 3.0 median 4.0 max 9.5"
+    )
+
+
+def test_bench_seeds_are_a_list_or_a_count() -> None:
+    assert bench_seeds("3,7,11") == [3, 7, 11]
+    assert bench_seeds("4") == [1, 2, 3, 4]
+    with pytest.raises(click.BadParameter, match="a list of seeds"):
+        bench_seeds("1,x")
+    with pytest.raises(click.BadParameter, match="between 1 and 100 seeds"):
+        bench_seeds("0")
+
+
+@pytest.mark.slow
+def test_bench_over_seeds_prints_a_row_each_and_the_spread() -> None:
+    lines: list[str] = []
+    rows = run_bench(["small"], seeds=[1, 2], time_limit=2, out=lines.append)
+    assert [r.seed for r in rows] == [1, 2]
+    assert len(lines) == 4
+    assert lines[3].startswith("small over 2 seeds: share min ")
+    assert all(r.stop_reason for r in rows)
 
 
 @pytest.mark.slow

@@ -1,5 +1,8 @@
 // Follows a running solve on the API's progress stream (see partials/rounds_progress.html):
 // the bar and the figures move, and the page reloads when the solve ends.
+// The bar counts from the job's start as the server said when it sent the page
+// (data-elapsed), and never goes back: a progress entry's elapsed says when that plan was
+// found, which may be long before now (a reconnecting stream replays every entry).
 (function () {
   "use strict";
   var box = document.getElementById("solving");
@@ -8,16 +11,19 @@
   }
   var bar = document.getElementById("solve-time");
   var shown = function (id, value) { document.getElementById(id).textContent = value; };
-  var started = Date.now(), offset = 0;
-  var tick = setInterval(function () {
-    var elapsed = Math.min(offset + (Date.now() - started) / 1000, bar.max);
+  var loaded = Date.now(), atLoad = parseFloat(box.dataset.elapsed) || 0, elapsed = 0;
+  var showElapsed = function (seconds) {
+    elapsed = Math.min(Math.max(elapsed, seconds), bar.max);
     bar.value = elapsed;
     shown("solve-elapsed", elapsed.toFixed(1));
-  }, 250);
+  };
+  var now = function () { return atLoad + (Date.now() - loaded) / 1000; };
+  showElapsed(now());
+  var tick = setInterval(function () { showElapsed(now()); }, 250);
   var source = new EventSource(box.dataset.stream);
   source.addEventListener("progress", function (event) {
     var entry = JSON.parse(event.data);
-    offset = entry.elapsed; started = Date.now();
+    showElapsed(entry.elapsed);
     shown("solve-objective", entry.objective.toFixed(1));
     shown("solve-bound", entry.bound.toFixed(1));
   });
