@@ -70,7 +70,9 @@ def cancel_solving(session: Session, actor: Actor, round_id: int, request: AnyRe
 class NewRound(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field("", max_length=200, description="Defaults to `Runde uge <week>`.")
+    name: str = Field(
+        "", max_length=200, description="Defaults to the ISO week it starts in, e.g. `2027-W11`."
+    )
     start: dt.date = Field(description="The Monday of the round's first week.")
     weeks: int = Field(description=f"How many weeks the round covers, 1–{MAX_WEEKS}.")
     rules: Rules | None = None

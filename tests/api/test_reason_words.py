@@ -29,7 +29,7 @@ def test_danish_reader_gets_danish_words_skill_names_and_danish_weeks() -> None:
     )
     worded = word_reason("da", reason, SKILLS)
     assert worded.label == "Ingen er til rådighed"
-    assert worded.sentence.startswith("3 personer med færdigheden")
+    assert worded.sentence.startswith("3 personer med kompetencen")
     assert "uge 11" in worded.sentence
     assert "2027-03-15" not in worded.sentence
     assert "English" not in worded.sentence

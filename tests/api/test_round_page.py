@@ -70,7 +70,7 @@ def test_the_summary_comes_first_and_says_what_each_share_is_of(
     # 29.5 of 42 is 70.2 %, rounded down; the bound's share is labelled as such.
     assert "70 % af de ønskede timer er dækket: 29,5 af 42 timer" in text
     assert "12,5 ønskede timer forbliver udækkede" in text
-    assert "99 % af den bedst mulige plan" in text
+    assert "99 % af det meste, nogen plan kan dække med disse frivillige" in text
 
 
 def test_open_need_weeks_are_grouped_by_unit_with_reasons_in_the_readers_words(
@@ -80,7 +80,7 @@ def test_open_need_weeks_are_grouped_by_unit_with_reasons_in_the_readers_words(
     hr = as_user("hr")
     danish = " ".join(visible_text(_in("da", hr).get(f"/rounds/{round_id}").text).split())
     assert "Plejecenter Solgården · 12,5 udækkede timer" in danish
-    assert "3 personer med færdigheden er fraværende" in danish
+    assert "3 personer med kompetencen er fraværende" in danish
     assert "Sygeplejerske" in danish
     assert "nurse" not in danish and "away or fully busy" not in danish
     assert THIS_MONDAY.isoformat() not in danish
