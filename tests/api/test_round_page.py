@@ -134,3 +134,19 @@ def test_changing_language_keeps_the_filters(
         follow_redirects=False,
     )
     assert back.headers["location"] == f"/rounds/{round_id}?view=person"
+
+
+def test_a_round_that_cannot_be_planned_says_so_in_the_readers_words(
+    app: Litestar, as_user: Callable[[str], Client]
+) -> None:
+    broken = RoundResult(status="infeasible", messages=["pinned (e1, n1, week 0): too many hours"])
+    with factory(app)() as session, session.begin():
+        rnd = create_round(session, start=THIS_MONDAY, weeks=2, name="Plan 8")
+        store_result(session, rnd, broken)
+        round_id = rnd.id
+    hr = as_user("hr")
+    danish = visible_text(_in("da", hr).get(f"/rounds/{round_id}").text)
+    assert "Runden kan ikke planlægges, som den er" in " ".join(danish.split())
+    assert phrases_in(danish, english_phrases()) == []
+    page = _in("en", hr).get(f"/rounds/{round_id}").text
+    assert '<p lang="en">pinned (e1, n1, week 0): too many hours</p>' in page  # the details
