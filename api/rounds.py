@@ -73,7 +73,7 @@ def cancel_solving(session: Session, actor: Actor, round_id: int, request: AnyRe
 class NewRound(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Name = Field("", description="Defaults to `Runde uge <week>`.")
+    name: Name = Field("", description="Defaults to the ISO week it starts in, e.g. `2027-W11`.")
     start: Day = Field(description="The Monday of the round's first week.")
     weeks: RoundWeeks = Field(description=f"How many weeks the round covers, 1–{MAX_WEEKS}.")
     rules: Rules | None = None

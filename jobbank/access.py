@@ -23,6 +23,8 @@ class Actor:
     person_id: int | None = None
     name: str = ""
     led_unit_ids: frozenset[int] = field(default_factory=frozenset)
+    language: str | None = None
+    """The language the person chose for pages and messages; None for a log-in without one."""
 
     @property
     def is_hr(self) -> bool:
@@ -58,6 +60,7 @@ def actor_for(user: UserAccount) -> Actor:
         roles=frozenset(user.roles),
         person=(person.id, person.name) if person is not None else None,
         led_unit_ids=frozenset(unit.id for unit in person.leads) if person else frozenset(),
+        language=person.language if person is not None else None,
     )
 
 
@@ -68,6 +71,7 @@ def actor_of(
     roles: frozenset[Role],
     person: tuple[int, str] | None,
     led_unit_ids: frozenset[int],
+    language: str | None = None,
 ) -> Actor:
     """The actor of a log-in, from its parts: named after its person if it has one; the units
     a person leads only count with the unit-leader role."""
@@ -78,4 +82,5 @@ def actor_of(
         person_id=person[0] if person is not None else None,
         name=person[1] if person is not None else username,
         led_unit_ids=led_unit_ids if Role.UNIT_LEADER in roles else frozenset(),
+        language=language,
     )

@@ -334,9 +334,54 @@ def check_assignments(
 # --- result -----------------------------------------------------------------------------
 
 
+class ReasonDetail(StrEnum):
+    """Which of its code's sentences a reason is: with its values, a page words it in the
+    reader's language (the code alone groups reasons; `no_capacity` has three sentences)."""
+
+    NOBODY_HAS_SKILL = "nobody_has_skill"
+    NOBODY_ELIGIBLE = "nobody_eligible"
+    EXCLUDED = "excluded"
+    """`people` with the skill are kept off by the code's rule (shift, risk, unit, away)."""
+    REMAINDER_BELOW_BLOCK = "remainder_below_block"
+    FULLY_PLANNED = "fully_planned"
+    AT_UNIT_LIMIT = "at_unit_limit"
+    BELOW_BLOCK = "below_block"
+    TIME_LIMIT = "time_limit"
+
+
+class NeedTaken(_Strict):
+    """A need that took people who could have helped, with its priority."""
+
+    need: Id
+    priority: int = Field(ge=1, le=5)
+
+
+class ReasonValues(_Strict):
+    """The facts a reason's sentence is made of; only those its detail uses are set."""
+
+    detail: ReasonDetail
+    people: int = Field(0, ge=0, description="How many people the sentence is about.")
+    skill: str = Field("", max_length=100, description="The need's skill code.")
+    shift: Shift | None = None
+    week_start: dt.date | None = Field(None, description="Monday of the week it is about.")
+    hours: Hours | None = Field(None, description="Hours still open that week.")
+    min_block: Hours | None = Field(None, description="Fewest hours one person must take.")
+    max_units: int | None = Field(None, ge=1, le=10)
+    taken_by: list[NeedTaken] = Field(
+        default_factory=list, description="The highest-priority needs that took them."
+    )
+    more_taken: int = Field(0, ge=0, description="How many more needs took them.")
+    all_higher_priority: bool = False
+
+
 class Reason(_Strict):
     code: ReasonCode
-    message: str
+    message: str = Field(description="The reason in English, for programs and logs.")
+    values: ReasonValues | None = Field(
+        None,
+        description="What the reason says, to word it in any language (absent in results "
+        "made before it existed).",
+    )
 
 
 class Unfilled(_Strict):
@@ -366,6 +411,11 @@ class Metrics(_Strict):
         "no-improvement window, or the time limit ran out. Absent when nothing was searched "
         "(e.g. the input cannot be planned) and in results from before it existed.",
     )
+
+    @property
+    def share_of_wanted(self) -> float:
+        """Covered hours as a share of the wanted hours; 1.0 when none were wanted."""
+        return self.covered_hours / self.wanted_hours if self.wanted_hours else 1.0
 
     @property
     def share_of_bound(self) -> float:

@@ -116,7 +116,7 @@ class Person(Base):
     email: Mapped[str] = mapped_column(String(254), default="")
     phone: Mapped[str] = mapped_column(String(50), default="")
     language: Mapped[str] = mapped_column(String(5), default="da")
-    """The language of messages sent to this person: "da" or "en"."""
+    """The language of this person's pages and messages: "da" or "en", chosen on any page."""
     erased_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     """When the person was erased (`jobbank.privacy`): the row then holds no identity."""
     home_unit_id: Mapped[int] = mapped_column(

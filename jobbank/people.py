@@ -156,6 +156,16 @@ def update_person(
     return change_row(session, actor, PersonService(session), person, checked)
 
 
+def choose_language(session: Session, actor: Actor, language: str) -> None:
+    """Keep the language the actor chose for pages and messages on their person, so that it
+    follows them to every browser; a log-in without a person has nowhere to keep it."""
+    if actor.person_id is None:
+        return
+    checked = check_person_fields(session, {"language": language})
+    person = session.get_one(Person, actor.person_id)
+    person.language = checked["language"]
+
+
 # --- user accounts -------------------------------------------------------------------------
 
 

@@ -77,6 +77,13 @@ M = TypeVar("M", bound=BaseModel)
 """More hours than a week has is a typing error, whatever the person's contract says."""
 
 
+def default_name(start: dt.date) -> str:
+    """`2027-W11`: the ISO week a round starts in, which reads the same in Danish and English
+    (the name shows on the pages of both)."""
+    year, week, _ = start.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
 def create_round(
     session: Session,
     *,
@@ -97,7 +104,7 @@ def create_round(
         raise InvalidInput("weeks", f"must be 1–{MAX_WEEKS}, got {weeks}")
     previous = latest_published_round(session, before=start + dt.timedelta(weeks=weeks))
     rnd = AllocationRound(
-        name=name or f"Runde uge {start.isocalendar().week}",
+        name=name or default_name(start),
         start=start,
         weeks=weeks,
         rules=(rules or Rules()).model_dump(mode="json"),

@@ -170,6 +170,7 @@ LOG_IN_BY_HASH = (
         UserAccount.is_active,
         Person.id.label("person_id"),
         Person.name.label("person_name"),
+        Person.language.label("person_language"),
         UserRole.role,
         unit_leader.c.unit_id.label("led_unit_id"),
     )
@@ -209,6 +210,7 @@ def resolve(
         roles=roles,
         person=(found.person_id, found.person_name) if found.person_id is not None else None,
         led_unit_ids=led,
+        language=found.person_language,
     )
     return actor, found.id
 

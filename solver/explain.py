@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from jobbank.contract import Reason, ReasonCode
+from jobbank.contract import NeedTaken, Reason, ReasonCode, ReasonDetail, ReasonValues
 from solver.index import BoolArray, IntArray, RoundIndex, to_hours
 
 NAMED_NEEDS = 3
@@ -48,12 +48,15 @@ def explain_unfilled(
     if not with_skill.any():
         return [
             Reason(
-                code=ReasonCode.NO_SKILL, message=f"Nobody in the job bank has the skill {skill!r}."
+                code=ReasonCode.NO_SKILL,
+                message=f"Nobody in the job bank has the skill {skill!r}.",
+                values=ReasonValues(detail=ReasonDetail.NOBODY_HAS_SKILL, skill=skill),
             )
         ]
 
     round_need = index.round_input.needs[need]
-    when = f"the week of {index.round_input.week_start(week).isoformat()}"
+    monday = index.round_input.week_start(week)
+    when = f"the week of {monday.isoformat()}"
     unit = int(index.need_unit[need])
     block = int(index.block[need, week])
     reasons: list[Reason] = []
@@ -65,7 +68,15 @@ def explain_unfilled(
         count = int(hit.sum())
         if count:
             words = one if count == 1 else many
-            reasons.append(Reason(code=code, message=f"{_people(count)} with the skill {words}."))
+            values = ReasonValues(
+                detail=ReasonDetail.EXCLUDED,
+                people=count,
+                skill=skill,
+                shift=round_need.shift if code is ReasonCode.SHIFT else None,
+                week_start=monday if code is ReasonCode.UNAVAILABLE else None,
+            )
+            message = f"{_people(count)} with the skill {words}."
+            reasons.append(Reason(code=code, message=message, values=values))
         left = left & ~hit
 
     exclude(
@@ -123,6 +134,11 @@ def explain_unfilled(
                 code=ReasonCode.MIN_BLOCK,
                 message=f"The remaining {to_hours(remaining):g} h are less than the minimum "
                 f"block of {to_hours(block):g} h one person must take.",
+                values=ReasonValues(
+                    detail=ReasonDetail.REMAINDER_BELOW_BLOCK,
+                    hours=to_hours(remaining),
+                    min_block=to_hours(block),
+                ),
             )
         )
     if full:
@@ -131,6 +147,15 @@ def explain_unfilled(
                 code=ReasonCode.NO_CAPACITY,
                 message=f"{_people(len(full))} who could help {_are(len(full))} fully planned "
                 f"in {when}{_taken_by(index, need, planned, full)}.",
+                values=_taken_values(
+                    index,
+                    need,
+                    planned,
+                    full,
+                    ReasonValues(
+                        detail=ReasonDetail.FULLY_PLANNED, people=len(full), week_start=monday
+                    ),
+                ),
             )
         )
     if at_limit:
@@ -140,6 +165,18 @@ def explain_unfilled(
                 message=f"{_people(len(at_limit))} who could help already go to "
                 f"{index.max_units} units in {when}, the most allowed"
                 f"{_taken_by(index, need, planned, at_limit)}.",
+                values=_taken_values(
+                    index,
+                    need,
+                    planned,
+                    at_limit,
+                    ReasonValues(
+                        detail=ReasonDetail.AT_UNIT_LIMIT,
+                        people=len(at_limit),
+                        week_start=monday,
+                        max_units=index.max_units,
+                    ),
+                ),
             )
         )
     if too_small.any():
@@ -149,6 +186,13 @@ def explain_unfilled(
                 code=ReasonCode.MIN_BLOCK,
                 message=f"{_people(count)} with the skill can give fewer hours than the minimum "
                 f"block of {to_hours(block):g} h in {when}.",
+                values=ReasonValues(
+                    detail=ReasonDetail.BELOW_BLOCK,
+                    people=count,
+                    skill=skill,
+                    min_block=to_hours(block),
+                    week_start=monday,
+                ),
             )
         )
     if free and remaining >= block and not first:
@@ -157,21 +201,55 @@ def explain_unfilled(
                 code=ReasonCode.NO_CAPACITY,
                 message=f"{_people(free)} could still give hours, but the search stopped at "
                 "its time limit before placing them.",
+                values=ReasonValues(detail=ReasonDetail.TIME_LIMIT, people=free),
             )
         )
     if not first and not reasons:
         first.append(
-            Reason(code=ReasonCode.NO_SKILL, message=f"Nobody eligible has the skill {skill!r}.")
+            Reason(
+                code=ReasonCode.NO_SKILL,
+                message=f"Nobody eligible has the skill {skill!r}.",
+                values=ReasonValues(detail=ReasonDetail.NOBODY_ELIGIBLE, skill=skill),
+            )
         )
     return first + reasons
 
 
+def _takers(index: RoundIndex, need: int, planned: PlannedWeek, staff: Sequence[int]) -> list[int]:
+    """The other needs the candidates cover, most weighty first."""
+    takers = {n for s in staff for n in planned.needs.get(s, []) if n != need}
+    return sorted(takers, key=lambda n: (-int(index.weight[n]), index.need_ids[n]))
+
+
+def _taken_values(
+    index: RoundIndex,
+    need: int,
+    planned: PlannedWeek,
+    staff: Sequence[int],
+    values: ReasonValues,
+) -> ReasonValues:
+    """`values` with the needs that took the candidates, as `_taken_by` names them."""
+    ranked = _takers(index, need, planned, staff)
+    needs = index.round_input.needs
+    own = needs[need].priority
+    return values.model_copy(
+        update={
+            "taken_by": [
+                NeedTaken(need=index.need_ids[n], priority=needs[n].priority)
+                for n in ranked[:NAMED_NEEDS]
+            ],
+            "more_taken": max(0, len(ranked) - NAMED_NEEDS),
+            "all_higher_priority": bool(ranked) and all(needs[n].priority > own for n in ranked),
+        }
+    )
+
+
 def _taken_by(index: RoundIndex, need: int, planned: PlannedWeek, staff: Sequence[int]) -> str:
     """`: they cover n3 (priority 5), n9 (priority 4) and 2 more` — who took the candidates."""
-    takers = {n for s in staff for n in planned.needs.get(s, []) if n != need}
+    ranked = _takers(index, need, planned, staff)
+    takers = set(ranked)
     if not takers:
         return ""
-    ranked = sorted(takers, key=lambda n: (-int(index.weight[n]), index.need_ids[n]))
     named = ", ".join(
         f"{index.need_ids[n]} (priority {index.round_input.needs[n].priority})"
         for n in ranked[:NAMED_NEEDS]

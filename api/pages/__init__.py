@@ -27,6 +27,7 @@ from api.pages import (
     login,
     messages,
     needs,
+    numbers,
     reports,
     rounds,
     volunteering,
@@ -39,6 +40,7 @@ HERE = Path(__file__).parent
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
     def configure(engine: JinjaTemplateEngine) -> None:
         i18n.install(engine.engine)
+        numbers.install(engine.engine)
         engine.engine.auto_reload = False  # templates change with a release, not while it runs
         # Compiled now rather than by the first requests, which queued behind them.
         for name in engine.engine.list_templates(extensions=["html"]):

@@ -3,8 +3,9 @@
 Templates are written in English and say `_("…")`, or for a count with a noun
 `_n("%(num)s message", "%(num)s messages", count)`; `locale/da/LC_MESSAGES/messages.po`
 holds the Danish, plural forms included. The catalogue is read and compiled when first
-needed, so there is no build step. The chosen language lives in the `jobbank_lang` cookie,
-set by a small form.
+needed, so there is no build step. A logged-in person's chosen language is kept on their
+person (it follows them to every browser and into their messages); the `jobbank_lang`
+cookie serves anonymous pages.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ from litestar.response import Redirect
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
-from api.deps import AnyRequest
+from api.deps import DB, AnyRequest
+from jobbank import people
+from jobbank.access import Actor
 
 LANGUAGES = ("da", "en")
 DEFAULT_LANGUAGE = "da"
@@ -70,7 +73,10 @@ def plural_count(n: float) -> int:
 
 
 def language_of(request: AnyRequest) -> str:
-    """The language the caller chose, else Danish."""
+    """The language the logged-in person chose, else the browser's, else Danish."""
+    actor = request.scope.get("user")
+    if isinstance(actor, Actor) and actor.language in LANGUAGES:
+        return actor.language
     chosen = request.cookies.get(LANGUAGE_COOKIE, "")
     return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
 
@@ -178,10 +184,16 @@ def _local(path: str) -> str:
     return path if path.startswith("/") and not path.startswith("//") else "/"
 
 
-@post("/language", sync_to_thread=False, status_code=303)
-def choose_language(data: URLEncodedBody[LanguageChoice]) -> Redirect:
-    """Remember the chosen language for a year and go back to the page it was chosen on."""
+@post("/language", sync_to_thread=True, status_code=303)
+def choose_language(
+    db_session: DB, data: URLEncodedBody[LanguageChoice], request: AnyRequest
+) -> Redirect:
+    """Keep the chosen language on the logged-in person and in the browser (for the pages
+    before log-in), and go back to the page it was chosen on, filters and all."""
     language = data.language if data.language in LANGUAGES else DEFAULT_LANGUAGE
+    actor = request.scope.get("user")
+    if isinstance(actor, Actor):
+        people.choose_language(db_session, actor, language)
     cookie = Cookie(
         key=LANGUAGE_COOKIE,
         value=language,

@@ -27,6 +27,7 @@ from api.deps import DB
 from api.pages.i18n import language_of, translate
 from jobbank.access import Actor
 from jobbank.contract import DEFAULT_MIN_BLOCK, Shift
+from jobbank.coverage import needs_coverage
 from jobbank.errors import Conflict, InvalidInput, NotFound, Problems
 from jobbank.models import Need, Person, Skill, Unit, unit_leader
 from jobbank.needs import (
@@ -351,6 +352,7 @@ def needs_page(
         "needs.html",
         context={
             "actor": actor,
+            "coverage": needs_coverage(db_session, mine),
             "open": [n for n in mine if n.status.value == "open"],
             "closed": [n for n in mine if n.status.value == "closed"],
             "saved": saved,

@@ -8,7 +8,8 @@ follows the solve on the API's own progress stream (`/api/rounds/{id}/progress`)
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from itertools import groupby
+from typing import Any, NamedTuple
 
 from advanced_alchemy.filters import LimitOffset
 from litestar import get, post
@@ -19,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from api.auth import current_actor
 from api.deps import DB, AnyRequest
+from api.pages.i18n import language_of, translate
+from api.pages.reasons import WordedReason, word_reason
 from api.rounds import cancel_solving, job_runner, start_solving
 from jobbank import rounds, solving
 from jobbank.access import Actor
@@ -114,6 +117,64 @@ def create_round(
 # --- one round ----------------------------------------------------------------------------
 
 
+class UnfilledLine(NamedTuple):
+    """One need-week left (partly) open, with its reasons in the reader's words."""
+
+    need_ref: str
+    skill: str
+    week: dt.date
+    hours: float
+    reasons: list[WordedReason]
+
+
+class UnfilledUnit(NamedTuple):
+    """A unit's open need-weeks: how leaders and HR talk about what stays open."""
+
+    unit: str
+    hours: float
+    lines: list[UnfilledLine]
+
+
+def _(message: str) -> str:
+    """Marks a message for the Danish catalogue; `translate` turns it into the reader's words."""
+    return message
+
+
+NO_LONGER_KNOWN = _("Needs no longer in Jobbank")
+
+
+def _unfilled_by_unit(rows: list[rounds.UnfilledNeedWeek], language: str) -> list[UnfilledUnit]:
+    """The open need-weeks grouped by unit (by name), each by need and week."""
+    skills = {
+        row.need.skill.code: row.need.skill.label_da
+        if language == "da"
+        else row.need.skill.label_en
+        for row in rows
+        if row.need is not None
+    }
+    lines = sorted(
+        (
+            (
+                row.need.unit.name if row.need else translate(language, NO_LONGER_KNOWN),
+                UnfilledLine(
+                    need_ref=row.need_ref,
+                    skill=skills.get(row.need.skill.code, "") if row.need else "",
+                    week=row.week,
+                    hours=row.hours,
+                    reasons=[word_reason(language, reason, skills) for reason in row.reasons],
+                ),
+            )
+            for row in rows
+        ),
+        key=lambda pair: (pair[0], pair[1].need_ref, pair[1].week),
+    )
+    return [
+        UnfilledUnit(unit, sum(line.hours for line in group), group)
+        for unit, pairs in groupby(lines, key=lambda pair: pair[0])
+        for group in [[line for _unit, line in pairs]]
+    ]
+
+
 def _names(rows: list[Assignment]) -> dict[str, list[tuple[int, str]]]:
     """The choices of the proposal's filters: units, needs and people that occur in it."""
     units = {row.need.unit_id: row.need.unit.name for row in rows}
@@ -168,11 +229,11 @@ def _round_page(
             "counts": rounds.round_counts(db, rnd),
             "solved": rounds.plan_is_solved(db, rnd),
             "assignments": shown,
-            "unfilled": unfilled,
+            "unfilled": _unfilled_by_unit(unfilled, language_of(request)),
             "choices": _names(every),
             "filters": chosen,
             "view": view,
-            "back": str(request.url.query) if request.method == "GET" else "",
+            "back": _here(request),
             "time_limit": time_limit,
             "problem": problem,
             "time_error": time_error,
@@ -209,10 +270,17 @@ def round_page(
     )
 
 
-def _back_to(round_id: int, back: str) -> Redirect:
-    """To the round's page with the filters the form was sent from (only a query string)."""
-    query = back if back and "/" not in back and "\\" not in back else ""
-    return Redirect(f"/rounds/{round_id}" + (f"?{query}" if query else ""), status_code=303)
+def _here(request: AnyRequest) -> str:
+    """The filters the page was read with, for a form on it to come back to."""
+    return str(request.url.query) if request.method == "GET" else ""
+
+
+def _back_to(round_id: int, back: str, assignment_id: int) -> Redirect:
+    """To the round's page with the filters the form was sent from (only a query string), at
+    the assignment's row, so that the reader keeps their place."""
+    query = back if back and "/" not in back and "\\" not in back and "#" not in back else ""
+    where = f"/rounds/{round_id}" + (f"?{query}" if query else "")
+    return Redirect(f"{where}#a{assignment_id}", status_code=303)
 
 
 def _refused(db: Session, request: AnyRequest, round_id: int, conflict: Conflict) -> Template:
@@ -284,7 +352,7 @@ def pin(
         )
     except Conflict as conflict:
         return _refused(db_session, request, round_id, conflict)
-    return _back_to(round_id, data.back)
+    return _back_to(round_id, data.back, assignment_id)
 
 
 @post("/rounds/{round_id:int}/assignments/{assignment_id:int}/unpin", sync_to_thread=True)
@@ -306,7 +374,7 @@ def unpin(
         )
     except Conflict as conflict:
         return _refused(db_session, request, round_id, conflict)
-    return _back_to(round_id, data.back)
+    return _back_to(round_id, data.back, assignment_id)
 
 
 @get("/rounds/{round_id:int}/publish", sync_to_thread=True)

@@ -30,6 +30,8 @@ from sqlalchemy.orm import Session
 from jobbank.access import Actor
 from jobbank.assignments import Deployment, deployments_of
 from jobbank.checklists import overdue_in_sql
+from jobbank.contract import parse_round_result
+from jobbank.coverage import Coverage, round_coverage
 from jobbank.models import (
     AllocationRound,
     Assignment,
@@ -38,6 +40,7 @@ from jobbank.models import (
     ChecklistItem,
     MessageKind,
     MessageStatus,
+    Need,
     OutboxMessage,
     Person,
     RoundStatus,
@@ -232,27 +235,55 @@ def _changes(before: Plan, now: Plan, units: dict[int, Unit]) -> list[Change]:
 def _tell_receiving_leaders(
     session: Session, rnd: AllocationRound, rows: Sequence[Assignment]
 ) -> int:
-    """One message per leader of a receiving unit: who comes to each of their units, when."""
+    """One message per leader of a unit with a need in the round: who comes to each of their
+    units, when, and how much of each need the plan covers (and which weeks stay open), so a
+    leader whose need got nobody learns it too."""
     by_leader: dict[int, list[Deployment]] = defaultdict(list)
+    covered_of: dict[int, list[NeedCoverage]] = defaultdict(list)
     leaders: dict[int, Person] = {}
     needs = {row.need_id: row.need for row in rows}
     for deployment in deployments_of(rnd, rows):
         for leader in needs[deployment.need.id].unit.leaders:
             leaders[leader.id] = leader
             by_leader[leader.id].append(deployment)
+    for line in _coverage_of_round(session, rnd):
+        for leader in line.need.unit.leaders:
+            leaders[leader.id] = leader
+            covered_of[leader.id].append(line)
     written = 0
-    for leader_id, arrivals in sorted(by_leader.items()):
-        arrivals.sort(key=lambda d: (d.need.unit.name, d.weeks[0][0], d.person.name))
+    for leader_id, leader in sorted(leaders.items()):
+        arrivals = sorted(
+            by_leader[leader_id], key=lambda d: (d.need.unit.name, d.weeks[0][0], d.person.name)
+        )
         written += add_message(
             session,
-            leaders[leader_id],
+            leader,
             MessageKind.ROUND_PUBLISHED,
             f"round:{rnd.id}:leader:{leader_id}",
             template="round_published_leader",
             round=rnd,
             arrivals=arrivals,
+            coverage=covered_of[leader_id],
         )
     return written
+
+
+@dataclass(frozen=True)
+class NeedCoverage:
+    """A need of the round and what the plan gives it."""
+
+    need: Need
+    coverage: Coverage
+
+
+def _coverage_of_round(session: Session, rnd: AllocationRound) -> list[NeedCoverage]:
+    """Each need the round planned, by unit and need."""
+    if rnd.result is None:
+        return []
+    found = round_coverage(rnd, parse_round_result(rnd.result))
+    rows = session.scalars(select(Need).where(Need.ref.in_(found))).all()
+    lines = [NeedCoverage(need, found[need.ref]) for need in rows]
+    return sorted(lines, key=lambda line: (line.need.unit.name, line.need.ref))
 
 
 # --- approval wanted -----------------------------------------------------------------------------

@@ -100,7 +100,7 @@ def test_the_messages_page_shows_each_their_own_with_its_status(
     assert "Mine beskeder" in page.text and "Kun vist her" in page.text
     assert "Plejecenter Solgården" in page.text and "Hjemmeplejen" not in page.text
     assert 'href="/messages"' in page.text  # the link in every page's header
-    anne.cookies.set("jobbank_lang", "en")
+    anne.post("/language", data={"language": "en", "next": "/"})
     assert "Shown here only" in anne.get("/messages").text
 
     hr = as_user("hr")

@@ -70,3 +70,24 @@ def test_every_unfilled_need_week_has_a_reason() -> None:
     result = solve_quickly(a_round(staff=staff, needs=needs, weeks=2))
     assert result.unfilled
     assert all(u.reasons for u in result.unfilled)
+
+
+def test_reasons_carry_the_values_their_sentence_is_made_of() -> None:
+    """Pages word reasons in the reader's language from these values, not from `message`."""
+    needs = [a_need("urgent", priority=5, hours=[37]), a_need("n1", unit="lab", priority=1)]
+    result = solve_quickly(a_round(staff=[a_staff()], needs=needs))
+    values = result.unfilled[0].reasons[0].values
+    assert values is not None
+    assert values.detail == "fully_planned"
+    assert values.people == 1
+    assert values.week_start is not None
+    assert [(t.need, t.priority) for t in values.taken_by] == [("urgent", 5)]
+    assert values.all_higher_priority
+
+
+def test_an_exclusion_names_its_shift_and_skill() -> None:
+    result = solve_quickly(a_round(staff=[a_staff(shifts=["day"])], needs=[a_need(shift="night")]))
+    shift = next(r for r in result.unfilled[0].reasons if r.code == "shift")
+    assert shift.values is not None
+    values = shift.values
+    assert (values.detail, values.shift, values.people) == ("excluded", "night", 1)
