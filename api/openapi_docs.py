@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING
 from litestar.enums import RequestEncodingType
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation
+from litestar.openapi.spec import (
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    SecurityRequirement,
+)
 from litestar.openapi.spec import Schema as SchemaObject
 from litestar.params import BodyKwarg
 from litestar.plugins import ReceiveRoutePlugin
@@ -118,6 +124,8 @@ class ProblemResponses(ReceiveRoutePlugin):
         for handler in route.route_handlers:
             if not handler.resolve_include_in_schema():
                 continue
+            if not handler.resolve_guards():
+                handler.operation_class = without_log_in(handler.operation_class)
             own: Mapping[int, ResponseSpec] = handler.responses or {}
             handler.responses = {
                 **problems(
@@ -125,6 +133,20 @@ class ProblemResponses(ReceiveRoutePlugin):
                 ),
                 **own,
             }
+
+
+def without_log_in(base: type[Operation]) -> type[Operation]:
+    """`base`, saying `security: []`: the operation needs no token, whatever the app-wide
+    requirement (Litestar leaves an empty list out, which would inherit the bearer token)."""
+
+    @dataclass
+    class NoLogIn(base):  # type: ignore[valid-type,misc]
+        def __post_init__(self) -> None:
+            getattr(super(), "__post_init__", lambda: None)()
+            no_token: list[SecurityRequirement] = []
+            self.security = no_token
+
+    return NoLogIn
 
 
 class ClosedShapes(PydanticSchemaPlugin):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Controller, delete, get, patch, post, put
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import InstrumentedAttribute
 
 from api.auth import current_actor, hr_only, logged_in
 from api.deps import DB, AnyRequest, Id, Paging
@@ -19,6 +22,13 @@ class Body(BaseModel):
     """A request body: unknown fields are refused by name rather than silently dropped."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def stored_in(column: InstrumentedAttribute[str], default: Any = ..., **field: Any) -> Any:
+    """A text field kept in `column`: the schema states the column's length, which the service
+    enforces on the trimmed text (422 naming the field, like any rule of the domain)."""
+    length = getattr(column.type, "length", None)
+    return Field(default, json_schema_extra={"maxLength": length}, **field)
 
 
 class Versioned(Body):
@@ -38,11 +48,11 @@ class AreaOut(BaseModel):
 
 
 class NewArea(Body):
-    name: str
+    name: str = stored_in(Area.name)
 
 
 class AreaChanges(Body):
-    name: str | None = None
+    name: str | None = stored_in(Area.name, None)
 
 
 class AreaController(Controller):
@@ -114,19 +124,19 @@ class UnitOut(BaseModel):
 
 
 class NewUnit(Body):
-    code: str = Field(description="Short lower-case id, e.g. `solgaarden`; unique.")
-    name: str
+    code: str = stored_in(Unit.code, description="Short lower-case id, e.g. `solgaarden`; unique.")
+    name: str = stored_in(Unit.name)
     area_id: int
-    address: str = ""
-    phone: str = ""
+    address: str = stored_in(Unit.address, "")
+    phone: str = stored_in(Unit.phone, "")
 
 
 class UnitChanges(Versioned):
-    code: str | None = None
-    name: str | None = None
+    code: str | None = stored_in(Unit.code, None)
+    name: str | None = stored_in(Unit.name, None)
     area_id: int | None = None
-    address: str | None = None
-    phone: str | None = None
+    address: str | None = stored_in(Unit.address, None)
+    phone: str | None = stored_in(Unit.phone, None)
 
 
 class Leaders(Versioned):
@@ -211,15 +221,17 @@ class SkillOut(BaseModel):
 
 
 class NewSkill(Body):
-    code: str = Field(description="Lower-case id used in round files, e.g. `nurse`; unique.")
-    label_da: str
-    label_en: str
+    code: str = stored_in(
+        Skill.code, description="Lower-case id used in round files, e.g. `nurse`; unique."
+    )
+    label_da: str = stored_in(Skill.label_da)
+    label_en: str = stored_in(Skill.label_en)
 
 
 class SkillChanges(Body):
-    code: str | None = None
-    label_da: str | None = None
-    label_en: str | None = None
+    code: str | None = stored_in(Skill.code, None)
+    label_da: str | None = stored_in(Skill.label_da, None)
+    label_en: str | None = stored_in(Skill.label_en, None)
 
 
 class SkillController(Controller):

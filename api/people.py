@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import current_actor, hr_only, leader_or_hr, logged_in
 from api.deps import DB, AnyRequest, Id, Paging
-from api.organisation import Body, Versioned
+from api.organisation import Body, Versioned, stored_in
 from api.paging import page_of
 from api.shapes import UnitRef
 from jobbank import people, privacy
@@ -51,19 +51,19 @@ class PersonOut(BaseModel):
 
 
 class NewPerson(Body):
-    employee_no: str = Field(description="The payroll number; unique.")
-    name: str
-    email: str = ""
-    phone: str = ""
+    employee_no: str = stored_in(Person.employee_no, description="The payroll number; unique.")
+    name: str = stored_in(Person.name)
+    email: str = stored_in(Person.email, "")
+    phone: str = stored_in(Person.phone, "")
     language: str = Field("da", description='Messages to this person are in "da" or "en".')
     home_unit_id: int
 
 
 class PersonChanges(Versioned):
-    employee_no: str | None = None
-    name: str | None = None
-    email: str | None = None
-    phone: str | None = None
+    employee_no: str | None = stored_in(Person.employee_no, None)
+    name: str | None = stored_in(Person.name, None)
+    email: str | None = stored_in(Person.email, None)
+    phone: str | None = stored_in(Person.phone, None)
     language: str | None = Field(None, description='"da" or "en".')
     home_unit_id: int | None = None
 
@@ -103,7 +103,8 @@ class PersonController(Controller):
 
     @get("/{person_id:int}", sync_to_thread=True)
     def get_person(self, db_session: DB, person_id: FromPath[Id], request: AnyRequest) -> PersonOut:
-        """One person: HR any, a unit leader those of their home units, anyone themselves."""
+        """One person: HR any, a unit leader those of the units they lead and those lent to
+        them (in a published round), anyone themselves."""
         return PersonOut.of(people.get_person(db_session, current_actor(request), person_id))
 
     @post("/", sync_to_thread=True, guards=[hr_only])
@@ -171,7 +172,7 @@ class UserOut(BaseModel):
 
 
 class NewUser(Body):
-    username: str
+    username: str = stored_in(UserAccount.username)
     password: str = Field(description="At least 12 characters; stored only as an argon2 hash.")
     roles: list[Role]
     person_id: int | None = Field(None, description="The person who logs in; one log-in each.")

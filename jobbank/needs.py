@@ -79,8 +79,8 @@ class NeedPatch(_Body):
     skill: str | None = None
     hours: float | None = None
     weeks: list[WeekHours] | None = Field(None, description="Replaces all week overrides.")
-    first_week: dt.date | None = None
-    last_week: dt.date | None = None
+    first_week: dt.date | None = Field(None, description="Monday of the first week.")
+    last_week: dt.date | None = Field(None, description="Monday of the last week (inclusive).")
     shift: Shift | None = None
     priority: int | None = None
     exposed: bool | None = None
