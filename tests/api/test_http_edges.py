@@ -139,6 +139,9 @@ def test_a_query_parameter_is_named_as_the_caller_sent_it(as_user: Login) -> Non
     bad_status = problem_of(hr.get("/api/needs", params={"status": "bogus"}), 400, "field_invalid")
     assert fields_of(bad_status) == ["status"]
     assert "NeedStatus" not in bad_status["detail"]
+    # a form field the body lacks is named, not the handler's name for the body (`data`)
+    no_file = hr.post("/api/imports/needs", files={"mapping": ("map.toml", b"")})
+    assert fields_of(problem_of(no_file, 400, "field_invalid")) == ["file"]
 
 
 def test_every_problem_carries_a_stable_code(anonymous: Client, as_user: Login) -> None:
@@ -311,3 +314,35 @@ def test_the_schema_states_mondays_lengths_and_required_versions(
     too_long = "x" * (Person.name.type.length + 1)
     sent = hr.patch("/api/people/1", json={"version": person["version"], "name": too_long})
     assert fields_of(problem_of(sent, 422, "invalid_input")) == ["name"]
+
+
+def test_every_query_parameter_is_named_as_the_schema_names_it(
+    anonymous: Client, as_user: Login
+) -> None:
+    """A wrong value in any query parameter of any operation is refused naming that parameter
+    as the schema (and the caller) spell it, never a handler's own name or a Python type."""
+    hr = as_user("hr")
+    schema = anonymous.get("/schema/openapi.json").json()
+    tried = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] != "query" or _takes_any_text(parameter["schema"]):
+                    continue
+                url = re.sub(r"{\w+}", "1", path)
+                sent = hr.request(method.upper(), url, params={parameter["name"]: "x!"})
+                body = problem_of(sent, 400, "field_invalid")
+                assert parameter["name"] in fields_of(body), (method, path, body)
+                assert "data" not in fields_of(body), (method, path, body)
+                assert not re.search(r"<|Enum|\w+\.\w+:", body["detail"]), body["detail"]
+                tried.append(parameter["name"])
+    assert {"from", "to", "limit", "status", "unit_id", "week"} <= set(tried)
+
+
+def _takes_any_text(schema: dict[str, Any]) -> bool:
+    """Whether a parameter of this schema takes any text (nothing to refuse)."""
+    options = schema.get("oneOf", [schema])
+    return any(
+        option.get("type") == "string" and not option.get("enum") and not option.get("format")
+        for option in options
+    )
