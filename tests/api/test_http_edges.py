@@ -49,6 +49,9 @@ UNREADABLE = {
     "not UTF-8": b'{"username": "\xff\xfe", "password": "x"}',
     "not JSON": b"{username: hr}",
     "cut short": b'{"username": "hr", "pass',
+    "NaN": b'{"username": "hr", "password": "x", "expires_in_days": NaN}',
+    "Infinity": b'{"username": "hr", "password": "x", "expires_in_days": Infinity}',
+    "a number beyond any float": b'{"username": "hr", "password": "x", "expires_in_days": 1e999}',
 }
 
 
