@@ -63,8 +63,7 @@ WHY = {
     400: "Malformed: the body is not readable JSON (`body_unreadable`), or a field or "
     'parameter has the wrong type (`field_invalid`: `true` or `"5"` where a number belongs).',
     401: "Not logged in (an unsafe request without any log-in too), or wrong credentials.",
-    403: "A logged-in browser's request without the CSRF token (bearer-token requests need "
-    "none).",
+    403: "A logged-in browser's request without the CSRF token (bearer-token requests need none).",
     404: "No such thing within your reach.",
     409: "The row changed meanwhile (stale `version`) or its state forbids this.",
     413: "The request body is larger than the configured limit.",
