@@ -290,13 +290,23 @@ def code_of(exc: Exception, status: int | None, body: dict[str, Any]) -> str:
     return CODES.get(status or 500, "error")
 
 
+BODY_PARAMETER = "data"
+"""A handler's name for the request body, which Litestar names when it cannot read it whole."""
+MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
+
+
 def in_callers_words(request: Request[Any, Any, Any], exc: ValidationException) -> None:
     """Renames each field at fault that Litestar names by the handler's parameter to the name
     the caller sent (`?from=`, not `start`)."""
     names = _parameter_names(request)
     for item in exc.extra if isinstance(exc.extra, list) else []:
-        if isinstance(item, dict) and item.get("key") in names:
+        if not isinstance(item, dict):
+            continue
+        if item.get("key") in names:
             item["key"] = names[item["key"]]
+        elif item.get("key") == BODY_PARAMETER:  # the body as a whole, or a field it lacks
+            missing = MISSING_FIELD.search(str(item.get("message", "")))
+            item["key"] = missing.group(1) if missing else "body"
 
 
 def _parameter_names(request: Request[Any, Any, Any]) -> dict[str, str]:

@@ -3,9 +3,10 @@ problem-details answers, which shapes allow no other fields, and the media types
 
 Which statuses apply follows from how the operation is reached: any request can be malformed
 (400) or well-formed but not allowed (422); one taking a JSON body refuses another media type
-(415); a guarded one needs a log-in (401) and answers 404 for what
-is out of reach, as does one with an id in its path; a change can clash (409) and, from a
-browser, needs the CSRF token (403). An operation adds its own with `responses=problems(...)`.
+(415); a guarded one needs a log-in (401) and answers 404 for what is out of reach, as does one
+with an id in its path; a change can clash (409) and, from a logged-in browser, needs the CSRF
+token (403). An operation adds its own with `responses=problems(...)`. An unguarded one needs
+no token: it says `security: []`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,13 @@ from typing import TYPE_CHECKING
 from litestar.enums import RequestEncodingType
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation
+from litestar.openapi.spec import (
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    SecurityRequirement,
+)
 from litestar.openapi.spec import Schema as SchemaObject
 from litestar.params import BodyKwarg
 from litestar.plugins import ReceiveRoutePlugin
@@ -55,8 +62,8 @@ class Problem(BaseModel):
 WHY = {
     400: "Malformed: the body is not readable JSON (`body_unreadable`), or a field or "
     'parameter has the wrong type (`field_invalid`: `true` or `"5"` where a number belongs).',
-    401: "Not logged in, or wrong credentials.",
-    403: "A browser request without the CSRF token (bearer-token requests need none).",
+    401: "Not logged in (an unsafe request without any log-in too), or wrong credentials.",
+    403: "A logged-in browser's request without the CSRF token (bearer-token requests need none).",
     404: "No such thing within your reach.",
     409: "The row changed meanwhile (stale `version`) or its state forbids this.",
     413: "The request body is larger than the configured limit.",
@@ -98,6 +105,7 @@ def statuses_of(handler: HTTPRouteHandler, path_has_ids: bool, csrf_exempt_key: 
 
 
 def _takes_json(handler: HTTPRouteHandler) -> bool:
+    """Whether the handler reads a JSON body (`data`, JSON unless it says another media type)."""
     body = handler.parsed_fn_signature.parameters.get("data")
     kwarg = body.kwarg_definition if body is not None else None
     return body is not None and (
@@ -118,6 +126,8 @@ class ProblemResponses(ReceiveRoutePlugin):
         for handler in route.route_handlers:
             if not handler.resolve_include_in_schema():
                 continue
+            if not handler.resolve_guards():
+                handler.operation_class = without_log_in(handler.operation_class)
             own: Mapping[int, ResponseSpec] = handler.responses or {}
             handler.responses = {
                 **problems(
@@ -125,6 +135,20 @@ class ProblemResponses(ReceiveRoutePlugin):
                 ),
                 **own,
             }
+
+
+def without_log_in(base: type[Operation]) -> type[Operation]:
+    """`base`, saying `security: []`: the operation needs no token, whatever the app-wide
+    requirement (Litestar leaves an empty list out, which would inherit the bearer token)."""
+
+    @dataclass
+    class NoLogIn(base):  # type: ignore[valid-type,misc]
+        def __post_init__(self) -> None:
+            getattr(super(), "__post_init__", lambda: None)()
+            no_token: list[SecurityRequirement] = []
+            self.security = no_token
+
+    return NoLogIn
 
 
 class ClosedShapes(PydanticSchemaPlugin):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Controller, delete, get, patch, post, put
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import InstrumentedAttribute
 
 from api.auth import current_actor, hr_only, logged_in
 from api.deps import DB, AnyRequest, Id, Paging
@@ -21,6 +24,13 @@ class Body(BaseModel):
     """A request body: unknown fields are refused by name rather than silently dropped."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def stored_in(column: InstrumentedAttribute[str], default: Any = ..., **field: Any) -> Any:
+    """A text field kept in `column`: the schema states the column's length, which the service
+    enforces on the trimmed text (422 naming the field, like any rule of the domain)."""
+    length = getattr(column.type, "length", None)
+    return Field(default, json_schema_extra={"maxLength": length}, **field)
 
 
 class Versioned(Body):
@@ -40,11 +50,11 @@ class AreaOut(BaseModel):
 
 
 class NewArea(Body):
-    name: Name
+    name: Name = stored_in(Area.name)
 
 
 class AreaChanges(Body):
-    name: Name | None = None
+    name: Name | None = stored_in(Area.name, None)
 
 
 class AreaController(Controller):
@@ -116,19 +126,19 @@ class UnitOut(BaseModel):
 
 
 class NewUnit(Body):
-    code: Code = Field(description="Short lower-case id, e.g. `solgaarden`; unique.")
-    name: Name
+    code: Code = stored_in(Unit.code, description="Short lower-case id, e.g. `solgaarden`; unique.")
+    name: Name = stored_in(Unit.name)
     area_id: RowId
-    address: Address = ""
-    phone: Phone = ""
+    address: Address = stored_in(Unit.address, "")
+    phone: Phone = stored_in(Unit.phone, "")
 
 
 class UnitChanges(Versioned):
-    code: Code | None = None
-    name: Name | None = None
+    code: Code | None = stored_in(Unit.code, None)
+    name: Name | None = stored_in(Unit.name, None)
     area_id: RowId | None = None
-    address: Address | None = None
-    phone: Phone | None = None
+    address: Address | None = stored_in(Unit.address, None)
+    phone: Phone | None = stored_in(Unit.phone, None)
 
 
 class Leaders(Versioned):
@@ -213,15 +223,17 @@ class SkillOut(BaseModel):
 
 
 class NewSkill(Body):
-    code: Code = Field(description="Lower-case id used in round files, e.g. `nurse`; unique.")
-    label_da: Name
-    label_en: Name
+    code: Code = stored_in(
+        Skill.code, description="Lower-case id used in round files, e.g. `nurse`; unique."
+    )
+    label_da: Name = stored_in(Skill.label_da)
+    label_en: Name = stored_in(Skill.label_en)
 
 
 class SkillChanges(Body):
-    code: Code | None = None
-    label_da: Name | None = None
-    label_en: Name | None = None
+    code: Code | None = stored_in(Skill.code, None)
+    label_da: Name | None = stored_in(Skill.label_da, None)
+    label_en: Name | None = stored_in(Skill.label_en, None)
 
 
 class SkillController(Controller):

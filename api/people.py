@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import current_actor, hr_only, leader_or_hr, logged_in
 from api.deps import DB, AnyRequest, Id, Paging
-from api.organisation import Body, Versioned
+from api.organisation import Body, Versioned, stored_in
 from api.paging import page_of
 from api.shapes import UnitRef
 from jobbank import people, privacy
@@ -53,19 +53,19 @@ class PersonOut(BaseModel):
 
 
 class NewPerson(Body):
-    employee_no: Code = Field(description="The payroll number; unique.")
-    name: Name
-    email: Email = ""
-    phone: Phone = ""
+    employee_no: Code = stored_in(Person.employee_no, description="The payroll number; unique.")
+    name: Name = stored_in(Person.name)
+    email: Email = stored_in(Person.email, "")
+    phone: Phone = stored_in(Person.phone, "")
     language: Code = Field("da", description='Messages to this person are in "da" or "en".')
     home_unit_id: RowId
 
 
 class PersonChanges(Versioned):
-    employee_no: Code | None = None
-    name: Name | None = None
-    email: Email | None = None
-    phone: Phone | None = None
+    employee_no: Code | None = stored_in(Person.employee_no, None)
+    name: Name | None = stored_in(Person.name, None)
+    email: Email | None = stored_in(Person.email, None)
+    phone: Phone | None = stored_in(Person.phone, None)
     language: Code | None = Field(None, description='"da" or "en".')
     home_unit_id: RowId | None = None
 
@@ -105,7 +105,8 @@ class PersonController(Controller):
 
     @get("/{person_id:int}", sync_to_thread=True)
     def get_person(self, db_session: DB, person_id: FromPath[Id], request: AnyRequest) -> PersonOut:
-        """One person: HR any, a unit leader those of their home units, anyone themselves."""
+        """One person: HR any, a unit leader those of the units they lead and those lent to
+        them (in a published round), anyone themselves."""
         return PersonOut.of(people.get_person(db_session, current_actor(request), person_id))
 
     @post("/", sync_to_thread=True, guards=[hr_only])
@@ -173,7 +174,7 @@ class UserOut(BaseModel):
 
 
 class NewUser(Body):
-    username: Code
+    username: Code = stored_in(UserAccount.username)
     password: str = Field(
         max_length=1000, description="At least 12 characters; stored only as an argon2 hash."
     )

@@ -84,8 +84,8 @@ class NeedPatch(_Body):
     skill: Code | None = None
     hours: NeedHours | None = None
     weeks: list[WeekHours] | None = Field(None, description="Replaces all week overrides.")
-    first_week: Day | None = None
-    last_week: Day | None = None
+    first_week: Day | None = Field(None, description="Monday of the first week.")
+    last_week: Day | None = Field(None, description="Monday of the last week (inclusive).")
     shift: Shift | None = None
     priority: Priority | None = None
     exposed: bool | None = None

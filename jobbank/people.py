@@ -1,8 +1,9 @@
 """People employed by the municipality and the log-ins HR gives them.
 
-HR reaches everyone; a unit leader the people whose home unit they lead; anyone their own
-record. Nothing here returns or touches the risk-group flag, which lives on the volunteer
-profile and is HR's alone to read.
+HR reaches everyone; a unit leader the people whose home unit they lead (and, one by one, the
+people a published round lends to a unit they lead); anyone their own record. Nothing here
+returns or touches the risk-group flag, which lives on the volunteer profile and is HR's alone
+to read.
 """
 
 from __future__ import annotations
@@ -20,7 +21,16 @@ from jobbank import audit, sessions
 from jobbank.access import Actor
 from jobbank.accounts import add_user
 from jobbank.errors import Conflict, InvalidInput, NotFound, check_version
-from jobbank.models import AuthSession, Person, UserAccount, UserRole
+from jobbank.models import (
+    AllocationRound,
+    Assignment,
+    AuthSession,
+    Need,
+    Person,
+    RoundStatus,
+    UserAccount,
+    UserRole,
+)
 from jobbank.organisation import (
     Service,
     UnitService,
@@ -92,10 +102,31 @@ def can_see_person(actor: Actor, person: Person) -> bool:
     return actor.is_hr or actor.is_person(person.id) or actor.leads(person.home_unit_id)
 
 
+def is_lent_to_units_led_by(session: Session, actor: Actor, person_id: int) -> bool:
+    """Whether a published round lends the person to a unit the actor leads: its leader
+    meets them, and reaches their contact (never their health data)."""
+    if not actor.led_unit_ids:
+        return False
+    lent = (
+        select(Assignment.id)
+        .join(Need, Need.id == Assignment.need_id)
+        .join(AllocationRound, AllocationRound.id == Assignment.round_id)
+        .where(
+            Assignment.person_id == person_id,
+            Need.unit_id.in_(sorted(actor.led_unit_ids)),
+            AllocationRound.status == RoundStatus.PUBLISHED,
+        )
+    )
+    return session.scalar(select(lent.exists())) or False
+
+
 def get_person(session: Session, actor: Actor, person_id: int) -> Person:
-    """One person, if within the actor's reach; else 404 as if they did not exist."""
+    """One person, if within the actor's reach (a leader's reach includes the people lent to
+    their units); else 404 as if they did not exist."""
     person = PersonService(session).get_one_or_none(id=person_id)
-    if person is None or not can_see_person(actor, person):
+    if person is None or not (
+        can_see_person(actor, person) or is_lent_to_units_led_by(session, actor, person_id)
+    ):
         raise NotFound(f"person {person_id}: not found")
     return person
 

@@ -237,7 +237,7 @@ DELETE /api/skills/{nurse}                             -                409  404
 GET    /api/people                                     -                200  200  200  200  404  404  404  401
 GET    /api/people?unit_id={hp}                        -                200    E    E  200  404  404  404  401
 GET    /api/people/{p_own}                             -                200  200  200  200  200  200  200  401
-GET    /api/people/{p_anne}                            -                200  404  200  404  200  404  404  401
+GET    /api/people/{p_anne}                            -                200  200  200  404  200  404  404  401
 GET    /api/people/{p_carla}                           -                200  404  404  200  404  404  200  401
 POST   /api/people                                     new_person       201  404  404  404  404  404  404  401
 PATCH  /api/people/{p_anne}                            stale            409  404  404  404  404  404  404  401
