@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, TypeAlias, TypeVar
 
-from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, BaseModel, Field, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from jobbank.errors import InvalidInput
@@ -132,3 +132,17 @@ def _shown(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def shaped(shape: type[M], **values: Any) -> M:
+    """`shape` built from values a page form parsed, or `InvalidInput` naming the first field
+    beyond its bound (the API answers the same problem as 422)."""
+    try:
+        return shape(**values)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        field = ".".join(str(part) for part in error["loc"]) or shape.__name__
+        raise InvalidInput(field, describe(error)) from None

@@ -26,6 +26,7 @@ from api.deps import DB
 from api.pages.i18n import language_of, translate
 from api.pages.needs import STALE, explain, field_of
 from jobbank.access import Actor
+from jobbank.bounds import shaped
 from jobbank.contract import Shift
 from jobbank.errors import Conflict, InvalidInput, NotFound
 from jobbank.models import ApprovalStatus, Area, Skill, Unit, VolunteerProfile
@@ -154,12 +155,16 @@ def save_home_load(
     try:
         default = _hours("home_load", data.get("home_load", ""))
         shown = [
-            WeekHomeLoad(
+            # checked by the service, which names a week beyond its bound `weeks[i]`
+            WeekHomeLoad.model_construct(
                 week=w, home_load=_hours(f"week-{w.isoformat()}", data.get(f"week-{w}", ""))
             )
             for w in weeks
         ]
-        plan = HomeLoadPlan(home_load=default, weeks=[], version=_version(data) or 0)
+        version = _version(data)
+        if version is None:  # a copy of the page with no version: as good as stale
+            raise Conflict("version: missing")
+        plan = shaped(HomeLoadPlan, home_load=default, weeks=[], version=version)
         profile = get_profile(db_session, actor, profile_id)
         kept = [o for o in home_load_overrides(profile) if o.week not in weeks]
         plan.weeks = kept + [w for w in shown if w.home_load != default]
@@ -308,7 +313,8 @@ def _edit_of(form: Form, profile: VolunteerProfile | None) -> ProfileEdit:
     declared, withdrawn = form.get("risk_group") == "on", form.get("risk_group_withdrawn") == "on"
     if declared and withdrawn:
         raise InvalidInput("risk_group", "choose one of declare and withdraw")
-    return ProfileEdit(
+    return shaped(
+        ProfileEdit,
         opted_in=form.get("opted_in") == "on",
         normal_hours=_hours("normal_hours", form.get("normal_hours", "")),
         skills=_many(form, "skills"),
