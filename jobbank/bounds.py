@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, TypeAlias, TypeVar
 
+from annotated_types import Interval
 from pydantic import AfterValidator, BaseModel, Field, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
 
@@ -75,19 +76,19 @@ HomeLoad: TypeAlias = Annotated[float, _hours(ge=0, le=MAX_NORMAL_HOURS)]
 """Hours a week the home unit keeps of a person (also at most their normal hours)."""
 BlockHours: TypeAlias = Annotated[float, _hours(gt=0, le=MAX_NORMAL_HOURS)]
 """Hours one person takes of a need in a week (a pin, a need's smallest block)."""
-Priority: TypeAlias = Annotated[int, Field(ge=1, le=MAX_PRIORITY)]
+Priority: TypeAlias = Annotated[int, Interval(ge=1, le=MAX_PRIORITY)]
 """1 (low) … 5 (critical)."""
-RowId: TypeAlias = Annotated[int, Field(ge=1, le=MAX_ID)]
+RowId: TypeAlias = Annotated[int, Interval(ge=1, le=MAX_ID)]
 """The id of a stored row."""
-Version: TypeAlias = Annotated[int, Field(ge=1, le=MAX_ID)]
+Version: TypeAlias = Annotated[int, Interval(ge=1, le=MAX_ID)]
 """A row's version, as read (optimistic locking)."""
-RoundWeeks: TypeAlias = Annotated[int, Field(ge=1, le=MAX_ROUND_WEEKS)]
+RoundWeeks: TypeAlias = Annotated[int, Interval(ge=1, le=MAX_ROUND_WEEKS)]
 """How many weeks a round plans."""
-WeekIndex: TypeAlias = Annotated[int, Field(ge=0, lt=MAX_ROUND_WEEKS)]
+WeekIndex: TypeAlias = Annotated[int, Interval(ge=0, lt=MAX_ROUND_WEEKS)]
 """A week of a round, counted from 0."""
-DueDay: TypeAlias = Annotated[int, Field(ge=MIN_DUE_DAY, le=MAX_DUE_DAY)]
+DueDay: TypeAlias = Annotated[int, Interval(ge=MIN_DUE_DAY, le=MAX_DUE_DAY)]
 """Days after a checklist item's anchor it is due (negative: before)."""
-Position: TypeAlias = Annotated[int, Field(ge=0, le=MAX_POSITION)]
+Position: TypeAlias = Annotated[int, Interval(ge=0, le=MAX_POSITION)]
 """Where in a checklist template an item stands, from 0."""
 Day: TypeAlias = Annotated[dt.date, AfterValidator(_in_this_century)]
 """A date Jobbank plans with: in the years 2000–2099."""
