@@ -190,7 +190,7 @@ def test_every_wrong_staff_cell_is_named_by_row_and_column(session: Session, hr:
     assert has_problem(report, 3, "opted_in", "not yes or no")
     assert has_problem(report, 4, "normal_hours", "not a number: 'many'")
     assert has_problem(report, 5, "employee_no", "duplicate employee number 'e20' (also in row 2)")
-    assert has_problem(report, 5, "normal_hours", "at most 168")
+    assert has_problem(report, 5, "normal_hours", "at most 48")
     assert has_problem(report, 6, "home_unit", "missing field")
     assert len(report.problems) == 11
 
@@ -396,7 +396,7 @@ def test_every_wrong_need_cell_is_named_by_row_and_column(session: Session, hr: 
         (3, "first_week", "is not a Monday"),
         (4, "last_week", "is before first_week"),
         (4, "shift", "must be one of day, evening, night, weekend"),
-        (4, "priority", "must be 1–5, got 9"),
+        (4, "priority", "must be at most 5, got 9"),
         (4, "exposed", "not yes or no"),
         (4, "min_block", "must be more than 0"),
         (5, "hours", "multiple of 0.5"),
