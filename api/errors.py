@@ -112,7 +112,8 @@ def out_of_bounds(exc: ValidationException) -> ProblemDetailsException | None:
         if not all(beyond.values()):
             return None
         problems = [
-            {"field": field, "message": _bound_words(errors[0])} for field, errors in beyond.items()
+            {"field": field, "message": bounds.describe(errors[0])}
+            for field, errors in beyond.items()
         ]
     else:  # parameters, checked by msgspec
         items = exc.extra if isinstance(exc.extra, list) else []
@@ -139,15 +140,6 @@ def _sent_name(loc: Any) -> str:
             continue
         name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
     return name or "body"
-
-
-def _bound_words(error: Any) -> str:
-    if error.get("type") == "string_too_long":
-        most, got = (error.get("ctx") or {}).get("max_length"), error.get("input")
-        return f"must be at most {most} characters" + (
-            f", got {len(got)}" if isinstance(got, str) else ""
-        )
-    return bounds.describe(error)
 
 
 def _query_bound(item: dict[str, Any]) -> dict[str, str] | None:

@@ -110,8 +110,14 @@ def check(field: str, kind: Any, value: T) -> T:
 
 
 def describe(error: ErrorDetails) -> str:
-    """A bound's refusal in plain words with the value given: `must be at most 168, got 1e+30`."""
-    ctx = error.get("ctx") or {}
+    """A bound's refusal (or the text policy's, `jobbank.texts`) in plain words with the value
+    given: `must be at most 168, got 1e+30`."""
+    ctx, got = error.get("ctx") or {}, error.get("input")
+    if error["type"] == "string_too_long":
+        length = f", got {len(got)}" if isinstance(got, str) else ""
+        return f"must be at most {ctx.get('max_length')} characters{length}"
+    if error["type"] == "string_unicode":
+        return "is not valid Unicode text"
     words = {
         "greater_than": "must be more than {gt}",
         "greater_than_equal": "must be at least {ge}",
@@ -121,7 +127,6 @@ def describe(error: ErrorDetails) -> str:
         "finite_number": "must be a finite number",
     }.get(error["type"])
     message = words.format(**{k: _shown(v) for k, v in ctx.items()}) if words else error["msg"]
-    got = error.get("input")
     if isinstance(got, int | float) and not isinstance(got, bool) and words:
         message += f", got {_shown(got)}"
     return message
