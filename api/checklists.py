@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from api.assignments import RoundRef
 from api.auth import current_actor, hr_only, logged_in
-from api.deps import DB, AnyRequest, Id, Paging
+from api.deps import DB, AnyRequest, Id, Paging, SeenVersion
 from api.paging import page_of
 from api.shapes import ContactOut, UnitRef
 from jobbank import checklists
@@ -196,7 +196,7 @@ class ChecklistController(Controller):
         db_session: DB,
         request: AnyRequest,
         item_id: FromPath[Id],
-        version: FromQuery[Version | None] = None,
+        version: FromQuery[SeenVersion] = None,
     ) -> ChecklistOut:
         """Undo a tick on one of your items; answers its checklist."""
         view = checklists.mark_done(

@@ -8,7 +8,10 @@ import annotated_types
 from advanced_alchemy.filters import LimitOffset
 from litestar import Request
 from litestar.di import NamedDependency
+from litestar.params import Parameter
 from sqlalchemy.orm import Session
+
+from jobbank.bounds import MAX_ID
 
 DB: TypeAlias = NamedDependency[Session]
 """The request's database session (`db_session`); committed when the response is 2xx."""
@@ -16,7 +19,8 @@ Paging: TypeAlias = NamedDependency[LimitOffset]
 """`?limit=&offset=` of a list endpoint (the `paging` dependency)."""
 AnyRequest: TypeAlias = Request[Any, Any, Any]
 
-MAX_ID = 2**31 - 1
-"""The largest row id: PostgreSQL's `integer` (SQLite cannot even bind past 64 bits)."""
 Id: TypeAlias = Annotated[int, annotated_types.Interval(ge=1, le=MAX_ID)]
 """A row id in a path: a larger or smaller number answers 400 naming the parameter."""
+SeenVersion: TypeAlias = Annotated[int | None, Parameter(ge=1, le=MAX_ID)]
+"""An optional `?version=` read earlier (`jobbank.bounds.Version`; stated where Litestar reads
+the bound of an optional parameter)."""

@@ -109,11 +109,20 @@ def out_of_bounds(exc: ValidationException) -> ProblemDetailsException | None:
     the field as the caller sent it (`weeks[0].hours`); None for anything else."""
     cause = exc.__cause__
     if isinstance(cause, ExtendedMsgSpecValidationError):  # a body, checked by pydantic
-        if not all(error.get("type") in BEYOND_BOUNDS for error in cause.errors):
+        by_field: dict[str, list[Any]] = {}
+        for error in cause.errors:
+            by_field.setdefault(_sent_name(error["loc"]), []).append(error)
+        # a value of a union (`avoid_units`: an id or a code) fails each branch: the value is
+        # beyond the bound when one branch says so and the others only name another type
+        beyond = {
+            field: [e for e in errors if e.get("type") in BEYOND_BOUNDS]
+            for field, errors in by_field.items()
+        }
+        if not all(beyond.values()):
             return None
         problems = [
-            {"field": _sent_name(error["loc"]), "message": _bound_words(error)}
-            for error in cause.errors
+            {"field": field, "message": bounds.describe(errors[0])}
+            for field, errors in beyond.items()
         ]
     else:  # parameters, checked by msgspec
         items = exc.extra if isinstance(exc.extra, list) else []
@@ -127,24 +136,19 @@ def out_of_bounds(exc: ValidationException) -> ProblemDetailsException | None:
 
 BEYOND_BOUNDS = BOUND_ERRORS | {TEXT_POLICY, "string_too_long", "string_unicode"}
 QUERY_BOUND = re.compile(r"^Expected `\w+` (?:of length )?(?P<op>[<>]=?) (?P<limit>\S+)$")
+UNION_BRANCH = re.compile(r"[-\[]|^(int|str|float)$")
 QUERY_WORDS = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than"}
 
 
 def _sent_name(loc: Any) -> str:
-    """`('weeks', 0, 'hours')` as the caller wrote it: `weeks[0].hours`."""
+    """`('weeks', 0, 'hours')` as the caller wrote it: `weeks[0].hours` (without the branch
+    pydantic names in a union, `constrained-int`)."""
     name = ""
     for part in loc:
+        if isinstance(part, str) and UNION_BRANCH.search(part):
+            continue
         name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
     return name or "body"
-
-
-def _bound_words(error: Any) -> str:
-    if error.get("type") == "string_too_long":
-        most, got = (error.get("ctx") or {}).get("max_length"), error.get("input")
-        return f"must be at most {most} characters" + (
-            f", got {len(got)}" if isinstance(got, str) else ""
-        )
-    return bounds.describe(error)
 
 
 def _query_bound(item: dict[str, Any]) -> dict[str, str] | None:

@@ -14,6 +14,7 @@ from api.deps import DB, AnyRequest, Id, Paging
 from api.paging import page_of
 from api.shapes import ContactOut
 from jobbank import needs
+from jobbank.bounds import Version
 from jobbank.contract import Shift
 from jobbank.models import Need, NeedStatus
 from jobbank.needs import NeedDraft, NeedPatch, WeekHours
@@ -75,7 +76,7 @@ class NeedOut(BaseModel):
 
 
 class VersionOf(BaseModel):
-    version: int = Field(description="The version you read; a stale one answers 409.")
+    version: Version = Field(description="The version you read; a stale one answers 409.")
 
 
 class NeedController(Controller):

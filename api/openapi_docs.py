@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from litestar.enums import RequestEncodingType
 from litestar.handlers import HTTPRouteHandler
@@ -160,9 +160,43 @@ class ClosedShapes(PydanticSchemaPlugin):
         cls, field_definition: FieldDefinition, schema_creator: SchemaCreator
     ) -> SchemaObject:
         schema = super().for_pydantic_model(field_definition, schema_creator)
-        if field_definition.annotation.model_config.get("extra") == "forbid":
+        model = field_definition.annotation
+        if model.model_config.get("extra") == "forbid":
             schema.additional_properties = False
+        stated = model.model_json_schema(mode="validation").get("properties", {})
+        for name, prop in (schema.properties or {}).items():
+            if isinstance(prop, SchemaObject) and name in stated:
+                _state_bounds(prop, stated[name])
         return schema
+
+
+BOUND_KEYS = {
+    "minimum": "minimum",
+    "maximum": "maximum",
+    "exclusiveMinimum": "exclusive_minimum",
+    "exclusiveMaximum": "exclusive_maximum",
+    "multipleOf": "multiple_of",
+    "minLength": "min_length",
+    "maxLength": "max_length",
+}
+
+
+def _state_bounds(target: SchemaObject, source: Mapping[str, Any]) -> None:
+    """Copy the bounds pydantic states (`jobbank.bounds`, `jobbank.texts`) where Litestar
+    leaves them out: on a branch of an optional field (`int | None`), on the items of a list,
+    on the members of a union."""
+    for key, attribute in BOUND_KEYS.items():
+        if key in source and getattr(target, attribute) is None:
+            setattr(target, attribute, source[key])
+    if isinstance(target.items, SchemaObject) and isinstance(source.get("items"), Mapping):
+        _state_bounds(target.items, source["items"])
+    branches = [b for b in (target.one_of or target.any_of or []) if isinstance(b, SchemaObject)]
+    stated = source.get("anyOf") or source.get("oneOf") or []
+    for branch in branches:
+        kind = branch.type.value if isinstance(branch.type, OpenAPIType) else None
+        same = [b for b in stated if b.get("type") == kind]
+        if kind and kind != "null" and len(same) == 1:
+            _state_bounds(branch, same[0])
 
 
 def downloads(*media_types: str) -> type[Operation]:

@@ -9,7 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jobbank import audit
+from jobbank import audit, texts
 from jobbank.errors import Conflict, InvalidInput
 from jobbank.models import Person, UserAccount, UserRole
 from jobbank.roles import Role
@@ -43,7 +43,7 @@ def add_user(
     by: int | None = None,
 ) -> UserAccount:
     """Create a log-in with the given roles, optionally tied to a person."""
-    username = username.strip()
+    username = texts.clean("username", texts.Code, username)
     if not username:
         raise InvalidInput("username", "must not be empty")
     check_password_rules(password, username)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, TypeAlias, TypeVar
 
-from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
+from annotated_types import Interval
+from pydantic import AfterValidator, BaseModel, Field, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from jobbank.errors import InvalidInput
+from jobbank.errors import InvalidFields, InvalidInput
 
 T = TypeVar("T")
 
@@ -75,19 +76,19 @@ HomeLoad: TypeAlias = Annotated[float, _hours(ge=0, le=MAX_NORMAL_HOURS)]
 """Hours a week the home unit keeps of a person (also at most their normal hours)."""
 BlockHours: TypeAlias = Annotated[float, _hours(gt=0, le=MAX_NORMAL_HOURS)]
 """Hours one person takes of a need in a week (a pin, a need's smallest block)."""
-Priority: TypeAlias = Annotated[int, Field(ge=1, le=MAX_PRIORITY)]
+Priority: TypeAlias = Annotated[int, Interval(ge=1, le=MAX_PRIORITY)]
 """1 (low) … 5 (critical)."""
-RowId: TypeAlias = Annotated[int, Field(ge=1, le=MAX_ID)]
+RowId: TypeAlias = Annotated[int, Interval(ge=1, le=MAX_ID)]
 """The id of a stored row."""
-Version: TypeAlias = Annotated[int, Field(ge=1, le=MAX_ID)]
+Version: TypeAlias = Annotated[int, Interval(ge=1, le=MAX_ID)]
 """A row's version, as read (optimistic locking)."""
-RoundWeeks: TypeAlias = Annotated[int, Field(ge=1, le=MAX_ROUND_WEEKS)]
+RoundWeeks: TypeAlias = Annotated[int, Interval(ge=1, le=MAX_ROUND_WEEKS)]
 """How many weeks a round plans."""
-WeekIndex: TypeAlias = Annotated[int, Field(ge=0, lt=MAX_ROUND_WEEKS)]
+WeekIndex: TypeAlias = Annotated[int, Interval(ge=0, lt=MAX_ROUND_WEEKS)]
 """A week of a round, counted from 0."""
-DueDay: TypeAlias = Annotated[int, Field(ge=MIN_DUE_DAY, le=MAX_DUE_DAY)]
+DueDay: TypeAlias = Annotated[int, Interval(ge=MIN_DUE_DAY, le=MAX_DUE_DAY)]
 """Days after a checklist item's anchor it is due (negative: before)."""
-Position: TypeAlias = Annotated[int, Field(ge=0, le=MAX_POSITION)]
+Position: TypeAlias = Annotated[int, Interval(ge=0, le=MAX_POSITION)]
 """Where in a checklist template an item stands, from 0."""
 Day: TypeAlias = Annotated[dt.date, AfterValidator(_in_this_century)]
 """A date Jobbank plans with: in the years 2000–2099."""
@@ -109,8 +110,14 @@ def check(field: str, kind: Any, value: T) -> T:
 
 
 def describe(error: ErrorDetails) -> str:
-    """A bound's refusal in plain words with the value given: `must be at most 168, got 1e+30`."""
-    ctx = error.get("ctx") or {}
+    """A bound's refusal (or the text policy's, `jobbank.texts`) in plain words with the value
+    given: `must be at most 168, got 1e+30`."""
+    ctx, got = error.get("ctx") or {}, error.get("input")
+    if error["type"] == "string_too_long":
+        length = f", got {len(got)}" if isinstance(got, str) else ""
+        return f"must be at most {ctx.get('max_length')} characters{length}"
+    if error["type"] == "string_unicode":
+        return "is not valid Unicode text"
     words = {
         "greater_than": "must be more than {gt}",
         "greater_than_equal": "must be at least {ge}",
@@ -120,7 +127,6 @@ def describe(error: ErrorDetails) -> str:
         "finite_number": "must be a finite number",
     }.get(error["type"])
     message = words.format(**{k: _shown(v) for k, v in ctx.items()}) if words else error["msg"]
-    got = error.get("input")
     if isinstance(got, int | float) and not isinstance(got, bool) and words:
         message += f", got {_shown(got)}"
     return message
@@ -132,3 +138,21 @@ def _shown(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def shaped(shape: type[M], **values: Any) -> M:
+    """`shape` built from values a page form parsed, or `InvalidInput` naming each field
+    beyond its bound (the API answers the same problem as 422)."""
+    try:
+        return shape(**values)
+    except ValidationError as exc:
+        problems = [
+            InvalidInput(
+                ".".join(str(part) for part in error["loc"]) or shape.__name__, describe(error)
+            )
+            for error in exc.errors(include_url=False)
+        ]
+    raise problems[0] if len(problems) == 1 else InvalidFields(problems)

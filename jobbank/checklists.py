@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, defer
 
 from jobbank import audit, texts
 from jobbank.access import Actor
-from jobbank.bounds import DueDay, Position, check
+from jobbank.bounds import MAX_DUE_DAY, MIN_DUE_DAY, Position, check
 from jobbank.db import plain_rows
 from jobbank.errors import Conflict, InvalidInput, NotFound, check_version
 from jobbank.models import (
@@ -1045,7 +1045,10 @@ def _check_scope(session: Session, template: ChecklistTemplate) -> None:
 def _check_item(item: ChecklistTemplateItem) -> None:
     item.title_da = _text("title_da", item.title_da, texts.Title)
     item.title_en = _text("title_en", item.title_en, texts.Title)
-    check("due_day", DueDay, item.due_day)
+    if not MIN_DUE_DAY <= item.due_day <= MAX_DUE_DAY:  # the bound of `DueDay`, in days
+        raise InvalidInput(
+            "due_day", f"must be {MIN_DUE_DAY}–{MAX_DUE_DAY} days, got {item.due_day}"
+        )
     check("position", Position, item.position)
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, defer
 
 from jobbank import audit
 from jobbank.access import Actor
-from jobbank.bounds import MAX_NORMAL_HOURS
+from jobbank.bounds import MAX_NORMAL_HOURS, Day, check
 from jobbank.checklists import create_checklists
 from jobbank.contract import (
     MAX_WEEKS,
@@ -96,7 +96,7 @@ def create_round(
 ) -> AllocationRound:
     """A draft round over whole ISO weeks, with a snapshot of today's volunteers and open needs;
     a snapshot of more than `max_size` staff × needs × weeks is refused."""
-    if start.isoweekday() != 1:
+    if check("start", Day, start).isoweekday() != 1:
         raise InvalidInput(
             "start", f"{start.isoformat()} is not a Monday; rounds cover whole weeks"
         )

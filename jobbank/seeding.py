@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
@@ -16,8 +15,17 @@ from sqlalchemy.orm import Session
 
 from jobbank import audit
 from jobbank.accounts import add_user
+from jobbank.bounds import (
+    BlockHours,
+    HomeLoad,
+    NeedHours,
+    NormalHours,
+    Priority,
+    RoundWeeks,
+    WeekHours,
+)
 from jobbank.checklists import ensure_default_template
-from jobbank.contract import ContractError, Hours, Shift
+from jobbank.contract import ContractError, Shift
 from jobbank.errors import Conflict
 from jobbank.models import (
     ApprovalStatus,
@@ -31,6 +39,7 @@ from jobbank.models import (
     VolunteerWeek,
 )
 from jobbank.roles import Role
+from jobbank.texts import Address, Code, Description, Email, Name, Phone
 from jobbank.weeks import monday_of
 
 
@@ -39,21 +48,21 @@ class _Seed(BaseModel):
 
 
 class AreaSeed(_Seed):
-    name: str
+    name: Name
 
 
 class UnitSeed(_Seed):
-    code: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
-    name: str
-    area: str
-    address: str = ""
-    phone: str = ""
+    code: Code = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    name: Name
+    area: Name
+    address: Address = ""
+    phone: Phone = ""
 
 
 class SkillSeed(_Seed):
-    code: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
-    label_da: str
-    label_en: str
+    code: Code = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    label_da: Name
+    label_en: Name
 
 
 class VolunteerSeed(_Seed):
@@ -62,9 +71,9 @@ class VolunteerSeed(_Seed):
     opted_in: bool = True
     approved: bool = True
     skills: list[str]
-    normal_hours: Annotated[Hours, Field(le=168)]
+    normal_hours: NormalHours
     shifts: list[Shift] = Field(default_factory=lambda: [Shift.DAY])
-    home_load: Hours | list[Hours] = 0.0
+    home_load: HomeLoad | list[HomeLoad] = 0.0
     unavailable_weeks: list[int] = Field(default_factory=list)
     risk_group: bool = False
     avoid_units: list[str] = Field(default_factory=list)
@@ -72,10 +81,10 @@ class VolunteerSeed(_Seed):
 
 
 class PersonSeed(_Seed):
-    employee_no: str
-    name: str
-    email: str
-    phone: str = ""
+    employee_no: Code
+    name: Name
+    email: Email
+    phone: Phone = ""
     home_unit: str
     volunteer: VolunteerSeed | None = None
 
@@ -94,14 +103,14 @@ class NeedSeed(_Seed):
     ref: str
     unit: str
     skill: str
-    hours: Hours | list[Hours]
-    first_week: int = Field(0, ge=0)
-    weeks: int = Field(4, ge=1, le=26)
+    hours: NeedHours | list[WeekHours]
+    first_week: int = Field(0, ge=0, le=520)
+    weeks: RoundWeeks = 4
     shift: Shift = Shift.DAY
-    priority: int = Field(3, ge=1, le=5)
+    priority: Priority = 3
     exposed: bool = False
-    min_block: Annotated[Hours, Field(gt=0)] = 4.0
-    description: str = ""
+    min_block: BlockHours = 4.0
+    description: Description = ""
 
 
 class Municipality(_Seed):

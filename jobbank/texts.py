@@ -16,6 +16,7 @@ from typing import Annotated, Any, TypeAlias
 from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError
 
+from jobbank.bounds import describe
 from jobbank.errors import InvalidInput
 
 TEXT_POLICY = "text_policy"
@@ -96,11 +97,4 @@ def clean(field: str, kind: Any, value: str) -> str:
     try:
         return adapter.validate_python(value, strict=True)
     except ValidationError as exc:
-        error = exc.errors(include_url=False)[0]
-        message = str(error["msg"])
-        if error["type"] == "string_unicode":
-            message = "is not valid Unicode text"
-        elif error["type"] == "string_too_long":
-            most = (error.get("ctx") or {}).get("max_length")
-            message = f"must be at most {most} characters, got {len(value)}"
-        raise InvalidInput(field, message) from None
+        raise InvalidInput(field, describe(exc.errors(include_url=False)[0])) from None

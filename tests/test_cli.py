@@ -60,7 +60,7 @@ def test_solve_refuses_invalid_input_naming_field_and_id(tmp_path: Path) -> None
     path.write_text(json.dumps(data))
     result = CliRunner().invoke(main, ["solve", str(path)])
     assert result.exit_code == 2
-    assert "need n17: priority: input should be less than or equal to 5, got 9" in result.output
+    assert "need n17: priority: must be at most 5, got 9" in result.output
     assert "Traceback" not in result.output
 
 

@@ -421,13 +421,15 @@ class RoundLife(RuleBasedStateMachine):
         monday = WEEK0 + dt.timedelta(weeks=week)
         weeks = need.weeks | {monday: hours} if what == "week" else need.weeks
         hours = need.hours if what == "week" else hours
-        patch = needs.NeedPatch(
+        patch = needs.NeedPatch.model_construct(  # as a page may build it: the service checks
             hours=hours,
             weeks=[needs.WeekHours(week=w, hours=h) for w, h in sorted(weeks.items())],
-            version=0,
+            version=1,
         )
         if what == "stale":
             self._refused(Conflict, lambda s: self._patch(s, need, patch, offset=-1))
+        elif what == "hours" and hours == 0:  # a need of no hours a week is no need
+            self._refused(InvalidInput, lambda s: self._patch(s, need, patch), "hours")
         elif not need.first_week <= monday <= need.last_week and what == "week":
             wrong = f"weeks[{sorted(weeks).index(monday)}].week"
             self._refused(InvalidInput, lambda s: self._patch(s, need, patch), wrong)
@@ -927,8 +929,7 @@ def test_a_replanned_week_tells_the_person_the_unit_they_no_longer_go_to(
                 select(Assignment).filter_by(round_id=first, need_id=cleaning.id)
             ).all()
             was = [(row.person_id, row.week) for row in lent]
-            patch = needs.NeedPatch(hours=0, version=cleaning.version)
-            needs.edit_need(session, hr, cleaning.id, patch)
+            needs.close_need(session, hr, cleaning.id, cleaning.version)
         assert was, "the first plan lends someone to n3"
         second = _solved_and_published(factory, hr, WEEK0, 2)
         with transaction(factory) as session:

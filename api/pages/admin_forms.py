@@ -72,6 +72,15 @@ def version_of(form: Form) -> int:
     return int(value) if value.isdigit() else 0
 
 
+TEXT_KINDS = (
+    ("control characters", _("Remove the hidden control characters from the text.")),
+    ("line breaks or tabs", _("Write this on one line.")),
+    ("reorder text", _("Remove the characters that change the direction of the text.")),
+    ("visible character", _("Write some visible text.")),
+    ("valid Unicode text", _("Write ordinary text.")),
+)
+"""The text policy's refusals (`jobbank.texts`), for every form."""
+
 _KINDS = (
     ("must not be empty", _("Fill in this field.")),
     ("must match", _("Use only lower-case letters, digits, _ and -.")),
@@ -82,7 +91,7 @@ _KINDS = (
     ("no area", _("Choose an area from the list.")),
     ("must be given", _("Choose one from the list.")),
     ("no person", _("No person has this employee number.")),
-    ("must be at least", _("Use at least 12 characters.")),
+    ("characters (JOBBANK_PASSWORD_MIN_LENGTH)", _("Use at least 12 characters.")),
     ("must not be the username", _("Choose a password that is not the username.")),
     ("give at least one role", _("Choose at least one role.")),
     ("role from yourself", _("You cannot take the HR coordinator role from yourself.")),
@@ -91,6 +100,7 @@ _KINDS = (
     ("not both", _("Choose an area or a unit, not both.")),
     ("give an area or a unit", _("Choose an area or a unit.")),
     ("days, got", _("Write a whole number of days from -60 to 120.")),
+    *TEXT_KINDS,
     ("not a whole number", _("Write a whole number.")),
 )
 _TAKEN = {

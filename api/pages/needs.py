@@ -24,8 +24,10 @@ from sqlalchemy.orm import Session
 
 from api.auth import current_actor
 from api.deps import DB
+from api.pages.admin_forms import TEXT_KINDS
 from api.pages.i18n import language_of, translate
 from jobbank.access import Actor
+from jobbank.bounds import shaped
 from jobbank.contract import DEFAULT_MIN_BLOCK, Shift
 from jobbank.coverage import needs_coverage
 from jobbank.errors import Conflict, InvalidInput, NotFound, Problems
@@ -70,6 +72,9 @@ def _(message: str) -> str:
 
 
 _KINDS = (
+    *TEXT_KINDS,
+    ("characters, got", _("This is too long.")),
+    ("must lie in the years", _("Choose a week in the years 2000–2099.")),
     ("not a number", _("Write a number, e.g. 7.5.")),
     ("is required", _("Fill in this field.")),
     ("multiple of 0.5", _("Write hours in half hours, e.g. 7.5.")),
@@ -89,6 +94,8 @@ _KINDS = (
 
 def explain(language: str, error: InvalidInput) -> str:
     """The service's message as a short sentence in the caller's language."""
+    if error.field == "priority":  # a bound's words say the number, the list says the rest
+        return translate(language, _("Choose a priority from 1 to 5."))
     for fragment, message in _KINDS:
         if fragment in error.message:
             return translate(language, message)
@@ -207,11 +214,11 @@ def _post_or_edit(
     """Save the fields read; a new need with fields missing is only checked (None)."""
     if need_id is not None:
         version = _whole("version", form.version)
-        return edit_need(session, actor, need_id, NeedPatch(version=version, **values))
+        return edit_need(session, actor, need_id, shaped(NeedPatch, version=version, **values))
     if not complete:
-        check_new_need(session, actor, _unit_id(form), NeedPatch(version=0, **values))
+        check_new_need(session, actor, _unit_id(form), shaped(NeedPatch, version=0, **values))
         return None
-    return post_need(session, actor, NeedDraft(unit_id=_unit_id(form), **values))
+    return post_need(session, actor, shaped(NeedDraft, unit_id=_unit_id(form), **values))
 
 
 def _unit_id(form: NeedForm) -> int:

@@ -27,6 +27,7 @@ from api.deps import DB
 from api.pages.i18n import language_of, translate
 from api.pages.needs import STALE, explain, explained, field_of
 from jobbank.access import Actor
+from jobbank.bounds import shaped
 from jobbank.contract import Shift
 from jobbank.errors import Conflict, InvalidInput, NotFound, Problems
 from jobbank.models import ApprovalStatus, Area, Skill, Unit, VolunteerProfile
@@ -228,9 +229,12 @@ def save_home_load(
         name = f"week-{w.isoformat()}"
         hours = problems.check(_hours, name, data.get(name, ""))
         if hours is not None and hours != default:
-            shown.append(WeekHomeLoad(week=w, home_load=hours))
+            # unchecked here: the service checks each week's bound, naming `weeks[i]`
+            shown.append(WeekHomeLoad.model_construct(week=w, home_load=hours))
     kept = [o for o in home_load_overrides(profile) if o.week not in weeks]
-    plan = HomeLoadPlan(home_load=default, weeks=kept + shown, version=_version(data) or 0)
+    plan = HomeLoadPlan.model_construct(
+        home_load=default, weeks=kept + shown, version=_version(data) or 0
+    )
     try:
         problems.check(plan_home_load, db_session, actor, profile_id, plan)
         problems.refuse()
@@ -392,7 +396,8 @@ def _edit_of(form: Form, profile: VolunteerProfile | None, problems: Problems) -
     hours = problems.check(_hours, "normal_hours", form.get("normal_hours", ""))
     if hours is None:
         hours = profile.normal_hours if profile else 0.0
-    return ProfileEdit(
+    return shaped(
+        ProfileEdit,
         opted_in=form.get("opted_in") == "on",
         normal_hours=hours,
         skills=_many(form, "skills"),
@@ -415,8 +420,9 @@ def save_profile(
     profile = _own_or_none(db_session, actor)
     problems = Problems()
     try:
-        edit = _edit_of(data, profile, problems)
-        problems.check(save_own_profile, db_session, actor, edit)
+        edit = problems.check(_edit_of, data, profile, problems)  # beyond bounds: kept
+        if edit is not None:
+            problems.check(save_own_profile, db_session, actor, edit)
         problems.refuse()
     except InvalidInput as error:
         errors, status = explained(language, error), 422

@@ -11,20 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jobbank import audit
 from jobbank.access import Actor
-from jobbank.bounds import NeedHours, check
+from jobbank.bounds import BlockHours, Day, NeedHours, Priority, check
 from jobbank.contract import DEFAULT_MIN_BLOCK, Shift
-from jobbank.imports.rows import RowReader, day, flag, number, whole_number
+from jobbank.imports.rows import CHOICE, FLAG, LOOKUP, RowReader, day, flag, number, whole_number
 from jobbank.models import Need, NeedStatus, Skill, Unit
 from jobbank.needs import ENTITY, _audited, _check_span, _min_block, _priority
 from jobbank.organisation import clean_text
-from jobbank.texts import Description, clean
+from jobbank.texts import Code, Description, clean
 from jobbank.weeks import require_monday
 
 FIELDS = (
@@ -41,6 +41,21 @@ FIELDS = (
     "description",
 )
 REQUIRED = ("ref", "unit", "skill", "hours", "first_week", "last_week")
+COLUMNS: dict[str, Any] = {
+    "ref": Code,
+    "unit": LOOKUP,
+    "skill": LOOKUP,
+    "hours": NeedHours,
+    "first_week": Day,
+    "last_week": Day,
+    "shift": CHOICE,
+    "priority": Priority,
+    "exposed": FLAG,
+    "min_block": BlockHours,
+    "description": Description,
+}
+"""What each column holds: its bound or text policy (`jobbank.bounds`, `jobbank.texts`), or a
+code looked up, a choice or a yes/no."""
 KEY = "ref"
 DEFAULT_PRIORITY = 3
 K = TypeVar("K", Unit, Skill)
@@ -66,6 +81,7 @@ class NeedRow:
 class NeedImport:
     kind: str = "needs"
     fields: tuple[str, ...] = FIELDS
+    columns: dict[str, Any] = COLUMNS
     required: tuple[str, ...] = REQUIRED
     key: str = KEY
 
@@ -82,7 +98,7 @@ class NeedImport:
         skill = self._known(reader, "skill", self.skills, "skill")
         hours = reader.parsed("hours", number, required=True)
         if hours is not None:
-            hours = reader.checked("hours", check, "hours", NeedHours, hours)
+            hours = reader.checked("hours", check, "hours", COLUMNS["hours"], hours)
         first = self._week(reader, "first_week")
         last = self._week(reader, "last_week")
         if first is not None and last is not None:
@@ -97,7 +113,7 @@ class NeedImport:
         description = reader.text("description") or None
         if description is not None:
             description = reader.checked(
-                "description", clean, "description", Description, description
+                "description", clean, "description", COLUMNS["description"], description
             )
         exposed = reader.parsed("exposed", flag)
         if reader.problems:

@@ -24,6 +24,8 @@ Kind = Literal["staff", "needs"]
 TRUE_WORDS = frozenset({"yes", "y", "true", "1", "x", "ja", "j", "sand"})
 FALSE_WORDS = frozenset({"no", "n", "false", "0", "nej", "falsk"})
 LIST_SEPARATORS = re.compile(r"[,;|]")
+LOOKUP, CHOICE, FLAG = "a code looked up", "one of a few words", "yes or no"
+"""Column kinds without a bound of their own (see each importer's `COLUMNS`)."""
 
 
 class RowProblem(BaseModel):

@@ -20,9 +20,10 @@ from jobbank import audit
 from jobbank.access import Actor
 from jobbank.bounds import NormalHours, check
 from jobbank.contract import Shift
-from jobbank.imports.rows import RowReader, flag, number
+from jobbank.imports.rows import CHOICE, FLAG, LOOKUP, RowReader, flag, number
 from jobbank.models import ApprovalStatus, Person, Skill, Unit, VolunteerProfile
 from jobbank.people import check_person_fields
+from jobbank.texts import Code, Email, Name, Phone
 
 FIELDS = (
     "employee_no",
@@ -36,6 +37,19 @@ FIELDS = (
     "opted_in",
 )
 REQUIRED = ("employee_no", "name", "email", "home_unit", "skills", "normal_hours")
+COLUMNS: dict[str, Any] = {
+    "employee_no": Code,
+    "name": Name,
+    "email": Email,
+    "home_unit": LOOKUP,
+    "skills": LOOKUP,
+    "normal_hours": NormalHours,
+    "phone": Phone,
+    "language": CHOICE,
+    "opted_in": FLAG,
+}
+"""What each column holds: its bound or text policy (`jobbank.bounds`, `jobbank.texts`), or a
+code looked up, a choice or a yes/no."""
 KEY = "employee_no"
 PERSON_TEXT = ("name", "email", "phone", "language")
 PROFILE_FIELDS = frozenset({"volunteer", "skills", "normal_hours", "opted_in"})
@@ -57,6 +71,7 @@ class StaffImport:
 
     kind: str = "staff"
     fields: tuple[str, ...] = FIELDS
+    columns: dict[str, Any] = COLUMNS
     required: tuple[str, ...] = REQUIRED
     key: str = KEY
 
@@ -90,7 +105,9 @@ class StaffImport:
         skills = self._skills(reader)
         hours = reader.parsed("normal_hours", number, required=True)
         if hours is not None:
-            hours = reader.checked("normal_hours", check, "normal_hours", NormalHours, hours)
+            hours = reader.checked(
+                "normal_hours", check, "normal_hours", COLUMNS["normal_hours"], hours
+            )
         opted_in = reader.parsed("opted_in", flag)
         if reader.problems or hours is None or "employee_no" not in fields:
             return None

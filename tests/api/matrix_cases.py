@@ -111,6 +111,9 @@ class Case:
 
 
 MONDAY = THIS_MONDAY.isoformat()
+STALE_VERSION = 99_999
+"""A version no row has reached: within the bound of versions, so the change is refused as
+stale (409) by the service rather than by the shape."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -132,7 +135,7 @@ NEED_FORM = {
 """A need as the needs page's form sends it, but for the unit (and a version, for an edit)."""
 
 BODIES: dict[str, dict[str, Any] | Form] = {
-    "stale": {"version": 0},
+    "stale": {"version": STALE_VERSION},
     "no_change": {},
     "own_login": {"username": Id("username"), "password": PASSWORD},
     "wrong_login": {"username": Id("username"), "password": "not the password"},
@@ -140,17 +143,22 @@ BODIES: dict[str, dict[str, Any] | Form] = {
     "new_area": {"name": "Matrix area"},
     "taken_area": {"name": "Social og Sundhed"},
     "new_unit": {"code": "matrix", "name": "Matrix unit", "area_id": Id("area")},
-    "stale_leaders": {"version": 0, "person_ids": []},
+    "stale_leaders": {"version": STALE_VERSION, "person_ids": []},
     "new_skill": {"code": "matrix", "label_da": "Matrix", "label_en": "Matrix"},
     "taken_skill": {"code": "cleaning"},
     "new_person": {"employee_no": "e99", "name": "Mads Matrix", "home_unit_id": Id("bs")},
     "new_user": {"username": "matrix", "password": "a long matrix password", "roles": ["staff"]},
-    "stale_offer": {"normal_hours": 37, "skills": ["nurse"], "risk_group": True, "version": 0},
-    "stale_approval": {"decision": "approved", "version": 0},
+    "stale_offer": {
+        "normal_hours": 37,
+        "skills": ["nurse"],
+        "risk_group": True,
+        "version": STALE_VERSION,
+    },
+    "stale_approval": {"decision": "approved", "version": STALE_VERSION},
     "carla_version": {"version": Id("ver_carla")},
     "approve_carla": {"decision": "approved", "version": Id("ver_carla")},
     "n_hp_version": {"version": Id("ver_n_hp")},
-    "stale_load": {"home_load": 0, "weeks": [], "version": 0},
+    "stale_load": {"home_load": 0, "weeks": [], "version": STALE_VERSION},
     "need_sol": {
         "unit_id": Id("sol"),
         "skill": "nurse",
@@ -174,21 +182,21 @@ BODIES: dict[str, dict[str, Any] | Form] = {
     "own_login_form": Form({"username": Id("username"), "password": PASSWORD}),
     "bad_login_form": Form({"username": Id("username"), "password": "not the password"}),
     "language_form": Form({"language": "en"}),
-    "stale_tick": Form({"done": True, "version": 0}),
+    "stale_tick": Form({"done": True, "version": STALE_VERSION}),
     "new_tpl_item": {
         "audience": "employee",
         "title_da": "Matrix",
         "title_en": "Matrix",
         "due_day": 0,
     },
-    "stale_form": Form({"version": 0}),
+    "stale_form": Form({"version": STALE_VERSION}),
     "bad_sol_need": Form(NEED_FORM | {"unit_id": Id("sol"), "skill": "no-such-skill"}),
     "bad_hp_need": Form(NEED_FORM | {"unit_id": Id("hp"), "skill": "no-such-skill"}),
     "unparsed_need": Form({"unit_id": Id("sol"), "hours": "many"}),
-    "stale_need": Form(NEED_FORM | {"unit_id": Id("sol"), "version": 0}),
-    "stale_decision": Form({"decision": "approved", "version": 0}),
+    "stale_need": Form(NEED_FORM | {"unit_id": Id("sol"), "version": STALE_VERSION}),
+    "stale_decision": Form({"decision": "approved", "version": STALE_VERSION}),
     "stale_load_form": Form(
-        {"home_load": "0", "version": 0}
+        {"home_load": "0", "version": STALE_VERSION}
         | {f"week-{THIS_MONDAY + dt.timedelta(weeks=i)}": "0" for i in range(PLANNED_WEEKS)}
     ),
     "bad_profile": Form({"opted_in": "on", "normal_hours": "999"}),
@@ -202,7 +210,7 @@ BODIES: dict[str, dict[str, Any] | Form] = {
     "bad_template_form": Form({"name": "Matrix"}),
     "stale_tpl_item_form": Form(
         {"audience": "employee", "title_da": "M", "title_en": "M", "due_day": "0"}
-        | {"anchor": "start", "version": 0}
+        | {"anchor": "start", "version": STALE_VERSION}
     ),
 }
 
