@@ -42,6 +42,7 @@ from jobbank.volunteers import (
     home_load_overrides,
     list_profiles,
     own_profile,
+    own_profile_or_none,
     plan_home_load,
     save_own_profile,
     unavailable_weeks,
@@ -334,7 +335,7 @@ def save_profile(
     """Save your profile; a new one waits for your leader's approval."""
     actor = current_actor(request)
     language = language_of(request)
-    profile = _own_or_none(db_session, actor)
+    profile = own_profile_or_none(db_session, actor)  # out of reach: 404 before any value
     try:
         save_own_profile(db_session, actor, _edit_of(data, profile))
     except InvalidInput as error:
