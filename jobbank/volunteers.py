@@ -166,6 +166,12 @@ class VolunteerService(SQLAlchemySyncRepositoryService[VolunteerProfile]):
     repository_type = Repository
 
 
+def own_profile_or_none(session: Session, actor: Actor) -> VolunteerProfile | None:
+    """The caller's own profile, None before they save one; `NotFound` to anyone who cannot
+    volunteer."""
+    return _own(session, actor)
+
+
 def own_profile(session: Session, actor: Actor) -> VolunteerProfile:
     """The caller's own profile; `NotFound` until they have saved one."""
     profile = _own(session, actor)

@@ -43,6 +43,7 @@ from jobbank.volunteers import (
     home_load_in,
     home_load_overrides,
     own_profile,
+    own_profile_or_none,
     plan_home_load,
     save_own_profile,
     unavailable_weeks,
@@ -417,7 +418,7 @@ def save_profile(
     """Save your profile; a new one waits for your leader's approval."""
     actor = current_actor(request)
     language = language_of(request)
-    profile = _own_or_none(db_session, actor)
+    profile = own_profile_or_none(db_session, actor)  # out of reach: 404 before any value
     problems = Problems()
     try:
         edit = problems.check(_edit_of, data, profile, problems)  # beyond bounds: kept

@@ -327,11 +327,11 @@ POST   /api/checklists/items/{i_recv}/done             stale            409  409
 POST   /api/checklists/items/{i_send}/done             stale            409  404  409  404  404  404  404  401
 POST   /api/checklists/items/{i_staff}/done            stale            409  409  404  404  404  404  404  401
 POST   /api/checklists/items/{i_bo}/done               stale            409  404  404  404  404  409  404  401
-DELETE /api/checklists/items/{i_emp}/done?version=0    -                409  404  404  404  409  404  404  401
-DELETE /api/checklists/items/{i_recv}/done?version=0   -                409  409  404  404  404  404  404  401
-DELETE /api/checklists/items/{i_send}/done?version=0   -                409  404  409  404  404  404  404  401
-DELETE /api/checklists/items/{i_staff}/done?version=0  -                409  409  404  404  404  404  404  401
-DELETE /api/checklists/items/{i_bo}/done?version=0     -                409  404  404  404  404  409  404  401
+DELETE /api/checklists/items/{i_emp}/done?version=99   -                409  404  404  404  409  404  404  401
+DELETE /api/checklists/items/{i_recv}/done?version=99  -                409  409  404  404  404  404  404  401
+DELETE /api/checklists/items/{i_send}/done?version=99  -                409  404  409  404  404  404  404  401
+DELETE /api/checklists/items/{i_staff}/done?version=99 -                409  409  404  404  404  404  404  401
+DELETE /api/checklists/items/{i_bo}/done?version=99    -                409  404  404  404  404  409  404  401
 POST   /api/checklists/items/{i_emp}/done              -                200  404  404  404  200  404  404  401
 POST   /api/checklists/items/{i_recv}/done             -                200  200  404  404  404  404  404  401
 POST   /api/checklists/items/{i_send}/done             -                200  404  200  404  404  404  404  401
