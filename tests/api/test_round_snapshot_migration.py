@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from jobbank import db
@@ -43,7 +43,9 @@ def _as_stored_before_the_bounds(snapshot: dict[str, Any]) -> tuple[dict[str, An
     return old, result
 
 
+@pytest.mark.parametrize("status", [RoundStatus.PROPOSED, RoundStatus.PUBLISHED])
 def test_a_round_stored_beyond_the_bounds_reads_after_the_upgrade(
+    status: RoundStatus,
     world_url: str,
     as_user: Callable[[str], Client],
     caplog: pytest.LogCaptureFixture,
@@ -52,21 +54,11 @@ def test_a_round_stored_beyond_the_bounds_reads_after_the_upgrade(
     created = hr.post("/api/rounds", json={"start": MONDAY.isoformat(), "weeks": 2})
     assert created.status_code == 201, created.text
     round_id = created.json()["id"]
-    snapshot = hr.get(f"/api/rounds/{round_id}/input").json()
-    old, result = _as_stored_before_the_bounds(snapshot)
+    old, result = _as_stored_before_the_bounds(hr.get(f"/api/rounds/{round_id}/input").json())
+    kept, huge = old["needs"][1]["id"], old["needs"][0]["id"]
     command.downgrade(db.alembic_config(world_url), "0006")
     engine = db.make_engine(world_url)
-    with Session(engine) as session, session.begin():
-        rnd = session.get(AllocationRound, round_id)
-        assert rnd is not None
-        rnd.input_snapshot, rnd.result, rnd.status = old, result, RoundStatus.PROPOSED
-        person = session.scalars(
-            select(Person).where(Person.employee_no == old["staff"][0]["id"])
-        ).one()
-        need = session.scalars(select(Need).where(Need.ref == old["needs"][1]["id"])).one()
-        session.add(
-            Assignment(round=rnd, person=person, need=need, week=MONDAY, hours=60, pinned=True)
-        )
+    _store(engine, round_id, old, result, status)
 
     with caplog.at_level(logging.WARNING, logger="jobbank.migrations"):
         db.upgrade(world_url)
@@ -75,17 +67,78 @@ def test_a_round_stored_beyond_the_bounds_reads_after_the_upgrade(
         rnd = session.get(AllocationRound, round_id)
         assert rnd is not None
         read, planned = round_input(session, rnd), round_result(rnd)
+        stored = sorted((row.need.ref, row.hours) for row in rnd.assignments)
     engine.dispose()
     assert [s.normal_hours for s in read.staff[:2]] == [48, 37]
     assert [s.home_load for s in read.staff[:2]] == [[48, 10], [37, 37]]
-    assert old["needs"][0]["id"] not in [n.id for n in read.needs]
+    assert huge not in [n.id for n in read.needs]
     assert read.needs[0].min_block == 48
-    assert [(p.need, p.hours) for p in read.pinned] == [(old["needs"][1]["id"], 48)]
+    assert [(p.need, p.hours) for p in read.pinned] == [(kept, 48)]
     assert planned is not None
-    assert [(a.need, a.hours) for a in planned.assignments] == [(old["needs"][1]["id"], 48)]
     assert planned.unfilled == []
+    # A published round keeps what its people were told; the result and the stored rows agree.
+    told = [(kept, 48), (huge, 20)] if status is RoundStatus.PUBLISHED else [(kept, 48)]
+    assert sorted((a.need, a.hours) for a in planned.assignments) == sorted(told) == stored
     assert f"round {round_id}: brought within bounds: staff" in caplog.text
-    assert f"need {old['needs'][0]['id']}: more than 168 hours a week, left out" in caplog.text
-    for path in ("/api/rounds/{}/input", "/api/rounds/{}/result", "/api/rounds/{}", "/rounds/{}"):
-        assert hr.get(path.format(round_id)).status_code == 200, path
-    assert hr.get("/dashboard").status_code == 200
+    assert f"need {huge}: more than 168 hours a week, left out" in caplog.text
+    if status is RoundStatus.PROPOSED:
+        _reads(hr, round_id, READ_PROPOSED)
+        published = hr.post(f"/api/rounds/{round_id}/publish")
+        assert published.status_code == 200, published.text
+    _reads(hr, round_id, READ_PUBLISHED)
+    _reads(as_user("leder_sol"), round_id, ("/needs", "/", "/api/needs"))
+
+
+def _store(
+    engine: Engine,
+    round_id: int,
+    snapshot: dict[str, Any],
+    result: dict[str, Any],
+    status: RoundStatus,
+) -> None:
+    """The round as an older version stored it: its snapshot, result and assignments."""
+    with Session(engine) as session, session.begin():
+        rnd = session.get(AllocationRound, round_id)
+        assert rnd is not None
+        rnd.input_snapshot, rnd.result, rnd.status = snapshot, result, status
+        if status is RoundStatus.PUBLISHED:
+            rnd.published_at = dt.datetime.now(dt.UTC)
+        person = session.scalars(
+            select(Person).where(Person.employee_no == snapshot["staff"][0]["id"])
+        ).one()
+        kept, huge = (
+            session.scalars(select(Need).where(Need.ref == need["id"])).one()
+            for need in (snapshot["needs"][1], snapshot["needs"][0])
+        )
+        next_week = MONDAY + dt.timedelta(weeks=1)
+        session.add_all([
+            Assignment(round=rnd, person=person, need=kept, week=MONDAY, hours=60, pinned=True),
+            Assignment(round=rnd, person=person, need=huge, week=next_week, hours=20),
+        ])  # fmt: skip
+
+
+READ_PROPOSED = (
+    "/api/rounds/{}/input",
+    "/api/rounds/{}/result",
+    "/api/rounds/{}/proposal",
+    "/api/rounds/{}",
+    "/rounds/{}",
+    "/rounds/{}/publish",
+    "/api/rounds/{}/export/needs.csv",
+    "/api/rounds/{}/export/persons.xlsx",
+    "/api/rounds/{}/export/unfilled.csv",
+    "/dashboard",
+)
+READ_PUBLISHED = (
+    *READ_PROPOSED,
+    "/api/rounds/{}/report",
+    "/reports/rounds/{}",
+    "/api/reports/over-time",
+    "/reports",
+)
+
+
+def _reads(client: Client, round_id: int, paths: tuple[str, ...]) -> None:
+    for path in paths:
+        answer = client.get(path.format(round_id))
+        assert answer.status_code == 200, f"{path}: {answer.status_code} {answer.text[:300]}"

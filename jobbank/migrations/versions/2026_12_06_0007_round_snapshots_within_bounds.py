@@ -8,7 +8,10 @@ as a round created today would be:
 - a person's normal hours above 48 become 48, and a home load above 48 becomes their normal
   hours (it never exceeds them); a need's smallest block above 48 becomes 48;
 - a need wanting more than 168 hours in a week is left out, as a new round leaves it out,
-  with its pins, its previous assignments and the result's assignments and unfilled weeks;
+  with its pins, its previous assignments and the result's unfilled weeks. A round not yet
+  published also loses its assignments to it, in the result and stored alike (they must agree
+  to publish; the next solve would replace them anyway); a published round keeps them, as
+  what its people were told;
 - an assignment above 48 hours (pinned, previous, in the result or in the round's stored
   assignments) becomes 48.
 
@@ -47,28 +50,42 @@ ROUNDS = sa.table(
     "allocation_round",
     sa.column("id", sa.BigInteger()),
     sa.column("start", sa.Date()),
+    sa.column("status", sa.String()),
     sa.column("input_snapshot", JSON),
     sa.column("result", JSON),
 )
 ASSIGNMENTS = sa.table(
     "assignment",
     sa.column("round_id", sa.BigInteger()),
+    sa.column("need_id", sa.BigInteger()),
     sa.column("hours", sa.Float()),
 )
+NEEDS = sa.table("need", sa.column("id", sa.BigInteger()), sa.column("ref", sa.String()))
+PUBLISHED = "published"
 
 
 def upgrade() -> None:
     connection = op.get_bind()
     stored = connection.execute(
-        sa.select(ROUNDS.c.id, ROUNDS.c.start, ROUNDS.c.input_snapshot, ROUNDS.c.result)
+        sa.select(
+            ROUNDS.c.id, ROUNDS.c.start, ROUNDS.c.status, ROUNDS.c.input_snapshot, ROUNDS.c.result
+        )
         .where(sa.or_(ROUNDS.c.input_snapshot.is_not(None), ROUNDS.c.result.is_not(None)))
         .order_by(ROUNDS.c.id)
     ).all()
-    for round_id, start, snapshot, result in stored:
+    for round_id, start, status, snapshot, result in stored:
         if not FIRST_YEAR <= _year(start) <= LAST_YEAR:
-            log.warning("round %s: starts %s, outside %s–%s; left as it is", round_id, start,
-                        FIRST_YEAR, LAST_YEAR)  # fmt: skip
-        new_snapshot, new_result, changes = within_bounds(snapshot, result)
+            log.warning(
+                "round %s: starts %s, outside %s–%s; left as it is",
+                round_id,
+                start,
+                FIRST_YEAR,
+                LAST_YEAR,
+            )
+        published = status == PUBLISHED
+        new_snapshot, new_result, dropped, changes = within_bounds(snapshot, result, published)
+        if dropped and not published:
+            changes += _forget_stored_assignments(connection, round_id, dropped)
         if changes:
             connection.execute(
                 ROUNDS.update()
@@ -81,6 +98,18 @@ def upgrade() -> None:
 
 def _year(start: Any) -> int:
     return start.year if isinstance(start, dt.date) else int(str(start)[:4])  # SQLite: text
+
+
+def _forget_stored_assignments(
+    connection: sa.Connection, round_id: int, dropped: set[str]
+) -> list[str]:
+    needs = sa.select(NEEDS.c.id).where(NEEDS.c.ref.in_(sorted(dropped))).scalar_subquery()
+    gone = connection.execute(
+        ASSIGNMENTS.delete().where(
+            ASSIGNMENTS.c.round_id == round_id, ASSIGNMENTS.c.need_id.in_(needs)
+        )
+    ).rowcount
+    return [f"stored assignments: {gone} of needs left out removed"] if gone else []
 
 
 def _bound_stored_assignments(connection: sa.Connection) -> None:
@@ -96,14 +125,18 @@ def _bound_stored_assignments(connection: sa.Connection) -> None:
     for round_id, count in counts:
         log.warning(
             "round %s: %s stored assignment(s) above %g hours a week now hold %g",
-            round_id, count, MAX_NORMAL_HOURS, MAX_NORMAL_HOURS,
-        )  # fmt: skip
+            round_id,
+            count,
+            MAX_NORMAL_HOURS,
+            MAX_NORMAL_HOURS,
+        )
 
 
 def within_bounds(
-    snapshot: dict[str, Any] | None, result: dict[str, Any] | None
-) -> tuple[dict[str, Any] | None, dict[str, Any] | None, list[str]]:
-    """The round's input and result within the bounds, and what changed, in words."""
+    snapshot: dict[str, Any] | None, result: dict[str, Any] | None, published: bool
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None, set[str], list[str]]:
+    """The round's input and result within the bounds, the needs left out, and what changed,
+    in words."""
     snapshot, result = copy.deepcopy(snapshot), copy.deepcopy(result)
     changes: list[str] = []
     dropped: set[str] = set()
@@ -112,8 +145,10 @@ def within_bounds(
             changes += _bound_person(person)
         dropped = {str(need.get("id")) for need in _rows(snapshot, "needs") if _unholdable(need)}
         snapshot["needs"] = [n for n in _rows(snapshot, "needs") if str(n.get("id")) not in dropped]
-        changes += [f"need {ref}: more than {HOURS_IN_WEEK:g} hours a week, left out"
-                    for ref in sorted(dropped)]  # fmt: skip
+        changes += [
+            f"need {ref}: more than {HOURS_IN_WEEK:g} hours a week, left out"
+            for ref in sorted(dropped)
+        ]
         for need in snapshot["needs"]:
             if _number(need.get("min_block")) > MAX_NORMAL_HOURS:
                 changes.append(f"need {need.get('id')}: min_block {need['min_block']:g} → 48")
@@ -122,10 +157,14 @@ def within_bounds(
             changes += _bound_entries(snapshot, field, dropped, MAX_NORMAL_HOURS, field)
     if isinstance(result, dict):
         changes += _bound_entries(
-            result, "assignments", dropped, MAX_NORMAL_HOURS, "result assignments"
+            result,
+            "assignments",
+            set() if published else dropped,
+            MAX_NORMAL_HOURS,
+            "result assignments",
         )
         changes += _bound_entries(result, "unfilled", dropped, HOURS_IN_WEEK, "result unfilled")
-    return snapshot, result, changes
+    return snapshot, result, dropped, changes
 
 
 def _rows(data: dict[str, Any], field: str) -> list[dict[str, Any]]:
@@ -150,8 +189,10 @@ def _bound_person(person: dict[str, Any]) -> list[str]:
         normal = person["normal_hours"] = MAX_NORMAL_HOURS
     load = person.get("home_load")
     if any(_number(hours) > MAX_NORMAL_HOURS for hours in _per_week(load)):
-        bounded = [min(hours, normal) if _number(hours) > MAX_NORMAL_HOURS else hours
-                   for hours in _per_week(load)]  # fmt: skip
+        bounded = [
+            min(hours, normal) if _number(hours) > MAX_NORMAL_HOURS else hours
+            for hours in _per_week(load)
+        ]
         person["home_load"] = bounded if isinstance(load, list) else bounded[0]
         changes.append(f"staff {person.get('id')}: home_load above 48 → {normal:g}")
     return changes
