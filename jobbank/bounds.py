@@ -13,10 +13,10 @@ import datetime as dt
 from typing import Annotated, Any, TypeAlias, TypeVar
 
 from annotated_types import Interval
-from pydantic import AfterValidator, BaseModel, Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, BaseModel, Field, TypeAdapter, ValidationError, create_model
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from jobbank.errors import InvalidFields, InvalidInput
+from jobbank.errors import InvalidFields, InvalidInput, Problems
 
 T = TypeVar("T")
 
@@ -156,3 +156,23 @@ def shaped(shape: type[M], **values: Any) -> M:
             for error in exc.errors(include_url=False)
         ]
     raise problems[0] if len(problems) == 1 else InvalidFields(problems)
+
+
+def shaped_within(shape: type[M], problems: Problems, **values: Any) -> M | None:
+    """`shape` built from values a page form parsed, for a form that tells every wrong field
+    at once: each field beyond its bound is kept in `problems` and left unset (None), so the
+    service still checks the others. Only for shapes whose services read None as "leave it
+    as it is" (patches and edits); the caller refuses what `problems` holds. None when the
+    rest cannot be shaped either (a refusal of the whole shape, not of a field)."""
+    try:
+        return shaped(shape, **values)
+    except InvalidInput as error:
+        problems.add(error)
+        refused = {problem.field.split(".", 1)[0].split("[", 1)[0] for problem in error.problems}
+    unset: dict[str, Any] = {name: (Any, None) for name in refused if name in shape.model_fields}
+    partial = create_model(shape.__name__, __base__=shape, **unset)
+    within = {name: value for name, value in values.items() if name not in refused}
+    try:
+        return partial(**within)
+    except ValidationError:
+        return None

@@ -27,7 +27,7 @@ from api.deps import DB
 from api.pages.admin_forms import TEXT_KINDS
 from api.pages.i18n import language_of, translate
 from jobbank.access import Actor
-from jobbank.bounds import shaped
+from jobbank.bounds import shaped, shaped_within
 from jobbank.contract import DEFAULT_MIN_BLOCK, Shift
 from jobbank.coverage import needs_coverage
 from jobbank.errors import Conflict, InvalidInput, NotFound, Problems
@@ -189,14 +189,15 @@ def _fields(form: NeedForm) -> tuple[dict[str, Any], dict[str, InvalidInput]]:
 
 def _save(session: Session, actor: Actor, form: NeedForm, need_id: int | None) -> Need:
     """Post or edit through the services, which check every rule and write the audit. Every
-    wrong field is refused at once (`InvalidFields`): those that cannot even be read, and the
-    service's refusals of the others. A refused form leaves changes the caller rolls back."""
+    wrong field is refused at once (`InvalidFields`): those that cannot even be read, those
+    beyond their bounds, and the service's refusals of the others. A refused form leaves
+    changes the caller rolls back."""
     values, unparsed = _fields(form)
     problems = Problems()
     for error in unparsed.values():
         problems.add(error)
     read = {name: value for name, value in values.items() if name not in unparsed}
-    need = problems.check(_post_or_edit, session, actor, form, need_id, read, complete=not unparsed)
+    need = problems.check(_post_or_edit, session, actor, form, need_id, read, problems)
     problems.refuse()
     assert need is not None  # refused above otherwise
     return need
@@ -208,15 +209,19 @@ def _post_or_edit(
     form: NeedForm,
     need_id: int | None,
     values: dict[str, Any],
-    *,
-    complete: bool,
+    problems: Problems,
 ) -> Need | None:
-    """Save the fields read; a new need with fields missing is only checked (None)."""
+    """Save the fields read; values beyond their bounds go to `problems` and are left out, so
+    the service still checks the rest. A new need with fields missing is only checked (None)."""
     if need_id is not None:
         version = _whole("version", form.version)
-        return edit_need(session, actor, need_id, shaped(NeedPatch, version=version, **values))
-    if not complete:
-        check_new_need(session, actor, _unit_id(form), shaped(NeedPatch, version=0, **values))
+        patch = shaped_within(NeedPatch, problems, version=version, **values)
+        return None if patch is None else edit_need(session, actor, need_id, patch)
+    # a new need has no version yet: any within its bound will do, check_new_need reads none
+    fields = shaped_within(NeedPatch, problems, version=1, **values)
+    if problems.found or fields is None:
+        if fields is not None:
+            check_new_need(session, actor, _unit_id(form), fields)
         return None
     return post_need(session, actor, shaped(NeedDraft, unit_id=_unit_id(form), **values))
 

@@ -27,7 +27,7 @@ from api.deps import DB
 from api.pages.i18n import language_of, translate
 from api.pages.needs import STALE, explain, explained, field_of
 from jobbank.access import Actor
-from jobbank.bounds import shaped
+from jobbank.bounds import shaped_within
 from jobbank.contract import Shift
 from jobbank.errors import Conflict, InvalidInput, NotFound, Problems
 from jobbank.models import ApprovalStatus, Area, Skill, Unit, VolunteerProfile
@@ -383,10 +383,13 @@ def profile_page(db_session: DB, request: HTMXRequest, saved: FromQuery[bool] = 
     return _profile_page(db_session, actor, profile, view, saved=saved)
 
 
-def _edit_of(form: Form, profile: VolunteerProfile | None, problems: Problems) -> ProfileEdit:
+def _edit_of(
+    form: Form, profile: VolunteerProfile | None, problems: Problems
+) -> ProfileEdit | None:
     """The form as the service's `ProfileEdit`; weeks outside the form keep their availability.
-    A field that cannot be read goes to `problems` and is sent as it was, so that the service
-    still checks the others and the page tells every wrong field at once."""
+    A field that cannot be read goes to `problems` and is sent as it was, and one beyond its
+    bound goes there and is left out, so that the service still checks the others and the
+    page tells every wrong field at once."""
     weeks = _coming_weeks()
     away = set(weeks) - {dt.date.fromisoformat(w) for w in _many(form, "available")}
     earlier = [w for w in unavailable_weeks(profile) if w not in weeks] if profile else []
@@ -397,8 +400,9 @@ def _edit_of(form: Form, profile: VolunteerProfile | None, problems: Problems) -
     hours = problems.check(_hours, "normal_hours", form.get("normal_hours", ""))
     if hours is None:
         hours = profile.normal_hours if profile else 0.0
-    return shaped(
+    return shaped_within(
         ProfileEdit,
+        problems,
         opted_in=form.get("opted_in") == "on",
         normal_hours=hours,
         skills=_many(form, "skills"),
@@ -421,7 +425,7 @@ def save_profile(
     profile = own_profile_or_none(db_session, actor)  # out of reach: 404 before any value
     problems = Problems()
     try:
-        edit = problems.check(_edit_of, data, profile, problems)  # beyond bounds: kept
+        edit = problems.check(_edit_of, data, profile, problems)  # beyond bounds: kept, left out
         if edit is not None:
             problems.check(save_own_profile, db_session, actor, edit)
         problems.refuse()
