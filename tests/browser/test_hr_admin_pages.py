@@ -69,7 +69,9 @@ def test_hr_adds_a_person_gives_them_a_log_in_and_switches_it_off(
     ida_page.get_by_label("Brugernavn").fill("ida")
     ida_page.get_by_label("Adgangskode").fill(STAFF_PASSWORD + "-ida")
     ida_page.get_by_role("button", name="Log ind").click()
-    expect(ida_page.get_by_role("heading", level=1)).to_have_text("Hej, Ida Iversen")
+    # the language HR chose for her is kept on her person, so her pages follow it too
+    expect(ida_page.get_by_role("heading", level=1)).to_have_text("Hello, Ida Iversen")
+    expect(ida_page.locator("html")).to_have_attribute("lang", "en")
 
     page.locator("#users").get_by_role("link", name="ida", exact=True).click()
     page.get_by_role("button", name="Slå log-in'et fra").click()
