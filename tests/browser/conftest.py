@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from fixtures.municipality import HORIZON, HR_PASSWORD, LEADER_PASSWORD, STAFF_PASSWORD
 from jobbank.access import actor_for
@@ -146,15 +147,46 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+def _languages(factory: sessionmaker[Session]) -> dict[int, str]:
+    with factory() as session:
+        return dict(session.execute(select(Person.id, Person.language)).tuples().all())
+
+
+@contextmanager
+def _languages_put_back(demo: Demo) -> Iterator[None]:
+    """A page's language is kept on the person, whom every browser test shares: whatever
+    language a test switched a person's pages to, put back after it, whatever happens (a
+    leader left in English would fail the next test that reads that leader's pages)."""
+    engine = make_engine(Settings(data_dir=demo.data_dir).url)
+    factory = make_session_factory(engine)
+    try:
+        before = _languages(factory)
+        yield
+        changed = [
+            person_id
+            for person_id, language in _languages(factory).items()
+            if person_id in before and before[person_id] != language
+        ]
+        if changed:
+            with transaction(factory) as session:
+                for person_id in changed:
+                    session.get_one(Person, person_id).language = before[person_id]
+    finally:
+        engine.dispose()
+
+
 def _fresh_page(browser: Browser, demo: Demo, *, scripts: bool) -> Iterator[Page]:
-    context = browser.new_context(
-        base_url=demo.base_url,
-        viewport={"width": 1100, "height": 900},
-        java_script_enabled=scripts,
-    )
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
+    with _languages_put_back(demo):
+        context = browser.new_context(
+            base_url=demo.base_url,
+            viewport={"width": 1100, "height": 900},
+            java_script_enabled=scripts,
+        )
+        context.set_default_timeout(10_000)
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
 
 
 @pytest.fixture

@@ -147,7 +147,7 @@ def test_a_round_goes_from_solving_to_a_tick_the_leaders_see(page: Page) -> None
     expect(pinned.get_by_role("button", name="Lås op")).to_be_visible()
 
     _solve(page, "Beregn igen")
-    expect(page.locator("#metrics")).to_contain_text("1 fastlåste tildelinger")
+    expect(page.locator("#metrics")).to_contain_text("1 fastlåst tildeling")
     pinned = page.locator("#assignments tr.pinned")
     expect(pinned).to_have_count(1)
     expect(pinned).to_contain_text(chosen.person)
