@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -26,6 +27,7 @@ from jobbank.settings import Settings
 from jobbank.weeks import monday_of
 from tests.browser.conftest import Demo, log_in
 from tests.browser.pw import Page, expect
+from tests.servers import demo_server
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -48,6 +50,15 @@ class Published(NamedTuple):
     unit: str
     leader: str
     start: dt.date
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    """A demo server of this module's own: the latest round published for a week plans that
+    week, so the round published here would change what the other browser tests read."""
+    folder = tmp_path_factory.mktemp("demo-publishing")
+    with demo_server(folder) as base:
+        yield Demo(base_url=base, data_dir=folder / "data")
 
 
 @pytest.fixture(scope="module")
