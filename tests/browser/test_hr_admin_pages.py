@@ -34,7 +34,7 @@ def test_hr_adds_a_person_gives_them_a_log_in_and_switches_it_off(
     page.get_by_label("Navn", exact=True).fill("Ida Iversen")
     page.get_by_label("E-mail").fill("ida@soroe.example")
     page.get_by_label("Hjemmeenhed").select_option(label="Sorø Bibliotek")
-    page.get_by_label("Sprog i beskeder").select_option(label="Engelsk")
+    page.get_by_label("Sprog på sider og i beskeder").select_option(label="Engelsk")
     expect(page.locator("#person-employee_no-error")).to_have_text(  # told as HR types
         "En anden person har allerede dette medarbejdernummer."
     )
