@@ -95,9 +95,11 @@ def _http(exc: HTTPException) -> ProblemDetailsException:
 def _validation(exc: ValidationException) -> ProblemDetailsException:
     """Litestar's validation errors, each as `field: message`, the first one in `detail`."""
     errors = []
+    sent_names = _body_names(exc)
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if isinstance(item, dict):
             field = str(item.get("key") or item.get("source") or "body")
+            field = sent_names.get(field, field)
             errors.append({"field": field, "message": str(item.get("message", ""))})
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or str(exc.detail)
     return problem(HTTP_400_BAD_REQUEST, detail, errors=errors)
@@ -138,6 +140,15 @@ BEYOND_BOUNDS = BOUND_ERRORS | {TEXT_POLICY, "string_too_long", "string_unicode"
 QUERY_BOUND = re.compile(r"^Expected `\w+` (?:of length )?(?P<op>[<>]=?) (?P<limit>\S+)$")
 UNION_BRANCH = re.compile(r"[-\[]|^(int|str|float)$")
 QUERY_WORDS = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than"}
+
+
+def _body_names(exc: ValidationException) -> dict[str, str]:
+    """The body's fields at fault as Litestar names them (`weeks.0.hours`), each to the name
+    the caller sent (`weeks[0].hours`)."""
+    cause = exc.__cause__
+    if not isinstance(cause, ExtendedMsgSpecValidationError):
+        return {}
+    return {".".join(map(str, e["loc"])): _sent_name(e["loc"]) for e in cause.errors}
 
 
 def _sent_name(loc: Any) -> str:

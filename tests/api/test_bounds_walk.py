@@ -104,7 +104,9 @@ class Schema:
             return []
         if kind == "boolean":
             return True
-        if kind in ("integer", "number"):
+        if kind == "integer":  # the schema states bounds as floats (1.0); JSON is strict
+            return int(_lowest(shape))
+        if kind == "number":
             return _lowest(shape)
         if shape.get("format") == "date":
             return A_MONDAY

@@ -123,6 +123,16 @@ def test_loose_values_in_a_need_are_refused_field_by_field(as_user: Login) -> No
     assert ok.json()["hours"] == 5
 
 
+def test_a_loose_value_inside_a_list_is_named_as_sent(as_user: Login) -> None:
+    hr = as_user("hr")
+    need = hr.get("/api/needs/1").json()
+    sent = hr.patch(
+        "/api/needs/1",
+        json={"version": need["version"], "weeks": [{"week": need["first_week"], "hours": "5"}]},
+    )
+    assert fields_of(problem_of(sent, 400, "field_invalid")) == ["weeks[0].hours"]
+
+
 def test_well_formed_but_not_allowed_is_422_naming_the_field(as_user: Login) -> None:
     hr = as_user("hr")
     need = hr.get("/api/needs/1").json()

@@ -142,7 +142,8 @@ def test_a_stall_window_out_of_bounds_is_refused_naming_it(hr_with: HR) -> None:
     round_id = created.json()["id"]
     for window in (0.5, 601):
         refused = hr.post(f"/api/rounds/{round_id}/solve", json={"stall_seconds": window})
-        assert refused.status_code == 400, refused.text
+        assert refused.status_code == 422, refused.text  # a number, beyond its bound
+        assert refused.json()["code"] == "invalid_input"
         assert "stall_seconds" in refused.json()["detail"]
     assert hr.get(f"/api/rounds/{round_id}").json()["status"] == "draft"
 
@@ -150,7 +151,8 @@ def test_a_stall_window_out_of_bounds_is_refused_naming_it(hr_with: HR) -> None:
 def test_a_page_larger_than_the_limit_is_refused_naming_it(hr_with: HR) -> None:
     hr, _ = hr_with(page_max_limit=20)
     refused = hr.get("/api/people", params={"limit": 21})
-    assert refused.status_code == 400
+    assert refused.status_code == 422, refused.text  # a number, beyond its bound
+    assert refused.json()["code"] == "invalid_input"
     assert "limit" in refused.json()["detail"] and "20" in refused.json()["detail"]
     page = hr.get("/api/people", params={"limit": 20})
     assert page.status_code == 200 and page.json()["limit"] == 20

@@ -139,9 +139,11 @@ def test_staff_read_a_plain_sentence_and_only_hr_the_mail_servers_words(
     assert "SMTP" not in page and "mail server" not in page
     assert "Jobbank sender ikke e-mails i øjeblikket, så den vises kun her." in page
     assert '<p id="messages-count" role="status">1 besked</p>' in page
-    anne.cookies.set("jobbank_lang", "en")
+    # the language is kept on the person now; a logged-in browser's cookie no longer chooses it
+    assert anne.post("/language", data={"language": "en", "next": "/messages"}).status_code == 200
     page = anne.get("/messages").text
-    assert "SMTP" not in page
+    assert '<html lang="en">' in page
+    assert "SMTP" not in page and "mail server" not in page
     assert "Jobbank does not send e-mail at the moment, so it is only shown here." in page
     assert '<p id="messages-count" role="status">1 message</p>' in page
     assert all("last_error" not in m for m in anne.get("/api/me/messages").json()["items"])
