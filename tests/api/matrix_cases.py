@@ -418,8 +418,7 @@ GET    /deployments/outgoing                           -                404  200
 GET    /needs/new                                      -                404  200  200  200  404  404  404  303
 GET    /needs/{n_sol}/edit                             -                404  200  404  404  404  404  404  303
 GET    /needs/{n_hp}/edit                              -                404  404  404  200  404  404  404  303
-# known bug (x): the new need's check lacks the leaders-only test of the other needs pages
-POST   /needs/validate                                 unparsed_need   404   200  200  200 404  404  404   303
+POST   /needs/validate                                 unparsed_need    404  200  404  404  404  404  404  303
 POST   /needs/validate                                 bad_sol_need    404   200  404  404  404  404  404  303
 POST   /needs                                          bad_sol_need     404  422  404  404  404  404  404  303
 POST   /needs                                          bad_hp_need      404  404  404  422  404  404  404  303
