@@ -32,15 +32,8 @@ from jobbank.models import (
 )
 
 ALL = LimitOffset(limit=1000, offset=0)
-ITEM_FORM = (
-    "audience",
-    "title_da",
-    "title_en",
-    "due_day",
-    "anchor",
-    "tickable_from",
-    "skip_if_need_has_contact",
-)
+ITEM_FORM = tuple(name for name in checklists.ITEM_FIELDS if name != "position")
+"""The item's fields the form edits; its place in the list is moved by the Up/Down buttons."""
 
 
 @dataclass(frozen=True)
