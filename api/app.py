@@ -46,11 +46,11 @@ from api.security import (
 )
 from api.transfer import compression, no_store
 from api.volunteers import MyVolunteerController, VolunteerController
-from jobbank.collector import freeze_what_exists
+from jobbank.core.settings import Settings, load_settings
 from jobbank.db import make_engine, make_session_factory
-from jobbank.mail import OutboxLoop
-from jobbank.queue import runner_for
-from jobbank.settings import Settings, load_settings
+from jobbank.runtime.mail import OutboxLoop
+from jobbank.runtime.queue import runner_for
+from jobbank.tools.collector import freeze_what_exists
 
 API_VERSION = "0.2.0"
 

@@ -14,8 +14,8 @@ from api.deps import DB, AnyRequest, Paging
 from api.paging import page_of
 from api.shapes import ContactOut, UnitRef
 from jobbank.assignments import Deployment, Direction, RoundInfo, list_deployments
-from jobbank.contract import Shift
-from jobbank.models import AllocationRound
+from jobbank.db.models import AllocationRound
+from solver.contract import Shift
 
 
 class RoundRef(BaseModel):

@@ -13,8 +13,8 @@ from pydantic import BaseModel
 from api.auth import hr_only
 from api.deps import DB, Paging
 from api.paging import page_of
-from jobbank.audit import AuditFilter, find_entries
-from jobbank.models import AuditEntry
+from jobbank.core.audit import AuditFilter, find_entries
+from jobbank.db.models import AuditEntry
 
 
 class AuditEntryOut(BaseModel):

@@ -33,10 +33,10 @@ from api.db_session import connection_threads, end_session
 from api.deps import DB, AnyRequest, Id
 from api.openapi_docs import problems
 from jobbank import accounts, sessions
-from jobbank.access import Actor, actor_for
-from jobbank.models import AuthKind, AuthSession, UserAccount
-from jobbank.roles import Role
-from jobbank.texts import Label
+from jobbank.core.access import Actor, actor_for
+from jobbank.core.roles import Role
+from jobbank.core.texts import Label
+from jobbank.db.models import AuthKind, AuthSession, UserAccount
 
 SESSION_COOKIE = "jobbank_session"
 CSRF_COOKIE = "jobbank_csrf"

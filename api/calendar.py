@@ -15,8 +15,8 @@ from api.auth import current_actor, logged_in
 from api.deps import DB, AnyRequest
 from api.openapi_docs import downloads
 from jobbank import calendar
-from jobbank.errors import NotFound
-from jobbank.models import CalendarFeed
+from jobbank.core.errors import NotFound
+from jobbank.db.models import CalendarFeed
 
 ICS = ".ics"
 ICS_MEDIA_TYPE = "text/calendar"  # Litestar adds "; charset=utf-8"

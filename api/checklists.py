@@ -15,9 +15,9 @@ from api.deps import DB, AnyRequest, Id, Paging, SeenVersion
 from api.paging import page_of
 from api.shapes import ContactOut, UnitRef
 from jobbank import checklists
-from jobbank.bounds import MAX_DUE_DAY, MIN_DUE_DAY, DueDay, Position, RowId, Version
 from jobbank.checklists import PUBLISHING_GRACE, ChecklistView, OverdueItem
-from jobbank.models import (
+from jobbank.core.texts import Name, Title
+from jobbank.db.models import (
     Audience,
     ChecklistItem,
     ChecklistTemplate,
@@ -25,7 +25,7 @@ from jobbank.models import (
     DueAnchor,
     TickableFrom,
 )
-from jobbank.texts import Name, Title
+from solver.bounds import MAX_DUE_DAY, MIN_DUE_DAY, DueDay, Position, RowId, Version
 
 # --- checklists ----------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import Parameter
 from sqlalchemy.orm import Session
 
-from jobbank.bounds import MAX_ID
+from solver.bounds import MAX_ID
 
 DB: TypeAlias = NamedDependency[Session]
 """The request's database session (`db_session`); committed when the response is 2xx."""
@@ -22,5 +22,5 @@ AnyRequest: TypeAlias = Request[Any, Any, Any]
 Id: TypeAlias = Annotated[int, annotated_types.Interval(ge=1, le=MAX_ID)]
 """A row id in a path: a larger or smaller number answers 400 naming the parameter."""
 SeenVersion: TypeAlias = Annotated[int | None, Parameter(ge=1, le=MAX_ID)]
-"""An optional `?version=` read earlier (`jobbank.bounds.Version`; stated where Litestar reads
+"""An optional `?version=` read earlier (`solver.bounds.Version`; stated where Litestar reads
 the bound of an optional parameter)."""

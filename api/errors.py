@@ -42,12 +42,11 @@ from litestar.status_codes import (
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
 from sqlalchemy.orm.exc import StaleDataError
 
-from jobbank import bounds
-from jobbank.bounds import BOUND_ERRORS
-from jobbank.contract import ContractError
-from jobbank.errors import Conflict, InvalidInput, NotFound
+from jobbank.core.errors import Conflict, InvalidInput, NotFound
+from jobbank.core.texts import TEXT_POLICY
 from jobbank.sessions import TooManyAttempts, WrongCredentials
-from jobbank.texts import TEXT_POLICY
+from solver.bounds import BOUND_ERRORS, describe
+from solver.contract import ContractError
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 1
@@ -107,8 +106,8 @@ def _validation(exc: ValidationException) -> ProblemDetailsException:
 
 def out_of_bounds(exc: ValidationException) -> ProblemDetailsException | None:
     """422 when every problem of a readable request is a value beyond its real-world bound
-    (`jobbank.bounds`) or refused by the text policy (`jobbank.texts`), each problem naming
-    the field as the caller sent it (`weeks[0].hours`); None for anything else."""
+    (`solver.bounds`) or refused by the text policy (`jobbank.core.texts`), each problem
+    naming the field as the caller sent it (`weeks[0].hours`); None for anything else."""
     cause = exc.__cause__
     if isinstance(cause, ExtendedMsgSpecValidationError):  # a body, checked by pydantic
         by_field: dict[str, list[Any]] = {}
@@ -123,8 +122,7 @@ def out_of_bounds(exc: ValidationException) -> ProblemDetailsException | None:
         if not all(beyond.values()):
             return None
         problems = [
-            {"field": field, "message": bounds.describe(errors[0])}
-            for field, errors in beyond.items()
+            {"field": field, "message": describe(errors[0])} for field, errors in beyond.items()
         ]
     else:  # parameters, checked by msgspec
         items = exc.extra if isinstance(exc.extra, list) else []

@@ -9,7 +9,7 @@ from api.auth import current_actor, hr_only
 from api.deps import DB, AnyRequest, Id
 from api.openapi_docs import downloads
 from jobbank import exports
-from jobbank.errors import NotFound
+from jobbank.core.errors import NotFound
 from jobbank.exports import FileFormat, View
 
 MEDIA_TYPES = {

@@ -12,8 +12,8 @@ from litestar.status_codes import HTTP_200_OK, HTTP_422_UNPROCESSABLE_ENTITY
 from api.auth import current_actor, hr_only
 from api.deps import DB, AnyRequest
 from api.errors import problem
+from jobbank.core.settings import Settings
 from jobbank.imports import ImportReport, Kind, Limits, import_file, read_mapping
-from jobbank.settings import Settings
 
 
 @dataclass

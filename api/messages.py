@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from api.auth import current_actor, hr_only, logged_in
 from api.deps import DB, AnyRequest, Paging
 from api.paging import page_of
-from jobbank.models import MessageKind, MessageStatus, OutboxMessage
+from jobbank.db.models import MessageKind, MessageStatus, OutboxMessage
 from jobbank.notifications import find_messages, my_messages
 
 

@@ -14,10 +14,10 @@ from api.deps import DB, AnyRequest, Id, Paging
 from api.paging import page_of
 from api.shapes import ContactOut
 from jobbank import needs
-from jobbank.bounds import Version
-from jobbank.contract import Shift
-from jobbank.models import Need, NeedStatus
+from jobbank.db.models import Need, NeedStatus
 from jobbank.needs import NeedDraft, NeedPatch, WeekHours
+from solver.bounds import Version
+from solver.contract import Shift
 
 
 class NeedUnit(BaseModel):

@@ -182,7 +182,7 @@ BOUND_KEYS = {
 
 
 def _state_bounds(target: SchemaObject, source: Mapping[str, Any]) -> None:
-    """Copy the bounds pydantic states (`jobbank.bounds`, `jobbank.texts`) where Litestar
+    """Copy the bounds pydantic states (`jobbank.core.bounds`, `jobbank.core.texts`) where Litestar
     leaves them out: on a branch of an optional field (`int | None`), on the items of a list,
     on the members of a union."""
     for key, attribute in BOUND_KEYS.items():

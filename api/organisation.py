@@ -15,9 +15,9 @@ from api.deps import DB, AnyRequest, Id, Paging
 from api.paging import page_of
 from api.shapes import ContactOut
 from jobbank import organisation
-from jobbank.bounds import RowId, Version
-from jobbank.models import Area, Skill, Unit
-from jobbank.texts import Address, Code, Name, Phone
+from jobbank.core.texts import Address, Code, Name, Phone
+from jobbank.db.models import Area, Skill, Unit
+from solver.bounds import RowId, Version
 
 
 class Body(BaseModel):

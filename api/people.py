@@ -19,10 +19,10 @@ from api.organisation import Body, Versioned, stored_in
 from api.paging import page_of
 from api.shapes import UnitRef
 from jobbank import people, privacy
-from jobbank.bounds import RowId
-from jobbank.models import Person, UserAccount
-from jobbank.roles import Role
-from jobbank.texts import Code, Email, Name, Phone
+from jobbank.core.roles import Role
+from jobbank.core.texts import Code, Email, Name, Phone
+from jobbank.db.models import Person, UserAccount
+from solver.bounds import RowId
 
 # --- people --------------------------------------------------------------------------------
 

@@ -25,15 +25,15 @@ from api.deps import DB, AnyRequest, Id, Paging
 from api.paging import page_of
 from api.transfer import STREAMS
 from jobbank import rounds, solving
-from jobbank.access import Actor
-from jobbank.bounds import BlockHours, Day, RoundWeeks, RowId
-from jobbank.contract import MAX_WEEKS, Rules, StopReason
+from jobbank.core.access import Actor
+from jobbank.core.texts import Name
 from jobbank.db import transaction
-from jobbank.jobs import JobRunner
-from jobbank.models import AllocationRound, Assignment, RoundStatus, SolveJob, SolveStatus
+from jobbank.db.models import AllocationRound, Assignment, RoundStatus, SolveJob, SolveStatus
 from jobbank.rounds import RoundCounts, UnfilledNeedWeek
+from jobbank.runtime.jobs import JobRunner
 from jobbank.solving import JobView, SolveRequest
-from jobbank.texts import Name
+from solver.bounds import BlockHours, Day, RoundWeeks, RowId
+from solver.contract import MAX_WEEKS, Rules, StopReason
 
 POLL_SECONDS = 0.5
 """How often the progress stream looks at the job's row."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from jobbank.assignments import ContactInfo, UnitInfo
-from jobbank.models import Person, Unit
+from jobbank.db.models import Person, Unit
 
 
 class UnitRef(BaseModel):

@@ -21,9 +21,8 @@ from api.deps import DB, AnyRequest, Id, Paging
 from api.paging import page_of
 from api.shapes import UnitRef
 from jobbank import volunteers
-from jobbank.access import Actor
-from jobbank.contract import Shift
-from jobbank.models import ApprovalStatus, Area, VolunteerProfile
+from jobbank.core.access import Actor
+from jobbank.db.models import ApprovalStatus, Area, VolunteerProfile
 from jobbank.volunteers import (
     ApprovalDecision,
     HomeLoadPlan,
@@ -32,6 +31,7 @@ from jobbank.volunteers import (
     WeekAvailability,
     WeekHomeLoad,
 )
+from solver.contract import Shift
 
 
 class AreaBrief(BaseModel):

@@ -1,5 +1,5 @@
 """`python -m jobbank` is the `jobbank` command."""
 
-from jobbank.cli import main
+from jobbank.cli.main import main
 
 main()

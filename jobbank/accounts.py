@@ -9,11 +9,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jobbank import audit, texts
-from jobbank.errors import Conflict, InvalidInput
-from jobbank.models import Person, UserAccount, UserRole
-from jobbank.roles import Role
-from jobbank.settings import load_settings
+from jobbank.core import audit, texts
+from jobbank.core.errors import Conflict, InvalidInput
+from jobbank.core.roles import Role
+from jobbank.core.settings import load_settings
+from jobbank.db.models import Person, UserAccount, UserRole
 
 _hasher = PasswordHasher()
 

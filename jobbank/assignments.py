@@ -27,10 +27,9 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.functions import FunctionElement
 
-from jobbank.access import Actor
-from jobbank.contract import Shift
+from jobbank.core.access import Actor
 from jobbank.db import plain_rows
-from jobbank.models import (
+from jobbank.db.models import (
     AllocationRound,
     Assignment,
     Need,
@@ -40,6 +39,7 @@ from jobbank.models import (
     Unit,
     unit_leader,
 )
+from solver.contract import Shift
 
 
 class Direction(StrEnum):

@@ -25,11 +25,11 @@ from icalendar.enums import TRANSP
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, lazyload
 
-from jobbank import audit
-from jobbank.access import Actor, actor_for
 from jobbank.assignments import ContactInfo, Deployment, list_deployments
-from jobbank.errors import NotFound
-from jobbank.models import Assignment, CalendarFeed, Person
+from jobbank.core import audit
+from jobbank.core.access import Actor, actor_for
+from jobbank.core.errors import NotFound
+from jobbank.db.models import Assignment, CalendarFeed, Person
 from jobbank.sessions import LAST_USED_PRECISION, digest, now
 
 ENTITY = "calendar_feed"

@@ -29,12 +29,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, defer
 
-from jobbank import audit, texts
-from jobbank.access import Actor
-from jobbank.bounds import MAX_DUE_DAY, MIN_DUE_DAY, Position, check
+from jobbank.core import audit, texts
+from jobbank.core.access import Actor
+from jobbank.core.bounds import check
+from jobbank.core.errors import Conflict, InvalidInput, NotFound, check_version
 from jobbank.db import plain_rows
-from jobbank.errors import Conflict, InvalidInput, NotFound, check_version
-from jobbank.models import (
+from jobbank.db.models import (
     AllocationRound,
     Area,
     Assignment,
@@ -48,6 +48,7 @@ from jobbank.models import (
     TickableFrom,
     Unit,
 )
+from solver.bounds import MAX_DUE_DAY, MIN_DUE_DAY, Position
 
 DEFAULT_TEMPLATE_NAME = "Standard: udlån via Jobbanken"
 

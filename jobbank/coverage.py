@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jobbank.contract import MAX_WEEKS, RoundResult, parse_round_result
-from jobbank.models import AllocationRound, Need, RoundStatus
-from jobbank.weeks import week_starts
+from jobbank.core.weeks import week_starts
+from jobbank.db.models import AllocationRound, Need, RoundStatus
+from solver.contract import MAX_WEEKS, RoundResult, parse_round_result
 
 
 @dataclass

@@ -12,7 +12,7 @@ CSV is written for Danish Excel, where most readers open it: UTF-8 with a byte-o
 comma (`7,5`; a decimal point would turn into a date or text there). Dates are ISO
 (`2026-03-16`), which Excel reads as dates. XLSX holds real numbers and dates, with a frozen,
 filterable header row. Programs that want exact values should read the JSON or the XLSX.
-Text never reaches a cell as a formula (`jobbank.spreadsheets.cell_text`).
+Text never reaches a cell as a formula (`jobbank.core.spreadsheets.cell_text`).
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
-from jobbank.access import Actor
-from jobbank.models import AllocationRound, Assignment
+from jobbank.core.access import Actor
+from jobbank.core.spreadsheets import cell_text
+from jobbank.db.models import AllocationRound, Assignment
 from jobbank.rounds import plan_rows, refuse, round_for, round_result, unfilled_need_weeks
-from jobbank.spreadsheets import cell_text
 
 Cell = str | int | float | bool | dt.date | None
 

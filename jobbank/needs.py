@@ -20,15 +20,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from jobbank import audit
-from jobbank.access import Actor
-from jobbank.bounds import BlockHours, Day, NeedHours, Priority, RowId, Version, check
-from jobbank.bounds import WeekHours as WeekHours_
-from jobbank.contract import DEFAULT_MIN_BLOCK, Shift
-from jobbank.errors import Conflict, InvalidInput, NotFound, Problems, check_version
-from jobbank.models import Need, NeedStatus, NeedWeek, Person, Skill, Unit, unit_leader
-from jobbank.texts import Code, Description, clean
-from jobbank.weeks import require_monday
+from jobbank.core import audit
+from jobbank.core.access import Actor
+from jobbank.core.bounds import check
+from jobbank.core.errors import Conflict, InvalidInput, NotFound, Problems, check_version
+from jobbank.core.texts import Code, Description, clean
+from jobbank.core.weeks import require_monday
+from jobbank.db.models import Need, NeedStatus, NeedWeek, Person, Skill, Unit, unit_leader
+from solver.bounds import BlockHours, Day, NeedHours, Priority, RowId, Version
+from solver.bounds import WeekHours as WeekHours_
+from solver.contract import DEFAULT_MIN_BLOCK, Shift
 
 ENTITY = "need"
 

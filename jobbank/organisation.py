@@ -18,10 +18,11 @@ from advanced_alchemy.service import SQLAlchemySyncRepositoryService
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
-from jobbank import audit, texts
-from jobbank.access import Actor
-from jobbank.errors import Conflict, InvalidInput, NotFound, check_version
-from jobbank.models import (
+from jobbank.core import audit, texts
+from jobbank.core.access import Actor
+from jobbank.core.errors import Conflict, InvalidInput, NotFound, check_version
+from jobbank.core.roles import Role
+from jobbank.db.models import (
     Area,
     Base,
     Need,
@@ -31,7 +32,6 @@ from jobbank.models import (
     UserRole,
     volunteer_skill,
 )
-from jobbank.roles import Role
 
 ModelT = TypeVar("ModelT", bound=Base)
 
@@ -90,7 +90,7 @@ def require_hr(actor: Actor, what: str) -> None:
 def clean_text(
     field: str, value: str | None, column: InstrumentedAttribute[str], *, required: bool = True
 ) -> str:
-    """`value` cleaned by the text policy (`jobbank.texts`); refused naming `field` when empty
+    """`value` cleaned by the text policy (`jobbank.core.texts`); refused naming `field` when empty
     (if required), longer than the column allows or against the policy."""
     text = texts.clean(field, texts.Line, value or "")
     if required and not text:

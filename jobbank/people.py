@@ -17,11 +17,13 @@ from advanced_alchemy.repository import SQLAlchemySyncRepository
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from jobbank import audit, sessions
-from jobbank.access import Actor
+from jobbank import sessions
 from jobbank.accounts import add_user
-from jobbank.errors import Conflict, InvalidInput, NotFound, check_version
-from jobbank.models import (
+from jobbank.core import audit
+from jobbank.core.access import Actor
+from jobbank.core.errors import Conflict, InvalidInput, NotFound, check_version
+from jobbank.core.roles import Role
+from jobbank.db.models import (
     AllocationRound,
     Assignment,
     AuthSession,
@@ -41,7 +43,6 @@ from jobbank.organisation import (
     require_hr,
     touch,
 )
-from jobbank.roles import Role
 
 PERSON_FIELDS = ("employee_no", "name", "email", "phone", "language", "home_unit_id")
 LANGUAGES = ("da", "en")

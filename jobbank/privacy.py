@@ -34,11 +34,11 @@ from typing import Any
 from sqlalchemy import Text, cast, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from jobbank import audit
-from jobbank.access import Actor
 from jobbank.accounts import hash_password
-from jobbank.errors import Conflict, NotFound
-from jobbank.models import (
+from jobbank.core import audit
+from jobbank.core.access import Actor
+from jobbank.core.errors import Conflict, NotFound
+from jobbank.db.models import (
     AllocationRound,
     Assignment,
     AuditEntry,

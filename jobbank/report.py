@@ -36,9 +36,10 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from jobbank.access import Actor
-from jobbank.errors import Conflict, InvalidInput
-from jobbank.models import (
+from jobbank.core.access import Actor
+from jobbank.core.errors import Conflict, InvalidInput
+from jobbank.core.weeks import week_starts
+from jobbank.db.models import (
     AllocationRound,
     Assignment,
     Audience,
@@ -50,7 +51,6 @@ from jobbank.models import (
     Unit,
 )
 from jobbank.rounds import get_round, require_hr
-from jobbank.weeks import week_starts
 
 T = TypeVar("T")
 

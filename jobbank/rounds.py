@@ -21,38 +21,13 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.orm import Session, defer
 
-from jobbank import audit
-from jobbank.access import Actor
-from jobbank.bounds import MAX_NORMAL_HOURS, Day, check
 from jobbank.checklists import create_checklists
-from jobbank.contract import (
-    MAX_WEEKS,
-    ContractError,
-    RoundInput,
-    RoundResult,
-    Rules,
-    check_assignments,
-    describe_errors,
-    parse_round_input,
-    parse_round_result,
-)
-from jobbank.contract import (
-    Assignment as PlannedAssignment,
-)
-from jobbank.contract import (
-    Need as NeedInput,
-)
-from jobbank.contract import (
-    Reason as UnfilledReason,
-)
-from jobbank.contract import (
-    Staff as StaffInput,
-)
-from jobbank.contract import (
-    Unit as UnitInput,
-)
-from jobbank.errors import Conflict, InvalidInput, NotFound
-from jobbank.models import (
+from jobbank.core import audit
+from jobbank.core.access import Actor
+from jobbank.core.bounds import check
+from jobbank.core.errors import Conflict, InvalidInput, NotFound
+from jobbank.core.weeks import require_hours, require_monday, week_index, week_starts
+from jobbank.db.models import (
     AllocationRound,
     Assignment,
     Need,
@@ -67,7 +42,33 @@ from jobbank.models import (
 from jobbank.needs import hours_in
 from jobbank.notifications import announce_round
 from jobbank.volunteers import available_in, home_load_in, is_plannable
-from jobbank.weeks import require_hours, require_monday, week_index, week_starts
+from solver.bounds import MAX_NORMAL_HOURS, Day
+from solver.contract import (
+    MAX_WEEKS,
+    ContractError,
+    RoundInput,
+    RoundResult,
+    Rules,
+    check_assignments,
+    describe_errors,
+    parse_round_input,
+    parse_round_result,
+)
+from solver.contract import (
+    Assignment as PlannedAssignment,
+)
+from solver.contract import (
+    Need as NeedInput,
+)
+from solver.contract import (
+    Reason as UnfilledReason,
+)
+from solver.contract import (
+    Staff as StaffInput,
+)
+from solver.contract import (
+    Unit as UnitInput,
+)
 
 MAX_PIN_HOURS = MAX_NORMAL_HOURS
 """One person's hours for one need in one week."""

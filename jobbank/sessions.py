@@ -16,12 +16,13 @@ from typing import Protocol
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from jobbank import audit
-from jobbank.access import Actor, actor_of
 from jobbank.accounts import authenticate
+from jobbank.core import audit
+from jobbank.core.access import Actor, actor_of
+from jobbank.core.errors import InvalidInput, JobbankError, NotFound
+from jobbank.core.roles import Role
 from jobbank.db import plain_rows
-from jobbank.errors import InvalidInput, JobbankError, NotFound
-from jobbank.models import (
+from jobbank.db.models import (
     AuditEntry,
     AuthKind,
     AuthSession,
@@ -30,7 +31,6 @@ from jobbank.models import (
     UserRole,
     unit_leader,
 )
-from jobbank.roles import Role
 
 SESSION_LIFETIME = dt.timedelta(hours=12)
 TOKEN_LIFETIME = dt.timedelta(days=30)

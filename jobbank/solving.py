@@ -2,7 +2,7 @@
 a result (`summarize`, what `jobbank solve` prints).
 
 A solve is a `SolveJob` row. The server queues it and marks the round `solving`; a worker
-(see `jobbank.jobs`) claims it, writes progress and heartbeats to it, and stores the result
+(see `jobbank.runtime.jobs`) claims it, writes progress and heartbeats to it, and stores the result
 in one transaction. Cancelling, or a worker that dies, ends the job without a result and puts
 the round back as it was. Each step locks the round's row first, so the server and the
 worker never both finish the same job.
@@ -18,11 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from jobbank import audit
-from jobbank.access import Actor
-from jobbank.contract import RoundInput, RoundResult, StopReason
-from jobbank.errors import InvalidInput, NotFound
-from jobbank.models import RoundStatus, SolveJob, SolveStatus
+from jobbank.core import audit
+from jobbank.core.access import Actor
+from jobbank.core.errors import InvalidInput, NotFound
+from jobbank.db.models import RoundStatus, SolveJob, SolveStatus
 from jobbank.rounds import (
     ACTIVE_JOB,
     CHANGEABLE,
@@ -47,6 +46,7 @@ from solver import (
     Progress,
     SolveOptions,
 )
+from solver.contract import RoundInput, RoundResult, StopReason
 from solver.search import DETERMINISTIC_OVERRUN, DETERMINISTIC_SLACK
 
 MAX_TIME_LIMIT = 600.0

@@ -32,13 +32,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from jobbank import audit
-from jobbank.access import Actor
 from jobbank.assignments import count_lent
-from jobbank.bounds import Day, HomeLoad, NormalHours, RowId, Version, check
-from jobbank.contract import Shift
-from jobbank.errors import InvalidInput, NotFound, Problems, check_version
-from jobbank.models import (
+from jobbank.core import audit
+from jobbank.core.access import Actor
+from jobbank.core.bounds import check
+from jobbank.core.errors import InvalidInput, NotFound, Problems, check_version
+from jobbank.core.texts import Code, Name
+from jobbank.core.weeks import monday_of, require_hours, require_monday
+from jobbank.db.models import (
     ApprovalStatus,
     Area,
     Person,
@@ -49,8 +50,8 @@ from jobbank.models import (
     unit_leader,
 )
 from jobbank.notifications import ask_for_approval
-from jobbank.texts import Code, Name
-from jobbank.weeks import monday_of, require_hours, require_monday
+from solver.bounds import Day, HomeLoad, NormalHours, RowId, Version
+from solver.contract import Shift
 
 ENTITY = "volunteer_profile"
 HIDDEN = "(health data, not logged)"

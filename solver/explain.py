@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from jobbank.contract import NeedTaken, Reason, ReasonCode, ReasonDetail, ReasonValues
+from solver.contract import NeedTaken, Reason, ReasonCode, ReasonDetail, ReasonValues
 from solver.index import BoolArray, IntArray, RoundIndex, to_hours
 
 NAMED_NEEDS = 3

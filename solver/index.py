@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from jobbank.contract import RoundInput, Shift
+from solver.contract import RoundInput, Shift
 
 HALF_HOURS = 2
 """Half-hour units per hour: the solver's integer unit of time."""

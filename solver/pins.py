@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from jobbank.contract import Assignment
+from solver.contract import Assignment
 from solver.index import RoundIndex, to_half_hours, to_hours
 from solver.rules import PAIR_RULES, PairRule, lending_rule, protection_rule, shift_rule, skill_rule
 

@@ -6,9 +6,9 @@ import time
 
 import numpy as np
 
-from jobbank.contract import RoundInput, RoundResult
 from solver.bound import week_flow
 from solver.candidates import allowed_pairs, compatible_triples
+from solver.contract import RoundInput, RoundResult
 from solver.greedy import greedy_week
 from solver.index import HALF_HOURS, index_round
 from solver.model import Triples

@@ -19,8 +19,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from jobbank.contract import Assignment, Metrics, RoundInput, RoundResult, Staff, Unfilled, Unit
 from solver.candidates import allowed_pairs, compatible_triples
+from solver.contract import Assignment, Metrics, RoundInput, RoundResult, Staff, Unfilled, Unit
 from solver.index import BoolArray, IntArray, RoundIndex, index_round
 from solver.result import Status, changed_vs_previous
 from solver.stopping import weakest

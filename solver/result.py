@@ -17,7 +17,7 @@ from typing import Literal
 
 import numpy as np
 
-from jobbank.contract import Assignment, Metrics, RoundInput, RoundResult, StopReason, Unfilled
+from solver.contract import Assignment, Metrics, RoundInput, RoundResult, StopReason, Unfilled
 from solver.explain import PlannedWeek, explain_unfilled
 from solver.index import HALF_HOURS, IntArray, RoundIndex, to_hours
 from solver.model import Triples

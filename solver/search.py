@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
-from jobbank.contract import RoundInput, RoundResult, StopReason
 from solver.bound import week_flow
 from solver.candidates import allowed_pairs, compatible_triples, keep_candidates
+from solver.contract import RoundInput, RoundResult, StopReason
 from solver.greedy import greedy_week, previous_week, rounded_flow_week, weighted
 from solver.index import HALF_HOURS, IntArray, RoundIndex, index_round, to_half_hours
 from solver.lns import PIECE_SECONDS, WeekState, choose_piece, improve_piece

@@ -24,7 +24,7 @@ from typing import get_args
 
 from ortools.sat.python import cp_model
 
-from jobbank.contract import StopReason
+from solver.contract import StopReason
 
 STOP_REASONS: tuple[StopReason, ...] = get_args(StopReason)
 """From the strongest reason (nothing better exists) to the weakest (time ran out)."""

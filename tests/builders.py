@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from jobbank.roles import Role
-from jobbank.seeding import (
+from jobbank.core.roles import Role
+from jobbank.db.seeding import (
     AreaSeed,
     Municipality,
     NeedSeed,

@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from jobbank import db
-from jobbank.settings import normalise_database_url
+from jobbank.core.settings import normalise_database_url
 
 POSTGRES_ENV = "JOBBANK_TEST_POSTGRES_URL"
 os.environ.setdefault("JOBBANK_OUTBOX_EVERY_SECONDS", "0")  # the app's outbox loop: only if asked

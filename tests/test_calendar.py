@@ -12,11 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jobbank import calendar
-from jobbank.access import Actor, actor_for
-from jobbank.contract import Assignment as Planned
-from jobbank.contract import RoundResult
-from jobbank.errors import NotFound
-from jobbank.models import (
+from jobbank.core.access import Actor, actor_for
+from jobbank.core.errors import NotFound
+from jobbank.db.models import (
     AllocationRound,
     Assignment,
     AuditEntry,
@@ -26,8 +24,10 @@ from jobbank.models import (
     Unit,
     UserAccount,
 )
+from jobbank.db.seeding import load_municipality
 from jobbank.rounds import create_round, store_result
-from jobbank.seeding import load_municipality
+from solver.contract import Assignment as Planned
+from solver.contract import RoundResult
 from tests.builders import a_municipality
 
 MONDAY = dt.date(2026, 3, 16)

@@ -9,7 +9,6 @@ from advanced_alchemy.filters import LimitOffset
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jobbank.access import actor_for
 from jobbank.checklists import (
     DEFAULT_ITEMS,
     PUBLISHING_GRACE,
@@ -19,9 +18,8 @@ from jobbank.checklists import (
     due_dates,
     overdue_items,
 )
-from jobbank.contract import Assignment as Planned
-from jobbank.contract import RoundResult
-from jobbank.models import (
+from jobbank.core.access import actor_for
+from jobbank.db.models import (
     AllocationRound,
     Audience,
     AuditEntry,
@@ -36,9 +34,11 @@ from jobbank.models import (
     Unit,
     UserAccount,
 )
+from jobbank.db.seeding import NeedSeed, load_municipality
 from jobbank.notifications import sweep_overdue
 from jobbank.rounds import create_round, store_result
-from jobbank.seeding import NeedSeed, load_municipality
+from solver.contract import Assignment as Planned
+from solver.contract import RoundResult
 from tests.builders import a_municipality
 
 MONDAY = dt.date(2026, 3, 16)

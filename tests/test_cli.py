@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from jobbank.cli import main
+from jobbank.cli.main import main
 from tests.builders import a_municipality
 from tests.test_contract import DESIGN_EXAMPLE
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jobbank.contract import (
+from solver.contract import (
     ContractError,
     RoundInput,
     RoundResult,

@@ -34,16 +34,17 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from fixtures.generator import generate_round
-from jobbank import db, jobs, rounds, solving
-from jobbank.load_sample import municipality_of
-from jobbank.models import AllocationRound, AuditEntry, Base, Checklist, OutboxMessage, Person
-from jobbank.roles import Role
-from jobbank.seeding import (
+from jobbank import db, rounds, solving
+from jobbank.core.roles import Role
+from jobbank.core.weeks import monday_of
+from jobbank.db.models import AllocationRound, AuditEntry, Base, Checklist, OutboxMessage, Person
+from jobbank.db.seeding import (
     Municipality,
     UserSeed,
     load_municipality,
 )
-from jobbank.weeks import monday_of
+from jobbank.runtime import jobs
+from jobbank.tools.load_sample import municipality_of
 from solver import greedy_plan
 from tests.conftest import BACKENDS, admin_execute, postgres_server_url
 from tests.servers import _await_health, free_port

@@ -9,15 +9,15 @@ from advanced_alchemy.filters import LimitOffset
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jobbank.access import Actor, actor_for
 from jobbank.checklists import Place, create_checklists, items_at, list_checklists, mark_done
-from jobbank.contract import Assignment as Planned
-from jobbank.contract import RoundResult
-from jobbank.errors import NotFound
-from jobbank.models import Audience, ChecklistItem, Person, RoundStatus, Unit, UserAccount
-from jobbank.roles import Role
+from jobbank.core.access import Actor, actor_for
+from jobbank.core.errors import NotFound
+from jobbank.core.roles import Role
+from jobbank.db.models import Audience, ChecklistItem, Person, RoundStatus, Unit, UserAccount
+from jobbank.db.seeding import load_municipality
 from jobbank.rounds import create_round, store_result
-from jobbank.seeding import load_municipality
+from solver.contract import Assignment as Planned
+from solver.contract import RoundResult
 from tests.builders import a_municipality
 
 MONDAY = dt.date(2026, 3, 16)

@@ -13,7 +13,7 @@ import pytest
 from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
-from jobbank.access import Actor
+from jobbank.core.access import Actor
 from jobbank.imports import IMPORTERS, Kind
 from jobbank.imports.rows import CHOICE, FLAG, LOOKUP
 from tests.test_imports import csv_bytes, has_problem, hr, run  # noqa: F401 (a fixture)

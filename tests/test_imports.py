@@ -25,11 +25,10 @@ from fixtures.samples import (
     STAFF_XLSX,
     write_staff_xlsx,
 )
-from jobbank.access import Actor, actor_for
-from jobbank.cli import main
-from jobbank.errors import InvalidInput, NotFound
-from jobbank.imports import ColumnMapping, ImportReport, Kind, Limits, import_file, read_mapping
-from jobbank.models import (
+from jobbank.cli.main import main
+from jobbank.core.access import Actor, actor_for
+from jobbank.core.errors import InvalidInput, NotFound
+from jobbank.db.models import (
     ApprovalStatus,
     AuditEntry,
     Need,
@@ -38,7 +37,8 @@ from jobbank.models import (
     Person,
     UserAccount,
 )
-from jobbank.seeding import load_municipality
+from jobbank.db.seeding import load_municipality
+from jobbank.imports import ColumnMapping, ImportReport, Kind, Limits, import_file, read_mapping
 from tests.builders import a_municipality
 
 MONDAY = dt.date(2027, 1, 4)

@@ -10,8 +10,8 @@ import gc
 
 import pytest
 
-from jobbank.collector import freeze_what_exists
-from jobbank.load import KINDS, SOLVING, STEADY, WARM_UP, run_load
+from jobbank.tools.collector import freeze_what_exists
+from jobbank.tools.load import KINDS, SOLVING, STEADY, WARM_UP, run_load
 from tests.conftest import BACKENDS, in_a_thread_of_its_own, postgres_server_url
 
 RATE, SECONDS = 20.0, 3.0

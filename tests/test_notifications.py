@@ -27,14 +27,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.app import create_app
-from jobbank import db, mail
-from jobbank.access import Actor, actor_for
-from jobbank.cli import main
-from jobbank.contract import Assignment as Planned
-from jobbank.contract import RoundResult
+from jobbank import db
+from jobbank.cli.main import main
+from jobbank.core.access import Actor, actor_for
+from jobbank.core.settings import Settings
 from jobbank.db import transaction
-from jobbank.mail import SendReport, send_outbox
-from jobbank.models import (
+from jobbank.db.models import (
     ChecklistItem,
     MessageKind,
     MessageStatus,
@@ -45,8 +43,11 @@ from jobbank.models import (
 )
 from jobbank.notifications import add_message, announce_round, my_messages, sweep_overdue
 from jobbank.rounds import create_round, get_round, publish_round, store_result
-from jobbank.settings import Settings
+from jobbank.runtime import mail
+from jobbank.runtime.mail import SendReport, send_outbox
 from jobbank.volunteers import ProfileEdit, own_profile, save_own_profile
+from solver.contract import Assignment as Planned
+from solver.contract import RoundResult
 from tests.api.conftest import seeded_template, world_url  # noqa: F401 (the API tests' world)
 from tests.api.published_round import THIS_MONDAY
 

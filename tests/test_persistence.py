@@ -14,10 +14,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from fixtures import sample_municipality
 from jobbank import db
 from jobbank.accounts import add_user, authenticate
-from jobbank.contract import Assignment as Planned
-from jobbank.contract import ContractError, Metrics, RoundResult, parse_round_input
-from jobbank.errors import Conflict, InvalidInput
-from jobbank.models import (
+from jobbank.core.errors import Conflict, InvalidInput
+from jobbank.core.roles import Role
+from jobbank.db.models import (
     AllocationRound,
     Assignment,
     AuditEntry,
@@ -27,10 +26,11 @@ from jobbank.models import (
     Person,
     RoundStatus,
 )
+from jobbank.db.seeding import load_municipality
 from jobbank.organisation import SkillService, UnitService
-from jobbank.roles import Role
 from jobbank.rounds import create_round, round_input, round_result, store_result
-from jobbank.seeding import load_municipality
+from solver.contract import Assignment as Planned
+from solver.contract import ContractError, Metrics, RoundResult, parse_round_input
 from tests.builders import PASSWORD, a_municipality
 
 MONDAY = dt.date(2026, 3, 16)

@@ -14,12 +14,10 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jobbank.access import actor_for
 from jobbank.checklists import create_checklists
-from jobbank.cli import main
-from jobbank.contract import Assignment as Planned
-from jobbank.contract import RoundResult, parse_round_input, parse_round_result
-from jobbank.models import (
+from jobbank.cli.main import main
+from jobbank.core.access import actor_for
+from jobbank.db.models import (
     AllocationRound,
     Assignment,
     AuditEntry,
@@ -32,12 +30,14 @@ from jobbank.models import (
     Unit,
     UserAccount,
 )
+from jobbank.db.seeding import load_municipality
 from jobbank.notifications import announce_round
 from jobbank.people import update_person
 from jobbank.privacy import apply_retention, erase_person, plan_retention
 from jobbank.report import report_of
 from jobbank.rounds import create_round, store_result
-from jobbank.seeding import load_municipality
+from solver.contract import Assignment as Planned
+from solver.contract import RoundResult, parse_round_input, parse_round_result
 from tests.builders import a_municipality
 
 MONDAY = dt.date(2026, 3, 16)

@@ -29,13 +29,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from fixtures.municipality import HR_PASSWORD, sample_municipality
-from jobbank import db, queue, rounds
+from jobbank import db, rounds
+from jobbank.core.settings import Settings
+from jobbank.core.weeks import monday_of
 from jobbank.db import transaction
-from jobbank.jobs import ProcessJobRunner
-from jobbank.models import Assignment, AuditEntry, RoundStatus, SolveJob, SolveStatus
-from jobbank.seeding import Municipality, load_municipality
-from jobbank.settings import Settings
-from jobbank.weeks import monday_of
+from jobbank.db.models import Assignment, AuditEntry, RoundStatus, SolveJob, SolveStatus
+from jobbank.db.seeding import Municipality, load_municipality
+from jobbank.runtime import queue
+from jobbank.runtime.jobs import ProcessJobRunner
 from tests.builders import a_municipality
 from tests.conftest import BACKENDS
 from tests.servers import _await_health, free_port

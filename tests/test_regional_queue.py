@@ -26,19 +26,20 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from fixtures.generator import generate_pool
-from jobbank import db, regional
-from jobbank.bench import REGIONAL_SIZES, queue_workers, run_regional_bench
-from jobbank.contract import RoundInput, RoundResult
+from jobbank import db
+from jobbank.core.settings import Settings
+from jobbank.core.weeks import monday_of
 from jobbank.db import transaction
-from jobbank.load_sample import municipality_of
-from jobbank.models import AllocationRound, Assignment, RoundStatus, SolveJob, SolveStatus
-from jobbank.queue import SaqJobRunner, connect, open_queue, queue_url
+from jobbank.db.models import AllocationRound, Assignment, RoundStatus, SolveJob, SolveStatus
+from jobbank.db.seeding import load_municipality
 from jobbank.rounds import create_round, round_input
-from jobbank.seeding import load_municipality
-from jobbank.settings import Settings
+from jobbank.runtime import regional
+from jobbank.runtime.queue import SaqJobRunner, connect, open_queue, queue_url
 from jobbank.solving import SolveRequest
-from jobbank.weeks import monday_of
+from jobbank.tools.bench import REGIONAL_SIZES, queue_workers, run_regional_bench
+from jobbank.tools.load_sample import municipality_of
 from solver import independent_parts, upper_bound
+from solver.contract import RoundInput, RoundResult
 from tests.conftest import in_a_thread_of_its_own, postgres_server_url
 from tests.solver.builders import a_round_with_a_broken_pin
 from tests.solver.checker import violations, weighted_coverage

@@ -18,12 +18,12 @@ import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from jobbank.access import Actor
 from jobbank.checklists import create_checklists
-from jobbank.contract import Assignment as Planned
-from jobbank.contract import RoundResult
-from jobbank.errors import Conflict, InvalidInput, NotFound
-from jobbank.models import (
+from jobbank.core.access import Actor
+from jobbank.core.errors import Conflict, InvalidInput, NotFound
+from jobbank.core.roles import Role
+from jobbank.core.weeks import week_starts
+from jobbank.db.models import (
     AllocationRound,
     Area,
     Assignment,
@@ -38,13 +38,13 @@ from jobbank.models import (
     Unit,
     VolunteerProfile,
 )
+from jobbank.db.seeding import NeedSeed, PersonSeed, load_municipality
 from jobbank.needs import hours_in
 from jobbank.report import over_time, report_of, round_report
-from jobbank.roles import Role
 from jobbank.rounds import create_round, store_result
-from jobbank.seeding import NeedSeed, PersonSeed, load_municipality
 from jobbank.volunteers import available_in, home_load_in, is_plannable
-from jobbank.weeks import week_starts
+from solver.contract import Assignment as Planned
+from solver.contract import RoundResult
 from tests.builders import a_municipality, a_volunteer
 
 MONDAY = dt.date(2026, 3, 16)

@@ -47,14 +47,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobbank import db, needs, rounds, solving
-from jobbank.access import Actor, actor_for
 from jobbank.assignments import list_deployments
-from jobbank.contract import Assignment as Planned
-from jobbank.contract import RoundInput, RoundResult, parse_round_input
+from jobbank.core.access import Actor, actor_for
+from jobbank.core.errors import Conflict, InvalidInput, NotFound
 from jobbank.db import transaction
-from jobbank.errors import Conflict, InvalidInput, NotFound
-from jobbank.jobs import run_job
-from jobbank.models import (
+from jobbank.db.models import (
     AllocationRound,
     Assignment,
     AuditEntry,
@@ -67,9 +64,12 @@ from jobbank.models import (
     SolveStatus,
     UserAccount,
 )
+from jobbank.db.seeding import Municipality, NeedSeed, PersonSeed, load_municipality
 from jobbank.notifications import week_label
-from jobbank.seeding import Municipality, NeedSeed, PersonSeed, load_municipality
+from jobbank.runtime.jobs import run_job
 from solver import solve
+from solver.contract import Assignment as Planned
+from solver.contract import RoundInput, RoundResult, parse_round_input
 from tests.builders import a_municipality, a_volunteer
 from tests.conftest import BACKENDS, admin_execute, postgres_server_url
 from tests.solver.checker import violations

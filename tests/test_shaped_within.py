@@ -3,8 +3,8 @@ services still check the rest and the form tells every wrong field at once."""
 
 from __future__ import annotations
 
-from jobbank.bounds import shaped_within
-from jobbank.errors import Problems
+from jobbank.core.bounds import shaped_within
+from jobbank.core.errors import Problems
 from jobbank.needs import NeedPatch
 
 

@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobbank import db, rounds, solving
-from jobbank.access import Actor
+from jobbank.core.access import Actor
+from jobbank.core.roles import Role
+from jobbank.core.weeks import monday_of
 from jobbank.db import transaction
-from jobbank.jobs import ProcessJobRunner, Watcher, run_job
-from jobbank.models import (
+from jobbank.db.models import (
     AllocationRound,
     Assignment,
     RoundStatus,
@@ -22,9 +23,8 @@ from jobbank.models import (
     SolveStatus,
     UserAccount,
 )
-from jobbank.roles import Role
-from jobbank.seeding import load_municipality
-from jobbank.weeks import monday_of
+from jobbank.db.seeding import load_municipality
+from jobbank.runtime.jobs import ProcessJobRunner, Watcher, run_job
 from solver import Progress, SolveOptions, solve
 from tests.builders import a_municipality
 from tests.conftest import BACKENDS

@@ -22,15 +22,15 @@ from sqlalchemy import String, select, update
 from sqlalchemy.orm import Session
 
 from jobbank.checklists import create_checklists
-from jobbank.cli_report import as_csv, over_time_tables, round_tables
-from jobbank.contract import Assignment as Planned
-from jobbank.contract import Reason, ReasonCode, RoundResult, Unfilled
+from jobbank.cli.report import as_csv, over_time_tables, round_tables
+from jobbank.core.spreadsheets import FORMULA_STARTS, cell_text, is_formula
+from jobbank.db.models import AllocationRound, Area, Base, Need, Person, RoundStatus, Skill, Unit
+from jobbank.db.seeding import load_municipality
 from jobbank.exports import FileFormat, Table, View, render, round_table, to_csv, to_xlsx
-from jobbank.models import AllocationRound, Area, Base, Need, Person, RoundStatus, Skill, Unit
 from jobbank.report import over_time, report_of
 from jobbank.rounds import create_round, store_result
-from jobbank.seeding import load_municipality
-from jobbank.spreadsheets import FORMULA_STARTS, cell_text, is_formula
+from solver.contract import Assignment as Planned
+from solver.contract import Reason, ReasonCode, RoundResult, Unfilled
 from tests.builders import a_municipality
 
 MONDAY = dt.date(2026, 3, 16)

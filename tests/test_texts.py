@@ -1,4 +1,4 @@
-"""One text policy for all human text (`jobbank.texts`), kept by the command line's data too."""
+"""One text policy for all human text (`jobbank.core.texts`), kept by the command line too."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from jobbank import texts
 from jobbank.accounts import add_user
-from jobbank.errors import InvalidInput
-from jobbank.roles import Role
-from jobbank.seeding import AreaSeed, NeedSeed
+from jobbank.core import texts
+from jobbank.core.errors import InvalidInput
+from jobbank.core.roles import Role
+from jobbank.db.seeding import AreaSeed, NeedSeed
 from tests.builders import PASSWORD
 
 INVISIBLE_ONLY = "must hold a visible character, not only invisible ones"

@@ -27,10 +27,10 @@ from api.pages import admin_checklists, admin_people, admin_units
 from api.pages.admin_forms import hr_only
 from api.pages.i18n import language_of, translate
 from jobbank import organisation
-from jobbank.access import Actor
-from jobbank.audit import AuditFilter, find_entries
-from jobbank.errors import Conflict, InvalidInput
-from jobbank.models import AuditEntry, UserAccount
+from jobbank.core.access import Actor
+from jobbank.core.audit import AuditFilter, find_entries
+from jobbank.core.errors import Conflict, InvalidInput
+from jobbank.db.models import AuditEntry, UserAccount
 
 ENTRIES_PER_PAGE = 50
 ALL = LimitOffset(limit=1000, offset=0)

@@ -21,9 +21,9 @@ from api.deps import DB, AnyRequest
 from api.pages.admin_forms import Form, Refusal, hr_only, refusal, text, version_of, whole
 from api.pages.i18n import language_of
 from jobbank import checklists, organisation
-from jobbank.access import Actor
-from jobbank.errors import Conflict, InvalidInput, NotFound
-from jobbank.models import (
+from jobbank.core.access import Actor
+from jobbank.core.errors import Conflict, InvalidInput, NotFound
+from jobbank.db.models import (
     Audience,
     ChecklistTemplate,
     ChecklistTemplateItem,

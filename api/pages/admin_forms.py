@@ -17,8 +17,8 @@ from litestar.response import Template
 from api.auth import current_actor
 from api.deps import AnyRequest
 from api.pages.i18n import translate
-from jobbank.access import Actor
-from jobbank.errors import Conflict, InvalidInput, NotFound
+from jobbank.core.access import Actor
+from jobbank.core.errors import Conflict, InvalidInput, NotFound
 
 Form = dict[str, Any]
 """A sent form: one value as text, a repeated field (ticked boxes) as a list."""
@@ -79,7 +79,7 @@ TEXT_KINDS = (
     ("visible character", _("Write some visible text.")),
     ("valid Unicode text", _("Write ordinary text.")),
 )
-"""The text policy's refusals (`jobbank.texts`), for every form."""
+"""The text policy's refusals (`jobbank.core.texts`), for every form."""
 
 _KINDS = (
     ("must not be empty", _("Fill in this field.")),

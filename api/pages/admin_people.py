@@ -35,10 +35,10 @@ from api.pages.admin_forms import (
 )
 from api.pages.i18n import language_of, translate
 from jobbank import organisation, people, privacy
-from jobbank.access import Actor
-from jobbank.errors import Conflict, InvalidInput
-from jobbank.models import Person, Unit, UserAccount
-from jobbank.roles import Role
+from jobbank.core.access import Actor
+from jobbank.core.errors import Conflict, InvalidInput
+from jobbank.core.roles import Role
+from jobbank.db.models import Person, Unit, UserAccount
 
 ALL = LimitOffset(limit=1000, offset=0)
 PERSON_FORM = ("employee_no", "name", "email", "phone", "language", "home_unit_id")

@@ -28,9 +28,9 @@ from api.pages.admin_forms import (
 )
 from api.pages.i18n import language_of
 from jobbank import organisation
-from jobbank.access import Actor
-from jobbank.errors import Conflict, InvalidInput
-from jobbank.models import Person, Unit
+from jobbank.core.access import Actor
+from jobbank.core.errors import Conflict, InvalidInput
+from jobbank.db.models import Person, Unit
 from jobbank.volunteers import waiting_by_unit
 
 ALL = LimitOffset(limit=1000, offset=0)

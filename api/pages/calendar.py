@@ -19,8 +19,8 @@ from api.auth import current_actor
 from api.calendar import feed_urls
 from api.deps import DB
 from jobbank import calendar
-from jobbank.access import Actor
-from jobbank.models import CalendarFeed
+from jobbank.core.access import Actor
+from jobbank.db.models import CalendarFeed
 
 PARTIAL = "partials/calendar_feed.html"
 NO_STORE = {"Cache-Control": "no-store"}

@@ -19,10 +19,10 @@ from api.deps import DB, AnyRequest
 from api.pages.charts import BarChart, grouped_bars
 from api.pages.home import hr_part
 from jobbank import rounds
-from jobbank.access import Actor
-from jobbank.contract import RoundInput, RoundResult
-from jobbank.models import AllocationRound, RoundStatus
-from jobbank.weeks import week_starts
+from jobbank.core.access import Actor
+from jobbank.core.weeks import week_starts
+from jobbank.db.models import AllocationRound, RoundStatus
+from solver.contract import RoundInput, RoundResult
 
 LATEST = LimitOffset(limit=1, offset=0)
 

@@ -11,7 +11,7 @@ from litestar.types import ExceptionHandlersMap
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.deps import AnyRequest
-from jobbank.errors import Conflict, InvalidInput, NotFound
+from jobbank.core.errors import Conflict, InvalidInput, NotFound
 
 TITLES = {
     404: "Not found",

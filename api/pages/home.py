@@ -26,11 +26,11 @@ from api.deps import DB
 from api.pages.calendar import feed_section
 from api.pages.rendering import rendered
 from jobbank import checklists
-from jobbank.access import Actor
 from jobbank.assignments import ContactInfo, Deployment, Direction, list_deployments
 from jobbank.checklists import ItemLine, Place, PlaceItems
-from jobbank.errors import NotFound
-from jobbank.models import ChecklistItem, NeedStatus
+from jobbank.core.access import Actor
+from jobbank.core.errors import NotFound
+from jobbank.db.models import ChecklistItem, NeedStatus
 from jobbank.needs import list_needs, needs_of_led_units
 from jobbank.rounds import find_rounds
 from jobbank.volunteers import volunteer_counts

@@ -33,7 +33,7 @@ from pydantic import BaseModel
 
 from api.deps import DB, AnyRequest
 from jobbank import people
-from jobbank.access import Actor
+from jobbank.core.access import Actor
 
 LANGUAGES = ("da", "en")
 DEFAULT_LANGUAGE = "da"

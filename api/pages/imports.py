@@ -21,8 +21,8 @@ from api.auth import current_actor, hr_only
 from api.deps import DB, AnyRequest
 from api.imports import run_import
 from api.pages.i18n import language_of, translate
-from jobbank.access import Actor
-from jobbank.errors import InvalidInput, NotFound
+from jobbank.core.access import Actor
+from jobbank.core.errors import InvalidInput, NotFound
 from jobbank.imports import ImportReport, Kind
 
 KINDS: tuple[Kind, ...] = get_args(Kind)

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from api.auth import SESSION_COOKIE, end_log_in, log_in, open_browser_session
 from api.deps import DB, AnyRequest
 from jobbank import sessions
-from jobbank.access import Actor
+from jobbank.core.access import Actor
 
 LOGIN_PATH = "/login"
 

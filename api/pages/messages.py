@@ -16,8 +16,8 @@ from litestar.response import Template
 from api.auth import current_actor
 from api.deps import DB, AnyRequest
 from api.pages.i18n import language_of, translate
-from jobbank.errors import NotFound
-from jobbank.models import MessageKind, MessageStatus, OutboxMessage, Person
+from jobbank.core.errors import NotFound
+from jobbank.db.models import MessageKind, MessageStatus, OutboxMessage, Person
 from jobbank.notifications import find_messages, my_messages
 
 MESSAGES_PER_PAGE = 20

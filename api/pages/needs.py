@@ -26,12 +26,12 @@ from api.auth import current_actor
 from api.deps import DB
 from api.pages.admin_forms import TEXT_KINDS
 from api.pages.i18n import language_of, translate
-from jobbank.access import Actor
-from jobbank.bounds import shaped, shaped_within
-from jobbank.contract import DEFAULT_MIN_BLOCK, Shift
+from jobbank.core.access import Actor
+from jobbank.core.bounds import shaped, shaped_within
+from jobbank.core.errors import Conflict, InvalidInput, NotFound, Problems
+from jobbank.core.weeks import first_week_not_started, monday_of, week_starts
 from jobbank.coverage import needs_coverage
-from jobbank.errors import Conflict, InvalidInput, NotFound, Problems
-from jobbank.models import Need, Person, Skill, Unit, unit_leader
+from jobbank.db.models import Need, Person, Skill, Unit, unit_leader
 from jobbank.needs import (
     NeedDraft,
     NeedPatch,
@@ -43,7 +43,7 @@ from jobbank.needs import (
     post_need,
     reopen_need,
 )
-from jobbank.weeks import first_week_not_started, monday_of, week_starts
+from solver.contract import DEFAULT_MIN_BLOCK, Shift
 
 ALL = LimitOffset(limit=1000, offset=0)
 WEEKS_AHEAD = 26

@@ -11,7 +11,7 @@ from typing import NamedTuple
 from babel.lists import format_list
 
 from api.pages.i18n import _hours_label, _week_label, translate
-from jobbank.contract import Reason, ReasonCode, ReasonDetail, ReasonValues, Shift
+from solver.contract import Reason, ReasonCode, ReasonDetail, ReasonValues, Shift
 
 
 def _(message: str) -> str:

@@ -16,7 +16,7 @@ from api.deps import DB, AnyRequest
 from api.pages.charts import BarChart, grouped_bars
 from api.pages.i18n import language_of, translate
 from jobbank import report
-from jobbank.errors import InvalidInput
+from jobbank.core.errors import InvalidInput
 from jobbank.report import ReportOverTime, RoundReport
 from jobbank.rounds import require_hr
 

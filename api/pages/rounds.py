@@ -24,12 +24,12 @@ from api.pages.i18n import language_of, translate
 from api.pages.reasons import WordedReason, word_reason
 from api.rounds import cancel_solving, job_runner, start_solving
 from jobbank import rounds, solving
-from jobbank.access import Actor
-from jobbank.contract import MAX_WEEKS
-from jobbank.errors import Conflict, InvalidInput, NotFound
-from jobbank.models import AllocationRound, Assignment, RoundStatus
+from jobbank.core.access import Actor
+from jobbank.core.errors import Conflict, InvalidInput, NotFound
+from jobbank.core.weeks import first_week_not_started
+from jobbank.db.models import AllocationRound, Assignment, RoundStatus
 from jobbank.solving import SolveRequest
-from jobbank.weeks import first_week_not_started
+from solver.contract import MAX_WEEKS
 
 ROUNDS_SHOWN = LimitOffset(limit=100, offset=0)
 PAGE_TIME_LIMIT = 30.0

@@ -26,11 +26,11 @@ from api.auth import current_actor
 from api.deps import DB
 from api.pages.i18n import language_of, translate
 from api.pages.needs import STALE, explain, explained, field_of
-from jobbank.access import Actor
-from jobbank.bounds import shaped_within
-from jobbank.contract import Shift
-from jobbank.errors import Conflict, InvalidInput, NotFound, Problems
-from jobbank.models import ApprovalStatus, Area, Skill, Unit, VolunteerProfile
+from jobbank.core.access import Actor
+from jobbank.core.bounds import shaped_within
+from jobbank.core.errors import Conflict, InvalidInput, NotFound, Problems
+from jobbank.core.weeks import monday_of, week_starts
+from jobbank.db.models import ApprovalStatus, Area, Skill, Unit, VolunteerProfile
 from jobbank.volunteers import (
     ApprovalDecision,
     HomeLoadPlan,
@@ -51,7 +51,7 @@ from jobbank.volunteers import (
     volunteers_to_decide,
     waiting_by_unit,
 )
-from jobbank.weeks import monday_of, week_starts
+from solver.contract import Shift
 
 PLANNED_WEEKS = 8
 """Weeks ahead a leader plans the home load for, and staff give their availability for."""

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from jobbank.access import Actor
+from jobbank.core.access import Actor
 from jobbank.imports.needs import NeedImport
 from jobbank.imports.rows import ImportReport, Kind, RowProblem, RowReader
 from jobbank.imports.staff import StaffImport

@@ -16,16 +16,17 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jobbank import audit
-from jobbank.access import Actor
-from jobbank.bounds import BlockHours, Day, NeedHours, Priority, check
-from jobbank.contract import DEFAULT_MIN_BLOCK, Shift
+from jobbank.core import audit
+from jobbank.core.access import Actor
+from jobbank.core.bounds import check
+from jobbank.core.texts import Code, Description, clean
+from jobbank.core.weeks import require_monday
+from jobbank.db.models import Need, NeedStatus, Skill, Unit
 from jobbank.imports.rows import CHOICE, FLAG, LOOKUP, RowReader, day, flag, number, whole_number
-from jobbank.models import Need, NeedStatus, Skill, Unit
 from jobbank.needs import ENTITY, _audited, _check_span, _min_block, _priority
 from jobbank.organisation import clean_text
-from jobbank.texts import Code, Description, clean
-from jobbank.weeks import require_monday
+from solver.bounds import BlockHours, Day, NeedHours, Priority
+from solver.contract import DEFAULT_MIN_BLOCK, Shift
 
 FIELDS = (
     "ref",
@@ -54,8 +55,8 @@ COLUMNS: dict[str, Any] = {
     "min_block": BlockHours,
     "description": Description,
 }
-"""What each column holds: its bound or text policy (`jobbank.bounds`, `jobbank.texts`), or a
-code looked up, a choice or a yes/no."""
+"""What each column holds: its bound or text policy (`solver.bounds`, `jobbank.core.texts`),
+or a code looked up, a choice or a yes/no."""
 KEY = "ref"
 DEFAULT_PRIORITY = 3
 K = TypeVar("K", Unit, Skill)

@@ -14,7 +14,7 @@ from typing import Literal, ParamSpec, TypeVar
 
 from pydantic import BaseModel, Field, computed_field
 
-from jobbank.errors import InvalidInput
+from jobbank.core.errors import InvalidInput
 from jobbank.imports.tables import ColumnMapping, Row, Table
 
 T = TypeVar("T")

@@ -16,14 +16,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jobbank import audit
-from jobbank.access import Actor
-from jobbank.bounds import NormalHours, check
-from jobbank.contract import Shift
+from jobbank.core import audit
+from jobbank.core.access import Actor
+from jobbank.core.bounds import check
+from jobbank.core.texts import Code, Email, Name, Phone
+from jobbank.db.models import ApprovalStatus, Person, Skill, Unit, VolunteerProfile
 from jobbank.imports.rows import CHOICE, FLAG, LOOKUP, RowReader, flag, number
-from jobbank.models import ApprovalStatus, Person, Skill, Unit, VolunteerProfile
 from jobbank.people import check_person_fields
-from jobbank.texts import Code, Email, Name, Phone
+from solver.bounds import NormalHours
+from solver.contract import Shift
 
 FIELDS = (
     "employee_no",
@@ -48,8 +49,8 @@ COLUMNS: dict[str, Any] = {
     "language": CHOICE,
     "opted_in": FLAG,
 }
-"""What each column holds: its bound or text policy (`jobbank.bounds`, `jobbank.texts`), or a
-code looked up, a choice or a yes/no."""
+"""What each column holds: its bound or text policy (`solver.bounds`, `jobbank.core.texts`),
+or a code looked up, a choice or a yes/no."""
 KEY = "employee_no"
 PERSON_TEXT = ("name", "email", "phone", "language")
 PROFILE_FIELDS = frozenset({"volunteer", "skills", "normal_hours", "opted_in"})

@@ -36,8 +36,8 @@ from typing import Any, NamedTuple
 from openpyxl import load_workbook
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from jobbank.errors import InvalidInput
-from jobbank.settings import Settings
+from jobbank.core.errors import InvalidInput
+from jobbank.core.settings import Settings
 
 XLSX_MAGIC = b"PK\x03\x04"
 """An XLSX file is a zip archive; its first bytes say so whatever its name."""

@@ -3,7 +3,7 @@ checklist item means for each person concerned, in their own language.
 
 Each message is written in the same transaction as the change it tells of (a transactional
 outbox), so nothing is announced that did not happen and nothing that happened goes untold;
-`jobbank.mail` sends them later. A `dedupe_key` per event and person makes every event
+`jobbank.runtime.mail` sends them later. A `dedupe_key` per event and person makes every event
 produce at most one message, however often it is announced.
 
 The risk-group flag never appears in a message: messages reach leaders and the mail server.
@@ -27,12 +27,12 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from jobbank.access import Actor
 from jobbank.assignments import Deployment, deployments_of
 from jobbank.checklists import overdue_in_sql
-from jobbank.contract import parse_round_result
+from jobbank.core.access import Actor
+from jobbank.core.roles import Role
 from jobbank.coverage import Coverage, round_coverage
-from jobbank.models import (
+from jobbank.db.models import (
     AllocationRound,
     Assignment,
     Audience,
@@ -49,7 +49,7 @@ from jobbank.models import (
     UserRole,
     VolunteerProfile,
 )
-from jobbank.roles import Role
+from solver.contract import parse_round_result
 
 LANGUAGES = ("da", "en")
 TEMPLATES = Path(__file__).parent / "templates"

@@ -15,11 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobbank.checklists import create_checklists
-from jobbank.contract import Assignment as Planned
-from jobbank.contract import RoundResult
-from jobbank.models import Need, Person, RoundStatus, Skill, Unit
+from jobbank.core.weeks import monday_of
+from jobbank.db.models import Need, Person, RoundStatus, Skill, Unit
 from jobbank.rounds import create_round, store_result
-from jobbank.weeks import monday_of
+from solver.contract import Assignment as Planned
+from solver.contract import RoundResult
 
 THIS_MONDAY = monday_of(dt.date.today())
 T = TypeVar("T")

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from httpx import Response
 
-from jobbank.models import AuditEntry, AuthSession, ChecklistTemplateItem, Person, UserAccount
+from jobbank.db.models import AuditEntry, AuthSession, ChecklistTemplateItem, Person, UserAccount
 from tests.api.conftest import Client
 from tests.api.test_people import rows_of
 from tests.builders import PASSWORD

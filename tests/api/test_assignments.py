@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from litestar import Litestar
 
-from jobbank.contract import Assignment as Planned
+from solver.contract import Assignment as Planned
 from tests.api.conftest import Client
 from tests.api.published_round import (
     THIS_MONDAY,

@@ -30,8 +30,8 @@ from sqlalchemy.orm import Session
 
 from api.app import create_app
 from jobbank import sessions
-from jobbank.contract import Assignment as Planned
-from jobbank.models import (
+from jobbank.core.settings import Settings
+from jobbank.db.models import (
     Assignment,
     Audience,
     AuthKind,
@@ -46,7 +46,7 @@ from jobbank.models import (
     UserAccount,
     VolunteerProfile,
 )
-from jobbank.settings import Settings
+from solver.contract import Assignment as Planned
 from tests.api.conftest import Client
 from tests.api.matrix_cases import BODIES, CASES, COLUMNS, Case, Expect, Form, Id
 from tests.api.published_round import factory, first_round, propose

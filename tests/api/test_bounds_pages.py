@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from jobbank.weeks import monday_of
+from jobbank.core.weeks import monday_of
 from tests.api.test_admin_pages_forms import Login, error_at, ids, page_of, post
 
 MONDAY = monday_of(dt.date.today()) + dt.timedelta(weeks=1)

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from jobbank.bounds import FIRST_DAY, LAST_DAY
+from solver.bounds import FIRST_DAY, LAST_DAY
 from tests.api.conftest import Client
 
 WRITES = ("post", "put", "patch", "delete")

@@ -13,8 +13,8 @@ from icalendar import Calendar, Event
 from litestar import Litestar
 from sqlalchemy import select
 
-from jobbank.contract import Assignment as Planned
-from jobbank.models import Assignment, CalendarFeed
+from jobbank.db.models import Assignment, CalendarFeed
+from solver.contract import Assignment as Planned
 from tests.api.conftest import Client
 from tests.api.published_round import THIS_MONDAY, Ids, factory, first_round, propose
 from tests.api.world import USERS

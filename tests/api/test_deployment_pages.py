@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 from litestar import Litestar
 
-from jobbank.contract import Assignment as Planned
+from solver.contract import Assignment as Planned
 from tests.api.conftest import Client
 from tests.api.published_round import THIS_MONDAY, Ids, add_need, first_round, publish
 

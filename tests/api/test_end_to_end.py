@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from jobbank.weeks import monday_of
+from jobbank.core.weeks import monday_of
 from tests.api.conftest import Client
 
 MONDAY = monday_of(dt.date.today())

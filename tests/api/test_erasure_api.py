@@ -16,8 +16,7 @@ import pytest
 from litestar import Litestar
 from sqlalchemy import select
 
-from jobbank.imports.staff import FIELDS as STAFF_IMPORT_FIELDS
-from jobbank.models import (
+from jobbank.db.models import (
     AllocationRound,
     Assignment,
     AuditEntry,
@@ -28,6 +27,7 @@ from jobbank.models import (
     UserAccount,
     VolunteerProfile,
 )
+from jobbank.imports.staff import FIELDS as STAFF_IMPORT_FIELDS
 from jobbank.notifications import announce_round
 from tests.api.conftest import Client
 from tests.api.published_round import Ids, factory, first_round

@@ -13,8 +13,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from jobbank import db
-from jobbank.models import Need
-from jobbank.weeks import first_week_not_started
+from jobbank.core.weeks import first_week_not_started
+from jobbank.db.models import Need
 from tests.api.conftest import Client
 from tests.api.test_admin_pages_forms import Page, page_of
 from tests.api.test_needs import a_need, need_id, person_id, unit_id, week

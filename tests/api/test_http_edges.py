@@ -18,7 +18,7 @@ import pytest
 from litestar import Litestar
 
 from api.auth import CSRF_HEADER
-from jobbank.models import Area, Person, Skill, SolveJob, SolveStatus, Unit, UserAccount
+from jobbank.db.models import Area, Person, Skill, SolveJob, SolveStatus, Unit, UserAccount
 from tests.api.conftest import Client
 from tests.api.published_round import factory, first_round
 from tests.builders import PASSWORD

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from api.app import create_app
 from jobbank import db
-from jobbank.models import AuditEntry, Need, Person
-from jobbank.settings import Settings
+from jobbank.core.settings import Settings
+from jobbank.db.models import AuditEntry, Need, Person
 from tests.api.conftest import Client, browser
 from tests.builders import PASSWORD
 

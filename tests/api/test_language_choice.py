@@ -8,7 +8,7 @@ from collections.abc import Callable
 from litestar import Litestar
 from sqlalchemy import select
 
-from jobbank.models import Person
+from jobbank.db.models import Person
 from tests.api.conftest import Client
 from tests.api.published_round import factory
 

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from api.app import create_app
-from jobbank.settings import IMPORT_FORM_ALLOWANCE, Settings
-from jobbank.weeks import monday_of
+from jobbank.core.settings import IMPORT_FORM_ALLOWANCE, Settings
+from jobbank.core.weeks import monday_of
 from tests.api.conftest import Client, browser
 from tests.builders import PASSWORD
 

@@ -9,13 +9,13 @@ from pathlib import Path
 from litestar import Litestar
 from sqlalchemy import select
 
-from jobbank.access import actor_for
-from jobbank.contract import Assignment as Planned
-from jobbank.contract import RoundResult
-from jobbank.mail import send_outbox
-from jobbank.models import Person, UserAccount
+from jobbank.core.access import actor_for
+from jobbank.core.settings import Settings
+from jobbank.db.models import Person, UserAccount
 from jobbank.rounds import create_round, publish_round, store_result
-from jobbank.settings import Settings
+from jobbank.runtime.mail import send_outbox
+from solver.contract import Assignment as Planned
+from solver.contract import RoundResult
 from tests.api.conftest import Client
 from tests.api.published_round import THIS_MONDAY, factory
 

@@ -12,9 +12,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from jobbank import db
-from jobbank.models import AllocationRound, AuditEntry, Need, Person, Unit
+from jobbank.core.weeks import monday_of
+from jobbank.db.models import AllocationRound, AuditEntry, Need, Person, Unit
 from jobbank.rounds import build_round_input
-from jobbank.weeks import monday_of
 from tests.api.conftest import Client
 
 MONDAY = monday_of(dt.date.today())

@@ -10,11 +10,11 @@ from collections.abc import Callable
 from litestar import Litestar
 from sqlalchemy import select
 
-from jobbank.access import actor_for
-from jobbank.contract import Assignment, RoundResult, Unfilled
+from jobbank.core.access import actor_for
 from jobbank.coverage import published_coverage
-from jobbank.models import OutboxMessage, Person, UserAccount
+from jobbank.db.models import OutboxMessage, Person, UserAccount
 from jobbank.rounds import create_round, publish_round, store_result
+from solver.contract import Assignment, RoundResult, Unfilled
 from tests.api.conftest import Client
 from tests.api.published_round import THIS_MONDAY, factory
 from tests.language_words import visible_text

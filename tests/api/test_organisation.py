@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jobbank import db
-from jobbank.models import AuditEntry
+from jobbank.db.models import AuditEntry
 from tests.api.conftest import Client
 
 Login = Callable[[str], Client]

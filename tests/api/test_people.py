@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jobbank import db
-from jobbank.models import AuditEntry, AuthSession
+from jobbank.db.models import AuditEntry, AuthSession
 from tests.api.conftest import Client
 from tests.builders import PASSWORD
 

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from api.pages.reasons import word_reason
-from jobbank.contract import NeedTaken, Reason, ReasonCode, ReasonDetail, ReasonValues, Shift
+from solver.contract import NeedTaken, Reason, ReasonCode, ReasonDetail, ReasonValues, Shift
 
 SKILLS = {"nurse": "Sygeplejerske"}
 MONDAY = dt.date(2027, 3, 15)

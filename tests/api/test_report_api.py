@@ -12,11 +12,11 @@ import pytest
 from litestar import Litestar
 from sqlalchemy import select
 
-from jobbank.contract import Assignment as Planned
-from jobbank.models import AllocationRound, Assignment, Need, VolunteerProfile
+from jobbank.core.weeks import week_starts
+from jobbank.db.models import AllocationRound, Assignment, Need, VolunteerProfile
 from jobbank.needs import hours_in
 from jobbank.volunteers import is_plannable
-from jobbank.weeks import week_starts
+from solver.contract import Assignment as Planned
 from tests.api.conftest import Client
 from tests.api.published_round import THIS_MONDAY, Ids, factory, first_round, propose
 

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from api.app import create_app
 from jobbank import db
-from jobbank.models import Skill
-from jobbank.settings import Settings
+from jobbank.core.settings import Settings
+from jobbank.db.models import Skill
 from tests.api.conftest import Client, browser
 from tests.builders import PASSWORD
 from tests.conftest import admin_execute, postgres_server_url

@@ -16,8 +16,8 @@ from litestar import Litestar
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from jobbank.cli import main
-from jobbank.models import Person
+from jobbank.cli.main import main
+from jobbank.db.models import Person
 from jobbank.rounds import create_round, round_input, store_result
 from solver import SolveOptions, solve
 from tests.api.conftest import Client

@@ -9,7 +9,9 @@ from collections.abc import Callable
 import pytest
 from litestar import Litestar
 
-from jobbank.contract import (
+from jobbank.db.models import AllocationRound
+from jobbank.rounds import create_round, store_result
+from solver.contract import (
     Assignment,
     Metrics,
     Reason,
@@ -19,8 +21,6 @@ from jobbank.contract import (
     RoundResult,
     Unfilled,
 )
-from jobbank.models import AllocationRound
-from jobbank.rounds import create_round, store_result
 from tests.api.conftest import Client
 from tests.api.published_round import THIS_MONDAY, factory
 from tests.language_words import danish_phrases, english_phrases, phrases_in, visible_text

@@ -16,9 +16,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from jobbank import db
-from jobbank.models import AllocationRound, Assignment, Need, Person, RoundStatus
+from jobbank.core.weeks import monday_of
+from jobbank.db.models import AllocationRound, Assignment, Need, Person, RoundStatus
 from jobbank.rounds import round_input, round_result
-from jobbank.weeks import monday_of
 from tests.api.conftest import Client
 
 MONDAY = monday_of(dt.date.today())
@@ -60,7 +60,7 @@ def test_a_round_stored_beyond_the_bounds_reads_after_the_upgrade(
     engine = db.make_engine(world_url)
     _store(engine, round_id, old, result, status)
 
-    with caplog.at_level(logging.WARNING, logger="jobbank.migrations"):
+    with caplog.at_level(logging.WARNING, logger="jobbank.db.migrations"):
         db.upgrade(world_url)
 
     with Session(engine) as session:

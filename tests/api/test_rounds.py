@@ -24,10 +24,9 @@ from sqlalchemy import func, select
 
 from fixtures.generator import generate_round
 from jobbank import rounds
-from jobbank.contract import parse_round_input, parse_round_result
+from jobbank.core.weeks import monday_of
 from jobbank.db import transaction
-from jobbank.jobs import SOLVER_NICENESS, ProcessJobRunner
-from jobbank.models import (
+from jobbank.db.models import (
     AllocationRound,
     AuditEntry,
     Checklist,
@@ -36,7 +35,8 @@ from jobbank.models import (
     RoundStatus,
     SolveJob,
 )
-from jobbank.weeks import monday_of
+from jobbank.runtime.jobs import SOLVER_NICENESS, ProcessJobRunner
+from solver.contract import parse_round_input, parse_round_result
 from tests.api.conftest import Client
 from tests.api.published_round import first_round
 

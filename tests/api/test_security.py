@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from api.app import create_app
 from api.auth import CSRF_HEADER, SESSION_COOKIE
 from jobbank import db
-from jobbank.models import AuditEntry, AuthKind, AuthSession, UserAccount
-from jobbank.settings import Settings
+from jobbank.core.settings import Settings
+from jobbank.db.models import AuditEntry, AuthKind, AuthSession, UserAccount
 from tests.api.conftest import Client
 from tests.builders import PASSWORD
 

@@ -12,8 +12,8 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from jobbank import db
-from jobbank.models import Need, NeedStatus, Person, VolunteerProfile
-from jobbank.weeks import monday_of
+from jobbank.core.weeks import monday_of
+from jobbank.db.models import Need, NeedStatus, Person, VolunteerProfile
 from tests.api.conftest import Client
 
 MONDAY = monday_of(dt.date.today())

@@ -11,8 +11,8 @@ from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
 from jobbank import db
-from jobbank.contract import Assignment as Planned
-from jobbank.models import ApprovalStatus, VolunteerProfile, unit_leader
+from jobbank.db.models import ApprovalStatus, VolunteerProfile, unit_leader
+from solver.contract import Assignment as Planned
 from tests.api.conftest import Client
 from tests.api.published_round import first_round, publish
 from tests.api.test_admin_pages_forms import Page, page_of

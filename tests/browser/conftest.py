@@ -20,12 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from fixtures.municipality import HORIZON, HR_PASSWORD, LEADER_PASSWORD, STAFF_PASSWORD
-from jobbank.access import actor_for
+from jobbank.core.access import actor_for
+from jobbank.core.settings import Settings
+from jobbank.core.weeks import monday_of
 from jobbank.db import make_engine, make_session_factory, transaction
-from jobbank.jobs import run_job
-from jobbank.models import Need, Person, UserAccount, VolunteerProfile
+from jobbank.db.models import Need, Person, UserAccount, VolunteerProfile
 from jobbank.rounds import create_round, pin_assignment, publish_round
-from jobbank.settings import Settings
+from jobbank.runtime.jobs import run_job
 from jobbank.solving import SolveRequest, start_solve
 from jobbank.volunteers import (
     ProfilePatch,
@@ -34,7 +35,6 @@ from jobbank.volunteers import (
     home_load_overrides,
     patch_profile,
 )
-from jobbank.weeks import monday_of
 from tests.servers import demo_server
 
 if TYPE_CHECKING:

@@ -8,10 +8,10 @@ import re
 import pytest
 
 from api.pages.admin import Change, changes_of
-from jobbank import audit
+from jobbank.core import audit
+from jobbank.core.settings import Settings
 from jobbank.db import make_engine, make_session_factory
-from jobbank.models import AuditEntry
-from jobbank.settings import Settings
+from jobbank.db.models import AuditEntry
 from tests.browser.conftest import Demo, log_in
 from tests.browser.pw import Page, expect
 

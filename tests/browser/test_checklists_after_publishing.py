@@ -17,14 +17,14 @@ from typing import NamedTuple
 import pytest
 from sqlalchemy import select
 
-from jobbank.access import actor_for
-from jobbank.contract import Assignment as Planned
-from jobbank.contract import RoundResult
+from jobbank.core.access import actor_for
+from jobbank.core.settings import Settings
+from jobbank.core.weeks import monday_of
 from jobbank.db import make_engine, make_session_factory, transaction
-from jobbank.models import Assignment, Person, Unit, UserAccount
+from jobbank.db.models import Assignment, Person, Unit, UserAccount
 from jobbank.rounds import create_round, publish_round, round_input, store_result
-from jobbank.settings import Settings
-from jobbank.weeks import monday_of
+from solver.contract import Assignment as Planned
+from solver.contract import RoundResult
 from tests.browser.conftest import Demo, log_in
 from tests.browser.pw import Page, expect
 from tests.servers import demo_server

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from jobbank.access import actor_for
+from jobbank.core.access import actor_for
+from jobbank.core.settings import Settings
 from jobbank.db import make_engine, make_session_factory
-from jobbank.models import ApprovalStatus, Person, Unit, UserAccount, VolunteerProfile
-from jobbank.settings import Settings
+from jobbank.db.models import ApprovalStatus, Person, Unit, UserAccount, VolunteerProfile
 from jobbank.volunteers import ProfilePatch, patch_profile
 from tests.browser.conftest import Demo, log_in
 from tests.browser.pw import Page, expect

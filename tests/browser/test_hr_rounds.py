@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from jobbank.weeks import monday_of
+from jobbank.core.weeks import monday_of
 from tests.browser.conftest import log_in
 from tests.browser.pw import Page, expect
 

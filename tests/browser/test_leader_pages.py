@@ -9,10 +9,10 @@ import pytest
 from advanced_alchemy.filters import LimitOffset
 from sqlalchemy import select
 
-from jobbank.access import actor_for
+from jobbank.core.access import actor_for
+from jobbank.core.settings import Settings
 from jobbank.db import make_engine, make_session_factory
-from jobbank.models import ApprovalStatus, UserAccount
-from jobbank.settings import Settings
+from jobbank.db.models import ApprovalStatus, UserAccount
 from jobbank.volunteers import ProfilePatch, list_profiles, patch_profile
 from tests.browser.conftest import Demo, log_in
 from tests.browser.pw import Page, expect

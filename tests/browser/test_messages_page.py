@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from jobbank.core.settings import Settings
 from jobbank.db import make_engine, make_session_factory
-from jobbank.mail import send_outbox
-from jobbank.settings import Settings
+from jobbank.runtime.mail import send_outbox
 from tests.browser.conftest import Demo, log_in
 from tests.browser.pw import Page, expect
 

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import select
 
+from jobbank.core.settings import Settings
 from jobbank.db import make_engine, make_session_factory, transaction
-from jobbank.models import AllocationRound, Person, RoundStatus, UserAccount
-from jobbank.settings import Settings
+from jobbank.db.models import AllocationRound, Person, RoundStatus, UserAccount
 from tests.browser.conftest import Demo, log_in
 from tests.browser.pw import Page, expect
 from tests.language_words import danish_phrases, english_phrases, phrases_in, visible_text

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from fixtures.generator import generate_round
+from jobbank.core.settings import Settings
 from jobbank.db import make_engine, make_session_factory, transaction
-from jobbank.models import AllocationRound
-from jobbank.settings import Settings
+from jobbank.db.models import AllocationRound
 from tests.browser.conftest import Demo, log_in
 from tests.browser.pw import Page, expect
 

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import pytest
 
-from jobbank.weeks import monday_of
+from jobbank.core.weeks import monday_of
 from tests.browser.conftest import log_in
 from tests.browser.pw import Locator, Page, expect
 

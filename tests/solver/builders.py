@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from jobbank.contract import RoundInput, RoundResult
 from solver import SolveOptions, solve
+from solver.contract import RoundInput, RoundResult
 
 PerWeek = float | Sequence[float]
 Flags = bool | Sequence[bool]

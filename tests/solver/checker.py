@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from jobbank.contract import RoundInput, RoundResult
+from solver.contract import RoundInput, RoundResult
 
 
 def violations(round_input: RoundInput, result: RoundResult) -> list[str]:

@@ -11,8 +11,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jobbank.contract import RoundInput
 from solver import greedy_plan, upper_bound
+from solver.contract import RoundInput
 from tests.solver.builders import a_need, a_round, a_staff, solve_quickly
 from tests.solver.checker import violations, weighted_coverage
 

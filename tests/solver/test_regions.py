@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fixtures.generator import generate_pool
-from jobbank.contract import (
+from solver import SolveOptions, greedy_plan, independent_parts, merge_results, solve, upper_bound
+from solver.contract import (
     Metrics,
     Need,
     RoundInput,
@@ -19,7 +20,6 @@ from jobbank.contract import (
     Staff,
     parse_round_input,
 )
-from solver import SolveOptions, greedy_plan, independent_parts, merge_results, solve, upper_bound
 from tests.solver.builders import (
     a_need,
     a_round,

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from jobbank.contract import RoundInput
 from solver import Progress, SolveOptions, candidates, greedy_plan, solve, upper_bound
+from solver.contract import RoundInput
 from tests.solver.builders import a_need, a_round, a_staff, an_assignment
 from tests.solver.checker import violations
 

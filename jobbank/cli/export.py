@@ -1,0 +1,61 @@
+"""`jobbank export …`: a round's plan as CSV or XLSX, the same files HR downloads from the
+round's page (see `jobbank.exports` for their columns and why CSV is written as it is)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from jobbank import db
+from jobbank.core.errors import JobbankError
+from jobbank.core.settings import load_settings
+from jobbank.exports import FileFormat, View, render, round_table
+from jobbank.rounds import get_round
+
+
+@click.group(name="export")
+def export() -> None:
+    """Export data as spreadsheets (CSV for Danish Excel, or XLSX)."""
+
+
+@export.command(name="round")
+@click.argument("round_id", type=int)
+@click.option(
+    "--view",
+    type=click.Choice([view.value for view in View]),
+    default=View.PERSONS.value,
+    show_default=True,
+    help="One row per assignment by person, by need, or one per unfilled need-week.",
+)
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice([kind.value for kind in FileFormat]),
+    default=FileFormat.CSV.value,
+    show_default=True,
+    help="csv: UTF-8 with BOM, ';'-separated, decimal comma; xlsx: a spreadsheet.",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Write the file here.",
+)
+def export_round(round_id: int, view: str, file_format: str, out: Path) -> None:
+    """Write round ROUND_ID's plan (or its unfilled need-weeks with reasons) to a file."""
+    from jobbank.cli.main import (
+        fail,  # here, not at the top: jobbank.cli.main registers this module
+    )
+
+    engine = db.make_engine(load_settings().url)
+    try:
+        with db.transaction(db.make_session_factory(engine)) as session:
+            table = round_table(session, get_round(session, round_id), View(view))
+    except JobbankError as exc:
+        fail(str(exc))
+    finally:
+        engine.dispose()
+    out.write_bytes(render(table, FileFormat(file_format)))
+    click.echo(f"wrote {out} ({len(table.rows)} rows)", err=True)

@@ -1,0 +1,72 @@
+"""`jobbank person erase` and `jobbank retention apply`: personal data leaves Jobbank
+(see `jobbank.privacy` for what each changes and what it keeps)."""
+
+from __future__ import annotations
+
+import click
+
+from jobbank.core.access import Actor
+from jobbank.core.roles import Role
+from jobbank.core.settings import load_settings
+from jobbank.privacy import apply_retention, erase_person, find_person, plan_retention
+
+COMMAND_LINE = Actor(user_id=0, username="command line", roles=frozenset({Role.HR_COORDINATOR}))
+"""Whoever runs the command acts as HR; the audit log records no user for it."""
+
+
+@click.group(name="person")
+def person_group() -> None:
+    """People's personal data."""
+
+
+@person_group.command(name="erase")
+@click.argument("ref")
+@click.option("--yes", is_flag=True, help="Erase without asking; it cannot be undone.")
+def erase(ref: str, yes: bool) -> None:
+    """Anonymise person REF (employee number or id) everywhere; assignments stay, under a
+    pseudonym."""
+    from jobbank.cli.main import (
+        _session,  # here, not at the top: jobbank.cli.main registers this module
+    )
+
+    with _session(load_settings()) as session:
+        person = find_person(session, ref)
+        if not yes:
+            click.confirm(
+                f"Erase {person.name} ({person.employee_no})? This cannot be undone", abort=True
+            )
+        done = erase_person(session, COMMAND_LINE, person.id)
+    click.echo(
+        f"Erased person {done.person_id}, now {done.pseudonym!r}: {done.rounds} rounds, "
+        f"{done.audit_entries} audit entries, {done.messages_deleted} messages deleted, "
+        f"{done.feeds_deleted} calendar feeds deleted, {done.sessions_ended} log-ins ended."
+    )
+
+
+@click.group(name="retention")
+def retention_group() -> None:
+    """How long personal data of old rounds is kept (JOBBANK_RETENTION_DAYS)."""
+
+
+@retention_group.command(name="apply")
+@click.option("--days", type=click.IntRange(min=1), help="Instead of JOBBANK_RETENTION_DAYS.")
+@click.option("--dry-run", is_flag=True, help="Say what would be erased; change nothing.")
+def apply(days: int | None, dry_run: bool) -> None:
+    """Erase the personal data of rounds that ended more than the retention period ago, and
+    old messages. Meant to run daily (cron, a systemd timer)."""
+    from jobbank.cli.main import _session, fail
+
+    days = days or load_settings().retention_days
+    if not days:
+        fail("retention is off: set JOBBANK_RETENTION_DAYS or give --days")
+    with _session(load_settings()) as session:
+        if dry_run:
+            done = plan_retention(session, days=days)
+        else:
+            done = apply_retention(session, days=days)
+    verb = "would erase" if dry_run else "erased"
+    rounds = ", ".join(str(i) for i in done.round_ids) or "none"
+    click.echo(
+        f"Ended before {done.cutoff.isoformat()}: {verb} personal data of rounds {rounds}; "
+        f"{done.checklist_items} checklist ticks, {done.messages} messages."
+    )
