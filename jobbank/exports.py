@@ -32,7 +32,9 @@ from sqlalchemy.orm import Session
 from jobbank.core.access import Actor
 from jobbank.core.spreadsheets import cell_text
 from jobbank.db.models import AllocationRound, Assignment
-from jobbank.rounds import plan_rows, refuse, round_for, round_result, unfilled_need_weeks
+from jobbank.rounds.reading import plan_rows, unfilled_need_weeks
+from jobbank.rounds.results import round_result
+from jobbank.rounds.status import refuse, round_for
 
 Cell = str | int | float | bool | dt.date | None
 

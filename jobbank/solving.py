@@ -22,22 +22,18 @@ from jobbank.core import audit
 from jobbank.core.access import Actor
 from jobbank.core.errors import InvalidInput, NotFound
 from jobbank.db.models import RoundStatus, SolveJob, SolveStatus
-from jobbank.rounds import (
+from jobbank.rounds.jobs import (
     ACTIVE_JOB,
-    CHANGEABLE,
-    ENTITY,
     Liveness,
     cannot_tell,
     finish_solve,
     latest_job,
-    lock_round,
-    refuse,
     release_abandoned,
-    round_for,
-    round_input,
     round_to_change,
-    store_result,
 )
+from jobbank.rounds.results import store_result
+from jobbank.rounds.snapshot import round_input
+from jobbank.rounds.status import CHANGEABLE, ENTITY, lock_round, refuse, round_for
 from solver import (
     DEFAULT_STALL_SECONDS,
     DEFAULT_TIME_LIMIT,

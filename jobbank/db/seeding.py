@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jobbank.accounts import add_user
-from jobbank.checklists import ensure_default_template
+from jobbank.checklists.defaults import ensure_default_template
 from jobbank.core import audit
 from jobbank.core.errors import Conflict
 from jobbank.core.roles import Role

@@ -28,7 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from jobbank.assignments import Deployment, deployments_of
-from jobbank.checklists import overdue_in_sql
+from jobbank.checklists.overdue import overdue_in_sql
 from jobbank.core.access import Actor
 from jobbank.core.roles import Role
 from jobbank.coverage import Coverage, round_coverage
