@@ -46,8 +46,8 @@ from solver import (
     Progress,
     SolveOptions,
 )
+from solver.budget import DETERMINISTIC_OVERRUN, DETERMINISTIC_SLACK
 from solver.contract import RoundInput, RoundResult, StopReason
-from solver.search import DETERMINISTIC_OVERRUN, DETERMINISTIC_SLACK
 
 MAX_TIME_LIMIT = 600.0
 
