@@ -7,14 +7,10 @@ import time
 from ortools.sat.python import cp_model
 
 from solver.options import SolveOptions
+from solver.stopping import hard_stop_seconds
 
 MIN_STAGE_SECONDS = 0.05
 """Least seconds any CP-SAT run is given."""
-
-DETERMINISTIC_OVERRUN = 3.0
-DETERMINISTIC_SLACK = 10.0
-"""With one worker the same seed repeats the same plan as long as the wall-clock safety stop
-(limit × overrun + slack) is not reached; it is there so a solve can never run away."""
 
 PIECE_OVERHEAD = 0.02
 """Seconds charged per neighbourhood in deterministic mode, for its Python work."""
@@ -53,12 +49,8 @@ class Budget:
     def wall_left(self) -> float:
         """Wall seconds before the hard stop. A deterministic run counts CP-SAT's own time
         units, which a busy machine stretches; it may overrun the limit, but never beyond
-        `DETERMINISTIC_OVERRUN` times it plus `DETERMINISTIC_SLACK` seconds."""
-        hard_stop = (
-            self.limit * DETERMINISTIC_OVERRUN + DETERMINISTIC_SLACK
-            if self.deterministic
-            else self.limit
-        )
+        `solver.stopping.hard_stop_seconds`."""
+        hard_stop = hard_stop_seconds(self.limit, deterministic=self.deterministic)
         return max(0.0, hard_stop - self.clock.elapsed())
 
     def used(self) -> float:
