@@ -41,9 +41,9 @@ from solver import (
     MIN_STALL_SECONDS,
     Progress,
     SolveOptions,
+    hard_stop_seconds,
 )
 from solver.contract import RoundInput, RoundResult, StopReason
-from solver.search import DETERMINISTIC_OVERRUN, DETERMINISTIC_SLACK
 
 MAX_TIME_LIMIT = 600.0
 
@@ -51,7 +51,7 @@ HANG_GRACE_SECONDS = 60.0
 """Wall seconds a solve may take beyond the solver's own safety stop, to build its model and
 store its result; past them the worker counts as hung and is stopped."""
 
-MAX_DEADLINE = MAX_TIME_LIMIT * DETERMINISTIC_OVERRUN + DETERMINISTIC_SLACK + HANG_GRACE_SECONDS
+MAX_DEADLINE = hard_stop_seconds(MAX_TIME_LIMIT) + HANG_GRACE_SECONDS
 
 LISTED_UNFILLED = 10
 """How many unfilled need-weeks the summary lists before saying how many more there are."""
@@ -146,8 +146,7 @@ class SolveRequest(BaseModel):
         """The deadline: past it the worker is stopped and the job marked failed."""
         if self.deadline is not None:
             return self.deadline
-        overrun = self.time_limit * DETERMINISTIC_OVERRUN + DETERMINISTIC_SLACK
-        return overrun + HANG_GRACE_SECONDS
+        return hard_stop_seconds(self.time_limit) + HANG_GRACE_SECONDS
 
     def solve_options(self, progress: Callable[[Progress], None] | None = None) -> SolveOptions:
         return SolveOptions(

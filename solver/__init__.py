@@ -17,6 +17,7 @@ from solver.options import (
 from solver.plans import greedy_plan, upper_bound
 from solver.regions import independent_parts, merge_results
 from solver.search import solve
+from solver.stopping import hard_stop_seconds
 
 __all__ = [
     "DEFAULT_STALL_SECONDS",
@@ -26,6 +27,7 @@ __all__ = [
     "Progress",
     "SolveOptions",
     "greedy_plan",
+    "hard_stop_seconds",
     "independent_parts",
     "merge_results",
     "solve",

@@ -136,7 +136,8 @@ def piece_rows(state: WeekState, piece: set[int]) -> Triples:
 
 
 def improve_piece(state: WeekState, piece: set[int], solver: cp_model.CpSolver) -> bool:
-    """Re-plan `piece` with `solver`; returns whether the week got better."""
+    """Re-plan `piece` with `solver` (made for a piece: `solver.cpsat.make_solver`); returns
+    whether the week got better."""
     index, week = state.index, state.week
     rows = piece_rows(state, piece)
     outside_hours = state.used.copy()
@@ -169,9 +170,6 @@ def improve_piece(state: WeekState, piece: set[int], solver: cp_model.CpSolver) 
     load = cp_model.LinearExpr.weighted_sum(plan.hours, [int(v) for v in levels])
     plan.model.maximize(load_scale * coverage_term(plan, current) - load)
     plan.add_hint(current)
-    # Pieces are small and many: probing and symmetry detection cost more than they find.
-    solver.parameters.cp_model_probing_level = 0
-    solver.parameters.symmetry_level = 0
     status = solver.solve(plan.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return False

@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import random
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -27,8 +26,10 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from solver.bound import week_flow
+from solver.budget import MIN_STAGE_SECONDS, Budget, Clock
 from solver.candidates import allowed_pairs, compatible_triples, keep_candidates
 from solver.contract import RoundInput, RoundResult, StopReason
+from solver.cpsat import make_solver, read_hours, write_model
 from solver.greedy import greedy_week, previous_week, rounded_flow_week, weighted
 from solver.index import HALF_HOURS, IntArray, RoundIndex, index_round, to_half_hours
 from solver.lns import PIECE_SECONDS, WeekState, choose_piece, improve_piece
@@ -52,8 +53,6 @@ log = logging.getLogger(__name__)
 FIRST_STAGE_SHARE = 0.8
 """Share of the time left after preparation that term 1 may use before the lower terms."""
 
-MIN_STAGE_SECONDS = 0.05
-
 SECOND_PASS_SECONDS = 0.5
 """Least time worth a second CP-SAT run of a week cut at its share of stage 1."""
 
@@ -63,69 +62,6 @@ RESULT_RESERVE = 0.03
 BUILD_SECONDS_PER_ROW = 3e-5
 """Rough Python cost of one row in a whole-round model: the lower stages start only if
 building the model takes a small part of the time left."""
-
-DETERMINISTIC_OVERRUN = 3.0
-DETERMINISTIC_SLACK = 10.0
-"""With one worker the same seed repeats the same plan as long as the wall-clock safety stop
-(limit × overrun + slack) is not reached; it is there so a solve can never run away."""
-
-PIECE_OVERHEAD = 0.02
-"""Seconds charged per neighbourhood in deterministic mode, for its Python work."""
-
-
-class Clock:
-    """Seconds since the solve began, and what is left of its time limit."""
-
-    def __init__(self, limit: float) -> None:
-        self.started = time.monotonic()
-        self.limit = limit
-
-    def elapsed(self) -> float:
-        return time.monotonic() - self.started
-
-    def left(self) -> float:
-        return max(0.0, self.limit - self.elapsed())
-
-
-class Budget:
-    """Seconds the search may still spend. With one worker it counts CP-SAT's deterministic
-    time (plus a fixed charge per neighbourhood), so the same seed repeats the same plan;
-    with more workers, runs are not repeatable anyway and it counts wall time."""
-
-    def __init__(self, clock: Clock, options: SolveOptions) -> None:
-        self.clock = clock
-        self.deterministic = options.worker_count() == 1
-        self.limit = options.time_limit
-        self.spent = 0.0
-
-    def left(self) -> float:
-        if self.deterministic:
-            return max(0.0, min(self.limit - self.spent, self.wall_left()))
-        return self.clock.left()
-
-    def wall_left(self) -> float:
-        """Wall seconds before the hard stop. A deterministic run counts CP-SAT's own time
-        units, which a busy machine stretches; it may overrun the limit, but never beyond
-        `DETERMINISTIC_OVERRUN` times it plus `DETERMINISTIC_SLACK` seconds."""
-        hard_stop = (
-            self.limit * DETERMINISTIC_OVERRUN + DETERMINISTIC_SLACK
-            if self.deterministic
-            else self.limit
-        )
-        return max(0.0, hard_stop - self.clock.elapsed())
-
-    def used(self) -> float:
-        """Seconds of search so far, in the same units as `left`."""
-        return self.spent if self.deterministic else self.clock.elapsed()
-
-    def charge(self, solver: cp_model.CpSolver) -> None:
-        if self.deterministic:
-            self.spent += float(solver.response_proto.deterministic_time)
-
-    def charge_piece(self) -> None:
-        """Neighbourhood building is Python work CP-SAT does not count."""
-        if self.deterministic:
-            self.spent += PIECE_OVERHEAD
 
 
 @dataclass
@@ -167,6 +103,8 @@ def solve(round_input: RoundInput, options: SolveOptions | None = None) -> Round
         sum(len(w.triples) for w in weeks),
         sum(w.value for w in weeks) / max(1, bound),
     )
+    if options.dump_model is not None:
+        write_model(round_model(index, weeks).model, options.dump_model)
     reporter = Reporter(options, clock, weeks, bound)
     reporter.report()
 
@@ -296,29 +234,6 @@ class Reporter:
                     elapsed=self.clock.elapsed(),
                 )
             )
-
-
-def make_solver(
-    options: SolveOptions, budget: Budget, seconds: float, workers: int | None = None
-) -> cp_model.CpSolver:
-    """A CP-SAT solver with the options' workers and seed, limited to `seconds`."""
-    solver = cp_model.CpSolver()
-    seconds = max(seconds, MIN_STAGE_SECONDS)
-    if budget.deterministic:
-        solver.parameters.max_deterministic_time = seconds
-        wall = min(seconds * 10 + 1, budget.wall_left())
-        solver.parameters.max_time_in_seconds = max(wall, MIN_STAGE_SECONDS)
-    else:
-        solver.parameters.max_time_in_seconds = seconds
-    solver.parameters.num_workers = workers or options.worker_count()
-    solver.parameters.random_seed = options.seed
-    return solver
-
-
-def read_hours(solver: cp_model.CpSolver, plan: PlanModel) -> IntArray:
-    """Half-hours per row of the solver's best plan."""
-    solution = np.asarray(solver.response_proto.solution, dtype=np.int64)
-    return solution[[v.index for v in plan.hours]] if plan.size else np.zeros(0, dtype=np.int64)
 
 
 def improve_coverage(
@@ -456,7 +371,7 @@ def search_week(
             week.stop_reason = "stalled"
             break
         piece_seconds = min(PIECE_SECONDS, budget.left() - stop_at)
-        solver = make_solver(options, budget, piece_seconds, workers=1)
+        solver = make_solver(options, budget, piece_seconds, workers=1, piece=True)
         improved = improve_piece(state, piece, solver)
         budget.charge(solver)
         budget.charge_piece()
@@ -483,12 +398,8 @@ def search_week(
         week.stop_reason = "bound_reached"
 
 
-def improve_lower_terms(
-    index: RoundIndex, weeks: list[WeekPlan], options: SolveOptions, budget: Budget
-) -> tuple[Triples, IntArray, bool, list[StopReason]]:
-    """Stages 2–5 over the whole round; returns the triples, their half-hours, whether every
-    stage was proven optimal over a complete model, and why each stage stopped (none when
-    the round has nothing to plan)."""
+def round_rows(weeks: list[WeekPlan]) -> tuple[Triples, IntArray, dict[int, int]]:
+    """Every week's triples in one table, with their half-hours and pins (row -> half-hours)."""
     triples = Triples.concat([w.triples for w in weeks])
     half_hours = (
         np.concatenate([w.half_hours for w in weeks]) if weeks else np.zeros(0, dtype=np.int64)
@@ -498,6 +409,27 @@ def improve_lower_terms(
     for w in weeks:
         pinned.update({offset + r: h for r, h in w.pinned.items()})
         offset += len(w.triples)
+    return triples, half_hours, pinned
+
+
+def round_model(index: RoundIndex, weeks: list[WeekPlan]) -> PlanModel:
+    """Stage 1's models of every week in one: the kept triples under every hard rule,
+    term 1 maximised, the starting plan as hint (for `SolveOptions.dump_model`)."""
+    triples, half_hours, pinned = round_rows(weeks)
+    plan = PlanModel(index, triples, pinned)
+    apply_rules(plan)
+    plan.model.maximize(coverage_term(plan, half_hours))
+    plan.add_hint(half_hours)
+    return plan
+
+
+def improve_lower_terms(
+    index: RoundIndex, weeks: list[WeekPlan], options: SolveOptions, budget: Budget
+) -> tuple[Triples, IntArray, bool, list[StopReason]]:
+    """Stages 2–5 over the whole round; returns the triples, their half-hours, whether every
+    stage was proven optimal over a complete model, and why each stage stopped (none when
+    the round has nothing to plan)."""
+    triples, half_hours, pinned = round_rows(weeks)
     triples, half_hours = _with_continuity_rows(index, triples, half_hours)
     complete = all(w.complete for w in weeks)
     proven = complete

@@ -35,6 +35,22 @@ PROVEN: tuple[StopReason, ...] = ("bound_reached", "proven_optimal")
 WATCH_INTERVAL = 0.1
 """Seconds between two looks of the stall watch at a running CP-SAT search."""
 
+DETERMINISTIC_OVERRUN = 3.0
+DETERMINISTIC_SLACK = 10.0
+"""With one worker the same seed repeats the same plan as long as the wall-clock safety stop
+(limit × overrun + slack) is not reached; it is there so a solve can never run away."""
+
+
+def hard_stop_seconds(time_limit: float, *, deterministic: bool = True) -> float:
+    """Wall seconds from its start by which a solve with `time_limit` has stopped searching,
+    however busy the machine. A deterministic solve (one worker) counts CP-SAT's own time
+    units, which a busy machine stretches, so it may overrun its limit up to this safety
+    stop; with more workers it keeps to the limit. Without `deterministic`, the latest of
+    the two, for callers that do not know the worker count."""
+    if deterministic:
+        return time_limit * DETERMINISTIC_OVERRUN + DETERMINISTIC_SLACK
+    return time_limit
+
 
 def bound_reached(value: int, bound: int) -> bool:
     """Term 1 cannot get better: the plan covers as much as the flow bound."""

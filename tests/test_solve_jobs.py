@@ -215,3 +215,10 @@ def test_a_job_runs_from_its_start_until_it_finishes() -> None:
     assert job.running_seconds(start + dt.timedelta(seconds=42.5)) == 42.5
     job.finished_at = start + dt.timedelta(seconds=12)
     assert job.running_seconds(start + dt.timedelta(hours=1)) == 12.0
+
+
+def test_a_jobs_default_deadline_is_the_solvers_hard_stop_and_grace() -> None:
+    request = solving.SolveRequest(time_limit=30, workers=4)
+    assert request.wall_seconds() == 30 * 3 + 10 + solving.HANG_GRACE_SECONDS
+    assert solving.SolveRequest(time_limit=30, deadline=45).wall_seconds() == 45
+    assert solving.MAX_DEADLINE == solving.MAX_TIME_LIMIT * 3 + 10 + solving.HANG_GRACE_SECONDS

@@ -9,9 +9,11 @@ from ortools.sat.python import cp_model
 
 from fixtures.generator import generate_round
 from solver import SolveOptions, solve
+from solver.budget import Budget, Clock
 from solver.stopping import (
     StallWatch,
     bound_reached,
+    hard_stop_seconds,
     proven_optimal,
     solve_stop_reason,
     stage_stop_reason,
@@ -41,6 +43,22 @@ def test_stalled_after_the_window_without_improvement() -> None:
 def test_time_up_when_less_than_a_step_is_left() -> None:
     assert time_up(0.01, 0.05)
     assert not time_up(0.05, 0.05)
+
+
+def test_the_hard_stop_lets_one_worker_overrun_and_keeps_more_to_the_limit() -> None:
+    assert hard_stop_seconds(30) == 30 * 3 + 10
+    assert hard_stop_seconds(30, deterministic=True) == hard_stop_seconds(30)
+    assert hard_stop_seconds(30, deterministic=False) == 30
+    assert hard_stop_seconds(1) > hard_stop_seconds(1, deterministic=False)
+
+
+@pytest.mark.parametrize(("workers", "deterministic"), [(1, True), (2, False)])
+def test_the_budget_stops_at_the_hard_stop(workers: int, deterministic: bool) -> None:
+    options = SolveOptions(time_limit=30, workers=workers)
+    budget = Budget(Clock(options.time_limit), options)
+    assert budget.deterministic is deterministic
+    hard_stop = hard_stop_seconds(30, deterministic=deterministic)
+    assert hard_stop - 1 < budget.wall_left() <= hard_stop
 
 
 @pytest.mark.parametrize(
