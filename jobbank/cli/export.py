@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from jobbank import db
-from jobbank.core.errors import JobbankError
+from jobbank.cli.common import open_session
 from jobbank.core.settings import load_settings
 from jobbank.exports import FileFormat, View, render, round_table
 from jobbank.rounds import get_round
@@ -45,17 +44,7 @@ def export() -> None:
 )
 def export_round(round_id: int, view: str, file_format: str, out: Path) -> None:
     """Write round ROUND_ID's plan (or its unfilled need-weeks with reasons) to a file."""
-    from jobbank.cli.main import (
-        fail,  # here, not at the top: jobbank.cli.main registers this module
-    )
-
-    engine = db.make_engine(load_settings().url)
-    try:
-        with db.transaction(db.make_session_factory(engine)) as session:
-            table = round_table(session, get_round(session, round_id), View(view))
-    except JobbankError as exc:
-        fail(str(exc))
-    finally:
-        engine.dispose()
+    with open_session(load_settings()) as session:
+        table = round_table(session, get_round(session, round_id), View(view))
     out.write_bytes(render(table, FileFormat(file_format)))
     click.echo(f"wrote {out} ({len(table.rows)} rows)", err=True)

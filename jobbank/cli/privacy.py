@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import click
 
+from jobbank.cli.common import fail, open_session
 from jobbank.core.access import Actor
 from jobbank.core.roles import Role
 from jobbank.core.settings import load_settings
@@ -25,11 +26,7 @@ def person_group() -> None:
 def erase(ref: str, yes: bool) -> None:
     """Anonymise person REF (employee number or id) everywhere; assignments stay, under a
     pseudonym."""
-    from jobbank.cli.main import (
-        _session,  # here, not at the top: jobbank.cli.main registers this module
-    )
-
-    with _session(load_settings()) as session:
+    with open_session(load_settings()) as session:
         person = find_person(session, ref)
         if not yes:
             click.confirm(
@@ -54,12 +51,10 @@ def retention_group() -> None:
 def apply(days: int | None, dry_run: bool) -> None:
     """Erase the personal data of rounds that ended more than the retention period ago, and
     old messages. Meant to run daily (cron, a systemd timer)."""
-    from jobbank.cli.main import _session, fail
-
     days = days or load_settings().retention_days
     if not days:
         fail("retention is off: set JOBBANK_RETENTION_DAYS or give --days")
-    with _session(load_settings()) as session:
+    with open_session(load_settings()) as session:
         if dry_run:
             done = plan_retention(session, days=days)
         else:

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import click
 
+from jobbank.cli.common import fail, open_session
 from jobbank.core.spreadsheets import cell_text
 from jobbank.report import ReportOverTime, RoundReport
 
@@ -272,7 +273,6 @@ def report(
     wanted and covered by area, priority and week, people used and never used, hours lent
     and received per unit, introductions and checklist completion."""
     from jobbank import report as impact
-    from jobbank.cli.main import _session, fail
     from jobbank.core.settings import load_settings
     from jobbank.rounds import get_round
 
@@ -281,7 +281,7 @@ def report(
     if not over_time and (start or end):
         fail("--from and --to go with --over-time")
     day = today.date() if today else None
-    with _session(load_settings()) as session:
+    with open_session(load_settings()) as session:
         if round_id is not None:
             tables = round_tables(
                 impact.report_of(session, get_round(session, round_id), today=day)

@@ -23,7 +23,8 @@ def worker(concurrency: int) -> None:
     """Take solve jobs from the queue in the app's PostgreSQL database until stopped (Ctrl-C or
     SIGTERM hands a running solve back to the queue). Start as many as you like, anywhere that
     reaches the database."""
-    from jobbank.runtime.queue import require_postgres, run_worker
+    from jobbank.runtime.queue import require_postgres
+    from jobbank.runtime.worker import run_worker
 
     settings = load_settings()
     try:

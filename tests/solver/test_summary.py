@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 import pytest
 
-from jobbank.cli.main import bench_seeds
+from jobbank.cli.bench import bench_seeds
 from jobbank.solving import LISTED_UNFILLED, summarize
 from jobbank.tools.bench import SIZES, BenchRow, run_bench, spread_line
 from tests.solver.builders import a_need, a_round, a_staff, an_assignment, solve_quickly
