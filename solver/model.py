@@ -3,6 +3,10 @@
 Only triples that the pair rules and capacity allow get variables (see `solver.candidates`).
 Each triple has `hours` (half-hours, 0 … `high`) and `used` (whether the person takes any
 of the need that week); the rules in `solver.rules` tie them together.
+
+Every variable is named in the round's own ids, so a written model (`SolveOptions.dump_model`)
+reads: `hours[anne,n1,w0]` and `used[anne,n1,w0]` per triple, `goes_to[anne,ward,w0]` (rule
+8), `introduces[anne,n1]` (term 3), `beyond_fair_share[anne]` (term 4).
 """
 
 from __future__ import annotations
@@ -97,10 +101,21 @@ class PlanModel:
         self.high: IntArray = np.maximum(0, np.minimum(self.capacity, self.wanted))
         self.low: IntArray = index.block[t.need, t.week]
         new_int, new_bool = self.model.new_int_var, self.model.new_bool_var
-        self.hours = [new_int(0, int(h), "") for h in self.high]
-        self.used = [new_bool("") for _ in range(len(t))]
+        names = self.row_names()
+        highs = self.high.tolist()
+        self.hours = [new_int(0, h, f"hours[{r}]") for h, r in zip(highs, names, strict=True)]
+        self.used = [new_bool(f"used[{r}]") for r in names]
         self.derived: list[tuple[cp_model.IntVar, Callable[[IntArray], int]]] = []
         """Helper variables and how to compute them from half-hours per row (for hints)."""
+
+    def row_names(self) -> list[str]:
+        """Per row, `staff,need,wN` in the round's own ids: the variables' names say which
+        assignment they are about, so a written model reads."""
+        index, t = self.index, self.triples
+        return [
+            f"{index.staff_ids[s]},{index.need_ids[n]},w{w}"
+            for s, n, w in zip(t.staff.tolist(), t.need.tolist(), t.week.tolist(), strict=True)
+        ]
 
     @property
     def size(self) -> int:
@@ -145,11 +160,12 @@ class PlanModel:
         for var, value in self.derived:
             self.model.add_hint(var, value(half_hours))
 
-    def any_used(self, rows: IntArray) -> cp_model.IntVar:
-        """A boolean that is 1 when any of `rows` is used (the rows' own `used` if only one)."""
+    def any_used(self, rows: IntArray, name: str) -> cp_model.IntVar:
+        """A boolean named `name` that is 1 when any of `rows` is used (the row's own `used`
+        if only one)."""
         if len(rows) == 1:
             return self.used[int(rows[0])]
-        var = self.model.new_bool_var("")
+        var = self.model.new_bool_var(name)
         for i in rows:
             self.model.add_implication(self.used[int(i)], var)
         self.model.add_bool_or([self.used[int(i)] for i in rows]).only_enforce_if(var)

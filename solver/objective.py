@@ -58,7 +58,15 @@ def home_load_term(plan: PlanModel, current: IntArray) -> cp_model.LinearExpr:
 
 def continuity_term(plan: PlanModel, current: IntArray) -> cp_model.LinearExpr:
     """Term 3 (cost): introductions, less the previous assignments kept."""
-    introductions = [plan.any_used(rows) for rows in plan.groups("staff_need")]
+    index, t = plan.index, plan.triples
+    introductions = [
+        plan.any_used(
+            rows,
+            f"introduces[{index.staff_ids[int(t.staff[rows[0]])]},"
+            f"{index.need_ids[int(t.need[rows[0]])]}]",
+        )
+        for rows in plan.groups("staff_need")
+    ]
     kept = [plan.used[i] for i in plan.previous_rows()]
     return cp_model.LinearExpr.sum(introductions) - cp_model.LinearExpr.sum(kept)
 
@@ -77,7 +85,7 @@ def fairness_term(plan: PlanModel, current: IntArray) -> cp_model.LinearExpr:
         most = int(plan.high[rows].sum())
         if most <= fair:
             continue
-        excess = plan.model.new_int_var(0, most - fair, "")
+        excess = plan.model.new_int_var(0, most - fair, f"beyond_fair_share[{index.staff_ids[s]}]")
         plan.model.add(excess >= cp_model.LinearExpr.sum([plan.hours[i] for i in rows]) - fair)
         plan.derived.append((excess, _excess_of(rows, fair)))
         excesses.append(excess)

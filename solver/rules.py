@@ -94,16 +94,23 @@ def no_slivers_rule(plan: PlanModel) -> None:
 
 def spread_rule(plan: PlanModel) -> None:
     """Rule 8: per staff-week, at most `max_units_per_week` distinct receiving units."""
-    units = plan.index.need_unit[plan.triples.need]
+    index = plan.index
+    units = index.need_unit[plan.triples.need]
     for rows in plan.groups("staff_week"):
-        key = (int(plan.triples.staff[rows[0]]), int(plan.triples.week[rows[0]]))
-        already = plan.fixed_units.get(key, set())
-        limit = plan.index.max_units - len(already)
+        staff, week = int(plan.triples.staff[rows[0]]), int(plan.triples.week[rows[0]])
+        already = plan.fixed_units.get((staff, week), set())
+        limit = index.max_units - len(already)
         row_units = units[rows]
-        distinct = np.array([u for u in np.unique(row_units) if int(u) not in already])
+        distinct = [int(u) for u in np.unique(row_units) if int(u) not in already]
         if len(distinct) <= limit:
             continue
-        unit_used = [plan.any_used(rows[row_units == unit]) for unit in distinct]
+        unit_used = [
+            plan.any_used(
+                rows[row_units == unit],
+                f"goes_to[{index.staff_ids[staff]},{index.unit_ids[unit]},w{week}]",
+            )
+            for unit in distinct
+        ]
         plan.model.add(cp_model.LinearExpr.sum(unit_used) <= limit)
 
 

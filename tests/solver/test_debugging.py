@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from ortools.sat import cp_model_pb2
 from ortools.sat.python import cp_model
 
 from solver import SolveOptions, solve
 from solver.budget import Budget, Clock
+from solver.candidates import allowed_pairs, compatible_triples
 from solver.contract import RoundInput
 from solver.cpsat import make_solver
-from solver.index import HALF_HOURS
+from solver.index import HALF_HOURS, index_round
+from solver.model import PlanModel, Triples
+from solver.objective import continuity_term, fairness_term
+from solver.rules import apply_rules
 from tests.solver.builders import a_need, a_round, a_staff, an_assignment
 
 
@@ -114,3 +119,40 @@ def test_an_unwritable_dump_is_an_error(tmp_path: Path) -> None:
     options = SolveOptions(time_limit=5, workers=1, dump_model=tmp_path / "missing" / "r.pb")
     with pytest.raises(OSError, match="dump_model: could not write"):
         solve(a_small_round(), options)
+
+
+def test_the_written_model_names_its_variables_in_the_rounds_words(tmp_path: Path) -> None:
+    path = tmp_path / "round.txt"
+    solve(a_small_round(), SolveOptions(time_limit=5, workers=1, dump_model=path))
+    model = cp_model.CpModel()
+    assert model.proto.parse_text_format(path.read_text())
+    names = [v.name for v in model.proto.variables]
+    assert all(names)
+    assert {"hours[anne,n1,w0]", "used[anne,n1,w0]", "hours[bob,n2,w0]"} <= set(names)
+    assert "hours[carl,n1,w0]" not in names  # carl is a cook: rule 1 gives him no variable
+
+
+def test_helper_variables_are_named_after_what_they_count() -> None:
+    round_input = a_round(
+        staff=[a_staff("anne", normal_hours=37)],
+        needs=[
+            a_need("n1", unit="ward", hours=[8, 8]),
+            a_need("n2", unit="ward", hours=[8, 8]),
+            a_need("n3", unit="school", hours=[8, 8]),
+            a_need("n4", unit="kitchen", hours=[8, 8]),
+        ],
+        weeks=2,
+    )
+    index = index_round(round_input)
+    triples = Triples.concat(
+        [compatible_triples(index, allowed_pairs(index), week) for week in range(2)]
+    )
+    plan = PlanModel(index, triples)
+    apply_rules(plan)
+    continuity_term(plan, np.zeros(len(triples), dtype=np.int64))
+    fairness_term(plan, np.full(len(triples), 8, dtype=np.int64))
+    names = {v.name for v in plan.model.proto.variables}
+    # Rule 8 counts units: a unit with two of anne's needs gets a variable of its own.
+    assert {"goes_to[anne,ward,w0]", "goes_to[anne,ward,w1]"} <= names
+    assert {"introduces[anne,n1]", "introduces[anne,n3]"} <= names
+    assert "beyond_fair_share[anne]" in names

@@ -1,0 +1,113 @@
+"""Stages 2–5 of the search, over the whole round (weeks meet in continuity and fairness):
+each lower term is minimised in turn while every week keeps its term-1 value and earlier
+terms stay as good."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from solver.budget import MIN_STAGE_SECONDS, Budget
+from solver.contract import StopReason
+from solver.cpsat import make_solver, read_hours
+from solver.index import IntArray, RoundIndex
+from solver.model import PlanModel, Triples
+from solver.objective import LOWER_TERMS
+from solver.options import SolveOptions
+from solver.rules import apply_rules
+from solver.stopping import StallWatch, stage_stop_reason
+from solver.weeks import WeekPlan, round_rows
+
+log = logging.getLogger(__name__)
+
+RESULT_RESERVE = 0.03
+"""Share of the time limit kept for writing the result and its explanations."""
+
+BUILD_SECONDS_PER_ROW = 3e-5
+"""Rough Python cost of one row in a whole-round model: the lower stages start only if
+building the model takes a small part of the time left."""
+
+
+def improve_lower_terms(
+    index: RoundIndex, weeks: list[WeekPlan], options: SolveOptions, budget: Budget
+) -> tuple[Triples, IntArray, bool, list[StopReason]]:
+    """Stages 2–5 over the whole round; returns the triples, their half-hours, whether every
+    stage was proven optimal over a complete model, and why each stage stopped (none when
+    the round has nothing to plan)."""
+    triples, half_hours, pinned = round_rows(weeks)
+    triples, half_hours = _with_continuity_rows(index, triples, half_hours)
+    complete = all(w.complete for w in weeks)
+    proven = complete
+    if len(triples) == 0:
+        return triples, half_hours, proven, []
+    reserve = RESULT_RESERVE * budget.limit
+    build_estimate = BUILD_SECONDS_PER_ROW * len(triples)
+    if budget.left() - reserve < 2 * build_estimate + MIN_STAGE_SECONDS * len(LOWER_TERMS):
+        return triples, half_hours, False, ["time_limit"]
+
+    plan = PlanModel(index, triples, pinned)
+    apply_rules(plan)
+    coverage = {w.week: w.value for w in weeks}
+    for rows in plan.groups("week"):
+        week = int(triples.week[rows[0]])
+        weights = index.weight[triples.need[rows]]
+        plan.model.add(
+            cp_model.LinearExpr.weighted_sum(
+                [plan.hours[i] for i in rows], [int(x) for x in weights]
+            )
+            >= coverage[week]
+        )
+    reasons: list[StopReason] = []
+    for stage, term in enumerate(LOWER_TERMS):
+        cost = term(plan, half_hours)
+        seconds = (budget.left() - reserve) / (len(LOWER_TERMS) - stage)
+        if seconds < MIN_STAGE_SECONDS:
+            return triples, half_hours, False, [*reasons, "time_limit"]
+        plan.model.minimize(cost)
+        plan.add_hint(half_hours)
+        solver = make_solver(options, budget, seconds)
+        watch = StallWatch(options.stall_seconds)
+        status = watch.search(solver, plan.model)
+        budget.charge(solver)
+        reason = stage_stop_reason(
+            status=status, complete=complete, value_at_bound=False, watch_fired=watch.fired
+        )
+        reasons.append(reason)
+        log.info("stage %s: %.2fs %s", term.__name__, solver.wall_time, reason)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            # No plan within the time: keep the current one and leave the lower terms alone,
+            # so no lower term can trade away this one.
+            return triples, half_hours, False, reasons
+        half_hours = read_hours(solver, plan)
+        proven = proven and reason == "proven_optimal"
+        plan.model.add(cost <= round(solver.objective_value))
+    return triples, half_hours, proven, reasons
+
+
+def _with_continuity_rows(
+    index: RoundIndex, triples: Triples, half_hours: IntArray
+) -> tuple[Triples, IntArray]:
+    """Add, for every (staff, need) the plan uses, that pair in the other weeks where it fits,
+    so the lower stages can keep the same person on a need from week to week."""
+    used = half_hours > 0
+    pairs = np.unique(np.stack([triples.staff[used], triples.need[used]]), axis=1)
+    if pairs.shape[1] == 0 or index.weeks == 1:
+        return triples, half_hours
+    extra = []
+    for week in range(index.weeks):
+        staff, need = pairs[0], pairs[1]
+        fits = (index.wanted[need, week] > 0) & (
+            index.capacity[staff, week] >= index.block[need, week]
+        )
+        candidates = Triples(
+            staff[fits], need[fits], np.full(int(fits.sum()), week, dtype=np.int64)
+        )
+        missing = triples.find(index, candidates.staff, candidates.need, candidates.week) < 0
+        extra.append(candidates.take(np.flatnonzero(missing)))
+    added = Triples.concat(extra)
+    return (
+        Triples.concat([triples, added]),
+        np.concatenate([half_hours, np.zeros(len(added), dtype=np.int64)]),
+    )

@@ -1,0 +1,298 @@
+"""The round the solver is given: `RoundInput` and its parts (schema version 1), with the
+checks that tie them together (ids known and unique, weeks in range, pins and previous
+assignments well formed). `solver.contract` is where callers take these names from."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from enum import StrEnum
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
+
+from solver.bounds import HOURS_IN_WEEK, MAX_NORMAL_HOURS, MAX_ROUND_WEEKS, Day
+
+SCHEMA_VERSION: Literal[1] = 1
+MAX_WEEKS = MAX_ROUND_WEEKS
+DEFAULT_MIN_BLOCK = 4.0
+DEFAULT_MAX_UNITS_PER_WEEK = 2
+
+
+def _half_hours(value: float) -> float:
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"hours must be 0 or more, got {value:g}")
+    if value * 2 != round(value * 2):
+        raise ValueError(f"hours must be a multiple of 0.5, got {value:g}")
+    return float(value)
+
+
+Hours = Annotated[float, AfterValidator(_half_hours)]
+"""Hours in the contract: a non-negative multiple of 0.5 (each field adds its bound)."""
+WeekHours = Annotated[Hours, Field(le=HOURS_IN_WEEK)]
+"""Hours in one week: at most the week's 168."""
+PersonHours = Annotated[Hours, Field(le=MAX_NORMAL_HOURS)]
+"""Hours one person works in a week: at most 48."""
+
+Id = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class Shift(StrEnum):
+    DAY = "day"
+    EVENING = "evening"
+    NIGHT = "night"
+    WEEKEND = "weekend"
+
+
+def _per_week_schema(item: dict[str, Any]) -> WithJsonSchema:
+    return WithJsonSchema(
+        {
+            "anyOf": [item, {"type": "array", "items": item}],
+            "description": "One value per week of the round, or a single value for every week.",
+        }
+    )
+
+
+def _hours_schema(most: float) -> dict[str, Any]:
+    return {"type": "number", "minimum": 0, "maximum": most, "multipleOf": 0.5}
+
+
+PerWeekHours = Annotated[list[WeekHours], _per_week_schema(_hours_schema(HOURS_IN_WEEK))]
+PerWeekLoad = Annotated[list[PersonHours], _per_week_schema(_hours_schema(MAX_NORMAL_HOURS))]
+PerWeekFlags = Annotated[list[bool], _per_week_schema({"type": "boolean"})]
+
+
+class Strict(BaseModel):
+    """A contract shape: unknown fields are refused and a validated value never changes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Rules(Strict):
+    max_units_per_week: int = Field(DEFAULT_MAX_UNITS_PER_WEEK, ge=1, le=10)
+
+
+class Unit(Strict):
+    id: Id
+    name: str = ""
+    area: str = ""
+
+
+class Staff(Strict):
+    id: Id
+    name: str = ""
+    home_unit: Id
+    skills: list[Id]
+    normal_hours: PersonHours
+    home_load: PerWeekLoad
+    available: PerWeekFlags
+    shifts: list[Shift] = Field(default_factory=lambda: [Shift.DAY], min_length=1)
+    risk_group: bool = False
+    avoid_units: list[Id] = Field(default_factory=list)
+    preferred_areas: list[str] = Field(default_factory=list)
+
+    def capacity(self, week: int) -> float:
+        """Hours this person can be lent in `week`: normal hours less home load, 0 if away."""
+        if not self.available[week]:
+            return 0.0
+        return max(0.0, self.normal_hours - self.home_load[week])
+
+
+class Need(Strict):
+    id: Id
+    unit: Id
+    skill: Id
+    hours: PerWeekHours
+    shift: Shift = Shift.DAY
+    priority: int = Field(3, ge=1, le=5)
+    exposed: bool = False
+    min_block: Annotated[PersonHours, Field(gt=0)] = DEFAULT_MIN_BLOCK
+
+    @property
+    def weight(self) -> int:
+        """Weight of one covered hour in the objective: 2^(priority−1)."""
+        return 1 << (self.priority - 1)
+
+    def smallest_block(self, week: int) -> float:
+        """Rule 7: the fewest hours one person may take of this need in `week`."""
+        return min(self.min_block, self.hours[week])
+
+
+class Assignment(Strict):
+    staff: Id
+    need: Id
+    week: int = Field(ge=0, lt=MAX_WEEKS)
+    hours: Annotated[PersonHours, Field(gt=0)]
+
+
+_PER_WEEK_DEFAULTS: dict[str, dict[str, Any]] = {
+    "staff": {"home_load": 0.0, "available": True},
+    "needs": {},
+}
+_PER_WEEK_FIELDS: dict[str, tuple[str, ...]] = {
+    "staff": ("home_load", "available"),
+    "needs": ("hours",),
+}
+
+
+class RoundInput(Strict):
+    """Everything the solver needs to plan one round, and nothing else."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    start: Day
+    weeks: int = Field(ge=1, le=MAX_WEEKS)
+    rules: Rules = Field(default_factory=Rules)
+    units: list[Unit]
+    staff: list[Staff]
+    needs: list[Need]
+    pinned: list[Assignment] = Field(default_factory=list)
+    previous: list[Assignment] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_per_week_values(cls, data: Any) -> Any:
+        """A single value for a per-week field means that value every week."""
+        if not isinstance(data, Mapping):
+            return data
+        weeks = data.get("weeks")
+        if not isinstance(weeks, int) or isinstance(weeks, bool) or not 1 <= weeks <= MAX_WEEKS:
+            return data
+        expanded = dict(data)
+        for section, fields in _PER_WEEK_FIELDS.items():
+            rows = data.get(section)
+            if not isinstance(rows, list):
+                continue
+            expanded[section] = [
+                _expand_row(row, fields, _PER_WEEK_DEFAULTS[section], weeks) for row in rows
+            ]
+        return expanded
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Self:
+        problems = [
+            *_check_start(self.start),
+            *_check_week_lengths(self),
+            *_check_unique_ids(self),
+            *_check_known_ids(self),
+            *_check_assignment_lists(self),
+        ]
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    def week_start(self, week: int) -> dt.date:
+        """The Monday that begins week `week` (0-based) of the round."""
+        return self.start + dt.timedelta(weeks=week)
+
+
+def _expand_row(row: Any, fields: Iterable[str], defaults: Mapping[str, Any], weeks: int) -> Any:
+    if not isinstance(row, Mapping):
+        return row
+    expanded = dict(row)
+    for field in fields:
+        value = expanded.get(field, defaults.get(field))
+        if value is not None and not isinstance(value, list):
+            value = [value] * weeks
+        if value is not None:
+            expanded[field] = value
+    return expanded
+
+
+def _check_start(start: dt.date) -> list[str]:
+    if start.isoweekday() == 1:
+        return []
+    return [f"start: {start.isoformat()} is a {start.strftime('%A')}; a round starts on a Monday"]
+
+
+def _check_week_lengths(round_input: RoundInput) -> list[str]:
+    problems = []
+    rows: list[tuple[str, Staff | Need, str]] = [
+        *(("staff", s, field) for s in round_input.staff for field in _PER_WEEK_FIELDS["staff"]),
+        *(("need", n, field) for n in round_input.needs for field in _PER_WEEK_FIELDS["needs"]),
+    ]
+    for kind, row, field in rows:
+        values = getattr(row, field)
+        if len(values) != round_input.weeks:
+            problems.append(
+                f"{kind} {row.id}: {field} has {len(values)} values, "
+                f"expected {round_input.weeks} (one per week) or a single value"
+            )
+    return problems
+
+
+def _duplicates(ids: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for id_ in ids:
+        if id_ in seen and id_ not in repeated:
+            repeated.append(id_)
+        seen.add(id_)
+    return repeated
+
+
+def _check_unique_ids(round_input: RoundInput) -> list[str]:
+    sections: list[tuple[str, Sequence[Unit | Staff | Need]]] = [
+        ("unit", round_input.units),
+        ("staff", round_input.staff),
+        ("need", round_input.needs),
+    ]
+    return [
+        f"{kind} {id_}: duplicate id"
+        for kind, rows in sections
+        for id_ in _duplicates(row.id for row in rows)
+    ]
+
+
+def _check_known_ids(round_input: RoundInput) -> list[str]:
+    units = {u.id for u in round_input.units}
+    areas = {u.area for u in round_input.units if u.area}
+    problems = []
+    for s in round_input.staff:
+        if s.home_unit not in units:
+            problems.append(f"staff {s.id}: home_unit: unknown unit {s.home_unit!r}")
+        problems += [
+            f"staff {s.id}: avoid_units: unknown unit {u!r}"
+            for u in s.avoid_units
+            if u not in units
+        ]
+        problems += [
+            f"staff {s.id}: preferred_areas: no unit is in area {a!r}"
+            for a in s.preferred_areas
+            if a not in areas
+        ]
+    problems += [
+        f"need {n.id}: unit: unknown unit {n.unit!r}"
+        for n in round_input.needs
+        if n.unit not in units
+    ]
+    return problems
+
+
+def _check_assignment_lists(round_input: RoundInput) -> list[str]:
+    return [
+        *check_assignments("pinned", round_input.pinned, round_input),
+        *check_assignments("previous", round_input.previous, round_input),
+    ]
+
+
+def check_assignments(
+    field: str, entries: Sequence[Assignment], round_input: RoundInput
+) -> list[str]:
+    """Entries must name the round's staff and needs, lie within its weeks, and not repeat."""
+    staff = {s.id for s in round_input.staff}
+    needs = {n.id for n in round_input.needs}
+    problems = []
+    seen: set[tuple[str, str, int]] = set()
+    for i, a in enumerate(entries):
+        where = f"{field}[{i}] ({a.staff}, {a.need}, week {a.week})"
+        if a.staff not in staff:
+            problems.append(f"{where}: unknown staff {a.staff!r}")
+        if a.need not in needs:
+            problems.append(f"{where}: unknown need {a.need!r}")
+        if a.week >= round_input.weeks:
+            problems.append(f"{where}: week must be below {round_input.weeks}")
+        if (a.staff, a.need, a.week) in seen:
+            problems.append(f"{where}: duplicate entry")
+        seen.add((a.staff, a.need, a.week))
+    return problems

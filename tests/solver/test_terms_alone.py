@@ -1,0 +1,70 @@
+"""Each objective term alone on a fixed plan: its value is what the term says, in the
+solver's units (half-hours, two to the hour)."""
+
+from __future__ import annotations
+
+from solver.objective import (
+    continuity_term,
+    coverage_term,
+    fairness_term,
+    home_load_term,
+    preference_term,
+)
+from tests.solver.builders import a_need, a_round, a_staff, an_assignment
+from tests.solver.verdicts import term_value
+
+
+def test_coverage_term_weighs_hours_by_priority() -> None:
+    round_input = a_round(
+        staff=[a_staff("anne"), a_staff("bob")],
+        needs=[a_need("n1", priority=3), a_need("n2", unit="lab", priority=1)],
+    )
+    plan = {("anne", "n1", 0): 10, ("bob", "n2", 0): 5}
+    # Σ 2^(priority−1) · half-hours: 4 · 20 + 1 · 10.
+    assert term_value(coverage_term, round_input, plan) == 90
+
+
+def test_home_load_term_weighs_hours_by_the_share_still_needed_at_home() -> None:
+    round_input = a_round(
+        staff=[a_staff("anne", home_load=[0]), a_staff("bob", normal_hours=40, home_load=[20])],
+        needs=[a_need("n1", hours=[20])],
+    )
+    plan = {("anne", "n1", 0): 10, ("bob", "n1", 0): 8}
+    # Anne has nothing left at home (level 0); bob half of his 40 hours (level 5 tenths):
+    # 0 · 20 + 5 · 16.
+    assert term_value(home_load_term, round_input, plan) == 80
+
+
+def test_continuity_term_counts_introductions_less_previous_assignments_kept() -> None:
+    round_input = a_round(
+        staff=[a_staff("anne"), a_staff("bob")],
+        needs=[a_need("n1", hours=[20, 20])],
+        weeks=2,
+        previous=[an_assignment("bob", "n1", 1, 8), an_assignment("anne", "n1", 0, 8)],
+    )
+    plan = {("anne", "n1", 0): 0, ("anne", "n1", 1): 10, ("bob", "n1", 0): 4, ("bob", "n1", 1): 4}
+    # Two people meet n1 (anne in week 1, bob in both weeks): 2 introductions; of the
+    # previous assignments bob's in week 1 is kept, anne's in week 0 is not: 2 − 1.
+    assert term_value(continuity_term, round_input, plan) == 1
+
+
+def test_fairness_term_counts_half_hours_beyond_each_fair_share() -> None:
+    round_input = a_round(
+        staff=[a_staff("anne", normal_hours=20), a_staff("bob", normal_hours=20)],
+        needs=[a_need("n1", hours=[20]), a_need("n2", unit="lab", hours=[20])],
+    )
+    plan = {("anne", "n1", 0): 15, ("bob", "n2", 0): 5}
+    # 20 of 40 hours planned: utilisation 0.5, so each one's fair share is 10 hours
+    # (20 half-hours); anne has 30 half-hours, 10 beyond it, bob none.
+    assert term_value(fairness_term, round_input, plan) == 10
+
+
+def test_preference_term_counts_half_hours_outside_preferred_areas() -> None:
+    round_input = a_round(
+        staff=[a_staff("anne", preferred_areas=["Health"]), a_staff("bob")],
+        needs=[a_need("n1", unit="clinic"), a_need("n2", unit="school")],
+        areas={"clinic": "Health", "school": "Schools", "home": "Admin"},
+    )
+    plan = {("anne", "n1", 0): 5, ("anne", "n2", 0): 6, ("bob", "n2", 0): 8}
+    # Only anne named areas; her 6 hours at the school are outside them. Bob named none.
+    assert term_value(preference_term, round_input, plan) == 12
