@@ -27,7 +27,7 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from jobbank.assignments import Deployment, deployments_of
+from jobbank.assignments.records import Deployment, deployments_of
 from jobbank.checklists.overdue import overdue_in_sql
 from jobbank.core.access import Actor
 from jobbank.core.roles import Role

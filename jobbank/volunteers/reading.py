@@ -12,7 +12,7 @@ from advanced_alchemy.service import SQLAlchemySyncRepositoryService
 from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import Session
 
-from jobbank.assignments import count_lent
+from jobbank.assignments.lent import count_lent
 from jobbank.core import audit
 from jobbank.core.access import Actor
 from jobbank.core.errors import NotFound
