@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jobbank.assignments import Deployment, deployments_of
+from jobbank.assignments.records import Deployment, deployments_of
 from jobbank.coverage import Coverage, round_coverage
 from jobbank.db.models import (
     AllocationRound,

@@ -30,7 +30,7 @@ from jobbank.db.models import (
     VolunteerProfile,
 )
 from jobbank.needs import hours_in
-from jobbank.volunteers import available_in, home_load_in, is_plannable
+from jobbank.volunteers.plannable import available_in, home_load_in, is_plannable
 from solver.bounds import Day
 from solver.contract import MAX_WEEKS, RoundInput, Rules, describe_errors, parse_round_input
 from solver.contract import Assignment as PlannedAssignment

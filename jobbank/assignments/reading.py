@@ -1,32 +1,29 @@
-"""What people see of published rounds: who works where, which weeks, and whom to call.
-
-Everyone sees their own part at once: staff their assignments, leaders the people coming to
-their units and those lent out from them, HR the whole round. Proposals are not shown here.
-
-Staff read this on every visit, so it is read as plain rows into small frozen records, one
-statement for a whole page (plus one for unit leaders as contacts, when a need names none):
-loading rounds, people and needs as entities with their relationships was most of each
-request's CPU (`jobbank load`).
-"""
+"""Reading deployments: one statement for a whole page of what the caller may see."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from enum import StrEnum
 from functools import cache
 from typing import Any, NamedTuple
 
 from advanced_alchemy.filters import LimitOffset
-from sqlalchemy import ColumnElement, Date, Row, Select, and_, bindparam, exists, func, or_, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import BindParameter
-from sqlalchemy.sql.functions import FunctionElement
 
+from jobbank.assignments.lent import last_monday
+from jobbank.assignments.records import (
+    ContactInfo,
+    Deployment,
+    Direction,
+    NeedInfo,
+    PersonInfo,
+    RoundInfo,
+    SkillInfo,
+    UnitInfo,
+)
 from jobbank.core.access import Actor
 from jobbank.db import plain_rows
 from jobbank.db.models import (
@@ -39,164 +36,6 @@ from jobbank.db.models import (
     Unit,
     unit_leader,
 )
-from solver.contract import Shift
-
-
-class Direction(StrEnum):
-    """Seen from a unit: people coming to it, or people lent out from it."""
-
-    INCOMING = "incoming"
-    OUTGOING = "outgoing"
-
-
-# --- the records ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RoundInfo:
-    id: int
-    name: str
-    start: dt.date
-    weeks: int
-    published_at: dt.datetime | None
-
-    @classmethod
-    def of(cls, rnd: AllocationRound) -> RoundInfo:
-        return cls(rnd.id, rnd.name, rnd.start, rnd.weeks, rnd.published_at)
-
-
-@dataclass(frozen=True)
-class UnitInfo:
-    id: int
-    code: str
-    name: str
-    address: str
-    phone: str
-
-    @classmethod
-    def of(cls, unit: Unit) -> UnitInfo:
-        return cls(unit.id, unit.code, unit.name, unit.address, unit.phone)
-
-
-@dataclass(frozen=True)
-class ContactInfo:
-    """A person to reach, and how."""
-
-    id: int
-    name: str
-    email: str
-    phone: str
-
-    @classmethod
-    def of(cls, person: Person) -> ContactInfo:
-        return cls(person.id, person.name, person.email, person.phone)
-
-
-@dataclass(frozen=True)
-class PersonInfo(ContactInfo):
-    """The lent person (never their risk group)."""
-
-    language: str
-    home_unit: UnitInfo
-
-    @property
-    def home_unit_id(self) -> int:
-        return self.home_unit.id
-
-    @classmethod
-    def of(cls, person: Person) -> PersonInfo:
-        return cls(
-            person.id,
-            person.name,
-            person.email,
-            person.phone,
-            person.language,
-            UnitInfo.of(person.home_unit),
-        )
-
-
-@dataclass(frozen=True)
-class SkillInfo:
-    code: str
-    label_da: str
-    label_en: str
-
-
-@dataclass(frozen=True)
-class NeedInfo:
-    id: int
-    ref: str
-    description: str
-    shift: Shift
-    unit: UnitInfo
-    skill: SkillInfo
-    contact_person: ContactInfo | None
-
-    @property
-    def unit_id(self) -> int:
-        return self.unit.id
-
-    @classmethod
-    def of(cls, need: Need) -> NeedInfo:
-        skill = need.skill
-        contact = need.contact_person
-        return cls(
-            need.id,
-            need.ref,
-            need.description,
-            need.shift,
-            UnitInfo.of(need.unit),
-            SkillInfo(skill.code, skill.label_da, skill.label_en),
-            ContactInfo.of(contact) if contact is not None else None,
-        )
-
-
-@dataclass(frozen=True)
-class Deployment:
-    """One person's work for one need in one published round, week by week."""
-
-    round: RoundInfo
-    person: PersonInfo
-    need: NeedInfo
-    weeks: list[tuple[dt.date, float]]
-    contacts: list[ContactInfo]
-    """Whom the person asks for: the need's contact person, else the unit's leaders by name."""
-    assignment_id: int | None = None
-    """The first week's assignment row: names the whole deployment in links (its .ics)."""
-
-    @property
-    def total_hours(self) -> float:
-        return sum(hours for _, hours in self.weeks)
-
-
-def deployments_of(rnd: AllocationRound, rows: Iterable[Assignment]) -> list[Deployment]:
-    """Assignment entities of one round grouped per (person, need), in the order first met."""
-    grouped: dict[tuple[int, int], list[Assignment]] = defaultdict(list)
-    for row in rows:
-        grouped[(row.person_id, row.need_id)].append(row)
-    info = RoundInfo.of(rnd)
-    deployments = []
-    for group in grouped.values():
-        need = group[0].need
-        contacts = (
-            [need.contact_person]
-            if need.contact_person is not None
-            else sorted(need.unit.leaders, key=lambda leader: leader.name)
-        )
-        deployments.append(
-            Deployment(
-                round=info,
-                person=PersonInfo.of(group[0].person),
-                need=NeedInfo.of(need),
-                weeks=[(row.week, row.hours) for row in group],
-                contacts=[ContactInfo.of(contact) for contact in contacts],
-                assignment_id=group[0].id,
-            )
-        )
-    return deployments
-
-
-# --- reading -------------------------------------------------------------------------------
 
 
 def list_deployments(
@@ -303,61 +142,6 @@ def _replanned_later() -> ColumnElement[bool]:
         later.start <= Assignment.week,
         Assignment.week <= last_monday(later.start, later.weeks),
     )
-
-
-def count_lent(session: Session, from_week: dt.date, home_unit_ids: Sequence[int] | None) -> int:
-    """How many people a published plan lends out in `from_week` or later (each week by the
-    latest round that planned it); `home_unit_ids` keeps those of these home units only."""
-    winners = _latest_plan_of_weeks(session, from_week)
-    if not winners:
-        return 0
-    query = select(func.count(Assignment.person_id.distinct())).where(
-        Assignment.hours > 0,
-        or_(*(and_(Assignment.round_id == rid, Assignment.week.in_(w)) for rid, w in winners)),
-    )
-    if home_unit_ids is not None:
-        query = query.join(Person, Person.id == Assignment.person_id).where(
-            Person.home_unit_id.in_(home_unit_ids)
-        )
-    return session.scalar(query) or 0
-
-
-def _latest_plan_of_weeks(session: Session, from_week: dt.date) -> list[tuple[int, list[dt.date]]]:
-    """The weeks from `from_week` on, grouped by the published round whose plan holds for them
-    (the latest published, as `_replanned_later` says; read in Python: rounds are few)."""
-    rounds = session.execute(
-        select(AllocationRound.id, AllocationRound.start, AllocationRound.weeks)
-        .where(AllocationRound.status == RoundStatus.PUBLISHED)
-        .order_by(AllocationRound.published_at, AllocationRound.id)
-    ).all()
-    winner: dict[dt.date, int] = {}
-    for round_id, start, weeks in rounds:  # a later one overwrites the weeks it planned again
-        for week in (start + dt.timedelta(weeks=w) for w in range(weeks)):
-            if week >= from_week:
-                winner[week] = round_id
-    by_round: dict[int, list[dt.date]] = defaultdict(list)
-    for week, round_id in sorted(winner.items()):
-        by_round[round_id].append(week)
-    return list(by_round.items())
-
-
-class last_monday(FunctionElement[dt.date]):  # noqa: N801 - used like a SQL function
-    """The Monday of a round's last week, from its first Monday and its number of weeks."""
-
-    type = Date()
-    inherit_cache = True
-
-
-@compiles(last_monday)
-def _last_monday(element: last_monday, compiler: SQLCompiler, **kw: Any) -> str:
-    start, weeks = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"({start} + 7 * ({weeks} - 1))"  # PostgreSQL: date + days
-
-
-@compiles(last_monday, "sqlite")
-def _last_monday_sqlite(element: last_monday, compiler: SQLCompiler, **kw: Any) -> str:
-    start, weeks = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"date({start}, '+' || (7 * ({weeks} - 1)) || ' days')"
 
 
 def _groups(shape: _Shape) -> Select[Any]:

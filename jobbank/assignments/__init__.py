@@ -1,0 +1,44 @@
+"""What people see of published rounds: who works where, which weeks, and whom to call.
+
+Everyone sees their own part at once: staff their assignments, leaders the people coming to
+their units and those lent out from them, HR the whole round. Proposals are not shown here.
+
+Staff read this on every visit, so it is read as plain rows into small frozen records, one
+statement for a whole page (plus one for unit leaders as contacts, when a need names none):
+loading rounds, people and needs as entities with their relationships was most of each
+request's CPU (`jobbank load`).
+
+`records` holds the records, `reading` reads them for a page, `lent` counts the staff lent out.
+"""
+
+from __future__ import annotations
+
+from jobbank.assignments.lent import count_lent, last_monday
+from jobbank.assignments.reading import LEADERS_OF_UNITS, list_deployments
+from jobbank.assignments.records import (
+    ContactInfo,
+    Deployment,
+    Direction,
+    NeedInfo,
+    PersonInfo,
+    RoundInfo,
+    SkillInfo,
+    UnitInfo,
+    deployments_of,
+)
+
+__all__ = [
+    "LEADERS_OF_UNITS",
+    "ContactInfo",
+    "Deployment",
+    "Direction",
+    "NeedInfo",
+    "PersonInfo",
+    "RoundInfo",
+    "SkillInfo",
+    "UnitInfo",
+    "count_lent",
+    "deployments_of",
+    "last_monday",
+    "list_deployments",
+]

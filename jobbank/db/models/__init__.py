@@ -1,0 +1,72 @@
+"""The database: every table Jobbank keeps, as typed SQLAlchemy 2 models.
+
+Rows that users edit carry a `version` column: SQLAlchemy checks it on every UPDATE, so
+two people saving the same row cannot silently overwrite each other (optimistic locking).
+Weeks are stored as the date of their Monday; hours as floats (multiples of 0.5 are exact).
+"""
+
+from __future__ import annotations
+
+from jobbank.db.models.accounts import AuditEntry, AuthKind, AuthSession, UserAccount, UserRole
+from jobbank.db.models.base import Base, stored_enum
+from jobbank.db.models.checklists import (
+    Audience,
+    Checklist,
+    ChecklistItem,
+    ChecklistTemplate,
+    ChecklistTemplateItem,
+    DueAnchor,
+    TickableFrom,
+)
+from jobbank.db.models.needs import Need, NeedStatus, NeedWeek
+from jobbank.db.models.organisation import Area, Person, Skill, Unit, unit_leader
+from jobbank.db.models.outbox import CalendarFeed, MessageKind, MessageStatus, OutboxMessage
+from jobbank.db.models.rounds import AllocationRound, Assignment, RoundStatus, SolveJob, SolveStatus
+from jobbank.db.models.volunteers import (
+    ApprovalStatus,
+    VolunteerProfile,
+    VolunteerWeek,
+    volunteer_avoided_unit,
+    volunteer_preferred_area,
+    volunteer_skill,
+)
+
+__all__ = [
+    "AllocationRound",
+    "ApprovalStatus",
+    "Area",
+    "Assignment",
+    "Audience",
+    "AuditEntry",
+    "AuthKind",
+    "AuthSession",
+    "Base",
+    "CalendarFeed",
+    "Checklist",
+    "ChecklistItem",
+    "ChecklistTemplate",
+    "ChecklistTemplateItem",
+    "DueAnchor",
+    "MessageKind",
+    "MessageStatus",
+    "Need",
+    "NeedStatus",
+    "NeedWeek",
+    "OutboxMessage",
+    "Person",
+    "RoundStatus",
+    "Skill",
+    "SolveJob",
+    "SolveStatus",
+    "TickableFrom",
+    "Unit",
+    "UserAccount",
+    "UserRole",
+    "VolunteerProfile",
+    "VolunteerWeek",
+    "stored_enum",
+    "unit_leader",
+    "volunteer_avoided_unit",
+    "volunteer_preferred_area",
+    "volunteer_skill",
+]

@@ -1,0 +1,135 @@
+"""Allocation rounds, their solve jobs and the assignments they plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from advanced_alchemy.types import DateTimeUTC, JsonB
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from jobbank.db.models.base import Base, stored_enum
+from jobbank.db.models.needs import Need
+from jobbank.db.models.organisation import Person
+
+
+class RoundStatus(StrEnum):
+    DRAFT = "draft"
+    SOLVING = "solving"
+    PROPOSED = "proposed"
+    PUBLISHED = "published"
+    FAILED = "failed"
+
+
+class AllocationRound(Base):
+    """One allocation round over whole ISO weeks: its input snapshot, result and life."""
+
+    __tablename__ = "allocation_round"
+
+    name: Mapped[str] = mapped_column(String(200))
+    start: Mapped[dt.date] = mapped_column(Date)
+    weeks: Mapped[int] = mapped_column(Integer)
+    status: Mapped[RoundStatus] = mapped_column(
+        stored_enum(RoundStatus, "round_status"), default=RoundStatus.DRAFT, index=True
+    )
+    rules: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
+    input_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JsonB)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JsonB)
+    status_message: Mapped[str] = mapped_column(Text, default="")
+    previous_round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("allocation_round.id", ondelete="SET NULL")
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    published_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    assignments: Mapped[list[Assignment]] = relationship(
+        cascade="all, delete-orphan", back_populates="round", order_by="Assignment.id"
+    )
+    __table_args__ = (
+        # Covers what listing assignments asks of each published round (`jobbank.assignments`):
+        # SQLite would otherwise read through the row's input and result to reach published_at.
+        Index("ix_allocation_round_publication", "status", "published_at", "start", "weeks"),
+    )
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def end(self) -> dt.date:
+        """The Monday of the round's last week."""
+        return self.start + dt.timedelta(weeks=self.weeks - 1)
+
+
+class SolveStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class SolveJob(Base):
+    """One run of the solver for a round, in a worker process; the round's own row stays
+    untouched while it runs, so progress reports never collide with people's edits."""
+
+    __tablename__ = "solve_job"
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("allocation_round.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[SolveStatus] = mapped_column(
+        stored_enum(SolveStatus, "solve_status"), default=SolveStatus.QUEUED, index=True
+    )
+    options: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
+    progress: Mapped[list[dict[str, Any]]] = mapped_column(JsonB, default=list)
+    message: Mapped[str] = mapped_column(Text, default="")
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+
+    def running_seconds(self, now: dt.datetime | None = None) -> float:
+        """Seconds since a worker started the job (until it finished); 0 while it waits."""
+        if self.started_at is None:
+            return 0.0
+        end = self.finished_at or now or dt.datetime.now(dt.UTC)
+        return max(0.0, (end - self.started_at).total_seconds())
+
+
+class Assignment(Base):
+    """Hours one person works for one need in one week of a round; pins survive re-solving."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (UniqueConstraint("round_id", "person_id", "need_id", "week"),)
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("allocation_round.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
+    week: Mapped[dt.date] = mapped_column(Date)
+    hours: Mapped[float] = mapped_column(Float)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    round: Mapped[AllocationRound] = relationship(back_populates="assignments")
+    person: Mapped[Person] = relationship(lazy="joined")
+    need: Mapped[Need] = relationship(lazy="joined")

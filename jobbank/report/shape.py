@@ -1,0 +1,175 @@
+"""The report's shape: coverage, the people used, the flows between units, checklists' progress;
+and the key figures of each round over time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field, computed_field
+
+from jobbank.db.models import Audience, RoundStatus
+
+
+class Coverage(BaseModel):
+    """Hours wanted and covered; `share` is covered / wanted (1 when nothing was wanted)."""
+
+    wanted_hours: float = 0.0
+    covered_hours: float = 0.0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def share(self) -> float:
+        return self.covered_hours / self.wanted_hours if self.wanted_hours else 1.0
+
+
+class AreaCoverage(Coverage):
+    area: str
+
+
+class PriorityCoverage(Coverage):
+    priority: int = Field(description="1 (low) … 5 (critical).")
+
+
+class WeekCoverage(Coverage):
+    week: dt.date = Field(description="The Monday of the week.")
+
+
+class AreaWeekCoverage(Coverage):
+    area: str
+    week: dt.date
+
+
+class IdlePerson(BaseModel):
+    """An approved volunteer of the round who was given no hours."""
+
+    employee_no: str
+    name: str
+    home_unit: str
+    home_unit_name: str
+    capacity_hours: float = Field(
+        description="Hours they could have been lent over the round: normal hours less home "
+        "load, in the weeks they were available."
+    )
+
+
+class PeopleUse(BaseModel):
+    in_round: int = Field(description="Approved volunteers in the round's input.")
+    used: int = Field(description="Of them, those with at least one assignment.")
+    never_used: int
+    lent_hours: float = Field(description="All hours of the round's assignments.")
+    most_hours_one_person: float = Field(description="The highest total any one person got.")
+    never_used_people: list[IdlePerson]
+
+
+class UnitFlow(BaseModel):
+    """What one unit gave and got: hours its staff were lent out, hours lent staff worked there."""
+
+    unit: str
+    unit_name: str
+    area: str
+    lent_hours: float
+    people_lent: int
+    received_hours: float
+    people_received: int
+    introductions: int = Field(description="People new to this unit (see the report's note).")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def net_hours(self) -> float:
+        """Received less lent: above 0 the unit gained hours, below 0 it gave them."""
+        return self.received_hours - self.lent_hours
+
+
+class Flow(BaseModel):
+    """Hours that staff of one home unit worked at another unit."""
+
+    from_unit: str
+    from_unit_name: str
+    to_unit: str
+    to_unit_name: str
+    hours: float
+    people: int
+
+
+class ChecklistCompletion(BaseModel):
+    audience: Audience
+    items: int
+    done: int
+    due: int = Field(description="Items whose due date has come (due on or before the day).")
+    overdue: int = Field(description="Items due before the day and still open.")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def done_share(self) -> float:
+        return self.done / self.items if self.items else 1.0
+
+
+class RoundReport(BaseModel):
+    """The impact report of one round."""
+
+    round_id: int
+    name: str
+    status: RoundStatus
+    start: dt.date
+    end: dt.date = Field(description="The Monday of the last week.")
+    weeks: int
+    published_at: dt.datetime | None
+    today: dt.date = Field(description="The day checklist items are judged due or overdue on.")
+    total: Coverage
+    by_area: list[AreaCoverage]
+    by_priority: list[PriorityCoverage]
+    by_week: list[WeekCoverage]
+    by_area_week: list[AreaWeekCoverage]
+    people: PeopleUse
+    introductions: int = Field(description="First-time (person, receiving unit) placements.")
+    units: list[UnitFlow]
+    flows: list[Flow]
+    checklists: list[ChecklistCompletion]
+
+    def figures(self) -> RoundFigures:
+        """The key figures, as one row of the report over time."""
+        return RoundFigures(
+            round_id=self.round_id,
+            name=self.name,
+            start=self.start,
+            weeks=self.weeks,
+            published_at=self.published_at,
+            wanted_hours=self.total.wanted_hours,
+            covered_hours=self.total.covered_hours,
+            people_in_round=self.people.in_round,
+            people_used=self.people.used,
+            people_never_used=self.people.never_used,
+            lent_hours=self.people.lent_hours,
+            introductions=self.introductions,
+            checklist_items=sum(c.items for c in self.checklists),
+            checklist_done=sum(c.done for c in self.checklists),
+            checklist_overdue=sum(c.overdue for c in self.checklists),
+        )
+
+
+class RoundFigures(Coverage):
+    """One published round's key figures."""
+
+    round_id: int
+    name: str
+    start: dt.date
+    weeks: int
+    published_at: dt.datetime | None
+    people_in_round: int
+    people_used: int
+    people_never_used: int
+    lent_hours: float
+    introductions: int
+    checklist_items: int
+    checklist_done: int
+    checklist_overdue: int
+
+
+class ReportOverTime(BaseModel):
+    """The key figures of each published round whose weeks meet [`start`, `end`], by date."""
+
+    start: dt.date | None
+    end: dt.date | None
+    today: dt.date
+    rounds: list[RoundFigures]

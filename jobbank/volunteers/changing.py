@@ -1,0 +1,315 @@
+"""Changing volunteer profiles: a person's own offer, the home leader's approval and home load,
+HR's corrections.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from jobbank.core import audit
+from jobbank.core.access import Actor
+from jobbank.core.bounds import check
+from jobbank.core.errors import InvalidInput, Problems, check_version
+from jobbank.core.weeks import require_hours, require_monday
+from jobbank.db.models import ApprovalStatus, Area, Skill, Unit, VolunteerProfile, VolunteerWeek
+from jobbank.notifications import ask_for_approval
+from jobbank.volunteers.bodies import (
+    ApprovalDecision,
+    AreaRef,
+    HomeLoadPlan,
+    ProfileEdit,
+    ProfilePatch,
+    UnitRef,
+    WeekAvailability,
+    WeekHomeLoad,
+)
+from jobbank.volunteers.reading import (
+    ENTITY,
+    get_profile,
+    home_load_overrides,
+    may_decide,
+    own_profile_or_none,
+    unavailable_weeks,
+)
+from solver.bounds import HomeLoad, NormalHours
+from solver.contract import Shift
+
+HIDDEN = "(health data, not logged)"
+T = TypeVar("T")
+
+
+def save_own_profile(session: Session, actor: Actor, edit: ProfileEdit) -> VolunteerProfile:
+    """Create or replace the caller's profile; a new one waits for the home leader's approval."""
+    profile = own_profile_or_none(session, actor)
+    before: dict[str, Any] | None = None
+    if profile is None:
+        profile = VolunteerProfile(
+            person_id=actor.person_id,
+            opted_in=True,
+            normal_hours=0.0,
+            shifts=[Shift.DAY.value],
+            home_load=0.0,
+            risk_group=False,
+            approval=ApprovalStatus.PENDING,
+        )
+    else:
+        if edit.version is None:
+            raise InvalidInput("version", "required to change your profile; send the one you read")
+        check_version(f"volunteer profile {profile.id}", profile.version, edit.version)
+        before = _audited(profile)
+    _change_offer(session, profile, edit)
+    session.add(profile)
+    saved = _saved(session, actor, profile, "create" if before is None else "update", before)
+    newly_offered = saved.opted_in and (before is None or not before["opted_in"])
+    if newly_offered and saved.approval is ApprovalStatus.PENDING:
+        ask_for_approval(session, saved)  # the home unit's leaders must decide
+    return saved
+
+
+def decide_approval(
+    session: Session, actor: Actor, profile_id: int, decision: ApprovalDecision
+) -> VolunteerProfile:
+    """The home-unit leader (or HR) approves or declines; who and when are kept."""
+    profile = get_profile(session, actor, profile_id)
+    _not_about_oneself(actor, profile, "decision")
+    check_version(f"volunteer profile {profile_id}", profile.version, decision.version)
+    before = _audited(profile)
+    _decide(profile, decision.decision, actor)
+    return _saved(session, actor, profile, decision.decision.value, before)
+
+
+def _not_about_oneself(actor: Actor, profile: VolunteerProfile, field: str) -> None:
+    """Refuse a decision `may_decide` does not allow (`get_profile` already checked reach,
+    so what is left is a leader deciding about their own volunteering)."""
+    if not may_decide(actor, profile):
+        raise InvalidInput(
+            field, "you cannot decide this for your own volunteering; an HR coordinator does"
+        )
+
+
+def plan_home_load(
+    session: Session, actor: Actor, profile_id: int, plan: HomeLoadPlan
+) -> VolunteerProfile:
+    """Set the hours the home unit keeps: a default and the weeks that differ (all replaced)."""
+    profile = get_profile(session, actor, profile_id)
+    _not_about_oneself(actor, profile, "home_load")
+    check_version(f"volunteer profile {profile_id}", profile.version, plan.version)
+    before = _audited(profile)
+    _set_home_load(profile, plan.home_load, plan.weeks, field="weeks")
+    return _saved(session, actor, profile, "set_home_load", before)
+
+
+def patch_profile(
+    session: Session, actor: Actor, profile_id: int, patch: ProfilePatch
+) -> VolunteerProfile:
+    """HR changes any field of any profile, the risk-group flag included."""
+    actor.require(actor.is_hr, f"volunteer profile {profile_id}")
+    profile = get_profile(session, actor, profile_id)
+    check_version(f"volunteer profile {profile_id}", profile.version, patch.version)
+    before = _audited(profile)
+    _change_offer(session, profile, patch)
+    if patch.home_load is not None or patch.home_load_weeks is not None:
+        default = patch.home_load if patch.home_load is not None else profile.home_load
+        weeks = patch.home_load_weeks
+        if weeks is None:
+            weeks = home_load_overrides(profile)
+        _set_home_load(profile, default, weeks, field="home_load_weeks")
+    if patch.approval is not None and patch.approval is not profile.approval:
+        _decide(profile, patch.approval, actor)
+    return _saved(session, actor, profile, "update", before)
+
+
+def _change_offer(
+    session: Session, profile: VolunteerProfile, offer: ProfileEdit | ProfilePatch
+) -> None:
+    """Apply the fields the volunteer offers; None leaves a field as it is.
+
+    Nothing is flushed half-way, so a change is one UPDATE and one new version.
+    """
+    with session.no_autoflush:
+        _apply_offer(session, profile, offer)
+
+
+def _apply_offer(
+    session: Session, profile: VolunteerProfile, offer: ProfileEdit | ProfilePatch
+) -> None:
+    """Every wrong field is refused at once (`InvalidFields`)."""
+    problems = Problems()
+    if offer.opted_in is not None:
+        profile.opted_in = offer.opted_in
+    if offer.normal_hours is not None:
+        problems.put(
+            profile, "normal_hours", check, "normal_hours", NormalHours, offer.normal_hours
+        )
+    if offer.skills is not None:
+        problems.put(profile, "skills", _skills, session, offer.skills)
+    if offer.shifts is not None:
+        problems.put(profile, "shifts", _shifts, offer.shifts)
+    if offer.availability is not None:
+        problems.check(_set_availability, profile, offer.availability)
+    if offer.avoid_units is not None:
+        problems.put(profile, "avoided_units", _units, session, offer.avoid_units)
+    if offer.preferred_areas is not None:
+        problems.put(profile, "preferred_areas", _areas, session, offer.preferred_areas)
+    problems.refuse()
+    if offer.risk_group is not None:
+        profile.risk_group = offer.risk_group
+    if not profile.opted_in:  # leaving the job bank: health data is kept only while in it
+        profile.risk_group = False
+
+
+def _shifts(shifts: Sequence[Shift]) -> list[str]:
+    if not shifts:
+        raise InvalidInput("shifts", "choose at least one shift type")
+    return sorted({shift.value for shift in shifts})
+
+
+def _decide(profile: VolunteerProfile, decision: ApprovalStatus, actor: Actor) -> None:
+    profile.approval = decision
+    profile.approved_by_id = actor.user_id
+    profile.approved_at = dt.datetime.now(dt.UTC)
+
+
+def _set_availability(profile: VolunteerProfile, weeks: Sequence[WeekAvailability]) -> None:
+    """Replace availability: the weeks listed, every other week available."""
+    wanted = _by_week("availability", [(w.week, w.available) for w in weeks])
+    for row in profile.weeks:
+        row.available = wanted.pop(row.week, True)
+    for week, available in wanted.items():
+        profile.weeks.append(
+            VolunteerWeek(week=week, available=available, home_load=profile.home_load)
+        )
+
+
+def _set_home_load(
+    profile: VolunteerProfile, default: float, weeks: Sequence[WeekHomeLoad], *, field: str
+) -> None:
+    """Replace the home load: `default`, and the weeks listed; never beyond normal hours."""
+    most = profile.normal_hours
+    problems = Problems()  # every wrong week is told at once
+
+    def checked(where: str, load: float) -> float:
+        return require_hours(where, check(where, HomeLoad, load), most=most)
+
+    problems.check(checked, "home_load", default)
+    wanted = _by_week(field, [(w.week, w.home_load) for w in weeks])
+    for index, load in enumerate(wanted.values()):
+        problems.check(checked, f"{field}[{index}].home_load", load)
+    problems.refuse()
+    profile.home_load = float(default)
+    for row in profile.weeks:
+        row.home_load = wanted.pop(row.week, profile.home_load)
+    for week, load in wanted.items():
+        profile.weeks.append(VolunteerWeek(week=week, available=True, home_load=load))
+
+
+def _by_week(field: str, pairs: Sequence[tuple[dt.date, T]]) -> dict[dt.date, T]:
+    """Per-week values by Monday; `field[i].week` names a non-Monday or a repeated week."""
+    by_week: dict[dt.date, T] = {}
+    for index, (week, value) in enumerate(pairs):
+        require_monday(f"{field}[{index}].week", week)
+        if week in by_week:
+            raise InvalidInput(f"{field}[{index}].week", f"{week.isoformat()} is listed twice")
+        by_week[week] = value
+    return by_week
+
+
+def _skills(session: Session, codes: Sequence[str]) -> list[Skill]:
+    found = {s.code: s for s in session.scalars(select(Skill).where(Skill.code.in_(codes)))}
+    for index, code in enumerate(codes):
+        if code not in found:
+            raise InvalidInput(f"skills[{index}]", f"unknown skill {code!r}")
+    return [found[code] for code in dict.fromkeys(codes)]
+
+
+def _units(session: Session, refs: Sequence[UnitRef]) -> list[Unit]:
+    ids = [ref for ref in refs if isinstance(ref, int)]
+    codes = [ref for ref in refs if isinstance(ref, str)]
+    rows = session.scalars(select(Unit).where(or_(Unit.id.in_(ids), Unit.code.in_(codes))))
+    found: dict[UnitRef, Unit] = {}
+    for unit in rows:
+        found[unit.id] = found[unit.code] = unit
+    return _resolved("avoid_units", "unit", refs, found)
+
+
+def _areas(session: Session, refs: Sequence[AreaRef]) -> list[Area]:
+    ids = [ref for ref in refs if isinstance(ref, int)]
+    names = [ref for ref in refs if isinstance(ref, str)]
+    rows = session.scalars(select(Area).where(or_(Area.id.in_(ids), Area.name.in_(names))))
+    found: dict[AreaRef, Area] = {}
+    for area in rows:
+        found[area.id] = found[area.name] = area
+    return _resolved("preferred_areas", "area", refs, found)
+
+
+def _resolved(
+    field: str, kind: str, refs: Sequence[int | str], found: dict[int | str, T]
+) -> list[T]:
+    """The rows `refs` name, each once, in the order given; an unknown one names its place."""
+    for index, ref in enumerate(refs):
+        if ref not in found:
+            raise InvalidInput(f"{field}[{index}]", f"unknown {kind} {ref!r}")
+    return list(dict.fromkeys(found[ref] for ref in refs))
+
+
+def _audited(profile: VolunteerProfile) -> dict[str, Any]:
+    """The profile's fields as the audit log shows them (risk group masked on the way out)."""
+    return {
+        "opted_in": profile.opted_in,
+        "normal_hours": profile.normal_hours,
+        "skills": sorted(skill.code for skill in profile.skills),
+        "shifts": sorted(profile.shifts),
+        "unavailable_weeks": [week.isoformat() for week in unavailable_weeks(profile)],
+        "home_load": profile.home_load,
+        "home_load_weeks": {
+            row.week.isoformat(): row.home_load for row in home_load_overrides(profile)
+        },
+        "avoid_units": sorted(unit.code for unit in profile.avoided_units),
+        "preferred_areas": sorted(area.name for area in profile.preferred_areas),
+        "approval": profile.approval.value,
+        "approved_by_id": profile.approved_by_id,
+        "approved_at": profile.approved_at.isoformat() if profile.approved_at else None,
+        "risk_group": profile.risk_group,
+    }
+
+
+def _saved(
+    session: Session,
+    actor: Actor,
+    profile: VolunteerProfile,
+    action: str,
+    before: dict[str, Any] | None,
+) -> VolunteerProfile:
+    """Drop week rows that say nothing, write the change with its audit entry, and flush so
+    the answer carries the new version."""
+    profile.weeks = [
+        row for row in profile.weeks if not row.available or row.home_load != profile.home_load
+    ]
+    after = _audited(profile)
+    old, new = audit.changed(before or {}, after) if before is not None else (None, after)
+    if new:
+        # Collections alone do not update the row; touching it bumps the version for them too.
+        profile.updated_at = dt.datetime.now(dt.UTC)
+        session.flush()
+        audit.record(
+            session,
+            user_id=actor.user_id,
+            action=action,
+            entity=ENTITY,
+            entity_id=profile.id,
+            before=_masked(old),
+            after=_masked(new),
+        )
+    session.flush()
+    return profile
+
+
+def _masked(fields: dict[str, Any] | None) -> dict[str, Any] | None:
+    if fields is None or "risk_group" not in fields:
+        return fields
+    return fields | {"risk_group": HIDDEN}
