@@ -37,6 +37,7 @@ from jobbank.db.models import Assignment, AuditEntry, RoundStatus, SolveJob, Sol
 from jobbank.db.seeding import Municipality, load_municipality
 from jobbank.runtime import queue
 from jobbank.runtime.jobs import ProcessJobRunner
+from jobbank.runtime.worker import LOST_AFTER, Step, take_over
 from tests.builders import a_municipality
 from tests.conftest import BACKENDS
 from tests.servers import _await_health, free_port
@@ -304,10 +305,10 @@ def test_a_retry_takes_over_a_silent_job_but_waits_while_another_still_beats(
     factory: Factory,
 ) -> None:
     beating = _running_job(factory, dt.timedelta(seconds=1))
-    assert queue.take_over(factory, beating, attempt=2) is queue.Step.WAIT
+    assert take_over(factory, beating, attempt=2) is Step.WAIT
 
-    lost = _running_job(factory, queue.LOST_AFTER + dt.timedelta(seconds=1))
-    assert queue.take_over(factory, lost, attempt=2) is queue.Step.SOLVE
+    lost = _running_job(factory, LOST_AFTER + dt.timedelta(seconds=1))
+    assert take_over(factory, lost, attempt=2) is Step.SOLVE
     with transaction(factory) as session:
         job = session.get_one(SolveJob, lost)
         assert job.status is SolveStatus.QUEUED
@@ -319,7 +320,7 @@ def test_a_retry_takes_over_a_silent_job_but_waits_while_another_still_beats(
         ).one()
         assert retry.after == {"status": "queued", "attempt": 2}
         job.status = SolveStatus.CANCELLED
-    assert queue.take_over(factory, lost, attempt=3) is queue.Step.ENDED
+    assert take_over(factory, lost, attempt=3) is Step.ENDED
 
 
 def test_a_job_waiting_in_a_queue_that_holds_it_is_not_given_up() -> None:

@@ -4,13 +4,13 @@ parts' results merge into one `RoundResult` with one bound.
 
 Parts have a queue of their own (`jobbank-solve-parts`), and every `jobbank worker` takes
 them with slots of their own beside its round slots (`make_part_worker`, started by
-`queue.run_worker`). A round's job waits for its parts in its round slot; a part never waits
+`worker.run_worker`). A round's job waits for its parts in its round slot; a part never waits
 for anything but its own solver. So however few workers run and whatever their concurrency,
 every queued part has a slot it can run in, and the round waiting for it cannot hold that slot:
 one worker with the default settings solves a split round part after part, two workers twice
 as many parts at a time.
 
-On the app's path (`queue.SolveWorker.solve_round`) the round's child process claims the job,
+On the app's path (`worker.SolveWorker.solve_round`) the round's child process claims the job,
 splits the input, queues the parts and waits for them (`SplitSolver`); its watcher keeps
 writing the job's heartbeat meanwhile, and progress as parts end. Whatever ends the child —
 a cancel or the deadline seen by its watcher, SIGTERM from its worker (an abort, a timeout,
