@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from jobbank.core.roles import Role
-from jobbank.db.seeding import (
+from jobbank.seeding import (
     AreaSeed,
     Municipality,
     NeedSeed,

@@ -24,8 +24,8 @@ from jobbank.db.models import (
     Unit,
     UserAccount,
 )
-from jobbank.db.seeding import load_municipality
 from jobbank.rounds import create_round, store_result
+from jobbank.seeding import load_municipality
 from solver.contract import Assignment as Planned
 from solver.contract import RoundResult
 from tests.builders import a_municipality

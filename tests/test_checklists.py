@@ -34,9 +34,9 @@ from jobbank.db.models import (
     Unit,
     UserAccount,
 )
-from jobbank.db.seeding import NeedSeed, load_municipality
 from jobbank.notifications import sweep_overdue
 from jobbank.rounds import create_round, store_result
+from jobbank.seeding import NeedSeed, load_municipality
 from solver.contract import Assignment as Planned
 from solver.contract import RoundResult
 from tests.builders import a_municipality

@@ -38,12 +38,12 @@ from jobbank import db, rounds, solving
 from jobbank.core.roles import Role
 from jobbank.core.weeks import monday_of
 from jobbank.db.models import AllocationRound, AuditEntry, Base, Checklist, OutboxMessage, Person
-from jobbank.db.seeding import (
+from jobbank.runtime import jobs
+from jobbank.seeding import (
     Municipality,
     UserSeed,
     load_municipality,
 )
-from jobbank.runtime import jobs
 from jobbank.tools.load_sample import municipality_of
 from solver import greedy_plan
 from tests.conftest import BACKENDS, admin_execute, postgres_server_url

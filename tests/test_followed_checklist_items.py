@@ -14,8 +14,8 @@ from jobbank.core.access import Actor, actor_for
 from jobbank.core.errors import NotFound
 from jobbank.core.roles import Role
 from jobbank.db.models import Audience, ChecklistItem, Person, RoundStatus, Unit, UserAccount
-from jobbank.db.seeding import load_municipality
 from jobbank.rounds import create_round, store_result
+from jobbank.seeding import load_municipality
 from solver.contract import Assignment as Planned
 from solver.contract import RoundResult
 from tests.builders import a_municipality

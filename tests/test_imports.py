@@ -37,8 +37,8 @@ from jobbank.db.models import (
     Person,
     UserAccount,
 )
-from jobbank.db.seeding import load_municipality
 from jobbank.imports import ColumnMapping, ImportReport, Kind, Limits, import_file, read_mapping
+from jobbank.seeding import load_municipality
 from tests.builders import a_municipality
 
 MONDAY = dt.date(2027, 1, 4)

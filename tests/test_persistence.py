@@ -26,9 +26,9 @@ from jobbank.db.models import (
     Person,
     RoundStatus,
 )
-from jobbank.db.seeding import load_municipality
 from jobbank.organisation import SkillService, UnitService
 from jobbank.rounds import create_round, round_input, round_result, store_result
+from jobbank.seeding import load_municipality
 from solver.contract import Assignment as Planned
 from solver.contract import ContractError, Metrics, RoundResult, parse_round_input
 from tests.builders import PASSWORD, a_municipality

@@ -30,12 +30,12 @@ from jobbank.db.models import (
     Unit,
     UserAccount,
 )
-from jobbank.db.seeding import load_municipality
 from jobbank.notifications import announce_round
 from jobbank.people import update_person
 from jobbank.privacy import apply_retention, erase_person, plan_retention
 from jobbank.report import report_of
 from jobbank.rounds import create_round, store_result
+from jobbank.seeding import load_municipality
 from solver.contract import Assignment as Planned
 from solver.contract import RoundResult, parse_round_input, parse_round_result
 from tests.builders import a_municipality

@@ -34,10 +34,10 @@ from jobbank.core.settings import Settings
 from jobbank.core.weeks import monday_of
 from jobbank.db import transaction
 from jobbank.db.models import Assignment, AuditEntry, RoundStatus, SolveJob, SolveStatus
-from jobbank.db.seeding import Municipality, load_municipality
 from jobbank.runtime import queue
 from jobbank.runtime.jobs import ProcessJobRunner
 from jobbank.runtime.worker import LOST_AFTER, Step, take_over
+from jobbank.seeding import Municipality, load_municipality
 from tests.builders import a_municipality
 from tests.conftest import BACKENDS
 from tests.servers import _await_health, free_port

@@ -31,10 +31,10 @@ from jobbank.core.settings import Settings
 from jobbank.core.weeks import monday_of
 from jobbank.db import transaction
 from jobbank.db.models import AllocationRound, Assignment, RoundStatus, SolveJob, SolveStatus
-from jobbank.db.seeding import load_municipality
 from jobbank.rounds import create_round, round_input
 from jobbank.runtime import regional
 from jobbank.runtime.queue import SaqJobRunner, connect, open_queue, queue_url
+from jobbank.seeding import load_municipality
 from jobbank.solving import SolveRequest
 from jobbank.tools.bench import REGIONAL_SIZES, queue_workers, run_regional_bench
 from jobbank.tools.load_sample import municipality_of

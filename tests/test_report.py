@@ -38,10 +38,10 @@ from jobbank.db.models import (
     Unit,
     VolunteerProfile,
 )
-from jobbank.db.seeding import NeedSeed, PersonSeed, load_municipality
 from jobbank.needs import hours_in
 from jobbank.report import over_time, report_of, round_report
 from jobbank.rounds import create_round, store_result
+from jobbank.seeding import NeedSeed, PersonSeed, load_municipality
 from jobbank.volunteers import available_in, home_load_in, is_plannable
 from solver.contract import Assignment as Planned
 from solver.contract import RoundResult

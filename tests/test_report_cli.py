@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from jobbank import db
 from jobbank.cli.main import main
 from jobbank.core.settings import load_settings
-from jobbank.db.seeding import load_municipality
 from jobbank.report import RoundReport, report_of
 from jobbank.rounds import get_round
+from jobbank.seeding import load_municipality
 from solver.contract import Assignment as Planned
 from tests.builders import a_municipality
 from tests.test_report import MONDAY, PUBLISHED_AT, TODAY, a_round

@@ -64,9 +64,9 @@ from jobbank.db.models import (
     SolveStatus,
     UserAccount,
 )
-from jobbank.db.seeding import Municipality, NeedSeed, PersonSeed, load_municipality
 from jobbank.notifications import week_label
 from jobbank.runtime.jobs import run_job
+from jobbank.seeding import Municipality, NeedSeed, PersonSeed, load_municipality
 from solver import solve
 from solver.contract import Assignment as Planned
 from solver.contract import RoundInput, RoundResult, parse_round_input

@@ -23,8 +23,8 @@ from jobbank.db.models import (
     SolveStatus,
     UserAccount,
 )
-from jobbank.db.seeding import load_municipality
 from jobbank.runtime.jobs import ProcessJobRunner, Watcher, run_job
+from jobbank.seeding import load_municipality
 from solver import Progress, SolveOptions, solve
 from tests.builders import a_municipality
 from tests.conftest import BACKENDS

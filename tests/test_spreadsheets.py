@@ -25,10 +25,10 @@ from jobbank.checklists import create_checklists
 from jobbank.cli.report import as_csv, over_time_tables, round_tables
 from jobbank.core.spreadsheets import FORMULA_STARTS, cell_text, is_formula
 from jobbank.db.models import AllocationRound, Area, Base, Need, Person, RoundStatus, Skill, Unit
-from jobbank.db.seeding import load_municipality
 from jobbank.exports import FileFormat, Table, View, render, round_table, to_csv, to_xlsx
 from jobbank.report import over_time, report_of
 from jobbank.rounds import create_round, store_result
+from jobbank.seeding import load_municipality
 from solver.contract import Assignment as Planned
 from solver.contract import Reason, ReasonCode, RoundResult, Unfilled
 from tests.builders import a_municipality

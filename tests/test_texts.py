@@ -10,7 +10,7 @@ from jobbank.accounts import add_user
 from jobbank.core import texts
 from jobbank.core.errors import InvalidInput
 from jobbank.core.roles import Role
-from jobbank.db.seeding import AreaSeed, NeedSeed
+from jobbank.seeding import AreaSeed, NeedSeed
 from tests.builders import PASSWORD
 
 INVISIBLE_ONLY = "must hold a visible character, not only invisible ones"

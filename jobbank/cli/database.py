@@ -41,7 +41,7 @@ def seed(fixture: str, today: dt.datetime | None) -> None:
 
     The database is migrated first. Nothing is written if any row of the fixture is wrong.
     """
-    from jobbank.db.seeding import load_municipality, read_fixture
+    from jobbank.seeding import load_municipality, read_fixture
 
     if fixture in BUILTIN_FIXTURES:
         from fixtures import sample_municipality

@@ -54,7 +54,7 @@ def serve(host: str, port: int, demo: bool, reload: bool, workers: int) -> None:
 
 def _prepare_demo(settings: Settings) -> None:
     from fixtures import sample_municipality
-    from jobbank.db.seeding import load_municipality
+    from jobbank.seeding import load_municipality
 
     db.upgrade(settings.url)
     engine = db.make_engine(settings.url)

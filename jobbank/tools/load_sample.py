@@ -26,7 +26,8 @@ from jobbank.core.access import actor_for
 from jobbank.core.roles import Role
 from jobbank.core.weeks import monday_of
 from jobbank.db.models import Assignment, AuthKind, Person, Unit, UserAccount, UserRole
-from jobbank.db.seeding import (
+from jobbank.rounds import create_round, publish_round, round_input, store_result
+from jobbank.seeding import (
     AreaSeed,
     Municipality,
     NeedSeed,
@@ -36,7 +37,6 @@ from jobbank.db.seeding import (
     VolunteerSeed,
     load_municipality,
 )
-from jobbank.rounds import create_round, publish_round, round_input, store_result
 from solver.contract import RoundInput
 
 SAMPLE_PASSWORD = "load-sample-password"

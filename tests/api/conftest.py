@@ -24,7 +24,7 @@ from api.app import create_app
 from api.auth import CSRF_COOKIE, CSRF_HEADER
 from jobbank import db
 from jobbank.core.settings import Settings
-from jobbank.db.seeding import load_municipality
+from jobbank.seeding import load_municipality
 from tests.api.world import api_world
 from tests.builders import PASSWORD
 from tests.conftest import BACKENDS, admin_execute, postgres_server_url

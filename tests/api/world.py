@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from jobbank.core.roles import Role
-from jobbank.db.seeding import Municipality, PersonSeed, UserSeed
+from jobbank.seeding import Municipality, PersonSeed, UserSeed
 from tests.builders import PASSWORD, a_municipality
 
 USERS = ("hr", "leder_sol", "leder_bs", "leder_hp", "anne", "bo", "carla")
