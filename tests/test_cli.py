@@ -91,6 +91,39 @@ def test_solve_refuses_a_stall_window_out_of_bounds(tmp_path: Path) -> None:
     assert "--stall-seconds" in refused.output and "must be 1–600 seconds" in refused.output
 
 
+def test_solve_dumps_its_model_and_takes_cp_sat_parameters(tmp_path: Path) -> None:
+    path = tmp_path / "round.json"
+    path.write_text(json.dumps(DESIGN_EXAMPLE))
+    model = tmp_path / "model.txt"
+    solved = run(
+        "solve",
+        str(path),
+        "--params",
+        "num_workers:1 random_seed:7",
+        "--dump-model",
+        str(model),
+        "--time-limit",
+        "5",
+        "--out",
+        str(tmp_path / "result.json"),
+    )
+    assert solved.exit_code == 0, solved.output
+    assert model.stat().st_size > 0
+    assert "variables {" in model.read_text()  # a CpModelProto in text format
+
+
+def test_solve_refuses_parameters_cp_sat_cannot_read_naming_the_option(tmp_path: Path) -> None:
+    path = tmp_path / "round.json"
+    path.write_text(json.dumps(DESIGN_EXAMPLE))
+    model = tmp_path / "model.txt"
+    args = ["solve", str(path), "--params", "no_such_setting:3", "--dump-model", str(model)]
+    refused = CliRunner().invoke(main, args)
+    assert refused.exit_code == 2
+    assert "--params" in refused.output and "'no_such_setting'" in refused.output
+    assert "Traceback" not in refused.output
+    assert not model.exists()
+
+
 def test_seed_then_create_export_and_store_a_round(data_dir: Path, tmp_path: Path) -> None:
     fixture = tmp_path / "testrup.json"
     fixture.write_text(a_municipality().model_dump_json())

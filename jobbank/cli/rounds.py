@@ -19,6 +19,7 @@ from jobbank.cli.common import (
     write_json,
 )
 from jobbank.core.settings import load_settings
+from solver import SolveOptions
 from solver.contract import ContractError, RoundInput, RoundResult, parse_round_input
 
 
@@ -102,6 +103,20 @@ def store_round_result(round_id: int, result_file: Path) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the RoundResult JSON here (default: print it).",
 )
+@click.option(
+    "--params",
+    metavar="TEXT",
+    help="For debugging: CP-SAT parameters in its text format, e.g. "
+    "'log_search_progress:true num_workers:1', set on every CP-SAT run after the solver's own "
+    "(CP-SAT logs to stdout: give --out too).",
+)
+@click.option(
+    "--dump-model",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="For debugging: write the round's CP-SAT model here before the search (text format "
+    "when FILE ends in .txt, binary otherwise).",
+)
 def solve(
     round_file: Path,
     time_limit: float,
@@ -109,6 +124,8 @@ def solve(
     seed: int,
     stall_seconds: float | None,
     out: Path | None,
+    params: str | None,
+    dump_model: Path | None,
 ) -> None:
     """Plan a round: read a RoundInput JSON file, write the RoundResult.
 
@@ -120,16 +137,37 @@ def solve(
     except ContractError as exc:
         fail([f"{round_file}: {m}" for m in exc.messages])
     from jobbank.solving import summarize
-    from solver import SolveOptions
     from solver import solve as plan
 
-    try:
-        options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
-        if stall_seconds is not None:
-            options = replace(options, stall_seconds=stall_seconds)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--stall-seconds") from exc
+    options = _solve_options(time_limit, workers, seed, stall_seconds, params, dump_model)
     result = plan(round_input, options)
     click.echo(summarize(round_input, result), err=out is None)
     write_json(result, out)
     sys.exit(EXIT_INFEASIBLE if result.status == "infeasible" else EXIT_PLAN_FOUND)
+
+
+def _solve_options(
+    time_limit: float,
+    workers: int | None,
+    seed: int,
+    stall_seconds: float | None,
+    params: str | None,
+    dump_model: Path | None,
+) -> SolveOptions:
+    """The solve's options; a value the solver refuses is refused naming its option."""
+    try:
+        options = SolveOptions(
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            cp_sat_parameters=params,
+            dump_model=dump_model,
+        )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--params") from exc
+    if stall_seconds is None:
+        return options
+    try:
+        return replace(options, stall_seconds=stall_seconds)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--stall-seconds") from exc
