@@ -296,9 +296,7 @@ def open_browser_session(db: Session, user: UserAccount) -> Cookie:
 
 def end_log_in(db: Session, request: AnyRequest) -> None:
     """Revoke the session cookie or bearer token this request came with."""
-    row = db.get(AuthSession, request.scope["auth"])
-    if row is not None:
-        sessions.revoke(db, row, by=current_actor(request).user_id)
+    sessions.end_log_in(db, request.scope["auth"], by=current_actor(request).user_id)
 
 
 class AuthController(Controller):
@@ -371,10 +369,7 @@ class PasswordChange(BaseModel):
 def change_my_password(db_session: DB, data: JSONBody[PasswordChange], request: AnyRequest) -> None:
     """Change your password: give the current one and the new one."""
     actor = current_actor(request)
-    user = db_session.get_one(UserAccount, actor.user_id)
-    accounts.change_password(
-        db_session, user, data.current_password, data.new_password, by=actor.user_id
-    )
+    accounts.change_own_password(db_session, actor, data.current_password, data.new_password)
 
 
 @get("/api/me", sync_to_thread=False, guards=[logged_in], tags=["auth"])

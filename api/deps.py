@@ -11,6 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import Parameter
 from sqlalchemy.orm import Session
 
+from jobbank.runtime.jobs import JobRunner
 from solver.bounds import MAX_ID
 
 DB: TypeAlias = NamedDependency[Session]
@@ -24,3 +25,9 @@ Id: TypeAlias = Annotated[int, annotated_types.Interval(ge=1, le=MAX_ID)]
 SeenVersion: TypeAlias = Annotated[int | None, Parameter(ge=1, le=MAX_ID)]
 """An optional `?version=` read earlier (`solver.bounds.Version`; stated where Litestar reads
 the bound of an optional parameter)."""
+
+
+def job_runner(request: AnyRequest) -> JobRunner:
+    """The app's solve-job runner, which the rounds' controller and pages hand to the services."""
+    runner: JobRunner = request.app.state["job_runner"]
+    return runner

@@ -5,10 +5,9 @@ from __future__ import annotations
 from litestar import Response, get
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 from pydantic import BaseModel
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from api.deps import DB
+from jobbank.db import ping
 
 
 class Health(BaseModel):
@@ -23,9 +22,7 @@ class Health(BaseModel):
     summary="Is the service up and its database reachable?",
 )
 def health(db_session: DB) -> Response[Health]:
-    try:
-        db_session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
+    if not ping(db_session):
         return Response(
             Health(status="unavailable", database="unreachable"),
             status_code=HTTP_503_SERVICE_UNAVAILABLE,

@@ -17,54 +17,24 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 from litestar.status_codes import HTTP_202_ACCEPTED
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from api.auth import current_actor, hr_only
 from api.db_session import connection_threads
-from api.deps import DB, AnyRequest, Id, Paging
+from api.deps import DB, AnyRequest, Id, Paging, job_runner
 from api.paging import page_of
 from api.transfer import STREAMS
 from jobbank import rounds, solving
-from jobbank.core.access import Actor
 from jobbank.core.texts import Name
-from jobbank.db import transaction
 from jobbank.db.models import AllocationRound, Assignment, RoundStatus, SolveJob, SolveStatus
 from jobbank.rounds import RoundCounts, UnfilledNeedWeek
-from jobbank.runtime.jobs import JobRunner
+from jobbank.runtime.solves import cancel_solving, look_at_job, start_solving
 from jobbank.solving import JobView, SolveRequest
 from solver.bounds import BlockHours, Day, RoundWeeks, RowId
 from solver.contract import MAX_WEEKS, Rules, StopReason
 
 POLL_SECONDS = 0.5
 """How often the progress stream looks at the job's row."""
-
-
-def job_runner(request: AnyRequest) -> JobRunner:
-    runner: JobRunner = request.app.state["job_runner"]
-    return runner
-
-
-def start_solving(
-    session: Session, actor: Actor, round_id: int, options: SolveRequest, request: AnyRequest
-) -> SolveJob:
-    """Queue a solve and start its worker; the API and the pages both solve through here."""
-    runner = job_runner(request)
-    most = request.app.state["settings"].solve_max_seconds
-    job = solving.start_solve(
-        session, actor, round_id, options, alive=runner.is_alive, max_time_limit=most
-    )
-    session.commit()  # the worker must find the job when it starts
-    runner.start(job.id)
-    return job
-
-
-def cancel_solving(session: Session, actor: Actor, round_id: int, request: AnyRequest) -> SolveJob:
-    """Cancel the round's running solve and stop its worker (API and pages)."""
-    runner = job_runner(request)
-    job = solving.cancel_solve(session, actor, round_id, alive=runner.is_alive)
-    session.commit()  # ended before the worker goes, so it cannot store a result
-    runner.stop(job.id)
-    return job
 
 
 # --- bodies and answers ----------------------------------------------------------------
@@ -366,7 +336,12 @@ class RoundController(Controller):
         """Solve the round in a worker process; answers at once with the queued job. Follow it
         at `/progress`. Pins are kept. 409 while a solve runs or once published."""
         job = start_solving(
-            db_session, current_actor(request), round_id, data or SolveRequest(), request
+            db_session,
+            current_actor(request),
+            round_id,
+            data or SolveRequest(),
+            job_runner(request),
+            max_time_limit=request.app.state["settings"].solve_max_seconds,
         )
         return SolveJobOut.of(job)
 
@@ -375,7 +350,8 @@ class RoundController(Controller):
         self, db_session: DB, round_id: FromPath[Id], request: AnyRequest
     ) -> SolveJobOut:
         """Cancel the running solve; the round goes back to the status it had."""
-        return SolveJobOut.of(cancel_solving(db_session, current_actor(request), round_id, request))
+        job = cancel_solving(db_session, current_actor(request), round_id, job_runner(request))
+        return SolveJobOut.of(job)
 
     @get("/{round_id:int}/progress", opt={STREAMS: True})
     async def progress(self, round_id: FromPath[Id], request: AnyRequest) -> ServerSentEvent:
@@ -383,7 +359,7 @@ class RoundController(Controller):
         for each improvement, then one `done`, `failed` or `cancelled` with the final status
         and message. A job that already ended replays its progress and ends at once."""
         watch = partial(
-            _watch,
+            look_at_job,
             request.app.state["session_factory"],
             current_actor(request),
             round_id,
@@ -485,19 +461,6 @@ class RoundController(Controller):
 
 
 # --- the progress stream ---------------------------------------------------------------
-
-
-def _watch(
-    factory: sessionmaker[Session],
-    actor: Actor,
-    round_id: int,
-    job_id: int | None,
-    *,
-    alive: rounds.Liveness,
-) -> JobView:
-    """One look at the job, in its own short transaction (run in a thread)."""
-    with transaction(factory) as session:
-        return solving.watch_job(session, actor, round_id, job_id, alive=alive)
 
 
 def _last_event_id(request: AnyRequest) -> int:

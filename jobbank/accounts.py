@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jobbank.core import audit, texts
+from jobbank.core.access import Actor
 from jobbank.core.errors import Conflict, InvalidInput
 from jobbank.core.roles import Role
 from jobbank.core.settings import load_settings
@@ -88,6 +89,12 @@ def change_password(
         entity="user_account",
         entity_id=user.id,
     )
+
+
+def change_own_password(session: Session, actor: Actor, current: str, new: str) -> None:
+    """The caller sets a new password after giving their current one."""
+    user = session.get_one(UserAccount, actor.user_id)
+    change_password(session, user, current, new, by=actor.user_id)
 
 
 def authenticate(session: Session, username: str, password: str) -> UserAccount | None:

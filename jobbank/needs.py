@@ -385,16 +385,25 @@ def _week_rows(weeks: Sequence[WeekHours], need: Need) -> list[NeedWeek]:
     return kept
 
 
+def _may_be_contact(unit_id: int) -> ColumnElement[bool]:
+    """The contact person rule: a need's contact person works at its unit or leads it."""
+    leads = select(unit_leader.c.person_id).where(unit_leader.c.unit_id == unit_id)
+    return (Person.home_unit_id == unit_id) | Person.id.in_(leads)
+
+
+def contact_choices(session: Session, actor: Actor, unit_id: int) -> Sequence[Person]:
+    """Who may be the contact person of a need of the unit (within the actor's reach), by
+    name: those who meet a person lent to it."""
+    unit = _unit(session, actor, unit_id)
+    return session.scalars(
+        select(Person).where(_may_be_contact(unit.id)).order_by(Person.name)
+    ).all()
+
+
 def _contact(session: Session, unit: Unit, person_id: int | None) -> Person | None:
-    """The contact person must work at the unit or lead it."""
     if person_id is None:
         return None
-    leads = select(unit_leader.c.person_id).where(unit_leader.c.unit_id == unit.id)
-    found = session.scalar(
-        select(Person).where(
-            Person.id == person_id, (Person.home_unit_id == unit.id) | Person.id.in_(leads)
-        )
-    )
+    found = session.scalar(select(Person).where(Person.id == person_id, _may_be_contact(unit.id)))
     if found is None:
         raise InvalidInput(
             "contact_person_id", f"person {person_id} neither works at nor leads {unit.code}"

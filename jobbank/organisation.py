@@ -201,6 +201,11 @@ def list_areas(session: Session, paging: LimitOffset) -> tuple[Sequence[Area], i
     return AreaService(session).get_many_and_count(paging, order_by=(Area.name, False))
 
 
+def all_areas(session: Session) -> Sequence[Area]:
+    """Every area by name, for a form's choices."""
+    return AreaService(session).list(order_by=(Area.name, False))
+
+
 def get_area(session: Session, area_id: int) -> Area:
     return _found(AreaService(session).get_one_or_none(id=area_id), f"area {area_id}")
 
@@ -247,6 +252,17 @@ def list_units(
     if area_id is not None:
         filters.append(Unit.area_id == area_id)
     return UnitService(session).get_many_and_count(*filters, order_by=(Unit.name, False))
+
+
+def all_units(session: Session) -> Sequence[Unit]:
+    """Every unit by name, for a form's choices."""
+    return UnitService(session).list(order_by=(Unit.name, False))
+
+
+def led_units(session: Session, actor: Actor) -> Sequence[Unit]:
+    """The units the actor leads, by name."""
+    led = sorted(actor.led_unit_ids)
+    return UnitService(session).list(Unit.id.in_(led), order_by=(Unit.name, False))
 
 
 def get_unit(session: Session, unit_id: int) -> Unit:
@@ -372,6 +388,11 @@ def list_skills(
         fields = {"code", "label_da", "label_en"}
         filters.append(SearchFilter(field_name=fields, value=q, ignore_case=True))
     return SkillService(session).get_many_and_count(*filters, order_by=(Skill.code, False))
+
+
+def skills_by_label(session: Session) -> Sequence[Skill]:
+    """The whole catalogue by its Danish label, as the forms offer it."""
+    return SkillService(session).list(order_by=(Skill.label_da, False))
 
 
 def get_skill(session: Session, skill_id: int) -> Skill:

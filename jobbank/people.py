@@ -9,7 +9,7 @@ to read.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from advanced_alchemy.filters import CollectionFilter, LimitOffset, SearchFilter, StatementFilter
@@ -132,6 +132,37 @@ def get_person(session: Session, actor: Actor, person_id: int) -> Person:
     return person
 
 
+def people_by_name(
+    session: Session, actor: Actor, person_ids: Collection[int] | None = None
+) -> list[Person]:
+    """Everyone within the actor's reach by name, or only those of `person_ids` (for pickers)."""
+    filters: list[StatementFilter | ColumnElement[bool]] = []
+    reach = _reach(actor)
+    if reach is not None:
+        filters.append(reach)
+    if person_ids is not None:
+        filters.append(Person.id.in_(sorted(person_ids)))
+    return list(PersonService(session).list(*filters, order_by=(Person.name, False)))
+
+
+def person_numbered(
+    session: Session, actor: Actor, employee_no: str, *, field: str = "employee_no"
+) -> Person:
+    """The person within the actor's reach who has this employee number; a form names people
+    so, and an unknown number is refused on its `field`."""
+    employee_no = employee_no.strip()
+    if not employee_no:
+        raise InvalidInput(field, "must not be empty")
+    filters: list[StatementFilter | ColumnElement[bool]] = [Person.employee_no == employee_no]
+    reach = _reach(actor)
+    if reach is not None:
+        filters.append(reach)
+    person = PersonService(session).get_one_or_none(*filters)
+    if person is None:
+        raise InvalidInput(field, f"no person has employee number {employee_no!r}")
+    return person
+
+
 def check_person_fields(
     session: Session, fields: Mapping[str, Any], *, own_id: int | None = None
 ) -> dict[str, Any]:
@@ -217,6 +248,22 @@ def list_users(
     if is_active is not None:
         filters.append(UserAccount.is_active.is_(is_active))
     return UserService(session).get_many_and_count(*filters, order_by=(UserAccount.username, False))
+
+
+def user_id_named(session: Session, actor: Actor, username: str) -> int | None:
+    """The id of the log-in with this username (HR), or None if there is none."""
+    require_hr(actor, "users")
+    user = UserService(session).get_one_or_none(UserAccount.username == username)
+    return user.id if user is not None else None
+
+
+def people_without_log_in(session: Session, actor: Actor) -> list[Person]:
+    """People who may be given a log-in (HR): those without one, by name."""
+    require_hr(actor, "users")
+    has_one = select(UserAccount.person_id).where(UserAccount.person_id.is_not(None))
+    return list(
+        PersonService(session).list(Person.id.not_in(has_one), order_by=(Person.name, False))
+    )
 
 
 def get_user(session: Session, actor: Actor, user_id: int) -> UserAccount:

@@ -263,6 +263,13 @@ def revoke(session: Session, row: AuthSession, *, by: int) -> None:
             audit.record(session, user_id=by, action="revoke", entity="api_token", entity_id=row.id)
 
 
+def end_log_in(session: Session, auth_id: int, *, by: int) -> None:
+    """Revoke the log-in (a session or a token) with this id, should it still be there."""
+    row = session.get(AuthSession, auth_id)
+    if row is not None:
+        revoke(session, row, by=by)
+
+
 def tokens_of(session: Session, user_id: int) -> list[AuthSession]:
     """A user's API tokens that are still live, newest first."""
     return list(

@@ -19,18 +19,17 @@ from litestar import get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.deps import DB, AnyRequest
 from api.pages import admin_checklists, admin_people, admin_units
 from api.pages.admin_forms import hr_only
 from api.pages.i18n import language_of, translate
-from jobbank import organisation
+from jobbank import organisation, people
 from jobbank.core.access import Actor
 from jobbank.core.audit import AuditFilter, find_entries
 from jobbank.core.errors import Conflict, InvalidInput
-from jobbank.db.models import AuditEntry, UserAccount
+from jobbank.db.models import AuditEntry
 
 ENTRIES_PER_PAGE = 50
 ALL = LimitOffset(limit=1000, offset=0)
@@ -104,11 +103,9 @@ def _day(field: str, text: str) -> dt.date | None:
         raise InvalidInput(field, "not a date") from None
 
 
-def _user_id(db: Session, username: str) -> int | None:
-    return db.scalar(select(UserAccount.id).where(UserAccount.username == username))
-
-
-def _audit_filter(db: Session, query: AuditQuery) -> tuple[AuditFilter | None, dict[str, str]]:
+def _audit_filter(
+    db: Session, actor: Actor, query: AuditQuery
+) -> tuple[AuditFilter | None, dict[str, str]]:
     """The filter for `find_entries`, or None when it can match nothing, and each bad field."""
     errors: dict[str, str] = {}
     days: dict[str, dt.datetime | None] = {}
@@ -123,7 +120,7 @@ def _audit_filter(db: Session, query: AuditQuery) -> tuple[AuditFilter | None, d
         days[field] = dt.datetime.combine(day, dt.time(), LOCAL_TIME) if day else None
     user_id = None
     if query.user.strip():
-        user_id = _user_id(db, query.user.strip())
+        user_id = people.user_id_named(db, actor, query.user.strip())
         if user_id is None:
             errors["user"] = _("No user has this username.")
             return None, errors
@@ -167,7 +164,7 @@ def audit_page(
     """The audit log, newest first, fifty entries a page, filtered by the form's choices."""
     actor, language = _hr(request), language_of(request)
     query = AuditQuery(entity=entity, action=action, user=user, since=since, until=until)
-    where, errors = _audit_filter(db_session, query)
+    where, errors = _audit_filter(db_session, actor, query)
     page = max(page, 1)
     rows: list[EntryRow] = []
     total = 0

@@ -16,6 +16,7 @@ from litestar.response import Template
 
 from api.auth import current_actor
 from api.deps import AnyRequest
+from api.pages.forms import STALE, TEXT_KINDS
 from api.pages.i18n import translate
 from jobbank.core.access import Actor
 from jobbank.core.errors import Conflict, InvalidInput, NotFound
@@ -28,12 +29,6 @@ PER_PAGE = 50
 def _(message: str) -> str:
     """Marks a message for the Danish catalogue; `translate` turns it into the caller's words."""
     return message
-
-
-STALE = _(
-    "Someone else changed this meanwhile. Reload the page to see their change, "
-    "then make yours again."
-)
 
 
 def hr_only(request: AnyRequest) -> Actor:
@@ -71,15 +66,6 @@ def version_of(form: Form) -> int:
     value = text(form, "version")
     return int(value) if value.isdigit() else 0
 
-
-TEXT_KINDS = (
-    ("control characters", _("Remove the hidden control characters from the text.")),
-    ("line breaks or tabs", _("Write this on one line.")),
-    ("reorder text", _("Remove the characters that change the direction of the text.")),
-    ("visible character", _("Write some visible text.")),
-    ("valid Unicode text", _("Write ordinary text.")),
-)
-"""The text policy's refusals (`jobbank.core.texts`), for every form."""
 
 _KINDS = (
     ("must not be empty", _("Fill in this field.")),

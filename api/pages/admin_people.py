@@ -16,7 +16,6 @@ from advanced_alchemy.filters import LimitOffset
 from litestar import get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.deps import DB, AnyRequest
@@ -321,14 +320,6 @@ def users_page(
     )
 
 
-def _without_log_in(session: Session) -> list[Person]:
-    """People who may be given a log-in: those without one."""
-    has_one = select(UserAccount.person_id).where(UserAccount.person_id.is_not(None))
-    return list(
-        session.scalars(select(Person).where(Person.id.not_in(has_one)).order_by(Person.name))
-    )
-
-
 def _new_user_page(
     session: Session, actor: Actor, form: Form, refused: Refusal | None = None
 ) -> Template:
@@ -340,7 +331,7 @@ def _new_user_page(
             "roles": ROLES,
             "chosen": set(many(form, "roles")),
             "errors": refused.errors if refused else {},
-            "candidates": _without_log_in(session),
+            "candidates": people.people_without_log_in(session, actor),
         },
         status_code=refused.status if refused else 200,
     )
@@ -354,16 +345,6 @@ def new_user_page(
     actor = hr_only(request)
     form: Form = {"employee_no": employee_no, "roles": [Role.STAFF.value]}
     return _new_user_page(db_session, actor, form)
-
-
-def _person_by_number(session: Session, employee_no: str) -> int:
-    employee_no = employee_no.strip()
-    if not employee_no:
-        raise InvalidInput("employee_no", "must not be empty")
-    person_id = session.scalar(select(Person.id).where(Person.employee_no == employee_no))
-    if person_id is None:
-        raise InvalidInput("employee_no", f"no person has employee number {employee_no!r}")
-    return person_id
 
 
 def _roles(form: Form) -> list[Role]:
@@ -384,7 +365,7 @@ def create_user(
             username=text(data, "username"),
             password=text(data, "password"),
             roles=_roles(data),
-            person_id=_person_by_number(db_session, text(data, "employee_no")),
+            person_id=people.person_numbered(db_session, actor, text(data, "employee_no")).id,
         )
     except (InvalidInput, Conflict) as error:
         db_session.rollback()

@@ -10,7 +10,6 @@ from advanced_alchemy.filters import LimitOffset
 from litestar import get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.deps import DB, AnyRequest
@@ -27,7 +26,7 @@ from api.pages.admin_forms import (
     whole,
 )
 from api.pages.i18n import language_of
-from jobbank import organisation
+from jobbank import organisation, people
 from jobbank.core.access import Actor
 from jobbank.core.errors import Conflict, InvalidInput
 from jobbank.db.models import Person, Unit
@@ -88,23 +87,22 @@ def _unit_form(unit: Unit) -> Form:
     }
 
 
-def _people(session: Session, ids: list[str]) -> list[Person]:
-    wanted = [int(value) for value in ids if value.isdigit()]
-    return list(session.scalars(select(Person).where(Person.id.in_(wanted)).order_by(Person.name)))
+def _people(session: Session, actor: Actor, ids: list[str]) -> list[Person]:
+    return people.people_by_name(session, actor, [int(value) for value in ids if value.isdigit()])
 
 
 def _unit_page(
     session: Session, actor: Actor, form: Form, unit: Unit | None, refused: Refusal | None = None
 ) -> Template:
     areas, _total = organisation.list_areas(session, ALL)
-    everyone = session.scalars(select(Person).order_by(Person.name)).all()
+    everyone = people.people_by_name(session, actor)
     return Template(
         "admin/unit_form.html",
         context={
             "actor": actor,
             "unit": unit,
             "form": {name: text(form, name) for name in (*UNIT_FORM, "version", "add_leader")},
-            "leaders": _people(session, many(form, "leaders")),
+            "leaders": _people(session, actor, many(form, "leaders")),
             "areas": areas,
             "people": everyone,
             "errors": refused.errors if refused else {},
@@ -120,21 +118,18 @@ def _unit_fields(form: Form) -> dict[str, object]:
     return fields
 
 
-def _leader_ids(session: Session, form: Form) -> list[int]:
+def _leader_ids(session: Session, actor: Actor, form: Form) -> list[int]:
     """The ticked leaders, and the person whose employee number is typed to be added."""
     ids = [int(value) for value in many(form, "leaders") if value.isdigit()]
     added = text(form, "add_leader").strip()
     if added:
-        person_id = session.scalar(select(Person.id).where(Person.employee_no == added))
-        if person_id is None:
-            raise InvalidInput("add_leader", f"no person has employee number {added!r}")
-        ids.append(person_id)
+        ids.append(people.person_numbered(session, actor, added, field="add_leader").id)
     return ids
 
 
 def _save(session: Session, actor: Actor, form: Form, unit_id: int | None) -> Unit:
     """Add or change the unit, then set its leaders, in one transaction."""
-    leaders = _leader_ids(session, form)
+    leaders = _leader_ids(session, actor, form)
     if unit_id is None:
         unit = organisation.create_unit(session, actor, _unit_fields(form))
     else:
@@ -145,7 +140,7 @@ def _save(session: Session, actor: Actor, form: Form, unit_id: int | None) -> Un
 
 
 def _unit_refusal(
-    session: Session, language: str, form: Form, unit_id: int | None
+    session: Session, actor: Actor, language: str, form: Form, unit_id: int | None
 ) -> Refusal | None:
     """Each wrong field of the form, the leader to add among them."""
     try:
@@ -158,7 +153,7 @@ def _unit_refusal(
         fields,
     )
     try:
-        _leader_ids(session, form)
+        _leader_ids(session, actor, form)
     except InvalidInput as error:
         leader = refusal(language, error)
         refused = Refusal((refused.errors if refused else {}) | leader.errors, 422)
@@ -176,7 +171,7 @@ def _save_or_show(
         session.rollback()
         refused = refusal(language, error)
         if refused.status != 409:  # a stale copy is told first; else every wrong field
-            refused = _unit_refusal(session, language, form, unit_id) or refused
+            refused = _unit_refusal(session, actor, language, form, unit_id) or refused
         if "person_ids" in refused.errors:
             refused.errors["add_leader"] = refused.errors.pop("person_ids")
         unit = organisation.get_unit(session, unit_id) if unit_id is not None else None
@@ -187,8 +182,8 @@ def _save_or_show(
 @post("/admin/units/validate", sync_to_thread=True, status_code=200)
 def validate_new_unit(db_session: DB, request: AnyRequest, data: URLEncodedBody[Form]) -> Template:
     """Each field's error of a new unit as typed so far (nothing is saved)."""
-    hr_only(request)
-    refused = _unit_refusal(db_session, language_of(request), data, None)
+    actor = hr_only(request)
+    refused = _unit_refusal(db_session, actor, language_of(request), data, None)
     return field_errors("unit", (*UNIT_FORM, "add_leader"), refused, typed=data)
 
 
@@ -197,9 +192,9 @@ def validate_unit(
     db_session: DB, request: AnyRequest, unit_id: FromPath[int], data: URLEncodedBody[Form]
 ) -> Template:
     """Each field's error of a change as typed so far (nothing is saved)."""
-    hr_only(request)
+    actor = hr_only(request)
     organisation.get_unit(db_session, unit_id)
-    refused = _unit_refusal(db_session, language_of(request), data, unit_id)
+    refused = _unit_refusal(db_session, actor, language_of(request), data, unit_id)
     return field_errors("unit", (*UNIT_FORM, "add_leader"), refused)
 
 

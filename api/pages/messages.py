@@ -16,8 +16,9 @@ from litestar.response import Template
 from api.auth import current_actor
 from api.deps import DB, AnyRequest
 from api.pages.i18n import language_of, translate
+from jobbank import people
 from jobbank.core.errors import NotFound
-from jobbank.db.models import MessageKind, MessageStatus, OutboxMessage, Person
+from jobbank.db.models import MessageKind, MessageStatus, OutboxMessage
 from jobbank.notifications import find_messages, my_messages
 
 MESSAGES_PER_PAGE = 20
@@ -137,9 +138,7 @@ def all_messages_page(
     actor, language = current_actor(request), language_of(request)
     if not actor.is_hr:
         raise NotFound("messages: not found")
-    whose = db_session.get(Person, person) if person is not None else None
-    if person is not None and whose is None:
-        raise NotFound(f"person {person}: not found")
+    whose = people.get_person(db_session, actor, person) if person is not None else None
     chosen = MessageStatus(status) if status in {s.value for s in MessageStatus} else None
     page = max(page, 1)
     rows, total = find_messages(db_session, actor, _paging(page), person_id=person, status=chosen)

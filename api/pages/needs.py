@@ -9,6 +9,7 @@ page works without scripts too; an error answers the form again with 422 (nothin
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,30 +20,31 @@ from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.plugins.htmx import HTMXRequest, HTMXTemplate
 from litestar.response import Redirect, Template
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.auth import current_actor
 from api.deps import DB
-from api.pages.admin_forms import TEXT_KINDS
+from api.pages.forms import STALE, explained
 from api.pages.i18n import language_of, translate
 from jobbank.core.access import Actor
 from jobbank.core.bounds import shaped, shaped_within
 from jobbank.core.errors import Conflict, InvalidInput, NotFound, Problems
 from jobbank.core.weeks import first_week_not_started, monday_of, week_starts
 from jobbank.coverage import needs_coverage
-from jobbank.db.models import Need, Person, Skill, Unit, unit_leader
+from jobbank.db.models import Need, Unit
 from jobbank.needs import (
     NeedDraft,
     NeedPatch,
     check_new_need,
     close_need,
+    contact_choices,
     edit_need,
     get_need,
     list_needs,
     post_need,
     reopen_need,
 )
+from jobbank.organisation import led_units, skills_by_label
 from solver.contract import DEFAULT_MIN_BLOCK, Shift
 
 ALL = LimitOffset(limit=1000, offset=0)
@@ -60,56 +62,6 @@ FIELDS = (
     "last_week",
     "description",
     "contact_person_id",
-)
-
-
-# --- errors in the caller's words ---------------------------------------------------------
-
-
-def _(message: str) -> str:
-    """Marks a message for the Danish catalogue; `translate` turns it into the caller's words."""
-    return message
-
-
-_KINDS = (
-    *TEXT_KINDS,
-    ("characters, got", _("This is too long.")),
-    ("must lie in the years", _("Choose a week in the years 2000–2099.")),
-    ("not a number", _("Write a number, e.g. 7.5.")),
-    ("is required", _("Fill in this field.")),
-    ("multiple of 0.5", _("Write hours in half hours, e.g. 7.5.")),
-    ("must be 0 or more", _("Hours cannot be negative.")),
-    ("must be at most", _("That is more hours than allowed here.")),
-    ("must be more than 0", _("Must be more than 0 hours.")),
-    ("must be 1", _("Choose a priority from 1 to 5.")),
-    ("is before first_week", _("The last week cannot be before the first week.")),
-    ("not a Monday", _("Choose a week from the list.")),
-    ("unknown skill", _("Choose a skill from the list.")),
-    ("neither works at nor leads", _("The contact person must work at or lead the unit.")),
-    ("choose at least one shift", _("Choose at least one shift type.")),
-    ("declare and withdraw", _("Tick only one of the two.")),
-    ("your own volunteering", _("An HR coordinator decides this for your own volunteering.")),
-)
-
-
-def explain(language: str, error: InvalidInput) -> str:
-    """The service's message as a short sentence in the caller's language."""
-    if error.field == "priority":  # a bound's words say the number, the list says the rest
-        return translate(language, _("Choose a priority from 1 to 5."))
-    for fragment, message in _KINDS:
-        if fragment in error.message:
-            return translate(language, message)
-    return translate(language, _("Check this field: %(detail)s")) % {"detail": error.message}
-
-
-def field_of(error: InvalidInput) -> str:
-    """`weeks[2].hours` → `weeks`: the form field the error belongs to."""
-    return error.field.split("[", 1)[0].split(".", 1)[0]
-
-
-STALE = _(
-    "Someone else changed this meanwhile. Reload the page to see their change, "
-    "then make yours again."
 )
 
 
@@ -233,14 +185,6 @@ def _unit_id(form: NeedForm) -> int:
         raise InvalidInput("unit_id", "is required") from None
 
 
-def explained(language: str, error: InvalidInput) -> dict[str, str]:
-    """Each refused field's error in the caller's words (the first, should one have several)."""
-    errors: dict[str, str] = {}
-    for problem in error.problems:
-        errors.setdefault(field_of(problem), explain(language, problem))
-    return errors
-
-
 def errors_of(
     session: Session, actor: Actor, form: NeedForm, need_id: int | None, language: str
 ) -> dict[str, str]:
@@ -267,21 +211,11 @@ class Option:
     group: str = ""
 
 
-def _led_units(session: Session, actor: Actor) -> list[Unit]:
-    ids = actor.led_unit_ids
-    return list(session.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.name)))
-
-
-def _contacts(session: Session, units: list[Unit]) -> list[Option]:
+def _contacts(session: Session, actor: Actor, units: Sequence[Unit]) -> list[Option]:
     """People who may meet a lent person: those working at or leading each unit."""
     options = []
     for unit in units:
-        leads = select(unit_leader.c.person_id).where(unit_leader.c.unit_id == unit.id)
-        people = session.scalars(
-            select(Person)
-            .where((Person.home_unit_id == unit.id) | Person.id.in_(leads))
-            .order_by(Person.name)
-        )
+        people = contact_choices(session, actor, unit.id)
         options += [Option(str(p.id), p.name, unit.name) for p in people]
     return options
 
@@ -318,9 +252,9 @@ def _form_page(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Template:
-    units = _led_units(session, actor) if need is None else [need.unit]
+    units = led_units(session, actor) if need is None else [need.unit]
     chosen = [dt.date.fromisoformat(w) for w in (form.first_week, form.last_week) if _iso(w)]
-    skills = session.scalars(select(Skill).order_by(Skill.label_da)).all()
+    skills = skills_by_label(session)
     return Template(
         "needs_form.html",
         context={
@@ -332,7 +266,7 @@ def _form_page(
             "skills": skills,
             "shifts": list(Shift),
             "weeks": _weeks(*chosen),
-            "contacts": _contacts(session, units),
+            "contacts": _contacts(session, actor, units),
             "action": "/needs" if need is None else f"/needs/{need.id}",
         },
         status_code=status_code,
@@ -380,7 +314,7 @@ def new_need_page(db_session: DB, request: HTMXRequest) -> Template:
         raise NotFound("needs: not found")
     next_week = first_week_not_started().isoformat()
     form = NeedForm(first_week=next_week, last_week=next_week)
-    units = _led_units(db_session, actor)
+    units = led_units(db_session, actor)
     if len(units) == 1:
         form.unit_id = str(units[0].id)
     return _form_page(db_session, actor, request, form, None)

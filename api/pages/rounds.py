@@ -1,7 +1,7 @@
 """HR's allocation rounds: list and create, solve with live progress, read the proposal, pin
 and unpin, solve again and publish after a confirmation.
 
-Solving goes through `api.rounds.start_solving`, the same path as the API, and the page
+Solving goes through `jobbank.runtime.solves`, the same path as the API, and the page
 follows the solve on the API's own progress stream (`/api/rounds/{id}/progress`).
 """
 
@@ -19,15 +19,15 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from api.auth import current_actor
-from api.deps import DB, AnyRequest
+from api.deps import DB, AnyRequest, job_runner
 from api.pages.i18n import language_of, translate
 from api.pages.reasons import WordedReason, word_reason
-from api.rounds import cancel_solving, job_runner, start_solving
-from jobbank import rounds, solving
+from jobbank import proposals, rounds, solving
 from jobbank.core.access import Actor
-from jobbank.core.errors import Conflict, InvalidInput, NotFound
+from jobbank.core.errors import Conflict, InvalidInput
 from jobbank.core.weeks import first_week_not_started
 from jobbank.db.models import AllocationRound, Assignment, RoundStatus
+from jobbank.runtime.solves import cancel_solving, start_solving
 from jobbank.solving import SolveRequest
 from solver.contract import MAX_WEEKS
 
@@ -301,7 +301,14 @@ def solve(
     except ValueError:
         return _round_page(db_session, actor, request, round_id, time_error=True, status=422)
     try:
-        start_solving(db_session, actor, round_id, options, request)
+        start_solving(
+            db_session,
+            actor,
+            round_id,
+            options,
+            job_runner(request),
+            max_time_limit=request.app.state["settings"].solve_max_seconds,
+        )
     except InvalidInput:
         db_session.rollback()
         return _round_page(db_session, actor, request, round_id, time_error=True, status=422)
@@ -314,17 +321,10 @@ def solve(
 def cancel(db_session: DB, round_id: FromPath[int], request: AnyRequest) -> Template | Redirect:
     """Cancel the running solve; the round goes back to what it was."""
     try:
-        cancel_solving(db_session, current_actor(request), round_id, request)
+        cancel_solving(db_session, current_actor(request), round_id, job_runner(request))
     except Conflict as conflict:
         return _refused(db_session, request, round_id, conflict)
     return Redirect(f"/rounds/{round_id}", status_code=303)
-
-
-def _assignment_of(db: Session, round_id: int, assignment_id: int) -> Assignment:
-    row = db.get(Assignment, assignment_id)
-    if row is None or row.round_id != round_id:
-        raise NotFound(f"round {round_id}: assignment {assignment_id}: not found")
-    return row
 
 
 @post("/rounds/{round_id:int}/assignments/{assignment_id:int}/pin", sync_to_thread=True)
@@ -337,18 +337,9 @@ def pin(
 ) -> Template | Redirect:
     """Pin an assignment of the proposal in place: the next solve keeps it."""
     actor = current_actor(request)
-    rounds.round_for(db_session, actor, round_id)
-    row = _assignment_of(db_session, round_id, assignment_id)
     try:
-        rounds.pin_assignment(
-            db_session,
-            actor,
-            round_id,
-            person_id=row.person_id,
-            need_id=row.need_id,
-            week=row.week,
-            hours=row.hours,
-            alive=job_runner(request).is_alive,
+        proposals.pin_in_place(
+            db_session, actor, round_id, assignment_id, alive=job_runner(request).is_alive
         )
     except Conflict as conflict:
         return _refused(db_session, request, round_id, conflict)

@@ -19,18 +19,18 @@ from litestar import get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.auth import current_actor
 from api.deps import DB
+from api.pages.forms import STALE, explain, explained, field_of
 from api.pages.i18n import language_of, translate
-from api.pages.needs import STALE, explain, explained, field_of
+from jobbank import organisation
 from jobbank.core.access import Actor
 from jobbank.core.bounds import shaped_within
 from jobbank.core.errors import Conflict, InvalidInput, NotFound, Problems
 from jobbank.core.weeks import monday_of, week_starts
-from jobbank.db.models import ApprovalStatus, Area, Skill, Unit, VolunteerProfile
+from jobbank.db.models import ApprovalStatus, VolunteerProfile
 from jobbank.volunteers import (
     ApprovalDecision,
     HomeLoadPlan,
@@ -354,10 +354,10 @@ def _profile_page(
             "actor": actor,
             "profile": profile,
             "view": view,
-            "skills": session.scalars(select(Skill).order_by(Skill.label_da)).all(),
+            "skills": organisation.skills_by_label(session),
             "shifts": list(Shift),
-            "units": session.scalars(select(Unit).order_by(Unit.name)).all(),
-            "areas": session.scalars(select(Area).order_by(Area.name)).all(),
+            "units": organisation.all_units(session),
+            "areas": organisation.all_areas(session),
             "weeks": _coming_weeks(),
             "errors": errors or {},
             "saved": saved,

@@ -9,8 +9,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import CursorResult, Engine, Executable, create_engine, event, inspect
+from sqlalchemy import CursorResult, Engine, Executable, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -102,3 +103,12 @@ def is_empty(engine: Engine) -> bool:
         return True
     with engine.connect() as connection:
         return connection.exec_driver_sql("SELECT 1 FROM unit LIMIT 1").first() is None
+
+
+def ping(session: Session) -> bool:
+    """Whether the database answers a trivial query (the health check)."""
+    try:
+        session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return False
+    return True
