@@ -22,7 +22,7 @@ from jobbank.core.access import Actor, actor_for, actor_of
 from jobbank.core.errors import InvalidInput, NotFound
 from jobbank.core.roles import Role
 from jobbank.db.models import AuthKind, Person, Unit, UserAccount
-from jobbank.db.seeding import load_municipality
+from jobbank.seeding import load_municipality
 from tests.builders import PASSWORD, a_municipality
 
 MONDAY = dt.date(2026, 3, 16)

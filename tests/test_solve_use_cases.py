@@ -14,13 +14,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from jobbank import db, proposals
+from jobbank import db, rounds
 from jobbank.core.access import Actor, actor_for
 from jobbank.core.errors import InvalidInput, NotFound
 from jobbank.db.models import AllocationRound, RoundStatus, SolveStatus, UserAccount
-from jobbank.db.seeding import load_municipality
 from jobbank.rounds import create_round, store_result
 from jobbank.runtime.solves import cancel_solving, start_solving
+from jobbank.seeding import load_municipality
 from jobbank.solving import SolveRequest
 from solver.contract import Assignment as Planned
 from solver.contract import RoundResult
@@ -127,7 +127,7 @@ def test_staff_cannot_start_a_solve(seeded: Session) -> None:
 def test_a_row_of_the_proposal_is_pinned_in_place(seeded: Session) -> None:
     rnd = proposed(seeded)
     row = min(rnd.assignments, key=lambda a: a.week)
-    pinned = proposals.pin_in_place(seeded, actor(seeded, "hr"), rnd.id, row.id)
+    pinned = rounds.pin_in_place(seeded, actor(seeded, "hr"), rnd.id, row.id)
     assert pinned.id == row.id and pinned.pinned and pinned.hours == 12
 
 
@@ -137,14 +137,14 @@ def test_an_assignment_of_another_round_is_not_found(seeded: Session) -> None:
     other = create_round(seeded, start=MONDAY + dt.timedelta(weeks=4), weeks=1)
     seeded.flush()
     hr = actor(seeded, "hr")
-    assert proposals.planned_assignment(seeded, hr, first.id, row.id) is row
+    assert rounds.planned_assignment(seeded, hr, first.id, row.id) is row
     with pytest.raises(NotFound):
-        proposals.planned_assignment(seeded, hr, other.id, row.id)
+        rounds.planned_assignment(seeded, hr, other.id, row.id)
     with pytest.raises(NotFound):
-        proposals.pin_in_place(seeded, hr, first.id, row.id + 1000)
+        rounds.pin_in_place(seeded, hr, first.id, row.id + 1000)
 
 
 def test_staff_do_not_reach_a_proposal(seeded: Session) -> None:
     rnd = proposed(seeded)
     with pytest.raises(NotFound):
-        proposals.planned_assignment(seeded, actor(seeded, "anne"), rnd.id, rnd.assignments[0].id)
+        rounds.planned_assignment(seeded, actor(seeded, "anne"), rnd.id, rnd.assignments[0].id)

@@ -22,7 +22,7 @@ from api.auth import current_actor
 from api.deps import DB, AnyRequest, job_runner
 from api.pages.i18n import language_of, translate
 from api.pages.reasons import WordedReason, word_reason
-from jobbank import proposals, rounds, solving
+from jobbank import rounds, solving
 from jobbank.core.access import Actor
 from jobbank.core.errors import Conflict, InvalidInput
 from jobbank.core.weeks import first_week_not_started
@@ -338,7 +338,7 @@ def pin(
     """Pin an assignment of the proposal in place: the next solve keeps it."""
     actor = current_actor(request)
     try:
-        proposals.pin_in_place(
+        rounds.pin_in_place(
             db_session, actor, round_id, assignment_id, alive=job_runner(request).is_alive
         )
     except Conflict as conflict:

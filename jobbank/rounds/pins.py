@@ -15,7 +15,7 @@ from jobbank.db.models import AllocationRound, Assignment, Need, Person, RoundSt
 from jobbank.rounds.jobs import Liveness, cannot_tell, round_to_change
 from jobbank.rounds.results import round_result
 from jobbank.rounds.snapshot import round_input
-from jobbank.rounds.status import CHANGEABLE, refuse
+from jobbank.rounds.status import CHANGEABLE, refuse, round_for
 from solver.bounds import MAX_NORMAL_HOURS
 
 MAX_PIN_HOURS = MAX_NORMAL_HOURS
@@ -78,6 +78,39 @@ def pin_assignment(
         after=after,
     )
     return row
+
+
+def planned_assignment(
+    session: Session, actor: Actor, round_id: int, assignment_id: int
+) -> Assignment:
+    """An assignment of the round's plan (the round within the caller's reach), else 404."""
+    rnd = round_for(session, actor, round_id)
+    row = session.get(Assignment, assignment_id)
+    if row is None or row.round_id != rnd.id:
+        raise NotFound(f"round {round_id}: assignment {assignment_id}: not found")
+    return row
+
+
+def pin_in_place(
+    session: Session,
+    actor: Actor,
+    round_id: int,
+    assignment_id: int,
+    *,
+    alive: Liveness = cannot_tell,
+) -> Assignment:
+    """Pin an assignment of the proposal as it is: the next solve keeps its hours."""
+    row = planned_assignment(session, actor, round_id, assignment_id)
+    return pin_assignment(
+        session,
+        actor,
+        round_id,
+        person_id=row.person_id,
+        need_id=row.need_id,
+        week=row.week,
+        hours=row.hours,
+        alive=alive,
+    )
 
 
 def unpin_assignment(
