@@ -12,23 +12,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jobbank import calendar
-from jobbank.core.access import Actor, actor_for
+from jobbank.core.access import Actor
 from jobbank.core.errors import NotFound
 from jobbank.db.models import (
     AllocationRound,
     Assignment,
     AuditEntry,
     CalendarFeed,
-    Person,
     RoundStatus,
-    Unit,
-    UserAccount,
 )
 from jobbank.rounds import create_round, store_result
 from jobbank.seeding import load_municipality
 from solver.contract import Assignment as Planned
 from solver.contract import RoundResult
 from tests.builders import a_municipality
+from tests.lookups import actor, person, unit, user
 
 MONDAY = dt.date(2026, 3, 16)
 WEEK = dt.timedelta(weeks=1)
@@ -39,7 +37,7 @@ ADDRESS = "Solvej 1, 4180 Sorø"
 def seeded(session: Session) -> Session:
     """The test municipality; Solgården (led by Dorte, the HR user) has an address and phone."""
     load_municipality(session, a_municipality(), today=MONDAY)
-    solgaarden = session.scalars(select(Unit).filter_by(code="solgaarden")).one()
+    solgaarden = unit(session, "solgaarden")
     solgaarden.address, solgaarden.phone = ADDRESS, "57 00 00 00"
     session.flush()
     return session
@@ -52,10 +50,6 @@ def published(session: Session, *planned: Planned, start: dt.date = MONDAY) -> A
     rnd.published_at = dt.datetime.now(dt.UTC)
     session.flush()
     return rnd
-
-
-def actor(session: Session, username: str) -> Actor:
-    return actor_for(session.scalars(select(UserAccount).filter_by(username=username)).one())
 
 
 def events(document: Calendar) -> list[Event]:
@@ -160,7 +154,7 @@ def test_reading_notes_when_and_a_switched_off_log_in_ends_the_feed(seeded: Sess
     calendar.read_feed(seeded, made.token)
     assert made.feed.last_read_at is not None
 
-    seeded.scalars(select(UserAccount).filter_by(username="anne")).one().is_active = False
+    user(seeded, "anne").is_active = False
     with pytest.raises(NotFound):
         calendar.read_feed(seeded, made.token)
 
@@ -175,7 +169,7 @@ def test_only_published_rounds_are_in_the_feed_in_the_persons_language(seeded: S
             status="feasible", assignments=[Planned(staff="e1", need="n1", week=0, hours=8)]
         ),
     )
-    seeded.scalars(select(Person).filter_by(employee_no="e1")).one().language = "en"
+    person(seeded, "e1").language = "en"
     made = calendar.create_feed(seeded, actor(seeded, "anne"))
 
     found = events(calendar.read_feed(seeded, made.token))
@@ -202,7 +196,7 @@ def test_one_assignment_downloads_for_the_person_their_leaders_and_hr_only(
         # subscribing does not show the weeks twice.
         assert {event.uid for event in download} == feed_uids
 
-    bo = seeded.scalars(select(Person).filter_by(employee_no="e2")).one()
+    bo = person(seeded, "e2")
     bo_as_staff = Actor(user_id=0, username="bo", roles=frozenset(), person_id=bo.id)
     with pytest.raises(NotFound, match=f"assignment {week_two}: not found"):
         calendar.assignment_calendar(seeded, bo_as_staff, week_two)

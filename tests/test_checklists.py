@@ -18,7 +18,6 @@ from jobbank.checklists import (
     due_dates,
     overdue_items,
 )
-from jobbank.core.access import actor_for
 from jobbank.db.models import (
     AllocationRound,
     Audience,
@@ -27,12 +26,8 @@ from jobbank.db.models import (
     ChecklistTemplate,
     ChecklistTemplateItem,
     DueAnchor,
-    Need,
-    Person,
     RoundStatus,
     TickableFrom,
-    Unit,
-    UserAccount,
 )
 from jobbank.notifications import sweep_overdue
 from jobbank.rounds import create_round, store_result
@@ -40,6 +35,7 @@ from jobbank.seeding import NeedSeed, load_municipality
 from solver.contract import Assignment as Planned
 from solver.contract import RoundResult
 from tests.builders import a_municipality
+from tests.lookups import actor, need, person, unit
 
 MONDAY = dt.date(2026, 3, 16)
 WEEK = dt.timedelta(weeks=1)
@@ -63,14 +59,6 @@ def published(session: Session, start: dt.date, *planned: Planned) -> Allocation
     rnd.published_at = dt.datetime.combine(start - AHEAD, dt.time(12), dt.UTC)
     session.flush()
     return rnd
-
-
-def unit(session: Session, code: str) -> Unit:
-    return session.scalars(select(Unit).where(Unit.code == code)).one()
-
-
-def person(session: Session, employee_no: str) -> Person:
-    return session.scalars(select(Person).where(Person.employee_no == employee_no)).one()
 
 
 def test_one_checklist_per_person_and_receiving_unit(seeded: Session) -> None:
@@ -233,7 +221,7 @@ def test_a_round_published_the_day_before_it_starts_floods_nobody(seeded: Sessio
     checklists = create_checklists(seeded, rnd, by=None)
     assert min(item.due_on for c in checklists for item in c.items) == MONDAY
     assert sweep_overdue(seeded, today=MONDAY) == 0  # nothing overdue on the first day
-    hr = actor_for(seeded.scalars(select(UserAccount).filter_by(username="hr")).one())
+    hr = actor(seeded, "hr")
     assert overdue_items(seeded, hr, LimitOffset(100, 0), today=MONDAY) == ([], 0)
     # Tuesday, the preparations left undone are overdue: one digest for each person concerned.
     assert 0 < sweep_overdue(seeded, today=MONDAY + dt.timedelta(days=1)) <= 4
@@ -262,7 +250,7 @@ def test_a_need_that_names_a_contact_person_skips_the_item_asking_for_one(
 ) -> None:
     contact = [item.title_en for item in DEFAULT_ITEMS if item.skip_if_need_has_contact]
     assert contact == ["Name a contact person for the lent employee"]
-    n1 = seeded.scalars(select(Need).filter_by(ref="n1")).one()
+    n1 = need(seeded, "n1")
     n1.contact_person = person(seeded, "e4")
     rnd = published(
         seeded,

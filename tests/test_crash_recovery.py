@@ -47,6 +47,7 @@ from jobbank.seeding import (
 from jobbank.tools.load_sample import municipality_of
 from solver import greedy_plan
 from tests.conftest import BACKENDS, admin_execute, postgres_server_url
+from tests.lookups import round_of
 from tests.servers import _await_health, free_port
 
 STAFF, NEEDS = 800, 600
@@ -492,7 +493,7 @@ def test_a_worker_past_its_deadline_is_stopped_even_when_frozen(
         worker.send_signal(signal.SIGSTOP)
         _until(lambda: worker.status() == psutil.STATUS_STOPPED, "the worker stops")
         time.sleep(deadline + 1)
-        assert _round(client, round_id)["status"] == "solving"  # nobody noticed yet
+        assert round_of(client, round_id)["status"] == "solving"  # nobody noticed yet
         frozen = _until_ended(client, round_id, seconds=jobs.REAP_GRACE_SECONDS + 15)
         assert frozen["latest_job"]["status"] == "failed"
         assert frozen["status_message"] == solving.timed_out(deadline, hung=True)
@@ -516,13 +517,6 @@ def _solve(client: httpx.Client, round_id: int, options: dict[str, Any]) -> None
     assert queued.status_code == 202, queued.text
 
 
-def _round(client: httpx.Client, round_id: int) -> dict[str, Any]:
-    answer = client.get(f"/api/rounds/{round_id}")
-    assert answer.status_code == 200, answer.text
-    found: dict[str, Any] = answer.json()
-    return found
-
-
 def _until(condition: Callable[[], bool], what: str, seconds: float = 5) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -543,7 +537,7 @@ def _running_worker(server: Server, client: httpx.Client, round_id: int) -> psut
     assert server.process is not None
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if _round(client, round_id)["latest_job"]["status"] == "running":
+        if round_of(client, round_id)["latest_job"]["status"] == "running":
             workers = [
                 child
                 for child in psutil.Process(server.process.pid).children()
@@ -558,7 +552,7 @@ def _running_worker(server: Server, client: httpx.Client, round_id: int) -> psut
 def _until_ended(client: httpx.Client, round_id: int, seconds: float = 30) -> dict[str, Any]:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        found = _round(client, round_id)
+        found = round_of(client, round_id)
         if found["status"] != "solving":
             # The round and its job end in one transaction: never one without the other.
             job = found["latest_job"]

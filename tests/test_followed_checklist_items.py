@@ -10,14 +10,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jobbank.checklists import Place, create_checklists, items_at, list_checklists, mark_done
-from jobbank.core.access import Actor, actor_for
+from jobbank.core.access import Actor
 from jobbank.core.errors import NotFound
 from jobbank.core.roles import Role
-from jobbank.db.models import Audience, ChecklistItem, Person, RoundStatus, Unit, UserAccount
+from jobbank.db.models import Audience, ChecklistItem, RoundStatus
 from jobbank.rounds import create_round, store_result
 from jobbank.seeding import load_municipality
 from solver.contract import Assignment as Planned
 from solver.contract import RoundResult
+from tests import lookups
 from tests.builders import a_municipality
 
 MONDAY = dt.date(2026, 3, 16)
@@ -39,8 +40,8 @@ def lent(session: Session) -> Session:
 
 
 def leader_of(session: Session, code: str) -> Actor:
-    unit = session.scalars(select(Unit).where(Unit.code == code)).one()
-    leader = session.scalars(select(Person).where(Person.employee_no == "e4")).one()
+    unit = lookups.unit(session, code)
+    leader = lookups.person(session, "e4")
     return Actor(
         user_id=0,
         username=f"leder.{code}",
@@ -51,7 +52,7 @@ def leader_of(session: Session, code: str) -> Actor:
 
 
 def anne(session: Session) -> Actor:
-    return actor_for(session.scalars(select(UserAccount).filter_by(username="anne")).one())
+    return lookups.actor(session, "anne")
 
 
 def test_a_tick_of_the_employee_shows_to_both_leaders(lent: Session) -> None:
@@ -86,7 +87,7 @@ def test_another_unit_s_leader_follows_nothing(lent: Session) -> None:
 
 
 def hr(session: Session) -> Actor:
-    return actor_for(session.scalars(select(UserAccount).filter_by(username="hr")).one())
+    return lookups.actor(session, "hr")
 
 
 @pytest.mark.parametrize("who", ["anne", "solgaarden", "borgerservice", "hr"])

@@ -35,10 +35,10 @@ from jobbank.db.models import (
     NeedStatus,
     NeedWeek,
     Person,
-    UserAccount,
 )
 from jobbank.imports import ColumnMapping, ImportReport, Kind, Limits, import_file, read_mapping
 from jobbank.seeding import load_municipality
+from tests import lookups
 from tests.builders import a_municipality
 
 MONDAY = dt.date(2027, 1, 4)
@@ -50,7 +50,7 @@ NEEDS_HEADER = "ref,unit,skill,hours,first_week,last_week,shift,priority,exposed
 @pytest.fixture
 def hr(session: Session) -> Actor:
     load_municipality(session, a_municipality(), today=MONDAY)
-    return actor_for(session.scalars(select(UserAccount).where(UserAccount.username == "hr")).one())
+    return lookups.actor(session, "hr")
 
 
 def csv_bytes(*lines: str, bom: bool = False) -> bytes:
@@ -312,7 +312,7 @@ def test_files_over_the_limits_are_refused(session: Session, hr: Actor) -> None:
 
 
 def test_only_hr_imports(session: Session, hr: Actor) -> None:
-    anne = session.scalars(select(UserAccount).where(UserAccount.username == "anne")).one()
+    anne = lookups.user(session, "anne")
     with pytest.raises(NotFound):
         run(session, actor_for(anne), "staff", STAFF)
 
@@ -436,7 +436,7 @@ def test_the_sample_files_import_cleanly_into_the_demo_municipality(session: Ses
     from fixtures import sample_municipality
 
     load_municipality(session, sample_municipality(), today=MONDAY)
-    hr = actor_for(session.scalars(select(UserAccount).where(UserAccount.username == "hr")).one())
+    hr = lookups.actor(session, "hr")
     samples: list[tuple[Kind, Path, Path | None]] = [
         ("staff", STAFF_CSV, None),
         ("needs", NEEDS_CSV, None),

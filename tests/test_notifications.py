@@ -29,7 +29,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.app import create_app
 from jobbank import db
 from jobbank.cli.main import main
-from jobbank.core.access import Actor, actor_for
 from jobbank.core.settings import Settings
 from jobbank.db import transaction
 from jobbank.db.models import (
@@ -38,8 +37,6 @@ from jobbank.db.models import (
     MessageStatus,
     OutboxMessage,
     Person,
-    Unit,
-    UserAccount,
 )
 from jobbank.notifications import add_message, announce_round, my_messages, sweep_overdue
 from jobbank.rounds import create_round, get_round, publish_round, store_result
@@ -50,6 +47,7 @@ from solver.contract import Assignment as Planned
 from solver.contract import RoundResult
 from tests.api.conftest import seeded_template, world_url  # noqa: F401 (the API tests' world)
 from tests.api.published_round import THIS_MONDAY
+from tests.lookups import actor, person, unit
 
 Factory = sessionmaker[Session]
 ALL = LimitOffset(limit=100, offset=0)
@@ -115,14 +113,6 @@ def factory(world_url: str) -> Iterator[Factory]:  # noqa: F811
     engine = db.make_engine(world_url)
     yield db.make_session_factory(engine)
     engine.dispose()
-
-
-def actor(session: Session, username: str) -> Actor:
-    return actor_for(session.scalars(select(UserAccount).filter_by(username=username)).one())
-
-
-def person(session: Session, employee_no: str) -> Person:
-    return session.scalars(select(Person).filter_by(employee_no=employee_no)).one()
 
 
 def publish(factory: Factory, *planned: Planned) -> int:
@@ -356,7 +346,7 @@ def test_the_sweep_sends_each_person_one_digest_a_day_of_their_newly_overdue_ite
         items = session.scalars(select(ChecklistItem).order_by(ChecklistItem.id)).all()
         items[0].done_at = dt.datetime.now(dt.UTC)  # ticked: not overdue
         ticked = items[0].id
-        hjemmeplejen = session.scalars(select(Unit).filter_by(code="hjemmeplejen")).one()
+        hjemmeplejen = unit(session, "hjemmeplejen")
         hjemmeplejen.leaders = []  # nobody leads it: HR is told instead
         open_items = len(items) - 1
     before = len(messages(factory))

@@ -25,9 +25,7 @@ from jobbank.db.models import (
     ChecklistItem,
     MessageStatus,
     OutboxMessage,
-    Person,
     RoundStatus,
-    Unit,
     UserAccount,
 )
 from jobbank.notifications import announce_round
@@ -38,6 +36,7 @@ from jobbank.rounds import create_round, store_result
 from jobbank.seeding import load_municipality
 from solver.contract import Assignment as Planned
 from solver.contract import RoundResult, parse_round_input, parse_round_result
+from tests import lookups
 from tests.builders import a_municipality
 
 MONDAY = dt.date(2026, 3, 16)
@@ -52,7 +51,7 @@ def seeded(session: Session) -> Session:
 
 
 def hr_user(session: Session) -> UserAccount:
-    return session.scalars(select(UserAccount).filter_by(username="hr")).one()
+    return lookups.user(session, "hr")
 
 
 def a_round(session: Session, *, publish: bool, pin: bool = False) -> AllocationRound:
@@ -77,7 +76,7 @@ def test_erasing_someone_in_a_proposal_unpins_them_and_keeps_them_out_of_a_re_so
     seeded: Session,
 ) -> None:
     rnd = a_round(seeded, publish=False, pin=True)
-    anne = seeded.scalars(select(Person).filter_by(employee_no="e1")).one()
+    anne = lookups.person(seeded, "e1")
 
     erase_person(seeded, actor_for(hr_user(seeded)), anne.id)
 
@@ -92,8 +91,8 @@ def test_an_erased_leader_leaves_shared_units_and_the_log_keeps_facts_not_identi
     seeded: Session,
 ) -> None:
     hr = actor_for(hr_user(seeded))
-    anne = seeded.scalars(select(Person).filter_by(employee_no="e1")).one()
-    solgaarden = seeded.scalars(select(Unit).filter_by(code="solgaarden")).one()
+    anne = lookups.person(seeded, "e1")
+    solgaarden = lookups.unit(seeded, "solgaarden")
     solgaarden.leaders.append(anne)  # beside Dorte
     update_person(seeded, hr, anne.id, anne.version, {"email": "anne.j@x.example"})
     changed = seeded.scalars(select(AuditEntry).filter_by(entity="person", action="update")).one()

@@ -25,7 +25,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from fixtures.municipality import HR_PASSWORD, sample_municipality
@@ -33,13 +33,14 @@ from jobbank import db, rounds
 from jobbank.core.settings import Settings
 from jobbank.core.weeks import monday_of
 from jobbank.db import transaction
-from jobbank.db.models import Assignment, AuditEntry, RoundStatus, SolveJob, SolveStatus
+from jobbank.db.models import AuditEntry, RoundStatus, SolveJob, SolveStatus
 from jobbank.runtime import queue
 from jobbank.runtime.jobs import ProcessJobRunner
 from jobbank.runtime.worker import LOST_AFTER, Step, take_over
 from jobbank.seeding import Municipality, load_municipality
 from tests.builders import a_municipality
 from tests.conftest import BACKENDS
+from tests.lookups import assignment_count
 from tests.servers import _await_health, free_port
 
 Factory = sessionmaker[Session]
@@ -176,12 +177,6 @@ def _events(body: str) -> list[tuple[str, dict[str, Any]]]:
     return events
 
 
-def _assignments(factory: Factory, round_id: int) -> int:
-    with transaction(factory) as session:
-        query = select(func.count(Assignment.id)).where(Assignment.round_id == round_id)
-        return int(session.scalar(query) or 0)
-
-
 def _job_status(factory: Factory, job_id: int) -> SolveStatus:
     with transaction(factory) as session:
         return session.get_one(SolveJob, job_id).status
@@ -253,11 +248,11 @@ def test_a_killed_worker_hands_its_solve_to_the_other_and_the_round_can_be_solve
     if job["status"] == "done":  # taken over by the other worker
         assert ended["status"] == "proposed"
         assert _solved_by(deployment, job_id) == [0, 1]
-        assert _assignments(deployment.factory, round_id) == ended["counts"]["assignments"] > 0
+        assert assignment_count(deployment.factory, round_id) == ended["counts"]["assignments"] > 0
     else:  # or given up, saying why, with nothing of the solve written
         assert job["status"] == "failed" and job["message"].startswith("solving failed: ")
         assert ended["status"] == "draft" and ended["status_message"] == job["message"]
-        assert _assignments(deployment.factory, round_id) == 0
+        assert assignment_count(deployment.factory, round_id) == 0
 
     # Solved again, and cancelled through the other app process while the survivor solves.
     again = browser.call("POST", app_a, f"/api/rounds/{round_id}/solve", QUICK)

@@ -45,6 +45,7 @@ from jobbank.seeding import NeedSeed, PersonSeed, load_municipality
 from jobbank.volunteers import available_in, home_load_in, is_plannable
 from solver.contract import Assignment as Planned
 from solver.contract import RoundResult
+from tests import lookups
 from tests.builders import a_municipality, a_volunteer
 
 MONDAY = dt.date(2026, 3, 16)
@@ -275,7 +276,7 @@ def test_a_lender_whose_employee_number_changed_keeps_their_home_unit(
     """The snapshot names Anne e1; HR corrects her number afterwards. Her hours are still lent
     by Borgerservice, by name: no unit without a code or a name."""
     before = report_of(db, three_rounds.first, today=TODAY)
-    anne = db.scalars(select(Person).filter_by(employee_no="e1")).one()
+    anne = lookups.person(db, "e1")
     anne.employee_no = "e1-corrected"
     db.flush()
     after = report_of(db, three_rounds.first, today=TODAY)

@@ -48,7 +48,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from jobbank import db, needs, rounds, solving
 from jobbank.assignments import list_deployments
-from jobbank.core.access import Actor, actor_for
+from jobbank.core.access import Actor
 from jobbank.core.errors import Conflict, InvalidInput, NotFound
 from jobbank.db import transaction
 from jobbank.db.models import (
@@ -62,7 +62,6 @@ from jobbank.db.models import (
     RoundStatus,
     SolveJob,
     SolveStatus,
-    UserAccount,
 )
 from jobbank.notifications import week_label
 from jobbank.runtime.jobs import run_job
@@ -70,6 +69,7 @@ from jobbank.seeding import Municipality, NeedSeed, PersonSeed, load_municipalit
 from solver import solve
 from solver.contract import Assignment as Planned
 from solver.contract import RoundInput, RoundResult, parse_round_input
+from tests import lookups
 from tests.builders import a_municipality, a_volunteer
 from tests.conftest import BACKENDS, admin_execute, postgres_server_url
 from tests.solver.checker import violations
@@ -340,8 +340,7 @@ class RoundLife(RuleBasedStateMachine):
         self.engine = db.make_engine(self.url)
         self.factory = db.make_session_factory(self.engine)
         with transaction(self.factory) as session:
-            user = session.scalars(select(UserAccount).where(UserAccount.username == "hr")).one()
-            self.coordinator: Actor = actor_for(user)
+            self.coordinator: Actor = lookups.actor(session, "hr")
             self.person_ids = {p.employee_no: p.id for p in session.scalars(select(Person))}
             self.needs = [
                 NeedModel(
@@ -920,10 +919,10 @@ def test_a_replanned_week_tells_the_person_the_unit_they_no_longer_go_to(
     factory = db.make_session_factory(engine)
     try:
         with transaction(factory) as session:
-            hr = actor_for(session.scalars(select(UserAccount).filter_by(username="hr")).one())
+            hr = lookups.actor(session, "hr")
         first = _solved_and_published(factory, hr, WEEK0, 2)
         with transaction(factory) as session:
-            cleaning = session.scalars(select(Need).filter_by(ref="n3")).one()
+            cleaning = lookups.need(session, "n3")
             assert cleaning.unit.code == "solgaarden" and cleaning.id != cleaning.unit_id
             lent = session.scalars(
                 select(Assignment).filter_by(round_id=first, need_id=cleaning.id)

@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 
 import pytest
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobbank import db, rounds, solving
@@ -17,15 +16,14 @@ from jobbank.core.weeks import monday_of
 from jobbank.db import transaction
 from jobbank.db.models import (
     AllocationRound,
-    Assignment,
     RoundStatus,
     SolveJob,
     SolveStatus,
-    UserAccount,
 )
 from jobbank.runtime.jobs import ProcessJobRunner, Watcher, run_job
 from jobbank.seeding import load_municipality
 from solver import Progress, SolveOptions, solve
+from tests import lookups
 from tests.builders import a_municipality
 from tests.conftest import BACKENDS
 
@@ -50,8 +48,8 @@ def factory(
 @pytest.fixture
 def hr(factory: Factory) -> Actor:
     with transaction(factory) as session:
-        user = session.scalars(select(UserAccount).where(UserAccount.username == "hr")).one()
-        return Actor(user_id=user.id, username="hr", roles=frozenset({Role.HR_COORDINATOR}))
+        account = lookups.user(session, "hr")
+        return Actor(user_id=account.id, username="hr", roles=frozenset({Role.HR_COORDINATOR}))
 
 
 def _queued(factory: Factory, hr: Actor) -> tuple[int, int]:
@@ -67,12 +65,6 @@ def _state(factory: Factory, round_id: int, job_id: int) -> tuple[RoundStatus, S
         return session.get_one(AllocationRound, round_id).status, session.get_one(SolveJob, job_id)
 
 
-def _assignments(factory: Factory, round_id: int) -> int:
-    with transaction(factory) as session:
-        query = select(func.count(Assignment.id)).where(Assignment.round_id == round_id)
-        return int(session.scalar(query) or 0)
-
-
 def test_a_worker_solves_a_queued_job_and_stores_the_result(factory: Factory, hr: Actor) -> None:
     round_id, job_id = _queued(factory, hr)
     assert _state(factory, round_id, job_id)[0] is RoundStatus.SOLVING
@@ -82,7 +74,7 @@ def test_a_worker_solves_a_queued_job_and_stores_the_result(factory: Factory, hr
     assert job.status is SolveStatus.DONE and job.message.startswith("optimal")
     assert job.progress and set(job.progress[-1]) == {"objective", "bound", "elapsed"}
     assert job.started_at and job.heartbeat_at and job.finished_at
-    assert _assignments(factory, round_id) > 0
+    assert lookups.assignment_count(factory, round_id) > 0
 
 
 def test_a_job_cancelled_before_a_worker_claims_it_is_left_alone(
@@ -94,7 +86,7 @@ def test_a_job_cancelled_before_a_worker_claims_it_is_left_alone(
     run_job(factory, job_id)
     status, job = _state(factory, round_id, job_id)
     assert status is RoundStatus.DRAFT and job.status is SolveStatus.CANCELLED
-    assert job.started_at is None and _assignments(factory, round_id) == 0
+    assert job.started_at is None and lookups.assignment_count(factory, round_id) == 0
 
 
 def test_a_result_that_arrives_after_a_cancel_is_dropped(factory: Factory, hr: Actor) -> None:
@@ -109,7 +101,7 @@ def test_a_result_that_arrives_after_a_cancel_is_dropped(factory: Factory, hr: A
         assert solving.store_job_result(session, job_id, result, []) is False
     status, job = _state(factory, round_id, job_id)
     assert status is RoundStatus.DRAFT and job.status is SolveStatus.CANCELLED
-    assert _assignments(factory, round_id) == 0
+    assert lookups.assignment_count(factory, round_id) == 0
 
 
 def test_a_silent_job_is_failed_when_read_and_the_round_gets_its_plan_back(

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -69,6 +70,14 @@ def world_url(
     admin_execute(server, f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
     yield make_url(server).set(database=name).render_as_string(hide_password=False)
     admin_execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def world(world_url: str) -> Iterator[Engine]:
+    """The test's database, read directly to check what the API wrote."""
+    engine = db.make_engine(world_url)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from httpx import Response
 
 from jobbank.db.models import AuditEntry, AuthSession, ChecklistTemplateItem, Person, UserAccount
 from tests.api.conftest import Client
-from tests.api.test_people import rows_of
 from tests.builders import PASSWORD
+from tests.lookups import rows_of
 
 Login = Callable[[str], Client]
 NEW_PASSWORD = "a long enough first password"

@@ -23,12 +23,12 @@ from jobbank.db.models import (
     AuthSession,
     CalendarFeed,
     OutboxMessage,
-    Person,
     UserAccount,
     VolunteerProfile,
 )
 from jobbank.imports.staff import FIELDS as STAFF_IMPORT_FIELDS
 from jobbank.notifications import announce_round
+from tests import lookups
 from tests.api.conftest import Client
 from tests.api.published_round import Ids, factory, first_round
 
@@ -120,7 +120,7 @@ def test_erasure_is_refused_for_a_units_only_leader_a_second_time_and_outside_hr
 ) -> None:
     hr = as_user("hr")
     with factory(app)() as session:
-        frida = session.scalars(select(Person).filter_by(employee_no="e6")).one().id
+        frida = lookups.person(session, "e6").id
 
     only_leader = hr.post(f"/api/people/{frida}/erase")
 

@@ -5,28 +5,21 @@ Forms that pick a week start at the first week not yet begun."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from jobbank import db
 from jobbank.core.weeks import first_week_not_started
 from jobbank.db.models import Need
 from tests.api.conftest import Client
 from tests.api.test_admin_pages_forms import Page, page_of
-from tests.api.test_needs import a_need, need_id, person_id, unit_id, week
+from tests.api.test_needs import a_need, week
+from tests.lookups import need_id, person_id, unit_id
 
 Login = Callable[[str], Client]
-
-
-@pytest.fixture
-def world(world_url: str) -> Iterator[Engine]:
-    engine = db.make_engine(world_url)
-    yield engine
-    engine.dispose()
 
 
 def needs_in(world: Engine) -> int:

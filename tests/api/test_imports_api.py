@@ -20,6 +20,7 @@ from jobbank.core.settings import Settings
 from jobbank.db.models import AuditEntry, Need, Person
 from tests.api.conftest import Client, browser
 from tests.builders import PASSWORD
+from tests.lookups import rows_of
 
 Login = Callable[[str], Client]
 MONDAY = dt.date(2027, 1, 4)
@@ -37,15 +38,6 @@ NEEDS = (
     "ref,unit,skill,hours,first_week,last_week,priority\n"
     f"x1,solgaarden,nurse,12,{MONDAY},{MONDAY + dt.timedelta(weeks=1)},4\n"
 ).encode()
-
-
-def rows_of(url: str, model: Any, *where: Any) -> list[Any]:
-    engine = db.make_engine(url)
-    try:
-        with Session(engine) as session:
-            return list(session.scalars(select(model).where(*where)))
-    finally:
-        engine.dispose()
 
 
 def people(url: str, *employee_nos: str) -> list[str]:

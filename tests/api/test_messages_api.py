@@ -11,11 +11,12 @@ from sqlalchemy import select
 
 from jobbank.core.access import actor_for
 from jobbank.core.settings import Settings
-from jobbank.db.models import Person, UserAccount
+from jobbank.db.models import Person
 from jobbank.rounds import create_round, publish_round, store_result
 from jobbank.runtime.mail import send_outbox
 from solver.contract import Assignment as Planned
 from solver.contract import RoundResult
+from tests import lookups
 from tests.api.conftest import Client
 from tests.api.published_round import THIS_MONDAY, factory
 
@@ -29,7 +30,7 @@ BO_AT_HJEMMEPLEJEN = Planned(staff="e2", need="n2", week=1, hours=8)
 def publish(app: Litestar, *planned: Planned) -> None:
     """Publish a four-week round from this week as HR does, which writes its messages."""
     with factory(app)() as session, session.begin():
-        hr = session.scalars(select(UserAccount).filter_by(username="hr")).one()
+        hr = lookups.user(session, "hr")
         rnd = create_round(session, start=THIS_MONDAY, weeks=4)
         store_result(session, rnd, RoundResult(status="feasible", assignments=list(planned)))
         publish_round(session, actor_for(hr), rnd.id)

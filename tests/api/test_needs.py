@@ -4,18 +4,18 @@ everyone else gets 404. Bad values are refused naming the field."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from jobbank import db
 from jobbank.core.weeks import monday_of
-from jobbank.db.models import AllocationRound, AuditEntry, Need, Person, Unit
+from jobbank.db.models import AllocationRound, AuditEntry
 from jobbank.rounds import build_round_input
 from tests.api.conftest import Client
+from tests.lookups import need_id, person_id, unit_id
 
 MONDAY = monday_of(dt.date.today())
 
@@ -23,35 +23,6 @@ MONDAY = monday_of(dt.date.today())
 def week(n: int) -> str:
     """The Monday `n` weeks from this week's, as the API writes it."""
     return (MONDAY + dt.timedelta(weeks=n)).isoformat()
-
-
-@pytest.fixture
-def world(world_url: str) -> Iterator[Engine]:
-    """The test's database, read directly to check what the API wrote."""
-    engine = db.make_engine(world_url)
-    yield engine
-    engine.dispose()
-
-
-def unit_id(world: Engine, code: str) -> int:
-    with Session(world) as session:
-        found = session.scalar(select(Unit.id).where(Unit.code == code))
-    assert found is not None
-    return found
-
-
-def need_id(world: Engine, ref: str) -> int:
-    with Session(world) as session:
-        found = session.scalar(select(Need.id).where(Need.ref == ref))
-    assert found is not None
-    return found
-
-
-def person_id(world: Engine, employee_no: str) -> int:
-    with Session(world) as session:
-        found = session.scalar(select(Person.id).where(Person.employee_no == employee_no))
-    assert found is not None
-    return found
 
 
 def audit_of(world: Engine, entity_id: int) -> list[AuditEntry]:

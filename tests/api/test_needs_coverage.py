@@ -10,14 +10,14 @@ from collections.abc import Callable
 from litestar import Litestar
 from sqlalchemy import select
 
-from jobbank.core.access import actor_for
 from jobbank.coverage import published_coverage
-from jobbank.db.models import OutboxMessage, Person, UserAccount
+from jobbank.db.models import OutboxMessage, Person
 from jobbank.rounds import create_round, publish_round, store_result
 from solver.contract import Assignment, RoundResult, Unfilled
 from tests.api.conftest import Client
 from tests.api.published_round import THIS_MONDAY, factory
 from tests.language_words import visible_text
+from tests.lookups import actor
 
 NEXT_MONDAY = THIS_MONDAY + dt.timedelta(weeks=1)
 
@@ -26,7 +26,7 @@ def _publish(app: Litestar, result: RoundResult, start: dt.date = THIS_MONDAY) -
     with factory(app)() as session, session.begin():
         rnd = create_round(session, start=start, weeks=2, name="Plan 7")
         store_result(session, rnd, result)
-        hr = actor_for(session.scalars(select(UserAccount).filter_by(username="hr")).one())
+        hr = actor(session, "hr")
         publish_round(session, hr, rnd.id)
         return rnd.id
 

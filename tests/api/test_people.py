@@ -7,26 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from jobbank import db
 from jobbank.db.models import AuditEntry, AuthSession
 from tests.api.conftest import Client
 from tests.builders import PASSWORD
+from tests.lookups import rows_of
 
 Login = Callable[[str], Client]
 NEW_PASSWORD = "a long enough secret"
-
-
-def rows_of(url: str, model: Any, *where: Any) -> list[Any]:
-    """Rows straight from the app's database, to see what the API wrote."""
-    engine = db.make_engine(url)
-    try:
-        with Session(engine) as session:
-            return list(session.scalars(select(model).where(*where).order_by(model.id)))
-    finally:
-        engine.dispose()
 
 
 def audit_entries(url: str, entity: str, action: str) -> list[AuditEntry]:

@@ -14,12 +14,11 @@ import pytest
 from click.testing import CliRunner
 from litestar import Litestar
 from openpyxl import load_workbook
-from sqlalchemy import select
 
 from jobbank.cli.main import main
-from jobbank.db.models import Person
 from jobbank.rounds import create_round, round_input, store_result
 from solver import SolveOptions, solve
+from tests import lookups
 from tests.api.conftest import Client
 from tests.api.published_round import THIS_MONDAY, factory
 
@@ -218,7 +217,7 @@ def test_a_name_stored_with_a_control_character_or_a_formula_downloads(
 ) -> None:
     """Text stored before Jobbank refused such characters at entry still exports: as text."""
     with factory(app)() as session, session.begin():
-        anne = session.scalars(select(Person).where(Person.employee_no == "e1")).one()
+        anne = lookups.person(session, "e1")
         anne.name = '=HYPERLINK("http://x.example","Anne")\x01'
     hr = as_user("hr")
     names = {row["name"] for row in xlsx_rows(hr, solved, "persons")}

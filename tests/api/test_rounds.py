@@ -39,6 +39,7 @@ from jobbank.runtime.jobs import SOLVER_NICENESS, ProcessJobRunner
 from solver.contract import parse_round_input, parse_round_result
 from tests.api.conftest import Client
 from tests.api.published_round import first_round
+from tests.lookups import round_of
 
 FAST = {"time_limit": 2, "workers": 1, "stall_seconds": 1}
 SLOW = {"time_limit": 120, "workers": 1}
@@ -60,19 +61,13 @@ def _create(client: Client, **changes: Any) -> dict[str, Any]:
     return dict(response.json())
 
 
-def _round(client: Client, round_id: int) -> dict[str, Any]:
-    response = client.get(f"/api/rounds/{round_id}")
-    assert response.status_code == 200, response.text
-    return dict(response.json())
-
-
 def _until(
     client: Client, round_id: int, ready: Callable[[dict[str, Any]], bool], seconds: float = 45
 ) -> dict[str, Any]:
     """Poll the round until `ready(round)`; the worker needs a second or two to start."""
     deadline = time.monotonic() + seconds
     while True:
-        rnd = _round(client, round_id)
+        rnd = round_of(client, round_id)
         if ready(rnd):
             return rnd
         assert time.monotonic() < deadline, f"round {round_id} never got there: {rnd}"
@@ -143,7 +138,7 @@ def test_a_round_is_solved_pinned_solved_again_published_and_exported(
     assert queued.json()["status"] == "queued" and queued.json()["options"]["time_limit"] == 2
     assert queued.json()["options"]["stall_seconds"] == 1
     # The worker is still starting: the round is solving and nothing else may change it.
-    assert _round(hr, round_id)["status"] == "solving"
+    assert round_of(hr, round_id)["status"] == "solving"
     again = hr.post(f"/api/rounds/{round_id}/solve", json=FAST)
     assert again.status_code == 409
     assert again.json()["detail"].startswith(f"round {round_id}: is solving; job ")
@@ -162,7 +157,7 @@ def test_a_round_is_solved_pinned_solved_again_published_and_exported(
     assert final_name == "done" and final["status"] == "done"
     assert final["round_status"] == "proposed" and final["message"].startswith("optimal")
 
-    solved = _round(hr, round_id)
+    solved = round_of(hr, round_id)
     assert solved["status"] == "proposed" and solved["latest_job"]["status"] == "done"
     assert solved["metrics"]["weighted_coverage"] > 0
     assert solved["metrics"]["share"] == pytest.approx(1.0)
@@ -380,7 +375,7 @@ def test_a_running_solve_is_cancelled_and_the_round_is_back_as_it_was(
     assert cancelled.status_code == 200, cancelled.text
     assert cancelled.json()["status"] == "cancelled" and cancelled.json()["cancel_requested"]
     assert _runner(app).is_alive(job_id) is False  # terminated, not left to find out
-    after = _round(hr, round_id)
+    after = round_of(hr, round_id)
     assert after["status"] == "draft" and after["latest_job"]["status"] == "cancelled"
     assert after["status_message"] == "solving was cancelled by hr"
     assert after["counts"]["assignments"] == 0 and after["metrics"] is None
@@ -403,7 +398,7 @@ def test_a_running_solve_says_how_long_it_has_run_since_its_start(
         job = session.get_one(SolveJob, job_id)
         assert job.started_at is not None
         job.started_at -= dt.timedelta(seconds=100)
-    running = _round(hr, round_id)["latest_job"]
+    running = round_of(hr, round_id)["latest_job"]
     assert 100 <= running["running_seconds"] < 160
     assert running["latest_progress"]["elapsed"] < running["running_seconds"]
     page = hr.get(f"/rounds/{round_id}")

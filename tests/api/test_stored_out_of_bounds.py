@@ -5,25 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from jobbank import db
 from jobbank.core.weeks import monday_of
 from jobbank.db.models import Need, NeedStatus, Person, VolunteerProfile
 from tests.api.conftest import Client
 
 MONDAY = monday_of(dt.date.today())
-
-
-@pytest.fixture
-def world(world_url: str) -> Iterator[Engine]:
-    engine = db.make_engine(world_url)
-    yield engine
-    engine.dispose()
 
 
 def _store(world: Engine, statement: object) -> None:

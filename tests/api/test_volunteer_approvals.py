@@ -3,29 +3,20 @@ counts on HR's pages lead there, and every page counts volunteers the same way, 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
-import pytest
 from litestar import Litestar
 from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
-from jobbank import db
 from jobbank.db.models import ApprovalStatus, VolunteerProfile, unit_leader
 from solver.contract import Assignment as Planned
 from tests.api.conftest import Client
 from tests.api.published_round import first_round, publish
 from tests.api.test_admin_pages_forms import Page, page_of
-from tests.api.test_volunteers import profile_id, unit_id
+from tests.lookups import profile_id, unit_id
 
 Login = Callable[[str], Client]
-
-
-@pytest.fixture
-def world(world_url: str) -> Iterator[Engine]:
-    engine = db.make_engine(world_url)
-    yield engine
-    engine.dispose()
 
 
 def without_leader(world: Engine, code: str) -> int:

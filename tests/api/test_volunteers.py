@@ -4,45 +4,21 @@ sees all; the risk-group flag reaches HR only, and each HR read of it is audited
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from jobbank import db
 from jobbank.core.weeks import monday_of
-from jobbank.db.models import AllocationRound, AuditEntry, Person, Unit, VolunteerProfile
+from jobbank.db.models import AllocationRound, AuditEntry, VolunteerProfile
 from jobbank.rounds import build_round_input
 from tests.api.conftest import Client
+from tests.lookups import profile_id, unit_id
 
 MONDAY = monday_of(dt.date.today())
 NEXT_MONDAY = MONDAY + dt.timedelta(weeks=1)
-
-
-@pytest.fixture
-def world(world_url: str) -> Iterator[Engine]:
-    """The test's database, read directly to check what the API wrote."""
-    engine = db.make_engine(world_url)
-    yield engine
-    engine.dispose()
-
-
-def profile_id(world: Engine, employee_no: str) -> int:
-    with Session(world) as session:
-        found = session.scalar(
-            select(VolunteerProfile.id).join(Person).where(Person.employee_no == employee_no)
-        )
-    assert found is not None
-    return found
-
-
-def unit_id(world: Engine, code: str) -> int:
-    with Session(world) as session:
-        found = session.scalar(select(Unit.id).where(Unit.code == code))
-    assert found is not None
-    return found
 
 
 def audit_rows(world: Engine, action: str) -> list[AuditEntry]:
