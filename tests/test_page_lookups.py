@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from jobbank.db.seeding import load_municipality
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
@@ -22,7 +23,6 @@ from jobbank.core.access import Actor, actor_for, actor_of
 from jobbank.core.errors import InvalidInput, NotFound
 from jobbank.core.roles import Role
 from jobbank.db.models import AuthKind, Person, Unit, UserAccount
-from jobbank.db.seeding import load_municipality
 from tests.builders import PASSWORD, a_municipality
 
 MONDAY = dt.date(2026, 3, 16)

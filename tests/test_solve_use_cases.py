@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 
 import pytest
+from jobbank.db.seeding import load_municipality
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,7 +19,6 @@ from jobbank import db, proposals
 from jobbank.core.access import Actor, actor_for
 from jobbank.core.errors import InvalidInput, NotFound
 from jobbank.db.models import AllocationRound, RoundStatus, SolveStatus, UserAccount
-from jobbank.db.seeding import load_municipality
 from jobbank.rounds import create_round, store_result
 from jobbank.runtime.solves import cancel_solving, start_solving
 from jobbank.solving import SolveRequest
