@@ -8,7 +8,9 @@ well-formed but not allowed (a rule of the domain, a value out of its range); 42
 failed log-ins.
 
 Every body carries a stable `code` (`CODES`, or a more precise one such as `body_unreadable`)
-and names fields in the caller's words: the JSON field or query parameter as sent.
+and names fields in the caller's words: the JSON field or query parameter as sent. Each of its
+`errors` carries the code of its own refusal (`too_long`, `taken`, …; see
+`jobbank.core.errors`) beside its field and message.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ from litestar.status_codes import (
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
 from sqlalchemy.orm.exc import StaleDataError
 
+from jobbank.checklists import NOT_YET_TICKABLE
+from jobbank.core.bounds import bound_code
 from jobbank.core.errors import Conflict, InvalidInput, NotFound
 from jobbank.core.texts import TEXT_POLICY
 from jobbank.sessions import TooManyAttempts, WrongCredentials
@@ -99,7 +103,8 @@ def _validation(exc: ValidationException) -> ProblemDetailsException:
         if isinstance(item, dict):
             field = str(item.get("key") or item.get("source") or "body")
             field = sent_names.get(field, field)
-            errors.append({"field": field, "message": str(item.get("message", ""))})
+            message = str(item.get("message", ""))
+            errors.append({"field": field, "code": FIELD_INVALID, "message": message})
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or str(exc.detail)
     return problem(HTTP_400_BAD_REQUEST, detail, errors=errors)
 
@@ -122,7 +127,8 @@ def out_of_bounds(exc: ValidationException) -> ProblemDetailsException | None:
         if not all(beyond.values()):
             return None
         problems = [
-            {"field": field, "message": describe(errors[0])} for field, errors in beyond.items()
+            {"field": field, "code": bound_code(errors[0]), "message": describe(errors[0])}
+            for field, errors in beyond.items()
         ]
     else:  # parameters, checked by msgspec
         items = exc.extra if isinstance(exc.extra, list) else []
@@ -138,6 +144,8 @@ BEYOND_BOUNDS = BOUND_ERRORS | {TEXT_POLICY, "string_too_long", "string_unicode"
 QUERY_BOUND = re.compile(r"^Expected `\w+` (?:of length )?(?P<op>[<>]=?) (?P<limit>\S+)$")
 UNION_BRANCH = re.compile(r"[-\[]|^(int|str|float)$")
 QUERY_WORDS = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than"}
+QUERY_CODES = {">=": "below_least", "<=": "above_most", ">": "must_exceed", "<": "must_be_below"}
+"""The code of each bound msgspec names, as `jobbank.core.bounds` codes pydantic's."""
 
 
 def _body_names(exc: ValidationException) -> dict[str, str]:
@@ -167,6 +175,7 @@ def _query_bound(item: dict[str, Any]) -> dict[str, str] | None:
         return None
     return {
         "field": str(item.get("key")),
+        "code": QUERY_CODES[match["op"]],
         "message": f"must be {QUERY_WORDS[match['op']]} {match['limit']}",
     }
 
@@ -175,8 +184,24 @@ def _invalid(exc: InvalidInput) -> ProblemDetailsException:
     return problem(
         HTTP_422_UNPROCESSABLE_ENTITY,
         str(exc),
-        errors=[{"field": each.field, "message": each.message} for each in exc.problems],
+        errors=[
+            {"field": each.field, "code": each.code, "message": each.message}
+            for each in exc.problems
+        ],
     )
+
+
+def _conflict(exc: Conflict) -> ProblemDetailsException:
+    """409, coded `conflict` (or the refusal's own code where programs have long read it
+    there); `errors` names the refusal's code, and its field where one is at fault."""
+    refusal: dict[str, Any] = {"field": exc.field} if exc.field else {}
+    refusal |= {"code": exc.code, "message": str(exc)}
+    own: dict[str, Any] = {"code": exc.code} if exc.code in OWN_CODES else {}
+    return problem(HTTP_409_CONFLICT, str(exc), errors=[refusal], **own)
+
+
+OWN_CODES = frozenset({NOT_YET_TICKABLE})
+"""Refusals whose code a 409 answers as its own `code`; the others answer `conflict`."""
 
 
 def _contract(exc: ContractError) -> ProblemDetailsException:
@@ -246,10 +271,6 @@ def _repository(exc: RepositoryError) -> ProblemDetailsException:
 
 def _not_utf8(_exc: UnicodeDecodeError) -> ProblemDetailsException:
     return problem(HTTP_400_BAD_REQUEST, "request: a text field is not UTF-8")
-
-
-def _code(exc: Conflict) -> dict[str, Any]:
-    return {"code": exc.code} if exc.code else {}
 
 
 def _unexpected(exc: Exception) -> ProblemDetailsException:
@@ -376,7 +397,7 @@ def plugin(body_limit: int | None = None) -> ProblemDetailsPlugin:
         InvalidInput: _invalid,
         ContractError: _contract,
         NotFound: lambda exc: problem(HTTP_404_NOT_FOUND, str(exc)),
-        Conflict: lambda exc: problem(HTTP_409_CONFLICT, str(exc), **_code(exc)),
+        Conflict: _conflict,
         WrongCredentials: lambda exc: problem(HTTP_401_UNAUTHORIZED, str(exc)),
         TooManyAttempts: _too_many,
         StaleDataError: _stale,

@@ -42,6 +42,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 class FieldProblem(BaseModel):
     field: str | None = Field(None, description="The field, row or column at fault.")
+    code: str | None = Field(
+        None,
+        description="A stable code of the refusal (`required`, `too_long`, `taken`, "
+        "`stale_version`, …); the words of `message` may change.",
+    )
     message: str
 
 

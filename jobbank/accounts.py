@@ -24,10 +24,13 @@ def check_password_rules(password: str, username: str) -> None:
     shortest = load_settings().password_min_length
     if len(password) < shortest:
         raise InvalidInput(
-            "password", f"must be at least {shortest} characters (JOBBANK_PASSWORD_MIN_LENGTH)"
+            "password",
+            f"must be at least {shortest} characters (JOBBANK_PASSWORD_MIN_LENGTH)",
+            code="password_too_short",
+            params={"least": shortest},
         )
     if password.strip().casefold() == username.strip().casefold():
-        raise InvalidInput("password", "must not be the username")
+        raise InvalidInput("password", "must not be the username", code="password_is_username")
 
 
 def hash_password(password: str) -> str:
@@ -46,13 +49,18 @@ def add_user(
     """Create a log-in with the given roles, optionally tied to a person."""
     username = texts.clean("username", texts.Code, username)
     if not username:
-        raise InvalidInput("username", "must not be empty")
+        raise InvalidInput("username", "must not be empty", code="required")
     check_password_rules(password, username)
     role_set = set(roles)
     if not role_set:
-        raise InvalidInput("roles", "give at least one role")
+        raise InvalidInput("roles", "give at least one role", code="no_role")
     if session.scalar(select(UserAccount.id).where(UserAccount.username == username)) is not None:
-        raise Conflict(f"username: {username!r} is taken")
+        raise Conflict(
+            f"username: {username!r} is taken",
+            code="taken",
+            field="username",
+            params={"what": "user_account", "value": username},
+        )
     user = UserAccount(
         username=username,
         password_hash=hash_password(password),
@@ -79,7 +87,9 @@ def change_password(
     try:
         _hasher.verify(user.password_hash, current)
     except (VerificationError, InvalidHashError):
-        raise InvalidInput("current_password", "is not your password") from None
+        raise InvalidInput(
+            "current_password", "is not your password", code="wrong_password"
+        ) from None
     check_password_rules(new, user.username)
     user.password_hash = hash_password(new)
     audit.record(

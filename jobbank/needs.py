@@ -313,7 +313,11 @@ def _set_status(
     need = get_need(session, actor, need_id)
     check_version(f"need {need.ref}", need.version, version)
     if need.status is status:
-        raise Conflict(f"need {need.ref}: is already {status.value}")
+        raise Conflict(
+            f"need {need.ref}: is already {status.value}",
+            code="already_so",
+            params={"status": status.value},
+        )
     before = _audited(need)
     need.status = status
     action = "close" if status is NeedStatus.CLOSED else "reopen"
@@ -342,7 +346,9 @@ def _name(session: Session, need: Need) -> None:
 def _skill(session: Session, code: str) -> Skill:
     skill = session.scalar(select(Skill).where(Skill.code == code))
     if skill is None:
-        raise InvalidInput("skill", f"unknown skill {code!r}")
+        raise InvalidInput(
+            "skill", f"unknown skill {code!r}", code="unknown_skill", params={"skill": code}
+        )
     return skill
 
 
@@ -359,6 +365,7 @@ def _check_span(need: Need) -> None:
         raise InvalidInput(
             "last_week",
             f"{need.last_week.isoformat()} is before first_week {need.first_week.isoformat()}",
+            code="ends_before_start",
         )
 
 
@@ -373,9 +380,13 @@ def _week_rows(weeks: Sequence[WeekHours], need: Need) -> list[NeedWeek]:
                 f"{field}.week",
                 f"{week.isoformat()} is outside the need's weeks "
                 f"{need.first_week.isoformat()}–{need.last_week.isoformat()}",
+                code="outside_span",
+                params={"first": need.first_week.isoformat(), "last": need.last_week.isoformat()},
             )
         if week in seen:
-            raise InvalidInput(f"{field}.week", f"{week.isoformat()} is listed twice")
+            raise InvalidInput(
+                f"{field}.week", f"{week.isoformat()} is listed twice", code="listed_twice"
+            )
         seen.add(week)
         check(f"{field}.hours", WeekHours_, wanted.hours)
     existing = {row.week: row for row in need.weeks}
@@ -406,7 +417,10 @@ def _contact(session: Session, unit: Unit, person_id: int | None) -> Person | No
     found = session.scalar(select(Person).where(Person.id == person_id, _may_be_contact(unit.id)))
     if found is None:
         raise InvalidInput(
-            "contact_person_id", f"person {person_id} neither works at nor leads {unit.code}"
+            "contact_person_id",
+            f"person {person_id} neither works at nor leads {unit.code}",
+            code="contact_not_at_unit",
+            params={"unit": unit.code},
         )
     return found
 

@@ -94,10 +94,15 @@ def clean_text(
     (if required), longer than the column allows or against the policy."""
     text = texts.clean(field, texts.Line, value or "")
     if required and not text:
-        raise InvalidInput(field, "must not be empty")
+        raise InvalidInput(field, "must not be empty", code="required")
     limit: int | None = getattr(column.type, "length", None)
     if limit is not None and len(text) > limit:
-        raise InvalidInput(field, f"must be at most {limit} characters, got {len(text)}")
+        raise InvalidInput(
+            field,
+            f"must be at most {limit} characters, got {len(text)}",
+            code="too_long",
+            params={"max_length": limit, "length": len(text)},
+        )
     return text
 
 
@@ -108,6 +113,7 @@ def clean_code(field: str, value: str | None, column: InstrumentedAttribute[str]
             field,
             f"must match {CODE_PATTERN.pattern} (lower-case letters, digits, _ and -), "
             f"got {code!r}",
+            code="not_a_code",
         )
     return code
 
@@ -118,7 +124,12 @@ def require_free(
     """Refuse a value of a unique column that another row already holds (409)."""
     holder = service.get_one_or_none(column == value)
     if holder is not None and holder.id != own_id:
-        raise Conflict(f"{column.key}: {value!r} is taken")
+        raise Conflict(
+            f"{column.key}: {value!r} is taken",
+            code="taken",
+            field=column.key,
+            params={"what": column.class_.__tablename__, "value": value},
+        )
 
 
 def touch(row: Base) -> None:
@@ -235,7 +246,11 @@ def delete_area(session: Session, actor: Actor, area_id: int) -> None:
     area = get_area(session, area_id)
     units = UnitService(session).count(area_id=area.id)
     if units:
-        raise Conflict(f"area {area.name}: {_counted((units, 'unit', 'units'))} still in it")
+        raise Conflict(
+            f"area {area.name}: {_counted((units, 'unit', 'units'))} still in it",
+            code="in_use",
+            params={"units": units},
+        )
     delete_row(session, actor, AreaService(session), area, AREA_FIELDS)
 
 
@@ -290,9 +305,9 @@ def check_unit_fields(
 
 def _area_ref(field: str, session: Session, area_id: int | None) -> int:
     if area_id is None:
-        raise InvalidInput(field, "must be given")
+        raise InvalidInput(field, "must be given", code="not_chosen")
     if AreaService(session).get_one_or_none(id=area_id) is None:
-        raise InvalidInput(field, f"no area {area_id}")
+        raise InvalidInput(field, f"no area {area_id}", code="no_such_area", params={"id": area_id})
     return area_id
 
 
@@ -325,7 +340,12 @@ def set_leaders(
     people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(wanted)))}
     missing = [pid for pid in wanted if pid not in people]
     if missing:
-        raise InvalidInput("person_ids", f"no person {missing[0]}")
+        raise InvalidInput(
+            "person_ids",
+            f"no person {missing[0]}",
+            code="no_such_person",
+            params={"id": missing[0]},
+        )
     before = sorted(p.id for p in unit.leaders)
     unit.leaders = [people[pid] for pid in wanted]
     for person in unit.leaders:
@@ -372,7 +392,11 @@ def delete_unit(session: Session, actor: Actor, unit_id: int) -> None:
     needs = session.scalar(select(func.count()).where(Need.unit_id == unit.id)) or 0
     if people or needs:
         held = _counted((people, "person", "people"), (needs, "need", "needs"))
-        raise Conflict(f"unit {unit.code}: it still has {held}; move or remove them first")
+        raise Conflict(
+            f"unit {unit.code}: it still has {held}; move or remove them first",
+            code="in_use",
+            params={"people": people, "needs": needs},
+        )
     delete_row(session, actor, UnitService(session), unit, UNIT_FIELDS)
 
 
@@ -443,5 +467,9 @@ def delete_skill(session: Session, actor: Actor, skill_id: int) -> None:
     needs = session.scalar(select(func.count()).where(Need.skill_id == skill.id)) or 0
     if volunteers or needs:
         users = _counted((volunteers, "volunteer", "volunteers"), (needs, "need", "needs"))
-        raise Conflict(f"skill {skill.code}: in use by {users}")
+        raise Conflict(
+            f"skill {skill.code}: in use by {users}",
+            code="in_use",
+            params={"volunteers": volunteers, "needs": needs},
+        )
     delete_row(session, actor, SkillService(session), skill, SKILL_FIELDS)

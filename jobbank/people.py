@@ -152,14 +152,16 @@ def person_numbered(
     so, and an unknown number is refused on its `field`."""
     employee_no = employee_no.strip()
     if not employee_no:
-        raise InvalidInput(field, "must not be empty")
+        raise InvalidInput(field, "must not be empty", code="required")
     filters: list[StatementFilter | ColumnElement[bool]] = [Person.employee_no == employee_no]
     reach = _reach(actor)
     if reach is not None:
         filters.append(reach)
     person = PersonService(session).get_one_or_none(*filters)
     if person is None:
-        raise InvalidInput(field, f"no person has employee number {employee_no!r}")
+        raise InvalidInput(
+            field, f"no person has employee number {employee_no!r}", code="no_such_person"
+        )
     return person
 
 
@@ -180,7 +182,7 @@ def check_person_fields(
     if "email" in fields:
         email = clean_text("email", fields["email"], Person.email, required=False)
         if email and not EMAIL_PATTERN.fullmatch(email):
-            raise InvalidInput("email", f"is not an e-mail address: {email!r}")
+            raise InvalidInput("email", f"is not an e-mail address: {email!r}", code="not_an_email")
         checked["email"] = email
     if "phone" in fields:
         checked["phone"] = clean_text("phone", fields["phone"], Person.phone, required=False)
@@ -188,15 +190,20 @@ def check_person_fields(
         language = (fields["language"] or "").strip()
         if language not in LANGUAGES:
             raise InvalidInput(
-                "language", f"must be one of {', '.join(LANGUAGES)}, got {language!r}"
+                "language",
+                f"must be one of {', '.join(LANGUAGES)}, got {language!r}",
+                code="unknown_language",
+                params={"choices": list(LANGUAGES)},
             )
         checked["language"] = language
     if "home_unit_id" in fields:
         unit_id = fields["home_unit_id"]
         if unit_id is None:
-            raise InvalidInput("home_unit_id", "must be given")
+            raise InvalidInput("home_unit_id", "must be given", code="not_chosen")
         if UnitService(session).get_one_or_none(id=unit_id) is None:
-            raise InvalidInput("home_unit_id", f"no unit {unit_id}")
+            raise InvalidInput(
+                "home_unit_id", f"no unit {unit_id}", code="no_such_unit", params={"id": unit_id}
+            )
         checked["home_unit_id"] = unit_id
     return checked
 
@@ -289,9 +296,18 @@ def create_user(
     if person_id is not None:
         person = PersonService(session).get_one_or_none(id=person_id)
         if person is None:
-            raise InvalidInput("person_id", f"no person {person_id}")
+            raise InvalidInput(
+                "person_id",
+                f"no person {person_id}",
+                code="no_such_person",
+                params={"id": person_id},
+            )
         if person.account is not None:
-            raise Conflict(f"person_id: person {person_id} already has a log-in")
+            raise Conflict(
+                f"person_id: person {person_id} already has a log-in",
+                code="has_log_in",
+                field="person_id",
+            )
     return add_user(
         session, username=username, password=password, roles=roles, person=person, by=actor.user_id
     )
@@ -327,9 +343,11 @@ def update_user(
 def _checked_roles(actor: Actor, user: UserAccount, roles: Sequence[Role] | None) -> set[Role]:
     wanted = set(roles or ())
     if not wanted:
-        raise InvalidInput("roles", "give at least one role")
+        raise InvalidInput("roles", "give at least one role", code="no_role")
     if user.id == actor.user_id and Role.HR_COORDINATOR not in wanted:
-        raise InvalidInput("roles", "you cannot take the HR coordinator role from yourself")
+        raise InvalidInput(
+            "roles", "you cannot take the HR coordinator role from yourself", code="own_hr_role"
+        )
     return wanted
 
 
@@ -344,9 +362,9 @@ def _set_roles(user: UserAccount, wanted: set[Role]) -> None:
 
 def _set_active(actor: Actor, user: UserAccount, active: bool | None) -> None:
     if active is None:
-        raise InvalidInput("is_active", "must be true or false")
+        raise InvalidInput("is_active", "must be true or false", code="not_true_or_false")
     if user.id == actor.user_id and not active:
-        raise InvalidInput("is_active", "you cannot switch off your own log-in")
+        raise InvalidInput("is_active", "you cannot switch off your own log-in", code="own_log_in")
     user.is_active = active
 
 

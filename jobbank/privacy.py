@@ -114,7 +114,7 @@ def erase_person(session: Session, actor: Actor, person_id: int) -> Erasure:
     if person is None:
         raise NotFound(f"person {person_id}: not found")
     if person.erased_at is not None:
-        raise Conflict(f"person {person_id}: is already erased")
+        raise Conflict(f"person {person_id}: is already erased", code="already_erased")
     account = person.account
     who = _Identity(
         employee_no=person.employee_no,
@@ -176,7 +176,9 @@ def _leave_leadership(person: Person) -> list[str]:
     if alone:
         raise Conflict(
             f"person {person.id}: is the only leader of {', '.join(alone)}; "
-            "give the unit another leader before erasing this person"
+            "give the unit another leader before erasing this person",
+            code="only_leader",
+            params={"units": alone},
         )
     left = sorted(unit.code for unit in person.leads)
     person.leads = []
@@ -200,7 +202,9 @@ def _refuse_while_solving(person_id: int, rounds: Sequence[AllocationRound]) -> 
     if solving:
         raise Conflict(
             f"person {person_id}: round {solving[0]} that plans them is being solved; "
-            "erase them when it has finished or been cancelled"
+            "erase them when it has finished or been cancelled",
+            code="being_solved",
+            params={"round": solving[0]},
         )
 
 

@@ -212,7 +212,9 @@ def load_municipality(
     if problems:
         raise ContractError(problems)
     if session.scalar(select(Unit.id).limit(1)) is not None:
-        raise Conflict("the database already holds data; seed an empty database")
+        raise Conflict(
+            "the database already holds data; seed an empty database", code="database_not_empty"
+        )
     week0 = monday_of(today)
     areas = {a.name: Area(name=a.name) for a in municipality.areas}
     units = {

@@ -50,6 +50,8 @@ NOTED_USE = "jobbank.noted_use"
 class WrongCredentials(JobbankError):
     """Unknown username, wrong password or a disabled account: deliberately not told apart."""
 
+    code = "wrong_credentials"
+
     def __init__(self) -> None:
         super().__init__("wrong username or password")
 
@@ -57,9 +59,12 @@ class WrongCredentials(JobbankError):
 class TooManyAttempts(JobbankError):
     """Too many failed log-ins; try again after `retry_after` seconds."""
 
+    code = "too_many_attempts"
+
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"too many failed log-ins; try again in {retry_after} s")
         self.retry_after = retry_after
+        self.params = {"retry_after": retry_after}
 
 
 @dataclass(frozen=True)
@@ -135,7 +140,12 @@ def open_session(
     default = SESSION_LIFETIME if kind is AuthKind.SESSION else TOKEN_LIFETIME
     lifetime = lifetime or default
     if not dt.timedelta(minutes=1) <= lifetime <= MAX_TOKEN_LIFETIME:
-        raise InvalidInput("expires_in_days", "must be between 1 minute and 365 days")
+        raise InvalidInput(
+            "expires_in_days",
+            "must be between 1 minute and 365 days",
+            code="lifetime_out_of_range",
+            params={"least_minutes": 1, "most_days": MAX_TOKEN_LIFETIME.days},
+        )
     secret = secrets.token_urlsafe(32)
     row = AuthSession(
         token_hash=digest(secret),

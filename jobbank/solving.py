@@ -175,6 +175,8 @@ def start_solve(
             "time_limit",
             f"{request.time_limit:g} s is more than the limit of {max_time_limit:g} s "
             "(JOBBANK_SOLVE_MAX_SECONDS)",
+            code="time_limit_too_long",
+            params={"most": max_time_limit},
         )
     if rnd.status is RoundStatus.SOLVING:
         running = latest_job(session, rnd.id)

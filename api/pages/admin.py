@@ -25,6 +25,7 @@ from api.deps import DB, AnyRequest
 from api.pages import admin_checklists, admin_people, admin_units
 from api.pages.admin_forms import hr_only
 from api.pages.i18n import language_of, translate
+from api.pages.refusals import sentence
 from jobbank import organisation, people
 from jobbank.core.access import Actor
 from jobbank.core.audit import AuditFilter, find_entries
@@ -100,7 +101,7 @@ def _day(field: str, text: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput(field, "not a date") from None
+        raise InvalidInput(field, "not a date", code="not_a_date") from None
 
 
 def _audit_filter(
@@ -206,22 +207,6 @@ class SkillForm(BaseModel):
     label_en: str = ""
 
 
-_KINDS = (
-    ("must not be empty", _("Fill in this field.")),
-    ("must match", _("Use only lower-case letters, digits, _ and -.")),
-    ("characters, got", _("This is too long.")),
-    ("is taken", _("Another skill already has this code.")),
-)
-
-
-def explain(language: str, message: str) -> str:
-    """The service's message as a short sentence in the caller's language."""
-    for fragment, sentence in _KINDS:
-        if fragment in message:
-            return translate(language, sentence)
-    return translate(language, _("Check this field: %(detail)s")) % {"detail": message}
-
-
 def _skills_page(
     db: Session,
     actor: Actor,
@@ -269,10 +254,8 @@ def add_skill(
     actor, language = _hr(request), language_of(request)
     try:
         skill = organisation.create_skill(db_session, actor, data.model_dump())
-    except InvalidInput as error:
-        errors = {error.field: explain(language, error.message)}
-    except Conflict as conflict:
-        errors = {"code": explain(language, str(conflict))}
+    except (InvalidInput, Conflict) as error:
+        errors = {error.field or "code": sentence(language, error)}
     else:
         return Redirect("/admin/skills?" + urlencode({"added": skill.code}), status_code=303)
     db_session.rollback()

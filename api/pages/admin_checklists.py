@@ -220,12 +220,12 @@ def _item_fields(form: Form) -> ItemFields:
     anchors = {anchor.value: anchor for anchor in DueAnchor}
     openings = {opening.value: opening for opening in TickableFrom}
     if text(form, "audience") not in audiences:
-        raise InvalidInput("audience", "must be given")
+        raise InvalidInput("audience", "must be given", code="not_chosen")
     if text(form, "anchor") not in anchors:
-        raise InvalidInput("anchor", "must be given")
+        raise InvalidInput("anchor", "must be given", code="not_chosen")
     opening = text(form, "tickable_from") or TickableFrom.PUBLISHING.value
     if opening not in openings:
-        raise InvalidInput("tickable_from", "must be given")
+        raise InvalidInput("tickable_from", "must be given", code="not_chosen")
     return ItemFields(
         audience=audiences[text(form, "audience")],
         title_da=text(form, "title_da"),

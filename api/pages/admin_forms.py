@@ -16,19 +16,13 @@ from litestar.response import Template
 
 from api.auth import current_actor
 from api.deps import AnyRequest
-from api.pages.forms import STALE, TEXT_KINDS
-from api.pages.i18n import translate
+from api.pages.refusals import form_field, sentence, sentences
 from jobbank.core.access import Actor
-from jobbank.core.errors import Conflict, InvalidInput, NotFound
+from jobbank.core.errors import STALE_VERSION, Conflict, InvalidInput, NotFound
 
 Form = dict[str, Any]
 """A sent form: one value as text, a repeated field (ticked boxes) as a list."""
 PER_PAGE = 50
-
-
-def _(message: str) -> str:
-    """Marks a message for the Danish catalogue; `translate` turns it into the caller's words."""
-    return message
 
 
 def hr_only(request: AnyRequest) -> Actor:
@@ -58,50 +52,15 @@ def whole(field: str, value: str, *, required: bool = True) -> int | None:
     try:
         return int(value)
     except ValueError:
-        raise InvalidInput(field, f"{value!r} is not a whole number") from None
+        raise InvalidInput(
+            field, f"{value!r} is not a whole number", code="not_a_whole_number"
+        ) from None
 
 
 def version_of(form: Form) -> int:
     """The version the page was drawn from; a missing one counts as stale."""
     value = text(form, "version")
     return int(value) if value.isdigit() else 0
-
-
-_KINDS = (
-    ("must not be empty", _("Fill in this field.")),
-    ("must match", _("Use only lower-case letters, digits, _ and -.")),
-    ("characters, got", _("This is too long.")),
-    ("is not an e-mail address", _("Write an e-mail address, e.g. name@example.dk.")),
-    ("must be one of da, en", _("Choose Danish or English.")),
-    ("no unit", _("Choose a unit from the list.")),
-    ("no area", _("Choose an area from the list.")),
-    ("must be given", _("Choose one from the list.")),
-    ("no person", _("No person has this employee number.")),
-    ("characters (JOBBANK_PASSWORD_MIN_LENGTH)", _("Use at least 12 characters.")),
-    ("must not be the username", _("Choose a password that is not the username.")),
-    ("give at least one role", _("Choose at least one role.")),
-    ("role from yourself", _("You cannot take the HR coordinator role from yourself.")),
-    ("your own log-in", _("You cannot switch off your own log-in.")),
-    ("already has a log-in", _("This person already has a log-in.")),
-    ("not both", _("Choose an area or a unit, not both.")),
-    ("give an area or a unit", _("Choose an area or a unit.")),
-    ("days, got", _("Write a whole number of days from -60 to 120.")),
-    *TEXT_KINDS,
-    ("not a whole number", _("Write a whole number.")),
-)
-_TAKEN = {
-    "employee_no": _("Another person already has this employee number."),
-    "username": _("Another log-in already has this username."),
-    "code": _("Another unit already has this code."),
-}
-
-
-def explain(language: str, message: str) -> str:
-    """The service's message as a short sentence in the caller's language."""
-    for fragment, sentence in _KINDS:
-        if fragment in message:
-            return translate(language, sentence)
-    return translate(language, _("Check this field: %(detail)s")) % {"detail": message}
 
 
 @dataclass
@@ -113,22 +72,12 @@ class Refusal:
 
 
 def refusal(language: str, error: InvalidInput | Conflict) -> Refusal:
-    """The service's refusal as an error at its field: 409 for a stale version, else 422 (a
-    wrong value, or one another row holds: the field is named before the colon)."""
+    """The service's refusal as an error at its field (every wrong field at once, the first of
+    each): 409 for a stale version, else 422 (a wrong value, or one another row holds)."""
     if isinstance(error, InvalidInput):
-        errors: dict[str, str] = {}
-        for problem in error.problems:  # every wrong field at once, the first of each
-            field = problem.field.split("[", 1)[0].split(".", 1)[0]
-            errors.setdefault(field, explain(language, problem.message))
-        return Refusal(errors, 422)
-    message = str(error)
-    if "out of date" in message:
-        return Refusal({"version": translate(language, STALE)}, 409)
-    field, _colon, detail = message.partition(": ")
-    sentence = _TAKEN.get(field)
-    if "is taken" in detail and sentence:
-        return Refusal({field: translate(language, sentence)}, 422)
-    return Refusal({field: explain(language, detail)}, 422)
+        return Refusal(sentences(language, error), 422)
+    status = 409 if error.code == STALE_VERSION else 422
+    return Refusal({form_field(error): sentence(language, error)}, status)
 
 
 def each_field(

@@ -33,6 +33,7 @@ from api.pages.admin_forms import (
     whole,
 )
 from api.pages.i18n import language_of, translate
+from api.pages.refusals import sentence
 from jobbank import organisation, people, privacy
 from jobbank.core.access import Actor
 from jobbank.core.errors import Conflict, InvalidInput
@@ -242,7 +243,7 @@ def erase_person(
     except Conflict as error:
         db_session.rollback()
         person = people.get_person(db_session, actor, person_id)
-        return _erase_page(actor, person, _why_not_erased(language, str(error)), status=409)
+        return _erase_page(actor, person, sentence(language, error), status=409)
     return Redirect(f"/admin/people/{person_id}/erase", status_code=303)
 
 
@@ -252,14 +253,6 @@ def _erase_page(actor: Actor, person: Person, problem: str = "", status: int = 2
         context={"actor": actor, "person": person, "problem": problem},
         status_code=status,
     )
-
-
-def _why_not_erased(language: str, message: str) -> str:
-    if "only leader" in message:
-        return translate(language, "Give the units this person leads another leader first.")
-    if "being solved" in message:
-        return translate(language, "A round that plans this person is being solved; wait for it.")
-    return translate(language, "This person is already erased.")
 
 
 # --- log-ins ---------------------------------------------------------------------------------

@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 
 from api.auth import current_actor
 from api.deps import DB
-from api.pages.forms import STALE, explained
 from api.pages.i18n import language_of, translate
+from api.pages.refusals import STALE, sentences
 from jobbank.core.access import Actor
 from jobbank.core.bounds import shaped, shaped_within
 from jobbank.core.errors import Conflict, InvalidInput, NotFound, Problems
@@ -89,13 +89,13 @@ def _number(field: str, text: str) -> float:
     try:
         return float(text.strip().replace(",", "."))
     except ValueError:
-        raise InvalidInput(field, f"{text!r} is not a number") from None
+        raise InvalidInput(field, f"{text!r} is not a number", code="not_a_number") from None
 
 
 def _whole(field: str, text: str) -> int:
     value = _number(field, text)
     if value != int(value):
-        raise InvalidInput(field, f"{text!r} is not a number")
+        raise InvalidInput(field, f"{text!r} is not a number", code="not_a_number")
     return int(value)
 
 
@@ -103,17 +103,21 @@ def _person(field: str, text: str) -> int | None:
     if not text:
         return None
     if not text.isdigit():
-        raise InvalidInput(field, f"person {text!r} neither works at nor leads the unit")
+        raise InvalidInput(
+            field,
+            f"person {text!r} neither works at nor leads the unit",
+            code="contact_not_at_unit",
+        )
     return int(text)
 
 
 def _date(field: str, text: str) -> dt.date:
     if not text:
-        raise InvalidInput(field, "is required")
+        raise InvalidInput(field, "is required", code="required")
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(field, f"{text!r} is not a Monday") from None
+        raise InvalidInput(field, f"{text!r} is not a Monday", code="not_a_monday") from None
 
 
 def _fields(form: NeedForm) -> tuple[dict[str, Any], dict[str, InvalidInput]]:
@@ -182,7 +186,7 @@ def _unit_id(form: NeedForm) -> int:
     try:
         return int(form.unit_id)
     except ValueError:
-        raise InvalidInput("unit_id", "is required") from None
+        raise InvalidInput("unit_id", "is required", code="required") from None
 
 
 def errors_of(
@@ -193,7 +197,7 @@ def errors_of(
     try:
         _save(session, actor, form, need_id)
     except InvalidInput as error:
-        return explained(language, error)
+        return sentences(language, error)
     except Conflict:
         return {"version": translate(language, STALE)}
     finally:
@@ -388,7 +392,7 @@ def _save_or_show(
     try:
         saved = _save(session, actor, form, need_id)
     except InvalidInput as error:
-        errors, status = explained(language, error), 422
+        errors, status = sentences(language, error), 422
     except Conflict:
         errors, status = {"version": translate(language, STALE)}, 409
     else:

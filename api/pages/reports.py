@@ -92,7 +92,7 @@ def _day(field: str, text: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput(field, "not a date") from None
+        raise InvalidInput(field, "not a date", code="not_a_date") from None
 
 
 @get("/reports", sync_to_thread=True)

@@ -82,11 +82,11 @@ def _parse_new_round(form: NewRoundForm) -> tuple[dt.date, int]:
     try:
         start = dt.date.fromisoformat(form.start.strip())
     except ValueError:
-        raise InvalidInput("start", "not a date") from None
+        raise InvalidInput("start", "not a date", code="not_a_date") from None
     try:
         weeks = int(form.weeks.strip())
     except ValueError:
-        raise InvalidInput("weeks", "not a whole number") from None
+        raise InvalidInput("weeks", "not a whole number", code="not_a_whole_number") from None
     return start, weeks
 
 

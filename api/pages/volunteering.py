@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from api.auth import current_actor
 from api.deps import DB
-from api.pages.forms import STALE, explain, explained, field_of
 from api.pages.i18n import language_of, translate
+from api.pages.refusals import STALE, form_field, sentence, sentences
 from jobbank import organisation
 from jobbank.core.access import Actor
 from jobbank.core.bounds import shaped_within
@@ -73,7 +73,7 @@ def _hours(field_name: str, text: str) -> float:
     try:
         return float(str(text).strip().replace(",", "."))
     except ValueError:
-        raise InvalidInput(field_name, f"{text!r} is not a number") from None
+        raise InvalidInput(field_name, f"{text!r} is not a number", code="not_a_number") from None
 
 
 def _version(form: Form) -> int | None:
@@ -203,7 +203,12 @@ def decide(
     actor = current_actor(request)
     wanted = str(data.get("decision", ""))
     if wanted not in (ApprovalStatus.APPROVED.value, ApprovalStatus.DECLINED.value):
-        raise InvalidInput("decision", f"must be approved or declined, got {wanted!r}")
+        raise InvalidInput(
+            "decision",
+            f"must be approved or declined, got {wanted!r}",
+            code="not_a_choice",
+            params={"choices": ["approved", "declined"]},
+        )
     decision = ApprovalDecision(decision=ApprovalStatus(wanted), version=_version(data) or 0)
     try:
         profile = decide_approval(db_session, actor, profile_id, decision)
@@ -241,7 +246,7 @@ def save_home_load(
         problems.refuse()
     except InvalidInput as error:
         errors = {
-            _week_field(problem, plan): explain(language, problem) for problem in error.problems
+            _week_field(problem, plan): sentence(language, problem) for problem in error.problems
         }
         return _failed(db_session, request, actor, profile_id, data, errors, "")
     except Conflict:
@@ -251,7 +256,7 @@ def save_home_load(
 
 def _week_field(problem: InvalidInput, plan: HomeLoadPlan) -> str:
     """The form field a problem belongs to: `weeks[i]` names the i-th week sent."""
-    name = field_of(problem)
+    name = form_field(problem)
     if name != "weeks":
         return name
     index = int(problem.field.split("[", 1)[1].split("]", 1)[0])
@@ -395,7 +400,9 @@ def _edit_of(
     earlier = [w for w in unavailable_weeks(profile) if w not in weeks] if profile else []
     declared, withdrawn = form.get("risk_group") == "on", form.get("risk_group_withdrawn") == "on"
     if declared and withdrawn:
-        problems.add(InvalidInput("risk_group", "choose one of declare and withdraw"))
+        problems.add(
+            InvalidInput("risk_group", "choose one of declare and withdraw", code="one_of_two")
+        )
         declared = withdrawn = False
     hours = problems.check(_hours, "normal_hours", form.get("normal_hours", ""))
     if hours is None:
@@ -430,7 +437,7 @@ def save_profile(
             problems.check(save_own_profile, db_session, actor, edit)
         problems.refuse()
     except InvalidInput as error:
-        errors, status = explained(language, error), 422
+        errors, status = sentences(language, error), 422
     except Conflict:
         errors, status = {"version": translate(language, STALE)}, 409
     else:

@@ -133,6 +133,7 @@ def update_template(
         raise InvalidInput(
             "area_id" if template.area_id is not None else "unit_id",
             "the default template is for every unit; add an area or unit template instead",
+            code="default_template",
         )
     if not was_default:
         _check_scope(session, template)
@@ -145,7 +146,8 @@ def delete_template(session: Session, actor: Actor, template_id: int) -> None:
     template = get_template(session, actor, template_id)
     if is_default(template):
         raise Conflict(
-            f"checklist template {template_id}: is the default template; edit its items instead"
+            f"checklist template {template_id}: is the default template; edit its items instead",
+            code="default_template_stays",
         )
     before = audit.fields_of(template, TEMPLATE_FIELDS) | {"items": len(template.items)}
     session.delete(template)
@@ -306,15 +308,27 @@ def _next_position(template: ChecklistTemplate) -> int:
 def _check_scope(session: Session, template: ChecklistTemplate) -> None:
     """An added template is for exactly one area or one unit, and that one exists."""
     if template.area_id is not None and template.unit_id is not None:
-        raise InvalidInput("unit_id", "give an area or a unit, not both")
+        raise InvalidInput("unit_id", "give an area or a unit, not both", code="area_and_unit")
     if template.area_id is None and template.unit_id is None:
         raise InvalidInput(
-            "area_id", "give an area or a unit; the default template already covers every unit"
+            "area_id",
+            "give an area or a unit; the default template already covers every unit",
+            code="no_scope",
         )
     if template.area_id is not None and session.get(Area, template.area_id) is None:
-        raise InvalidInput("area_id", f"no area {template.area_id}")
+        raise InvalidInput(
+            "area_id",
+            f"no area {template.area_id}",
+            code="no_such_area",
+            params={"id": template.area_id},
+        )
     if template.unit_id is not None and session.get(Unit, template.unit_id) is None:
-        raise InvalidInput("unit_id", f"no unit {template.unit_id}")
+        raise InvalidInput(
+            "unit_id",
+            f"no unit {template.unit_id}",
+            code="no_such_unit",
+            params={"id": template.unit_id},
+        )
 
 
 def _check_item(item: ChecklistTemplateItem) -> None:
@@ -322,7 +336,10 @@ def _check_item(item: ChecklistTemplateItem) -> None:
     item.title_en = _text("title_en", item.title_en, texts.Title)
     if not MIN_DUE_DAY <= item.due_day <= MAX_DUE_DAY:  # the bound of `DueDay`, in days
         raise InvalidInput(
-            "due_day", f"must be {MIN_DUE_DAY}–{MAX_DUE_DAY} days, got {item.due_day}"
+            "due_day",
+            f"must be {MIN_DUE_DAY}–{MAX_DUE_DAY} days, got {item.due_day}",
+            code="outside_range",
+            params={"least": MIN_DUE_DAY, "most": MAX_DUE_DAY},
         )
     check("position", Position, item.position)
 
@@ -330,7 +347,7 @@ def _check_item(item: ChecklistTemplateItem) -> None:
 def _text(field: str, value: str | None, kind: Any = texts.Name) -> str:
     value = texts.clean(field, kind, value or "")
     if not value:
-        raise InvalidInput(field, "must not be empty")
+        raise InvalidInput(field, "must not be empty", code="required")
     return value
 
 

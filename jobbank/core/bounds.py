@@ -3,7 +3,8 @@
 The API's shapes use the bound types (so the OpenAPI schema states them and a value beyond one
 answers 422 naming the field); the services check page forms and import cells against the same
 types with `check`, which raises `InvalidInput` naming the field, and build form values into
-shapes with `shaped` and `shaped_within`.
+shapes with `shaped` and `shaped_within`. A refusal's words are `describe`'s; its code comes
+from the pydantic error type (`BOUND_CODES`), or the text policy's own kind.
 """
 
 from __future__ import annotations
@@ -11,11 +12,48 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError, create_model
+from pydantic_core import ErrorDetails
 
 from jobbank.core.errors import InvalidFields, InvalidInput, Problems
-from solver.bounds import describe
+from solver.bounds import OUT_OF_BOUNDS, describe
 
 T = TypeVar("T")
+
+BOUND_CODES = {
+    "greater_than": "must_exceed",
+    "greater_than_equal": "below_least",
+    "less_than": "must_be_below",
+    "less_than_equal": "above_most",
+    "multiple_of": "not_a_multiple",
+    "finite_number": "not_finite",
+    OUT_OF_BOUNDS: "outside_years",
+    "string_too_long": "too_long",
+    "string_unicode": "not_unicode",
+}
+"""The code of each pydantic error type a bound or text column refuses with."""
+INVALID_VALUE = "invalid_value"
+"""The code of any other error pydantic finds (a value of the wrong type)."""
+
+
+def bound_code(error: ErrorDetails) -> str:
+    """The stable code of a bound's refusal (or a text policy's, whose context names its kind)."""
+    kind = (error.get("ctx") or {}).get("kind")
+    return str(kind) if kind else BOUND_CODES.get(error["type"], INVALID_VALUE)
+
+
+def bound_params(error: ErrorDetails) -> dict[str, Any]:
+    """The values a bound's sentence needs: its limit (`le`, `max_length`, …) and, for a text,
+    how long the one given is."""
+    params = {name: value for name, value in (error.get("ctx") or {}).items() if name != "kind"}
+    if error["type"] == "string_too_long" and isinstance(error.get("input"), str):
+        params["length"] = len(error["input"])
+    return params
+
+
+def refused(field: str, error: ErrorDetails) -> InvalidInput:
+    """`error` of pydantic as the refusal of `field`: `describe`'s words, the bound's code."""
+    return InvalidInput(field, describe(error), code=bound_code(error), params=bound_params(error))
+
 
 _ADAPTERS: dict[int, TypeAdapter[Any]] = {}
 
@@ -29,7 +67,7 @@ def check(field: str, kind: Any, value: T) -> T:
     try:
         adapter.validate_python(value, strict=True)
     except ValidationError as exc:
-        raise InvalidInput(field, describe(exc.errors(include_url=False)[0])) from None
+        raise refused(field, exc.errors(include_url=False)[0]) from None
     return value
 
 
@@ -43,9 +81,7 @@ def shaped(shape: type[M], **values: Any) -> M:
         return shape(**values)
     except ValidationError as exc:
         problems = [
-            InvalidInput(
-                ".".join(str(part) for part in error["loc"]) or shape.__name__, describe(error)
-            )
+            refused(".".join(str(part) for part in error["loc"]) or shape.__name__, error)
             for error in exc.errors(include_url=False)
         ]
     raise problems[0] if len(problems) == 1 else InvalidFields(problems)

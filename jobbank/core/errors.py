@@ -1,25 +1,44 @@
-"""Domain errors, phrased for people: each names the field or row it is about."""
+"""Domain errors, phrased for people: each names the field or row it is about.
+
+Each refusal also carries a stable `code` (snake_case, one per kind of refusal, not per place
+that raises it) and the values its sentence needs as `params`. The English words are for logs,
+the command line and the API's `detail`; the pages choose their sentence by the code
+(`api/pages/refusals.py`, in Danish and English), so rewording a message breaks no page.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import ParamSpec, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, ParamSpec, TypeVar
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
 
+Params = Mapping[str, Any]
+"""The values a refusal's sentence needs: a bound's limit, a number of characters, …"""
+
+
 class JobbankError(Exception):
     """Base of the errors services raise on purpose."""
 
+    code = "error"
+    params: Params = MappingProxyType({})
+
 
 class InvalidInput(JobbankError, ValueError):
-    """The request or file is wrong; `field` names where (`need n17: priority`)."""
+    """The request or file is wrong; `field` names where (`need n17: priority`), `code` what
+    kind of wrong (`too_long`), `params` the values its sentence needs."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(
+        self, field: str, message: str, *, code: str, params: Params | None = None
+    ) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+        self.code = code
+        self.params = dict(params or {})
 
     @property
     def problems(self) -> list[InvalidInput]:
@@ -33,7 +52,7 @@ class InvalidFields(InvalidInput):
 
     def __init__(self, problems: Sequence[InvalidInput]) -> None:
         first = problems[0]
-        super().__init__(first.field, first.message)
+        super().__init__(first.field, first.message, code=first.code, params=first.params)
         self.args = ("; ".join(str(problem) for problem in problems),)
         self._problems = list(problems)
 
@@ -85,14 +104,23 @@ class Problems:
 class NotFound(JobbankError, LookupError):
     """No such thing, or not within the caller's reach."""
 
+    code = "not_found"
+
 
 class Conflict(JobbankError):
     """The thing is in a state that does not allow this, or someone changed it meanwhile;
-    `code`, where given, names the refusal for programs (stable, unlike the words)."""
+    `code` names the refusal, `field` (where one is at fault) the field a form marks."""
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, code: str, field: str | None = None, params: Params | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
+        self.field = field
+        self.params = dict(params or {})
+
+
+STALE_VERSION = "stale_version"
 
 
 def check_version(what: str, current: int, given: int | None) -> None:
@@ -100,5 +128,8 @@ def check_version(what: str, current: int, given: int | None) -> None:
     if given is not None and given != current:
         raise Conflict(
             f"{what}: version {given} is out of date (now {current}); "
-            "someone else changed it meanwhile, reload and make your change again"
+            "someone else changed it meanwhile, reload and make your change again",
+            code=STALE_VERSION,
+            field="version",
+            params={"current": current, "given": given},
         )

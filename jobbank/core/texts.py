@@ -16,8 +16,7 @@ from typing import Annotated, Any, TypeAlias
 from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError
 
-from jobbank.core.errors import InvalidInput
-from solver.bounds import describe
+from jobbank.core.bounds import refused
 
 TEXT_POLICY = "text_policy"
 """The pydantic error type of text refused by the policy."""
@@ -29,8 +28,9 @@ INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
 MULTILINE_ALLOWED = frozenset("\n\t")
 
 
-def _refuse(message: str, **values: Any) -> PydanticCustomError:
-    return PydanticCustomError(TEXT_POLICY, message, values or None)
+def _refuse(message: str, kind: str, **values: Any) -> PydanticCustomError:
+    """The policy's refusal; its `kind` is the refusal's code (`jobbank.core.bounds`)."""
+    return PydanticCustomError(TEXT_POLICY, message, {"kind": kind, **values})
 
 
 def _shows_nothing(char: str) -> bool:
@@ -44,16 +44,23 @@ def _cleaned(text: str, *, multiline: bool) -> str:
     for char in text:
         category = unicodedata.category(char)
         if category == "Cc" and not (multiline and char in MULTILINE_ALLOWED):
-            kind = "line breaks or tabs" if char in "\n\r\t" else "control characters"
-            raise _refuse(f"must not hold {kind} (U+{{code}})", code=f"{ord(char):04X}")
+            breaks = char in "\n\r\t"
+            words = "line breaks or tabs" if breaks else "control characters"
+            raise _refuse(
+                f"must not hold {words} (U+{{code}})",
+                "line_breaks" if breaks else "control_characters",
+                code=f"{ord(char):04X}",
+            )
         if char in BIDI_CONTROLS:
             raise _refuse(
-                "must not hold characters that reorder text (U+{code})", code=f"{ord(char):04X}"
+                "must not hold characters that reorder text (U+{code})",
+                "reordering_characters",
+                code=f"{ord(char):04X}",
             )
         if category == "Cs":
-            raise _refuse("is not valid Unicode text (an unpaired surrogate)")
+            raise _refuse("is not valid Unicode text (an unpaired surrogate)", "not_unicode")
     if text and all(_shows_nothing(char) for char in text):
-        raise _refuse("must hold a visible character, not only invisible ones")
+        raise _refuse("must hold a visible character, not only invisible ones", "invisible_only")
     return text
 
 
@@ -97,4 +104,4 @@ def clean(field: str, kind: Any, value: str) -> str:
     try:
         return adapter.validate_python(value, strict=True)
     except ValidationError as exc:
-        raise InvalidInput(field, describe(exc.errors(include_url=False)[0])) from None
+        raise refused(field, exc.errors(include_url=False)[0]) from None

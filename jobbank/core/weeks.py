@@ -33,10 +33,13 @@ def require_monday(field: str, day: dt.date) -> dt.date:
     with, else `InvalidInput` on `field`."""
     if not FIRST_DAY <= day <= LAST_DAY:
         raise InvalidInput(
-            field, f"must lie in the years {FIRST_DAY.year}–{LAST_DAY.year}, got {day.isoformat()}"
+            field,
+            f"must lie in the years {FIRST_DAY.year}–{LAST_DAY.year}, got {day.isoformat()}",
+            code="outside_years",
+            params={"first": FIRST_DAY.year, "last": LAST_DAY.year},
         )
     if day.isoweekday() != 1:
-        raise InvalidInput(field, f"{day.isoformat()} is not a Monday")
+        raise InvalidInput(field, f"{day.isoformat()} is not a Monday", code="not_a_monday")
     return day
 
 
@@ -44,9 +47,21 @@ def require_hours(field: str, hours: float, *, most: float = HOURS_IN_WEEK) -> f
     """`hours` if it is a non-negative multiple of 0.5 at most `most` (by default the 168 hours
     of a week), else `InvalidInput`."""
     if not math.isfinite(hours) or hours < 0:
-        raise InvalidInput(field, f"must be 0 or more, got {hours:g}")
+        raise InvalidInput(
+            field, f"must be 0 or more, got {hours:g}", code="below_least", params={"ge": 0}
+        )
     if hours * 2 != round(hours * 2):
-        raise InvalidInput(field, f"must be a multiple of 0.5, got {hours:g}")
+        raise InvalidInput(
+            field,
+            f"must be a multiple of 0.5, got {hours:g}",
+            code="not_a_multiple",
+            params={"multiple_of": 0.5},
+        )
     if hours > most:
-        raise InvalidInput(field, f"must be at most {most:g}, got {hours:g}")
+        raise InvalidInput(
+            field,
+            f"must be at most {most:g}, got {hours:g}",
+            code="above_most",
+            params={"le": most},
+        )
     return float(hours)

@@ -79,10 +79,17 @@ class ColumnMapping(BaseModel):
                 raise InvalidInput(
                     f"mapping: columns.{header!r}",
                     f"unknown field {field!r}; the fields are {', '.join(fields)}",
+                    code="unknown_field",
+                    params={"field": field, "fields": list(fields)},
                 )
         for field in self.values:
             if field not in fields:
-                raise InvalidInput(f"mapping: values.{field}", f"unknown field {field!r}")
+                raise InvalidInput(
+                    f"mapping: values.{field}",
+                    f"unknown field {field!r}",
+                    code="unknown_field",
+                    params={"field": field, "fields": list(fields)},
+                )
 
     def field_of(self, header: str) -> str:
         """Our field for a header: the mapped one, else the header itself in lower case."""
@@ -105,11 +112,11 @@ def read_mapping(name: str, content: bytes) -> ColumnMapping:
         raw: Any = json.loads(text) if as_json else tomllib.loads(text)
         return ColumnMapping.model_validate(raw)
     except (UnicodeDecodeError, json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
-        raise InvalidInput("mapping", f"cannot be read: {error}") from None
+        raise InvalidInput("mapping", f"cannot be read: {error}", code="unreadable_file") from None
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise InvalidInput(f"mapping: {where}", first["msg"]) from None
+        raise InvalidInput(f"mapping: {where}", first["msg"], code="unreadable_file") from None
 
 
 @dataclass(frozen=True)
@@ -142,6 +149,8 @@ def read_table(
             "file",
             f"is {len(content):,} bytes; at most {limits.max_bytes:,} are accepted "
             "(setting JOBBANK_IMPORT_MAX_BYTES)",
+            code="file_too_big",
+            params={"most": limits.max_bytes},
         )
     lines = (
         _xlsx_lines(content, mapping) if _is_xlsx(name, content) else _csv_lines(content, mapping)
@@ -159,10 +168,14 @@ def read_table(
                 "file",
                 f"has more than {limits.max_rows:,} rows; split it "
                 "(setting JOBBANK_IMPORT_MAX_ROWS)",
+                code="too_many_rows",
+                params={"most": limits.max_rows},
             )
         rows.append(Row(number, _cells(header, line, mapping)))
     if header is None:
-        raise InvalidInput("file", "is empty; the first row must name the columns")
+        raise InvalidInput(
+            "file", "is empty; the first row must name the columns", code="empty_file"
+        )
     return Table(headers=_headers(header, mapping), rows=rows)
 
 
@@ -200,7 +213,9 @@ def _csv_lines(content: bytes, mapping: ColumnMapping) -> Iterator[tuple[int, li
         for number, line in enumerate(reader, start=1):
             yield number, line
     except csv.Error as error:
-        raise InvalidInput(f"row {number + 1}", f"cannot be read as CSV: {error}") from None
+        raise InvalidInput(
+            f"row {number + 1}", f"cannot be read as CSV: {error}", code="unreadable_file"
+        ) from None
 
 
 def _delimiter(text: str) -> str:
@@ -217,11 +232,18 @@ def _xlsx_lines(content: bytes, mapping: ColumnMapping) -> Iterator[tuple[int, l
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not XLSX
-        raise InvalidInput("file", f"cannot be read as XLSX: {error}") from None
+        raise InvalidInput(
+            "file", f"cannot be read as XLSX: {error}", code="unreadable_file"
+        ) from None
     try:
         sheet_name = mapping.options.sheet
         if sheet_name is not None and sheet_name not in book.sheetnames:
-            raise InvalidInput("mapping: options.sheet", f"the file has no sheet {sheet_name!r}")
+            raise InvalidInput(
+                "mapping: options.sheet",
+                f"the file has no sheet {sheet_name!r}",
+                code="no_such_sheet",
+                params={"sheet": sheet_name},
+            )
         sheet = book[sheet_name] if sheet_name else book.worksheets[0]
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             yield number, [_text(value) for value in values]

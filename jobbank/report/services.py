@@ -69,7 +69,11 @@ def over_time(
 ) -> ReportOverTime:
     """The key figures of the published rounds whose weeks meet [`start`, `end`], by date."""
     if start is not None and end is not None and end < start:
-        raise InvalidInput("end", f"{end.isoformat()} is before the start {start.isoformat()}")
+        raise InvalidInput(
+            "end",
+            f"{end.isoformat()} is before the start {start.isoformat()}",
+            code="ends_before_start",
+        )
     today = today or dt.date.today()
     query = select(AllocationRound).where(AllocationRound.status == RoundStatus.PUBLISHED)
     if end is not None:
@@ -89,7 +93,7 @@ def report_of(
 ) -> RoundReport:
     """The impact report of `rnd` (no access check: the CLI and the services above use it)."""
     if rnd.input_snapshot is None:
-        raise Conflict(f"round {rnd.id}: has no input snapshot to report on")
+        raise Conflict(f"round {rnd.id}: has no input snapshot to report on", code="no_snapshot")
     today = today or dt.date.today()
     snapshot = SnapshotRead.model_validate(rnd.input_snapshot)
     coverage = _coverage(snapshot, _planned_by_need_week(session, rnd))

@@ -50,7 +50,9 @@ def pin_assignment(
     _check_pin_week(rnd, week)
     require_hours("hours", hours, most=MAX_PIN_HOURS)
     if hours <= 0:
-        raise InvalidInput("hours", f"must be more than 0, got {hours:g}")
+        raise InvalidInput(
+            "hours", f"must be more than 0, got {hours:g}", code="must_exceed", params={"gt": 0}
+        )
     row = session.scalar(
         select(Assignment).where(
             Assignment.round_id == rnd.id,
@@ -163,11 +165,15 @@ def _pin_subjects(
     person = session.get(Person, person_id)
     if person is None or person.employee_no not in {s.id for s in snapshot.staff}:
         raise InvalidInput(
-            "person_id", f"person {person_id} is not among round {rnd.id}'s volunteers"
+            "person_id",
+            f"person {person_id} is not among round {rnd.id}'s volunteers",
+            code="not_in_round",
         )
     need = session.get(Need, need_id)
     if need is None or need.ref not in {n.id for n in snapshot.needs}:
-        raise InvalidInput("need_id", f"need {need_id} is not among round {rnd.id}'s needs")
+        raise InvalidInput(
+            "need_id", f"need {need_id} is not among round {rnd.id}'s needs", code="not_in_round"
+        )
     return person, need
 
 
@@ -178,6 +184,7 @@ def _check_pin_week(rnd: AllocationRound, week: dt.date) -> None:
             "week",
             f"{week.isoformat()} is outside round {rnd.id}'s weeks "
             f"({rnd.start.isoformat()} to {rnd.end.isoformat()})",
+            code="outside_round",
         )
 
 

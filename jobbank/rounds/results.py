@@ -32,7 +32,11 @@ def store_result(
     plan, so only the pins stay, for the coordinator to see which one to change.
     """
     if rnd.status is RoundStatus.PUBLISHED:
-        raise Conflict(f"round {rnd.id}: is published; its assignments no longer change")
+        raise Conflict(
+            f"round {rnd.id}: is published; its assignments no longer change",
+            code="round_status",
+            params={"status": rnd.status.value},
+        )
     snapshot = round_input(session, rnd)
     _check_result_fits(snapshot, result)
     pins = {(p.staff, p.need, p.week) for p in snapshot.pinned}

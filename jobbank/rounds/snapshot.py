@@ -68,10 +68,17 @@ def create_round(
     a snapshot of more than `max_size` staff × needs × weeks is refused."""
     if check("start", Day, start).isoweekday() != 1:
         raise InvalidInput(
-            "start", f"{start.isoformat()} is not a Monday; rounds cover whole weeks"
+            "start",
+            f"{start.isoformat()} is not a Monday; rounds cover whole weeks",
+            code="not_a_monday",
         )
     if not 1 <= weeks <= MAX_WEEKS:
-        raise InvalidInput("weeks", f"must be 1–{MAX_WEEKS}, got {weeks}")
+        raise InvalidInput(
+            "weeks",
+            f"must be 1–{MAX_WEEKS}, got {weeks}",
+            code="outside_range",
+            params={"least": 1, "most": MAX_WEEKS},
+        )
     previous = latest_published_round(session, before=start + dt.timedelta(weeks=weeks))
     rnd = AllocationRound(
         name=name or default_name(start),
@@ -106,6 +113,8 @@ def _check_size(snapshot: RoundInput, max_size: int | None) -> None:
             f"{staff:,} staff × {needs:,} needs × {weeks} weeks = {staff * needs * weeks:,}, "
             f"more than the limit of {max_size:,} (JOBBANK_ROUND_MAX_SIZE); "
             "make the round shorter",
+            code="round_too_big",
+            params={"most": max_size},
         )
 
 
@@ -250,7 +259,7 @@ def _planned(
 def round_input(session: Session, rnd: AllocationRound) -> RoundInput:
     """The round's snapshot with its current pins: exactly what the solver gets."""
     if rnd.input_snapshot is None:
-        raise Conflict(f"round {rnd.id}: has no input snapshot yet")
+        raise Conflict(f"round {rnd.id}: has no input snapshot yet", code="no_snapshot")
     snapshot = parse_round_input(rnd.input_snapshot)
     known = ({s.id for s in snapshot.staff}, {n.id for n in snapshot.needs})
     pins = _planned(session, rnd.id, (rnd.start, rnd.weeks), known, pinned_only=True)

@@ -84,7 +84,11 @@ def lock_round(session: Session, round_id: int) -> AllocationRound:
 
 def refuse(rnd: AllocationRound, why: str) -> NoReturn:
     """409 for a step the round's status does not allow, saying what it is and why not."""
-    raise Conflict(f"round {rnd.id}: is {rnd.status.value}; {why}")
+    raise Conflict(
+        f"round {rnd.id}: is {rnd.status.value}; {why}",
+        code="round_status",
+        params={"status": rnd.status.value},
+    )
 
 
 def status_without_solve(rnd: AllocationRound) -> RoundStatus:

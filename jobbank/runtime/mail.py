@@ -60,7 +60,9 @@ def mail_server(settings: Settings) -> MailServer | None:
         return None
     url = urlsplit(settings.smtp_url)
     if url.scheme not in ("smtp", "smtps") or not url.hostname:
-        raise InvalidInput("SMTP_URL", "write it as smtp://user:password@host:port")
+        raise InvalidInput(
+            "SMTP_URL", "write it as smtp://user:password@host:port", code="not_an_smtp_url"
+        )
     tls = url.scheme == "smtps"
     return MailServer(
         host=url.hostname,

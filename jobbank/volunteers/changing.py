@@ -59,7 +59,11 @@ def save_own_profile(session: Session, actor: Actor, edit: ProfileEdit) -> Volun
         )
     else:
         if edit.version is None:
-            raise InvalidInput("version", "required to change your profile; send the one you read")
+            raise InvalidInput(
+                "version",
+                "required to change your profile; send the one you read",
+                code="version_required",
+            )
         check_version(f"volunteer profile {profile.id}", profile.version, edit.version)
         before = _audited(profile)
     _change_offer(session, profile, edit)
@@ -88,7 +92,9 @@ def _not_about_oneself(actor: Actor, profile: VolunteerProfile, field: str) -> N
     so what is left is a leader deciding about their own volunteering)."""
     if not may_decide(actor, profile):
         raise InvalidInput(
-            field, "you cannot decide this for your own volunteering; an HR coordinator does"
+            field,
+            "you cannot decide this for your own volunteering; an HR coordinator does",
+            code="own_volunteering",
         )
 
 
@@ -165,7 +171,7 @@ def _apply_offer(
 
 def _shifts(shifts: Sequence[Shift]) -> list[str]:
     if not shifts:
-        raise InvalidInput("shifts", "choose at least one shift type")
+        raise InvalidInput("shifts", "choose at least one shift type", code="no_shift")
     return sorted({shift.value for shift in shifts})
 
 
@@ -214,7 +220,9 @@ def _by_week(field: str, pairs: Sequence[tuple[dt.date, T]]) -> dict[dt.date, T]
     for index, (week, value) in enumerate(pairs):
         require_monday(f"{field}[{index}].week", week)
         if week in by_week:
-            raise InvalidInput(f"{field}[{index}].week", f"{week.isoformat()} is listed twice")
+            raise InvalidInput(
+                f"{field}[{index}].week", f"{week.isoformat()} is listed twice", code="listed_twice"
+            )
         by_week[week] = value
     return by_week
 
@@ -223,7 +231,12 @@ def _skills(session: Session, codes: Sequence[str]) -> list[Skill]:
     found = {s.code: s for s in session.scalars(select(Skill).where(Skill.code.in_(codes)))}
     for index, code in enumerate(codes):
         if code not in found:
-            raise InvalidInput(f"skills[{index}]", f"unknown skill {code!r}")
+            raise InvalidInput(
+                f"skills[{index}]",
+                f"unknown skill {code!r}",
+                code="unknown_skill",
+                params={"skill": code},
+            )
     return [found[code] for code in dict.fromkeys(codes)]
 
 
@@ -253,7 +266,11 @@ def _resolved(
     """The rows `refs` name, each once, in the order given; an unknown one names its place."""
     for index, ref in enumerate(refs):
         if ref not in found:
-            raise InvalidInput(f"{field}[{index}]", f"unknown {kind} {ref!r}")
+            raise InvalidInput(
+                f"{field}[{index}]",
+                f"unknown {kind} {ref!r}",
+                code="no_such_unit" if kind == "unit" else "no_such_area",
+            )
     return list(dict.fromkeys(found[ref] for ref in refs))
 
 

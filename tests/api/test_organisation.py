@@ -101,7 +101,9 @@ def test_area_names_are_unique_and_required(as_user: Login) -> None:
     assert taken.json()["detail"] == "name: 'Administration' is taken"
     empty = hr.post("/api/areas", json={"name": "  "})
     assert empty.status_code == 422
-    assert empty.json()["errors"] == [{"field": "name", "message": "must not be empty"}]
+    assert empty.json()["errors"] == [
+        {"field": "name", "code": "required", "message": "must not be empty"}
+    ]
     long = hr.post("/api/areas", json={"name": "x" * 101})
     assert long.status_code == 422 and long.json()["detail"].startswith("name: ")
 
@@ -264,7 +266,11 @@ def test_leaders_can_be_removed_and_unknown_people_are_refused(as_user: Login) -
     path = f"/api/units/{solgaarden['id']}/leaders"
     unknown = hr.put(path, json={"person_ids": [999999], "version": solgaarden["version"]})
     assert unknown.status_code == 422
-    assert unknown.json()["errors"][0] == {"field": "person_ids", "message": "no person 999999"}
+    assert unknown.json()["errors"][0] == {
+        "field": "person_ids",
+        "code": "no_such_person",
+        "message": "no person 999999",
+    }
     cleared = hr.put(path, json={"person_ids": [], "version": solgaarden["version"]})
     assert cleared.status_code == 200 and cleared.json()["leaders"] == []
     stale = hr.put(path, json={"person_ids": [], "version": solgaarden["version"]})

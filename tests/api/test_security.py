@@ -174,11 +174,19 @@ def test_password_rules_at_user_creation(as_user: Login) -> None:
     hr = as_user("hr")
     status, problem = new_user(hr, "ny.bruger", "kort-kode11")
     assert status == 422
-    assert problem["errors"] == [{"field": "password", "message": TOO_SHORT}]
+    assert problem["errors"] == [
+        {"field": "password", "code": "password_too_short", "message": TOO_SHORT}
+    ]
     status, problem = new_user(hr, "ny.bruger.2026", "Ny.Bruger.2026")
     assert (status, problem["errors"]) == (
         422,
-        [{"field": "password", "message": "must not be the username"}],
+        [
+            {
+                "field": "password",
+                "code": "password_is_username",
+                "message": "must not be the username",
+            }
+        ],
     )
     status, _ = new_user(hr, "ny.bruger", "demo-ny-2026")  # as long as the demo passwords
     assert status == 201
@@ -198,10 +206,17 @@ def test_password_change_checks_the_current_password_and_the_rules(
 
     assert change("not my password", "a good new password") == (
         422,
-        [{"field": "current_password", "message": "is not your password"}],
+        [
+            {
+                "field": "current_password",
+                "code": "wrong_password",
+                "message": "is not your password",
+            }
+        ],
     )
     assert change(PASSWORD, "too short")[0] == 422
-    assert change(PASSWORD, "Anne") == (422, [{"field": "password", "message": TOO_SHORT}])
+    too_short = {"field": "password", "code": "password_too_short", "message": TOO_SHORT}
+    assert change(PASSWORD, "Anne") == (422, [too_short])
     assert change(PASSWORD, "a good new password") == (204, None)
     old = anonymous.post("/api/auth/login", json={"username": "anne", "password": PASSWORD})
     assert old.status_code == 401
