@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 
 from jobbank.cli.main import main
 from tests.builders import a_municipality
-from tests.test_contract import DESIGN_EXAMPLE
+from tests.solver.test_contract import DESIGN_EXAMPLE
 
 COMMANDS = [
     [],

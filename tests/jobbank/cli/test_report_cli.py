@@ -18,7 +18,7 @@ from jobbank.rounds import get_round
 from jobbank.seeding import load_municipality
 from solver.contract import Assignment as Planned
 from tests.builders import a_municipality
-from tests.test_report import MONDAY, PUBLISHED_AT, TODAY, a_round
+from tests.jobbank.test_report import MONDAY, PUBLISHED_AT, TODAY, a_round
 
 
 def run(*args: str) -> Result:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "api" / "pages" / "templates"
+TEMPLATES = Path(__file__).resolve().parents[3] / "api" / "pages" / "templates"
 IMPORT = re.compile(r"{%-?\s*(?:from|import)\s[^%]*%}")
 
 

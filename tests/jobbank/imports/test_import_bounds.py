@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from jobbank.core.access import Actor
 from jobbank.imports import IMPORTERS, Kind
 from jobbank.imports.rows import CHOICE, FLAG, LOOKUP
-from tests.test_imports import csv_bytes, has_problem, hr, run  # noqa: F401 (a fixture)
+from tests.jobbank.imports.test_imports import csv_bytes, has_problem, hr, run  # noqa: F401 (a fixture)
 
 MONDAY = dt.date(2027, 1, 4)
 VALID = {
