@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from jobbank.db.models import ApprovalStatus, VolunteerProfile, unit_leader
 from solver.contract import Assignment as Planned
 from tests.api.conftest import Client
-from tests.api.pages.test_admin_pages_forms import Page, page_of
+from tests.api.pages.forms import Page, page_of
 from tests.api.published_round import first_round, publish
 from tests.lookups import profile_id, unit_id
 

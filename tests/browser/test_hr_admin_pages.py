@@ -1,6 +1,6 @@
 """HR's pages for people, log-ins, units and checklist templates in the browser: the main
 flows from the HR nav. The forms' every refusal and the 409s are in
-tests/api/pages/test_admin_pages_forms.py."""
+tests/api/pages/test_admin_*.py."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from jobbank.core.weeks import monday_of
-from tests.api.pages.test_admin_pages_forms import Login, error_at, ids, page_of, post
+from tests.api.pages.forms import Login, error_at, ids, page_of, post
 
 MONDAY = monday_of(dt.date.today()) + dt.timedelta(weeks=1)
 

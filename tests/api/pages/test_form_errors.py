@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from jobbank.core.weeks import first_week_not_started
 from jobbank.db.models import Need
 from tests.api.conftest import Client
-from tests.api.pages.test_admin_pages_forms import Page, page_of
+from tests.api.pages.forms import Page, page_of
 from tests.api.test_needs import a_need, week
 from tests.lookups import need_id, person_id, unit_id
 
