@@ -20,6 +20,17 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from solver.bounds import BOUND_ERRORS, describe
+from solver.repair_contract import (
+    MAX_MOVES,
+    Change,
+    ChangeKind,
+    NeedWeek,
+    RepairCoverage,
+    RepairInput,
+    RepairMetrics,
+    RepairResult,
+    StaffWeek,
+)
 from solver.round_input import (
     DEFAULT_MAX_UNITS_PER_WEEK,
     DEFAULT_MIN_BLOCK,
@@ -56,15 +67,19 @@ from solver.round_result import (
 __all__ = [
     "DEFAULT_MAX_UNITS_PER_WEEK",
     "DEFAULT_MIN_BLOCK",
+    "MAX_MOVES",
     "MAX_WEEKS",
     "SCHEMA_VERSION",
     "Assignment",
+    "Change",
+    "ChangeKind",
     "ContractError",
     "Hours",
     "Id",
     "Metrics",
     "Need",
     "NeedTaken",
+    "NeedWeek",
     "PerWeekFlags",
     "PerWeekHours",
     "PerWeekLoad",
@@ -73,17 +88,23 @@ __all__ = [
     "ReasonCode",
     "ReasonDetail",
     "ReasonValues",
+    "RepairCoverage",
+    "RepairInput",
+    "RepairMetrics",
+    "RepairResult",
     "RoundInput",
     "RoundResult",
     "Rules",
     "Shift",
     "Staff",
+    "StaffWeek",
     "StopReason",
     "Unfilled",
     "Unit",
     "WeekHours",
     "check_assignments",
     "describe_errors",
+    "parse_repair_input",
     "parse_round_input",
     "parse_round_result",
 ]
@@ -104,6 +125,11 @@ _M = TypeVar("_M", bound=BaseModel)
 def parse_round_input(data: Any) -> RoundInput:
     """Validate raw JSON data as a `RoundInput`, or raise `ContractError` naming each problem."""
     return _parse(RoundInput, data)
+
+
+def parse_repair_input(data: Any) -> RepairInput:
+    """Validate raw JSON data as a `RepairInput`, or raise `ContractError` naming each problem."""
+    return _parse(RepairInput, data)
 
 
 def parse_round_result(data: Any) -> RoundResult:

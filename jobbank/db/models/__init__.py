@@ -18,6 +18,13 @@ from jobbank.db.models.checklists import (
     DueAnchor,
     TickableFrom,
 )
+from jobbank.db.models.live_plan import (
+    AssignmentChange,
+    ChangeSet,
+    ChangeSetStatus,
+    EventKind,
+    PlanEvent,
+)
 from jobbank.db.models.needs import Need, NeedStatus, NeedWeek
 from jobbank.db.models.organisation import Area, Person, Skill, Unit, unit_leader
 from jobbank.db.models.outbox import CalendarFeed, MessageKind, MessageStatus, OutboxMessage
@@ -36,17 +43,21 @@ __all__ = [
     "ApprovalStatus",
     "Area",
     "Assignment",
+    "AssignmentChange",
     "Audience",
     "AuditEntry",
     "AuthKind",
     "AuthSession",
     "Base",
     "CalendarFeed",
+    "ChangeSet",
+    "ChangeSetStatus",
     "Checklist",
     "ChecklistItem",
     "ChecklistTemplate",
     "ChecklistTemplateItem",
     "DueAnchor",
+    "EventKind",
     "MessageKind",
     "MessageStatus",
     "Need",
@@ -54,6 +65,7 @@ __all__ = [
     "NeedWeek",
     "OutboxMessage",
     "Person",
+    "PlanEvent",
     "RoundStatus",
     "Skill",
     "SolveJob",

@@ -89,6 +89,8 @@ class Checklist(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
     starts_on: Mapped[dt.date] = mapped_column(Date)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    """Set when the deployment it prepares ended after publishing: kept, not deleted."""
 
     items: Mapped[list[ChecklistItem]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="ChecklistItem.due_on"

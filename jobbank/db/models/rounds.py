@@ -59,6 +59,9 @@ class AllocationRound(Base):
     )
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    plan_revision: Mapped[int] = mapped_column(Integer, default=0)
+    """Raised each time the published plan changes (a change set applied, a direct
+    assignment): a change set built on an older revision is stale."""
 
     assignments: Mapped[list[Assignment]] = relationship(
         cascade="all, delete-orphan", back_populates="round", order_by="Assignment.id"
