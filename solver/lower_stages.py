@@ -5,6 +5,7 @@ terms stay as good."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -14,7 +15,7 @@ from solver.contract import StopReason
 from solver.cpsat import make_solver, read_hours
 from solver.index import IntArray, RoundIndex
 from solver.model import PlanModel, Triples
-from solver.objective import LOWER_TERMS
+from solver.objective import LOWER_TERMS, Term
 from solver.options import SolveOptions
 from solver.rules import apply_rules
 from solver.stopping import StallWatch, stage_stop_reason
@@ -59,12 +60,32 @@ def improve_lower_terms(
             )
             >= coverage[week]
         )
+    half_hours, lower_proven, reasons = minimize_in_turn(
+        plan, LOWER_TERMS, half_hours, options, budget, reserve=reserve, complete=complete
+    )
+    return triples, half_hours, proven and lower_proven, reasons
+
+
+def minimize_in_turn(
+    plan: PlanModel,
+    terms: Sequence[Term],
+    half_hours: IntArray,
+    options: SolveOptions,
+    budget: Budget,
+    *,
+    reserve: float,
+    complete: bool,
+) -> tuple[IntArray, bool, list[StopReason]]:
+    """Minimise each term in turn, holding each at its value once done, from the plan
+    `half_hours` (which must keep the model's constraints); returns the plan, whether every
+    stage was proven optimal, and why each stage stopped. `reserve` seconds stay unspent."""
     reasons: list[StopReason] = []
-    for stage, term in enumerate(LOWER_TERMS):
+    proven = complete
+    for stage, term in enumerate(terms):
         cost = term(plan, half_hours)
-        seconds = (budget.left() - reserve) / (len(LOWER_TERMS) - stage)
+        seconds = (budget.left() - reserve) / (len(terms) - stage)
         if seconds < MIN_STAGE_SECONDS:
-            return triples, half_hours, False, [*reasons, "time_limit"]
+            return half_hours, False, [*reasons, "time_limit"]
         plan.model.minimize(cost)
         plan.add_hint(half_hours)
         solver = make_solver(options, budget, seconds)
@@ -79,11 +100,11 @@ def improve_lower_terms(
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             # No plan within the time: keep the current one and leave the lower terms alone,
             # so no lower term can trade away this one.
-            return triples, half_hours, False, reasons
+            return half_hours, False, reasons
         half_hours = read_hours(solver, plan)
         proven = proven and reason == "proven_optimal"
         plan.model.add(cost <= round(solver.objective_value))
-    return triples, half_hours, proven, reasons
+    return half_hours, proven, reasons
 
 
 def _with_continuity_rows(

@@ -90,6 +90,9 @@ class PlanModel:
     """Per row, the person's capacity that week less hours fixed outside this model."""
     fixed_units: dict[tuple[int, int], set[int]] = field(default_factory=dict)
     """(staff, week) -> units the person already goes to outside this model (rule 8)."""
+    most: IntArray | None = None
+    """Per row, the most half-hours it may take besides capacity and need (a repair lets a
+    published assignment only shrink)."""
 
     def __post_init__(self) -> None:
         index, t = self.index, self.triples
@@ -99,6 +102,8 @@ class PlanModel:
         )
         self.wanted: IntArray = index.wanted[t.need, t.week]
         self.high: IntArray = np.maximum(0, np.minimum(self.capacity, self.wanted))
+        if self.most is not None:
+            self.high = np.minimum(self.high, self.most)
         self.low: IntArray = index.block[t.need, t.week]
         new_int, new_bool = self.model.new_int_var, self.model.new_bool_var
         names = self.row_names()

@@ -39,25 +39,14 @@ def build_result(
     rows = np.flatnonzero(half_hours > 0)
     plan = triples.take(rows)
     hours = half_hours[rows]
-    order = np.lexsort((plan.staff, plan.need, plan.week))
-    assignments = [
-        Assignment(
-            staff=index.staff_ids[int(plan.staff[i])],
-            need=index.need_ids[int(plan.need[i])],
-            week=int(plan.week[i]),
-            hours=to_hours(int(hours[i])),
-        )
-        for i in order
-    ]
+    assignments = plan_assignments(index, plan, hours)
     planned = np.zeros((index.staff_count, index.weeks), dtype=np.int64)
     np.add.at(planned, (plan.staff, plan.week), hours)
-    covered = np.zeros((index.need_count, index.weeks), dtype=np.int64)
-    np.add.at(covered, (plan.need, plan.week), hours)
 
     return RoundResult(
         status=status,
         assignments=assignments,
-        unfilled=_unfilled(index, plan, planned, covered),
+        unfilled=unfilled_need_weeks(index, plan, hours),
         metrics=Metrics(
             weighted_coverage=int((index.weight[plan.need] * hours).sum()) / HALF_HOURS,
             upper_bound=bound / HALF_HOURS,
@@ -74,6 +63,20 @@ def build_result(
     )
 
 
+def plan_assignments(index: RoundIndex, plan: Triples, hours: IntArray) -> list[Assignment]:
+    """A plan's used triples as the contract's assignments, by week, need and staff."""
+    order = np.lexsort((plan.staff, plan.need, plan.week))
+    return [
+        Assignment(
+            staff=index.staff_ids[int(plan.staff[i])],
+            need=index.need_ids[int(plan.need[i])],
+            week=int(plan.week[i]),
+            hours=to_hours(int(hours[i])),
+        )
+        for i in order
+    ]
+
+
 def infeasible_result(index: RoundIndex, messages: list[str], seconds: float) -> RoundResult:
     """The result for a round that cannot be planned as given (e.g. a pin breaks a rule)."""
     return RoundResult(
@@ -83,10 +86,25 @@ def infeasible_result(index: RoundIndex, messages: list[str], seconds: float) ->
     )
 
 
-def _unfilled(
-    index: RoundIndex, plan: Triples, planned: IntArray, covered: IntArray
+def unfilled_need_weeks(
+    index: RoundIndex,
+    plan: Triples,
+    hours: IntArray,
+    only: set[tuple[int, int]] | None = None,
 ) -> list[Unfilled]:
+    """The need-weeks a plan (its used triples and their half-hours) leaves partly open, with
+    their reasons; `only` (need, week) positions when given."""
+    planned = np.zeros((index.staff_count, index.weeks), dtype=np.int64)
+    np.add.at(planned, (plan.staff, plan.week), hours)
+    covered = np.zeros((index.need_count, index.weeks), dtype=np.int64)
+    np.add.at(covered, (plan.need, plan.week), hours)
     open_need, open_week = np.nonzero(index.wanted > covered)
+    if only is not None:
+        keep = np.array(
+            [(int(n), int(w)) in only for n, w in zip(open_need, open_week, strict=True)],
+            dtype=np.bool_,
+        )
+        open_need, open_week = open_need[keep], open_week[keep]
     if len(open_need) == 0:
         return []
     unfilled = []

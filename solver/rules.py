@@ -85,6 +85,7 @@ def no_slivers_rule(plan: PlanModel) -> None:
         low, high = int(plan.low[i]), int(plan.high[i])
         if low > high:
             model.add(used[i] == 0)
+            model.add(hours[i] == 0)
         elif low == high:
             model.add(hours[i] == high * used[i])
         else:

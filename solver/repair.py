@@ -1,0 +1,214 @@
+"""`repair`: a published plan re-planned where events touch it, with the least disturbance.
+
+Steps, each a plain function:
+
+1. Scope (`solver.repair_scope.repair_scope`): the staff-weeks and need-weeks touched.
+2. The plan that leaves the gaps open (`gaps_left_open`): published, with what today's facts
+   forbid trimmed away. It keeps every hard rule, so it is the search's start and its floor:
+   a repair never covers less.
+3. The rows that may change and their model (`solver.repair_model`); everything else stays.
+4. Stages, lexicographic like a round's: term 1 (priority-weighted coverage); then
+   disturbance (ending a published assignment-week costs 3, shrinking it 2, growing it or
+   adding one 1); then the round's lower terms (home load, continuity, fairness, preferences).
+   Rules 1–9 hold throughout, pins included.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from solver.bound import week_flow
+from solver.budget import Budget, Clock
+from solver.candidates import allowed_pairs, compatible_triples
+from solver.contract import (
+    Change,
+    NeedWeek,
+    RepairCoverage,
+    RepairInput,
+    RepairMetrics,
+    RepairResult,
+    StopReason,
+)
+from solver.cpsat import make_solver, read_hours
+from solver.greedy import weighted
+from solver.index import HALF_HOURS, IntArray, RoundIndex, index_round, to_hours
+from solver.lower_stages import RESULT_RESERVE, minimize_in_turn
+from solver.model import PlanModel, Triples
+from solver.objective import LOWER_TERMS, coverage_term
+from solver.options import SolveOptions
+from solver.pins import PinKey, check_pins
+from solver.repair_model import RepairRows, disturbance_term, repair_model, repair_rows
+from solver.repair_scope import RepairScope, gaps_left_open, repair_scope, weighted_of
+from solver.result import plan_assignments, unfilled_need_weeks
+from solver.stopping import StallWatch, solve_stop_reason, stage_stop_reason
+
+log = logging.getLogger(__name__)
+
+REPAIR_TIME_LIMIT = 10.0
+"""Seconds a repair may take by default; it stops sooner once every stage is proven."""
+
+COVERAGE_SHARE = 0.6
+"""Share of the time term 1 may use before disturbance and the lower terms."""
+
+
+def repair(repair_input: RepairInput, options: SolveOptions | None = None) -> RepairResult:
+    """Re-plan what the events touch; everything else stays as published."""
+    options = options or SolveOptions(time_limit=REPAIR_TIME_LIMIT)
+    clock = Clock(options.time_limit)
+    index = index_round(repair_input.round)
+    problems = check_pins(index)
+    if problems:
+        return RepairResult(status="infeasible", messages=problems)
+    allowed = allowed_pairs(index)
+    scope = repair_scope(index, repair_input, allowed)
+    start = gaps_left_open(scope)
+    excluded = {index.staff_pos[s] for s in repair_input.excluded}
+    rows = repair_rows(scope, repair_input.max_moves, excluded)
+    plan = repair_model(scope, rows, repair_input.max_moves)
+    hint = np.array([start.get(k, 0) for k in rows.positions()], dtype=np.int64)
+    log.info(
+        "repair: %d touched need-weeks, %d staff-weeks, %d rows",
+        len(scope.touched_needs),
+        len(scope.touched_staff),
+        len(rows.triples),
+    )
+    budget = Budget(clock, options)
+    half_hours, first = _most_coverage(plan, hint, options, budget, rows.complete)
+    held = coverage_term(plan, half_hours) >= weighted(index, rows.triples, half_hours)
+    plan.model.add(held)
+    reserve = RESULT_RESERVE * budget.limit
+    terms = [disturbance_term(rows.published), *LOWER_TERMS]
+    half_hours, proven, lower = minimize_in_turn(
+        plan, terms, half_hours, options, budget, reserve=reserve, complete=rows.complete
+    )
+    after = dict(rows.fixed)
+    after.update(
+        {k: int(h) for k, h in zip(rows.positions(), half_hours.tolist(), strict=True) if h}
+    )
+    stop_reason = solve_stop_reason([first], lower)
+    return _result(
+        scope,
+        rows,
+        start,
+        after,
+        optimal=proven and first == "proven_optimal",
+        seconds=clock.elapsed(),
+        stop_reason=stop_reason,
+    )
+
+
+def _most_coverage(
+    plan: PlanModel, hint: IntArray, options: SolveOptions, budget: Budget, complete: bool
+) -> tuple[IntArray, StopReason]:
+    """Stage 1: term 1 over the rows, from the plan that leaves the gaps open."""
+    if plan.size == 0:
+        return hint, "proven_optimal"
+    plan.model.maximize(coverage_term(plan, hint))
+    plan.add_hint(hint)
+    solver = make_solver(options, budget, budget.left() * COVERAGE_SHARE)
+    watch = StallWatch(options.stall_seconds)
+    status = watch.search(solver, plan.model)
+    budget.charge(solver)
+    reason = stage_stop_reason(
+        status=status, complete=complete, value_at_bound=False, watch_fired=watch.fired
+    )
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return hint, reason
+    found = read_hours(solver, plan)
+    index, triples = plan.index, plan.triples
+    better = weighted(index, triples, found) >= weighted(index, triples, hint)
+    return (found if better else hint), reason
+
+
+def _result(
+    scope: RepairScope,
+    rows: RepairRows,
+    before: dict[PinKey, int],
+    after: dict[PinKey, int],
+    *,
+    optimal: bool,
+    seconds: float,
+    stop_reason: StopReason,
+) -> RepairResult:
+    index = scope.index
+    plan, hours = _as_triples(after)
+    changes = _changes(index, scope.published, after)
+    weeks = scope.weeks
+    covered_before, hours_before = weighted_of(index, before, weeks)
+    covered_after, hours_after = weighted_of(index, after, weeks)
+    moved_rows = set(rows.movable.tolist())
+    moved = {
+        int(rows.triples.staff[i])
+        for i, key in enumerate(rows.positions())
+        if i in moved_rows and after.get(key, 0) < scope.published[key]
+    }
+    return RepairResult(
+        status="optimal" if optimal else "feasible",
+        assignments=plan_assignments(index, plan, hours),
+        changes=changes,
+        touched=[NeedWeek(need=index.need_ids[n], week=w) for n, w in sorted(scope.touched_needs)],
+        newly_lent=_newly_lent(index, scope.published, after),
+        losing=_losing(index, scope.published, after),
+        unfilled=unfilled_need_weeks(index, plan, hours, only=scope.touched_needs),
+        coverage=RepairCoverage(
+            weeks=weeks,
+            before=covered_before / HALF_HOURS,
+            after=covered_after / HALF_HOURS,
+            bound=_bound(scope, weeks) / HALF_HOURS,
+            hours_before=to_hours(hours_before),
+            hours_after=to_hours(hours_after),
+        ),
+        metrics=RepairMetrics(
+            changes=len(changes),
+            people_disturbed=len({c.staff for c in changes}),
+            people_moved=len(moved),
+            hours_moved=sum(abs(c.hours_after - c.hours_before) for c in changes),
+            model_rows=len(rows.triples),
+            solve_seconds=round(seconds, 3),
+            stop_reason=stop_reason,
+        ),
+    )
+
+
+def _as_triples(plan: dict[PinKey, int]) -> tuple[Triples, IntArray]:
+    keys = np.array(sorted(plan), dtype=np.int64).reshape(-1, 3)
+    hours = np.array([plan[k] for k in sorted(plan)], dtype=np.int64)
+    return Triples(keys[:, 0].copy(), keys[:, 1].copy(), keys[:, 2].copy()), hours
+
+
+def _changes(
+    index: RoundIndex, before: dict[PinKey, int], after: dict[PinKey, int]
+) -> list[Change]:
+    return [
+        Change(
+            staff=index.staff_ids[s],
+            need=index.need_ids[n],
+            week=w,
+            hours_before=to_hours(before.get((s, n, w), 0)),
+            hours_after=to_hours(after.get((s, n, w), 0)),
+        )
+        for s, n, w in sorted(before.keys() | after.keys(), key=lambda k: (k[2], k[1], k[0]))
+        if before.get((s, n, w), 0) != after.get((s, n, w), 0)
+    ]
+
+
+def _newly_lent(
+    index: RoundIndex, before: dict[PinKey, int], after: dict[PinKey, int]
+) -> list[str]:
+    lent_before = {s for s, _, _ in before}
+    return sorted({index.staff_ids[s] for s, _, _ in after if s not in lent_before})
+
+
+def _losing(index: RoundIndex, before: dict[PinKey, int], after: dict[PinKey, int]) -> list[str]:
+    """People planned on a need before who are on it in no week now."""
+    pairs_after = {(s, n) for s, n, _ in after}
+    return sorted({index.staff_ids[s] for s, n, _ in before if (s, n) not in pairs_after})
+
+
+def _bound(scope: RepairScope, weeks: list[int]) -> int:
+    """Term 1's flow bound of the touched weeks, today's facts."""
+    index = scope.index
+    return sum(week_flow(index, w, compatible_triples(index, scope.allowed, w))[0] for w in weeks)

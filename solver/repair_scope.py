@@ -1,0 +1,163 @@
+"""What a repair may change (steps 1–2 of `solver.repair`): the touched staff-weeks and
+need-weeks, and the published plan with what today's facts forbid trimmed away.
+
+A staff-week is touched when an event names it, or when the person's published hours that
+week now break rule 3 (capacity) or 8 (spread). A need-week is touched when an event names
+it, when its published hours now break rule 4 (more than it wants), when a published hour
+of it breaks a pair rule or rule 7, when a pin changes it, and whenever a touched person was
+planned on it that week. Everything else is fixed: it stays as published.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from solver.contract import Assignment, RepairInput
+from solver.index import IntArray, RoundIndex, to_half_hours
+from solver.pins import PinKey
+
+StaffWeekPos = tuple[int, int]
+NeedWeekPos = tuple[int, int]
+
+
+@dataclass
+class RepairScope:
+    """The published plan by position, and what the repair touches."""
+
+    index: RoundIndex
+    allowed: list[IntArray]
+    published: dict[PinKey, int]
+    """(staff, need, week) -> half-hours as published."""
+    pinned: dict[PinKey, int]
+    touched_staff: set[StaffWeekPos] = field(default_factory=set)
+    touched_needs: set[NeedWeekPos] = field(default_factory=set)
+
+    @property
+    def weeks(self) -> list[int]:
+        """The weeks the repair touches."""
+        return sorted({w for _, w in self.touched_needs} | {w for _, w in self.touched_staff})
+
+    def is_allowed(self, staff: int, need: int) -> bool:
+        """Rules 1, 2, 5 and 6 allow `staff` on `need`."""
+        return staff in self._allowed_sets[need]
+
+    @cached_property
+    def _allowed_sets(self) -> _LazySets:
+        return _LazySets(self.allowed)
+
+    def fixed(self) -> dict[PinKey, int]:
+        """Published assignment-weeks outside the touched need-weeks: they stay as they are."""
+        return {k: h for k, h in self.published.items() if (k[1], k[2]) not in self.touched_needs}
+
+
+class _LazySets(dict[int, frozenset[int]]):
+    """Per need, its allowed staff as a set, made the first time it is asked for."""
+
+    def __init__(self, allowed: list[IntArray]) -> None:
+        super().__init__()
+        self.allowed = allowed
+
+    def __missing__(self, need: int) -> frozenset[int]:
+        made = frozenset(int(s) for s in self.allowed[need])
+        self[need] = made
+        return made
+
+
+def repair_scope(
+    index: RoundIndex, repair_input: RepairInput, allowed: list[IntArray]
+) -> RepairScope:
+    """Step 1: the published plan by position, and every staff-week and need-week touched."""
+    pos = index
+    scope = RepairScope(
+        index=index,
+        allowed=allowed,
+        published=_by_position(index, repair_input.published),
+        pinned=_by_position(index, repair_input.round.pinned),
+        touched_staff={(pos.staff_pos[t.staff], t.week) for t in repair_input.touched_staff},
+        touched_needs={(pos.need_pos[t.need], t.week) for t in repair_input.touched_needs},
+    )
+    _touch_what_breaks(scope)
+    for (s, n, w), half_hours in scope.pinned.items():
+        if scope.published.get((s, n, w)) != half_hours:
+            scope.touched_needs.add((n, w))
+    for s, n, w in scope.published:
+        if (s, w) in scope.touched_staff:
+            scope.touched_needs.add((n, w))
+    return scope
+
+
+def _by_position(index: RoundIndex, entries: Sequence[Assignment]) -> dict[PinKey, int]:
+    return {
+        (index.staff_pos[a.staff], index.need_pos[a.need], a.week): to_half_hours(a.hours)
+        for a in entries
+    }
+
+
+def _touch_what_breaks(scope: RepairScope) -> None:
+    """Touch the staff-weeks and need-weeks whose published hours today's facts forbid."""
+    index = scope.index
+    per_staff: dict[StaffWeekPos, int] = defaultdict(int)
+    units: dict[StaffWeekPos, set[int]] = defaultdict(set)
+    per_need: dict[NeedWeekPos, int] = defaultdict(int)
+    for (s, n, w), half_hours in scope.published.items():
+        per_staff[(s, w)] += half_hours
+        units[(s, w)].add(int(index.need_unit[n]))
+        per_need[(n, w)] += half_hours
+        if not scope.is_allowed(s, n) or half_hours < index.block[n, w]:
+            scope.touched_needs.add((n, w))
+    for (s, w), half_hours in per_staff.items():
+        if half_hours > index.capacity[s, w] or len(units[(s, w)]) > index.max_units:
+            scope.touched_staff.add((s, w))
+    for (n, w), half_hours in per_need.items():
+        if half_hours > index.wanted[n, w]:
+            scope.touched_needs.add((n, w))
+
+
+def gaps_left_open(scope: RepairScope) -> dict[PinKey, int]:
+    """Step 2: the published plan as today's facts still allow it, nothing added: fixed
+    assignments as they are, then pins, then the touched ones by priority (highest first),
+    each cut to what capacity, need and block still allow. It keeps every hard rule."""
+    index = scope.index
+    spare = index.capacity.copy()
+    remaining = index.wanted.copy()
+    units: dict[StaffWeekPos, set[int]] = defaultdict(set)
+    plan: dict[PinKey, int] = {}
+
+    def place(key: PinKey, half_hours: int) -> None:
+        s, n, w = key
+        plan[key] = half_hours
+        spare[s, w] -= half_hours
+        remaining[n, w] -= half_hours
+        units[(s, w)].add(int(index.need_unit[n]))
+
+    for key, half_hours in scope.fixed().items():
+        place(key, half_hours)
+    for key, half_hours in scope.pinned.items():
+        if key not in plan:
+            place(key, half_hours)
+    touched = [k for k in scope.published if k not in plan and (k[1], k[2]) in scope.touched_needs]
+    touched.sort(key=lambda k: (-int(index.weight[k[1]]), k))
+    for key in touched:
+        s, n, w = key
+        unit = int(index.need_unit[n])
+        amount = min(scope.published[key], int(spare[s, w]), int(remaining[n, w]))
+        fits_spread = unit in units[(s, w)] or len(units[(s, w)]) < index.max_units
+        if scope.is_allowed(s, n) and amount >= index.block[n, w] and amount > 0 and fits_spread:
+            place(key, amount)
+    return plan
+
+
+def weighted_of(index: RoundIndex, plan: dict[PinKey, int], weeks: list[int]) -> tuple[int, int]:
+    """Term 1 of `plan` over `weeks`, and its half-hours there."""
+    chosen = set(weeks)
+    keys = [k for k in plan if k[2] in chosen]
+    if not keys:
+        return 0, 0
+    needs = np.array([k[1] for k in keys], dtype=np.int64)
+    hours = np.array([plan[k] for k in keys], dtype=np.int64)
+    return int((index.weight[needs] * hours).sum()), int(hours.sum())
