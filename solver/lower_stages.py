@@ -75,10 +75,12 @@ def minimize_in_turn(
     *,
     reserve: float,
     complete: bool,
+    stall_seconds: float | None = None,
 ) -> tuple[IntArray, bool, list[StopReason]]:
     """Minimise each term in turn, holding each at its value once done, from the plan
     `half_hours` (which must keep the model's constraints); returns the plan, whether every
-    stage was proven optimal, and why each stage stopped. `reserve` seconds stay unspent."""
+    stage was proven optimal, and why each stage stopped. `reserve` seconds stay unspent;
+    a stage stops after `stall_seconds` without a better plan (default: the options')."""
     reasons: list[StopReason] = []
     proven = complete
     for stage, term in enumerate(terms):
@@ -89,7 +91,7 @@ def minimize_in_turn(
         plan.model.minimize(cost)
         plan.add_hint(half_hours)
         solver = make_solver(options, budget, seconds)
-        watch = StallWatch(options.stall_seconds)
+        watch = StallWatch(stall_seconds or options.stall_seconds)
         status = watch.search(solver, plan.model)
         budget.charge(solver)
         reason = stage_stop_reason(

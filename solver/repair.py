@@ -40,7 +40,14 @@ from solver.model import PlanModel, Triples
 from solver.objective import LOWER_TERMS, coverage_term
 from solver.options import SolveOptions
 from solver.pins import PinKey, check_pins
-from solver.repair_model import RepairRows, disturbance_term, repair_model, repair_rows
+from solver.repair_model import (
+    RepairRows,
+    disturbance_of,
+    disturbance_term,
+    most_disturbance,
+    repair_model,
+    repair_rows,
+)
 from solver.repair_scope import RepairScope, gaps_left_open, repair_scope, weighted_of
 from solver.result import plan_assignments, unfilled_need_weeks
 from solver.stopping import StallWatch, solve_stop_reason, stage_stop_reason
@@ -52,6 +59,10 @@ REPAIR_TIME_LIMIT = 10.0
 
 COVERAGE_SHARE = 0.6
 """Share of the time term 1 may use before disturbance and the lower terms."""
+
+STALL_SECONDS = 0.25
+"""A repair's model holds the few hundred rows events touch, not a round's thousands: a
+quarter of a second without a better plan ends a stage, so a repair answers while HR waits."""
 
 
 def repair(repair_input: RepairInput, options: SolveOptions | None = None) -> RepairResult:
@@ -76,13 +87,17 @@ def repair(repair_input: RepairInput, options: SolveOptions | None = None) -> Re
         len(rows.triples),
     )
     budget = Budget(clock, options)
-    half_hours, first = _most_coverage(plan, hint, options, budget, rows.complete)
-    held = coverage_term(plan, half_hours) >= weighted(index, rows.triples, half_hours)
-    plan.model.add(held)
-    reserve = RESULT_RESERVE * budget.limit
-    terms = [disturbance_term(rows.published), *LOWER_TERMS]
+    half_hours, first = _coverage_then_disturbance(plan, hint, rows, options, budget)
+    hold_need_weeks(plan, half_hours)
     half_hours, proven, lower = minimize_in_turn(
-        plan, terms, half_hours, options, budget, reserve=reserve, complete=rows.complete
+        plan,
+        LOWER_TERMS,
+        half_hours,
+        options,
+        budget,
+        reserve=RESULT_RESERVE * budget.limit,
+        complete=rows.complete,
+        stall_seconds=STALL_SECONDS,
     )
     after = dict(rows.fixed)
     after.update(
@@ -100,27 +115,41 @@ def repair(repair_input: RepairInput, options: SolveOptions | None = None) -> Re
     )
 
 
-def _most_coverage(
-    plan: PlanModel, hint: IntArray, options: SolveOptions, budget: Budget, complete: bool
+def _coverage_then_disturbance(
+    plan: PlanModel, hint: IntArray, rows: RepairRows, options: SolveOptions, budget: Budget
 ) -> tuple[IntArray, StopReason]:
-    """Stage 1: term 1 over the rows, from the plan that leaves the gaps open."""
+    """Terms 1 and 2 in one search, from the plan that leaves the gaps open: coverage, then
+    disturbance. One covered half-hour outweighs all the disturbance the rows can make, so
+    the order is kept exactly; the disturbance found is then held for the lower terms."""
     if plan.size == 0:
         return hint, "proven_optimal"
-    plan.model.maximize(coverage_term(plan, hint))
+    disturbance = disturbance_term(rows.published)(plan, hint)
+    outweigh = most_disturbance(rows.published) + 1
+    plan.model.maximize(outweigh * coverage_term(plan, hint) - disturbance)
     plan.add_hint(hint)
     solver = make_solver(options, budget, budget.left() * COVERAGE_SHARE)
-    watch = StallWatch(options.stall_seconds)
+    watch = StallWatch(STALL_SECONDS)
     status = watch.search(solver, plan.model)
     budget.charge(solver)
+    log.info("repair coverage and disturbance: %.2fs", solver.wall_time)
     reason = stage_stop_reason(
-        status=status, complete=complete, value_at_bound=False, watch_fired=watch.fired
+        status=status, complete=rows.complete, value_at_bound=False, watch_fired=watch.fired
     )
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return hint, reason
-    found = read_hours(solver, plan)
+    found = read_hours(solver, plan) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else hint
     index, triples = plan.index, plan.triples
-    better = weighted(index, triples, found) >= weighted(index, triples, hint)
-    return (found if better else hint), reason
+    if weighted(index, triples, found) < weighted(index, triples, hint):
+        found = hint
+    plan.model.add(disturbance <= disturbance_of(found, rows.published))
+    return found, reason
+
+
+def hold_need_weeks(plan: PlanModel, half_hours: IntArray) -> None:
+    """Keep each need-week's hours for the lower terms: term 1 stays as good, and each
+    later stage stays small enough for CP-SAT to prove in a blink."""
+    for rows in plan.groups("need_week"):
+        held = int(half_hours[rows].sum())
+        if held:
+            plan.model.add(cp_model.LinearExpr.sum([plan.hours[int(i)] for i in rows]) >= held)
 
 
 def _result(

@@ -239,3 +239,22 @@ def _compare(row: int, before: int, *, shrink: bool) -> Callable[[IntArray], int
     if shrink:
         return lambda half_hours: int(half_hours[row] < before)
     return lambda half_hours: int(half_hours[row] > before)
+
+
+def disturbance_of(half_hours: IntArray, published: IntArray) -> int:
+    """The disturbance term of a plan given as half-hours per row."""
+    new = published == 0
+    ended = ~new & (half_hours == 0)
+    shrunk = ~new & (half_hours < published)
+    grown = ~new & (half_hours > published)
+    return int(
+        GROW_COST * ((half_hours > 0) & new).sum()
+        + SHRINK_COST * shrunk.sum()
+        + GROW_COST * grown.sum()
+        + (END_COST - SHRINK_COST) * ended.sum()
+    )
+
+
+def most_disturbance(published: IntArray) -> int:
+    """The most disturbance rows can make: every published one ended, every new one added."""
+    return int(END_COST * (published > 0).sum() + GROW_COST * (published == 0).sum())

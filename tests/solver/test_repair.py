@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +21,13 @@ from solver.contract import (
     StaffWeek,
 )
 from solver.repair import repair
+from solver.repair_model import (
+    END_COST,
+    GROW_COST,
+    SHRINK_COST,
+    disturbance_of,
+    most_disturbance,
+)
 from tests.solver.builders import a_need, a_round, a_staff, an_assignment
 from tests.solver.checker import violations, weighted_coverage
 from tests.solver.test_properties import rounds
@@ -255,3 +263,33 @@ def test_a_person_left_with_less_than_a_block_ends_rather_than_keeping_a_sliver(
     now = with_facts(two_weeks_at_the_ward(), anne={"home_load": [0, 17]})
     result = run(now, PUBLISHED, touched_staff=[StaffWeek(staff="anne", week=1)])
     assert changed(result) == {("anne", "n1", 1, 20, 0), ("cy", "n1", 1, 0, 20)}
+
+
+def test_disturbance_weighs_an_end_above_a_cut_above_an_addition() -> None:
+    published = np.array([8, 8, 8, 0, 0])
+    after = np.array([0, 4, 12, 8, 0])
+    assert disturbance_of(after, published) == END_COST + SHRINK_COST + GROW_COST + GROW_COST
+    assert END_COST > SHRINK_COST > GROW_COST
+    assert most_disturbance(published) == 3 * END_COST + 2 * GROW_COST
+
+
+def test_the_moves_rule_moves_no_more_people_than_allowed() -> None:
+    crowded = a_round(
+        staff=[
+            a_staff("anne", normal_hours=20),
+            a_staff("bo", normal_hours=10),
+            a_staff("cy", normal_hours=10),
+        ],
+        needs=[
+            a_need("n1", hours=20, priority=5),
+            a_need("n2", unit="school", hours=10, min_block=10),
+            a_need("n3", unit="lab", hours=10, min_block=10),
+        ],
+    )
+    now = with_facts(crowded, anne={"available": False})
+    published = plan(("anne", "n1", 0, 20), ("bo", "n2", 0, 10), ("cy", "n3", 0, 10))
+    touched = [StaffWeek(staff="anne", week=0)]
+    one = run(now, published, touched_staff=touched, max_moves=1)
+    two = run(now, published, touched_staff=touched, max_moves=2)
+    assert (one.metrics.people_moved, two.metrics.people_moved) == (1, 2)
+    assert one.coverage.after < two.coverage.after
