@@ -173,3 +173,27 @@ class RepairResult(Strict):
     messages: list[str] = Field(
         default_factory=list, description="Why the repair cannot be made, when infeasible."
     )
+
+
+class LeftOpen(Strict):
+    need: Id
+    hours: PersonHours
+
+
+class Candidate(Strict):
+    """One person who could take a need-week at once, and why they are ranked where they are."""
+
+    staff: Id
+    name: str = ""
+    hours: PersonHours = Field(description="Hours they could take of the need that week.")
+    free_hours: PersonHours = Field(description="Capacity beside what they are planned on.")
+    home_load: PersonHours = Field(description="Work they still owe their home unit that week.")
+    normal_hours: PersonHours
+    introduced: bool = Field(
+        description="Already planned at the need's unit in this plan or the previous round."
+    )
+    preferred_area: bool = Field(description="The unit is in an area they prefer.")
+    leaves_open: list[LeftOpen] = Field(
+        default_factory=list,
+        description="What they would leave open elsewhere that week to take these hours.",
+    )

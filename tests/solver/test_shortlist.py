@@ -1,0 +1,58 @@
+"""The shortlist for one need-week: who could take it at once, best first, and why."""
+
+from __future__ import annotations
+
+from solver.contract import Assignment, RoundInput
+from solver.shortlist import shortlist
+from tests.solver.builders import a_need, a_round, a_staff
+
+
+def urgent_round() -> RoundInput:
+    return a_round(
+        staff=[
+            a_staff("free", normal_hours=20, home_load=10),
+            a_staff("calm", normal_hours=20),
+            a_staff("known", normal_hours=20, home_load=10),
+            a_staff("busy", normal_hours=20),
+            a_staff("teacher", skills=["teacher"]),
+            a_staff("home", home_unit="ward"),
+        ],
+        needs=[
+            a_need("urgent", hours=16, priority=5),
+            a_need("low", unit="school", hours=20, priority=1),
+            a_need("old", unit="ward", hours=[0, 8]),
+        ],
+        weeks=2,
+    )
+
+
+PLAN = [
+    Assignment(staff="busy", need="low", week=0, hours=20),
+    Assignment(staff="known", need="old", week=1, hours=8),
+]
+
+
+def test_people_the_rules_allow_are_ranked_free_first_then_introduced_then_least_home_load() -> (
+    None
+):
+    names = [c.staff for c in shortlist(urgent_round(), PLAN, "urgent", 0)]
+    assert names == ["known", "calm", "free", "busy"]
+
+
+def test_each_candidate_says_why() -> None:
+    by_id = {c.staff: c for c in shortlist(urgent_round(), PLAN, "urgent", 0)}
+    assert by_id["known"].introduced and not by_id["calm"].introduced
+    assert (by_id["free"].free_hours, by_id["free"].home_load, by_id["free"].hours) == (10, 10, 10)
+    assert by_id["calm"].hours == 16
+    assert [(o.need, o.hours) for o in by_id["busy"].leaves_open] == [("low", 20)]
+    assert by_id["busy"].free_hours == 0
+
+
+def test_nobody_is_taken_from_a_need_of_the_same_or_higher_priority() -> None:
+    names = [c.staff for c in shortlist(urgent_round(), PLAN, "low", 0)]
+    assert "busy" not in names
+    assert "teacher" not in names
+
+
+def test_the_limit_cuts_the_list() -> None:
+    assert len(shortlist(urgent_round(), PLAN, "urgent", 0, limit=2)) == 2
