@@ -76,11 +76,14 @@ def minimize_in_turn(
     reserve: float,
     complete: bool,
     stall_seconds: float | None = None,
+    light: bool = False,
 ) -> tuple[IntArray, bool, list[StopReason]]:
     """Minimise each term in turn, holding each at its value once done, from the plan
     `half_hours` (which must keep the model's constraints); returns the plan, whether every
     stage was proven optimal, and why each stage stopped. `reserve` seconds stay unspent;
-    a stage stops after `stall_seconds` without a better plan (default: the options')."""
+    a stage stops after `stall_seconds` without a better plan once it has one (default: the
+    options' window, from the stage's start); `light` spares CP-SAT's probing and symmetry
+    search (`solver.cpsat.make_solver`), which cost more than they find on a small model."""
     reasons: list[StopReason] = []
     proven = complete
     for stage, term in enumerate(terms):
@@ -90,8 +93,10 @@ def minimize_in_turn(
             return half_hours, False, [*reasons, "time_limit"]
         plan.model.minimize(cost)
         plan.add_hint(half_hours)
-        solver = make_solver(options, budget, seconds)
-        watch = StallWatch(stall_seconds or options.stall_seconds)
+        solver = make_solver(options, budget, seconds, piece=light)
+        watch = StallWatch(
+            stall_seconds or options.stall_seconds, after_first=stall_seconds is not None
+        )
         status = watch.search(solver, plan.model)
         budget.charge(solver)
         reason = stage_stop_reason(

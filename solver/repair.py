@@ -7,10 +7,11 @@ Steps, each a plain function:
    forbid trimmed away. It keeps every hard rule, so it is the search's start and its floor:
    a repair never covers less.
 3. The rows that may change and their model (`solver.repair_model`); everything else stays.
-4. Stages, lexicographic like a round's: term 1 (priority-weighted coverage); then
-   disturbance (ending a published assignment-week costs 3, shrinking it 2, growing it or
-   adding one 1); then the round's lower terms (home load, continuity, fairness, preferences).
-   Rules 1–9 hold throughout, pins included.
+4. Stages, lexicographic like a round's, from the coordinator's top-up of the gaps
+   (`topped_up`): term 1 (priority-weighted coverage) and disturbance (ending a published
+   assignment-week costs 3, shrinking it 2, growing it or adding one 1) in one search; then,
+   each need-week's hours and the disturbance held, the round's lower terms (home load,
+   continuity, fairness, preferences). Rules 1–9 hold throughout, pins included.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from solver.repair_model import (
     most_disturbance,
     repair_model,
     repair_rows,
+    topped_up,
 )
 from solver.repair_scope import RepairScope, gaps_left_open, repair_scope, weighted_of
 from solver.result import plan_assignments, unfilled_need_weeks
@@ -60,9 +62,11 @@ REPAIR_TIME_LIMIT = 10.0
 COVERAGE_SHARE = 0.6
 """Share of the time term 1 may use before disturbance and the lower terms."""
 
+COVERAGE_STALL_SECONDS = 1.0
 STALL_SECONDS = 0.25
-"""A repair's model holds the few hundred rows events touch, not a round's thousands: a
-quarter of a second without a better plan ends a stage, so a repair answers while HR waits."""
+"""A repair's model holds the rows events touch, not a round's hundreds of thousands: a
+second without a better plan ends the search for coverage, a quarter of a second each later
+stage (counted from each one's first plan), so a repair answers while HR waits."""
 
 
 def repair(repair_input: RepairInput, options: SolveOptions | None = None) -> RepairResult:
@@ -79,7 +83,9 @@ def repair(repair_input: RepairInput, options: SolveOptions | None = None) -> Re
     excluded = {index.staff_pos[s] for s in repair_input.excluded}
     rows = repair_rows(scope, repair_input.max_moves, excluded)
     plan = repair_model(scope, rows, repair_input.max_moves)
-    hint = np.array([start.get(k, 0) for k in rows.positions()], dtype=np.int64)
+    hint = topped_up(
+        scope, rows, np.array([start.get(k, 0) for k in rows.positions()], dtype=np.int64)
+    )
     log.info(
         "repair: %d touched need-weeks, %d staff-weeks, %d rows",
         len(scope.touched_needs),
@@ -98,6 +104,7 @@ def repair(repair_input: RepairInput, options: SolveOptions | None = None) -> Re
         reserve=RESULT_RESERVE * budget.limit,
         complete=rows.complete,
         stall_seconds=STALL_SECONDS,
+        light=True,
     )
     after = dict(rows.fixed)
     after.update(
@@ -118,7 +125,7 @@ def repair(repair_input: RepairInput, options: SolveOptions | None = None) -> Re
 def _coverage_then_disturbance(
     plan: PlanModel, hint: IntArray, rows: RepairRows, options: SolveOptions, budget: Budget
 ) -> tuple[IntArray, StopReason]:
-    """Terms 1 and 2 in one search, from the plan that leaves the gaps open: coverage, then
+    """Terms 1 and 2 in one search, from the coordinator's top-up of the gaps: coverage, then
     disturbance. One covered half-hour outweighs all the disturbance the rows can make, so
     the order is kept exactly; the disturbance found is then held for the lower terms."""
     if plan.size == 0:
@@ -127,8 +134,8 @@ def _coverage_then_disturbance(
     outweigh = most_disturbance(rows.published) + 1
     plan.model.maximize(outweigh * coverage_term(plan, hint) - disturbance)
     plan.add_hint(hint)
-    solver = make_solver(options, budget, budget.left() * COVERAGE_SHARE)
-    watch = StallWatch(STALL_SECONDS)
+    solver = make_solver(options, budget, budget.left() * COVERAGE_SHARE, piece=True)
+    watch = StallWatch(COVERAGE_STALL_SECONDS, after_first=True)
     status = watch.search(solver, plan.model)
     budget.charge(solver)
     log.info("repair coverage and disturbance: %.2fs", solver.wall_time)

@@ -258,3 +258,47 @@ def disturbance_of(half_hours: IntArray, published: IntArray) -> int:
 def most_disturbance(published: IntArray) -> int:
     """The most disturbance rows can make: every published one ended, every new one added."""
     return int(END_COST * (published > 0).sum() + GROW_COST * (published == 0).sum())
+
+
+def topped_up(scope: RepairScope, rows: RepairRows, start: IntArray) -> IntArray:
+    """The plan that leaves the gaps open, then each touched need-week topped up by priority
+    (highest first) as a coordinator would: people already on it, then the others in the
+    rows' order (most free capacity first), each a whole block at least, within every hard
+    rule. A strong start makes CP-SAT's search short."""
+    index, t = scope.index, rows.triples
+    hours = start.copy()
+    movable = np.zeros(len(t), dtype=np.bool_)
+    movable[rows.movable] = True
+    spare: dict[StaffWeekPos, int] = {}
+    units: dict[StaffWeekPos, set[int]] = defaultdict(set)
+    for i in range(len(t)):
+        key = (int(t.staff[i]), int(t.week[i]))
+        spare.setdefault(key, int(rows.free[i]))
+        spare[key] -= int(hours[i])
+        if hours[i]:
+            units[key].add(int(index.need_unit[t.need[i]]))
+    remaining = {
+        (n, w): int(index.wanted[n, w]) - int(hours[(t.need == n) & (t.week == w)].sum())
+        for n, w in scope.touched_needs
+    }
+    order = sorted(remaining, key=lambda nw: (-int(index.weight[nw[0]]), nw))
+    by_need_week: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for i in np.flatnonzero(~movable).tolist():
+        by_need_week[(int(t.need[i]), int(t.week[i]))].append(i)
+    for n, w in order:
+        unit, block = int(index.need_unit[n]), int(index.block[n, w])
+        rows_here = sorted(by_need_week[(n, w)], key=lambda i: (hours[i] == 0, i))
+        for i in rows_here:
+            key = (int(t.staff[i]), w)
+            amount = min(remaining[(n, w)], spare[key], int(rows.free[i]) - int(hours[i]))
+            fits = (
+                unit in units[key]
+                or len(units[key] | rows.fixed_units.get(key, set())) < index.max_units
+            )
+            if amount <= 0 or i in rows.pinned or (hours[i] == 0 and (amount < block or not fits)):
+                continue
+            hours[i] += amount
+            spare[key] -= amount
+            remaining[(n, w)] -= amount
+            units[key].add(unit)
+    return hours

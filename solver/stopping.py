@@ -113,6 +113,9 @@ class StallWatch(cp_model.CpSolverSolutionCallback):
     """A solution callback that stops its CP-SAT search once `stalled` holds, or once the
     plan's term 1 reaches `bound` (when given). `on_better` hears each new plan's objective.
 
+    With `after_first`, the window opens at the first plan: a window shorter than CP-SAT's
+    presolve of a large model would otherwise stop it before it found anything.
+
     CP-SAT only calls back on a new best plan, so a thread looks every `WATCH_INTERVAL`
     seconds at how long ago that was.
     """
@@ -124,9 +127,12 @@ class StallWatch(cp_model.CpSolverSolutionCallback):
         bound: int | None = None,
         on_better: Callable[[int], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        after_first: bool = False,
     ) -> None:
         super().__init__()
         self.window = window
+        self.after_first = after_first
+        self.found = False
         self.bound = bound
         self.on_better = on_better
         self.clock = clock
@@ -136,6 +142,7 @@ class StallWatch(cp_model.CpSolverSolutionCallback):
         self._done = threading.Event()
 
     def on_solution_callback(self) -> None:
+        self.found = True
         self.last_better = self.clock()
         value = round(self.objective_value)
         if self.on_better is not None:
@@ -157,6 +164,8 @@ class StallWatch(cp_model.CpSolverSolutionCallback):
 
     def _watch(self, solver: cp_model.CpSolver) -> None:
         while not self._done.wait(WATCH_INTERVAL):
+            if self.after_first and not self.found:
+                continue
             if stalled(self.clock() - self.last_better, self.window):
                 self.fired = True
                 solver.stop_search()

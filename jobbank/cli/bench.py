@@ -53,6 +53,12 @@ MAX_BENCH_SEEDS = 100
     type=click.IntRange(min=1),
     help="With --pool regional: parts to split into (default one per municipality).",
 )
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Repair a published plan after events (one absence; an outbreak of 30 absences and "
+    "20 need changes) against re-solving the round; default size medium.",
+)
 def bench(
     sizes: tuple[str, ...],
     seed: int,
@@ -62,8 +68,12 @@ def bench(
     pool: str,
     database: str | None,
     parts: int | None,
+    repair: bool,
 ) -> None:
     """Benchmark the solver on generated instances against the bound and a greedy plan."""
+    if repair:
+        _bench_repair(sizes, [seed] if not seeds else bench_seeds(seeds), time_limit, workers)
+        return
     if pool == "regional":
         _bench_regional(sizes, seed, time_limit, workers, database, parts)
         return
@@ -95,6 +105,22 @@ def bench_seeds(text: str) -> list[int]:
             f"between 1 and {MAX_BENCH_SEEDS} seeds, got {len(chosen)}", param_hint="--seeds"
         )
     return chosen
+
+
+def _bench_repair(
+    sizes: tuple[str, ...], seeds: list[int], time_limit: float | None, workers: int | None
+) -> None:
+    from jobbank.tools.bench_repair import run_repair_bench
+
+    if "full" in sizes:
+        raise click.BadParameter("full is a size of --pool regional only", param_hint="--size")
+    run_repair_bench(
+        list(sizes) or ["medium"],
+        seeds=seeds,
+        time_limit=time_limit,
+        workers=workers or 2,
+        out=click.echo,
+    )
 
 
 def _bench_regional(
