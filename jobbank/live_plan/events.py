@@ -118,12 +118,19 @@ class WithdrawalReport(_Report):
 # --- reaching a round, a person, a need --------------------------------------------------
 
 
+def _not_found(round_id: int) -> NotFound:
+    """One answer for a round, person, need or event out of reach or missing alike, so that
+    no answer tells which of them exists."""
+    return NotFound(f"round {round_id}: not found, or not within your reach")
+
+
 def event_round(session: Session, actor: Actor, round_id: int) -> AllocationRound:
     """The round, for HR; for anyone else only once published (else it is not found)."""
     rnd = session.get(AllocationRound, round_id)
     if rnd is None or not (actor.is_hr or rnd.status is RoundStatus.PUBLISHED):
-        raise NotFound(f"round {round_id}: not found")
-    actor.require(actor.is_hr or actor.is_leader or actor.is_staff, f"round {round_id}")
+        raise _not_found(round_id)
+    if not (actor.is_hr or actor.is_leader or actor.is_staff):
+        raise _not_found(round_id)
     return rnd
 
 
@@ -148,7 +155,9 @@ HOME_RECALL = _Who(home_leader=True)
 WITHDRAWAL = _Who(self_=True)
 
 
-def _person(session: Session, actor: Actor, person_id: int, who: _Who) -> Person:
+def _person(
+    session: Session, actor: Actor, rnd: AllocationRound, person_id: int, who: _Who
+) -> Person:
     person = session.get(Person, person_id)
     allowed = person is not None and (
         actor.is_hr
@@ -156,14 +165,14 @@ def _person(session: Session, actor: Actor, person_id: int, who: _Who) -> Person
         or (who.home_leader and actor.leads(person.home_unit_id))
     )
     if person is None or not allowed:
-        raise NotFound(f"person {person_id}: not found")
+        raise _not_found(rnd.id)
     return person
 
 
-def _need(session: Session, actor: Actor, need_id: int) -> Need:
+def _need(session: Session, actor: Actor, rnd: AllocationRound, need_id: int) -> Need:
     need = session.get(Need, need_id)
     if need is None or not (actor.is_hr or actor.leads(need.unit_id)):
-        raise NotFound(f"need {need_id}: not found")
+        raise _not_found(rnd.id)
     return need
 
 
@@ -249,7 +258,7 @@ def report_absence(
 ) -> PlanEvent:
     """Record that a person cannot come on some days of the round."""
     rnd = _published(session, actor, round_id)
-    person = _person(session, actor, report.person_id, ABSENCE)
+    person = _person(session, actor, rnd, report.person_id, ABSENCE)
     problems = Problems()
     problems.check(_snapshot_staff, rnd, person)
     _days(problems, rnd, report.first_day, report.last_day)
@@ -274,7 +283,7 @@ def report_home_recall(
 ) -> PlanEvent:
     """Record that a home unit keeps more (or fewer) hours of its person in some weeks."""
     rnd = _published(session, actor, round_id)
-    person = _person(session, actor, report.person_id, HOME_RECALL)
+    person = _person(session, actor, rnd, report.person_id, HOME_RECALL)
     problems = Problems()
     staff = problems.check(_snapshot_staff, rnd, person)
     _days(problems, rnd, report.first_day, report.last_day)
@@ -301,7 +310,7 @@ def report_need_change(
 ) -> PlanEvent:
     """Record that a need grows, shrinks or closes from a week of the round on."""
     rnd = _published(session, actor, round_id)
-    need = _need(session, actor, report.need_id)
+    need = _need(session, actor, rnd, report.need_id)
     problems = Problems()
     problems.check(_in_round, session, rnd, need)
     _days(problems, rnd, report.first_day, None)
@@ -331,6 +340,8 @@ def report_urgent_need(
     """Post a need that starts this week (through the needs service, so it is checked like
     any need), and record it as an event of the round."""
     rnd = _published(session, actor, round_id)
+    if not (actor.is_hr or actor.leads(report.unit_id)):
+        raise _not_found(rnd.id)
     today = today or dt.date.today()
     problems = Problems()
     problems.check(_within, rnd, "first_day", today)
@@ -371,7 +382,7 @@ def report_withdrawal(
 ) -> PlanEvent:
     """Record that a volunteer opts out of the round from a day on."""
     rnd = _published(session, actor, round_id)
-    person = _person(session, actor, report.person_id, WITHDRAWAL)
+    person = _person(session, actor, rnd, report.person_id, WITHDRAWAL)
     problems = Problems()
     problems.check(_snapshot_staff, rnd, person)
     _days(problems, rnd, report.first_day, None)
@@ -456,8 +467,8 @@ def cancel_event(session: Session, actor: Actor, round_id: int, event_id: int) -
     need is closed with it."""
     rnd = _published(session, actor, round_id)
     event = session.get(PlanEvent, event_id)
-    if event is None or event.round_id != rnd.id or not _may_report(session, actor, event):
-        raise NotFound(f"event {event_id}: not found")
+    if event is None or event.round_id != rnd.id or not _may_report(session, actor, rnd, event):
+        raise _not_found(rnd.id)
     if event.change_set_id is not None:
         raise Conflict(
             f"event {event_id}: a change set repaired the plan for it already",
@@ -477,7 +488,7 @@ def cancel_event(session: Session, actor: Actor, round_id: int, event_id: int) -
     session.flush()
 
 
-def _may_report(session: Session, actor: Actor, event: PlanEvent) -> bool:
+def _may_report(session: Session, actor: Actor, rnd: AllocationRound, event: PlanEvent) -> bool:
     who = {
         EventKind.ABSENCE: ABSENCE,
         EventKind.HOME_RECALL: HOME_RECALL,
@@ -485,9 +496,9 @@ def _may_report(session: Session, actor: Actor, event: PlanEvent) -> bool:
     }.get(event.kind)
     try:
         if who is not None and event.person_id is not None:
-            _person(session, actor, event.person_id, who)
+            _person(session, actor, rnd, event.person_id, who)
         elif event.need_id is not None:
-            _need(session, actor, event.need_id)
+            _need(session, actor, rnd, event.need_id)
         else:
             return actor.is_hr
     except NotFound:
