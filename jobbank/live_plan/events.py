@@ -521,3 +521,61 @@ def own_events(session: Session, actor: Actor, round_ids: Sequence[int]) -> list
             .order_by(PlanEvent.id)
         ).all()
     )
+
+
+# --- what the pages offer ----------------------------------------------------------------
+
+
+def live_rounds(
+    session: Session, actor: Actor, *, today: dt.date | None = None
+) -> list[AllocationRound]:
+    """Published rounds whose last week has not ended, soonest first: the plans events can
+    still change (nothing for a log-in that is neither HR, a leader nor staff)."""
+    if not (actor.is_hr or actor.is_leader or actor.is_staff):
+        return []
+    this_monday = monday_of(today or dt.date.today())
+    rounds = session.scalars(
+        select(AllocationRound)
+        .where(AllocationRound.status == RoundStatus.PUBLISHED)
+        .order_by(AllocationRound.start, AllocationRound.id)
+    ).all()
+    return [rnd for rnd in rounds if rnd.end >= this_monday]
+
+
+def planned_people(session: Session, actor: Actor, rnd: AllocationRound) -> list[Person]:
+    """The people the round plans whose home unit the caller leads (everyone for HR), by
+    name: those a leader reports absences and home recalls for."""
+    numbers = [row["id"] for row in (rnd.input_snapshot or {}).get("staff", [])]
+    if not numbers or not (actor.is_hr or actor.is_leader):
+        return []
+    query = select(Person).where(Person.employee_no.in_(numbers))
+    if not actor.is_hr:
+        query = query.where(Person.home_unit_id.in_(sorted(actor.led_unit_ids)))
+    return list(session.scalars(query.order_by(Person.name)).all())
+
+
+def round_needs(session: Session, actor: Actor, rnd: AllocationRound) -> list[Need]:
+    """The round's needs (and those posted to it as urgent) of the units the caller leads
+    (every one for HR), by reference: those a receiving leader changes."""
+    refs = [row["id"] for row in (rnd.input_snapshot or {}).get("needs", [])]
+    posted = select(PlanEvent.need_id).where(
+        PlanEvent.round_id == rnd.id, PlanEvent.kind == EventKind.URGENT_NEED
+    )
+    query = select(Need).where(or_(Need.ref.in_(refs), Need.id.in_(posted)))
+    if not actor.is_hr:
+        query = query.where(Need.unit_id.in_(sorted(actor.led_unit_ids)))
+    return list(session.scalars(query.order_by(Need.ref)).all())
+
+
+def is_planned(rnd: AllocationRound, person: Person | None) -> bool:
+    """Whether the round plans this person (a staff member reports only then)."""
+    staff = (rnd.input_snapshot or {}).get("staff", [])
+    return person is not None and any(row["id"] == person.employee_no for row in staff)
+
+
+def may_cancel(session: Session, actor: Actor, event: PlanEvent) -> bool:
+    """Whether the caller may take this event back (whoever may report it, while open)."""
+    rnd = session.get(AllocationRound, event.round_id)
+    return (
+        rnd is not None and event.change_set_id is None and _may_report(session, actor, rnd, event)
+    )
