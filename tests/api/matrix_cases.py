@@ -196,6 +196,7 @@ BODIES: dict[str, dict[str, Any] | Form] = {
     "change_n_sol": {"need_id": Id("n_sol"), "first_day": MONDAY, "hours": 10},
     "urgent_sol": {"unit_id": Id("sol"), "skill": "nurse", "hours": 8},
     "withdraw_anne": {"person_id": Id("p_anne"), "first_day": MONDAY},
+    "absence_form": Form({"person_id": Id("p_anne"), "first_day": MONDAY, "last_day": MONDAY}),
     "own_login_form": Form({"username": Id("username"), "password": PASSWORD}),
     "bad_login_form": Form({"username": Id("username"), "password": "not the password"}),
     "language_form": Form({"language": "en"}),
@@ -331,6 +332,9 @@ GET    /api/rounds/{proposal}/events                   -                  E  404
 POST   /api/rounds/{proposal}/events/absences          absence_anne     409  404  404  404  404  404  404  401
 DELETE /api/rounds/{round}/events/{ev_applied}         -                409  404  409  404  409  404  404  401
 DELETE /api/rounds/{round}/events/{ev_anne}            -                204  404  204  404  204  404  404  401
+GET    /plan-changes                                   -                200  200  200  200  200  200  200  303
+POST   /plan-changes/{round}/absences                  absence_form     303  404  303  404  303  404  404  303
+POST   /plan-changes/{round}/events/{ev_applied}/cancel  -              409  404  409  404  409  404  404  303
 # --- assignments of published rounds: own, incoming and lent-out, HR all ------------------------------------
 GET    /api/assignments                                -                200  200  200    E  200  200    E  401
 GET    /api/assignments?person_id={p_anne}             -                200  200  200    E  200    E    E  401
