@@ -98,3 +98,21 @@ def test_staff_report_sick_on_their_phone_and_hr_sees_it_on_the_round_page(
     finally:
         hr.close()
     print(f"screenshots: {shots}")
+
+
+@pytest.mark.parametrize(
+    ("leader", "section"),
+    [("leder.borgerservice", "#report-for-people"), ("leder.solgaarden", "#report-for-needs")],
+)
+def test_leaders_find_their_forms_in_both_languages(
+    page: Page, shots: Path, leader: str, section: str
+) -> None:
+    log_in(page, leader)
+    page.get_by_role("link", name="Ændringer i planen").click()
+    expect(page.locator(section)).to_be_visible()
+    page.screenshot(path=shots / f"{leader}-da.png", full_page=True)
+    _switch(page, "English")
+    expect(page.locator("h1")).to_have_text("Changes to the plan")
+    page.screenshot(path=shots / f"{leader}-en.png", full_page=True)
+    _switch(page, "Dansk")
+    print(f"screenshots: {shots}")
