@@ -200,7 +200,7 @@ def _days(problems: Problems, rnd: AllocationRound, first: dt.date, last: dt.dat
     if last is None:
         return
     problems.check(_within, rnd, "last_day", last)
-    if last < first:
+    if last < first and not problems.at("first_day", "last_day"):
         problems.add(
             InvalidInput(
                 "last_day",
