@@ -30,6 +30,7 @@ from api.db_session import SessionEnder
 from api.exports import RoundExportController
 from api.health import health
 from api.imports import ImportController
+from api.live_plan_events import PlanEventController
 from api.messages import MessageController, MyMessageController
 from api.needs import NeedController
 from api.openapi_docs import ClosedShapes, ProblemResponses
@@ -152,6 +153,7 @@ def _resources() -> list[Any]:
         VolunteerController,
         NeedController,
         RoundController,
+        PlanEventController,
         MyMessageController,
         MessageController,
         RoundExportController,

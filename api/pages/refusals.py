@@ -104,6 +104,9 @@ SENTENCES: dict[str, str] = {
     "not_in_round": _("Choose one from the round."),
     "outside_round": _("Choose a week within the round."),
     "time_limit_too_long": _("Choose at most %(most)s seconds."),
+    # events on a published plan
+    "last_day_before_first": _("The last day cannot be before the first day."),
+    "event_applied": _("The plan has been repaired for this already; it cannot be taken back."),
     # erasing a person
     "already_erased": _("This person is already erased."),
     "only_leader": _("Give the units this person leads another leader first."),

@@ -27,6 +27,7 @@ from jobbank.core.access import Actor
 from jobbank.core.errors import Conflict, InvalidInput
 from jobbank.core.weeks import first_week_not_started
 from jobbank.db.models import AllocationRound, Assignment, RoundStatus
+from jobbank.live_plan.events import list_events
 from jobbank.runtime.solves import cancel_solving, start_solving
 from jobbank.solving import SolveRequest
 from solver.contract import MAX_WEEKS
@@ -238,6 +239,9 @@ def _round_page(
             "problem": problem,
             "time_error": time_error,
             "max_time_limit": request.app.state["settings"].solve_max_seconds,
+            "events": (
+                list_events(db, actor, rnd.id) if rnd.status is RoundStatus.PUBLISHED else []
+            ),
         },
         status_code=status,
     )

@@ -23,6 +23,8 @@ only proposed (Anne on n1): nobody but HR's round pages may show it.
   n_sol, n_hp        needs n1 (Solgården) and n2 (Hjemmeplejen); ver_n_hp the version of n2
   round, a_anne      the published round, and one of Anne's assignments in it
   proposal, a_prop   the proposed round, and Anne's assignment in it
+  ev_anne, ev_applied  an open absence of Anne's on the published round, and one a change
+                     set repaired for already
   cl_anne, cl_bo     their checklists
   i_emp, i_recv, i_send, i_staff   items of Anne's checklist for the employee, the receiving
                      leader, the sending leader and the permanent staff
@@ -179,6 +181,22 @@ BODIES: dict[str, dict[str, Any] | Form] = {
     "quick_solve": {"time_limit": 1, "workers": 1},
     "pin": {"person_id": Id("p_anne"), "need_id": Id("n_sol"), "week": MONDAY, "hours": 4},
     "new_template": {"name": "Matrix", "area_id": Id("area")},
+    "absence_anne": {"person_id": Id("p_anne"), "first_day": MONDAY, "last_day": MONDAY},
+    "absence_back": {
+        "person_id": Id("p_anne"),
+        "first_day": (THIS_MONDAY + dt.timedelta(days=2)).isoformat(),
+        "last_day": MONDAY,
+    },
+    "recall_anne": {
+        "person_id": Id("p_anne"),
+        "first_day": MONDAY,
+        "last_day": MONDAY,
+        "hours": 4,
+    },
+    "change_n_sol": {"need_id": Id("n_sol"), "first_day": MONDAY, "hours": 10},
+    "urgent_sol": {"unit_id": Id("sol"), "skill": "nurse", "hours": 8},
+    "withdraw_anne": {"person_id": Id("p_anne"), "first_day": MONDAY},
+    "absence_form": Form({"person_id": Id("p_anne"), "first_day": MONDAY, "last_day": MONDAY}),
     "own_login_form": Form({"username": Id("username"), "password": PASSWORD}),
     "bad_login_form": Form({"username": Id("username"), "password": "not the password"}),
     "language_form": Form({"language": "en"}),
@@ -302,6 +320,21 @@ GET    /api/rounds/{proposal}/proposal                 -                200  404
 POST   /api/rounds/{proposal}/solve/cancel             -                409  404  404  404  404  404  404  401
 POST   /api/rounds/{proposal}/pins                     pin              201  404  404  404  404  404  404  401
 DELETE /api/rounds/{proposal}/pins/{a_prop}            -                204  404  404  404  404  404  404  401
+# --- events on the published plan: the person, their home leader or HR; a need's receiving leader or HR -----
+POST   /api/rounds/{round}/events/absences             absence_anne     201  404  201  404  201  404  404  401
+POST   /api/rounds/{round}/events/absences             absence_back     422  404  422  404  422  404  404  401
+POST   /api/rounds/{round}/events/home-recalls         recall_anne      201  404  201  404  404  404  404  401
+POST   /api/rounds/{round}/events/need-changes         change_n_sol     201  201  404  404  404  404  404  401
+POST   /api/rounds/{round}/events/urgent-needs         urgent_sol       201  201  404  404  404  404  404  401
+POST   /api/rounds/{round}/events/withdrawals          withdraw_anne    201  404  404  404  201  404  404  401
+GET    /api/rounds/{round}/events                      -                200  200  200    E  200    E    E  401
+GET    /api/rounds/{proposal}/events                   -                  E  404  404  404  404  404  404  401
+POST   /api/rounds/{proposal}/events/absences          absence_anne     409  404  404  404  404  404  404  401
+DELETE /api/rounds/{round}/events/{ev_applied}         -                409  404  409  404  409  404  404  401
+DELETE /api/rounds/{round}/events/{ev_anne}            -                204  404  204  404  204  404  404  401
+GET    /plan-changes                                   -                200  200  200  200  200  200  200  303
+POST   /plan-changes/{round}/absences                  absence_form     303  404  303  404  303  404  404  303
+POST   /plan-changes/{round}/events/{ev_applied}/cancel  -              409  404  409  404  409  404  404  303
 # --- assignments of published rounds: own, incoming and lent-out, HR all ------------------------------------
 GET    /api/assignments                                -                200  200  200    E  200  200    E  401
 GET    /api/assignments?person_id={p_anne}             -                200  200  200    E  200    E    E  401

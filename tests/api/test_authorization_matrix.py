@@ -35,12 +35,15 @@ from jobbank.db.models import (
     Assignment,
     Audience,
     AuthKind,
+    ChangeSet,
     Checklist,
     ChecklistItem,
     ChecklistTemplate,
     ChecklistTemplateItem,
+    EventKind,
     Need,
     Person,
+    PlanEvent,
     SolveJob,
     SolveStatus,
     UserAccount,
@@ -49,7 +52,7 @@ from jobbank.db.models import (
 from solver.contract import Assignment as Planned
 from tests.api.conftest import Client
 from tests.api.matrix_cases import BODIES, CASES, COLUMNS, Case, Expect, Form, Id
-from tests.api.published_round import factory, first_round, propose
+from tests.api.published_round import THIS_MONDAY, factory, first_round, propose
 
 WorldIds = dict[str, int | str]
 """The ids (and the caller's username) that fill the matrix's `{name}`s and `Id(name)`s."""
@@ -125,9 +128,32 @@ def build_world(app: Litestar) -> WorldIds:
                 ),
             ),
         }
+        ids |= _events(session, published.round_id, anne.id)
         ids |= {f"person:{user.username}": user.person_id or 0 for user in users}
         ids |= {f"token:{name}": token for name, token in tokens.items()}
     return ids
+
+
+def _events(session: Session, round_id: int, anne: int) -> WorldIds:
+    """An open absence of Anne's on the published round, and one a change set repaired for."""
+    repaired = ChangeSet(round_id=round_id, plan_revision=0)
+    session.add(repaired)
+    session.flush()
+    found = {}
+    for name, change_set_id in (("ev_anne", None), ("ev_applied", repaired.id)):
+        event = PlanEvent(
+            round_id=round_id,
+            kind=EventKind.ABSENCE,
+            person_id=anne,
+            first_day=THIS_MONDAY,
+            last_day=THIS_MONDAY,
+            reason="Influenza",
+            change_set_id=change_set_id,
+        )
+        session.add(event)
+        session.flush()
+        found[name] = event.id
+    return found
 
 
 def as_seen_by(world: WorldIds, user: str) -> WorldIds:

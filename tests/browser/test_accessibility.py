@@ -47,9 +47,9 @@ PAGES: dict[str, list[str]] = {
         "/reports",
         "/reports/rounds/1",
     ],
-    "leder.solgaarden": ["/", "/needs", "/needs/new"],
-    "leder.borgerservice": ["/", "/volunteering/approvals"],
-    "anne": ["/", "/volunteering/profile", "/messages"],
+    "leder.solgaarden": ["/", "/needs", "/needs/new", "/plan-changes"],
+    "leder.borgerservice": ["/", "/volunteering/approvals", "/plan-changes"],
+    "anne": ["/", "/volunteering/profile", "/messages", "/plan-changes"],
 }
 """The pages checked, by the user who opens them (ANONYMOUS: without logging in)."""
 
