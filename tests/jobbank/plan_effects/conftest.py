@@ -1,0 +1,6 @@
+"""The API tests' world (`tests/api/world.py`) with a published round, for what follows a
+change to its plan: Anne and Bo (borgerservice, led by Erik) are lent, Frida leads Solgården
+(need n1), Gustav Hjemmeplejen (need n2), Dorte is HR. Bo is in a risk group."""
+
+from tests.api.conftest import seeded_template, world_url  # noqa: F401 (the API tests' world)
+from tests.jobbank.notifications.conftest import factory  # noqa: F401
