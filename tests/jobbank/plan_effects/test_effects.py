@@ -36,7 +36,7 @@ BO_MOVES_TO_SOLGAARDEN = (Edit("e2", "n2", 1, 0), Edit("e2", "n1", 1, 8))
 SECRET_REASON = "influenza og hjertebanken"
 
 
-def _bo_falls_ill(factory: Factory, round_id: int) -> None:
+def bo_falls_ill(factory: Factory, round_id: int) -> None:
     """An absence with a reason only HR may read, as the change set would repair."""
     with transaction(factory) as session:
         session.add(
@@ -54,7 +54,7 @@ def test_each_person_touched_gets_one_message_in_their_language(factory: Factory
     round_id = publish(factory, *ANNE_AT_SOLGAARDEN, BO_AT_HJEMMEPLEJEN)
     with transaction(factory) as session:
         person(session, "e6").language = "en"  # Frida reads English
-    _bo_falls_ill(factory, round_id)
+    bo_falls_ill(factory, round_id)
     before = len(messages(factory))
 
     follow_up = change_plan(factory, round_id, *BO_MOVES_TO_SOLGAARDEN)
