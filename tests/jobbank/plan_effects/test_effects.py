@@ -34,6 +34,8 @@ from tests.lookups import actor, person, unit
 
 BO_MOVES_TO_SOLGAARDEN = (Edit("e2", "n2", 1, 0), Edit("e2", "n1", 1, 8))
 SECRET_REASON = "influenza og hjertebanken"
+SECRET_WORDS = ("influenza", "hjertebanken")
+"""What only HR may read of the absence: no message, feed or page may show it."""
 
 
 def bo_falls_ill(factory: Factory, round_id: int) -> None:
