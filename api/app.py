@@ -36,6 +36,7 @@ from api.openapi_docs import ClosedShapes, ProblemResponses
 from api.organisation import AreaController, SkillController, UnitController
 from api.paging import paging_up_to
 from api.people import PersonController, UserController
+from api.plan_changes import MyChangesController
 from api.reports import ReportController
 from api.rounds import RoundController
 from api.security import (
@@ -153,6 +154,7 @@ def _resources() -> list[Any]:
         NeedController,
         RoundController,
         MyMessageController,
+        MyChangesController,
         MessageController,
         RoundExportController,
         ReportController,

@@ -88,3 +88,22 @@ def test_leaders_and_hr_see_theirs_in_their_language(
 def test_nobody_touched_sees_no_section(factory: Factory, as_user: Callable[[str], Client]) -> None:
     changed_world(factory)
     assert 'id="plan-changes"' not in page(as_user("carla"))
+
+
+def test_the_api_lists_the_changes_and_marks_them_seen(
+    factory: Factory, as_user: Callable[[str], Client]
+) -> None:
+    changed_world(factory)
+    frida = as_user("leder_sol")
+
+    listed = frida.get("/api/me/changes").json()
+    newest = listed["items"][0]["id"]
+    marked = frida.post("/api/me/changes/seen", json={"through": newest})
+    again = frida.get("/api/me/changes").json()
+
+    assert listed["total"] == 2 and [c["new"] for c in listed["items"]] == [True, True]
+    assert [c["kind"] for c in listed["items"]] == ["changed", "added"]
+    assert marked.status_code == 200 and marked.json() == {"seen_through": newest}
+    assert [c["new"] for c in again["items"]] == [False, False]
+    assert "risk_group" not in str(listed)
+    assert frida.post("/api/me/changes/seen", json={"through": 0}).status_code == 422
