@@ -4,10 +4,14 @@ ended. Nothing on them tells the risk-group flag or why a change was made."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 
+from sqlalchemy import select
+
 from jobbank.db import transaction
+from jobbank.db.models import ChecklistItem
 from tests.api.conftest import Client
 from tests.jobbank.notifications.conftest import Factory
 from tests.jobbank.plan_effects.test_changes_seen import changed_world
@@ -107,3 +111,21 @@ def test_the_api_lists_the_changes_and_marks_them_seen(
     assert [c["new"] for c in again["items"]] == [False, False]
     assert "risk_group" not in str(listed)
     assert frida.post("/api/me/changes/seen", json={"through": 0}).status_code == 422
+
+
+def test_a_closed_checklist_is_shown_closed_and_not_overdue(
+    factory: Factory, as_user: Callable[[str], Client]
+) -> None:
+    round_id = changed_world(factory)
+    with transaction(factory) as session:  # weeks later: every item is past its due date
+        for item in session.scalars(select(ChecklistItem)):
+            item.due_on -= dt.timedelta(weeks=6)
+
+    found = as_user("hr").get("/api/checklists", params={"round_id": round_id}).json()["items"]
+
+    by_unit = {(c["person"]["name"], c["unit"]["name"]): c for c in found}
+    closed = by_unit[("Bo Nielsen", "Hjemmeplejen")]
+    still = by_unit[("Bo Nielsen", "Plejecenter Solgården")]
+    assert closed["closed_at"] is not None and closed["items"]
+    assert not any(item["overdue"] for item in closed["items"])
+    assert still["closed_at"] is None and any(item["overdue"] for item in still["items"])
