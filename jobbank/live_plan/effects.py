@@ -5,6 +5,7 @@ in the transaction that applied it. Calendar feeds and "what changed" read the
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
@@ -42,7 +43,8 @@ def follow_changes(
     if not changes:
         return FollowUp()
     session.flush()
-    created = create_checklists(session, rnd, by=by)
+    # A pair the change made learns of it today: its items get their time from today.
+    created = create_checklists(session, rnd, by=by, told_on=dt.date.today())
     closed, reopened = follow_stays(session, rnd, by=by)
     return FollowUp(
         messages=tell_plan_changes(session, rnd, changes),

@@ -165,3 +165,25 @@ def test_a_closed_checklist_is_neither_overdue_nor_reminded(factory: Factory) ->
         ).all()
         assert reminded == []
         assert not checklists.is_overdue(dt.date(2020, 1, 1), None, dt.date.today(), closed=True)
+
+
+def test_a_checklist_a_change_made_counts_its_due_dates_from_the_change(
+    factory: Factory,
+) -> None:
+    round_id = publish(factory, *ANNE_AT_SOLGAARDEN, BO_AT_HJEMMEPLEJEN)
+    with transaction(factory) as session:  # published three weeks ago
+        rnd = session.get_one(AllocationRound, round_id)
+        assert rnd.published_at is not None
+        rnd.published_at -= dt.timedelta(weeks=3)
+
+    change_plan(factory, round_id, *BO_MOVES_TO_SOLGAARDEN)
+
+    with factory() as session:
+        new = session.scalars(
+            select(Checklist).filter_by(
+                person_id=person(session, "e2").id, unit_id=unit(session, "solgaarden").id
+            )
+        ).one()
+        today = dt.date.today()
+        assert all(item.due_on >= today for item in new.items)
+        assert not any(checklists.is_overdue(i.due_on, i.done_at, today) for i in new.items)
