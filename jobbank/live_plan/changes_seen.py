@@ -89,18 +89,8 @@ def seen_through(session: Session, actor: Actor) -> int:
 
 
 def changes_to_read(session: Session, actor: Actor, paging: LimitOffset) -> ChangesToRead:
-    """The reader's changes, newest first, each marked new if they have not seen it."""
-    through = seen_through(session, actor)
-    reached = (
-        select(AssignmentChange.id)
-        .join(Need, Need.id == AssignmentChange.need_id)
-        .join(Person, Person.id == AssignmentChange.person_id)
-        .where(changes_in_reach(actor))
-        .subquery()
-    )
-    total, new = session.execute(
-        select(func.count(), func.count().filter(reached.c.id > through)).select_from(reached)
-    ).one()
+    """The reader's changes, newest first, each marked new if they have not seen it. Every
+    front page asks, and most people have no change: that costs one query."""
     rows = session.execute(
         select(
             AssignmentChange.id,
@@ -128,7 +118,20 @@ def changes_to_read(session: Session, actor: Actor, paging: LimitOffset) -> Chan
         .order_by(AssignmentChange.id.desc())
         .limit(paging.limit)
         .offset(paging.offset)
+    ).all()
+    if not rows and paging.offset == 0:
+        return ChangesToRead([], 0, 0, 0)
+    through = seen_through(session, actor)
+    reached = (
+        select(AssignmentChange.id)
+        .join(Need, Need.id == AssignmentChange.need_id)
+        .join(Person, Person.id == AssignmentChange.person_id)
+        .where(changes_in_reach(actor))
+        .subquery()
     )
+    total, new = session.execute(
+        select(func.count(), func.count().filter(reached.c.id > through)).select_from(reached)
+    ).one()
     changes = [
         SeenChange(
             id=row.id,
