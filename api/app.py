@@ -37,6 +37,7 @@ from api.openapi_docs import ClosedShapes, ProblemResponses
 from api.organisation import AreaController, SkillController, UnitController
 from api.paging import paging_up_to
 from api.people import PersonController, UserController
+from api.plan_changes import MyChangesController
 from api.reports import ReportController
 from api.rounds import RoundController
 from api.security import (
@@ -155,6 +156,7 @@ def _resources() -> list[Any]:
         RoundController,
         PlanEventController,
         MyMessageController,
+        MyChangesController,
         MessageController,
         RoundExportController,
         ReportController,

@@ -47,7 +47,9 @@ class ChecklistItemOut(BaseModel):
     version: int
 
     @classmethod
-    def of(cls, item: ChecklistItem, done_by: dict[int, str]) -> ChecklistItemOut:
+    def of(
+        cls, item: ChecklistItem, done_by: dict[int, str], *, closed: bool = False
+    ) -> ChecklistItemOut:
         today = dt.date.today()
         return cls(
             id=item.id,
@@ -55,7 +57,7 @@ class ChecklistItemOut(BaseModel):
             title_da=item.title_da,
             title_en=item.title_en,
             due_on=item.due_on,
-            overdue=checklists.is_overdue(item.due_on, item.done_at, today),
+            overdue=checklists.is_overdue(item.due_on, item.done_at, today, closed=closed),
             tickable_from=item.tickable_from,
             tickable=checklists.can_tick(item.tickable_from, today),
             done_at=item.done_at,
@@ -72,17 +74,22 @@ class ChecklistOut(BaseModel):
     unit: UnitRef
     round: RoundRef
     starts_on: dt.date
+    closed_at: dt.datetime | None = Field(
+        None, description="When the deployment it prepares ended; its items are overdue no more."
+    )
     items: list[ChecklistItemOut]
 
     @classmethod
     def of(cls, view: ChecklistView) -> ChecklistOut:
+        closed = view.checklist.closed_at is not None
         return cls(
             id=view.checklist.id,
             person=ContactOut.of(view.person),
             unit=UnitRef.of(view.unit),
             round=RoundRef.of(view.round),
             starts_on=view.checklist.starts_on,
-            items=[ChecklistItemOut.of(item, view.done_by) for item in view.items],
+            closed_at=view.checklist.closed_at,
+            items=[ChecklistItemOut.of(i, view.done_by, closed=closed) for i in view.items],
         )
 
 

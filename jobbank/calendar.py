@@ -11,6 +11,11 @@ exclusive), marked transparent so a week-long event does not block the person's 
 Its UID names the person, the need and the week, not a round: when a later round plans the
 same week again, calendar apps update the event instead of adding a second one. Texts are in
 the assigned person's own language (`Person.language`). The risk-group flag is never used.
+
+A change to a published plan (`AssignmentChange`) raises the event's SEQUENCE (the number of
+changes of its person, need and week), so calendar apps take the new version over the old;
+a week a change ended stays in the feed as STATUS:CANCELLED, so subscribed calendars remove
+it. Nothing about why it changed is written: the events behind a change are HR's to read.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from dataclasses import dataclass
 
 from advanced_alchemy.filters import LimitOffset
 from icalendar import Calendar, Event, vDuration
-from icalendar.enums import TRANSP
+from icalendar.enums import STATUS, TRANSP
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, lazyload
 
@@ -29,7 +34,7 @@ from jobbank.assignments import ContactInfo, Deployment, list_deployments
 from jobbank.core import audit
 from jobbank.core.access import Actor, actor_for
 from jobbank.core.errors import NotFound
-from jobbank.db.models import Assignment, CalendarFeed, Person
+from jobbank.db.models import Assignment, AssignmentChange, CalendarFeed, Need, Person, Unit
 from jobbank.sessions import LAST_USED_PRECISION, digest, now
 
 ENTITY = "calendar_feed"
@@ -44,6 +49,7 @@ MAX_TOKEN_LENGTH = 200
 WORDS = {
     "da": {
         "hours": "t",
+        "cancelled": "aflyst",
         "week": "Uge {number}: {hours} timer hos {unit}",
         "work": "Arbejde",
         "shift": "Vagt",
@@ -58,6 +64,7 @@ WORDS = {
     },
     "en": {
         "hours": "h",
+        "cancelled": "cancelled",
         "week": "Week {number}: {hours} hours at {unit}",
         "work": "Work",
         "shift": "Shift",
@@ -174,7 +181,8 @@ def read_feed(session: Session, token: str) -> Calendar:
     deployments, _ = list_deployments(
         session, actor_for(account), MOST_DEPLOYMENTS, person_id=feed.person_id
     )
-    return person_calendar(feed.person, deployments)
+    history = changes_of(session, feed.person_id)
+    return person_calendar(feed.person, deployments, history, cancelled=True)
 
 
 def _note_read(feed: CalendarFeed) -> None:
@@ -201,11 +209,66 @@ def assignment_calendar(session: Session, actor: Actor, assignment_id: int) -> C
     found = [deployment for deployment in deployments if deployment.need.id == row.need_id]
     if not found:
         raise missing
-    return person_calendar(row.person, found)
+    return person_calendar(row.person, found, changes_of(session, row.person_id))
 
 
-def person_calendar(person: Person, deployments: list[Deployment]) -> Calendar:
-    """A calendar with one all-day event per week of each deployment."""
+@dataclass(frozen=True)
+class WeekHistory:
+    """What changes to published plans did to one (person, need, week): how many there were,
+    the last one's time and hours after it, and where the need is (for a cancelled event)."""
+
+    changes: int
+    last_at: dt.datetime
+    hours_after: float
+    unit: str
+    address: str
+
+
+ChangeKey = tuple[int, dt.date]
+"""(need id, week) of one person's assignment-week."""
+
+CHANGES_OF_PERSON = (
+    select(
+        AssignmentChange.need_id,
+        AssignmentChange.week,
+        AssignmentChange.created_at,
+        AssignmentChange.hours_after,
+        Unit.name,
+        Unit.address,
+    )
+    .join(Need, Need.id == AssignmentChange.need_id)
+    .join(Unit, Unit.id == Need.unit_id)
+    .where(AssignmentChange.person_id == bindparam("person_id"))
+    .order_by(AssignmentChange.id)
+)
+
+
+def changes_of(session: Session, person_id: int) -> dict[ChangeKey, WeekHistory]:
+    """Each of the person's assignment-weeks a change to a published plan touched."""
+    history: dict[ChangeKey, WeekHistory] = {}
+    for need_id, week, at, after, unit, address in session.execute(
+        CHANGES_OF_PERSON, {"person_id": person_id}
+    ).tuples():
+        seen = history.get((need_id, week))
+        count = seen.changes + 1 if seen is not None else 1
+        history[(need_id, week)] = WeekHistory(count, _utc(at), after, unit, address)
+    return history
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def person_calendar(
+    person: Person,
+    deployments: list[Deployment],
+    history: dict[ChangeKey, WeekHistory] | None = None,
+    *,
+    cancelled: bool = False,
+) -> Calendar:
+    """A calendar with one all-day event per week of each deployment, each at the SEQUENCE its
+    `history` of changes gives it; with `cancelled`, also a cancelled event for each week a
+    change ended and no plan has given back."""
     words = WORDS.get(person.language, WORDS["da"])
     calendar = Calendar.new(
         prodid=PRODID,
@@ -216,14 +279,55 @@ def person_calendar(person: Person, deployments: list[Deployment]) -> Calendar:
     )
     calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"  # as RFC 7986 asks
     calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))  # Outlook's name for the same
+    history = history or {}
+    shown: set[ChangeKey] = set()
     for deployment in deployments:
         for week, hours in deployment.weeks:
-            calendar.add_component(week_event(deployment, week, hours, person.language))
+            key = (deployment.need.id, week)
+            shown.add(key)
+            event = week_event(deployment, week, hours, person.language, history.get(key))
+            calendar.add_component(event)
+    if cancelled:
+        for (need_id, week), past in sorted(history.items()):
+            if past.hours_after == 0 and (need_id, week) not in shown:
+                calendar.add_component(
+                    cancelled_event(person, need_id, week, past, person.language)
+                )
     return calendar
 
 
-def week_event(deployment: Deployment, week: dt.date, hours: float, language: str) -> Event:
-    """One week of a deployment: where, how many hours, what work and whom to contact."""
+def _uid(person_id: int, need_id: int, week: dt.date) -> str:
+    return f"{person_id}-{need_id}-{week.isoformat()}@{UID_DOMAIN}"
+
+
+def cancelled_event(
+    person: Person, need_id: int, week: dt.date, past: WeekHistory, language: str
+) -> Event:
+    """A week a change ended: the same UID at a higher SEQUENCE, STATUS:CANCELLED."""
+    words = WORDS.get(language, WORDS["da"])
+    return Event.new(
+        uid=_uid(person.id, need_id, week),
+        summary=f"Jobbank: {past.unit}, {words['cancelled']}",
+        start=week,
+        end=week + dt.timedelta(weeks=1),
+        stamp=past.last_at,
+        last_modified=past.last_at,
+        location=past.address or past.unit,
+        sequence=past.changes,
+        status=STATUS.CANCELLED,
+        transparency=TRANSP.TRANSPARENT,
+    )
+
+
+def week_event(
+    deployment: Deployment,
+    week: dt.date,
+    hours: float,
+    language: str,
+    past: WeekHistory | None = None,
+) -> Event:
+    """One week of a deployment: where, how many hours, what work and whom to contact; at
+    SEQUENCE 0 as published, or at the number of changes made to it since."""
     words = WORDS.get(language, WORDS["da"])
     need, unit = deployment.need, deployment.need.unit
     amount = _hours(hours, language)
@@ -238,9 +342,10 @@ def week_event(deployment: Deployment, week: dt.date, hours: float, language: st
         *([f"{words['unit_phone']}: {unit.phone}"] if unit.phone else []),
         f"{words['round']}: {deployment.round.name}",
     ]
-    stamp = deployment.round.published_at or now()
+    stamp = past.last_at if past is not None else deployment.round.published_at or now()
     return Event.new(
-        uid=f"{deployment.person.id}-{need.id}-{week.isoformat()}@{UID_DOMAIN}",
+        uid=_uid(deployment.person.id, need.id, week),
+        sequence=past.changes if past is not None else None,
         summary=f"Jobbank: {unit.name}, {amount} {words['hours']}",
         start=week,
         end=week + dt.timedelta(weeks=1),

@@ -18,6 +18,7 @@ from api.auth import current_actor
 from api.deps import DB, AnyRequest
 from api.pages.charts import BarChart, grouped_bars
 from api.pages.home import hr_part
+from api.pages.plan_changes import changes_part
 from jobbank import rounds
 from jobbank.core.access import Actor
 from jobbank.core.weeks import week_starts
@@ -90,6 +91,7 @@ def dashboard(db_session: DB, request: AnyRequest) -> Template:
     context: dict[str, Any] = {
         "actor": actor,
         "hr": hr_part(db_session, actor),
+        "changes": changes_part(db_session, actor),
         "round": None,
     }
     rnd = latest_round(db_session, actor)

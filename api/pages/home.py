@@ -24,9 +24,16 @@ from sqlalchemy.orm import Session
 from api.auth import current_actor
 from api.deps import DB
 from api.pages.calendar import feed_section
+from api.pages.plan_changes import changes_part
 from api.pages.rendering import rendered
 from jobbank import checklists
-from jobbank.assignments import ContactInfo, Deployment, Direction, list_deployments
+from jobbank.assignments import (
+    ContactInfo,
+    Deployment,
+    Direction,
+    ended_deployments,
+    list_deployments,
+)
 from jobbank.checklists import ItemLine, Place, PlaceItems
 from jobbank.core.access import Actor
 from jobbank.core.errors import NotFound
@@ -206,6 +213,7 @@ def staff_part(db: Session, actor: Actor) -> dict[str, Any]:
     deployments, _ = list_deployments(db, actor, FIRST_PAGE, person_id=actor.person_id)
     return {
         "assignments": _deployment_rows(db, actor, deployments, dt.date.today()),
+        "ended": ended_deployments(db, actor),
         "calendar": feed_section(db, actor),
     }
 
@@ -251,7 +259,7 @@ def hr_part(db: Session, actor: Actor) -> dict[str, Any]:
 def home(db_session: DB, request: HTMXRequest) -> Response[bytes]:
     """Your part of the job bank: one section per role you hold."""
     actor = current_actor(request)
-    context: dict[str, Any] = {"actor": actor}
+    context: dict[str, Any] = {"actor": actor, "changes": changes_part(db_session, actor)}
     if actor.is_hr:
         context["hr"] = hr_part(db_session, actor)
     if actor.is_leader:

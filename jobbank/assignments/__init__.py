@@ -8,11 +8,13 @@ statement for a whole page (plus one for unit leaders as contacts, when a need n
 loading rounds, people and needs as entities with their relationships was most of each
 request's CPU (`jobbank load`).
 
-`records` holds the records, `reading` reads them for a page, `lent` counts the staff lent out.
+`records` holds the records, `reading` reads them for a page, `lent` counts the staff lent
+out, `ended` finds the weeks a change to a published plan ended.
 """
 
 from __future__ import annotations
 
+from jobbank.assignments.ended import EndedDeployment, ended_deployments
 from jobbank.assignments.lent import count_lent, last_monday
 from jobbank.assignments.reading import LEADERS_OF_UNITS, list_deployments
 from jobbank.assignments.records import (
@@ -32,6 +34,7 @@ __all__ = [
     "ContactInfo",
     "Deployment",
     "Direction",
+    "EndedDeployment",
     "NeedInfo",
     "PersonInfo",
     "RoundInfo",
@@ -39,6 +42,7 @@ __all__ = [
     "UnitInfo",
     "count_lent",
     "deployments_of",
+    "ended_deployments",
     "last_monday",
     "list_deployments",
 ]

@@ -5,12 +5,14 @@ staff felt superfluous, leaders spent much effort introducing them, and the peop
 were pressed by their own tasks at the same time.
 
 `defaults` holds the default template, `templates` HR's others; `creation` makes a published
-round's checklists, with dates from `dates`; `reach` says who sees and ticks which items;
+round's checklists, with dates from `dates`; `closing` closes those of deployments a change
+to the plan ended; `reach` says who sees and ticks which items;
 `reading`, `ticking` and `overdue` serve them.
 """
 
 from __future__ import annotations
 
+from jobbank.checklists.closing import follow_stays
 from jobbank.checklists.creation import create_checklists, templates_for
 from jobbank.checklists.dates import PUBLISHING_GRACE, ItemDates, can_tick, due_dates, published_day
 from jobbank.checklists.defaults import (
@@ -86,6 +88,7 @@ __all__ = [
     "delete_template_item",
     "due_dates",
     "ensure_default_template",
+    "follow_stays",
     "followed_audiences_for",
     "get_checklist",
     "get_template",

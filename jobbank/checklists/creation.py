@@ -34,15 +34,18 @@ class _Stay(NamedTuple):
     """Every need the person works there names a contact person."""
 
 
-def create_checklists(session: Session, rnd: AllocationRound, *, by: int | None) -> list[Checklist]:
+def create_checklists(
+    session: Session, rnd: AllocationRound, *, by: int | None, told_on: dt.date | None = None
+) -> list[Checklist]:
     """One checklist per new (person, receiving unit) pair of the round; safe to call twice.
 
     A pair is new unless the previous published round already lent the person to that unit
     (they know the place) or this round already has its checklist. Due dates count from the
-    day the round was published as `due_dates` says.
+    day people were told of the pair as `due_dates` says: the day the round was published,
+    or `told_on` for a pair a later change to the plan made.
     """
     ensure_default_template(session)
-    published_on = published_day(rnd)
+    published_on = told_on or published_day(rnd)
     known = _pairs(session, rnd.previous_round_id) | _pairs_with_checklist(session, rnd.id)
     created = []
     for stay in _stays(session, rnd.id):

@@ -6,22 +6,29 @@ import datetime as dt
 from dataclasses import dataclass
 
 from advanced_alchemy.filters import LimitOffset
-from sqlalchemy import ColumnElement, and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy.orm import Session, aliased
 
 from jobbank.checklists.reach import item_in_reach
 from jobbank.core.access import Actor
 from jobbank.db.models import Checklist, ChecklistItem, Person, Unit
 
 
-def is_overdue(due_on: dt.date, done_at: dt.datetime | None, today: dt.date) -> bool:
-    """An open item is overdue from the day after it was due."""
-    return done_at is None and due_on < today
+def is_overdue(
+    due_on: dt.date, done_at: dt.datetime | None, today: dt.date, *, closed: bool = False
+) -> bool:
+    """An open item is overdue from the day after it was due, unless its checklist is closed
+    (the deployment it prepared ended): nobody has to do it any more."""
+    return done_at is None and due_on < today and not closed
+
+
+CLOSED = aliased(Checklist, name="closed_checklist")
 
 
 def overdue_in_sql(today: dt.date) -> ColumnElement[bool]:
-    """`is_overdue` as SQL."""
-    return and_(ChecklistItem.done_at.is_(None), ChecklistItem.due_on < today)
+    """`is_overdue` as SQL (a closed checklist's items are never overdue, nor reminded of)."""
+    closed = exists().where(CLOSED.id == ChecklistItem.checklist_id, CLOSED.closed_at.is_not(None))
+    return and_(ChecklistItem.done_at.is_(None), ChecklistItem.due_on < today, ~closed)
 
 
 @dataclass(frozen=True)

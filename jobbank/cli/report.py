@@ -57,6 +57,9 @@ def round_tables(report: RoundReport) -> list[Table]:
                 ("lent_hours", people.lent_hours),
                 ("most_hours_one_person", people.most_hours_one_person),
                 ("introductions", report.introductions),
+                ("plan_events", report.changes.events),
+                ("hours_moved", report.changes.hours_moved),
+                ("people_disturbed", report.changes.people_disturbed),
                 ("checklists_judged_on", report.today),
             ],
         ),
@@ -159,6 +162,9 @@ def over_time_tables(report: ReportOverTime) -> list[Table]:
         "checklist_items",
         "checklist_done",
         "checklist_overdue",
+        "plan_events",
+        "hours_moved",
+        "people_disturbed",
     )
     rows = [tuple(getattr(row, column) for column in columns) for row in report.rounds]
     span = " to ".join(d.isoformat() if d else "…" for d in (report.start, report.end))

@@ -1,5 +1,5 @@
-"""Messages to people (the outbox): what a published round, a wanted approval or an overdue
-checklist item means for each person concerned, in their own language.
+"""Messages to people (the outbox): what a published round, a change to its plan, a wanted
+approval or an overdue checklist item means for each person concerned, in their own language.
 
 Each message is written in the same transaction as the change it tells of (a transactional
 outbox), so nothing is announced that did not happen and nothing that happened goes untold;
@@ -11,6 +11,7 @@ The risk-group flag never appears in a message: messages reach leaders and the m
 
 from jobbank.notifications.approvals import ask_for_approval, hr_coordinators
 from jobbank.notifications.overdue import digest_key, sweep_overdue
+from jobbank.notifications.plan_changes import tell_plan_changes
 from jobbank.notifications.publishing import announce_round
 from jobbank.notifications.reading import find_messages, my_messages
 from jobbank.notifications.writing import LANGUAGES, add_message, language_of, render, week_label
@@ -27,5 +28,6 @@ __all__ = [
     "my_messages",
     "render",
     "sweep_overdue",
+    "tell_plan_changes",
     "week_label",
 ]

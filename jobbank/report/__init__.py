@@ -22,9 +22,13 @@ Where the figures come from:
   distinct person–need pairs instead, and only within the round.)
 - checklists: the items of the checklists the round created, per audience: `done` items are
   ticked, `due` items have reached their due date (due on or before `today`), `overdue` items
-  are due before `today` and still open.
+  are due before `today` and still open (a closed checklist's items never are).
+- changes after publishing: the events reported on the round (`plan_event`), the hours the
+  changes applied moved (Σ |hours after − hours before| of `assignment_change`) and the
+  people those changes disturbed (distinct people with a change).
 
-`services` holds the report's services and sums its coverage, `people` its people and units;
+`services` holds the report's services and sums its coverage, `people` its people and units,
+`changes` the changes after publishing;
 `snapshot` reads the round's snapshot, `shape` is what the report answers.
 """
 
@@ -45,6 +49,7 @@ from jobbank.report.shape import (
     Flow,
     IdlePerson,
     PeopleUse,
+    PlanChanges,
     PriorityCoverage,
     ReportOverTime,
     RoundFigures,
@@ -62,6 +67,7 @@ __all__ = [
     "Flow",
     "IdlePerson",
     "PeopleUse",
+    "PlanChanges",
     "PriorityCoverage",
     "ReportOverTime",
     "RoundFigures",

@@ -24,6 +24,7 @@ from jobbank.db.models import (
     Need,
     RoundStatus,
 )
+from jobbank.report.changes import plan_changes
 from jobbank.report.people import flows_between, people_use, stays_of, unit_flows
 from jobbank.report.shape import (
     AreaCoverage,
@@ -120,6 +121,7 @@ def report_of(
         units=unit_flows(snapshot, stays),
         flows=flows_between(snapshot, stays),
         checklists=_checklists(session, rnd, today),
+        changes=plan_changes(session, rnd.id),
     )
 
 
@@ -188,7 +190,8 @@ def _by_area_week(
 def _checklists(
     session: Session, rnd: AllocationRound, today: dt.date
 ) -> list[ChecklistCompletion]:
-    """Items of the round's checklists per audience: all, done, due by `today`, overdue."""
+    """Items of the round's checklists per audience: all, done, due by `today`, overdue (a
+    closed checklist's items are never overdue)."""
     done = ChecklistItem.done_at.is_not(None)
     rows = session.execute(
         select(
@@ -196,7 +199,9 @@ def _checklists(
             func.count(ChecklistItem.id),
             func.count(ChecklistItem.id).filter(done),
             func.count(ChecklistItem.id).filter(ChecklistItem.due_on <= today),
-            func.count(ChecklistItem.id).filter(~done, ChecklistItem.due_on < today),
+            func.count(ChecklistItem.id).filter(
+                ~done, ChecklistItem.due_on < today, Checklist.closed_at.is_(None)
+            ),
         )
         .join(Checklist, Checklist.id == ChecklistItem.checklist_id)
         .where(Checklist.round_id == rnd.id)

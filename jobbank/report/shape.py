@@ -105,6 +105,18 @@ class ChecklistCompletion(BaseModel):
         return self.done / self.items if self.items else 1.0
 
 
+class PlanChanges(BaseModel):
+    """What changed in a round's plan after it was published."""
+
+    events: int = Field(
+        0, description="Events reported on the published plan (absences, recalls, need changes)."
+    )
+    hours_moved: float = Field(
+        0.0, description="Hours added, taken or ended by the changes applied: Σ |after − before|."
+    )
+    people_disturbed: int = Field(0, description="People whose assignments a change touched.")
+
+
 class RoundReport(BaseModel):
     """The impact report of one round."""
 
@@ -126,6 +138,7 @@ class RoundReport(BaseModel):
     units: list[UnitFlow]
     flows: list[Flow]
     checklists: list[ChecklistCompletion]
+    changes: PlanChanges = Field(default_factory=PlanChanges)
 
     def figures(self) -> RoundFigures:
         """The key figures, as one row of the report over time."""
@@ -145,6 +158,9 @@ class RoundReport(BaseModel):
             checklist_items=sum(c.items for c in self.checklists),
             checklist_done=sum(c.done for c in self.checklists),
             checklist_overdue=sum(c.overdue for c in self.checklists),
+            plan_events=self.changes.events,
+            hours_moved=self.changes.hours_moved,
+            people_disturbed=self.changes.people_disturbed,
         )
 
 
@@ -164,6 +180,9 @@ class RoundFigures(Coverage):
     checklist_items: int
     checklist_done: int
     checklist_overdue: int
+    plan_events: int = 0
+    hours_moved: float = 0.0
+    people_disturbed: int = 0
 
 
 class ReportOverTime(BaseModel):

@@ -200,6 +200,8 @@ BODIES: dict[str, dict[str, Any] | Form] = {
     "own_login_form": Form({"username": Id("username"), "password": PASSWORD}),
     "bad_login_form": Form({"username": Id("username"), "password": "not the password"}),
     "language_form": Form({"language": "en"}),
+    "seen_form": Form({"through": 1}),
+    "seen": {"through": 1},
     "stale_tick": Form({"done": True, "version": STALE_VERSION}),
     "new_tpl_item": {
         "audience": "employee",
@@ -389,6 +391,7 @@ GET    /                                               -                200  200
 GET    /login                                          -                303  303  303  303  303  303  303  200
 POST   /login                                          bad_login_form   400  400  400  400  400  400  400  400
 POST   /language                                       language_form    303  303  303  303  303  303  303  303
+POST   /changes/seen                                   seen_form        303  303  303  303  303  303  303  303
 GET    /static/htmx.min.js                             -                200  200  200  200  200  200  200  200
 POST   /checklist-items/{i_emp}                        stale_tick       409  404  404  404  409  404  404  303
 POST   /checklist-items/{i_recv}                       stale_tick       409  409  404  404  404  404  404  303
@@ -474,6 +477,8 @@ GET    /volunteering/profile                           -               404  404 
 POST   /volunteering/profile                           bad_profile      404  404  422  404  422  422  422  303
 # --- messages: everyone their own (this world has none yet), HR anyone's ---------------------------------
 GET    /api/me/messages                                -                  E    E    E    E    E    E    E  401
+GET    /api/me/changes                                 -                  E    E    E    E    E    E    E  401
+POST   /api/me/changes/seen                            seen             200  200  200  200  200  200  200  401
 GET    /api/messages                                   -                  E  404  404  404  404  404  404  401
 GET    /api/messages?person_id={p_anne}                -                  E  404  404  404  404  404  404  401
 GET    /messages                                       -                200  200  200  200  200  200  200  303

@@ -1,5 +1,6 @@
-"""The plan after publishing: events that change its facts, change sets that repair it, and
-the history of every assignment a change set added, changed or ended."""
+"""The plan after publishing: events that change its facts, change sets that repair it, the
+history of every assignment a change set added, changed or ended, and how far each log-in has
+read that history."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from advanced_alchemy.types import DateTimeUTC, JsonB
-from sqlalchemy import Date, Float, ForeignKey, Index, Integer, Text
+from sqlalchemy import BigInteger, Date, Float, ForeignKey, Index, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobbank.db.models.base import Base, stored_enum
@@ -141,10 +142,24 @@ class AssignmentChange(Base):
         return "ended" if self.hours_after == 0 else "changed"
 
 
+class ChangesSeen(Base):
+    """How far one log-in has read the changes to published plans: every `AssignmentChange`
+    up to `seen_through_id` is no longer new to them."""
+
+    __tablename__ = "changes_seen"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), unique=True
+    )
+    seen_through_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    """The highest `assignment_change.id` they have seen (0: none)."""
+
+
 __all__ = [
     "AssignmentChange",
     "ChangeSet",
     "ChangeSetStatus",
+    "ChangesSeen",
     "EventKind",
     "PlanEvent",
 ]

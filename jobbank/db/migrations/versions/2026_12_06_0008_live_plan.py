@@ -4,7 +4,7 @@ A published round's facts can now change (absences, home recalls, need changes, 
 withdrawals: `plan_event`); a repair of its plan is a `change_set` built on one revision of the
 plan (`allocation_round.plan_revision`), and each assignment-week it adds, changes or ends is
 kept in `assignment_change`. A checklist whose deployment ended is closed (`closed_at`), not
-deleted.
+deleted. `changes_seen` keeps how far each log-in has read those changes.
 
 Revision ID: 0008
 Revises: 0007
@@ -201,8 +201,24 @@ def upgrade() -> None:
             "ix_assignment_change_key", ["round_id", "person_id", "need_id", "week"], unique=False
         )
 
+    op.create_table(
+        "changes_seen",
+        sa.Column("user_id", ID, nullable=False),
+        sa.Column("seen_through_id", sa.BigInteger(), nullable=False),
+        *_audit_columns(),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_changes_seen_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_changes_seen")),
+        sa.UniqueConstraint("user_id", name=op.f("uq_changes_seen_user_id")),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("changes_seen")
     op.drop_table("assignment_change")
     op.drop_table("plan_event")
     op.drop_table("change_set")
