@@ -66,7 +66,9 @@ def shortlist(
             free += to_half_hours(leave[0].hours)
             if free < block:
                 continue
-        hours = min(free, max(open_half_hours, block))
+        hours = min(free, open_half_hours)
+        if hours < block or hours <= 0:
+            continue
         candidate = Candidate(
             staff=person.id,
             name=person.name,

@@ -107,6 +107,13 @@ SENTENCES: dict[str, str] = {
     # events on a published plan
     "last_day_before_first": _("The last day cannot be before the first day."),
     "event_applied": _("The plan has been repaired for this already; it cannot be taken back."),
+    "change_set_stale": _(
+        "The plan has changed since this proposal was made; make a new proposal and check it."
+    ),
+    "change_set_infeasible": _("This proposal breaks a rule and cannot be applied; see why."),
+    "too_many_chosen": _("Pin or leave out at most %(most)s people."),
+    "not_on_shortlist": _("This person cannot take these hours now; choose one from the list."),
+    "more_than_offered": _("This person can take at most %(most)s hours of it."),
     # erasing a person
     "already_erased": _("This person is already erased."),
     "only_leader": _("Give the units this person leads another leader first."),
