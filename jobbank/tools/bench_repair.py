@@ -12,6 +12,7 @@ off (`solver.repair`), and re-solve the whole round with the published plan as `
 
 Columns:
 
+- events: absences and need changes in the scenario;
 - touched: need-weeks the repair re-planned; rows: assignment-weeks it could change;
 - repair s: the repair's wall time (facts to change set, in the measuring process);
 - vs re-solve: the repair's weighted coverage of the touched weeks / the re-solve's;
@@ -45,6 +46,7 @@ REPAIR_COLUMNS: Columns = (
     ("size", "{:<7}"),
     ("seed", "{:>5}"),
     ("scenario", "{:<18}"),
+    ("events", "{:>6}"),
     ("touched", "{:>8}"),
     ("rows", "{:>6}"),
     ("repair_seconds", "{:>9.2f}"),
@@ -73,6 +75,7 @@ class RepairRow:
     size: str
     seed: int
     scenario: str
+    events: int
     touched: int
     rows: int
     repair_seconds: float
@@ -153,6 +156,8 @@ def _measure(
         size=size,
         seed=seed,
         scenario=scenario,
+        events=len({t.staff for t in repair_input.touched_staff})
+        + len({t.need for t in repair_input.touched_needs}),
         touched=len(touched),
         rows=result.metrics.model_rows,
         repair_seconds=repair_seconds,
