@@ -3,12 +3,14 @@
 Erasing a person (HR, or `jobbank person erase`) replaces their identity everywhere with a
 pseudonym — `Slettet person 12` / `erased-12`, from the row's id, which tells nothing — in one
 transaction: the person row, the round snapshots and results that name them, the audit log
-and other people's messages. What only serves them goes: volunteer profile (with its weeks,
-skills and the risk-group flag), calendar feeds, their own messages, their log-in's sessions
-and tokens; the log-in itself stays, switched off and renamed, so the audit log still says
-that *a* user did something. Assignments stay: they are the fact that hours were worked, now
-of the pseudonym. In rounds not yet published the erased person is unpinned and marked
-unavailable in the snapshot, so the next solve plans without them.
+and other people's messages, the change sets that moved them. What only serves them goes:
+volunteer profile (with its weeks, skills and the risk-group flag), calendar feeds, their own
+messages, the reasons of events on a plan about them, their log-in's sessions, tokens and
+how far they read the plan's changes; the log-in itself stays, switched off and renamed, so
+the audit log still says that *a* user did something. Assignments stay: they are the fact
+that hours were worked, now of the pseudonym, and so do the changes made to them on a
+published plan (`AssignmentChange`). In rounds not yet published the erased person is
+unpinned and marked unavailable in the snapshot, so the next solve plans without them.
 
 The risk-group flag is needed in round snapshots (rule 6, protection), so every snapshot holds
 it; that is why exporting a round's input is a health read, and why erasure and retention
@@ -16,9 +18,10 @@ clear it there too. A person "leaves the job bank" by opting out (`jobbank.volun
 clears the flag, audited) or by being erased.
 
 Retention (`JOBBANK_RETENTION_DAYS`, `jobbank retention apply`) does the same for whole
-rounds whose last week ended long ago: their snapshots and results keep the plan, but name
-staff by round-local pseudonyms (`anon-1`, …) without names or risk-group flags; their
-checklists forget who ticked the items; old messages are deleted.
+rounds whose last week ended long ago: their snapshots, results and change sets keep the
+plan, but name staff by round-local pseudonyms (`anon-1`, …) without names or risk-group
+flags; their checklists forget who ticked the items and their plan events why; old messages
+are deleted.
 """
 
 from __future__ import annotations
@@ -44,14 +47,17 @@ from jobbank.db.models import (
     AuditEntry,
     AuthSession,
     CalendarFeed,
+    ChangeSet,
     Checklist,
     ChecklistItem,
     MessageStatus,
     OutboxMessage,
     Person,
+    PlanEvent,
     RoundStatus,
     UserAccount,
 )
+from jobbank.db.models.live_plan import ChangesSeen
 
 ERASED = "erased"
 """What an erased personal field of an audit entry says instead of its value."""
@@ -134,6 +140,8 @@ def erase_person(session: Session, actor: Actor, person_id: int) -> Erasure:
     _release_from_proposals(session, person_id)
     entries = _scrub_audit(session, person, who, replace)
     messages, feeds = _forget_contact(session, person_id, who, replace)
+    reasons = _forget_event_reasons(session, person_id, who, replace)
+    _pseudonymise_change_sets(session, who.employee_no, replace)
     sessions_ended = _close_account(session, account, person_id)
     if person.volunteer is not None:
         person.volunteer = None  # with its weeks, skills and the risk-group flag
@@ -163,6 +171,7 @@ def erase_person(session: Session, actor: Actor, person_id: int) -> Erasure:
             "feeds_deleted": feeds,
             "sessions_ended": sessions_ended,
             "units_left": units_left,
+            "event_reasons": reasons,
         },
     )
     return erasure
@@ -308,12 +317,42 @@ def _forget_contact(
     return messages, feeds
 
 
+def _forget_event_reasons(
+    session: Session, person_id: int, who: _Identity, replace: Callable[[Any], Any]
+) -> int:
+    """Events on a published plan about the person keep what happened (days, hours: the
+    plan's history) but lose their reasons, which may name an illness; other events' reasons
+    that name them name the pseudonym. How many reasons were blanked."""
+    own = select(PlanEvent).where(PlanEvent.person_id == person_id, PlanEvent.reason != "")
+    blanked = 0
+    for event in session.scalars(own):
+        event.reason = ""
+        blanked += 1
+    naming = [PlanEvent.reason.contains(text) for text in who.texts()]
+    if naming:
+        for event in session.scalars(select(PlanEvent).where(or_(*naming))):
+            event.reason = replace(event.reason)
+    return blanked
+
+
+def _pseudonymise_change_sets(
+    session: Session, employee_no: str, replace: Callable[[Any], Any]
+) -> None:
+    """Change sets name the people they move by employee number, as round results do."""
+    quoted = {json.dumps(employee_no), json.dumps(employee_no, ensure_ascii=False)}
+    hits = [cast(ChangeSet.result, Text).contains(text) for text in quoted]
+    for change_set in session.scalars(select(ChangeSet).where(or_(*hits)).with_for_update()):
+        change_set.result = replace(change_set.result)
+
+
 def _close_account(session: Session, account: UserAccount | None, person_id: int) -> int:
     """Switch the log-in off for good: renamed, an unknown password, no roles, and every
-    session and token deleted. The row stays so the audit log can still point at it."""
+    session and token deleted, with how far they had read the plan's changes. The row stays
+    so the audit log can still point at it."""
     if account is None:
         return 0
     ended = _delete_where(session, AuthSession, AuthSession.user_id == account.id)
+    session.execute(delete(ChangesSeen).where(ChangesSeen.user_id == account.id))
     account.username = erased_number(person_id)
     account.password_hash = hash_password(secrets.token_urlsafe(32))
     account.is_active = False
@@ -371,12 +410,13 @@ class Retention:
     round_ids: list[int]
     checklist_items: int
     messages: int
+    event_reasons: int
 
 
 def plan_retention(session: Session, *, days: int, today: dt.date | None = None) -> Retention:
     """What is older than `days`: rounds whose last week ended before the cutoff and still
-    name staff, their checklist items that still say who ticked them, and sent or given-up
-    messages written before the cutoff."""
+    name staff, their checklist items that still say who ticked them, the reasons of their
+    plan events, and sent or given-up messages written before the cutoff."""
     cutoff = (today or dt.date.today()) - dt.timedelta(days=days)
     rounds = [rnd for rnd in _ended_rounds(session, cutoff) if _names_staff(rnd)]
     items = _ticked_items(session, cutoff)
@@ -385,6 +425,7 @@ def plan_retention(session: Session, *, days: int, today: dt.date | None = None)
         round_ids=[rnd.id for rnd in rounds],
         checklist_items=len(session.scalars(items).all()),
         messages=len(session.scalars(_old_messages(cutoff)).all()),
+        event_reasons=len(session.scalars(_given_reasons(session, cutoff)).all()),
     )
 
 
@@ -395,7 +436,10 @@ def apply_retention(
     plan = plan_retention(session, days=days, today=today)
     for rnd in _ended_rounds(session, plan.cutoff):
         if rnd.id in plan.round_ids:
-            _anonymise_round(rnd)
+            _anonymise_round(session, rnd)
+    reasons = session.scalars(_given_reasons(session, plan.cutoff)).all()
+    for event in reasons:
+        event.reason = ""
     ticked = session.scalars(_ticked_items(session, plan.cutoff)).all()
     if ticked:
         session.execute(
@@ -407,7 +451,7 @@ def apply_retention(
     old = session.scalars(_old_messages(plan.cutoff)).all()
     if old:
         session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_([m.id for m in old])))
-    if plan.round_ids or ticked or old:
+    if plan.round_ids or ticked or old or reasons:
         audit.record(
             session,
             user_id=by,
@@ -419,6 +463,7 @@ def apply_retention(
                 "rounds": plan.round_ids,
                 "checklist_items": len(ticked),
                 "messages_deleted": len(old),
+                "event_reasons": len(reasons),
             },
         )
     session.flush()
@@ -446,9 +491,10 @@ def _names_staff(rnd: AllocationRound) -> bool:
     return any(not ANONYMOUS.match(str(s.get("id", ""))) or "name" in s for s in staff)
 
 
-def _anonymise_round(rnd: AllocationRound) -> None:
+def _anonymise_round(session: Session, rnd: AllocationRound) -> None:
     """Staff become `anon-1`, `anon-2`, … in snapshot order, without names or risk flags;
-    the result and every message in it use the same pseudonyms."""
+    the result, the change sets that repaired it and every message in them use the same
+    pseudonyms."""
     snapshot = dict(rnd.input_snapshot or {})
     staff = [dict(s) for s in snapshot.get("staff", [])]
     names = {str(s["id"]): f"anon-{index}" for index, s in enumerate(staff, start=1)}
@@ -462,6 +508,14 @@ def _anonymise_round(rnd: AllocationRound) -> None:
     rnd.input_snapshot = replace(snapshot)
     if rnd.result is not None:
         rnd.result = replace(rnd.result)
+    for change_set in session.scalars(select(ChangeSet).where(ChangeSet.round_id == rnd.id)):
+        change_set.result = replace(change_set.result)
+
+
+def _given_reasons(session: Session, cutoff: dt.date) -> Any:
+    """Events of ended rounds that still say why (an absence's reason may name an illness)."""
+    ended = [rnd.id for rnd in _ended_rounds(session, cutoff)]
+    return select(PlanEvent).where(PlanEvent.round_id.in_(ended), PlanEvent.reason != "")
 
 
 def _ticked_items(session: Session, cutoff: dt.date) -> Any:

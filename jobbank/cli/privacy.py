@@ -63,5 +63,6 @@ def apply(days: int | None, dry_run: bool) -> None:
     rounds = ", ".join(str(i) for i in done.round_ids) or "none"
     click.echo(
         f"Ended before {done.cutoff.isoformat()}: {verb} personal data of rounds {rounds}; "
-        f"{done.checklist_items} checklist ticks, {done.messages} messages."
+        f"{done.checklist_items} checklist ticks, {done.messages} messages, "
+        f"{done.event_reasons} event reasons."
     )
