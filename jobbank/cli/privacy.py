@@ -1,7 +1,10 @@
-"""`jobbank person erase` and `jobbank retention apply`: personal data leaves Jobbank
-(see `jobbank.privacy` for what each changes and what it keeps)."""
+"""`jobbank person export`, `jobbank person erase` and `jobbank retention apply`: a person's
+data to take away, and personal data leaving Jobbank (see `jobbank.privacy` for what each
+holds, changes and keeps)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
@@ -9,7 +12,13 @@ from jobbank.cli.common import fail, open_session
 from jobbank.core.access import Actor
 from jobbank.core.roles import Role
 from jobbank.core.settings import load_settings
-from jobbank.privacy import apply_retention, erase_person, find_person, plan_retention
+from jobbank.privacy import (
+    apply_retention,
+    erase_person,
+    find_person,
+    personal_data,
+    plan_retention,
+)
 
 COMMAND_LINE = Actor(user_id=0, username="command line", roles=frozenset({Role.HR_COORDINATOR}))
 """Whoever runs the command acts as HR; the audit log records no user for it."""
@@ -38,6 +47,25 @@ def erase(ref: str, yes: bool) -> None:
         f"{done.audit_entries} audit entries, {done.messages_deleted} messages deleted, "
         f"{done.feeds_deleted} calendar feeds deleted, {done.sessions_ended} log-ins ended."
     )
+
+
+@person_group.command(name="export")
+@click.argument("ref")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Write the JSON here.",
+)
+def export(ref: str, out: Path) -> None:
+    """Write everything Jobbank holds about person REF (employee number or id) as JSON, for
+    them to take away."""
+    with open_session(load_settings()) as session:
+        person = find_person(session, ref)
+        data = personal_data(session, COMMAND_LINE, person.id)
+    out.write_text(data.model_dump_json(indent=2), encoding="utf-8")
+    click.echo(f"wrote {out}", err=True)
 
 
 @click.group(name="retention")

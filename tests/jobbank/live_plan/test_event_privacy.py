@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jobbank.core.access import Actor, actor_for
+from jobbank.core.errors import NotFound
 from jobbank.db.models import (
     AssignmentChange,
     AuditEntry,
@@ -25,7 +26,7 @@ from jobbank.live_plan import events
 from jobbank.live_plan.change_sets import apply_change_set, build_change_set
 from jobbank.live_plan.changes_seen import mark_changes_seen
 from jobbank.live_plan.events import AbsenceReport
-from jobbank.privacy import apply_retention, erase_person, plan_retention
+from jobbank.privacy import apply_retention, erase_person, personal_data, plan_retention
 from tests.api.published_round import THIS_MONDAY, Ids, factory, first_round
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -95,3 +96,47 @@ def test_retention_forgets_why_and_who_in_an_ended_round_once(app: Litestar) -> 
         assert '"e1"' not in stored and '"anon-' in stored
         again = apply_retention(session, days=5, today=later)
         assert again.event_reasons == 0
+
+
+def test_a_persons_data_holds_their_events_with_reasons_changes_and_what_they_read(
+    app: Litestar,
+) -> None:
+    ids = first_round(app)
+    anne_sick_and_repaired(app, ids)
+    with factory(app)() as session, session.begin():
+        anne = actor(session, "anne")
+        mine = personal_data(session, anne, ids.anne)
+        by_hr = personal_data(session, actor(session, "hr"), ids.anne)
+        bos = personal_data(session, actor(session, "bo"), ids.bo)
+        with pytest.raises(NotFound):
+            personal_data(session, actor(session, "leder_bs"), ids.anne)  # her home leader
+        newest = session.scalar(select(func.max(AssignmentChange.id)))
+        exports = session.scalars(select(AuditEntry).filter_by(action="export")).all()
+
+    assert mine == by_hr
+    assert [(e.kind, e.reason, e.reported_by_self, e.open) for e in mine.plan_events] == [
+        ("absence", "Feber", True, False)
+    ]
+    assert ("n1", 1, "ended") in {
+        (c.need, (c.week - THIS_MONDAY).days // 7, c.kind) for c in mine.assignment_changes
+    }
+    assert mine.changes_seen_through == newest
+    assert mine.person.employee_no == "e1" and mine.account is not None
+    assert [e.reason for e in bos.plan_events] == ["Dækker for Anne Jensen"]
+    assert all("risk" not in data.model_dump_json().lower() for data in (mine, bos))
+    assert [(e.entity, e.entity_id) for e in exports] == [("person", str(ids.anne))] * 2 + [
+        ("person", str(ids.bo))
+    ]
+
+
+def test_an_erased_persons_data_holds_no_reason_and_no_reading(app: Litestar) -> None:
+    ids = first_round(app)
+    anne_sick_and_repaired(app, ids)
+    with factory(app)() as session, session.begin():
+        hr = actor(session, "hr")
+        erase_person(session, hr, ids.anne)
+        data = personal_data(session, hr, ids.anne)
+
+    assert [e.reason for e in data.plan_events] == [""]
+    assert data.changes_seen_through is None and data.calendar_feeds == []
+    assert data.person.name == f"Slettet person {ids.anne}" and data.volunteering is None
