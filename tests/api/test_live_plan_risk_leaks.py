@@ -71,6 +71,7 @@ def answers(client: Client, round_id: int, assignment_ids: list[int]) -> dict[st
         f"/api/rounds/{round_id}/events?open_only=true",
         "/api/me/changes",
         "/api/me/messages",
+        "/api/me/personal-data",
         f"/api/rounds/{round_id}/report",
         "/api/reports/over-time",
         *(f"/api/assignments/{number}.ics" for number in assignment_ids),
@@ -103,5 +104,6 @@ def test_no_live_plan_answer_or_page_speaks_of_the_risk_group_to_anyone(
     assert "bo nielsen" in seen[("leder_sol", "/plan-changes")]  # his absence, lent there
     assert "bo nielsen" in seen[("leder_bs", "/api/me/changes")]
     assert "feber" in seen[("bo", f"/api/rounds/{round_id}/events")]
+    assert "feber" in seen[("bo", "/api/me/personal-data")]  # his own data, not his flag
     leaks = sorted(key for key, text in seen.items() if any(word in text for word in SAID))
     assert leaks == []
