@@ -36,7 +36,7 @@ from api.needs import NeedController
 from api.openapi_docs import ClosedShapes, ProblemResponses
 from api.organisation import AreaController, SkillController, UnitController
 from api.paging import paging_up_to
-from api.people import PersonController, UserController
+from api.people import PersonController, UserController, my_personal_data
 from api.plan_changes import MyChangesController
 from api.reports import ReportController
 from api.rounds import RoundController
@@ -145,6 +145,7 @@ def _resources() -> list[Any]:
         UnitController,
         SkillController,
         PersonController,
+        my_personal_data,
         UserController,
         ChecklistController,
         ChecklistTemplateController,

@@ -19,6 +19,7 @@ from api.organisation import Body, Versioned, stored_in
 from api.paging import page_of
 from api.shapes import UnitRef
 from jobbank import people, privacy
+from jobbank.core.errors import NotFound
 from jobbank.core.roles import Role
 from jobbank.core.texts import Code, Email, Name, Phone
 from jobbank.db.models import Person, UserAccount
@@ -140,6 +141,23 @@ class PersonController(Controller):
         someone already erased, the only leader of a unit, or in a round being solved."""
         erasure = privacy.erase_person(db_session, current_actor(request), person_id)
         return ErasureOut(**dataclasses.asdict(erasure))
+
+    @get("/{person_id:int}/personal-data", sync_to_thread=True)
+    def personal_data(
+        self, db_session: DB, person_id: FromPath[Id], request: AnyRequest
+    ) -> privacy.PersonalData:
+        """Everything Jobbank holds about a person, to take away: for HR, and the person
+        themselves. Without the risk-group flag; the export is audited."""
+        return privacy.personal_data(db_session, current_actor(request), person_id)
+
+
+@get("/api/me/personal-data", sync_to_thread=True, guards=[logged_in], tags=["people"])
+def my_personal_data(db_session: DB, request: AnyRequest) -> privacy.PersonalData:
+    """Everything Jobbank holds about you, to take away (a log-in without a person has none)."""
+    actor = current_actor(request)
+    if actor.person_id is None:
+        raise NotFound("personal data: this log-in is no person's")
+    return privacy.personal_data(db_session, actor, actor.person_id)
 
 
 # --- user accounts -------------------------------------------------------------------------

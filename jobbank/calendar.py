@@ -34,6 +34,7 @@ from jobbank.assignments import ContactInfo, Deployment, list_deployments
 from jobbank.core import audit
 from jobbank.core.access import Actor, actor_for
 from jobbank.core.errors import NotFound
+from jobbank.core.weeks import week_starts
 from jobbank.db.models import Assignment, AssignmentChange, CalendarFeed, Need, Person, Unit
 from jobbank.sessions import LAST_USED_PRECISION, digest, now
 
@@ -197,8 +198,11 @@ def _note_read(feed: CalendarFeed) -> None:
 
 def assignment_calendar(session: Session, actor: Actor, assignment_id: int) -> Calendar:
     """One assignment (the person's weeks at one need of one published round, of which
-    `assignment_id` is any week) as a calendar to import. For the person, the leaders of
-    their home unit and of the receiving unit, and HR; anyone else finds nothing."""
+    `assignment_id` is any week) as a calendar to import, as the feed tells it: changed weeks
+    at a higher SEQUENCE, and its weeks a change ended as cancelled, so importing it again
+    updates the calendar. For the person, the leaders of their home unit and of the
+    receiving unit, and HR; anyone else finds nothing. An id whose week has ended is no
+    assignment any more (not found); the feed and the other weeks' downloads cancel it."""
     missing = NotFound(f"assignment {assignment_id}: not found")
     row = session.get(Assignment, assignment_id)
     if row is None:
@@ -209,7 +213,13 @@ def assignment_calendar(session: Session, actor: Actor, assignment_id: int) -> C
     found = [deployment for deployment in deployments if deployment.need.id == row.need_id]
     if not found:
         raise missing
-    return person_calendar(row.person, found, changes_of(session, row.person_id))
+    weeks = set(week_starts(found[0].round.start, found[0].round.weeks))
+    history = {
+        key: past
+        for key, past in changes_of(session, row.person_id).items()
+        if key[0] == row.need_id and key[1] in weeks
+    }
+    return person_calendar(row.person, found, history, cancelled=True)
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,24 @@
-"""Erasure and retention: personal data leaves Jobbank, the facts of who-worked-where stay.
+"""Access, erasure and retention: a person takes their data away, personal data leaves
+Jobbank, the facts of who-worked-where stay.
+
+A person's data (`personal_data`; HR, the person, or `jobbank person export`) is everything
+Jobbank holds about them as one JSON document: who they are, their log-in, volunteer profile
+(without the risk-group flag, which staff declare but never read back), assignments, the
+events on published plans about them with their reasons, the changes made to their
+assignments there, how far they have read those changes, their messages and calendar feeds
+(never a feed's secret address). The export itself is audited.
 
 Erasing a person (HR, or `jobbank person erase`) replaces their identity everywhere with a
 pseudonym — `Slettet person 12` / `erased-12`, from the row's id, which tells nothing — in one
 transaction: the person row, the round snapshots and results that name them, the audit log
-and other people's messages. What only serves them goes: volunteer profile (with its weeks,
-skills and the risk-group flag), calendar feeds, their own messages, their log-in's sessions
-and tokens; the log-in itself stays, switched off and renamed, so the audit log still says
-that *a* user did something. Assignments stay: they are the fact that hours were worked, now
-of the pseudonym. In rounds not yet published the erased person is unpinned and marked
-unavailable in the snapshot, so the next solve plans without them.
+and other people's messages, the change sets that moved them. What only serves them goes:
+volunteer profile (with its weeks, skills and the risk-group flag), calendar feeds, their own
+messages, the reasons of events on a plan about them, their log-in's sessions, tokens and
+how far they read the plan's changes; the log-in itself stays, switched off and renamed, so
+the audit log still says that *a* user did something. Assignments stay: they are the fact
+that hours were worked, now of the pseudonym, and so do the changes made to them on a
+published plan (`AssignmentChange`). In rounds not yet published the erased person is
+unpinned and marked unavailable in the snapshot, so the next solve plans without them.
 
 The risk-group flag is needed in round snapshots (rule 6, protection), so every snapshot holds
 it; that is why exporting a round's input is a health read, and why erasure and retention
@@ -16,9 +26,10 @@ clear it there too. A person "leaves the job bank" by opting out (`jobbank.volun
 clears the flag, audited) or by being erased.
 
 Retention (`JOBBANK_RETENTION_DAYS`, `jobbank retention apply`) does the same for whole
-rounds whose last week ended long ago: their snapshots and results keep the plan, but name
-staff by round-local pseudonyms (`anon-1`, …) without names or risk-group flags; their
-checklists forget who ticked the items; old messages are deleted.
+rounds whose last week ended long ago: their snapshots, results and change sets keep the
+plan, but name staff by round-local pseudonyms (`anon-1`, …) without names or risk-group
+flags; their checklists forget who ticked the items and their plan events why; old messages
+are deleted.
 """
 
 from __future__ import annotations
@@ -31,6 +42,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel, Field
 from sqlalchemy import Text, cast, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -41,17 +53,21 @@ from jobbank.core.errors import Conflict, NotFound
 from jobbank.db.models import (
     AllocationRound,
     Assignment,
+    AssignmentChange,
     AuditEntry,
     AuthSession,
     CalendarFeed,
+    ChangeSet,
     Checklist,
     ChecklistItem,
     MessageStatus,
     OutboxMessage,
     Person,
+    PlanEvent,
     RoundStatus,
     UserAccount,
 )
+from jobbank.db.models.live_plan import ChangesSeen
 
 ERASED = "erased"
 """What an erased personal field of an audit entry says instead of its value."""
@@ -65,6 +81,274 @@ def erased_name(person_id: int) -> str:
 
 def erased_number(person_id: int) -> str:
     return f"erased-{person_id}"
+
+
+# --- access: a person's own data -----------------------------------------------------------
+
+
+class OwnPerson(BaseModel):
+    employee_no: str
+    name: str
+    email: str
+    phone: str
+    language: str
+    home_unit: str
+    leads: list[str] = Field(description="The units they lead, by code.")
+    erased_at: dt.datetime | None
+
+
+class OwnAccount(BaseModel):
+    username: str
+    roles: list[str]
+    is_active: bool
+
+
+class OwnWeek(BaseModel):
+    week: dt.date
+    available: bool
+    home_load: float
+
+
+class OwnVolunteering(BaseModel):
+    """The volunteer profile, without the risk-group flag: staff declare it but never read it
+    back (HR reads it on the profile, audited as a health read)."""
+
+    opted_in: bool
+    approval: str
+    normal_hours: float
+    home_load: float
+    shifts: list[str]
+    skills: list[str]
+    preferred_areas: list[str]
+    avoided_units: list[str]
+    weeks: list[OwnWeek]
+
+
+class OwnAssignment(BaseModel):
+    round_id: int
+    need: str
+    unit: str
+    week: dt.date
+    hours: float
+
+
+class OwnEvent(BaseModel):
+    """An event on a published plan about the person, with its reason: it is theirs."""
+
+    id: int
+    round_id: int
+    kind: str
+    first_day: dt.date
+    last_day: dt.date | None
+    hours: float | None
+    reason: str
+    reported_by_self: bool
+    open: bool
+    created_at: dt.datetime
+
+
+class OwnChange(BaseModel):
+    """A change to one of their assignment-weeks on a published plan."""
+
+    id: int
+    round_id: int
+    need: str
+    unit: str
+    week: dt.date
+    kind: str
+    hours_before: float
+    hours_after: float
+    changed_at: dt.datetime
+
+
+class OwnMessage(BaseModel):
+    kind: str
+    to_address: str
+    subject: str
+    body: str
+    status: str
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+
+
+class OwnFeed(BaseModel):
+    """A calendar feed they made (never its address, which is a secret)."""
+
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+    last_read_at: dt.datetime | None
+
+
+class PersonalData(BaseModel):
+    """What Jobbank holds about one person, for them to take away (GDPR article 15 and 20)."""
+
+    person: OwnPerson
+    account: OwnAccount | None
+    volunteering: OwnVolunteering | None
+    assignments: list[OwnAssignment]
+    plan_events: list[OwnEvent]
+    assignment_changes: list[OwnChange]
+    changes_seen_through: int | None = Field(
+        description="The newest change to a published plan their log-in has marked seen."
+    )
+    messages: list[OwnMessage]
+    calendar_feeds: list[OwnFeed]
+
+
+def personal_data(session: Session, actor: Actor, person_id: int) -> PersonalData:
+    """Everything about one person, for HR or the person themselves (anyone else finds
+    nothing); the export is audited, not what it held."""
+    person = session.get(Person, person_id)
+    if person is None or not (actor.is_hr or actor.is_person(person_id)):
+        raise NotFound(f"person {person_id}: not found")
+    account = person.account
+    data = PersonalData(
+        person=OwnPerson(
+            employee_no=person.employee_no,
+            name=person.name,
+            email=person.email,
+            phone=person.phone,
+            language=person.language,
+            home_unit=person.home_unit.code,
+            leads=sorted(unit.code for unit in person.leads),
+            erased_at=person.erased_at,
+        ),
+        account=_own_account(account),
+        volunteering=_own_volunteering(person),
+        assignments=_own_assignments(session, person_id),
+        plan_events=_own_events(session, person_id, account),
+        assignment_changes=_own_changes(session, person_id),
+        changes_seen_through=(
+            session.scalar(
+                select(ChangesSeen.seen_through_id).where(ChangesSeen.user_id == account.id)
+            )
+            if account is not None
+            else None
+        ),
+        messages=[
+            OwnMessage(
+                kind=m.kind.value,
+                to_address=m.to_address,
+                subject=m.subject,
+                body=m.body,
+                status=m.status.value,
+                created_at=m.created_at,
+                sent_at=m.sent_at,
+            )
+            for m in session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.person_id == person_id)
+                .order_by(OutboxMessage.id)
+            )
+        ],
+        calendar_feeds=[
+            OwnFeed(created_at=f.created_at, revoked_at=f.revoked_at, last_read_at=f.last_read_at)
+            for f in session.scalars(
+                select(CalendarFeed)
+                .where(CalendarFeed.person_id == person_id)
+                .order_by(CalendarFeed.id)
+            )
+        ],
+    )
+    audit.record(
+        session,
+        user_id=actor.user_id or None,
+        action="export",
+        entity="person",
+        entity_id=person_id,
+    )
+    return data
+
+
+def _own_account(account: UserAccount | None) -> OwnAccount | None:
+    if account is None:
+        return None
+    return OwnAccount(
+        username=account.username,
+        roles=sorted(role.value for role in account.roles),
+        is_active=account.is_active,
+    )
+
+
+def _own_volunteering(person: Person) -> OwnVolunteering | None:
+    profile = person.volunteer
+    if profile is None:
+        return None
+    return OwnVolunteering(
+        opted_in=profile.opted_in,
+        approval=profile.approval.value,
+        normal_hours=profile.normal_hours,
+        home_load=profile.home_load,
+        shifts=list(profile.shifts),
+        skills=sorted(skill.code for skill in profile.skills),
+        preferred_areas=sorted(area.name for area in profile.preferred_areas),
+        avoided_units=sorted(unit.code for unit in profile.avoided_units),
+        weeks=[
+            OwnWeek(week=w.week, available=w.available, home_load=w.home_load)
+            for w in sorted(profile.weeks, key=lambda w: w.week)
+        ],
+    )
+
+
+def _own_assignments(session: Session, person_id: int) -> list[OwnAssignment]:
+    rows = session.scalars(
+        select(Assignment)
+        .where(Assignment.person_id == person_id)
+        .order_by(Assignment.round_id, Assignment.week, Assignment.id)
+    )
+    return [
+        OwnAssignment(
+            round_id=row.round_id,
+            need=row.need.ref,
+            unit=row.need.unit.code,
+            week=row.week,
+            hours=row.hours,
+        )
+        for row in rows
+    ]
+
+
+def _own_events(session: Session, person_id: int, account: UserAccount | None) -> list[OwnEvent]:
+    rows = session.scalars(
+        select(PlanEvent).where(PlanEvent.person_id == person_id).order_by(PlanEvent.id)
+    )
+    return [
+        OwnEvent(
+            id=event.id,
+            round_id=event.round_id,
+            kind=event.kind.value,
+            first_day=event.first_day,
+            last_day=event.last_day,
+            hours=event.hours,
+            reason=event.reason,
+            reported_by_self=account is not None and event.reported_by_id == account.id,
+            open=event.change_set_id is None,
+            created_at=event.created_at,
+        )
+        for event in rows
+    ]
+
+
+def _own_changes(session: Session, person_id: int) -> list[OwnChange]:
+    rows = session.scalars(
+        select(AssignmentChange)
+        .where(AssignmentChange.person_id == person_id)
+        .order_by(AssignmentChange.id)
+    )
+    return [
+        OwnChange(
+            id=change.id,
+            round_id=change.round_id,
+            need=change.need.ref,
+            unit=change.need.unit.code,
+            week=change.week,
+            kind=change.kind,
+            hours_before=change.hours_before,
+            hours_after=change.hours_after,
+            changed_at=change.created_at,
+        )
+        for change in rows
+    ]
 
 
 # --- erasure -----------------------------------------------------------------------------------
@@ -134,6 +418,8 @@ def erase_person(session: Session, actor: Actor, person_id: int) -> Erasure:
     _release_from_proposals(session, person_id)
     entries = _scrub_audit(session, person, who, replace)
     messages, feeds = _forget_contact(session, person_id, who, replace)
+    reasons = _forget_event_reasons(session, person_id, who, replace)
+    _pseudonymise_change_sets(session, who.employee_no, replace)
     sessions_ended = _close_account(session, account, person_id)
     if person.volunteer is not None:
         person.volunteer = None  # with its weeks, skills and the risk-group flag
@@ -163,6 +449,7 @@ def erase_person(session: Session, actor: Actor, person_id: int) -> Erasure:
             "feeds_deleted": feeds,
             "sessions_ended": sessions_ended,
             "units_left": units_left,
+            "event_reasons": reasons,
         },
     )
     return erasure
@@ -308,12 +595,42 @@ def _forget_contact(
     return messages, feeds
 
 
+def _forget_event_reasons(
+    session: Session, person_id: int, who: _Identity, replace: Callable[[Any], Any]
+) -> int:
+    """Events on a published plan about the person keep what happened (days, hours: the
+    plan's history) but lose their reasons, which may name an illness; other events' reasons
+    that name them name the pseudonym. How many reasons were blanked."""
+    own = select(PlanEvent).where(PlanEvent.person_id == person_id, PlanEvent.reason != "")
+    blanked = 0
+    for event in session.scalars(own):
+        event.reason = ""
+        blanked += 1
+    naming = [PlanEvent.reason.contains(text) for text in who.texts()]
+    if naming:
+        for event in session.scalars(select(PlanEvent).where(or_(*naming))):
+            event.reason = replace(event.reason)
+    return blanked
+
+
+def _pseudonymise_change_sets(
+    session: Session, employee_no: str, replace: Callable[[Any], Any]
+) -> None:
+    """Change sets name the people they move by employee number, as round results do."""
+    quoted = {json.dumps(employee_no), json.dumps(employee_no, ensure_ascii=False)}
+    hits = [cast(ChangeSet.result, Text).contains(text) for text in quoted]
+    for change_set in session.scalars(select(ChangeSet).where(or_(*hits)).with_for_update()):
+        change_set.result = replace(change_set.result)
+
+
 def _close_account(session: Session, account: UserAccount | None, person_id: int) -> int:
     """Switch the log-in off for good: renamed, an unknown password, no roles, and every
-    session and token deleted. The row stays so the audit log can still point at it."""
+    session and token deleted, with how far they had read the plan's changes. The row stays
+    so the audit log can still point at it."""
     if account is None:
         return 0
     ended = _delete_where(session, AuthSession, AuthSession.user_id == account.id)
+    session.execute(delete(ChangesSeen).where(ChangesSeen.user_id == account.id))
     account.username = erased_number(person_id)
     account.password_hash = hash_password(secrets.token_urlsafe(32))
     account.is_active = False
@@ -371,12 +688,13 @@ class Retention:
     round_ids: list[int]
     checklist_items: int
     messages: int
+    event_reasons: int
 
 
 def plan_retention(session: Session, *, days: int, today: dt.date | None = None) -> Retention:
     """What is older than `days`: rounds whose last week ended before the cutoff and still
-    name staff, their checklist items that still say who ticked them, and sent or given-up
-    messages written before the cutoff."""
+    name staff, their checklist items that still say who ticked them, the reasons of their
+    plan events, and sent or given-up messages written before the cutoff."""
     cutoff = (today or dt.date.today()) - dt.timedelta(days=days)
     rounds = [rnd for rnd in _ended_rounds(session, cutoff) if _names_staff(rnd)]
     items = _ticked_items(session, cutoff)
@@ -385,6 +703,7 @@ def plan_retention(session: Session, *, days: int, today: dt.date | None = None)
         round_ids=[rnd.id for rnd in rounds],
         checklist_items=len(session.scalars(items).all()),
         messages=len(session.scalars(_old_messages(cutoff)).all()),
+        event_reasons=len(session.scalars(_given_reasons(session, cutoff)).all()),
     )
 
 
@@ -395,7 +714,10 @@ def apply_retention(
     plan = plan_retention(session, days=days, today=today)
     for rnd in _ended_rounds(session, plan.cutoff):
         if rnd.id in plan.round_ids:
-            _anonymise_round(rnd)
+            _anonymise_round(session, rnd)
+    reasons = session.scalars(_given_reasons(session, plan.cutoff)).all()
+    for event in reasons:
+        event.reason = ""
     ticked = session.scalars(_ticked_items(session, plan.cutoff)).all()
     if ticked:
         session.execute(
@@ -407,7 +729,7 @@ def apply_retention(
     old = session.scalars(_old_messages(plan.cutoff)).all()
     if old:
         session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_([m.id for m in old])))
-    if plan.round_ids or ticked or old:
+    if plan.round_ids or ticked or old or reasons:
         audit.record(
             session,
             user_id=by,
@@ -419,6 +741,7 @@ def apply_retention(
                 "rounds": plan.round_ids,
                 "checklist_items": len(ticked),
                 "messages_deleted": len(old),
+                "event_reasons": len(reasons),
             },
         )
     session.flush()
@@ -446,9 +769,10 @@ def _names_staff(rnd: AllocationRound) -> bool:
     return any(not ANONYMOUS.match(str(s.get("id", ""))) or "name" in s for s in staff)
 
 
-def _anonymise_round(rnd: AllocationRound) -> None:
+def _anonymise_round(session: Session, rnd: AllocationRound) -> None:
     """Staff become `anon-1`, `anon-2`, … in snapshot order, without names or risk flags;
-    the result and every message in it use the same pseudonyms."""
+    the result, the change sets that repaired it and every message in them use the same
+    pseudonyms."""
     snapshot = dict(rnd.input_snapshot or {})
     staff = [dict(s) for s in snapshot.get("staff", [])]
     names = {str(s["id"]): f"anon-{index}" for index, s in enumerate(staff, start=1)}
@@ -462,6 +786,14 @@ def _anonymise_round(rnd: AllocationRound) -> None:
     rnd.input_snapshot = replace(snapshot)
     if rnd.result is not None:
         rnd.result = replace(rnd.result)
+    for change_set in session.scalars(select(ChangeSet).where(ChangeSet.round_id == rnd.id)):
+        change_set.result = replace(change_set.result)
+
+
+def _given_reasons(session: Session, cutoff: dt.date) -> Any:
+    """Events of ended rounds that still say why (an absence's reason may name an illness)."""
+    ended = [rnd.id for rnd in _ended_rounds(session, cutoff)]
+    return select(PlanEvent).where(PlanEvent.round_id.in_(ended), PlanEvent.reason != "")
 
 
 def _ticked_items(session: Session, cutoff: dt.date) -> Any:

@@ -31,6 +31,7 @@ from jobbank.assignments import (
     ContactInfo,
     Deployment,
     Direction,
+    ended_at_led_units,
     ended_deployments,
     list_deployments,
 )
@@ -274,7 +275,8 @@ def deployments_page(
     db_session: DB, request: HTMXRequest, direction: FromPath[Direction], page: FromQuery[int] = 1
 ) -> Response[bytes]:
     """Everyone coming to the units you lead (`incoming`) or lent out from them (`outgoing`),
-    soonest first, twenty a page, each with the checklist items you tick or follow."""
+    soonest first, twenty a page, each with the checklist items you tick or follow; the
+    first page also lists the deployments a change to the plan ended."""
     actor = current_actor(request)
     if not actor.is_leader:
         raise NotFound("deployments: not found")
@@ -289,6 +291,7 @@ def deployments_page(
             "actor": actor,
             "direction": direction.value,
             "rows": _deployment_rows(db_session, actor, shown, dt.date.today()),
+            "ended": ended_at_led_units(db_session, actor, direction) if page == 1 else [],
             "total": total,
             "page": page,
             "last_page": last_page,

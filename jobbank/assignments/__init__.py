@@ -14,7 +14,7 @@ out, `ended` finds the weeks a change to a published plan ended.
 
 from __future__ import annotations
 
-from jobbank.assignments.ended import EndedDeployment, ended_deployments
+from jobbank.assignments.ended import EndedDeployment, ended_at_led_units, ended_deployments
 from jobbank.assignments.lent import count_lent, last_monday
 from jobbank.assignments.reading import LEADERS_OF_UNITS, list_deployments
 from jobbank.assignments.records import (
@@ -42,6 +42,7 @@ __all__ = [
     "UnitInfo",
     "count_lent",
     "deployments_of",
+    "ended_at_led_units",
     "ended_deployments",
     "last_monday",
     "list_deployments",

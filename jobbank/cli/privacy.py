@@ -1,7 +1,10 @@
-"""`jobbank person erase` and `jobbank retention apply`: personal data leaves Jobbank
-(see `jobbank.privacy` for what each changes and what it keeps)."""
+"""`jobbank person export`, `jobbank person erase` and `jobbank retention apply`: a person's
+data to take away, and personal data leaving Jobbank (see `jobbank.privacy` for what each
+holds, changes and keeps)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
@@ -9,7 +12,13 @@ from jobbank.cli.common import fail, open_session
 from jobbank.core.access import Actor
 from jobbank.core.roles import Role
 from jobbank.core.settings import load_settings
-from jobbank.privacy import apply_retention, erase_person, find_person, plan_retention
+from jobbank.privacy import (
+    apply_retention,
+    erase_person,
+    find_person,
+    personal_data,
+    plan_retention,
+)
 
 COMMAND_LINE = Actor(user_id=0, username="command line", roles=frozenset({Role.HR_COORDINATOR}))
 """Whoever runs the command acts as HR; the audit log records no user for it."""
@@ -40,6 +49,25 @@ def erase(ref: str, yes: bool) -> None:
     )
 
 
+@person_group.command(name="export")
+@click.argument("ref")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Write the JSON here.",
+)
+def export(ref: str, out: Path) -> None:
+    """Write everything Jobbank holds about person REF (employee number or id) as JSON, for
+    them to take away."""
+    with open_session(load_settings()) as session:
+        person = find_person(session, ref)
+        data = personal_data(session, COMMAND_LINE, person.id)
+    out.write_text(data.model_dump_json(indent=2), encoding="utf-8")
+    click.echo(f"wrote {out}", err=True)
+
+
 @click.group(name="retention")
 def retention_group() -> None:
     """How long personal data of old rounds is kept (JOBBANK_RETENTION_DAYS)."""
@@ -63,5 +91,6 @@ def apply(days: int | None, dry_run: bool) -> None:
     rounds = ", ".join(str(i) for i in done.round_ids) or "none"
     click.echo(
         f"Ended before {done.cutoff.isoformat()}: {verb} personal data of rounds {rounds}; "
-        f"{done.checklist_items} checklist ticks, {done.messages} messages."
+        f"{done.checklist_items} checklist ticks, {done.messages} messages, "
+        f"{done.event_reasons} event reasons."
     )

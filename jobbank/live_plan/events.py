@@ -14,7 +14,11 @@ Who may report what:
 
 A round is reached by HR in any status (a round not yet published refuses events with 409);
 by others only once published. A person or need outside the caller's reach is not found
-(404). An absence's reason may name an illness: HR alone sees it, and the person who wrote it.
+(404). An absence's reason may name an illness: HR alone sees it, and the person it is about.
+
+Who reads which events: HR all; a leader those about the units they lead and their people,
+and the absences and withdrawals of people lent to their units in the round (they must know
+who will not come, never why); a staff member their own.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ from jobbank.core.texts import Code, Description, clean
 from jobbank.core.weeks import monday_of
 from jobbank.db.models import (
     AllocationRound,
+    Assignment,
+    AssignmentChange,
     EventKind,
     Need,
     Person,
@@ -434,7 +440,8 @@ def list_events(
     session: Session, actor: Actor, round_id: int, *, open_only: bool = False
 ) -> list[EventView]:
     """The round's events in the order reported: HR sees all, a leader those about the units
-    they lead and the people of those units, a staff member their own."""
+    they lead and the people of those units, and the absences and withdrawals of the people
+    lent to those units; a staff member their own."""
     rnd = event_round(session, actor, round_id)
     query = (
         select(PlanEvent)
@@ -451,10 +458,31 @@ def list_events(
                 PlanEvent.person_id == (actor.person_id or 0),
                 Person.home_unit_id.in_(led),
                 Need.unit_id.in_(led),
+                PlanEvent.kind.in_(NOT_COMING) & PlanEvent.person_id.in_(_lent_to(rnd, led)),
             )
         )
     rows = session.scalars(query.order_by(PlanEvent.id)).unique().all()
     return [view_of(actor, event) for event in rows]
+
+
+NOT_COMING = (EventKind.ABSENCE, EventKind.WITHDRAWAL)
+"""The events about a person their receiving leader reads: who will not come."""
+
+
+def _lent_to(rnd: AllocationRound, unit_ids: Sequence[int]) -> Any:
+    """The people the round lends to these units, or lent before a change ended it."""
+    at = select(Need.id).where(Need.unit_id.in_(unit_ids)).correlate(None)
+    planned = (
+        select(Assignment.person_id)
+        .where(Assignment.round_id == rnd.id, Assignment.need_id.in_(at))
+        .correlate(None)
+    )
+    changed = (
+        select(AssignmentChange.person_id)
+        .where(AssignmentChange.round_id == rnd.id, AssignmentChange.need_id.in_(at))
+        .correlate(None)
+    )
+    return planned.union(changed)
 
 
 def view_of(actor: Actor, event: PlanEvent) -> EventView:

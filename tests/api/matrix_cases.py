@@ -267,6 +267,9 @@ GET    /api/people?unit_id={hp}                        -                200    E
 GET    /api/people/{p_own}                             -                200  200  200  200  200  200  200  401
 GET    /api/people/{p_anne}                            -                200  200  200  404  200  404  404  401
 GET    /api/people/{p_carla}                           -                200  404  404  200  404  404  200  401
+GET    /api/people/{p_own}/personal-data               -                200  200  200  200  200  200  200  401
+GET    /api/people/{p_anne}/personal-data              -                200  404  404  404  200  404  404  401
+GET    /api/me/personal-data                           -                200  200  200  200  200  200  200  401
 POST   /api/people                                     new_person       201  404  404  404  404  404  404  401
 PATCH  /api/people/{p_anne}                            stale            409  404  404  404  404  404  404  401
 GET    /api/users                                      -                200  404  404  404  404  404  404  401

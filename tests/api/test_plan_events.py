@@ -68,6 +68,11 @@ def test_a_staff_member_reports_their_own_absence_and_hr_alone_reads_why(
     home_leader = as_user("leder_bs").get(events_url(ids.round_id))
     assert [e["reason"] for e in home_leader.json()] == [None]
     assert "Influenza" not in home_leader.text
+    receiving_leader = as_user("leder_sol").get(events_url(ids.round_id))  # Anne is lent there
+    assert [(e["person"]["employee_no"], e["reason"]) for e in receiving_leader.json()] == [
+        ("e1", None)
+    ]
+    assert "Influenza" not in receiving_leader.text
     assert as_user("leder_hp").get(events_url(ids.round_id)).json() == []
     assert as_user("bo").get(events_url(ids.round_id)).json() == []
     with Session(world) as session:

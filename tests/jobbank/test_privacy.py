@@ -163,6 +163,13 @@ def test_the_commands_erase_after_asking_and_apply_retention(
     fixture.write_text(a_municipality().model_dump_json())
     assert run("seed", str(fixture), "--today", MONDAY.isoformat())[0] == 0
 
+    exported = tmp_path / "carla.json"
+    code, output = run("person", "export", "e3", "-o", str(exported))
+    assert code == 0, output
+    carla = json.loads(exported.read_text(encoding="utf-8"))
+    assert carla["person"]["name"] == "Carla Hansen" and carla["plan_events"] == []
+    assert "risk" not in exported.read_text(encoding="utf-8").lower()
+
     declined = run("person", "erase", "e3", given="n\n")
     assert declined[0] == 1 and "Erase Carla Hansen (e3)?" in declined[1]
     code, output = run("person", "erase", "e3", "--yes")

@@ -54,6 +54,12 @@ def test_staff_report_sick_and_hr_reads_why_on_the_round_page(
     assert "Influenza" in Page(hr_page)["plan-events"].text
     leader_page = as_user("leder_bs").get("/plan-changes").text
     assert "Anne Jensen" in leader_page and "Influenza" not in leader_page
+    receiving = as_user("leder_sol")  # Anne is lent to Solgården, in both languages
+    for language in ("da", "en"):
+        receiving.post("/language", data={"language": language, "next": "/"})
+        shown = receiving.get("/plan-changes").text
+        assert f'<html lang="{language}">' in shown
+        assert "Anne Jensen" in Page(shown)["events"].text and "Influenza" not in shown
 
 
 def test_a_refused_report_names_the_field_and_keeps_nothing(

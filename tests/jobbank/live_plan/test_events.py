@@ -15,6 +15,7 @@ from jobbank.core.access import Actor, actor_for
 from jobbank.core.errors import InvalidFields, NotFound
 from jobbank.db.models import AllocationRound, AuditEntry, PlanEvent, UserAccount
 from jobbank.live_plan import events
+from jobbank.live_plan.change_sets import apply_change_set, build_change_set
 from jobbank.live_plan.events import AbsenceReport, HomeRecallReport, WithdrawalReport
 from tests.api.published_round import THIS_MONDAY, Ids, factory, first_round
 
@@ -76,9 +77,48 @@ def test_readers_see_the_reason_only_when_it_is_theirs_to_see(app: Litestar) -> 
         "hr": ["Feber"],
         "anne": ["Feber"],
         "leder_bs": [None],
-        "leder_sol": [],
+        "leder_sol": [None],  # Anne is lent to Solgården: Frida must know she will not come
         "bo": [],
     }
+
+
+def test_the_receiving_leader_reads_who_will_not_come_never_why_nor_home_recalls(
+    app: Litestar,
+) -> None:
+    ids = first_round(app)
+    with factory(app)() as session, session.begin():
+        anne, hr = actor(session, "anne"), actor(session, "hr")
+        events.report_absence(session, anne, ids.round_id, sick(ids))
+        withdrawal = WithdrawalReport(person_id=ids.anne, first_day=day(2))
+        events.report_withdrawal(session, anne, ids.round_id, withdrawal)
+        recall = HomeRecallReport(person_id=ids.bo, first_day=day(1), last_day=day(1), hours=10)
+        events.report_home_recall(session, hr, ids.round_id, recall)
+        seen = {
+            name: [
+                (v.event.kind.value, v.event.person_id, v.reason)
+                for v in events.list_events(session, actor(session, name), ids.round_id)
+            ]
+            for name in ("leder_sol", "leder_hp")
+        }
+    assert seen == {
+        "leder_sol": [("absence", ids.anne, None), ("withdrawal", ids.anne, None)],
+        "leder_hp": [],
+    }
+
+
+def test_the_receiving_leader_still_reads_an_absence_once_a_change_ended_the_deployment(
+    app: Litestar,
+) -> None:
+    ids = first_round(app)
+    with factory(app)() as session, session.begin():
+        hr = actor(session, "hr")
+        events.report_absence(session, actor(session, "anne"), ids.round_id, sick(ids))
+        change_set = build_change_set(session, hr, ids.round_id)
+        apply_change_set(session, hr, ids.round_id, change_set.id)
+        frida = actor(session, "leder_sol")
+        seen = events.list_events(session, frida, ids.round_id)
+        assert [(v.event.person_id, v.reason, v.open) for v in seen] == [(ids.anne, None, False)]
+        assert not events.may_cancel(session, frida, seen[0].event)
 
 
 def test_only_the_volunteer_or_hr_withdraws(app: Litestar) -> None:

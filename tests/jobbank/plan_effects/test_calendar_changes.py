@@ -6,8 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+from sqlalchemy import select
+
 from jobbank import calendar
+from jobbank.core.errors import NotFound
 from jobbank.db import transaction
+from jobbank.db.models import Assignment
 from tests.api.published_round import THIS_MONDAY
 from tests.jobbank.notifications.conftest import (
     ANNE_AT_SOLGAARDEN,
@@ -112,3 +117,61 @@ def test_a_week_given_back_is_no_longer_cancelled(factory: Factory) -> None:
     event = by_uid(feed_of(factory, "bo"))[uid(factory, "e2", "n2", 1)]
 
     assert event["SEQUENCE"] == "2" and "STATUS" not in event
+
+
+def assignment_ids(factory: Factory, round_id: int, employee_no: str) -> dict[int, int]:
+    """The person's assignment ids in the round, by week of the round."""
+    with factory() as session:
+        rows = session.scalars(
+            select(Assignment).where(
+                Assignment.round_id == round_id,
+                Assignment.person_id == person(session, employee_no).id,
+            )
+        ).all()
+        return {(row.week - THIS_MONDAY).days // 7: row.id for row in rows}
+
+
+def download(factory: Factory, username: str, assignment_id: int) -> str:
+    with transaction(factory) as session:
+        document = calendar.assignment_calendar(session, actor(session, username), assignment_id)
+        return document.to_ical().decode()
+
+
+def test_an_assignments_download_tells_its_changes_as_the_feed_does(factory: Factory) -> None:
+    round_id = publish(factory, *ANNE_AT_SOLGAARDEN)
+    ids = assignment_ids(factory, round_id, "e1")
+
+    change_plan(factory, round_id, Edit("e1", "n1", 0, 6), Edit("e1", "n1", 1, 0))
+
+    changed, ended = uid(factory, "e1", "n1", 0), uid(factory, "e1", "n1", 1)
+    feed = by_uid(feed_of(factory, "anne"))
+    for username in ("anne", "leder_sol", "hr"):
+        events = by_uid(download(factory, username, ids[0]))
+        assert set(events) == {changed, ended}
+        assert events[changed]["SEQUENCE"] == "1" and "STATUS" not in events[changed]
+        assert events[ended]["STATUS"] == "CANCELLED" and events[ended]["SEQUENCE"] == "1"
+        for key in ("SEQUENCE", "STATUS", "DTSTART", "SUMMARY"):
+            assert events[changed].get(key) == feed[changed].get(key)
+            assert events[ended].get(key) == feed[ended].get(key)
+    # The ended week's row is gone: its id names no assignment any more.
+    with pytest.raises(NotFound), transaction(factory) as session:
+        calendar.assignment_calendar(session, actor(session, "anne"), ids[1])
+
+
+def test_an_assignments_download_cancels_only_its_own_ended_weeks(factory: Factory) -> None:
+    round_id = publish(factory, *ANNE_AT_SOLGAARDEN, BO_AT_HJEMMEPLEJEN)
+    bo_falls_ill(factory, round_id)
+    change_plan(factory, round_id, *BO_MOVES_TO_SOLGAARDEN)
+    added = uid(factory, "e2", "n1", 1)
+    with factory() as session:
+        row = session.scalars(
+            select(Assignment).where(
+                Assignment.round_id == round_id,
+                Assignment.need_id == need(session, "n1").id,
+                Assignment.person_id == person(session, "e2").id,
+            )
+        ).one()
+
+    events = by_uid(download(factory, "bo", row.id))
+
+    assert set(events) == {added}  # the week ended at Hjemmeplejen is another assignment's

@@ -129,3 +129,35 @@ def test_a_closed_checklist_is_shown_closed_and_not_overdue(
     assert closed["closed_at"] is not None and closed["items"]
     assert not any(item["overdue"] for item in closed["items"])
     assert still["closed_at"] is None and any(item["overdue"] for item in still["items"])
+
+
+ENDED_SECTION = re.compile(r'<section[^>]*id="ended".*?</section>', re.S)
+
+
+def ended_on(client: Client, direction: str) -> str:
+    """The section of ended deployments on a leader's page `direction`, or "" without one."""
+    found = ENDED_SECTION.search(page(client, f"/deployments/{direction}"))
+    return found.group(0) if found is not None else ""
+
+
+def test_leaders_see_the_ended_deployments_of_their_people_and_of_those_coming(
+    factory: Factory, as_user: Callable[[str], Client]
+) -> None:
+    changed_world(factory)  # Bo's week at Hjemmeplejen ended; he went to Solgården instead
+    with transaction(factory) as session:
+        person(session, "e7").language = "en"  # Gustav reads English
+
+    erik = ended_on(as_user("leder_bs"), "outgoing")  # Bo's home leader
+    gustav = ended_on(as_user("leder_hp"), "incoming")  # Bo was to come to Hjemmeplejen
+
+    assert "Bo Nielsen · Hjemmeplejen" in erik and "Udgået" in erik
+    assert "udgår (var 8 timer)" in erik and "Hjemmeenhed: Borgerservice" in erik
+    assert "Bo Nielsen · Hjemmeplejen" in gustav and "Ended" in gustav
+    assert "ended (was 8 hours)" in gustav and "Home unit: Borgerservice" in gustav
+    assert ended_on(as_user("leder_sol"), "incoming") == ""  # Bo was added there, Anne changed
+    assert ended_on(as_user("leder_bs"), "incoming") == ""
+    assert ended_on(as_user("leder_hp"), "outgoing") == ""
+    for html in (erik, gustav):
+        lowered = html.lower()
+        assert "risiko" not in lowered and "risk" not in lowered
+        assert all(word not in lowered for word in SECRET_WORDS)
