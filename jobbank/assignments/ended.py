@@ -47,14 +47,16 @@ class EndedDeployment:
 
 HOME = aliased(Unit, name="home")
 
-CHANGES = (
+CHANGE_LINES = (
     select(
+        AssignmentChange.id,
         AssignmentChange.person_id,
-        Person.name,
-        HOME.name,
+        Person.name.label("person"),
+        HOME.name.label("home_unit"),
         AssignmentChange.round_id,
-        AllocationRound.name,
+        AllocationRound.name.label("round_name"),
         AssignmentChange.need_id,
+        Unit.id.label("unit_id"),
         Unit.name.label("unit"),
         Skill.label_da,
         Skill.label_en,
@@ -69,8 +71,9 @@ CHANGES = (
     .join(Skill, Skill.id == Need.skill_id)
     .join(Person, Person.id == AssignmentChange.person_id)
     .join(HOME, HOME.id == Person.home_unit_id)
-    .order_by(AssignmentChange.id)
 )
+"""Each change to a published plan with the names its readers see (`Need` and `Person` are
+joined, for a filter on reach): ended deployments and "what changed" both read these."""
 
 
 class _LastChange(NamedTuple):
@@ -116,8 +119,22 @@ def ended_at_led_units(
 
 def _ended(session: Session, where: ColumnElement[bool]) -> list[EndedDeployment]:
     last: dict[WeekKey, _LastChange] = {}
-    for row in session.execute(CHANGES.where(where)):
-        change = _LastChange(*row)
+    for row in session.execute(CHANGE_LINES.where(where).order_by(AssignmentChange.id)):
+        change = _LastChange(
+            person_id=row.person_id,
+            person=row.person,
+            home_unit=row.home_unit,
+            round_id=row.round_id,
+            round_name=row.round_name,
+            need_id=row.need_id,
+            unit=row.unit,
+            skill_da=row.label_da,
+            skill_en=row.label_en,
+            week=row.week,
+            hours_before=row.hours_before,
+            hours_after=row.hours_after,
+            at=row.created_at,
+        )
         last[(change.person_id, change.round_id, change.need_id, change.week)] = change
     ended = {key: change for key, change in last.items() if change.hours_after == 0}
     if not ended:

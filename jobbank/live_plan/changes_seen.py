@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from advanced_alchemy.filters import LimitOffset
 from sqlalchemy import ColumnElement, false, func, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
+from jobbank.assignments.ended import CHANGE_LINES
 from jobbank.core.access import Actor
-from jobbank.db.models import AllocationRound, AssignmentChange, Need, Person, Skill, Unit
+from jobbank.db.models import AssignmentChange, Need, Person
 from jobbank.db.models.live_plan import ChangesSeen
-
-HomeUnit = aliased(Unit, name="home_unit")
 
 
 @dataclass(frozen=True)
@@ -92,29 +91,7 @@ def changes_to_read(session: Session, actor: Actor, paging: LimitOffset) -> Chan
     """The reader's changes, newest first, each marked new if they have not seen it. Every
     front page asks, and most people have no change: that costs one query."""
     rows = session.execute(
-        select(
-            AssignmentChange.id,
-            AssignmentChange.round_id,
-            AllocationRound.name.label("round_name"),
-            AssignmentChange.person_id,
-            Person.name.label("person"),
-            HomeUnit.name.label("home_unit"),
-            Unit.id.label("unit_id"),
-            Unit.name.label("unit"),
-            Skill.label_da,
-            Skill.label_en,
-            AssignmentChange.week,
-            AssignmentChange.hours_before,
-            AssignmentChange.hours_after,
-            AssignmentChange.created_at,
-        )
-        .join(Need, Need.id == AssignmentChange.need_id)
-        .join(Unit, Unit.id == Need.unit_id)
-        .join(Skill, Skill.id == Need.skill_id)
-        .join(Person, Person.id == AssignmentChange.person_id)
-        .join(HomeUnit, HomeUnit.id == Person.home_unit_id)
-        .join(AllocationRound, AllocationRound.id == AssignmentChange.round_id)
-        .where(changes_in_reach(actor))
+        CHANGE_LINES.where(changes_in_reach(actor))
         .order_by(AssignmentChange.id.desc())
         .limit(paging.limit)
         .offset(paging.offset)
