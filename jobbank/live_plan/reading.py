@@ -103,6 +103,11 @@ class ChangeSetView:
         return sorted(found.values(), key=lambda p: p.name)
 
     @property
+    def given_hours(self) -> set[int]:
+        """The people the proposal gives hours to: whom HR may pin as proposed."""
+        return {c.person.id for c in self.changes if c.hours_after > 0}
+
+    @property
     def pinned(self) -> set[int]:
         return {int(p["person_id"]) for p in self.settings.get("pins", [])}
 
