@@ -12,13 +12,30 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from solver.contract import Assignment, Candidate, LeftOpen, RoundInput
-from solver.index import index_round, to_half_hours, to_hours
+from solver.contract import Assignment, Candidate, LeftOpen, Need, RoundInput, Staff
+from solver.index import RoundIndex, index_round, to_half_hours, to_hours
 from solver.rules import allowed_staff
 
 MAX_SHORTLIST = 50
 """A shortlist longer than this is not a shortlist."""
+
+
+@dataclass(frozen=True)
+class _Call:
+    """One need-week's call: the round, the plan that week, and the need's facts."""
+
+    round_input: RoundInput
+    index: RoundIndex
+    need: Need
+    week: int
+    open_half_hours: int
+    block: int
+    needs: dict[str, Need]
+    planned: dict[str, list[Assignment]]
+    introduced: set[str]
+    area: str
 
 
 def shortlist(
@@ -29,70 +46,96 @@ def shortlist(
     limit: int = 10,
 ) -> list[Candidate]:
     """Up to `limit` people for `need_id` in `week`, best first, given the plan as it stands."""
+    call = _call(round_input, plan, need_id, week)
+    ranked = [
+        found
+        for s in allowed_staff(call.index, call.index.need_pos[need_id]).tolist()
+        if (found := _candidate(call, round_input.staff[s], int(call.index.capacity[s, week])))
+    ]
+    ranked.sort(key=lambda pair: pair[0])
+    return [c for _, c in ranked[: min(limit, MAX_SHORTLIST)]]
+
+
+def _call(round_input: RoundInput, plan: Sequence[Assignment], need_id: str, week: int) -> _Call:
     index = index_round(round_input)
-    need_pos = index.need_pos[need_id]
-    need = round_input.needs[need_pos]
-    unit = need.unit
-    open_half_hours = to_half_hours(need.hours[week]) - sum(
-        to_half_hours(a.hours) for a in plan if a.need == need_id and a.week == week
-    )
-    block = int(index.block[need_pos, week])
+    need = round_input.needs[index.need_pos[need_id]]
     needs = {n.id: n for n in round_input.needs}
     planned: dict[str, list[Assignment]] = defaultdict(list)
     for a in plan:
         if a.week == week:
             planned[a.staff].append(a)
-    introduced = {
-        a.staff
-        for a in [*plan, *round_input.previous]
-        if needs.get(a.need) is not None and needs[a.need].unit == unit
-    }
-    areas = {u.id: u.area for u in round_input.units}
-    ranked: list[tuple[tuple[object, ...], Candidate]] = []
-    for s in allowed_staff(index, need_pos).tolist():
-        person = round_input.staff[s]
-        mine = [a for a in planned[person.id] if a.need != need_id]
-        if any(a.need == need_id for a in planned[person.id]):
-            continue
-        capacity = int(index.capacity[s, week])
-        free = capacity - sum(to_half_hours(a.hours) for a in mine)
-        units = {needs[a.need].unit for a in mine}
-        leave: list[Assignment] = []
-        if free < block or (unit not in units and len(units) >= index.max_units):
-            leave = sorted(mine, key=lambda a: needs[a.need].priority)
-            if not leave or needs[leave[0].need].priority >= need.priority:
-                continue
-            leave = leave[:1]
-            free += to_half_hours(leave[0].hours)
-            if free < block:
-                continue
-        hours = min(free, open_half_hours)
-        if hours < block or hours <= 0:
-            continue
-        candidate = Candidate(
-            staff=person.id,
-            name=person.name,
-            hours=to_hours(hours),
-            free_hours=to_hours(max(0, capacity - sum(to_half_hours(a.hours) for a in mine))),
-            home_load=person.home_load[week],
-            normal_hours=person.normal_hours,
-            introduced=person.id in introduced,
-            preferred_area=areas.get(unit, "") in person.preferred_areas,
-            leaves_open=[LeftOpen(need=a.need, hours=a.hours) for a in leave],
-        )
-        left_priority = max((needs[a.need].priority for a in leave), default=0)
-        ranked.append(
-            (
-                (
-                    left_priority,
-                    not candidate.introduced,
-                    candidate.home_load,
-                    not candidate.preferred_area,
-                    -hours,
-                    person.id,
-                ),
-                candidate,
-            )
-        )
-    ranked.sort(key=lambda pair: pair[0])  # type: ignore[arg-type,unused-ignore]
-    return [c for _, c in ranked[: min(limit, MAX_SHORTLIST)]]
+    covered = sum(to_half_hours(a.hours) for a in planned_on(plan, need_id, week))
+    return _Call(
+        round_input=round_input,
+        index=index,
+        need=need,
+        week=week,
+        open_half_hours=to_half_hours(need.hours[week]) - covered,
+        block=int(index.block[index.need_pos[need_id], week]),
+        needs=needs,
+        planned=planned,
+        introduced={
+            a.staff
+            for a in [*plan, *round_input.previous]
+            if a.need in needs and needs[a.need].unit == need.unit
+        },
+        area=next((u.area for u in round_input.units if u.id == need.unit), ""),
+    )
+
+
+def planned_on(plan: Sequence[Assignment], need_id: str, week: int) -> list[Assignment]:
+    return [a for a in plan if a.need == need_id and a.week == week]
+
+
+def _candidate(
+    call: _Call, person: Staff, capacity: int
+) -> tuple[tuple[int, bool, float, bool, int, str], Candidate] | None:
+    """The person as a candidate, with their rank; None when they cannot take it now."""
+    mine = call.planned[person.id]
+    if any(a.need == call.need.id for a in mine):
+        return None
+    free = capacity - sum(to_half_hours(a.hours) for a in mine)
+    leave = _to_leave(call, mine, free)
+    if leave is None:
+        return None
+    hours = min(free + sum(to_half_hours(a.hours) for a in leave), call.open_half_hours)
+    if hours < call.block or hours <= 0:
+        return None
+    candidate = Candidate(
+        staff=person.id,
+        name=person.name,
+        hours=to_hours(hours),
+        free_hours=to_hours(max(0, free)),
+        home_load=person.home_load[call.week],
+        normal_hours=person.normal_hours,
+        introduced=person.id in call.introduced,
+        preferred_area=call.area in person.preferred_areas,
+        leaves_open=[LeftOpen(need=a.need, hours=a.hours) for a in leave],
+    )
+    left_priority = max((call.needs[a.need].priority for a in leave), default=0)
+    rank = (
+        left_priority,
+        not candidate.introduced,
+        candidate.home_load,
+        not candidate.preferred_area,
+        -hours,
+        person.id,
+    )
+    return rank, candidate
+
+
+def _to_leave(call: _Call, mine: list[Assignment], free: int) -> list[Assignment] | None:
+    """What the person must leave open to take a block (rules 3 and 8): nothing, or their
+    one lowest-priority assignment that week if it is of lower priority than the call and
+    leaving it makes room; None when nothing does."""
+    units = {call.needs[a.need].unit for a in mine}
+    if free >= call.block and (call.need.unit in units or len(units) < call.index.max_units):
+        return []
+    lowest = min(mine, key=lambda a: call.needs[a.need].priority, default=None)
+    if lowest is None or call.needs[lowest.need].priority >= call.need.priority:
+        return None
+    rest = [a for a in mine if a is not lowest]
+    rest_units = {call.needs[a.need].unit for a in rest}
+    spread_ok = call.need.unit in rest_units or len(rest_units) < call.index.max_units
+    room = free + to_half_hours(lowest.hours) >= call.block
+    return [lowest] if spread_ok and room else None

@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from jobbank import db
 from jobbank.core.errors import JobbankError
 from jobbank.core.settings import Settings
-from solver.contract import ContractError, RoundInput, RoundResult
+from solver.contract import ContractError
 
 EXIT_PLAN_FOUND, EXIT_INFEASIBLE, EXIT_INVALID = 0, 1, 2
 
@@ -60,7 +61,7 @@ def read_json(path: Path) -> Any:
         fail(f"{path}: not a UTF-8 text file")
 
 
-def write_json(document: RoundInput | RoundResult, out: Path | None) -> None:
+def write_json(document: BaseModel, out: Path | None) -> None:
     """Write `document` to `out`, or print it when no file is given."""
     text = document.model_dump_json(indent=2)
     if out is None:

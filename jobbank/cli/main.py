@@ -15,7 +15,7 @@ from jobbank.cli.load import load
 from jobbank.cli.notifications import outbox
 from jobbank.cli.privacy import person_group, retention_group
 from jobbank.cli.report import report
-from jobbank.cli.rounds import round_group, solve
+from jobbank.cli.rounds import repair, round_group, solve
 from jobbank.cli.schema import schema
 from jobbank.cli.serve import serve
 from jobbank.cli.users import user
@@ -28,6 +28,7 @@ COMMANDS: tuple[click.Command, ...] = (
     user,
     round_group,
     solve,
+    repair,
     bench,
     schema,
     export,

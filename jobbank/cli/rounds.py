@@ -20,7 +20,13 @@ from jobbank.cli.common import (
 )
 from jobbank.core.settings import load_settings
 from solver import SolveOptions
-from solver.contract import ContractError, RoundInput, RoundResult, parse_round_input
+from solver.contract import (
+    ContractError,
+    RoundInput,
+    RoundResult,
+    parse_repair_input,
+    parse_round_input,
+)
 
 
 @click.group(name="round")
@@ -142,6 +148,42 @@ def solve(
     options = _solve_options(time_limit, workers, seed, stall_seconds, params, dump_model)
     result = plan(round_input, options)
     click.echo(summarize(round_input, result), err=out is None)
+    write_json(result, out)
+    sys.exit(EXIT_INFEASIBLE if result.status == "infeasible" else EXIT_PLAN_FOUND)
+
+
+@click.command()
+@click.argument("repair_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--time-limit", type=float, default=10.0, show_default=True, help="Seconds.")
+@click.option("--workers", type=int, help="Solver threads (default: the machine's cores).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the RepairResult JSON here (default: print it).",
+)
+def repair(repair_file: Path, time_limit: float, workers: int | None, out: Path | None) -> None:
+    """Repair a published plan: read a RepairInput JSON file, write the RepairResult (the
+    change set).
+
+    Exit status: 0 a repair was found, 1 it cannot be made (e.g. a pin breaks a hard rule),
+    2 the input is invalid (the message names the field and the id).
+    """
+    try:
+        repair_input = parse_repair_input(read_json(repair_file))
+    except ContractError as exc:
+        fail([f"{repair_file}: {m}" for m in exc.messages])
+    from solver.repair import repair as repair_plan
+
+    options = _solve_options(time_limit, workers, 0, None, None, None)
+    result = repair_plan(repair_input, options)
+    coverage = result.coverage
+    click.echo(
+        f"{result.status}: {len(result.changes)} changes, "
+        f"{result.metrics.people_disturbed} people disturbed; weighted coverage of the touched "
+        f"weeks {coverage.before:g} → {coverage.after:g} (bound {coverage.bound:g}) in "
+        f"{result.metrics.solve_seconds:.2f} s",
+        err=out is None,
+    )
     write_json(result, out)
     sys.exit(EXIT_INFEASIBLE if result.status == "infeasible" else EXIT_PLAN_FOUND)
 

@@ -467,7 +467,7 @@ def cancel_event(session: Session, actor: Actor, round_id: int, event_id: int) -
     need is closed with it."""
     rnd = _published(session, actor, round_id)
     # Locked, so that a change set applied meanwhile waits, or is waited for and refused.
-    event = session.get(PlanEvent, event_id, with_for_update=True)
+    event = session.get(PlanEvent, event_id, with_for_update={"of": PlanEvent})
     if event is None or event.round_id != rnd.id or not _may_report(session, actor, rnd, event):
         raise _not_found(rnd.id)
     if event.change_set_id is not None:

@@ -12,8 +12,10 @@ off (`solver.repair`), and re-solve the whole round with the published plan as `
 
 Columns:
 
+- events: absences and need changes in the scenario;
 - touched: need-weeks the repair re-planned; rows: assignment-weeks it could change;
-- repair s: the repair's wall time (facts to change set, in the measuring process);
+- repair s: the repair's wall time (facts to change set, in the measuring process), within
+  the repair's own limit of 10 s (or the bench's time limit, if lower);
 - vs re-solve: the repair's weighted coverage of the touched weeks / the re-solve's;
 - of bound: the repair's weighted coverage of the touched weeks / their flow bound;
 - changes, disturbed: assignment-weeks changed and people whose plan changed, by the repair;
@@ -35,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from jobbank.tools.bench import SIZES, TIME_LIMITS, Columns, format_row, header
 
 if TYPE_CHECKING:
+    from solver import SolveOptions
     from solver.contract import Assignment, RepairInput, RoundInput
 
 SCENARIOS = ("absence", "outbreak", "outbreak, 10 moves")
@@ -45,6 +48,7 @@ REPAIR_COLUMNS: Columns = (
     ("size", "{:<7}"),
     ("seed", "{:>5}"),
     ("scenario", "{:<18}"),
+    ("events", "{:>6}"),
     ("touched", "{:>8}"),
     ("rows", "{:>6}"),
     ("repair_seconds", "{:>9.2f}"),
@@ -73,6 +77,7 @@ class RepairRow:
     size: str
     seed: int
     scenario: str
+    events: int
     touched: int
     rows: int
     repair_seconds: float
@@ -132,13 +137,14 @@ def measure_repairs(size: str, seed: int, time_limit: float, workers: int) -> li
 
 
 def _measure(
-    size: str, seed: int, scenario: str, repair_input: RepairInput, options: Any
+    size: str, seed: int, scenario: str, repair_input: RepairInput, options: SolveOptions
 ) -> RepairRow:
-    from solver import solve
-    from solver.repair import repair
+    from solver import SolveOptions, solve
+    from solver.repair import REPAIR_TIME_LIMIT, repair
 
+    limit = min(REPAIR_TIME_LIMIT, options.time_limit)
     started = time.monotonic()
-    result = repair(repair_input)
+    result = repair(repair_input, SolveOptions(time_limit=limit, workers=options.workers))
     repair_seconds = time.monotonic() - started
     previous = repair_input.round.model_copy(update={"previous": repair_input.published})
     started = time.monotonic()
@@ -153,6 +159,8 @@ def _measure(
         size=size,
         seed=seed,
         scenario=scenario,
+        events=len({t.staff for t in repair_input.touched_staff})
+        + len({t.need for t in repair_input.touched_needs}),
         touched=len(touched),
         rows=result.metrics.model_rows,
         repair_seconds=repair_seconds,

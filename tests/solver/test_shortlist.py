@@ -56,3 +56,20 @@ def test_nobody_is_taken_from_a_need_of_the_same_or_higher_priority() -> None:
 
 def test_the_limit_cuts_the_list() -> None:
     assert len(shortlist(urgent_round(), PLAN, "urgent", 0, limit=2)) == 2
+
+
+def test_someone_at_as_many_units_as_allowed_must_leave_one_for_a_third() -> None:
+    spread = a_round(
+        staff=[a_staff("two", normal_hours=37)],
+        needs=[
+            a_need("urgent", hours=8, priority=5),
+            a_need("a", unit="school", hours=8, priority=1),
+            a_need("b", unit="lab", hours=8, priority=5),
+        ],
+    )
+    plan = [
+        Assignment(staff="two", need="a", week=0, hours=8),
+        Assignment(staff="two", need="b", week=0, hours=8),
+    ]
+    (only,) = shortlist(spread, plan, "urgent", 0)
+    assert (only.free_hours, [o.need for o in only.leaves_open]) == (21, ["a"])

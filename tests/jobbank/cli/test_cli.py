@@ -20,6 +20,7 @@ COMMANDS = [
     ["db", "upgrade"],
     ["seed"],
     ["solve"],
+    ["repair"],
     ["bench"],
     ["schema"],
     ["user"],
@@ -194,3 +195,42 @@ def test_user_add_creates_a_log_in(data_dir: Path) -> None:
     assert "username: 'hr1' is taken" in again.output
     short = CliRunner().invoke(main, ["user", "add", "x", "--role", "staff", "--password", "short"])
     assert "password: must be at least 12 characters" in short.output
+
+
+def test_repair_re_plans_an_absence_and_writes_the_change_set(tmp_path: Path) -> None:
+    round_path, result_path = tmp_path / "round.json", tmp_path / "result.json"
+    round_path.write_text(json.dumps(DESIGN_EXAMPLE))
+    assert (
+        run("solve", str(round_path), "--time-limit", "5", "--out", str(result_path)).exit_code == 0
+    )
+    published = json.loads(result_path.read_text())["assignments"]
+    lent = published[0]
+    facts = json.loads(json.dumps(DESIGN_EXAMPLE))
+    facts["pinned"] = []  # an absence overrides a pin: the caller drops it
+    weeks = facts["weeks"]
+    for person in facts["staff"]:
+        if person["id"] == lent["staff"]:
+            person["available"] = [week != lent["week"] for week in range(weeks)]
+    repair_path, change_set = tmp_path / "repair.json", tmp_path / "change-set.json"
+    repair_path.write_text(
+        json.dumps(
+            {
+                "round": facts,
+                "published": published,
+                "touched_staff": [{"staff": lent["staff"], "week": lent["week"]}],
+            }
+        )
+    )
+    repaired = run("repair", str(repair_path), "--time-limit", "5", "--out", str(change_set))
+    assert repaired.exit_code == 0, repaired.output
+    changes = json.loads(change_set.read_text())["changes"]
+    ended = {"staff": lent["staff"], "need": lent["need"], "week": lent["week"]}
+    assert any({k: c[k] for k in ended} == ended and c["hours_after"] == 0 for c in changes)
+
+
+def test_repair_refuses_invalid_input_naming_the_field(tmp_path: Path) -> None:
+    path = tmp_path / "repair.json"
+    path.write_text(json.dumps({"round": DESIGN_EXAMPLE, "published": [], "max_moves": 1000}))
+    refused = CliRunner().invoke(main, ["repair", str(path)])
+    assert refused.exit_code == 2
+    assert "max_moves" in refused.output and "Traceback" not in refused.output
