@@ -40,8 +40,11 @@ from jobbank.db.models import (
     UserAccount,
     VolunteerProfile,
 )
+from jobbank.live_plan.shortlist import shortlist_for
+from jobbank.rounds import unfilled_need_weeks
 from tests.browser.conftest import Demo, log_in, publish_first_round
 from tests.browser.pw import Page, expect
+from tests.browser.test_accessibility import CONTRAST_JS, STRUCTURE_JS
 from tests.servers import demo_server
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -55,6 +58,8 @@ IDA = "e9001"
 class LivePlan:
     demo: Demo
     round_id: int
+    urgent: tuple[int, dt.date]
+    """A need-week the plan leaves open that someone could take now."""
     feeds: dict[str, str]
     """Calendar feed tokens of Anne and Ida, by username."""
 
@@ -90,7 +95,8 @@ def live(demo: Demo) -> LivePlan:
                 username: calendar.create_feed(session, _actor(session, username)).token
                 for username in ("anne", "ida")
             }
-            return LivePlan(demo=demo, round_id=rnd.id, feeds=feeds)
+            urgent = _open_need_week(session, hr, rnd)
+            return LivePlan(demo=demo, round_id=rnd.id, urgent=urgent, feeds=feeds)
     finally:
         engine.dispose()
 
@@ -135,6 +141,14 @@ def _volunteered_for(rnd: AllocationRound, ida: Person) -> None:
     rnd.input_snapshot = snapshot
 
 
+def _open_need_week(session: Any, hr: Any, rnd: AllocationRound) -> tuple[int, dt.date]:
+    """The first need-week the published plan leaves open that has a shortlist."""
+    for row in unfilled_need_weeks(session, rnd):
+        if row.need is not None and shortlist_for(session, hr, rnd.id, row.need.id, row.week):
+            return row.need.id, row.week
+    raise AssertionError("the demo's plan leaves nothing open that anyone could take")
+
+
 def _actor(session: Any, username: str) -> Any:
     return actor_for(session.scalars(select(UserAccount).filter_by(username=username)).one())
 
@@ -163,6 +177,13 @@ def _as(page: Page, live: LivePlan, username: str) -> Page:
     other = context.new_page()
     log_in(other, username)
     return other
+
+
+def _is_accessible(page: Page) -> None:
+    """Headings, landmarks, labels and contrast as every main page keeps them."""
+    for check in (STRUCTURE_JS, CONTRAST_JS):
+        found = page.evaluate(check)
+        assert not found, f"{page.url}: {found}"
 
 
 def _feed(page: Page, live: LivePlan, username: str) -> str:
@@ -204,6 +225,7 @@ def test_a_sick_report_is_repaired_by_hr_and_reaches_everyone_it_concerns(
         expect(hr.locator("#newly-lent")).to_contain_text("Ida Vikar")
         expect(hr.locator("#proposal-status")).to_contain_text("Foreslået, ikke gennemført endnu")
         hr.screenshot(path=shots / "hr-proposal-da.png", full_page=True)
+        _is_accessible(hr)
         _switch(hr, "English")
         expect(diff.locator("li.ended")).to_contain_text("ended (was 12 hours)")
         expect(hr.locator("#coverage")).to_contain_text("hours covered, before → after")
@@ -213,6 +235,14 @@ def test_a_sick_report_is_repaired_by_hr_and_reaches_everyone_it_concerns(
         hr.screenshot(path=shots / "hr-proposal-phone-en.png", full_page=True)
         hr.set_viewport_size({"width": 1100, "height": 900})
         _switch(hr, "Dansk")
+        proposal = hr.url
+        need_id, week = live.urgent
+        hr.goto(f"/rounds/{live.round_id}/shortlist?need_id={need_id}&week={week}")
+        expect(hr.locator("#shortlist li.card").first).to_contain_text("Kan tage")
+        expect(hr.locator("#shortlist li.card").first.get_by_label("Timer")).to_be_visible()
+        hr.screenshot(path=shots / "hr-shortlist-da.png", full_page=True)
+        _is_accessible(hr)
+        hr.goto(proposal)
         hr.get_by_role("button", name="Gennemfør ændringerne").click()
         expect(hr.locator("#proposal-status")).to_contain_text("Gennemført")
         hr.screenshot(path=shots / "hr-applied-da.png", full_page=True)
