@@ -14,13 +14,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import current_actor, hr_only
 from api.deps import DB, AnyRequest, Id
-from api.rounds import ReasonOut
+from api.rounds import UnfilledOut
 from jobbank.db.models import AssignmentChange, ChangeSetStatus, EventKind
 from jobbank.live_plan import change_sets
 from jobbank.live_plan.change_sets import MAX_CHOSEN, Pin, RepairSettings
 from jobbank.live_plan.reading import ChangeSetView, PersonLine, change_set_view
 from jobbank.live_plan.shortlist import Shortlisted, assign_directly, shortlist_for
-from jobbank.rounds import UnfilledNeedWeek
 from solver.bounds import BlockHours, Day, RowId
 from solver.contract import MAX_MOVES
 from solver.shortlist import MAX_SHORTLIST
@@ -65,18 +64,18 @@ class RepairIn(BaseModel):
         )
 
 
-class PersonOut(BaseModel):
+class ChangeSetPersonOut(BaseModel):
     id: int
     employee_no: str
     name: str
 
     @classmethod
-    def of(cls, person: PersonLine) -> PersonOut:
+    def of(cls, person: PersonLine) -> ChangeSetPersonOut:
         return cls(id=person.id, employee_no=person.employee_no, name=person.name)
 
 
-class ChangeOut(BaseModel):
-    person: PersonOut
+class ChangeSetChangeOut(BaseModel):
+    person: ChangeSetPersonOut
     need_id: int
     need_ref: str
     unit_id: int
@@ -98,32 +97,12 @@ class CoverageOut(BaseModel):
     hours_after: float
 
 
-class UnfilledOut(BaseModel):
-    need_id: int | None
-    need_ref: str
-    unit_id: int | None
-    week: dt.date
-    hours: float
-    reasons: list[ReasonOut]
-
-    @classmethod
-    def of(cls, row: UnfilledNeedWeek) -> UnfilledOut:
-        return cls(
-            need_id=row.need.id if row.need else None,
-            need_ref=row.need_ref,
-            unit_id=row.need.unit_id if row.need else None,
-            week=row.week,
-            hours=row.hours,
-            reasons=[ReasonOut(code=r.code.value, message=r.message) for r in row.reasons],
-        )
-
-
 class RepairedEventOut(BaseModel):
     """An event the change set repairs; its reason is read where events are listed."""
 
     id: int
     kind: EventKind
-    person: PersonOut | None
+    person: ChangeSetPersonOut | None
     need_ref: str | None
     first_day: dt.date
     last_day: dt.date | None
@@ -139,9 +118,9 @@ class ChangeSetOut(BaseModel):
     result_status: str = Field(description="The repair's: optimal, feasible or infeasible.")
     plan_revision: int = Field(description="The revision of the plan it was built on.")
     settings: dict[str, Any] = Field(description="max_moves, pins and excluded as asked.")
-    changes: list[ChangeOut]
-    newly_lent: list[PersonOut] = Field(description="People with no assignment before.")
-    losing: list[PersonOut] = Field(description="People who lose a deployment.")
+    changes: list[ChangeSetChangeOut]
+    newly_lent: list[ChangeSetPersonOut] = Field(description="People with no assignment before.")
+    losing: list[ChangeSetPersonOut] = Field(description="People who lose a deployment.")
     coverage: CoverageOut
     unfilled: list[UnfilledOut] = Field(description="What stays open, and why.")
     people_disturbed: int
@@ -165,8 +144,8 @@ class ChangeSetOut(BaseModel):
             plan_revision=view.plan_revision,
             settings=view.settings,
             changes=[
-                ChangeOut(
-                    person=PersonOut.of(c.person),
+                ChangeSetChangeOut(
+                    person=ChangeSetPersonOut.of(c.person),
                     need_id=c.need_id,
                     need_ref=c.need_ref,
                     unit_id=c.unit_id,
@@ -178,8 +157,8 @@ class ChangeSetOut(BaseModel):
                 )
                 for c in view.changes
             ],
-            newly_lent=[PersonOut.of(p) for p in view.newly_lent],
-            losing=[PersonOut.of(p) for p in view.losing],
+            newly_lent=[ChangeSetPersonOut.of(p) for p in view.newly_lent],
+            losing=[ChangeSetPersonOut.of(p) for p in view.losing],
             coverage=CoverageOut(
                 weeks=view.touched_weeks,
                 before=cov.before,
@@ -197,7 +176,7 @@ class ChangeSetOut(BaseModel):
                 RepairedEventOut(
                     id=e.id,
                     kind=e.kind,
-                    person=PersonOut.of(e.person) if e.person else None,
+                    person=ChangeSetPersonOut.of(e.person) if e.person else None,
                     need_ref=e.need_ref,
                     first_day=e.first_day,
                     last_day=e.last_day,
@@ -215,7 +194,7 @@ class ChangeSetOut(BaseModel):
 class CandidateOut(BaseModel):
     """One person who could take the need-week now, and why they rank where they do."""
 
-    person: PersonOut
+    person: ChangeSetPersonOut
     hours: float = Field(description="Hours they could take of the need that week.")
     free_hours: float = Field(description="Capacity beside what they are planned on.")
     home_load: float = Field(description="Work they still owe their home unit that week.")
@@ -230,7 +209,7 @@ class CandidateOut(BaseModel):
     def of(cls, found: Shortlisted) -> CandidateOut:
         c = found.candidate
         return cls(
-            person=PersonOut(
+            person=ChangeSetPersonOut(
                 id=found.person.id, employee_no=found.person.employee_no, name=found.person.name
             ),
             hours=c.hours,
