@@ -165,6 +165,10 @@ def test_leaving_a_person_out_proposes_again_and_tells_what_stays_open_and_why(
     assert "n1" in still_open and "Find en til denne uge" in still_open
     reasons = [e for e in page.elements if e.tag == "ul" and e.attrs.get("class") == "reasons"]
     assert reasons and all(r.text.strip() for r in reasons)  # worded as a round's reasons
+    [link] = [e.attrs["href"] for e in page.elements if "/shortlist?" in e.attrs.get("href", "")]
+    hr.post("/language", data={"language": "en", "next": link})
+    shortlist = Page(hr.get(link).text)["shortlist"].text
+    assert "Ida Vikar" in shortlist and "hours free beside their plan" in shortlist
     with Session(world) as session:
         settings = session.scalars(select(ChangeSet.settings).order_by(ChangeSet.id.desc())).first()
         assert settings is not None and settings["excluded"] == [ida]
