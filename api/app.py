@@ -31,6 +31,7 @@ from api.exports import RoundExportController
 from api.health import health
 from api.imports import ImportController
 from api.live_plan_events import PlanEventController
+from api.live_plan_repairs import RepairController
 from api.messages import MessageController, MyMessageController
 from api.needs import NeedController
 from api.openapi_docs import ClosedShapes, ProblemResponses
@@ -156,6 +157,7 @@ def _resources() -> list[Any]:
         NeedController,
         RoundController,
         PlanEventController,
+        RepairController,
         MyMessageController,
         MyChangesController,
         MessageController,

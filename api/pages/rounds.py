@@ -27,10 +27,11 @@ from jobbank.core.access import Actor
 from jobbank.core.errors import Conflict, InvalidInput
 from jobbank.core.weeks import first_week_not_started
 from jobbank.db.models import AllocationRound, Assignment, RoundStatus
+from jobbank.live_plan.change_sets import change_sets_of
 from jobbank.live_plan.events import list_events
 from jobbank.runtime.solves import cancel_solving, start_solving
 from jobbank.solving import SolveRequest
-from solver.contract import MAX_WEEKS
+from solver.contract import MAX_MOVES, MAX_WEEKS
 
 ROUNDS_SHOWN = LimitOffset(limit=100, offset=0)
 PAGE_TIME_LIMIT = 30.0
@@ -122,6 +123,7 @@ class UnfilledLine(NamedTuple):
     """One need-week left (partly) open, with its reasons in the reader's words."""
 
     need_ref: str
+    need_id: int | None
     skill: str
     week: dt.date
     hours: float
@@ -159,6 +161,7 @@ def _unfilled_by_unit(rows: list[rounds.UnfilledNeedWeek], language: str) -> lis
                 row.need.unit.name if row.need else translate(language, NO_LONGER_KNOWN),
                 UnfilledLine(
                     need_ref=row.need_ref,
+                    need_id=row.need.id if row.need else None,
                     skill=skills.get(row.need.skill.code, "") if row.need else "",
                     week=row.week,
                     hours=row.hours,
@@ -241,6 +244,12 @@ def _round_page(
             "max_time_limit": request.app.state["settings"].solve_max_seconds,
             "events": (
                 list_events(db, actor, rnd.id) if rnd.status is RoundStatus.PUBLISHED else []
+            ),
+            "max_moves": MAX_MOVES,
+            "change_sets": (
+                change_sets_of(db, actor, rnd.id, limit=5)
+                if rnd.status is RoundStatus.PUBLISHED
+                else []
             ),
         },
         status_code=status,

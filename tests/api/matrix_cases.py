@@ -25,6 +25,8 @@ only proposed (Anne on n1): nobody but HR's round pages may show it.
   proposal, a_prop   the proposed round, and Anne's assignment in it
   ev_anne, ev_applied  an open absence of Anne's on the published round, and one a change
                      set repaired for already
+  cs                 that change set, applied
+  monday             this week's Monday (a date, not an id)
   cl_anne, cl_bo     their checklists
   i_emp, i_recv, i_send, i_staff   items of Anne's checklist for the employee, the receiving
                      leader, the sending leader and the permanent staff
@@ -196,6 +198,12 @@ BODIES: dict[str, dict[str, Any] | Form] = {
     "change_n_sol": {"need_id": Id("n_sol"), "first_day": MONDAY, "hours": 10},
     "urgent_sol": {"unit_id": Id("sol"), "skill": "nurse", "hours": 8},
     "withdraw_anne": {"person_id": Id("p_anne"), "first_day": MONDAY},
+    "repair_none": {"max_moves": 0},
+    "direct_anne": {"person_id": Id("p_anne"), "need_id": Id("n_sol"), "week": MONDAY, "hours": 4},
+    "repair_form": Form({"moves": "none"}),
+    "assign_anne_form": Form(
+        {"person_id": Id("p_anne"), "need_id": Id("n_sol"), "week": MONDAY, "hours": "4"}
+    ),
     "absence_form": Form({"person_id": Id("p_anne"), "first_day": MONDAY, "last_day": MONDAY}),
     "own_login_form": Form({"username": Id("username"), "password": PASSWORD}),
     "bad_login_form": Form({"username": Id("username"), "password": "not the password"}),
@@ -340,6 +348,19 @@ DELETE /api/rounds/{round}/events/{ev_anne}            -                204  404
 GET    /plan-changes                                   -                200  200  200  200  200  200  200  303
 POST   /plan-changes/{round}/absences                  absence_form     303  404  303  404  303  404  404  303
 POST   /plan-changes/{round}/events/{ev_applied}/cancel  -              409  404  409  404  409  404  404  303
+# --- repairing the published plan: HR alone; the world's change set is applied already (again: 200) -------
+POST   /api/rounds/{round}/change-sets                 repair_none      201  404  404  404  404  404  404  401
+POST   /api/rounds/{proposal}/change-sets              repair_none      409  404  404  404  404  404  404  401
+GET    /api/rounds/{round}/change-sets                 -                200  404  404  404  404  404  404  401
+GET    /api/rounds/{round}/change-sets/{cs}            -                200  404  404  404  404  404  404  401
+POST   /api/rounds/{round}/change-sets/{cs}/apply      -                200  404  404  404  404  404  404  401
+GET    /api/rounds/{round}/shortlist?need_id={n_sol}&week={monday} -   200  404  404  404  404  404  404  401
+POST   /api/rounds/{round}/direct-assignments          direct_anne      422  404  404  404  404  404  404  401
+POST   /rounds/{round}/change-sets                     repair_form      303  404  404  404  404  404  404  303
+GET    /rounds/{round}/change-sets/{cs}                -                200  404  404  404  404  404  404  303
+POST   /rounds/{round}/change-sets/{cs}/apply          -                303  404  404  404  404  404  404  303
+GET    /rounds/{round}/shortlist?need_id={n_sol}&week={monday} -       200  404  404  404  404  404  404  303
+POST   /rounds/{round}/shortlist                       assign_anne_form 422  404  404  404  404  404  404  303
 # --- assignments of published rounds: own, incoming and lent-out, HR all ------------------------------------
 GET    /api/assignments                                -                200  200  200    E  200  200    E  401
 GET    /api/assignments?person_id={p_anne}             -                200  200  200    E  200    E    E  401

@@ -36,6 +36,7 @@ from jobbank.db.models import (
     Audience,
     AuthKind,
     ChangeSet,
+    ChangeSetStatus,
     Checklist,
     ChecklistItem,
     ChecklistTemplate,
@@ -50,6 +51,7 @@ from jobbank.db.models import (
     VolunteerProfile,
 )
 from solver.contract import Assignment as Planned
+from solver.contract import RepairResult
 from tests.api.conftest import Client
 from tests.api.matrix_cases import BODIES, CASES, COLUMNS, Case, Expect, Form, Id
 from tests.api.published_round import THIS_MONDAY, factory, first_round, propose
@@ -135,11 +137,17 @@ def build_world(app: Litestar) -> WorldIds:
 
 
 def _events(session: Session, round_id: int, anne: int) -> WorldIds:
-    """An open absence of Anne's on the published round, and one a change set repaired for."""
-    repaired = ChangeSet(round_id=round_id, plan_revision=0)
+    """An open absence of Anne's on the published round, and one a change set repaired for
+    (`cs`, applied: applying it again changes nothing)."""
+    repaired = ChangeSet(
+        round_id=round_id,
+        plan_revision=0,
+        status=ChangeSetStatus.APPLIED,
+        result=RepairResult(status="optimal").model_dump(mode="json"),
+    )
     session.add(repaired)
     session.flush()
-    found = {}
+    found: WorldIds = {"cs": repaired.id, "monday": THIS_MONDAY.isoformat()}
     for name, change_set_id in (("ev_anne", None), ("ev_applied", repaired.id)):
         event = PlanEvent(
             round_id=round_id,
