@@ -17,8 +17,9 @@ from functools import cached_property
 
 import numpy as np
 
-from solver.contract import Assignment, RepairInput
-from solver.index import IntArray, RoundIndex, to_half_hours
+from solver.candidates import allowed_pairs
+from solver.contract import Assignment, RepairInput, RoundInput
+from solver.index import IntArray, RoundIndex, index_round, to_half_hours, to_hours
 from solver.pins import PinKey
 
 StaffWeekPos = tuple[int, int]
@@ -161,3 +162,18 @@ def weighted_of(index: RoundIndex, plan: dict[PinKey, int], weeks: list[int]) ->
     needs = np.array([k[1] for k in keys], dtype=np.int64)
     hours = np.array([plan[k] for k in keys], dtype=np.int64)
     return int((index.weight[needs] * hours).sum()), int(hours.sum())
+
+
+def plan_still_possible(round_input: RoundInput, plan: Sequence[Assignment]) -> list[Assignment]:
+    """`plan` as today's facts still allow it (`gaps_left_open` with no event named): what
+    an absence or a shrunk need took away is no longer counted as planned."""
+    index = index_round(round_input)
+    scope = repair_scope(
+        index, RepairInput(round=round_input, published=list(plan)), allowed_pairs(index)
+    )
+    return [
+        Assignment(
+            staff=index.staff_ids[s], need=index.need_ids[n], week=w, hours=to_hours(half_hours)
+        )
+        for (s, n, w), half_hours in sorted(gaps_left_open(scope).items())
+    ]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from solver.contract import Assignment, Candidate, LeftOpen, Need, RoundInput, Staff
 from solver.index import RoundIndex, index_round, to_half_hours, to_hours
+from solver.repair_scope import plan_still_possible
 from solver.rules import allowed_staff
 
 MAX_SHORTLIST = 50
@@ -45,8 +46,9 @@ def shortlist(
     week: int,
     limit: int = 10,
 ) -> list[Candidate]:
-    """Up to `limit` people for `need_id` in `week`, best first, given the plan as it stands."""
-    call = _call(round_input, plan, need_id, week)
+    """Up to `limit` people for `need_id` in `week`, best first, given the plan as it stands
+    under today's facts (hours an absence took away are open)."""
+    call = _call(round_input, plan_still_possible(round_input, plan), need_id, week)
     ranked = [
         found
         for s in allowed_staff(call.index, call.index.need_pos[need_id]).tolist()

@@ -350,8 +350,8 @@ def make_changes(
     change_set_id: int | None,
     by: int | None,
 ) -> list[AssignmentChange]:
-    """Change the round's assignments as `changes` say, keep each change, raise the plan's
-    revision. The caller holds the round's lock."""
+    """Change the round's assignments as `changes` say, keep each change (with the hours the
+    row had), raise the plan's revision. The caller holds the round's lock."""
     mondays = week_starts(rnd.start, rnd.weeks)
     people = {
         p.employee_no: p
@@ -371,6 +371,7 @@ def make_changes(
     for change in changes:
         person, need, week = people[change.staff], needs[change.need], mondays[change.week]
         row = existing.get((person.id, need.id, week))
+        before = row.hours if row is not None else 0.0
         if change.hours_after == 0:
             if row is not None:
                 session.delete(row)
@@ -389,7 +390,7 @@ def make_changes(
                 person=person,
                 need=need,
                 week=week,
-                hours_before=change.hours_before,
+                hours_before=before,
                 hours_after=change.hours_after,
                 changed_by_id=by,
             )

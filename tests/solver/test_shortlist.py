@@ -73,3 +73,12 @@ def test_someone_at_as_many_units_as_allowed_must_leave_one_for_a_third() -> Non
     ]
     (only,) = shortlist(spread, plan, "urgent", 0)
     assert (only.free_hours, [o.need for o in only.leaves_open]) == (21, ["a"])
+
+
+def test_hours_an_absence_took_away_are_open_to_the_shortlist() -> None:
+    data = urgent_round().model_dump(mode="json")
+    data["staff"][1]["available"] = [False, True]
+    away = RoundInput.model_validate(data)
+    plan = [Assignment(staff="calm", need="urgent", week=0, hours=16)]
+    names = [c.staff for c in shortlist(away, plan, "urgent", 0)]
+    assert names and "calm" not in names
