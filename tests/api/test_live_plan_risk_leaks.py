@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jobbank.core.access import Actor, actor_for
-from jobbank.db.models import Assignment, Need, UserAccount
+from jobbank.db.models import Assignment, ChangeSet, Need, UserAccount
 from jobbank.live_plan import events
 from jobbank.live_plan.change_sets import apply_change_set, build_change_set
 from jobbank.live_plan.events import (
@@ -64,9 +64,12 @@ def every_event_and_a_repair(app: Litestar, ids: Ids) -> int:
     return ids.round_id
 
 
-def answers(client: Client, round_id: int, assignment_ids: list[int]) -> dict[str, str]:
+def answers(
+    client: Client, round_id: int, assignment_ids: list[int], repairs: list[str]
+) -> dict[str, str]:
     """Each live-plan answer and page this client can ask for, by path (refusals too)."""
     paths = [
+        *repairs,
         f"/api/rounds/{round_id}/events",
         f"/api/rounds/{round_id}/events?open_only=true",
         "/api/me/changes",
@@ -94,12 +97,25 @@ def test_no_live_plan_answer_or_page_speaks_of_the_risk_group_to_anyone(
         assignment_ids = list(
             session.scalars(select(Assignment.id).where(Assignment.round_id == round_id))
         )
+        change_set = session.scalars(select(ChangeSet.id)).one()
+        n3 = session.scalars(select(Need.id).filter_by(ref="n3")).one()
+    week = day(2).isoformat()
+    repairs = [
+        f"/api/rounds/{round_id}/change-sets",
+        f"/api/rounds/{round_id}/change-sets/{change_set}",
+        f"/api/rounds/{round_id}/shortlist?need_id={n3}&week={week}",
+        f"/rounds/{round_id}",
+        f"/rounds/{round_id}/change-sets/{change_set}",
+        f"/rounds/{round_id}/shortlist?need_id={n3}&week={week}",
+    ]
     seen: dict[tuple[str, str], str] = {}
     for username in USERS:
-        for path, text in answers(as_user(username), round_id, assignment_ids).items():
+        for path, text in answers(as_user(username), round_id, assignment_ids, repairs).items():
             seen[(username, path)] = text.lower()
 
     assert "bo nielsen" in seen[("hr", f"/api/rounds/{round_id}/events")]  # the scan sees Bo
+    assert "bo nielsen" in seen[("hr", f"/api/rounds/{round_id}/change-sets/{change_set}")]
+    assert "bo nielsen" in seen[("hr", f"/rounds/{round_id}/change-sets/{change_set}")]
     assert "bo nielsen" in seen[("leder_sol", "/deployments/incoming")]
     assert "bo nielsen" in seen[("leder_sol", "/plan-changes")]  # his absence, lent there
     assert "bo nielsen" in seen[("leder_bs", "/api/me/changes")]
