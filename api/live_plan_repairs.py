@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import current_actor, hr_only
 from api.deps import DB, AnyRequest, Id
+from api.openapi_docs import READ_CAN_CONFLICT
 from api.rounds import UnfilledOut
 from jobbank.db.models import AssignmentChange, ChangeSetStatus, EventKind
 from jobbank.live_plan import change_sets
@@ -307,7 +308,7 @@ class RepairController(Controller):
         )
         return ChangeSetOut.of(change_set_view(db_session, applied))
 
-    @get("/shortlist", sync_to_thread=True)
+    @get("/shortlist", sync_to_thread=True, opt={READ_CAN_CONFLICT: True})
     def shortlist(
         self,
         db_session: DB,
@@ -317,7 +318,8 @@ class RepairController(Controller):
         week: FromQuery[Day],
         limit: FromQuery[ShortlistLength] = 10,
     ) -> list[CandidateOut]:
-        """Who could take `need_id` in the week of Monday `week` now, best first, with why."""
+        """Who could take `need_id` in the week of Monday `week` now, best first, with why;
+        409 unless the round is published."""
         found = shortlist_for(db_session, current_actor(request), round_id, need_id, week, limit)
         return [CandidateOut.of(s) for s in found]
 

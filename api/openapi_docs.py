@@ -92,6 +92,10 @@ def problems(*statuses: int) -> dict[int, ResponseSpec]:
     }
 
 
+READ_CAN_CONFLICT = "read_can_conflict"
+"""Route opt of a read the round's state can refuse (409), e.g. a published plan's shortlist."""
+
+
 def statuses_of(handler: HTTPRouteHandler, path_has_ids: bool, csrf_exempt_key: str) -> list[int]:
     """The problem statuses `handler` can answer with, from its guards, path and methods."""
     statuses = [400, 422]
@@ -102,6 +106,8 @@ def statuses_of(handler: HTTPRouteHandler, path_has_ids: bool, csrf_exempt_key: 
         statuses.append(404)
     if _takes_json(handler):
         statuses.append(415)
+    if handler.opt.get(READ_CAN_CONFLICT) and handler.http_methods <= SAFE_METHODS:
+        statuses.append(409)
     if not handler.http_methods <= SAFE_METHODS:
         statuses.extend((409, 413))
         if not handler.opt.get(csrf_exempt_key):

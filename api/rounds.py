@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from api.auth import current_actor, hr_only
 from api.db_session import connection_threads
 from api.deps import DB, AnyRequest, Id, Paging, job_runner
+from api.openapi_docs import READ_CAN_CONFLICT
 from api.paging import page_of
 from api.transfer import STREAMS
 from jobbank import rounds, solving
@@ -451,7 +452,7 @@ class RoundController(Controller):
         snapshot = rounds.export_input(db_session, current_actor(request), round_id)
         return _download(snapshot.model_dump(mode="json"), f"round-{round_id}-input.json")
 
-    @get("/{round_id:int}/result", sync_to_thread=True)
+    @get("/{round_id:int}/result", sync_to_thread=True, opt={READ_CAN_CONFLICT: True})
     def export_result(
         self, db_session: DB, round_id: FromPath[Id], request: AnyRequest
     ) -> Response[Any]:

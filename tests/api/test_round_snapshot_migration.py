@@ -11,13 +11,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from alembic import command
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from jobbank import db
 from jobbank.core.weeks import monday_of
-from jobbank.db.models import AllocationRound, Assignment, Need, Person, RoundStatus
+from jobbank.db.models import AllocationRound, RoundStatus
 from jobbank.rounds import round_input, round_result
 from tests.api.conftest import Client
 
@@ -89,6 +91,28 @@ def test_a_round_stored_beyond_the_bounds_reads_after_the_upgrade(
     _reads(as_user("leder_sol"), round_id, ("/needs", "/", "/api/needs"))
 
 
+JSON = sa.JSON().with_variant(JSONB(), "postgresql")
+ROUNDS = sa.table(
+    "allocation_round",
+    sa.column("id", sa.BigInteger()),
+    sa.column("input_snapshot", JSON),
+    sa.column("result", JSON),
+    sa.column("status", sa.String()),
+    sa.column("published_at", sa.DateTime(timezone=True)),
+)
+ASSIGNMENTS = sa.table(
+    "assignment",
+    sa.column("round_id", sa.BigInteger()),
+    sa.column("person_id", sa.BigInteger()),
+    sa.column("need_id", sa.BigInteger()),
+    sa.column("week", sa.Date()),
+    sa.column("hours", sa.Float()),
+    sa.column("pinned", sa.Boolean()),
+    sa.column("created_at", sa.DateTime(timezone=True)),
+    sa.column("updated_at", sa.DateTime(timezone=True)),
+)
+
+
 def _store(
     engine: Engine,
     round_id: int,
@@ -96,25 +120,37 @@ def _store(
     result: dict[str, Any],
     status: RoundStatus,
 ) -> None:
-    """The round as an older version stored it: its snapshot, result and assignments."""
-    with Session(engine) as session, session.begin():
-        rnd = session.get(AllocationRound, round_id)
-        assert rnd is not None
-        rnd.input_snapshot, rnd.result, rnd.status = snapshot, result, status
-        if status is RoundStatus.PUBLISHED:
-            rnd.published_at = dt.datetime.now(dt.UTC)
-        person = session.scalars(
-            select(Person).where(Person.employee_no == snapshot["staff"][0]["id"])
-        ).one()
+    """The round as an older version stored it: its snapshot, result and assignments, written
+    to the tables of that version (today's models hold columns it did not have)."""
+    now = dt.datetime.now(dt.UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            ROUNDS.update()
+            .where(ROUNDS.c.id == round_id)
+            .values(
+                input_snapshot=snapshot,
+                result=result,
+                status=status.value,
+                published_at=now if status is RoundStatus.PUBLISHED else None,
+            )
+        )
+        person = connection.scalar(
+            sa.text("SELECT id FROM person WHERE employee_no = :no"),
+            {"no": snapshot["staff"][0]["id"]},
+        )
         kept, huge = (
-            session.scalars(select(Need).where(Need.ref == need["id"])).one()
+            connection.scalar(sa.text("SELECT id FROM need WHERE ref = :ref"), {"ref": need["id"]})
             for need in (snapshot["needs"][1], snapshot["needs"][0])
         )
+        row = {"round_id": round_id, "person_id": person, "created_at": now, "updated_at": now}
         next_week = MONDAY + dt.timedelta(weeks=1)
-        session.add_all([
-            Assignment(round=rnd, person=person, need=kept, week=MONDAY, hours=60, pinned=True),
-            Assignment(round=rnd, person=person, need=huge, week=next_week, hours=20),
-        ])  # fmt: skip
+        connection.execute(
+            ASSIGNMENTS.insert(),
+            [
+                {**row, "need_id": kept, "week": MONDAY, "hours": 60, "pinned": True},
+                {**row, "need_id": huge, "week": next_week, "hours": 20, "pinned": False},
+            ],
+        )
 
 
 READ_PROPOSED = (

@@ -39,8 +39,26 @@ def _run(connection: Connection) -> None:
         render_as_batch=True,
         compare_type=True,
     )
-    with context.begin_transaction():
-        context.run_migrations()
+    if connection.dialect.name != "sqlite":
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    # SQLite alters a table in batch mode by copying it, dropping the old one and renaming the
+    # copy. With foreign keys on, that drop would cascade to every row referring to the table
+    # (altering `allocation_round` would delete the rounds' assignments). So they are off while
+    # migrating (the pragma only takes effect outside a transaction), and checked after.
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    connection.commit()
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+        if broken:
+            raise RuntimeError(f"the migration broke {len(broken)} references: {broken[:5]}")
+    finally:
+        connection.commit()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
 
 
 if context.is_offline_mode():
