@@ -32,6 +32,7 @@ from solver.repair_contract import (
     RepairMetrics,
     RepairResult,
     StaffWeek,
+    change_kind,
 )
 from solver.round_input import (
     DEFAULT_MAX_UNITS_PER_WEEK,
@@ -106,6 +107,7 @@ __all__ = [
     "Unfilled",
     "Unit",
     "WeekHours",
+    "change_kind",
     "check_assignments",
     "describe_errors",
     "parse_repair_input",

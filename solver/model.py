@@ -11,7 +11,7 @@ reads: `hours[anne,n1,w0]` and `used[anne,n1,w0]` per triple, `goes_to[anne,ward
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -46,6 +46,12 @@ class Triples:
             np.concatenate([p.need for p in parts]),
             np.concatenate([p.week for p in parts]),
         )
+
+    @staticmethod
+    def of(keys: Sequence[tuple[int, int, int]]) -> Triples:
+        """Triples from (staff, need, week) position tuples, in their order."""
+        column = np.array(keys, dtype=np.int64).reshape(-1, 3)
+        return Triples(column[:, 0].copy(), column[:, 1].copy(), column[:, 2].copy())
 
     def take(self, rows: IntArray) -> Triples:
         return Triples(self.staff[rows], self.need[rows], self.week[rows])

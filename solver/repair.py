@@ -210,9 +210,8 @@ def _result(
 
 
 def _as_triples(plan: dict[PinKey, int]) -> tuple[Triples, IntArray]:
-    keys = np.array(sorted(plan), dtype=np.int64).reshape(-1, 3)
-    hours = np.array([plan[k] for k in sorted(plan)], dtype=np.int64)
-    return Triples(keys[:, 0].copy(), keys[:, 1].copy(), keys[:, 2].copy()), hours
+    keys = sorted(plan)
+    return Triples.of(keys), np.array([plan[k] for k in keys], dtype=np.int64)
 
 
 def _changes(

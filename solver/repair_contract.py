@@ -100,6 +100,13 @@ class ChangeKind(StrEnum):
     ENDED = "ended"
 
 
+def change_kind(hours_before: float, hours_after: float) -> ChangeKind:
+    """An assignment-week with no hours before was added; with none after, ended."""
+    if hours_before == 0:
+        return ChangeKind.ADDED
+    return ChangeKind.ENDED if hours_after == 0 else ChangeKind.CHANGED
+
+
 class Change(Strict):
     """One assignment-week the repair adds (0 hours before), changes, or ends (0 after)."""
 
@@ -111,9 +118,7 @@ class Change(Strict):
 
     @property
     def kind(self) -> ChangeKind:
-        if self.hours_before == 0:
-            return ChangeKind.ADDED
-        return ChangeKind.ENDED if self.hours_after == 0 else ChangeKind.CHANGED
+        return change_kind(self.hours_before, self.hours_after)
 
 
 class RepairCoverage(Strict):

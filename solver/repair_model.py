@@ -152,8 +152,7 @@ def _rows(
     fixed_units: dict[StaffWeekPos, set[int]],
     complete: bool,
 ) -> RepairRows:
-    column = np.array(keys, dtype=np.int64).reshape(-1, 3)
-    triples = Triples(column[:, 0].copy(), column[:, 1].copy(), column[:, 2].copy())
+    triples = Triples.of(keys)
     published = np.array([scope.published.get(k, 0) for k in keys], dtype=np.int64)
     return RepairRows(
         triples=triples,

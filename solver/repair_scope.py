@@ -17,9 +17,8 @@ from functools import cached_property
 
 import numpy as np
 
-from solver.candidates import allowed_pairs
-from solver.contract import Assignment, RepairInput, RoundInput
-from solver.index import IntArray, RoundIndex, index_round, to_half_hours, to_hours
+from solver.contract import Assignment, RepairInput
+from solver.index import IntArray, RoundIndex, to_half_hours, to_hours
 from solver.pins import PinKey
 
 StaffWeekPos = tuple[int, int]
@@ -164,13 +163,13 @@ def weighted_of(index: RoundIndex, plan: dict[PinKey, int], weeks: list[int]) ->
     return int((index.weight[needs] * hours).sum()), int(hours.sum())
 
 
-def plan_still_possible(round_input: RoundInput, plan: Sequence[Assignment]) -> list[Assignment]:
-    """`plan` as today's facts still allow it (`gaps_left_open` with no event named): what
-    an absence or a shrunk need took away is no longer counted as planned."""
-    index = index_round(round_input)
-    scope = repair_scope(
-        index, RepairInput(round=round_input, published=list(plan)), allowed_pairs(index)
-    )
+def plan_still_possible(
+    index: RoundIndex, allowed: list[IntArray], plan: Sequence[Assignment]
+) -> list[Assignment]:
+    """`plan` as today's facts (the round `index` was made of) still allow it: `gaps_left_open`
+    with no event named, so what an absence or a shrunk need took away is no longer planned."""
+    repair_input = RepairInput(round=index.round_input, published=list(plan))
+    scope = repair_scope(index, repair_input, allowed)
     return [
         Assignment(
             staff=index.staff_ids[s], need=index.need_ids[n], week=w, hours=to_hours(half_hours)

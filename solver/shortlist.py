@@ -14,10 +14,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from solver.candidates import allowed_pairs
 from solver.contract import Assignment, Candidate, LeftOpen, Need, RoundInput, Staff
 from solver.index import RoundIndex, index_round, to_half_hours, to_hours
 from solver.repair_scope import plan_still_possible
-from solver.rules import allowed_staff
 
 MAX_SHORTLIST = 50
 """A shortlist longer than this is not a shortlist."""
@@ -48,18 +48,20 @@ def shortlist(
 ) -> list[Candidate]:
     """Up to `limit` people for `need_id` in `week`, best first, given the plan as it stands
     under today's facts (hours an absence took away are open)."""
-    call = _call(round_input, plan_still_possible(round_input, plan), need_id, week)
+    index = index_round(round_input)
+    allowed = allowed_pairs(index)
+    call = _call(index, plan_still_possible(index, allowed, plan), need_id, week)
     ranked = [
         found
-        for s in allowed_staff(call.index, call.index.need_pos[need_id]).tolist()
-        if (found := _candidate(call, round_input.staff[s], int(call.index.capacity[s, week])))
+        for s in allowed[index.need_pos[need_id]].tolist()
+        if (found := _candidate(call, round_input.staff[s], int(index.capacity[s, week])))
     ]
     ranked.sort(key=lambda pair: pair[0])
     return [c for _, c in ranked[: min(limit, MAX_SHORTLIST)]]
 
 
-def _call(round_input: RoundInput, plan: Sequence[Assignment], need_id: str, week: int) -> _Call:
-    index = index_round(round_input)
+def _call(index: RoundIndex, plan: Sequence[Assignment], need_id: str, week: int) -> _Call:
+    round_input = index.round_input
     need = round_input.needs[index.need_pos[need_id]]
     needs = {n.id: n for n in round_input.needs}
     planned: dict[str, list[Assignment]] = defaultdict(list)

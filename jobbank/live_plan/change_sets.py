@@ -38,6 +38,7 @@ from jobbank.db.models import (
 )
 from jobbank.live_plan.effects import follow_changes
 from jobbank.live_plan.facts import current_facts
+from jobbank.rounds.pins import require_round_week
 from jobbank.rounds.status import lock_round, refuse, require_hr
 from solver.bounds import MAX_NORMAL_HOURS
 from solver.contract import MAX_MOVES, Change, RepairInput, RepairResult, RoundInput
@@ -185,7 +186,6 @@ def _repair_input(
     needs = {n.id: n for n in _needs(session, [p.need_id for p in settings.pins])}
     staff_ids = {s.id for s in facts.staff}
     need_refs = {n.id for n in facts.needs}
-    mondays = week_starts(rnd.start, rnd.weeks)
     pins = list(facts.pinned)
     for i, pin in enumerate(settings.pins):
         problems.check(require_hours, f"pins[{i}].hours", pin.hours, most=MAX_NORMAL_HOURS)
@@ -194,22 +194,11 @@ def _repair_input(
             problems.add(_unknown(f"pins[{i}].person_id", "person", pin.person_id))
         if need is None or need.ref not in need_refs:
             problems.add(_unknown(f"pins[{i}].need_id", "need", pin.need_id))
-        if pin.week not in mondays:
-            problems.add(
-                InvalidInput(
-                    f"pins[{i}].week",
-                    f"must be a Monday of the round, got {pin.week.isoformat()}",
-                    code="outside_round",
-                    params={"first": mondays[0].isoformat(), "last": mondays[-1].isoformat()},
-                )
-            )
-        if person is not None and need is not None and pin.week in mondays:
+        week = problems.check(require_round_week, rnd, pin.week, f"pins[{i}].week")
+        if person is not None and need is not None and week is not None:
             pins.append(
                 PlannedAssignment(
-                    staff=person.employee_no,
-                    need=need.ref,
-                    week=mondays.index(pin.week),
-                    hours=pin.hours,
+                    staff=person.employee_no, need=need.ref, week=week, hours=pin.hours
                 )
             )
     excluded = []

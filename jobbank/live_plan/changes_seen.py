@@ -21,6 +21,7 @@ from jobbank.assignments.ended import CHANGE_LINES
 from jobbank.core.access import Actor
 from jobbank.db.models import AssignmentChange, Need, Person
 from jobbank.db.models.live_plan import ChangesSeen
+from solver.contract import change_kind
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,7 @@ class SeenChange:
     @property
     def kind(self) -> str:
         """`added`, `changed` or `ended`, as `AssignmentChange.kind`."""
-        if self.hours_before == 0:
-            return "added"
-        return "ended" if self.hours_after == 0 else "changed"
+        return change_kind(self.hours_before, self.hours_after).value
 
 
 @dataclass(frozen=True)

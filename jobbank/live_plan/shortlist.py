@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session
 from jobbank.core import audit
 from jobbank.core.access import Actor
 from jobbank.core.errors import InvalidInput, Problems
-from jobbank.core.weeks import require_hours, week_starts
+from jobbank.core.weeks import require_hours, week_index
 from jobbank.db.models import AllocationRound, AssignmentChange, Need, Person
 from jobbank.live_plan.change_sets import current_plan, make_changes, mark_stale, published_round
 from jobbank.live_plan.effects import FollowUp, follow_changes
 from jobbank.live_plan.facts import current_facts
+from jobbank.rounds.pins import require_round_week
 from solver.bounds import MAX_NORMAL_HOURS
 from solver.contract import Candidate, Change, RoundInput
 from solver.shortlist import MAX_SHORTLIST, shortlist
@@ -90,19 +91,11 @@ def _need_week(
                 params={"id": need_id},
             )
         )
-    mondays = week_starts(rnd.start, rnd.weeks)
-    if week not in mondays:
-        problems.add(
-            InvalidInput(
-                "week",
-                f"must be a Monday of the round, got {week.isoformat()}",
-                code="outside_round",
-                params={"first": mondays[0].isoformat(), "last": mondays[-1].isoformat()},
-            )
-        )
+    index = problems.check(require_round_week, rnd, week)
     problems.refuse()
     assert need is not None
-    return need, mondays.index(week)
+    assert index is not None
+    return need, index
 
 
 def assign_directly(
@@ -139,7 +132,7 @@ def assign_directly(
         )
     need = session.get(Need, need_id)
     assert need is not None
-    index = week_starts(rnd.start, rnd.weeks).index(week)
+    index = week_index(rnd.start, week)
     wanted = next(n.hours[index] for n in facts.needs if n.id == need.ref)
     block = min(need.min_block, wanted)
     if hours <= 0 or hours < block:

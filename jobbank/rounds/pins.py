@@ -47,7 +47,7 @@ def pin_assignment(
     if rnd.status not in CHANGEABLE:
         refuse(rnd, _why_unchangeable(rnd))
     person, need = _pin_subjects(session, rnd, person_id, need_id)
-    _check_pin_week(rnd, week)
+    require_round_week(rnd, week)
     require_hours("hours", hours, most=MAX_PIN_HOURS)
     if hours <= 0:
         raise InvalidInput(
@@ -177,15 +177,18 @@ def _pin_subjects(
     return person, need
 
 
-def _check_pin_week(rnd: AllocationRound, week: dt.date) -> None:
-    require_monday("week", week)
+def require_round_week(rnd: AllocationRound, week: dt.date, field: str = "week") -> int:
+    """The index of `week` in the round, if it is a Monday of the round's; else `InvalidInput`
+    on `field`."""
+    require_monday(field, week)
     if not rnd.start <= week <= rnd.end:
         raise InvalidInput(
-            "week",
+            field,
             f"{week.isoformat()} is outside round {rnd.id}'s weeks "
             f"({rnd.start.isoformat()} to {rnd.end.isoformat()})",
             code="outside_round",
         )
+    return week_index(rnd.start, week)
 
 
 PlanKey = tuple[str, str, int]

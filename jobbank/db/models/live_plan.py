@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from jobbank.db.models.base import Base, stored_enum
 from jobbank.db.models.needs import Need
 from jobbank.db.models.organisation import Person
+from solver.contract import change_kind
 
 
 class EventKind(StrEnum):
@@ -137,9 +138,7 @@ class AssignmentChange(Base):
     @property
     def kind(self) -> str:
         """`added`, `changed` or `ended`."""
-        if self.hours_before == 0:
-            return "added"
-        return "ended" if self.hours_after == 0 else "changed"
+        return change_kind(self.hours_before, self.hours_after).value
 
 
 class ChangesSeen(Base):
