@@ -90,7 +90,9 @@ Email: TypeAlias = Annotated[str, _text(254), AfterValidator(_line)]
 Label: TypeAlias = Annotated[str, _text(100), AfterValidator(_line)]
 """What a token is for, and other short notes."""
 Description: TypeAlias = Annotated[str, _text(4000), AfterValidator(_multiline)]
-"""Free text over several lines: a need's tasks."""
+"""Free text over several lines: a need's tasks; a message in a deployment's thread."""
+Comment: TypeAlias = Annotated[str, _text(2000), AfterValidator(_multiline)]
+"""A person's short comment: on a weekly pulse, a decline, an evaluation."""
 
 _ADAPTERS: dict[int, TypeAdapter[str]] = {}
 

@@ -1,5 +1,6 @@
 """What follows once a change set is applied to a published plan: the people it touches are
-told, checklists follow the deployments (new ones for new pairs, closed for ended ones), all
+told, checklists follow the deployments (new ones for new pairs, closed for ended ones), a new
+pair becomes a deployment its person is asked to confirm, all
 in the transaction that applied it. Calendar feeds and "what changed" read the
 `AssignmentChange` rows themselves, so they need nothing done here."""
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from jobbank.checklists import create_checklists, follow_stays
 from jobbank.db.models import AllocationRound, AssignmentChange
+from jobbank.deployments import open_deployments
 from jobbank.notifications import tell_plan_changes
 
 
@@ -24,6 +26,7 @@ class FollowUp:
     checklists_created: int = 0
     checklists_closed: int = 0
     checklists_reopened: int = 0
+    deployments_opened: int = 0
 
     def audit_fields(self) -> dict[str, int]:
         return asdict(self)
@@ -46,9 +49,11 @@ def follow_changes(
     # A pair the change made learns of it today: its items get their time from today.
     created = create_checklists(session, rnd, by=by, told_on=dt.date.today())
     closed, reopened = follow_stays(session, rnd, by=by)
+    opened = open_deployments(session, rnd)  # a new pair is a deployment its person answers
     return FollowUp(
         messages=tell_plan_changes(session, rnd, changes),
         checklists_created=len(created),
         checklists_closed=len(closed),
         checklists_reopened=len(reopened),
+        deployments_opened=len(opened),
     )

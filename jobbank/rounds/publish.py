@@ -10,6 +10,7 @@ from jobbank.checklists.creation import create_checklists
 from jobbank.core import audit
 from jobbank.core.access import Actor
 from jobbank.db.models import AllocationRound, RoundStatus
+from jobbank.deployments import open_deployments
 from jobbank.notifications import announce_round
 from jobbank.rounds.jobs import Liveness, cannot_tell, round_to_change
 from jobbank.rounds.pins import plan_is_solved
@@ -33,6 +34,7 @@ def publish_round(
     rnd.published_by_id = actor.user_id
     rnd.published_at = dt.datetime.now(dt.UTC)
     checklists = create_checklists(session, rnd, by=actor.user_id)
+    deployments = open_deployments(session, rnd)
     announce_round(session, rnd)
     audit.record(
         session,
@@ -41,7 +43,11 @@ def publish_round(
         entity=ENTITY,
         entity_id=rnd.id,
         before={"status": RoundStatus.PROPOSED.value},
-        after={"status": rnd.status.value, "checklists": len(checklists)},
+        after={
+            "status": rnd.status.value,
+            "checklists": len(checklists),
+            "deployments": len(deployments),
+        },
     )
     session.flush()
     return rnd

@@ -31,6 +31,9 @@ class EventKind(StrEnum):
     """A need posted after publishing that starts within the round."""
     WITHDRAWAL = "withdrawal"
     """A volunteer opts out from `first_day` on."""
+    DECLINE = "decline"
+    """A person declines a new deployment to the unit of `need`: from `first_day` on they are
+    not to be planned there in this round."""
 
 
 class PlanEvent(Base):

@@ -32,6 +32,10 @@ class MessageKind(StrEnum):
     ASSIGNMENT_CHANGED = "assignment_changed"
     APPROVAL_WANTED = "approval_wanted"
     CHECKLIST_OVERDUE = "checklist_overdue"
+    CONFIRMATION_WANTED = "confirmation_wanted"
+    """A deployment starts soon and its person has not answered yet."""
+    THREAD_MESSAGE = "thread_message"
+    """Someone wrote in a deployment's thread."""
 
 
 class MessageStatus(StrEnum):
