@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from jobbank.checklists import create_checklists
 from jobbank.core.weeks import monday_of
 from jobbank.db.models import Need, Person, RoundStatus, Skill, Unit
+from jobbank.deployments import open_deployments
 from jobbank.rounds import create_round, store_result
 from solver.contract import Assignment as Planned
 from solver.contract import RoundResult
@@ -56,7 +57,7 @@ def publish(
     published: dt.datetime | None = None,
 ) -> int:
     """Create, fill and publish a round with these assignments (by default four weeks before
-    its start); returns its id."""
+    its start), with its checklists and deployments; returns its id."""
     with factory(app)() as session, session.begin():
         rnd = create_round(session, start=start, weeks=weeks)
         store_result(session, rnd, RoundResult(status="feasible", assignments=list(planned)))
@@ -64,6 +65,7 @@ def publish(
         rnd.published_at = published or dt.datetime.combine(start - AHEAD, dt.time(12), dt.UTC)
         session.flush()
         create_checklists(session, rnd, by=None)
+        open_deployments(session, rnd)
         return rnd.id
 
 
