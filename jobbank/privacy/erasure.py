@@ -32,6 +32,7 @@ from jobbank.db.models import (
 )
 from jobbank.db.models.live_plan import ChangesSeen
 from jobbank.privacy.replacing import replacer
+from jobbank.privacy.voice import forget_person_words
 
 ERASED = "erased"
 """What an erased personal field of an audit entry says instead of its value."""
@@ -112,6 +113,7 @@ def erase_person(session: Session, actor: Actor, person_id: int) -> Erasure:
     entries = _scrub_audit(session, person, who, replace)
     messages, feeds = _forget_contact(session, person_id, who, replace)
     reasons = _forget_event_reasons(session, person_id, who, replace)
+    words = forget_person_words(session, person_id, who.texts(), replace)
     _pseudonymise_change_sets(session, who.employee_no, replace)
     sessions_ended = _close_account(session, account, person_id)
     if person.volunteer is not None:
@@ -143,7 +145,8 @@ def erase_person(session: Session, actor: Actor, person_id: int) -> Erasure:
             "sessions_ended": sessions_ended,
             "units_left": units_left,
             "event_reasons": reasons,
-        },
+        }
+        | words.audit_fields(),
     )
     return erasure
 

@@ -22,6 +22,7 @@ from jobbank.db.models import (
     UserAccount,
 )
 from jobbank.db.models.live_plan import ChangesSeen
+from jobbank.privacy.voice import OwnDeployment, own_deployments
 
 
 class OwnPerson(BaseModel):
@@ -131,6 +132,10 @@ class PersonalData(BaseModel):
     )
     messages: list[OwnMessage]
     calendar_feeds: list[OwnFeed]
+    deployments: list[OwnDeployment] = Field(
+        description="Their deployments: their answer, pulse, the thread messages they wrote, "
+        "hours worked and both sides' evaluations."
+    )
 
 
 def personal_data(session: Session, actor: Actor, person_id: int) -> PersonalData:
@@ -179,6 +184,7 @@ def personal_data(session: Session, actor: Actor, person_id: int) -> PersonalDat
                 .order_by(OutboxMessage.id)
             )
         ],
+        deployments=own_deployments(session, person_id),
         calendar_feeds=[
             OwnFeed(created_at=f.created_at, revoked_at=f.revoked_at, last_read_at=f.last_read_at)
             for f in session.scalars(

@@ -23,6 +23,7 @@ from jobbank.db.models import (
     RoundStatus,
 )
 from jobbank.privacy.replacing import replacer
+from jobbank.privacy.voice import Forgotten, forget_round_words
 
 ANONYMOUS = re.compile(r"^anon-\d+$")
 
@@ -36,6 +37,8 @@ class Retention:
     checklist_items: int
     messages: int
     event_reasons: int
+    words: Forgotten
+    """Decline notes, pulse and evaluation comments blanked, thread messages deleted."""
 
 
 def plan_retention(session: Session, *, days: int, today: dt.date | None = None) -> Retention:
@@ -51,6 +54,7 @@ def plan_retention(session: Session, *, days: int, today: dt.date | None = None)
         checklist_items=len(session.scalars(items).all()),
         messages=len(session.scalars(_old_messages(cutoff)).all()),
         event_reasons=len(session.scalars(_given_reasons(session, cutoff)).all()),
+        words=forget_round_words(session, _ended_ids(session, cutoff), dry_run=True),
     )
 
 
@@ -73,10 +77,11 @@ def apply_retention(
             .values(done_by_id=None)
             .execution_options(synchronize_session=False)
         )
+    words = forget_round_words(session, _ended_ids(session, plan.cutoff), dry_run=False)
     old = session.scalars(_old_messages(plan.cutoff)).all()
     if old:
         session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_([m.id for m in old])))
-    if plan.round_ids or ticked or old or reasons:
+    if plan.round_ids or ticked or old or reasons or words:
         audit.record(
             session,
             user_id=by,
@@ -89,7 +94,8 @@ def apply_retention(
                 "checklist_items": len(ticked),
                 "messages_deleted": len(old),
                 "event_reasons": len(reasons),
-            },
+            }
+            | words.audit_fields(),
         )
     session.flush()
     return plan
@@ -109,6 +115,10 @@ def _ended_rounds(session: Session, cutoff: dt.date) -> list[AllocationRound]:
         if rnd.status is not RoundStatus.SOLVING
         and rnd.start + dt.timedelta(weeks=rnd.weeks) <= cutoff
     ]
+
+
+def _ended_ids(session: Session, cutoff: dt.date) -> list[int]:
+    return [rnd.id for rnd in _ended_rounds(session, cutoff)]
 
 
 def _names_staff(rnd: AllocationRound) -> bool:
