@@ -204,3 +204,21 @@ def test_no_thread_message_speaks_of_the_risk_group_or_an_absence_reason(
             text = (message.subject + message.body).lower()
             assert "feber" not in text
             assert "risk" not in text and "risiko" not in text
+
+
+def test_a_leader_of_both_units_takes_part_once_and_is_told_once(app: Litestar, ids: Ids) -> None:
+    with factory(app)() as session, session.begin():
+        erik = session.scalars(select(Person).filter_by(employee_no="e5")).one()
+        assert erik in session.get_one(Person, ids.bo).home_unit.leaders
+        erik.leads.append(session.get_one(Deployment, deployment_of(session, ids.bo)).unit)
+    with factory(app)() as session, session.begin():
+        deployment = deployment_of(session, ids.bo)
+        thread = threads.thread_of(session, actor(session, "leder_bs"), deployment)
+        assert [(p.person.name, p.sides) for p in thread.participants] == [
+            ("Bo Nielsen", {Side.PERSON}),
+            ("Erik Leder", {Side.HOME_LEADER, Side.RECEIVING_LEADER}),
+            ("Frida Leder", {Side.RECEIVING_LEADER}),
+        ]
+        threads.post_message(session, actor(session, "bo"), deployment, "Hej begge.")
+    with factory(app)() as session:
+        assert sorted(names_of(session, thread_mail(session))) == ["Erik Leder", "Frida Leder"]
