@@ -42,6 +42,8 @@ class MessageRow:
     """The parts its author plays in the deployment now (empty: no longer one of them)."""
     own: bool
     when: str
+    at: str
+    """The moment as ISO 8601, for the page's `<time datetime>`."""
     body: str
 
 
@@ -107,6 +109,7 @@ def _row(
         when=format_datetime(
             message.created_at, format="medium", tzinfo=LOCAL_TIME, locale=language
         ),
+        at=message.created_at.isoformat(),
         body=message.body,
     )
 
