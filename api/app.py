@@ -27,6 +27,7 @@ from api.bodies import JSONRequest, StrictJSONBodies
 from api.calendar import MyCalendarFeedController, assignment_ics, calendar_feed
 from api.checklists import ChecklistController, ChecklistTemplateController
 from api.db_session import SessionEnder
+from api.deployment_messages import DeploymentMessageController
 from api.exports import RoundExportController
 from api.health import health
 from api.imports import ImportController
@@ -164,6 +165,7 @@ def _resources() -> list[Any]:
         RoundExportController,
         ReportController,
         MyCalendarFeedController,
+        DeploymentMessageController,
         calendar_feed,
         assignment_ics,
         ImportController,

@@ -33,6 +33,7 @@ from api.pages import (
     repairs,
     reports,
     rounds,
+    thread,
     volunteering,
 )
 from api.transfer import CACHEABLE
@@ -78,6 +79,7 @@ def routes() -> list[Any]:
             *plan_events.ROUTES,
             *plan_changes.ROUTES,
             *repairs.ROUTES,
+            *thread.ROUTES,
         ],
         exception_handlers={**errors.HANDLERS, NotAuthorizedException: login.to_log_in},
         include_in_schema=False,

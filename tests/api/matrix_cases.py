@@ -33,6 +33,7 @@ only proposed (Anne on n1): nobody but HR's round pages may show it.
   i_bo               an employee item of Bo's checklist
   tpl, tpl_item      the default checklist template and one of its items
   tok_own, tok_other the caller's API token and someone else's (anon: Carla's and Anne's)
+  d_anne, d_bo       Anne's and Bo's deployments (to Solgården, from Borgerservice)
 
 Changes that whoever may act could really make are sent with a stale `version` (0): the
 user who may act gets 409 and everybody else 404, whatever order the rows run in; a page's
@@ -236,6 +237,9 @@ BODIES: dict[str, dict[str, Any] | Form] = {
     "bad_user_form": Form({"employee_no": "e99", "username": "matrix", "password": "short"}),
     "bad_unit_form": Form({"code": "Not A Code", "name": "Matrix", "area_id": Id("area")}),
     "bad_template_form": Form({"name": "Matrix"}),
+    "thread_message": {"body": "Matrix"},
+    "thread_form": Form({"body": "Matrix"}),
+    "empty_thread_form": Form({"body": ""}),
     "stale_tpl_item_form": Form(
         {"audience": "employee", "title_da": "M", "title_en": "M", "due_day": "0"}
         | {"anchor": "start", "version": STALE_VERSION}
@@ -527,6 +531,13 @@ GET    /admin/people/{p_carla}/erase                   -                200  404
 POST   /admin/people/{p_carla}/erase                   stale_form       422  404  404  404  404  404  404  303
 POST   /api/people/{p_carla}/erase                     -                200  404  404  404  404  404  404  401
 POST   /api/people/{p_carla}/erase                     -                409  404  404  404  404  404  404  401
+# --- a deployment's thread: the person and the leaders of both units; nobody else, HR neither ------------
+POST   /api/deployments/{d_anne}/messages              thread_message   404  201  201  404  201  404  404  401
+GET    /api/deployments/{d_anne}/messages              -                404  200  200  404  200  404  404  401
+GET    /api/deployments/{d_bo}/messages                -                404    E    E  404  404    E  404  401
+GET    /deployment/{d_anne}/thread                     -                404  200  200  404  200  404  404  303
+POST   /deployment/{d_anne}/thread                     thread_form      404  303  303  404  303  404  404  303
+POST   /deployment/{d_bo}/thread                       empty_thread_form 404 422 422  404  404  422  404  303
 # --- last: the session ends, and a log-in starts a new one (API, then pages) --------------------------------
 POST   /api/auth/logout                                -                200  200  200  200  200  200  200  401
 POST   /api/auth/login                                 own_login        200  200  200  200  200  200  200  200

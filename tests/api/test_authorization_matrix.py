@@ -41,6 +41,7 @@ from jobbank.db.models import (
     ChecklistItem,
     ChecklistTemplate,
     ChecklistTemplateItem,
+    Deployment,
     EventKind,
     Need,
     Person,
@@ -129,6 +130,10 @@ def build_world(app: Litestar) -> WorldIds:
                     ChecklistTemplateItem.template_id == template
                 ),
             ),
+        }
+        ids |= {
+            "d_anne": _first(session, select(Deployment.id).filter_by(person_id=anne.id)),
+            "d_bo": _first(session, select(Deployment.id).filter_by(person_id=published.bo)),
         }
         ids |= _events(session, published.round_id, anne.id)
         ids |= {f"person:{user.username}": user.person_id or 0 for user in users}
