@@ -34,6 +34,7 @@ from api.pages import (
     reports,
     rounds,
     volunteering,
+    worked,
 )
 from api.transfer import CACHEABLE
 
@@ -78,6 +79,7 @@ def routes() -> list[Any]:
             *plan_events.ROUTES,
             *plan_changes.ROUTES,
             *repairs.ROUTES,
+            *worked.ROUTES,
         ],
         exception_handlers={**errors.HANDLERS, NotAuthorizedException: login.to_log_in},
         include_in_schema=False,
