@@ -39,7 +39,7 @@ from jobbank.checklists import ItemLine, Place, PlaceItems
 from jobbank.core.access import Actor
 from jobbank.core.errors import NotFound
 from jobbank.db.models import ChecklistItem, NeedStatus
-from jobbank.deployments.worked import waiting_for
+from jobbank.deployments.worked import waiting_for, weeks_to_enter
 from jobbank.needs import list_needs, needs_of_led_units
 from jobbank.rounds import find_rounds
 from jobbank.volunteers import volunteer_counts
@@ -217,6 +217,7 @@ def staff_part(db: Session, actor: Actor) -> dict[str, Any]:
         "assignments": _deployment_rows(db, actor, deployments, dt.date.today()),
         "ended": ended_deployments(db, actor),
         "calendar": feed_section(db, actor),
+        "hours_to_enter": weeks_to_enter(db, actor),
     }
 
 

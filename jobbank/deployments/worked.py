@@ -34,7 +34,7 @@ from jobbank.db.models import (
     WorkedWeek,
 )
 from jobbank.deployments.reach import Side, deployment_in_reach, sides_of
-from jobbank.deployments.records import PlannedWeek, planned_weeks
+from jobbank.deployments.records import PlannedWeek, planned_weeks, planned_weeks_of
 from solver.bounds import MAX_NORMAL_HOURS
 
 WORKED_MARGIN = 8.0
@@ -221,6 +221,59 @@ def waiting_for(session: Session, actor: Actor, *, limit: int = 20) -> list[Wait
         .limit(limit)
     ).tuples()
     return [WaitingWeek(*row) for row in rows]
+
+
+RECENT_WEEKS = 4
+"""A lent person is reminded of weeks without hours for this long after they began."""
+
+
+@dataclass(frozen=True)
+class WeekToEnter:
+    """A begun week of the caller's own deployment that nobody entered hours for yet."""
+
+    deployment_id: int
+    unit: str
+    week: dt.date
+    planned_hours: float
+
+
+def weeks_to_enter(
+    session: Session, actor: Actor, *, today: dt.date | None = None
+) -> list[WeekToEnter]:
+    """The caller's own deployments' weeks of the last `RECENT_WEEKS` that have begun and
+    have no hours yet, oldest first."""
+    if actor.person_id is None:
+        return []
+    today = today or dt.date.today()
+    since = today - dt.timedelta(weeks=RECENT_WEEKS)
+    deployments = list(
+        session.scalars(
+            select(Deployment)
+            .join(AllocationRound, AllocationRound.id == Deployment.round_id)
+            .where(
+                Deployment.person_id == actor.person_id,
+                AllocationRound.status == RoundStatus.PUBLISHED,
+                AllocationRound.start <= today,
+            )
+        ).unique()
+    )
+    if not deployments:
+        return []
+    entered = set(
+        session.execute(
+            select(WorkedWeek.deployment_id, WorkedWeek.week).where(
+                WorkedWeek.deployment_id.in_([d.id for d in deployments])
+            )
+        ).tuples()
+    )
+    planned_of = planned_weeks_of(session, deployments)
+    found = [
+        WeekToEnter(deployment.id, deployment.unit.name, planned.week, planned.hours)
+        for deployment in deployments
+        for planned in planned_of[deployment.id]
+        if since < planned.week <= today and (deployment.id, planned.week) not in entered
+    ]
+    return sorted(found, key=lambda w: (w.week, w.unit))
 
 
 # --- the parts ------------------------------------------------------------------------------

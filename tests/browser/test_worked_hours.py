@@ -1,7 +1,8 @@
 """Worked hours from the phone to the impact report.
 
 In the demo's published round Anne (Borgerservice) nurses at Solgården this week and next,
-12 hours a week. On a phone, in Danish, she first types more hours than this week allows
+12 hours a week. On a phone, in Danish, her front page asks for this week's hours; she first
+types more hours than this week allows
 (she is told the most and why, beside the field), then 10,5. Solgården's leader, in English,
 finds the week waiting on the front page and signs it off. HR's impact report then shows
 this week's 12 planned hours beside the 10.5 worked.
@@ -76,7 +77,12 @@ def test_hours_go_from_the_phone_through_sign_off_to_the_report(
     # Anne, on a phone, in Danish
     page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
     log_in(page, "anne")
-    page.goto(hours_page)
+    prompt = page.locator("#hours-to-enter")
+    expect(prompt).to_contain_text("Skriv dine arbejdede timer")
+    _fits_a_phone(page)
+    prompt.screenshot(path=shots / "person-prompt-da.png")
+    prompt.get_by_role("link", name=re.compile("Solgården")).first.click()
+    page.wait_for_url(re.compile(re.escape(hours_page)))
     expect(page.get_by_role("heading", level=1)).to_have_text("Arbejdede timer")
     this_week = page.locator("article.worked-week").first
     expect(this_week.locator(".planned")).to_have_text("12 timer")
@@ -103,6 +109,8 @@ def test_hours_go_from_the_phone_through_sign_off_to_the_report(
     expect(next_week.get_by_role("textbox")).to_have_count(0)
     _fits_a_phone(page)
     page.screenshot(path=shots / "person-entered-da.png", full_page=True)
+    page.goto("/")
+    expect(page.locator("#hours-to-enter")).to_have_count(0)  # next week has not begun
 
     # Solgården's leader, in English, signs it off from the front page's prompt
     page.context.clear_cookies()

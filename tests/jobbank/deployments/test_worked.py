@@ -24,6 +24,7 @@ from jobbank.deployments.worked import (
     deployment_hours,
     enter_worked,
     waiting_for,
+    weeks_to_enter,
 )
 from jobbank.exports import View, round_table
 from jobbank.report import report_of
@@ -192,3 +193,18 @@ def test_the_report_and_the_export_show_planned_beside_worked(world: tuple[Sessi
         (WEEK3, 6, None, None),
     ]
     assert [r["confirmed"] for r in rows] == [True, False, False]
+
+
+def test_the_person_is_asked_for_the_begun_weeks_without_hours(world: tuple[Session, int]) -> None:
+    session, deployment = world
+    anne = as_user(session, "anne")
+    missing = weeks_to_enter(session, anne, today=IN_WEEK1)
+    assert [(w.deployment_id, w.week, w.planned_hours) for w in missing] == [
+        (deployment, MONDAY, 12),
+        (deployment, WEEK1, 45),
+    ]
+    enter_worked(session, anne, deployment, MONDAY, 12, today=IN_WEEK1)
+    assert [w.week for w in weeks_to_enter(session, anne, today=IN_WEEK1)] == [WEEK1]
+    long_after = WEEK3 + dt.timedelta(weeks=5)
+    assert weeks_to_enter(session, anne, today=long_after) == []
+    assert weeks_to_enter(session, as_user(session, "frida"), today=IN_WEEK1) == []
