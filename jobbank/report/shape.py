@@ -190,6 +190,9 @@ class RoundReport(BaseModel):
             plan_events=self.changes.events,
             hours_moved=self.changes.hours_moved,
             people_disturbed=self.changes.people_disturbed,
+            planned_hours_begun=self.worked.planned_hours,
+            worked_hours=self.worked.worked_hours,
+            waiting_hours=self.worked.waiting_hours,
         )
 
 
@@ -212,6 +215,15 @@ class RoundFigures(Coverage):
     plan_events: int = 0
     hours_moved: float = 0.0
     people_disturbed: int = 0
+    planned_hours_begun: float = Field(
+        0.0, description="Hours the plan gives the weeks that have begun."
+    )
+    worked_hours: float = Field(
+        0.0, description="Of them, hours the receiving leaders confirmed as worked."
+    )
+    waiting_hours: float = Field(
+        0.0, description="Hours lent people entered that wait for the leaders' sign-off."
+    )
 
 
 class ReportOverTime(BaseModel):

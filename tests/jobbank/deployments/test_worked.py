@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jobbank.cli.report import round_tables
 from jobbank.core.access import Actor, actor_for
 from jobbank.core.errors import Conflict, InvalidInput, NotFound
 from jobbank.core.roles import Role
@@ -175,7 +176,8 @@ def test_the_report_and_the_export_show_planned_beside_worked(world: tuple[Sessi
     enter_worked(session, anne, deployment, WEEK1, 40, today=IN_WEEK1)
     rnd = session.get_one(AllocationRound, session.get_one(Deployment, deployment).round_id)
 
-    worked = report_of(session, rnd, today=IN_WEEK1).worked
+    report = report_of(session, rnd, today=IN_WEEK1)
+    worked = report.worked
     assert [(c.unit, c.week) for c in worked.by_unit_week] == [
         ("solgaarden", MONDAY),
         ("solgaarden", WEEK1),
@@ -183,6 +185,13 @@ def test_the_report_and_the_export_show_planned_beside_worked(world: tuple[Sessi
     assert (worked.planned_hours, worked.worked_hours, worked.waiting_hours) == (57, 11, 40)
     assert worked.share == pytest.approx(11 / 57)
     assert worked.by_unit_week[0].share == pytest.approx(11 / 12)
+    row = report.figures()
+    assert (row.planned_hours_begun, row.worked_hours, row.waiting_hours) == (57, 11, 40)
+    cli = {table.section: table for table in round_tables(report)}
+    assert [tuple(row[:5]) for row in cli["worked"].rows] == [
+        (MONDAY, "solgaarden", 12, 11, 0),
+        (WEEK1, "solgaarden", 45, 0, 40),
+    ]
 
     table = round_table(session, rnd, View.WORKED)
     rows = [dict(zip(table.columns, row, strict=True)) for row in table.rows]
