@@ -147,6 +147,8 @@ def enter_worked(
             code=CONFIRMED,
             field="hours",
         )
+    if row is not None and _unchanged(row, actor, float(hours), signs=signs):
+        return _line(session, planned, row, today or dt.date.today())
     before = audit.fields_of(row, FIELDS) if row else {}
     if row is None:
         row = WorkedWeek(deployment_id=deployment.id, week=week, hours=hours)
@@ -315,6 +317,12 @@ def _require_within_margin(hours: float, planned: float) -> None:
             code=ABOVE_MARGIN,
             params={"most": most, "planned": planned, "margin": WORKED_MARGIN},
         )
+
+
+def _unchanged(row: WorkedWeek, actor: Actor, hours: float, *, signs: bool) -> bool:
+    """Saving the same hours again, as the one who entered them, changes nothing."""
+    confirmed = row.confirmed_at is not None
+    return row.hours == hours and row.entered_by_id == actor.user_id and confirmed == signs
 
 
 def _row(session: Session, deployment_id: int, week: dt.date) -> WorkedWeek | None:

@@ -92,6 +92,8 @@ def test_the_person_enters_and_the_receiving_leader_signs_off(world: tuple[Sessi
     assert [w.deployment_id for w in waiting_for(session, frida)] == [deployment]
     assert waiting_for(session, as_user(session, "erik")) == []
 
+    again_the_same = enter_worked(session, anne, deployment, MONDAY, 10.5, today=IN_WEEK1)
+    assert again_the_same.version == entered.version  # nothing changed, nothing audited
     confirmed = confirm_worked(session, frida, deployment, MONDAY, version=entered.version)
     assert confirmed.confirmed_by == "Frida Leder" and not confirmed.waiting
     assert waiting_for(session, frida) == []
