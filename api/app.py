@@ -50,6 +50,7 @@ from api.security import (
 )
 from api.transfer import compression, no_store
 from api.volunteers import MyVolunteerController, VolunteerController
+from api.worked_weeks import WorkedWeekController
 from jobbank.core.settings import Settings, load_settings
 from jobbank.db import make_engine, make_session_factory
 from jobbank.runtime.mail import OutboxLoop
@@ -164,6 +165,7 @@ def _resources() -> list[Any]:
         MessageController,
         RoundExportController,
         ReportController,
+        WorkedWeekController,
         MyCalendarFeedController,
         DeploymentMessageController,
         calendar_feed,

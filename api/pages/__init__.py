@@ -35,6 +35,7 @@ from api.pages import (
     rounds,
     thread,
     volunteering,
+    worked,
 )
 from api.transfer import CACHEABLE
 
@@ -80,6 +81,7 @@ def routes() -> list[Any]:
             *plan_changes.ROUTES,
             *repairs.ROUTES,
             *thread.ROUTES,
+            *worked.ROUTES,
         ],
         exception_handlers={**errors.HANDLERS, NotAuthorizedException: login.to_log_in},
         include_in_schema=False,

@@ -127,6 +127,18 @@ SENTENCES: dict[str, str] = {
     "no_such_sheet": _("The file has no sheet of that name."),
     "not_an_smtp_url": _("Write it as smtp://user:password@host:port."),
     "database_not_empty": _("The database already holds data."),
+    # worked hours (`jobbank.deployments.worked`)
+    "above_worked_margin": _(
+        "At most %(most)s hours: the %(planned)s hours planned this week plus %(margin)s "
+        "(one working day), never more than 48."
+    ),
+    "not_a_worked_week": _(
+        "Choose a week that has begun and in which you were planned to work here."
+    ),
+    "worked_hours_confirmed": _(
+        "The receiving leader has confirmed these hours; ask them if they should change."
+    ),
+    "no_worked_hours": _("No hours are entered for this week yet."),
     # any row
     "stale_version": STALE,
     NotFound.code: _("Not found"),

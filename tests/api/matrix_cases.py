@@ -28,6 +28,7 @@ only proposed (Anne on n1): nobody but HR's round pages may show it.
   cs                 that change set, applied
   monday             this week's Monday (a date, not an id)
   cl_anne, cl_bo     their checklists
+  dep_anne, dep_bo   their deployments (at Solgården)
   i_emp, i_recv, i_send, i_staff   items of Anne's checklist for the employee, the receiving
                      leader, the sending leader and the permanent staff
   i_bo               an employee item of Bo's checklist
@@ -219,6 +220,8 @@ BODIES: dict[str, dict[str, Any] | Form] = {
         "due_day": 0,
     },
     "stale_form": Form({"version": STALE_VERSION}),
+    "stale_hours": {"hours": 4, "version": STALE_VERSION},
+    "stale_hours_form": Form({"hours": "4", "version": STALE_VERSION}),
     "bad_sol_need": Form(NEED_FORM | {"unit_id": Id("sol"), "skill": "no-such-skill"}),
     "bad_hp_need": Form(NEED_FORM | {"unit_id": Id("hp"), "skill": "no-such-skill"}),
     "unparsed_need": Form({"unit_id": Id("sol"), "hours": "many"}),
@@ -520,6 +523,14 @@ POST   /api/imports/staff                              -                400  404
 POST   /api/imports/needs                              -                400  404  404  404  404  404  404  401
 GET    /admin/imports                                  -                200  404  404  404  404  404  404  303
 POST   /admin/imports                                  -                422  404  404  404  404  404  404  303
+# --- worked hours: the person enters, the receiving leader (or HR) signs off, the home leader reads --------
+GET    /api/deployments/{dep_anne}/worked-weeks        -                200  200  200  404  200  404  404  401
+GET    /api/deployments/{dep_bo}/worked-weeks          -                200  200  200  404  404  200  404  401
+PUT    /api/deployments/{dep_anne}/worked-weeks/{monday} stale_hours    409  409  404  404  409  404  404  401
+POST   /api/deployments/{dep_anne}/worked-weeks/{monday}/confirm stale  409  409  404  404  404  404  404  401
+GET    /deployment/{dep_anne}/hours                    -                200  200  200  404  200  404  404  303
+POST   /deployment/{dep_anne}/hours/{monday}           stale_hours_form 409  409  404  404  409  404  404  303
+POST   /deployment/{dep_anne}/hours/{monday}/confirm   stale_form       409  409  404  404  404  404  404  303
 # --- the impact report: HR only, as JSON and as pages ---------------------------------------------------
 GET    /api/rounds/{round}/report                      -                200  404  404  404  404  404  404  401
 GET    /api/rounds/{proposal}/report                   -                200  404  404  404  404  404  404  401

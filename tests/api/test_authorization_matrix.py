@@ -118,6 +118,8 @@ def build_world(app: Litestar) -> WorldIds:
             "a_prop": _assignment(session, proposal, anne.id),
             "cl_anne": _checklist(session, anne.id),
             "cl_bo": _checklist(session, published.bo),
+            "dep_anne": _one(session, Deployment, person_id=anne.id).id,
+            "dep_bo": _one(session, Deployment, person_id=published.bo).id,
             "i_emp": _item(session, anne.id, Audience.EMPLOYEE),
             "i_recv": _item(session, anne.id, Audience.RECEIVING_LEADER),
             "i_send": _item(session, anne.id, Audience.SENDING_LEADER),
