@@ -93,8 +93,8 @@ class EvaluationController(Controller):
     ) -> EvaluationOut:
         """Write or replace one side's evaluation: `staff` by the lent person only,
         `receiving` by a leader of the receiving unit only (404 for anyone else). Before the
-        deployment's last planned week begins it answers 409 with the code
-        `evaluation_not_yet_open`; a stale `version` 409 `stale_version`."""
+        deployment's last planned week begins it answers 409 whose `errors` name the code
+        `evaluation_not_yet_open`; a stale `version` 409 naming `stale_version`."""
         actor = current_actor(request)
         row = write_evaluation(db_session, actor, deployment_id, side, data)
         return EvaluationOut.of(row)
