@@ -524,6 +524,7 @@ POST   /admin/imports                                  -                422  404
 GET    /api/rounds/{round}/report                      -                200  404  404  404  404  404  404  401
 GET    /api/rounds/{proposal}/report                   -                200  404  404  404  404  404  404  401
 GET    /api/reports/over-time                          -                200  404  404  404  404  404  404  401
+GET    /api/reports/evaluations                        -                200  404  404  404  404  404  404  401
 GET    /reports                                        -                200  404  404  404  404  404  404  303
 GET    /reports/rounds/{round}                         -                200  404  404  404  404  404  404  303
 # --- evaluations: the person writes the staff side, a receiving leader the receiving side, HR reads

@@ -178,3 +178,38 @@ def test_the_front_page_prompts_for_the_evaluation_owed(
         f"/deployment/{deployment_id}/evaluation"
         in as_user("leder_sol").get("/evaluations/awaited").text
     )
+
+
+# --- the impact report ------------------------------------------------------------------
+
+
+def test_the_report_sums_the_evaluations_per_round_and_unit(
+    app: Litestar, as_user: Callable[[str], Client]
+) -> None:
+    deployment_id = ended_deployment(app)
+    as_user("anne").put(path(deployment_id, "staff"), json=GOOD)
+    as_user("leder_sol").put(
+        path(deployment_id, "receiving"),
+        json={"again": False, "score": 2, "missing": ["equipment", "feedback"], "comment": "Svært"},
+    )
+    hr = as_user("hr")
+    found = hr.get("/api/reports/evaluations").json()
+    (evaluated,) = [r for r in found["rounds"] if r["staff"]["count"]]
+    assert evaluated["start"] == LAST_WEEK.isoformat()
+    assert evaluated["staff"] | {"helped": None} == {
+        "count": 1,
+        "again_share": 1.0,
+        "mean_score": 5.0,
+        "helped": None,
+        "missing": [],
+    }
+    assert [c["code"] for c in evaluated["staff"]["helped"]] == ["clear_tasks", "introduction"]
+    assert evaluated["receiving"]["again_share"] == 0.0
+    (unit,) = found["units"]
+    assert (unit["code"], unit["receiving"]["mean_score"]) == ("solgaarden", 2.0)
+    assert "Svært" not in str(found) and "Tak" not in str(found)
+    page = hr.get("/reports")
+    assert page.status_code == 200
+    assert 'id="evaluations-per-unit"' in page.text
+    assert "Udstyr (1)" in page.text
+    assert as_user("leder_sol").get("/api/reports/evaluations").status_code == 404
