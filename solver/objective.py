@@ -12,7 +12,8 @@
 5. preferences: half-hours people who named `preferred_areas` or `rated_units` spend at a
    unit that is neither in one of those areas nor one of those units, less the half-hours
    people spend at a unit whose `welcome_back` names them (the evaluations' soft preference:
-   a person is steered to units they rated well, a unit that wants them back gets them).
+   a person is steered to units they rated well, a unit that wants them back gets them;
+   docs/voice.md, "Soft preference", says why it is here and how it weighs).
 
 Ranking is lexicographic by stages (`solver.search`): the plan is first optimised for term 1;
 then each lower term is optimised in turn with every higher term held at least as good as
