@@ -28,6 +28,7 @@ from api.calendar import MyCalendarFeedController, assignment_ics, calendar_feed
 from api.checklists import ChecklistController, ChecklistTemplateController
 from api.db_session import SessionEnder
 from api.deployment_messages import DeploymentMessageController
+from api.evaluations import EvaluationController
 from api.exports import RoundExportController
 from api.health import health
 from api.imports import ImportController
@@ -171,4 +172,5 @@ def _resources() -> list[Any]:
         calendar_feed,
         assignment_ics,
         ImportController,
+        EvaluationController,
     ]

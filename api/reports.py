@@ -13,7 +13,7 @@ from litestar.params import FromPath, QueryParameter
 from api.auth import current_actor, hr_only
 from api.deps import DB, AnyRequest, Id
 from jobbank import report
-from jobbank.report import ReportOverTime, RoundReport
+from jobbank.report import EvaluationReport, ReportOverTime, RoundReport
 
 DateQuery = Annotated[
     dt.date | None, QueryParameter(name="from", description="Rounds whose weeks reach this day.")
@@ -50,3 +50,16 @@ class ReportController(Controller):
         """The key figures of every published round in date order; `?from=` and `?to=` keep
         the rounds whose weeks meet that span."""
         return report.report_over_time(db_session, current_actor(request), start=start, end=end)
+
+    @get("/reports/evaluations", sync_to_thread=True)
+    def evaluations(
+        self,
+        db_session: DB,
+        request: AnyRequest,
+        start: DateQuery = None,
+        end: UntilQuery = None,
+    ) -> EvaluationReport:
+        """The deployments' evaluations in sum, per published round in date order and per
+        receiving unit: for each side how many, the share "again", the mean score and the
+        most named of what helped and what was missing (counts only, never a comment)."""
+        return report.evaluation_report(db_session, current_actor(request), start=start, end=end)

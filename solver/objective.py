@@ -9,7 +9,11 @@
    `previous` (staff, need, week) assignments kept; fewer new faces per need.
 4. fairness: Σ over staff of the half-hours planned beyond their fair share, where the fair
    share is the round's overall utilisation times their capacity over the round.
-5. preferences: half-hours people with `preferred_areas` spend outside those areas.
+5. preferences: half-hours people who named `preferred_areas` or `rated_units` spend at a
+   unit that is neither in one of those areas nor one of those units, less the half-hours
+   people spend at a unit whose `welcome_back` names them (the evaluations' soft preference:
+   a person is steered to units they rated well, a unit that wants them back gets them;
+   docs/voice.md, "Soft preference", says why it is here and how it weighs).
 
 Ranking is lexicographic by stages (`solver.search`): the plan is first optimised for term 1;
 then each lower term is optimised in turn with every higher term held at least as good as
@@ -103,18 +107,59 @@ def _rows_per_staff(plan: PlanModel) -> list[tuple[int, IntArray]]:
     return [(int(staff[rows[0]]), rows) for rows in np.split(order, cuts) if len(rows)]
 
 
-def preference_term(plan: PlanModel, current: IntArray) -> cp_model.LinearExpr:
-    """Term 5 (cost): half-hours outside the areas a person prefers (if they named any)."""
+def outside_wishes_rows(plan: PlanModel) -> list[int]:
+    """Rows of people who named preferred areas or rated units, at a unit that is neither in
+    one of those areas nor one of those units."""
     index, t = plan.index, plan.triples
-    preferred = [set(s.preferred_areas) for s in index.round_input.staff]
+    staff = index.round_input.staff
+    preferred = [set(s.preferred_areas) for s in staff]
+    rated = [{index.unit_pos[u] for u in s.rated_units} for s in staff]
     areas = index.unit_area
-    rows = [
+    rows = []
+    for i in range(plan.size):
+        s, unit = int(t.staff[i]), int(index.need_unit[int(t.need[i])])
+        if (preferred[s] or rated[s]) and areas[unit] not in preferred[s] and unit not in rated[s]:
+            rows.append(i)
+    return rows
+
+
+def welcomed_rows(plan: PlanModel) -> list[int]:
+    """Rows at a unit whose leader would take that person again."""
+    index, t = plan.index, plan.triples
+    welcomed = {
+        (index.staff_pos[s], u)
+        for u, unit in enumerate(index.round_input.units)
+        for s in unit.welcome_back
+        if s in index.staff_pos
+    }
+    if not welcomed:
+        return []
+    return [
         i
         for i in range(plan.size)
-        if preferred[int(t.staff[i])]
-        and areas[int(index.need_unit[int(t.need[i])])] not in preferred[int(t.staff[i])]
+        if (int(t.staff[i]), int(index.need_unit[int(t.need[i])])) in welcomed
     ]
-    return cp_model.LinearExpr.sum([plan.hours[i] for i in rows])
+
+
+def wishes_term(plan: PlanModel, current: IntArray) -> cp_model.LinearExpr:
+    """Term 5's cost: half-hours outside the areas and units a person prefers (if they named
+    any)."""
+    return cp_model.LinearExpr.sum([plan.hours[i] for i in outside_wishes_rows(plan)])
+
+
+def welcome_term(plan: PlanModel, current: IntArray) -> cp_model.LinearExpr:
+    """Term 5's bonus (a negative cost): half-hours at units that would take the person
+    again."""
+    return -cp_model.LinearExpr.sum([plan.hours[i] for i in welcomed_rows(plan)])
+
+
+def preference_term(plan: PlanModel, current: IntArray) -> cp_model.LinearExpr:
+    """Term 5 (cost): half-hours outside what a person prefers, less half-hours at units that
+    want the person back; one half-hour weighs the same in each. Without rated units and
+    welcomes it is exactly the preferred-areas term."""
+    if not welcomed_rows(plan):
+        return wishes_term(plan, current)
+    return wishes_term(plan, current) + welcome_term(plan, current)
 
 
 COVERAGE = coverage_term

@@ -162,8 +162,10 @@ def part_input(round_input: RoundInput, staff: BoolArray, needs: BoolArray) -> R
 
 def units_named(units: Sequence[Unit], staff: Sequence[Staff], need_units: list[str]) -> list[Unit]:
     """The units that staff and needs name, in round order, plus one unit for each preferred
-    area none of them is in (an input names only areas some unit is in)."""
+    area none of them is in (an input names only areas some unit is in); a unit's
+    `welcome_back` keeps only these staff."""
     named = {s.home_unit for s in staff} | {u for s in staff for u in s.avoid_units}
+    named |= {u for s in staff for u in s.rated_units}
     named |= set(need_units)
     areas = {u.area for u in units if u.id in named}
     wanted_areas = {a for s in staff for a in s.preferred_areas} - areas
@@ -171,7 +173,13 @@ def units_named(units: Sequence[Unit], staff: Sequence[Staff], need_units: list[
         if unit.area in wanted_areas:
             named.add(unit.id)
             wanted_areas.discard(unit.area)
-    return [u for u in units if u.id in named]
+    staff_ids = {s.id for s in staff}
+    return [_welcoming_only(u, staff_ids) for u in units if u.id in named]
+
+
+def _welcoming_only(unit: Unit, staff_ids: set[str]) -> Unit:
+    kept = [s for s in unit.welcome_back if s in staff_ids]
+    return unit if kept == unit.welcome_back else unit.model_copy(update={"welcome_back": kept})
 
 
 # --- merge ------------------------------------------------------------------------------

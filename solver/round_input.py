@@ -77,6 +77,12 @@ class Unit(Strict):
     id: Id
     name: str = ""
     area: str = ""
+    welcome_back: list[Id] = Field(
+        default_factory=list,
+        description="Staff ids the unit's leader would take again (from their evaluations of "
+        "earlier deployments): a soft preference in term 5 that never costs coverage. Each "
+        "must name staff of the round; empty (the default) changes nothing.",
+    )
 
 
 class Staff(Strict):
@@ -91,6 +97,13 @@ class Staff(Strict):
     risk_group: bool = False
     avoid_units: list[Id] = Field(default_factory=list)
     preferred_areas: list[str] = Field(default_factory=list)
+    rated_units: list[Id] = Field(
+        default_factory=list,
+        description="Units this person rated well after an earlier deployment (would go "
+        "again, scored 4 or 5): a soft preference in term 5, like preferred_areas, that never "
+        "costs coverage. Each must name a unit of the round; empty (the default) changes "
+        "nothing.",
+    )
 
     def capacity(self, week: int) -> float:
         """Hours this person can be lent in `week`: normal hours less home load, 0 if away."""
@@ -261,6 +274,18 @@ def _check_known_ids(round_input: RoundInput) -> list[str]:
             for a in s.preferred_areas
             if a not in areas
         ]
+        problems += [
+            f"staff {s.id}: rated_units: unknown unit {u!r}"
+            for u in s.rated_units
+            if u not in units
+        ]
+    staff = {s.id for s in round_input.staff}
+    problems += [
+        f"unit {u.id}: welcome_back: unknown staff {s!r}"
+        for u in round_input.units
+        for s in u.welcome_back
+        if s not in staff
+    ]
     problems += [
         f"need {n.id}: unit: unknown unit {n.unit!r}"
         for n in round_input.needs

@@ -97,6 +97,9 @@ SENTENCES: dict[str, str] = {
     ),
     "default_template_stays": _("The default template stays; edit its items instead."),
     "checklist_item_not_yet_tickable": _("This item cannot be ticked yet."),
+    "evaluation_not_yet_open": _(
+        "This can be evaluated from %(opens)s, when the deployment's last planned week begins."
+    ),
     # rounds
     "round_status": _("The round's status does not allow this now."),
     "no_snapshot": _("The round has no input yet."),
@@ -161,7 +164,11 @@ VARIANTS: dict[tuple[str, str], str] = {
 }
 """A code's sentence told by what is taken (its `what`) or by the field at fault."""
 
-FIELDS = {"priority": _("Choose a priority from 1 to 5.")}
+FIELDS = {
+    "priority": _("Choose a priority from 1 to 5."),
+    "score": _("Choose a score from 1 to 5."),
+    "again": _("Choose yes or no."),
+}
 """Fields whose every refusal reads the same: the list to choose from says the rest."""
 
 

@@ -117,6 +117,9 @@ def reports_over_time(
             "actor": actor,
             "figures": figures,
             "charts": _over_time_charts(figures, language_of(request)),
+            "evaluations": report.evaluation_report(
+                db_session, actor, start=figures.start, end=figures.end
+            ),
             "form": {"start": start, "end": end},
             "errors": errors,
         },

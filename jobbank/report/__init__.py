@@ -32,11 +32,13 @@ Where the figures come from:
 
 `services` holds the report's services and sums its coverage, `people` its people and units,
 `changes` the changes after publishing;
-`snapshot` reads the round's snapshot, `shape` is what the report answers.
+`snapshot` reads the round's snapshot, `shape` is what the report answers; `evaluations` sums
+the deployments' evaluations per round and per receiving unit.
 """
 
 from __future__ import annotations
 
+from jobbank.report.evaluations import EvaluationReport, evaluation_report
 from jobbank.report.services import (
     CoverageKey,
     over_time,
@@ -69,6 +71,7 @@ __all__ = [
     "ChecklistCompletion",
     "Coverage",
     "CoverageKey",
+    "EvaluationReport",
     "Flow",
     "IdlePerson",
     "PeopleUse",
@@ -81,6 +84,7 @@ __all__ = [
     "WeekCoverage",
     "WorkedHours",
     "WorkedUnitWeek",
+    "evaluation_report",
     "over_time",
     "report_of",
     "report_over_time",

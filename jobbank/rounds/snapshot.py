@@ -29,6 +29,7 @@ from jobbank.db.models import (
     Unit,
     VolunteerProfile,
 )
+from jobbank.deployments.wishes import Wishes, wishes_before
 from jobbank.needs import hours_in
 from jobbank.volunteers.plannable import available_in, home_load_in, is_plannable
 from solver.bounds import Day
@@ -152,7 +153,8 @@ def build_round_input(session: Session, rnd: AllocationRound) -> RoundInput:
         ).all()
         if any(hours_in(need, week) > 0 for week in mondays)
     ]
-    staff = _within_bounds("staff", profiles, lambda p: _staff_input(p, mondays))
+    wishes = wishes_before(session, rnd.start)
+    staff = _within_bounds("staff", profiles, lambda p: _staff_input(p, mondays, wishes))
     need_inputs = _within_bounds("need", needs, lambda n: _need_input(n, mondays))
     known = ({s.id for s in staff}, {n.id for n in need_inputs})
     return parse_round_input(
@@ -160,7 +162,7 @@ def build_round_input(session: Session, rnd: AllocationRound) -> RoundInput:
             start=rnd.start,
             weeks=rnd.weeks,
             rules=Rules.model_validate(rnd.rules),
-            units=[UnitInput(id=u.code, name=u.name, area=u.area.name) for u in units],
+            units=[_unit_input(u, wishes, known[0]) for u in units],
             staff=staff,
             needs=need_inputs,
             pinned=_planned(session, rnd.id, (rnd.start, rnd.weeks), known, pinned_only=True),
@@ -197,7 +199,18 @@ def _row_name(row: VolunteerProfile | Need) -> str:
     return row.person.employee_no if isinstance(row, VolunteerProfile) else row.ref
 
 
-def _staff_input(profile: VolunteerProfile, mondays: Sequence[dt.date]) -> StaffInput:
+def _unit_input(unit: Unit, wishes: Wishes, staff_ids: set[str]) -> UnitInput:
+    """A unit, with the round's people its leader would take again (`jobbank.deployments
+    .wishes`)."""
+    welcome = wishes.welcome_back.get(unit.code, set()) & staff_ids
+    return UnitInput(
+        id=unit.code, name=unit.name, area=unit.area.name, welcome_back=sorted(welcome)
+    )
+
+
+def _staff_input(
+    profile: VolunteerProfile, mondays: Sequence[dt.date], wishes: Wishes
+) -> StaffInput:
     person = profile.person
     units_with_area = {area.name for area in profile.preferred_areas if area.units}
     return StaffInput(
@@ -212,6 +225,7 @@ def _staff_input(profile: VolunteerProfile, mondays: Sequence[dt.date]) -> Staff
         risk_group=profile.risk_group,
         avoid_units=sorted(unit.code for unit in profile.avoided_units),
         preferred_areas=sorted(units_with_area),
+        rated_units=sorted(wishes.rated_units.get(person.employee_no, set())),
     )
 
 

@@ -22,6 +22,7 @@ only proposed (Anne on n1): nobody but HR's round pages may show it.
   v_anne, v_bo, v_carla   volunteer profiles; ver_carla the version of Carla's
   n_sol, n_hp        needs n1 (Solgården) and n2 (Hjemmeplejen); ver_n_hp the version of n2
   round, a_anne      the published round, and one of Anne's assignments in it
+  d_anne             Anne's deployment in it (at Solgården; its last week is next week)
   proposal, a_prop   the proposed round, and Anne's assignment in it
   ev_anne, ev_applied  an open absence of Anne's on the published round, and one a change
                      set repaired for already
@@ -200,6 +201,9 @@ BODIES: dict[str, dict[str, Any] | Form] = {
     "change_n_sol": {"need_id": Id("n_sol"), "first_day": MONDAY, "hours": 10},
     "urgent_sol": {"unit_id": Id("sol"), "skill": "nurse", "hours": 8},
     "withdraw_anne": {"person_id": Id("p_anne"), "first_day": MONDAY},
+    "evaluation": {"again": True, "score": 4, "helped": ["introduction"]},
+    "evaluation_form": Form({"side": "staff", "again": "yes", "score": "4"}),
+    "receiving_evaluation_form": Form({"side": "receiving", "again": "yes", "score": "4"}),
     "repair_none": {"max_moves": 0},
     "direct_anne": {"person_id": Id("p_anne"), "need_id": Id("n_sol"), "week": MONDAY, "hours": 4},
     "repair_form": Form({"moves": "none"}),
@@ -535,8 +539,18 @@ POST   /deployment/{dep_anne}/hours/{monday}/confirm   stale_form       409  409
 GET    /api/rounds/{round}/report                      -                200  404  404  404  404  404  404  401
 GET    /api/rounds/{proposal}/report                   -                200  404  404  404  404  404  404  401
 GET    /api/reports/over-time                          -                200  404  404  404  404  404  404  401
+GET    /api/reports/evaluations                        -                200  404  404  404  404  404  404  401
 GET    /reports                                        -                200  404  404  404  404  404  404  303
 GET    /reports/rounds/{round}                         -                200  404  404  404  404  404  404  303
+# --- evaluations: the person writes the staff side, a receiving leader the receiving side, HR reads
+# both, the home leader neither; Anne's deployment is not over yet, so its writers get 409
+GET    /api/deployments/{d_anne}/evaluations           -                200  200  200  404  200  404  404  401
+PUT    /api/deployments/{d_anne}/evaluations/staff     evaluation       404  404  404  404  409  404  404  401
+PUT    /api/deployments/{d_anne}/evaluations/receiving evaluation       404  409  404  404  404  404  404  401
+GET    /deployment/{d_anne}/evaluation                 -                200  200  200  404  200  404  404  303
+POST   /deployment/{d_anne}/evaluation                 evaluation_form  404  404  404  404  409  404  404  303
+POST   /deployment/{d_anne}/evaluation                 receiving_evaluation_form 404 409 404 404 404 404 404 303
+GET    /evaluations/awaited                            -                200  200  200  200  200  200  200  303
 # --- erasure (privacy): the page refuses an unticked confirmation; HR really erases Carla, once ------------
 GET    /admin/people/{p_carla}/erase                   -                200  404  404  404  404  404  404  303
 POST   /admin/people/{p_carla}/erase                   stale_form       422  404  404  404  404  404  404  303

@@ -114,6 +114,7 @@ def build_world(app: Litestar) -> WorldIds:
             "ver_n_hp": n2.version,
             "round": published.round_id,
             "a_anne": _assignment(session, published.round_id, anne.id),
+            "d_anne": _first(session, select(Deployment.id).filter_by(person_id=anne.id)),
             "proposal": proposal,
             "a_prop": _assignment(session, proposal, anne.id),
             "cl_anne": _checklist(session, anne.id),
