@@ -127,6 +127,9 @@ SENTENCES: dict[str, str] = {
     "no_such_sheet": _("The file has no sheet of that name."),
     "not_an_smtp_url": _("Write it as smtp://user:password@host:port."),
     "database_not_empty": _("The database already holds data."),
+    # the weekly pulse
+    "not_a_planned_week": _("Choose one of the weeks you are lent out."),
+    "week_not_begun": _("This week has not begun yet; answer it from its Monday."),
     # any row
     "stale_version": STALE,
     NotFound.code: _("Not found"),
@@ -149,7 +152,11 @@ VARIANTS: dict[tuple[str, str], str] = {
 }
 """A code's sentence told by what is taken (its `what`) or by the field at fault."""
 
-FIELDS = {"priority": _("Choose a priority from 1 to 5.")}
+FIELDS = {
+    "priority": _("Choose a priority from 1 to 5."),
+    "meaningful": _("Choose a number from 1 to 5."),
+    "pressed": _("Choose a number from 1 to 5."),
+}
 """Fields whose every refusal reads the same: the list to choose from says the rest."""
 
 

@@ -140,3 +140,48 @@ def test_home_leaders_and_staff_read_no_pulse(
     client = as_user(user)
     assert client.get("/api/pulse/units").status_code == 404
     assert client.get("/api/pulse/flags").status_code == 404
+
+
+# --- the pages ---------------------------------------------------------------------------------
+
+
+def test_the_person_answers_on_the_page_and_a_score_out_of_range_is_told_at_the_field(
+    published: Ids, world: Engine, as_user: Callable[[str], Client]
+) -> None:
+    anne, deployment = as_user("anne"), deployment_of(world, published.anne)
+    home = anne.get("/").text
+    assert f'href="/deployment/{deployment}/pulse"' in home
+    page = anne.get(f"/deployment/{deployment}/pulse")
+    assert page.status_code == 200
+    assert 'name="meaningful"' in page.text and f'href="/deployment/{deployment}"' in page.text
+    form = {"week": THIS_MONDAY.isoformat(), "meaningful": "9", "pressed": "2", "comment": "Godt"}
+    refused = anne.post(f"/deployment/{deployment}/pulse", data=form)
+    assert refused.status_code == 422
+    assert 'id="meaningful-error"' in refused.text and "Vælg et tal fra 1 til 5." in refused.text
+    assert "Godt" in refused.text  # the form as typed
+    saved = anne.post(
+        f"/deployment/{deployment}/pulse", data=form | {"meaningful": "2", "named": "on"}
+    )
+    assert saved.status_code == 200 and 'id="saved"' in saved.text
+    assert f'href="/deployment/{deployment}/pulse"' not in anne.get("/").text  # answered
+
+
+def test_the_leader_sees_the_flag_on_the_front_page_and_the_answer_on_the_pulse_page(
+    published: Ids, world: Engine, as_user: Callable[[str], Client]
+) -> None:
+    as_user("anne").put(pulse_path(deployment_of(world, published.anne)), json=LOW_NAMED)
+    frida = as_user("leder_sol")
+    home = frida.get("/").text
+    assert 'id="pulse-flags"' in home and "Anne Jensen" in home
+    assert "Punkter på tjeklisten, der stadig er åbne" in home
+    page = frida.get("/pulse")
+    assert page.status_code == 200 and "Ingen opgaver i dag" in page.text
+    for other in ("leder_bs", "anne"):
+        assert as_user(other).get("/pulse").status_code == 404
+        assert 'id="pulse-flags"' not in as_user(other).get("/").text
+    assert (
+        as_user("leder_sol")
+        .get(f"/deployment/{deployment_of(world, published.anne)}/pulse")
+        .status_code
+        == 404
+    )
