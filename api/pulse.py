@@ -24,8 +24,10 @@ from jobbank.deployments import (
     PulseScore,
     PulseSheet,
     ShownAnswer,
+    Side,
     UnitWeekPulse,
     answer_pulse,
+    deployment_in_reach,
     is_low,
     pulse_flags,
     pulse_of_units,
@@ -35,6 +37,7 @@ from solver.bounds import Day
 
 MEANINGFUL = "Did you have meaningful work this week? 1 not at all … 5 fully."
 PRESSED = "How pressed were you by your home tasks? 1 not at all … 5 very."
+PERSON = frozenset({Side.PERSON})
 NAMED = "Leaders may see my name with this answer; otherwise it shows only among three or more."
 
 
@@ -215,9 +218,11 @@ class DeploymentPulseController(Controller):
         """Answer the pulse for `week` (its Monday), a planned week of your deployment that has
         begun; answering again replaces the answer. 422 names the field: a score outside 1–5,
         a week not planned (`not_a_planned_week`) or not begun (`week_not_begun`)."""
+        actor = current_actor(request)
+        deployment_in_reach(db_session, actor, deployment_id, sides=PERSON)  # 404 before 422
         saved = answer_pulse(
             db_session,
-            current_actor(request),
+            actor,
             deployment_id,
             _week(week),
             meaningful=data.meaningful,

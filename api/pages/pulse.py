@@ -26,13 +26,16 @@ from jobbank.core.errors import InvalidInput, NotFound, Problems
 from jobbank.deployments import (
     PulseFlag,
     PulsePrompt,
+    Side,
     answer_pulse,
+    deployment_in_reach,
     pulse_flags,
     pulse_of_units,
     pulse_prompts,
     pulse_sheet,
 )
 
+PERSON = frozenset({Side.PERSON})
 SCORES = range(1, 6)
 """The buttons of each question, 1 … 5."""
 
@@ -100,6 +103,7 @@ def answer_page(
     """Save the answer; a refusal shows the form again as typed, each field's sentence
     beside it."""
     actor = current_actor(request)
+    deployment_in_reach(db_session, actor, deployment_id, sides=PERSON)  # 404 before 422
     try:
         week, meaningful, pressed = _parsed(data)
         answer_pulse(

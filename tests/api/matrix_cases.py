@@ -28,6 +28,7 @@ only proposed (Anne on n1): nobody but HR's round pages may show it.
   cs                 that change set, applied
   monday             this week's Monday (a date, not an id)
   cl_anne, cl_bo     their checklists
+  dep_anne           Anne's deployment to Solgården
   i_emp, i_recv, i_send, i_staff   items of Anne's checklist for the employee, the receiving
                      leader, the sending leader and the permanent staff
   i_bo               an employee item of Bo's checklist
@@ -218,6 +219,8 @@ BODIES: dict[str, dict[str, Any] | Form] = {
         "due_day": 0,
     },
     "stale_form": Form({"version": STALE_VERSION}),
+    "pulse": {"meaningful": 4, "pressed": 2, "comment": "Matrix"},
+    "pulse_form": Form({"week": MONDAY, "meaningful": "9", "pressed": "2"}),
     "bad_sol_need": Form(NEED_FORM | {"unit_id": Id("sol"), "skill": "no-such-skill"}),
     "bad_hp_need": Form(NEED_FORM | {"unit_id": Id("hp"), "skill": "no-such-skill"}),
     "unparsed_need": Form({"unit_id": Id("sol"), "hours": "many"}),
@@ -522,6 +525,15 @@ GET    /api/rounds/{proposal}/report                   -                200  404
 GET    /api/reports/over-time                          -                200  404  404  404  404  404  404  401
 GET    /reports                                        -                200  404  404  404  404  404  404  303
 GET    /reports/rounds/{round}                         -                200  404  404  404  404  404  404  303
+# --- the weekly pulse: the lent person's own (a week not planned is 422); per unit for receiving leaders and HR
+PUT    /api/deployments/{dep_anne}/pulse/2030-01-07    pulse            404  404  404  404  422  404  404  401
+PUT    /api/deployments/{dep_anne}/pulse/{monday}      pulse            404  404  404  404  200  404  404  401
+GET    /api/deployments/{dep_anne}/pulse               -                404  404  404  404  200  404  404  401
+GET    /api/pulse/units                                -                200  200  404  404  404  404  404  401
+GET    /api/pulse/flags                                -                200  200  404  404  404  404  404  401
+GET    /deployment/{dep_anne}/pulse                    -                404  404  404  404  200  404  404  303
+POST   /deployment/{dep_anne}/pulse                    pulse_form       404  404  404  404  422  404  404  303
+GET    /pulse                                          -                200  200  404  404  404  404  404  303
 # --- erasure (privacy): the page refuses an unticked confirmation; HR really erases Carla, once ------------
 GET    /admin/people/{p_carla}/erase                   -                200  404  404  404  404  404  404  303
 POST   /admin/people/{p_carla}/erase                   stale_form       422  404  404  404  404  404  404  303
