@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from api.auth import current_actor
-from api.deps import DB
+from api.deps import DB, Id
 from api.pages.i18n import language_of
 from api.pages.refusals import sentences
 from api.pages.rendering import rendered
@@ -73,7 +73,7 @@ def _page_of(deployment_id: int) -> str:
 def pulse_page(
     db_session: DB,
     request: HTMXRequest,
-    deployment_id: FromPath[int],
+    deployment_id: FromPath[Id],
     week: FromQuery[str | None] = None,
     saved: FromQuery[str | None] = None,
 ) -> Template:
@@ -97,7 +97,7 @@ def _parsed(form: PulseForm) -> tuple[dt.date, int, int]:
 def answer_page(
     db_session: DB,
     request: HTMXRequest,
-    deployment_id: FromPath[int],
+    deployment_id: FromPath[Id],
     data: URLEncodedBody[PulseForm],
 ) -> Template | Redirect:
     """Save the answer; a refusal shows the form again as typed, each field's sentence
@@ -185,7 +185,7 @@ def flag_views(session: Session, actor: Actor) -> list[FlagView]:
 
 @get("/pulse", sync_to_thread=True)
 def units_page(
-    db_session: DB, request: HTMXRequest, unit_id: FromQuery[int | None] = None
+    db_session: DB, request: HTMXRequest, unit_id: FromQuery[Id | None] = None
 ) -> Response[bytes]:
     """The pulse of the units the caller receives people at (HR: all), a card per unit-week,
     newest first, with the flags of the last two weeks above. Anyone else: 404."""
