@@ -17,6 +17,7 @@ from typing import Annotated, TypeAlias
 
 from annotated_types import Interval
 from sqlalchemy import ColumnElement, select, true
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jobbank.core import audit
@@ -75,15 +76,8 @@ def answer_pulse(
     check("pressed", PulseScore, pressed)
     comment = clean("comment", Comment, comment)
     require_pulse_week(session, deployment, week, today)
-    answer = session.scalar(
-        select(PulseAnswer)
-        .where(PulseAnswer.deployment_id == deployment.id, PulseAnswer.week == week)
-        .with_for_update()
-    )
-    action = "replace_pulse" if answer else "answer_pulse"
-    if answer is None:
-        answer = PulseAnswer(deployment_id=deployment.id, week=week)
-        session.add(answer)
+    answer, new = _answer_row(session, deployment.id, week)
+    action = "answer_pulse" if new else "replace_pulse"
     answer.meaningful, answer.pressed = meaningful, pressed
     answer.comment, answer.named = comment, named
     session.flush()
@@ -96,6 +90,27 @@ def answer_pulse(
         after=audit.fields_of(answer, AUDITED),
     )
     return answer
+
+
+def _answer_row(session: Session, deployment_id: int, week: dt.date) -> tuple[PulseAnswer, bool]:
+    """The deployment-week's answer row, locked, and whether it is new. A second
+    tap on a phone's save button can race the first to insert it: the loser updates the
+    winner's row instead of failing."""
+    query = (
+        select(PulseAnswer)
+        .where(PulseAnswer.deployment_id == deployment_id, PulseAnswer.week == week)
+        .with_for_update()
+    )
+    answer = session.scalar(query)
+    if answer is not None:
+        return answer, False
+    answer = PulseAnswer(deployment_id=deployment_id, week=week, meaningful=0, pressed=0)
+    try:
+        with session.begin_nested():
+            session.add(answer)
+    except IntegrityError:
+        return session.scalars(query).one(), False
+    return answer, True
 
 
 def require_pulse_week(

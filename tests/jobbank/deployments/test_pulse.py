@@ -23,6 +23,7 @@ from jobbank.deployments import (
     pulse_prompts,
     pulse_sheet,
 )
+from jobbank.deployments.pulse import _answer_row
 from jobbank.rounds import create_round, store_result
 from jobbank.seeding import load_municipality
 from solver.contract import Assignment as Planned
@@ -254,3 +255,15 @@ def test_the_prompt_asks_for_this_week_until_it_is_answered(lent: Session) -> No
     answer(lent, "e1")
     assert pulse_prompts(lent, anne, today=WEDNESDAY) == []
     assert pulse_prompts(lent, anne, today=MONDAY + dt.timedelta(weeks=3)) == []
+
+
+def test_a_second_save_racing_the_first_updates_its_row(
+    lent: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = answer(lent, "e1", meaningful=4)
+    # The second save looked before the first inserted: it finds no row, and its insert fails.
+    monkeypatch.setattr(lent, "scalar", lambda *_args, **_kwargs: None)
+    row, new = _answer_row(lent, first.deployment_id, MONDAY)
+    assert (row.id, new) == (first.id, False)
+    monkeypatch.undo()
+    assert len(lent.scalars(select(PulseAnswer)).all()) == 1
