@@ -22,6 +22,12 @@ from solver.contract import Assignment as Planned
 from solver.contract import RoundResult
 from tests.browser.conftest import Demo, log_in
 from tests.browser.pw import Page, expect
+from tests.browser.test_accessibility import (
+    CONTRAST_JS,
+    PHONE_JS,
+    SMALLEST_TARGET,
+    STRUCTURE_JS,
+)
 from tests.browser.test_checklists_after_publishing import LEADERS, LENT, PHONE_WIDTH
 from tests.servers import demo_server
 
@@ -90,6 +96,15 @@ def publish_this_week(data_dir: Path) -> Lent:
         engine.dispose()
 
 
+def accessibility_problems(page: Page) -> list[str]:
+    """What the accessibility checks of the main pages find on this one: labels, headings and
+    landmarks, contrast, and on a phone the width and the size of what is tapped."""
+    found: list[str] = page.evaluate(STRUCTURE_JS) + page.evaluate(CONTRAST_JS)
+    if page.viewport_size and page.viewport_size["width"] <= PHONE_WIDTH:
+        found += page.evaluate(PHONE_JS, SMALLEST_TARGET)
+    return found
+
+
 def test_a_low_named_answer_on_a_phone_flags_the_deployment_for_the_receiving_leader(
     page: Page, lent: Lent, shots: Path
 ) -> None:
@@ -108,8 +123,7 @@ def test_a_low_named_answer_on_a_phone_flags_the_deployment_for_the_receiving_le
     expect(meaningful.get_by_role("radio", name="1")).to_be_checked()
     page.get_by_label("Kommentar (hvis du vil)").fill(COMMENT)
     page.get_by_label("Lederne må se mit navn").check()
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE_WIDTH, f"the page is {width} px wide on a phone"
+    assert accessibility_problems(page) == []
     page.screenshot(path=shots / "answer-da.png", full_page=True)
     page.get_by_role("button", name="Gem").click()
     page.wait_for_load_state()
@@ -132,6 +146,7 @@ def test_a_low_named_answer_on_a_phone_flags_the_deployment_for_the_receiving_le
     expect(flag).to_contain_text("Checklist items still open:")
     expect(flag.locator(".pulse-open-items li").first).to_be_visible()
     expect(flags).not_to_contain_text("Lave svar")
+    assert accessibility_problems(page) == []
     flags.screenshot(path=shots / "flag-en.png")
 
     page.get_by_role("link", name="The weekly pulse of my units").click()
@@ -143,8 +158,7 @@ def test_a_low_named_answer_on_a_phone_flags_the_deployment_for_the_receiving_le
     page.screenshot(path=shots / "pulse-en.png", full_page=True)
 
     page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE_WIDTH, f"/pulse is {width} px wide on a phone"
+    assert accessibility_problems(page) == []
     page.screenshot(path=shots / "pulse-phone-en.png", full_page=True)
     page.get_by_role("button", name="Dansk").click()
     page.wait_for_load_state()
