@@ -170,12 +170,13 @@ def test_the_leader_sees_the_flag_on_the_front_page_and_the_answer_on_the_pulse_
     published: Ids, world: Engine, as_user: Callable[[str], Client]
 ) -> None:
     as_user("anne").put(pulse_path(deployment_of(world, published.anne)), json=LOW_NAMED)
-    frida = as_user("leder_sol")
-    home = frida.get("/").text
-    assert 'id="pulse-flags"' in home and "Anne Jensen" in home
-    assert "Punkter på tjeklisten, der stadig er åbne" in home
-    page = frida.get("/pulse")
-    assert page.status_code == 200 and "Ingen opgaver i dag" in page.text
+    for reader in ("leder_sol", "hr"):
+        client = as_user(reader)
+        home = client.get("/").text
+        assert 'id="pulse-flags"' in home and "Anne Jensen" in home
+        assert "Punkter på tjeklisten, der stadig er åbne" in home
+        page = client.get("/pulse")
+        assert page.status_code == 200 and "Ingen opgaver i dag" in page.text
     for other in ("leder_bs", "anne"):
         assert as_user(other).get("/pulse").status_code == 404
         assert 'id="pulse-flags"' not in as_user(other).get("/").text
