@@ -27,6 +27,7 @@ from api.bodies import JSONRequest, StrictJSONBodies
 from api.calendar import MyCalendarFeedController, assignment_ics, calendar_feed
 from api.checklists import ChecklistController, ChecklistTemplateController
 from api.db_session import SessionEnder
+from api.deployment_messages import DeploymentMessageController
 from api.exports import RoundExportController
 from api.health import health
 from api.imports import ImportController
@@ -50,6 +51,7 @@ from api.security import (
 )
 from api.transfer import compression, no_store
 from api.volunteers import MyVolunteerController, VolunteerController
+from api.worked_weeks import WorkedWeekController
 from jobbank.core.settings import Settings, load_settings
 from jobbank.db import make_engine, make_session_factory
 from jobbank.runtime.mail import OutboxLoop
@@ -164,7 +166,9 @@ def _resources() -> list[Any]:
         MessageController,
         RoundExportController,
         ReportController,
+        WorkedWeekController,
         MyCalendarFeedController,
+        DeploymentMessageController,
         calendar_feed,
         assignment_ics,
         ImportController,

@@ -1,5 +1,6 @@
-"""A round's plan as spreadsheets: per person, per need, and the unfilled need-weeks with
-their reasons, as CSV or XLSX (`openpyxl`), beside the contract's JSON.
+"""A round's plan as spreadsheets: per person, per need, the unfilled need-weeks with
+their reasons, and the hours planned and worked per deployment-week (`worked`), as CSV or
+XLSX (`openpyxl`), beside the contract's JSON.
 
 The tables are read from the same views as the round's proposal page and API
 (`rounds.plan_rows`, `rounds.unfilled_need_weeks`); nothing is planned or counted anew.
@@ -32,6 +33,7 @@ from sqlalchemy.orm import Session
 from jobbank.core.access import Actor
 from jobbank.core.spreadsheets import cell_text
 from jobbank.db.models import AllocationRound, Assignment
+from jobbank.deployments.worked_totals import WorkedRow, worked_rows
 from jobbank.rounds.reading import plan_rows, unfilled_need_weeks
 from jobbank.rounds.results import round_result
 from jobbank.rounds.status import refuse, round_for
@@ -43,6 +45,7 @@ class View(StrEnum):
     PERSONS = "persons"
     NEEDS = "needs"
     UNFILLED = "unfilled"
+    WORKED = "worked"
 
 
 class FileFormat(StrEnum):
@@ -93,6 +96,24 @@ UNFILLED_COLUMNS = (
 )
 
 
+WORKED_COLUMNS = (
+    "employee_no",
+    "name",
+    "home_unit",
+    "unit_code",
+    "unit_name",
+    "week",
+    "iso_week",
+    "planned_hours",
+    "worked_hours",
+    "waiting_hours",
+    "confirmed",
+)
+"""Per deployment-week: the plan's hours beside the hours worked (confirmed by the receiving
+leader) and those waiting for sign-off; `worked_hours` and `waiting_hours` are empty while
+nobody entered hours for the week."""
+
+
 @dataclass(frozen=True)
 class Table:
     """One export: its name (the sheet's), its column names and its rows."""
@@ -124,6 +145,9 @@ def round_table(session: Session, rnd: AllocationRound, view: View) -> Table:
     if view is View.NEEDS:
         by_need = sorted(plan_rows(session, rnd), key=lambda a: (a.need.ref, a.week, a.person.name))
         return Table(view.value, NEED_COLUMNS, [_need_row(a) for a in by_need])
+    if view is View.WORKED:
+        worked = [_worked_row(row) for row in worked_rows(session, rnd)]
+        return Table(view.value, WORKED_COLUMNS, worked)
     return Table(view.value, UNFILLED_COLUMNS, _unfilled_rows(session, rnd))
 
 
@@ -166,6 +190,23 @@ def _need_row(row: Assignment) -> tuple[Cell, ...]:
         person.name,
         row.hours,
         row.pinned,
+    )
+
+
+def _worked_row(row: WorkedRow) -> tuple[Cell, ...]:
+    entered = row.entered_hours is not None
+    return (
+        row.employee_no,
+        row.name,
+        row.home_unit,
+        row.unit_code,
+        row.unit_name,
+        row.week,
+        _iso_week(row.week),
+        row.planned_hours,
+        row.worked_hours if entered else None,
+        row.waiting_hours if entered else None,
+        row.confirmed,
     )
 
 

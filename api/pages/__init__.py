@@ -34,7 +34,9 @@ from api.pages import (
     repairs,
     reports,
     rounds,
+    thread,
     volunteering,
+    worked,
 )
 from api.transfer import CACHEABLE
 
@@ -80,6 +82,8 @@ def routes() -> list[Any]:
             *plan_changes.ROUTES,
             *repairs.ROUTES,
             *pulse.ROUTES,
+            *thread.ROUTES,
+            *worked.ROUTES,
         ],
         exception_handlers={**errors.HANDLERS, NotAuthorizedException: login.to_log_in},
         include_in_schema=False,

@@ -40,6 +40,7 @@ from jobbank.checklists import ItemLine, Place, PlaceItems
 from jobbank.core.access import Actor
 from jobbank.core.errors import NotFound
 from jobbank.db.models import ChecklistItem, NeedStatus
+from jobbank.deployments.worked import waiting_for, weeks_to_enter
 from jobbank.needs import list_needs, needs_of_led_units
 from jobbank.rounds import find_rounds
 from jobbank.volunteers import volunteer_counts
@@ -217,6 +218,7 @@ def staff_part(db: Session, actor: Actor) -> dict[str, Any]:
         "assignments": _deployment_rows(db, actor, deployments, dt.date.today()),
         "ended": ended_deployments(db, actor),
         "calendar": feed_section(db, actor),
+        "hours_to_enter": weeks_to_enter(db, actor),
     }
 
 
@@ -232,6 +234,7 @@ def leader_part(db: Session, actor: Actor) -> dict[str, Any]:
         "incoming_total": incoming_total,
         "outgoing": _deployment_lines(db, actor, outgoing, today),
         "outgoing_total": outgoing_total,
+        "hours_waiting": waiting_for(db, actor),
     }
 
 

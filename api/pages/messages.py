@@ -35,6 +35,7 @@ KINDS = {
     MessageKind.ASSIGNMENT_CHANGED: _("Assignments changed"),
     MessageKind.APPROVAL_WANTED: _("Approval wanted"),
     MessageKind.CHECKLIST_OVERDUE: _("Checklist items overdue"),
+    MessageKind.THREAD_MESSAGE: _("Message in a deployment's thread"),
 }
 STATUSES = {
     MessageStatus.PENDING: _("Waiting to be e-mailed"),

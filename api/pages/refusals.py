@@ -130,6 +130,18 @@ SENTENCES: dict[str, str] = {
     # the weekly pulse
     "not_a_planned_week": _("Choose one of the weeks you are lent out."),
     "week_not_begun": _("This week has not begun yet; answer it from its Monday."),
+    # worked hours (`jobbank.deployments.worked`)
+    "above_worked_margin": _(
+        "At most %(most)s hours: the %(planned)s hours planned this week plus %(margin)s "
+        "(one working day), never more than 48."
+    ),
+    "not_a_worked_week": _(
+        "Choose a week that has begun and in which you were planned to work here."
+    ),
+    "worked_hours_confirmed": _(
+        "The receiving leader has confirmed these hours; ask them if they should change."
+    ),
+    "no_worked_hours": _("No hours are entered for this week yet."),
     # any row
     "stale_version": STALE,
     NotFound.code: _("Not found"),

@@ -92,5 +92,6 @@ def apply(days: int | None, dry_run: bool) -> None:
     click.echo(
         f"Ended before {done.cutoff.isoformat()}: {verb} personal data of rounds {rounds}; "
         f"{done.checklist_items} checklist ticks, {done.messages} messages, "
-        f"{done.event_reasons} event reasons."
+        f"{done.event_reasons} event reasons, {done.words.notes} decline notes, "
+        f"{done.words.comments} comments, {done.words.messages_deleted} thread messages."
     )

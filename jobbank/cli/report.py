@@ -133,6 +133,15 @@ def round_tables(report: RoundReport) -> list[Table]:
             ],
         ),
         Table(
+            "worked",
+            "Planned and worked hours per unit and week begun (worked = confirmed)",
+            ("week", "unit", "planned_hours", "worked_hours", "waiting_hours", "share"),
+            [
+                (c.week, c.unit, c.planned_hours, c.worked_hours, c.waiting_hours, c.share)
+                for c in report.worked.by_unit_week
+            ],
+        ),
+        Table(
             "checklists",
             "Checklist items per audience",
             ("audience", "items", "done", "due", "overdue", "done_share"),
@@ -165,6 +174,9 @@ def over_time_tables(report: ReportOverTime) -> list[Table]:
         "plan_events",
         "hours_moved",
         "people_disturbed",
+        "planned_hours_begun",
+        "worked_hours",
+        "waiting_hours",
     )
     rows = [tuple(getattr(row, column) for column in columns) for row in report.rounds]
     span = " to ".join(d.isoformat() if d else "…" for d in (report.start, report.end))

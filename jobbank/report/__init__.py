@@ -26,6 +26,9 @@ Where the figures come from:
 - changes after publishing: the events reported on the round (`plan_event`), the hours the
   changes applied moved (Σ |hours after − hours before| of `assignment_change`) and the
   people those changes disturbed (distinct people with a change).
+- worked hours: per receiving unit and week begun, the hours the plan gives the round's
+  deployments, the hours the receiving leaders confirmed as worked and the hours lent people
+  entered that wait for sign-off (`worked`).
 
 `services` holds the report's services and sums its coverage, `people` its people and units,
 `changes` the changes after publishing;
@@ -56,6 +59,8 @@ from jobbank.report.shape import (
     RoundReport,
     UnitFlow,
     WeekCoverage,
+    WorkedHours,
+    WorkedUnitWeek,
 )
 
 __all__ = [
@@ -74,6 +79,8 @@ __all__ = [
     "RoundReport",
     "UnitFlow",
     "WeekCoverage",
+    "WorkedHours",
+    "WorkedUnitWeek",
     "over_time",
     "report_of",
     "report_over_time",

@@ -37,6 +37,7 @@ from jobbank.report.shape import (
     WeekCoverage,
 )
 from jobbank.report.snapshot import SnapshotRead, per_week
+from jobbank.report.worked import worked_hours
 from jobbank.rounds.status import get_round, require_hr
 
 
@@ -122,6 +123,7 @@ def report_of(
         flows=flows_between(snapshot, stays),
         checklists=_checklists(session, rnd, today),
         changes=plan_changes(session, rnd.id),
+        worked=worked_hours(session, rnd, today),
     )
 
 

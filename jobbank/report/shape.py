@@ -117,6 +117,34 @@ class PlanChanges(BaseModel):
     people_disturbed: int = Field(0, description="People whose assignments a change touched.")
 
 
+class PlannedWorked(BaseModel):
+    """Hours the plan gave, hours the receiving leaders confirmed as worked, and hours the
+    lent people entered that wait for sign-off; `share` is worked / planned (None when
+    nothing was planned)."""
+
+    planned_hours: float = 0.0
+    worked_hours: float = 0.0
+    waiting_hours: float = 0.0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def share(self) -> float | None:
+        return self.worked_hours / self.planned_hours if self.planned_hours else None
+
+
+class WorkedUnitWeek(PlannedWorked):
+    unit: str
+    unit_name: str
+    week: dt.date = Field(description="The Monday of the week.")
+
+
+class WorkedHours(PlannedWorked):
+    """Planned and worked hours of the weeks that have begun (Monday on or before `today`),
+    per receiving unit and week, and in all."""
+
+    by_unit_week: list[WorkedUnitWeek] = Field(default_factory=list)
+
+
 class RoundReport(BaseModel):
     """The impact report of one round."""
 
@@ -139,6 +167,7 @@ class RoundReport(BaseModel):
     flows: list[Flow]
     checklists: list[ChecklistCompletion]
     changes: PlanChanges = Field(default_factory=PlanChanges)
+    worked: WorkedHours = Field(default_factory=WorkedHours)
 
     def figures(self) -> RoundFigures:
         """The key figures, as one row of the report over time."""
@@ -161,6 +190,9 @@ class RoundReport(BaseModel):
             plan_events=self.changes.events,
             hours_moved=self.changes.hours_moved,
             people_disturbed=self.changes.people_disturbed,
+            planned_hours_begun=self.worked.planned_hours,
+            worked_hours=self.worked.worked_hours,
+            waiting_hours=self.worked.waiting_hours,
         )
 
 
@@ -183,6 +215,15 @@ class RoundFigures(Coverage):
     plan_events: int = 0
     hours_moved: float = 0.0
     people_disturbed: int = 0
+    planned_hours_begun: float = Field(
+        0.0, description="Hours the plan gives the weeks that have begun."
+    )
+    worked_hours: float = Field(
+        0.0, description="Of them, hours the receiving leaders confirmed as worked."
+    )
+    waiting_hours: float = Field(
+        0.0, description="Hours lent people entered that wait for the leaders' sign-off."
+    )
 
 
 class ReportOverTime(BaseModel):

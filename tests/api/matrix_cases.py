@@ -28,12 +28,13 @@ only proposed (Anne on n1): nobody but HR's round pages may show it.
   cs                 that change set, applied
   monday             this week's Monday (a date, not an id)
   cl_anne, cl_bo     their checklists
-  dep_anne           Anne's deployment to Solgården
+  dep_anne, dep_bo   their deployments (at Solgården)
   i_emp, i_recv, i_send, i_staff   items of Anne's checklist for the employee, the receiving
                      leader, the sending leader and the permanent staff
   i_bo               an employee item of Bo's checklist
   tpl, tpl_item      the default checklist template and one of its items
   tok_own, tok_other the caller's API token and someone else's (anon: Carla's and Anne's)
+  d_anne, d_bo       Anne's and Bo's deployments (to Solgården, from Borgerservice)
 
 Changes that whoever may act could really make are sent with a stale `version` (0): the
 user who may act gets 409 and everybody else 404, whatever order the rows run in; a page's
@@ -221,6 +222,8 @@ BODIES: dict[str, dict[str, Any] | Form] = {
     "stale_form": Form({"version": STALE_VERSION}),
     "pulse": {"meaningful": 4, "pressed": 2, "comment": "Matrix"},
     "pulse_form": Form({"week": MONDAY, "meaningful": "9", "pressed": "2"}),
+    "stale_hours": {"hours": 4, "version": STALE_VERSION},
+    "stale_hours_form": Form({"hours": "4", "version": STALE_VERSION}),
     "bad_sol_need": Form(NEED_FORM | {"unit_id": Id("sol"), "skill": "no-such-skill"}),
     "bad_hp_need": Form(NEED_FORM | {"unit_id": Id("hp"), "skill": "no-such-skill"}),
     "unparsed_need": Form({"unit_id": Id("sol"), "hours": "many"}),
@@ -239,6 +242,9 @@ BODIES: dict[str, dict[str, Any] | Form] = {
     "bad_user_form": Form({"employee_no": "e99", "username": "matrix", "password": "short"}),
     "bad_unit_form": Form({"code": "Not A Code", "name": "Matrix", "area_id": Id("area")}),
     "bad_template_form": Form({"name": "Matrix"}),
+    "thread_message": {"body": "Matrix"},
+    "thread_form": Form({"body": "Matrix"}),
+    "empty_thread_form": Form({"body": ""}),
     "stale_tpl_item_form": Form(
         {"audience": "employee", "title_da": "M", "title_en": "M", "due_day": "0"}
         | {"anchor": "start", "version": STALE_VERSION}
@@ -519,6 +525,14 @@ POST   /api/imports/staff                              -                400  404
 POST   /api/imports/needs                              -                400  404  404  404  404  404  404  401
 GET    /admin/imports                                  -                200  404  404  404  404  404  404  303
 POST   /admin/imports                                  -                422  404  404  404  404  404  404  303
+# --- worked hours: the person enters, the receiving leader (or HR) signs off, the home leader reads --------
+GET    /api/deployments/{dep_anne}/worked-weeks        -                200  200  200  404  200  404  404  401
+GET    /api/deployments/{dep_bo}/worked-weeks          -                200  200  200  404  404  200  404  401
+PUT    /api/deployments/{dep_anne}/worked-weeks/{monday} stale_hours    409  409  404  404  409  404  404  401
+POST   /api/deployments/{dep_anne}/worked-weeks/{monday}/confirm stale  409  409  404  404  404  404  404  401
+GET    /deployment/{dep_anne}/hours                    -                200  200  200  404  200  404  404  303
+POST   /deployment/{dep_anne}/hours/{monday}           stale_hours_form 409  409  404  404  409  404  404  303
+POST   /deployment/{dep_anne}/hours/{monday}/confirm   stale_form       409  409  404  404  404  404  404  303
 # --- the impact report: HR only, as JSON and as pages ---------------------------------------------------
 GET    /api/rounds/{round}/report                      -                200  404  404  404  404  404  404  401
 GET    /api/rounds/{proposal}/report                   -                200  404  404  404  404  404  404  401
@@ -539,6 +553,13 @@ GET    /admin/people/{p_carla}/erase                   -                200  404
 POST   /admin/people/{p_carla}/erase                   stale_form       422  404  404  404  404  404  404  303
 POST   /api/people/{p_carla}/erase                     -                200  404  404  404  404  404  404  401
 POST   /api/people/{p_carla}/erase                     -                409  404  404  404  404  404  404  401
+# --- a deployment's thread: the person and the leaders of both units; nobody else, HR neither ------------
+POST   /api/deployments/{d_anne}/messages              thread_message   404  201  201  404  201  404  404  401
+GET    /api/deployments/{d_anne}/messages              -                404  200  200  404  200  404  404  401
+GET    /api/deployments/{d_bo}/messages                -                404    E    E  404  404    E  404  401
+GET    /deployment/{d_anne}/thread                     -                404  200  200  404  200  404  404  303
+POST   /deployment/{d_anne}/thread                     thread_form      404  303  303  404  303  404  404  303
+POST   /deployment/{d_bo}/thread                       empty_thread_form 404 422 422  404  404  422  404  303
 # --- last: the session ends, and a log-in starts a new one (API, then pages) --------------------------------
 POST   /api/auth/logout                                -                200  200  200  200  200  200  200  401
 POST   /api/auth/login                                 own_login        200  200  200  200  200  200  200  200

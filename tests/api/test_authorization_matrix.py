@@ -119,6 +119,7 @@ def build_world(app: Litestar) -> WorldIds:
             "cl_anne": _checklist(session, anne.id),
             "cl_bo": _checklist(session, published.bo),
             "dep_anne": _one(session, Deployment, person_id=anne.id).id,
+            "dep_bo": _one(session, Deployment, person_id=published.bo).id,
             "i_emp": _item(session, anne.id, Audience.EMPLOYEE),
             "i_recv": _item(session, anne.id, Audience.RECEIVING_LEADER),
             "i_send": _item(session, anne.id, Audience.SENDING_LEADER),
@@ -131,6 +132,10 @@ def build_world(app: Litestar) -> WorldIds:
                     ChecklistTemplateItem.template_id == template
                 ),
             ),
+        }
+        ids |= {
+            "d_anne": _first(session, select(Deployment.id).filter_by(person_id=anne.id)),
+            "d_bo": _first(session, select(Deployment.id).filter_by(person_id=published.bo)),
         }
         ids |= _events(session, published.round_id, anne.id)
         ids |= {f"person:{user.username}": user.person_id or 0 for user in users}

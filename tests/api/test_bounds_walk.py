@@ -186,11 +186,12 @@ def schema(hr: Client) -> Schema:
 
 def _send(hr: Client, schema: Schema, field: Field, value: Any) -> Any:
     """The operation with `value` at `field` and every other required value acceptable."""
-    path = field.path.replace("{", "").replace("}", "")
-    for part in field.path.split("/"):
-        if part.startswith("{"):
-            path = path.replace(part[1:-1], "1")
     operation = schema.document["paths"][field.path][field.method]
+    path = field.path
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] == "path":  # an id is 1, a week a Monday
+            date = parameter.get("schema", {}).get("format") == "date"
+            path = path.replace(f"{{{parameter['name']}}}", str(A_MONDAY) if date else "1")
     body = None
     shape = schema.body_of(operation)
     if shape is not None:

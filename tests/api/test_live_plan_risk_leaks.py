@@ -1,7 +1,9 @@
 """The risk-group flag leaks nowhere new: after every kind of event on a published plan and an
 applied change set, no live-plan answer of the API nor any page that shows the live plan
 speaks of the risk group, to any role. Bo (e2, borgerservice) is in a risk group and lent to
-Solgården; he is the one who falls ill, so every answer about the change is about him."""
+Solgården; he is the one who falls ill, so every answer about the change is about him. He and
+both his leaders also write in his deployment's thread: neither the thread nor the messages
+it sends speak of the flag."""
 
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jobbank.core.access import Actor, actor_for
-from jobbank.db.models import Assignment, ChangeSet, Need, UserAccount
+from jobbank.db.models import Assignment, ChangeSet, Deployment, Need, Person, UserAccount
+from jobbank.deployments import threads
 from jobbank.live_plan import events
 from jobbank.live_plan.change_sets import apply_change_set, build_change_set
 from jobbank.live_plan.events import (
@@ -64,6 +67,21 @@ def every_event_and_a_repair(app: Litestar, ids: Ids) -> int:
     return ids.round_id
 
 
+def talk_in_bos_thread(app: Litestar) -> int:
+    """Bo and both his leaders write in the thread of his deployment; its id."""
+    with factory(app)() as session, session.begin():
+        deployment = session.scalars(
+            select(Deployment.id).join(Person).filter_by(name="Bo Nielsen")
+        ).one()
+        for username, body in (
+            ("bo", "Hvor parkerer jeg?"),
+            ("leder_sol", "Bag bygningen."),
+            ("leder_bs", "Sig til, hvis du mangler noget."),
+        ):
+            threads.post_message(session, actor(session, username), deployment, body)
+        return deployment
+
+
 def answers(
     client: Client, round_id: int, assignment_ids: list[int], repairs: list[str]
 ) -> dict[str, str]:
@@ -99,6 +117,7 @@ def test_no_live_plan_answer_or_page_speaks_of_the_risk_group_to_anyone(
         )
         change_set = session.scalars(select(ChangeSet.id)).one()
         n3 = session.scalars(select(Need.id).filter_by(ref="n3")).one()
+    bo_deployment = talk_in_bos_thread(app)
     week = day(2).isoformat()
     repairs = [
         f"/api/rounds/{round_id}/change-sets",
@@ -107,6 +126,8 @@ def test_no_live_plan_answer_or_page_speaks_of_the_risk_group_to_anyone(
         f"/rounds/{round_id}",
         f"/rounds/{round_id}/change-sets/{change_set}",
         f"/rounds/{round_id}/shortlist?need_id={n3}&week={week}",
+        f"/api/deployments/{bo_deployment}/messages",
+        f"/deployment/{bo_deployment}/thread",
     ]
     seen: dict[tuple[str, str], str] = {}
     for username in USERS:
@@ -121,5 +142,7 @@ def test_no_live_plan_answer_or_page_speaks_of_the_risk_group_to_anyone(
     assert "bo nielsen" in seen[("leder_bs", "/api/me/changes")]
     assert "feber" in seen[("bo", f"/api/rounds/{round_id}/events")]
     assert "feber" in seen[("bo", "/api/me/personal-data")]  # his own data, not his flag
+    assert "bag bygningen" in seen[("bo", f"/deployment/{bo_deployment}/thread")]
+    assert "bag bygningen" in seen[("bo", "/api/me/messages")]  # told through the outbox
     leaks = sorted(key for key, text in seen.items() if any(word in text for word in SAID))
     assert leaks == []

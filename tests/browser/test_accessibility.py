@@ -47,11 +47,12 @@ PAGES: dict[str, list[str]] = {
         "/reports",
         "/reports/rounds/1",
     ],
-    "leder.solgaarden": ["/", "/needs", "/needs/new", "/plan-changes"],
+    "leder.solgaarden": ["/", "/needs", "/needs/new", "/plan-changes", "/deployment/1/hours"],
     "leder.borgerservice": ["/", "/volunteering/approvals", "/plan-changes"],
-    "anne": ["/", "/volunteering/profile", "/messages", "/plan-changes"],
+    "anne": ["/", "/volunteering/profile", "/messages", "/plan-changes", "/deployment/1/hours"],
 }
-"""The pages checked, by the user who opens them (ANONYMOUS: without logging in)."""
+"""The pages checked, by the user who opens them (ANONYMOUS: without logging in). Deployment 1
+is Anne's at Solgården in the demo fixture's round."""
 
 STAFF_PAGES = [("anne", path) for path in PAGES["anne"]] + [("mads", "/")]
 """Pages staff read on a phone."""
