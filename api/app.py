@@ -41,6 +41,7 @@ from api.organisation import AreaController, SkillController, UnitController
 from api.paging import paging_up_to
 from api.people import PersonController, UserController, my_personal_data
 from api.plan_changes import MyChangesController
+from api.pulse import DeploymentPulseController, PulseController
 from api.reports import ReportController
 from api.rounds import RoundController
 from api.security import (
@@ -173,4 +174,6 @@ def _resources() -> list[Any]:
         assignment_ics,
         ImportController,
         EvaluationController,
+        DeploymentPulseController,
+        PulseController,
     ]

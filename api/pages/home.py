@@ -25,6 +25,7 @@ from api.auth import current_actor
 from api.deps import DB
 from api.pages.calendar import feed_section
 from api.pages.plan_changes import changes_part
+from api.pages.pulse import front_part
 from api.pages.rendering import rendered
 from jobbank import checklists
 from jobbank.assignments import (
@@ -264,6 +265,7 @@ def home(db_session: DB, request: HTMXRequest) -> Response[bytes]:
     """Your part of the job bank: one section per role you hold."""
     actor = current_actor(request)
     context: dict[str, Any] = {"actor": actor, "changes": changes_part(db_session, actor)}
+    context["pulse"] = front_part(db_session, actor)
     if actor.is_hr:
         context["hr"] = hr_part(db_session, actor)
     if actor.is_leader:

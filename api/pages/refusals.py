@@ -130,6 +130,9 @@ SENTENCES: dict[str, str] = {
     "no_such_sheet": _("The file has no sheet of that name."),
     "not_an_smtp_url": _("Write it as smtp://user:password@host:port."),
     "database_not_empty": _("The database already holds data."),
+    # the weekly pulse
+    "not_a_planned_week": _("Choose one of the weeks you are lent out."),
+    "week_not_begun": _("This week has not begun yet; answer it from its Monday."),
     # worked hours (`jobbank.deployments.worked`)
     "above_worked_margin": _(
         "At most %(most)s hours: the %(planned)s hours planned this week plus %(margin)s "
@@ -168,6 +171,8 @@ FIELDS = {
     "priority": _("Choose a priority from 1 to 5."),
     "score": _("Choose a score from 1 to 5."),
     "again": _("Choose yes or no."),
+    "meaningful": _("Choose a number from 1 to 5."),
+    "pressed": _("Choose a number from 1 to 5."),
 }
 """Fields whose every refusal reads the same: the list to choose from says the rest."""
 

@@ -22,20 +22,19 @@ only proposed (Anne on n1): nobody but HR's round pages may show it.
   v_anne, v_bo, v_carla   volunteer profiles; ver_carla the version of Carla's
   n_sol, n_hp        needs n1 (Solgården) and n2 (Hjemmeplejen); ver_n_hp the version of n2
   round, a_anne      the published round, and one of Anne's assignments in it
-  d_anne             Anne's deployment in it (at Solgården; its last week is next week)
   proposal, a_prop   the proposed round, and Anne's assignment in it
   ev_anne, ev_applied  an open absence of Anne's on the published round, and one a change
                      set repaired for already
   cs                 that change set, applied
   monday             this week's Monday (a date, not an id)
   cl_anne, cl_bo     their checklists
-  dep_anne, dep_bo   their deployments (at Solgården)
+  dep_anne, dep_bo   their deployments (at Solgården, from Borgerservice; the last week is next
+                     week)
   i_emp, i_recv, i_send, i_staff   items of Anne's checklist for the employee, the receiving
                      leader, the sending leader and the permanent staff
   i_bo               an employee item of Bo's checklist
   tpl, tpl_item      the default checklist template and one of its items
   tok_own, tok_other the caller's API token and someone else's (anon: Carla's and Anne's)
-  d_anne, d_bo       Anne's and Bo's deployments (to Solgården, from Borgerservice)
 
 Changes that whoever may act could really make are sent with a stale `version` (0): the
 user who may act gets 409 and everybody else 404, whatever order the rows run in; a page's
@@ -224,6 +223,8 @@ BODIES: dict[str, dict[str, Any] | Form] = {
         "due_day": 0,
     },
     "stale_form": Form({"version": STALE_VERSION}),
+    "pulse": {"meaningful": 4, "pressed": 2, "comment": "Matrix"},
+    "pulse_form": Form({"week": MONDAY, "meaningful": "9", "pressed": "2"}),
     "stale_hours": {"hours": 4, "version": STALE_VERSION},
     "stale_hours_form": Form({"hours": "4", "version": STALE_VERSION}),
     "bad_sol_need": Form(NEED_FORM | {"unit_id": Id("sol"), "skill": "no-such-skill"}),
@@ -544,25 +545,34 @@ GET    /reports                                        -                200  404
 GET    /reports/rounds/{round}                         -                200  404  404  404  404  404  404  303
 # --- evaluations: the person writes the staff side, a receiving leader the receiving side, HR reads
 # both, the home leader neither; Anne's deployment is not over yet, so its writers get 409
-GET    /api/deployments/{d_anne}/evaluations           -                200  200  200  404  200  404  404  401
-PUT    /api/deployments/{d_anne}/evaluations/staff     evaluation       404  404  404  404  409  404  404  401
-PUT    /api/deployments/{d_anne}/evaluations/receiving evaluation       404  409  404  404  404  404  404  401
-GET    /deployment/{d_anne}/evaluation                 -                200  200  200  404  200  404  404  303
-POST   /deployment/{d_anne}/evaluation                 evaluation_form  404  404  404  404  409  404  404  303
-POST   /deployment/{d_anne}/evaluation                 receiving_evaluation_form 404 409 404 404 404 404 404 303
+GET    /api/deployments/{dep_anne}/evaluations           -                200  200  200  404  200  404  404  401
+PUT    /api/deployments/{dep_anne}/evaluations/staff     evaluation       404  404  404  404  409  404  404  401
+PUT    /api/deployments/{dep_anne}/evaluations/receiving evaluation       404  409  404  404  404  404  404  401
+GET    /deployment/{dep_anne}/evaluation                 -                200  200  200  404  200  404  404  303
+POST   /deployment/{dep_anne}/evaluation                 evaluation_form  404  404  404  404  409  404  404  303
+POST   /deployment/{dep_anne}/evaluation                 receiving_evaluation_form 404 409 404 404 404 404 404 303
 GET    /evaluations/awaited                            -                200  200  200  200  200  200  200  303
+# --- the weekly pulse: the lent person's own (a week not planned is 422); per unit for receiving leaders and HR
+PUT    /api/deployments/{dep_anne}/pulse/2030-01-07    pulse            404  404  404  404  422  404  404  401
+PUT    /api/deployments/{dep_anne}/pulse/{monday}      pulse            404  404  404  404  200  404  404  401
+GET    /api/deployments/{dep_anne}/pulse               -                404  404  404  404  200  404  404  401
+GET    /api/pulse/units                                -                200  200  404  404  404  404  404  401
+GET    /api/pulse/flags                                -                200  200  404  404  404  404  404  401
+GET    /deployment/{dep_anne}/pulse                    -                404  404  404  404  200  404  404  303
+POST   /deployment/{dep_anne}/pulse                    pulse_form       404  404  404  404  422  404  404  303
+GET    /pulse                                          -                200  200  404  404  404  404  404  303
 # --- erasure (privacy): the page refuses an unticked confirmation; HR really erases Carla, once ------------
 GET    /admin/people/{p_carla}/erase                   -                200  404  404  404  404  404  404  303
 POST   /admin/people/{p_carla}/erase                   stale_form       422  404  404  404  404  404  404  303
 POST   /api/people/{p_carla}/erase                     -                200  404  404  404  404  404  404  401
 POST   /api/people/{p_carla}/erase                     -                409  404  404  404  404  404  404  401
 # --- a deployment's thread: the person and the leaders of both units; nobody else, HR neither ------------
-POST   /api/deployments/{d_anne}/messages              thread_message   404  201  201  404  201  404  404  401
-GET    /api/deployments/{d_anne}/messages              -                404  200  200  404  200  404  404  401
-GET    /api/deployments/{d_bo}/messages                -                404    E    E  404  404    E  404  401
-GET    /deployment/{d_anne}/thread                     -                404  200  200  404  200  404  404  303
-POST   /deployment/{d_anne}/thread                     thread_form      404  303  303  404  303  404  404  303
-POST   /deployment/{d_bo}/thread                       empty_thread_form 404 422 422  404  404  422  404  303
+POST   /api/deployments/{dep_anne}/messages              thread_message   404  201  201  404  201  404  404  401
+GET    /api/deployments/{dep_anne}/messages              -                404  200  200  404  200  404  404  401
+GET    /api/deployments/{dep_bo}/messages                -                404    E    E  404  404    E  404  401
+GET    /deployment/{dep_anne}/thread                     -                404  200  200  404  200  404  404  303
+POST   /deployment/{dep_anne}/thread                     thread_form      404  303  303  404  303  404  404  303
+POST   /deployment/{dep_bo}/thread                       empty_thread_form 404 422 422  404  404  422  404  303
 # --- last: the session ends, and a log-in starts a new one (API, then pages) --------------------------------
 POST   /api/auth/logout                                -                200  200  200  200  200  200  200  401
 POST   /api/auth/login                                 own_login        200  200  200  200  200  200  200  200

@@ -114,7 +114,6 @@ def build_world(app: Litestar) -> WorldIds:
             "ver_n_hp": n2.version,
             "round": published.round_id,
             "a_anne": _assignment(session, published.round_id, anne.id),
-            "d_anne": _first(session, select(Deployment.id).filter_by(person_id=anne.id)),
             "proposal": proposal,
             "a_prop": _assignment(session, proposal, anne.id),
             "cl_anne": _checklist(session, anne.id),
@@ -133,10 +132,6 @@ def build_world(app: Litestar) -> WorldIds:
                     ChecklistTemplateItem.template_id == template
                 ),
             ),
-        }
-        ids |= {
-            "d_anne": _first(session, select(Deployment.id).filter_by(person_id=anne.id)),
-            "d_bo": _first(session, select(Deployment.id).filter_by(person_id=published.bo)),
         }
         ids |= _events(session, published.round_id, anne.id)
         ids |= {f"person:{user.username}": user.person_id or 0 for user in users}
