@@ -27,6 +27,7 @@ from api.bodies import JSONRequest, StrictJSONBodies
 from api.calendar import MyCalendarFeedController, assignment_ics, calendar_feed
 from api.checklists import ChecklistController, ChecklistTemplateController
 from api.db_session import SessionEnder
+from api.deployments import DeploymentController
 from api.exports import RoundExportController
 from api.health import health
 from api.imports import ImportController
@@ -167,4 +168,5 @@ def _resources() -> list[Any]:
         calendar_feed,
         assignment_ics,
         ImportController,
+        DeploymentController,
     ]

@@ -106,6 +106,25 @@ def decline(
     return deployment
 
 
+def answer(
+    session: Session,
+    actor: Actor,
+    deployment_id: int,
+    given: DeploymentAnswer,
+    reason: DeclineReason | None = None,
+    note: str = "",
+    *,
+    today: dt.date | None = None,
+) -> Deployment:
+    """The person's answer as a form or the API sends it: a decline needs its reason."""
+    if given is DeploymentAnswer.CONFIRMED:
+        return confirm(session, actor, deployment_id)
+    if reason is None:
+        deployment_in_reach(session, actor, deployment_id, sides=PERSON_ONLY)  # 404 first
+        raise InvalidInput("reason", "choose why you decline", code="not_chosen")
+    return decline(session, actor, deployment_id, reason, note, today=today)
+
+
 WITHIN_DAYS = 7
 """HR's default look ahead for deployments still unanswered."""
 MOST_DAYS = 60
@@ -240,6 +259,7 @@ __all__ = [
     "DECLINED",
     "ENDED",
     "STARTED",
+    "answer",
     "confirm",
     "decline",
     "unanswered_starting",

@@ -112,6 +112,22 @@ def deployments_for(
     return views_of(session, actor, list(rows)), total
 
 
+def own_deployments(session: Session, actor: Actor) -> list[DeploymentView]:
+    """The caller's own deployments of published rounds, newest round first."""
+    if actor.person_id is None:
+        return []
+    rows = session.scalars(
+        select(Deployment)
+        .join(AllocationRound, AllocationRound.id == Deployment.round_id)
+        .where(
+            AllocationRound.status == RoundStatus.PUBLISHED,
+            Deployment.person_id == actor.person_id,
+        )
+        .order_by(AllocationRound.start.desc(), Deployment.id)
+    ).all()
+    return views_of(session, actor, list(rows))
+
+
 def answers_of(
     session: Session, keys: Sequence[tuple[int, int, int]]
 ) -> dict[tuple[int, int, int], Deployment]:
@@ -171,5 +187,6 @@ __all__ = [
     "answers_of",
     "deployment_view",
     "deployments_for",
+    "own_deployments",
     "views_of",
 ]
