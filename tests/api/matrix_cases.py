@@ -26,6 +26,8 @@ only proposed (Anne on n1): nobody but HR's round pages may show it.
   ev_anne, ev_applied  an open absence of Anne's on the published round, and one a change
                      set repaired for already
   cs                 that change set, applied
+  d_anne             Anne's deployment to Solgården in the published round (it began this
+                     week: too late to decline)
   monday             this week's Monday (a date, not an id)
   cl_anne, cl_bo     their checklists
   i_emp, i_recv, i_send, i_staff   items of Anne's checklist for the employee, the receiving
@@ -198,6 +200,10 @@ BODIES: dict[str, dict[str, Any] | Form] = {
     "change_n_sol": {"need_id": Id("n_sol"), "first_day": MONDAY, "hours": 10},
     "urgent_sol": {"unit_id": Id("sol"), "skill": "nurse", "hours": 8},
     "withdraw_anne": {"person_id": Id("p_anne"), "first_day": MONDAY},
+    "decline": {"answer": "declined", "reason": "timing", "note": "Matrix"},
+    "confirm": {"answer": "confirmed"},
+    "decline_form": Form({"answer": "declined", "reason": "timing", "note": "Matrix"}),
+    "confirm_form": Form({"answer": "confirmed"}),
     "repair_none": {"max_moves": 0},
     "direct_anne": {"person_id": Id("p_anne"), "need_id": Id("n_sol"), "week": MONDAY, "hours": 4},
     "repair_form": Form({"moves": "none"}),
@@ -370,6 +376,17 @@ GET    /api/assignments?round_id={proposal}            -                  E    E
 GET    /api/me/assignments?round_id={proposal}         -                  E    E    E    E    E    E    E  401
 GET    /api/assignments/{a_anne}.ics                   -                200  200  200  404  200  404  404  401
 GET    /api/assignments/{a_prop}.ics                   -                404  404  404  404  404  404  404  401
+# --- deployments: the person answers (declining comes too late: it began), both leaders and HR read -------
+GET    /api/deployments                                -                200  200  200    E  200  200    E  401
+GET    /api/deployments/unconfirmed                    -                200  404  404  404  404  404  404  401
+GET    /api/deployments/{d_anne}                       -                200  200  200  404  200  404  404  401
+GET    /api/deployments/{d_anne}/why                   -                200  200  200  404  200  404  404  401
+GET    /deployment/{d_anne}                            -                200  200  200  404  200  404  404  303
+GET    /deployment/{d_anne}/why                        -                200  200  200  404  200  404  404  303
+POST   /api/deployments/{d_anne}/answer                decline          404  404  404  404  409  404  404  401
+POST   /deployment/{d_anne}/answer                     decline_form     404  404  404  404  409  404  404  303
+POST   /api/deployments/{d_anne}/answer                confirm          404  404  404  404  200  404  404  401
+POST   /deployment/{d_anne}/answer                     confirm_form     404  404  404  404  303  404  404  303
 # --- calendar feed: everyone's own address, made (shown once) and revoked; the feed itself needs no log-in --
 GET    /api/me/calendar-feed                           -                200  200  200  200  200  200  200  401
 POST   /api/me/calendar-feed                           -                201  201  201  201  201  201  201  401

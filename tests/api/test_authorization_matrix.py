@@ -41,6 +41,7 @@ from jobbank.db.models import (
     ChecklistItem,
     ChecklistTemplate,
     ChecklistTemplateItem,
+    Deployment,
     EventKind,
     Need,
     Person,
@@ -131,6 +132,7 @@ def build_world(app: Litestar) -> WorldIds:
             ),
         }
         ids |= _events(session, published.round_id, anne.id)
+        ids["d_anne"] = _one(session, Deployment, round_id=published.round_id, person_id=anne.id).id
         ids |= {f"person:{user.username}": user.person_id or 0 for user in users}
         ids |= {f"token:{name}": token for name, token in tokens.items()}
     return ids
