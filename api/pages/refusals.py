@@ -123,7 +123,9 @@ SENTENCES: dict[str, str] = {
         "Your first week has begun, so you can no longer decline. Report an absence or "
         "withdraw on the page for changes to the plan."
     ),
-    "deployment_ended": _("A change to the plan ended this deployment; there is nothing to answer."),
+    "deployment_ended": _(
+        "A change to the plan ended this deployment; there is nothing to answer."
+    ),
     # erasing a person
     "already_erased": _("This person is already erased."),
     "only_leader": _("Give the units this person leads another leader first."),
