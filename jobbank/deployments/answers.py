@@ -192,9 +192,14 @@ def check_range(field: str, value: int, least: int, most: int) -> None:
 
 def _own(session: Session, actor: Actor, deployment_id: int) -> Deployment:
     """The caller's own deployment, locked for their answer; 404 for anyone else."""
-    deployment = deployment_in_reach(session, actor, deployment_id, sides=PERSON_ONLY)
-    session.refresh(deployment, with_for_update=True)
-    return deployment
+    deployment_in_reach(session, actor, deployment_id, sides=PERSON_ONLY)
+    # `of`: PostgreSQL locks no row on the nullable side of the joined person and units.
+    return session.get_one(
+        Deployment,
+        deployment_id,
+        with_for_update={"of": Deployment},
+        populate_existing=True,
+    )
 
 
 def _decline_event(
