@@ -30,6 +30,7 @@ from solver.contract import Assignment as Planned
 from solver.contract import RoundResult
 from tests.browser.conftest import Demo, log_in
 from tests.browser.pw import Page, expect
+from tests.browser.test_accessibility import CONTRAST_JS, STRUCTURE_JS
 from tests.servers import demo_server
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -107,6 +108,18 @@ def _as(page: Page, demo: Demo, username: str) -> Page:
     return other
 
 
+def _switch(page: Page, to: str) -> None:
+    page.get_by_role("button", name=to, exact=True).click()
+    page.wait_for_load_state()
+
+
+def _is_accessible(page: Page) -> None:
+    """Headings, landmarks, labels and contrast as every main page keeps them."""
+    for check in (STRUCTURE_JS, CONTRAST_JS):
+        found = page.evaluate(check)
+        assert not found, f"{page.url}: {found}"
+
+
 def test_staff_answer_on_a_phone_and_hr_repairs_the_decline(
     page: Page, answers: Answers, shots: Path
 ) -> None:
@@ -125,6 +138,18 @@ def test_staff_answer_on_a_phone_and_hr_repairs_the_decline(
     expect(page.locator("#why-need")).to_contain_text("prioritet 3 af 5")
     page.screenshot(path=shots / "staff-why-da.png", full_page=True)
     _fits_a_phone(page)
+    _is_accessible(page)
+    _switch(page, "English")
+    expect(page.locator("h1")).to_contain_text("Why were you chosen")
+    expect(page.locator("#why-need")).to_contain_text("priority 3 of 5 (medium)")
+    page.screenshot(path=shots / "staff-why-en.png", full_page=True)
+    _fits_a_phone(page)
+    page.goto(f"/deployment/{answers.health_centre}")
+    expect(page.get_by_role("button", name="Yes, I confirm")).to_be_visible()
+    page.screenshot(path=shots / "staff-hub-en.png", full_page=True)
+    _fits_a_phone(page)
+    _is_accessible(page)
+    _switch(page, "Dansk")
 
     # she confirms Solgården
     page.goto(f"/deployment/{answers.solgaarden}")
