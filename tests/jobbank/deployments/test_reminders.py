@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from click.testing import CliRunner
 from litestar import Litestar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jobbank.cli.main import main
 from jobbank.core.access import Actor, actor_for
 from jobbank.core.errors import InvalidInput, NotFound
 from jobbank.db.models import MessageKind, OutboxMessage, Person, UserAccount
@@ -70,3 +72,13 @@ def test_nothing_is_reminded_more_than_three_days_ahead(app: Litestar) -> None:
     first_round(app)
     with factory(app)() as session, session.begin():
         assert remind_unconfirmed(session, THIS_MONDAY - dt.timedelta(days=4)) == 0
+
+
+def test_the_outbox_sweep_command_reminds_too(app: Litestar, world_url: str) -> None:
+    first_round(app)
+    env = {"DATABASE_URL": world_url}
+    swept = CliRunner().invoke(
+        main, ["outbox", "sweep", "--today", SATURDAY_BEFORE.isoformat()], env=env
+    )
+    assert swept.exit_code == 0, swept.output
+    assert "2 reminders of unanswered deployments" in swept.output
