@@ -134,8 +134,10 @@ def answers_of(
     """The deployments of these (round, person, unit) triples, for lists built elsewhere."""
     if not keys:
         return {}
-    rounds = {key[0] for key in keys}
-    rows = session.scalars(select(Deployment).where(Deployment.round_id.in_(rounds))).all()
+    rounds, people = {key[0] for key in keys}, {key[1] for key in keys}
+    rows = session.scalars(
+        select(Deployment).where(Deployment.round_id.in_(rounds), Deployment.person_id.in_(people))
+    ).all()
     wanted = set(keys)
     found = {(d.round_id, d.person_id, d.unit_id): d for d in rows}
     return {key: d for key, d in found.items() if key in wanted}
