@@ -28,6 +28,7 @@ from api.calendar import MyCalendarFeedController, assignment_ics, calendar_feed
 from api.checklists import ChecklistController, ChecklistTemplateController
 from api.db_session import SessionEnder
 from api.deployment_messages import DeploymentMessageController
+from api.deployments import DeploymentController
 from api.evaluations import EvaluationController
 from api.exports import RoundExportController
 from api.health import health
@@ -176,4 +177,5 @@ def _resources() -> list[Any]:
         EvaluationController,
         DeploymentPulseController,
         PulseController,
+        DeploymentController,
     ]

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import current_actor, logged_in
 from api.deps import DB, AnyRequest, Id
-from jobbank.db.models import EventKind
+from jobbank.db.models import DeclineReason, EventKind
 from jobbank.live_plan import events
 from jobbank.live_plan.events import (
     AbsenceReport,
@@ -49,6 +49,9 @@ class EventOut(BaseModel):
     reason: str | None = Field(
         None, description="Why, in the reporter's words: HR and the person it is about only."
     )
+    decline_reason: DeclineReason | None = Field(
+        None, description="A decline's reason from the list: HR and the person only."
+    )
     open: bool = Field(description="Not yet repaired for by an applied change set.")
     reported_by_id: int | None
     created_at: dt.datetime
@@ -71,6 +74,7 @@ class EventOut(BaseModel):
             last_day=event.last_day,
             hours=event.hours,
             reason=view.reason,
+            decline_reason=view.decline_reason,
             open=view.open,
             reported_by_id=event.reported_by_id,
             created_at=event.created_at,

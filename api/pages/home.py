@@ -40,6 +40,8 @@ from jobbank.checklists import ItemLine, Place, PlaceItems
 from jobbank.core.access import Actor
 from jobbank.core.errors import NotFound
 from jobbank.db.models import ChecklistItem, NeedStatus
+from jobbank.deployments.answers import unconfirmed
+from jobbank.deployments.views import answers_of, own_deployments
 from jobbank.deployments.worked import waiting_for, weeks_to_enter
 from jobbank.needs import list_needs, needs_of_led_units
 from jobbank.rounds import find_rounds
@@ -108,6 +110,9 @@ class DeploymentRow:
     """The employee's items a leader follows, read only."""
     assignment_id: int | None = None
     """Names the deployment in its calendar download (`/api/assignments/{id}.ics`)."""
+    deployment_id: int | None = None
+    """The person's deployment to the unit (`/deployment/{id}`), with their `answer`."""
+    answer: str | None = None
 
     @property
     def anchor(self) -> str:
@@ -128,8 +133,10 @@ def _deployment_rows(
     db: Session, actor: Actor, deployments: list[Deployment], today: dt.date
 ) -> list[DeploymentRow]:
     rows = []
+    answered = answers_of(db, [(d.round.id, d.person.id, d.need.unit_id) for d in deployments])
     for deployment, at in _with_items(db, actor, deployments):
         need, person = deployment.need, deployment.person
+        row = answered.get((deployment.round.id, person.id, need.unit_id))
         rows.append(
             DeploymentRow(
                 person=person.name,
@@ -144,6 +151,8 @@ def _deployment_rows(
                 total_hours=deployment.total_hours,
                 contacts=deployment.contacts,
                 assignment_id=deployment.assignment_id,
+                deployment_id=row.id if row else None,
+                answer=row.answer.value if row and row.answer else None,
                 items=[ItemRow.of(item, today) for item in at.items],
                 followed=[ItemRow.of(item, today) for item in at.followed],
             )
@@ -219,6 +228,7 @@ def staff_part(db: Session, actor: Actor) -> dict[str, Any]:
         "ended": ended_deployments(db, actor),
         "calendar": feed_section(db, actor),
         "hours_to_enter": weeks_to_enter(db, actor),
+        "mine": own_deployments(db, actor),
     }
 
 
@@ -245,6 +255,7 @@ def hr_part(db: Session, actor: Actor) -> dict[str, Any]:
         "open_needs": list_needs(db, actor, COUNT_ONLY, status=NeedStatus.OPEN)[1],
         "rounds": find_rounds(db, actor, COUNT_ONLY)[1],
         "overdue_total": overdue_total,
+        "unconfirmed": unconfirmed(db, actor),
         "overdue": [
             {
                 "person": late.person.name,

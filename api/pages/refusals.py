@@ -117,6 +117,18 @@ SENTENCES: dict[str, str] = {
     "too_many_chosen": _("Pin or leave out at most %(most)s people."),
     "not_on_shortlist": _("This person cannot take these hours now; choose one from the list."),
     "more_than_offered": _("This person can take at most %(most)s hours of it."),
+    # a deployment's answer
+    "deployment_declined": _(
+        "You have declined this deployment, and a decline cannot be turned into a "
+        "confirmation. Talk to HR if you can come after all."
+    ),
+    "deployment_started": _(
+        "Your first week has begun, so you can no longer decline. Report an absence or "
+        "withdraw on the page for changes to the plan."
+    ),
+    "deployment_ended": _(
+        "A change to the plan ended this deployment; there is nothing to answer."
+    ),
     # erasing a person
     "already_erased": _("This person is already erased."),
     "only_leader": _("Give the units this person leads another leader first."),

@@ -8,6 +8,7 @@ import click
 
 from jobbank import db
 from jobbank.core.settings import load_settings
+from jobbank.deployments.reminders import remind_unconfirmed
 from jobbank.notifications import sweep_overdue
 from jobbank.runtime.mail import send_outbox
 
@@ -24,15 +25,19 @@ def outbox() -> None:
     help="Items due before this day are overdue (default: today).",
 )
 def sweep(today: dt.datetime | None) -> None:
-    """Write each person one digest of the checklist items newly overdue for them."""
+    """Write each person one digest of the checklist items newly overdue for them, and remind
+    those who have not answered a deployment starting within three days."""
     settings = load_settings()
     engine = db.make_engine(settings.url)
     try:
         with db.transaction(db.make_session_factory(engine)) as session:
-            written = sweep_overdue(session, today=today.date() if today else None)
+            day = today.date() if today else None
+            written = sweep_overdue(session, today=day)
+            reminded = remind_unconfirmed(session, today=day)
     finally:
         engine.dispose()
     click.echo(f"{written} new digests of overdue checklist items.")
+    click.echo(f"{reminded} reminders of unanswered deployments starting soon.")
 
 
 @outbox.command()

@@ -11,6 +11,8 @@ Who may report what:
 | need change  | a need           | the receiving unit's leader, HR               |
 | urgent need  | a new need       | the receiving unit's leader, HR               |
 | withdrawal   | a person         | the person (a volunteer opts out), HR         |
+| decline      | a person, a need | the person, answering a new deployment         |
+|              |                  | (`jobbank.deployments.answers`); never undone  |
 
 A round is reached by HR in any status (a round not yet published refuses events with 409);
 by others only once published. A person or need outside the caller's reach is not found
@@ -25,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -43,6 +45,8 @@ from jobbank.db.models import (
     AllocationRound,
     Assignment,
     AssignmentChange,
+    DeclineReason,
+    Deployment,
     EventKind,
     Need,
     Person,
@@ -430,6 +434,8 @@ class EventView:
 
     event: PlanEvent
     reason: str | None
+    decline_reason: DeclineReason | None = None
+    """A decline's reason from the list, beside its note (`reason`): for the same readers."""
 
     @property
     def open(self) -> bool:
@@ -462,7 +468,28 @@ def list_events(
             )
         )
     rows = session.scalars(query.order_by(PlanEvent.id)).unique().all()
-    return [view_of(actor, event) for event in rows]
+    views = [view_of(actor, event) for event in rows]
+    return _with_decline_reasons(session, views)
+
+
+def _with_decline_reasons(session: Session, views: list[EventView]) -> list[EventView]:
+    """The declines' reasons from the list, for the readers of their notes."""
+    ids = [v.event.id for v in views if v.event.kind is EventKind.DECLINE and v.reason is not None]
+    if not ids:
+        return views
+    reasons = dict(
+        session.execute(
+            select(Deployment.decline_event_id, Deployment.decline_reason).where(
+                Deployment.decline_event_id.in_(ids)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    return [
+        replace(v, decline_reason=reasons.get(v.event.id)) if v.event.id in reasons else v
+        for v in views
+    ]
 
 
 NOT_COMING = (EventKind.ABSENCE, EventKind.WITHDRAWAL)
@@ -518,6 +545,8 @@ def cancel_event(session: Session, actor: Actor, round_id: int, event_id: int) -
 
 
 def _may_report(session: Session, actor: Actor, rnd: AllocationRound, event: PlanEvent) -> bool:
+    if event.kind is EventKind.DECLINE:
+        return False  # the person's answer to a deployment: nobody takes it back
     who = {
         EventKind.ABSENCE: ABSENCE,
         EventKind.HOME_RECALL: HOME_RECALL,

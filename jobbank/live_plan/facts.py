@@ -10,7 +10,10 @@ Each event changes the snapshot the way the solver understands a person's week:
 - a need change sets the need's hours from its first week on (0 closes it);
 - an urgent need joins the round's needs, named by its reference as the snapshot names needs;
 - a withdrawal makes the person unavailable from its week on, the first week only for the
-  weekdays left from its first day (like an absence).
+  weekdays left from its first day (like an absence);
+- a decline (a person turning down a new deployment) adds the unit of its need to the
+  person's avoided units, a hard rule for the whole round, and touches the person's weeks
+  from its first day on: the repair ends their hours there and fills them from others.
 
 A pin (HR's "keep this") yields to an event: a person's pins in a week they can no longer keep
 them, and a need's pins in a week it no longer wants their hours, are dropped.
@@ -121,6 +124,8 @@ class _Folding:
         self.need_weeks: set[tuple[str, int]] = set()
         self.touched_staff: set[tuple[str, int]] = set()
         self.touched_needs: set[tuple[str, int]] = set()
+        self.declined: set[tuple[str, str]] = set()
+        """(staff, unit) pairs a decline rules out."""
 
     @property
     def weeks(self) -> int:
@@ -135,7 +140,10 @@ class _Folding:
         staff = self.staff.get(event.staff or "")
         if staff is None:
             return  # someone the round does not plan: nothing of theirs to change
-        weeks = self._staff_weeks(event, staff)
+        if event.kind is EventKind.DECLINE:
+            weeks = self._decline(event, staff)
+        else:
+            weeks = self._staff_weeks(event, staff)
         self.staff_weeks |= {(staff["id"], w) for w in weeks}
         if event.open:
             self.touched_staff |= {(staff["id"], w) for w in weeks if self._live(w)}
@@ -156,6 +164,17 @@ class _Folding:
                 self._absent(staff, week, days)
             changed.append(week)
         return changed
+
+    def _decline(self, event: EventFact, staff: dict[str, Any]) -> list[int]:
+        """Rule the need's unit out for the person; return their weeks from the first day."""
+        need = self.needs.get(event.need or "")
+        if need is None:
+            return []
+        if need["unit"] not in staff["avoid_units"]:
+            staff["avoid_units"].append(need["unit"])
+        self.declined.add((staff["id"], need["unit"]))
+        start = max(0, _week_of(self.snapshot.start, event.first_day))
+        return list(range(start, self.weeks))
 
     def _absent(self, staff: dict[str, Any], week: int, days: int) -> None:
         """`days` working days of `week` away: the whole week unavailable, or less capacity."""
@@ -224,6 +243,8 @@ class _Folding:
         by_need: dict[tuple[str, int], float],
     ) -> bool:
         staff_week, need_week = (pin["staff"], pin["week"]), (pin["need"], pin["week"])
+        if (pin["staff"], self.needs[pin["need"]]["unit"]) in self.declined:
+            return False
         if staff_week in self.staff_weeks:
             staff = self.staff[pin["staff"]]
             if by_staff[staff_week] > _capacity(staff, pin["week"]):

@@ -30,6 +30,7 @@ from jobbank.core.errors import InvalidInput
 from jobbank.core.settings import Settings
 from jobbank.db import transaction
 from jobbank.db.models import MessageStatus, OutboxMessage
+from jobbank.deployments.reminders import remind_unconfirmed
 from jobbank.notifications import sweep_overdue
 
 log = logging.getLogger(__name__)
@@ -266,12 +267,13 @@ def run_outbox(
     today: dt.date | None = None,
     sweep: bool = True,
 ) -> tuple[int, SendReport]:
-    """One round of the outbox: messages for newly overdue checklist items (with `sweep`),
-    then sending."""
+    """One round of the outbox: messages for newly overdue checklist items and reminders of
+    unanswered deployments starting soon (with `sweep`), then sending."""
     swept = 0
     if sweep:
         with transaction(factory) as session:
             swept = sweep_overdue(session, today=today)
+            swept += remind_unconfirmed(session, today=today)
     return swept, send_outbox(factory, settings)
 
 

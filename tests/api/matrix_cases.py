@@ -28,8 +28,8 @@ only proposed (Anne on n1): nobody but HR's round pages may show it.
   cs                 that change set, applied
   monday             this week's Monday (a date, not an id)
   cl_anne, cl_bo     their checklists
-  dep_anne, dep_bo   their deployments (at Solgården, from Borgerservice; the last week is next
-                     week)
+  dep_anne, dep_bo   their deployments (at Solgården, from Borgerservice): they began this
+                     week (too late to decline) and their last week is next week
   i_emp, i_recv, i_send, i_staff   items of Anne's checklist for the employee, the receiving
                      leader, the sending leader and the permanent staff
   i_bo               an employee item of Bo's checklist
@@ -203,6 +203,10 @@ BODIES: dict[str, dict[str, Any] | Form] = {
     "evaluation": {"again": True, "score": 4, "helped": ["introduction"]},
     "evaluation_form": Form({"side": "staff", "again": "yes", "score": "4"}),
     "receiving_evaluation_form": Form({"side": "receiving", "again": "yes", "score": "4"}),
+    "decline": {"answer": "declined", "reason": "timing", "note": "Matrix"},
+    "confirm": {"answer": "confirmed"},
+    "decline_form": Form({"answer": "declined", "reason": "timing", "note": "Matrix"}),
+    "confirm_form": Form({"answer": "confirmed"}),
     "repair_none": {"max_moves": 0},
     "direct_anne": {"person_id": Id("p_anne"), "need_id": Id("n_sol"), "week": MONDAY, "hours": 4},
     "repair_form": Form({"moves": "none"}),
@@ -382,6 +386,17 @@ GET    /api/assignments?round_id={proposal}            -                  E    E
 GET    /api/me/assignments?round_id={proposal}         -                  E    E    E    E    E    E    E  401
 GET    /api/assignments/{a_anne}.ics                   -                200  200  200  404  200  404  404  401
 GET    /api/assignments/{a_prop}.ics                   -                404  404  404  404  404  404  404  401
+# --- deployments: the person answers (declining comes too late: it began), both leaders and HR read -------
+GET    /api/deployments                                -                200  200  200    E  200  200    E  401
+GET    /api/deployments/unconfirmed                    -                200  404  404  404  404  404  404  401
+GET    /api/deployments/{dep_anne}                       -                200  200  200  404  200  404  404  401
+GET    /api/deployments/{dep_anne}/why                   -                200  200  200  404  200  404  404  401
+GET    /deployment/{dep_anne}                            -                200  200  200  404  200  404  404  303
+GET    /deployment/{dep_anne}/why                        -                200  200  200  404  200  404  404  303
+POST   /api/deployments/{dep_anne}/answer                decline          404  404  404  404  409  404  404  401
+POST   /deployment/{dep_anne}/answer                     decline_form     404  404  404  404  409  404  404  303
+POST   /api/deployments/{dep_anne}/answer                confirm          404  404  404  404  200  404  404  401
+POST   /deployment/{dep_anne}/answer                     confirm_form     404  404  404  404  303  404  404  303
 # --- calendar feed: everyone's own address, made (shown once) and revoked; the feed itself needs no log-in --
 GET    /api/me/calendar-feed                           -                200  200  200  200  200  200  200  401
 POST   /api/me/calendar-feed                           -                201  201  201  201  201  201  201  401

@@ -1,0 +1,217 @@
+"""A lent employee answers her deployments on her phone, and the repair fills her decline.
+
+A round starting next week lends Anne to Solgården (need n01, 8 h) and to the health centre
+(n24, administration, 6 h). On her phone, in Danish, Anne reads why she was chosen, confirms
+Solgården and declines the health centre with a reason and a note. HR reads the decline among
+the round's changes (reason and note), proposes changes that end Anne's week there and give
+it to another volunteer, and applies them. The leaders see the answers: Solgården's leader
+Anne's confirmation, Borgerservice's leader both answers (never the note). Screenshots go to a
+temporary folder for a person to look at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from jobbank.checklists import create_checklists
+from jobbank.core.settings import Settings
+from jobbank.core.weeks import monday_of
+from jobbank.db import make_engine, make_session_factory, transaction
+from jobbank.db.models import Deployment, Person, RoundStatus, Unit
+from jobbank.deployments import open_deployments
+from jobbank.rounds import create_round, store_result
+from solver.contract import Assignment as Planned
+from solver.contract import RoundResult
+from tests.browser.conftest import Demo, log_in
+from tests.browser.pw import Page, expect
+from tests.browser.test_accessibility import CONTRAST_JS, STRUCTURE_JS
+from tests.servers import demo_server
+
+pytestmark = pytest.mark.xdist_group("browser")
+
+PHONE_WIDTH = 390
+NEXT_MONDAY = monday_of(dt.date.today()) + dt.timedelta(weeks=1)
+NOTE = "Min kollega er syg, og jeg har vagten derhjemme"
+
+
+@dataclass(frozen=True)
+class Answers:
+    demo: Demo
+    round_id: int
+    solgaarden: int
+    """Anne's deployment there (to confirm)."""
+    health_centre: int
+    """Anne's deployment there (to decline)."""
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    folder = tmp_path_factory.mktemp("demo-answers")
+    with demo_server(folder) as base:
+        yield Demo(base_url=base, data_dir=folder / "data")
+
+
+@pytest.fixture(scope="module")
+def answers(demo: Demo) -> Answers:
+    """The round of next week, published as HR would after a solve: Anne at two units."""
+    engine = make_engine(Settings(data_dir=demo.data_dir).url)
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            rnd = create_round(session, start=NEXT_MONDAY, weeks=2)
+            plan = [
+                Planned(staff="e1001", need="n01", week=0, hours=8),
+                Planned(staff="e1001", need="n24", week=0, hours=6),
+            ]
+            store_result(session, rnd, RoundResult(status="feasible", assignments=plan))
+            rnd.status = RoundStatus.PUBLISHED
+            rnd.published_at = dt.datetime.now(dt.UTC)
+            session.flush()
+            create_checklists(session, rnd, by=None)
+            open_deployments(session, rnd)
+
+            def at(code: str) -> int:
+                return session.scalars(
+                    select(Deployment.id)
+                    .join(Unit, Unit.id == Deployment.unit_id)
+                    .join(Person, Person.id == Deployment.person_id)
+                    .where(Unit.code == code, Person.employee_no == "e1001")
+                ).one()
+
+            return Answers(demo, rnd.id, at("solgaarden"), at("sundhedscenter"))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("deployment-answer-screenshots")
+
+
+def _fits_a_phone(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE_WIDTH, f"{page.url} is {width} px wide on a phone"
+
+
+def _as(page: Page, demo: Demo, username: str) -> Page:
+    context = page.context.browser.new_context(  # type: ignore[union-attr]
+        base_url=demo.base_url, viewport={"width": 1100, "height": 900}
+    )
+    context.set_default_timeout(15_000)
+    other = context.new_page()
+    log_in(other, username)
+    return other
+
+
+def _switch(page: Page, to: str) -> None:
+    page.get_by_role("button", name=to, exact=True).click()
+    page.wait_for_load_state()
+
+
+def _is_accessible(page: Page) -> None:
+    """Headings, landmarks, labels and contrast as every main page keeps them."""
+    for check in (STRUCTURE_JS, CONTRAST_JS):
+        found = page.evaluate(check)
+        assert not found, f"{page.url}: {found}"
+
+
+def test_staff_answer_on_a_phone_and_hr_repairs_the_decline(
+    page: Page, answers: Answers, shots: Path
+) -> None:
+    # Anne, on her phone, in Danish: two deployments to answer
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
+    log_in(page, "anne")
+    mine = page.locator("#my-deployments")
+    expect(mine.get_by_role("link", name="Svar")).to_have_count(2)
+    mine.screenshot(path=shots / "staff-home-answer-da.png")
+    _fits_a_phone(page)
+
+    # she reads why she was chosen for the health centre
+    page.goto(f"/deployment/{answers.health_centre}/why")
+    expect(page.locator("h1")).to_contain_text("Hvorfor blev du valgt")
+    expect(page.locator("#why-skill")).to_contain_text("administration")
+    expect(page.locator("#why-need")).to_contain_text("prioritet 3 af 5")
+    page.screenshot(path=shots / "staff-why-da.png", full_page=True)
+    _fits_a_phone(page)
+    _is_accessible(page)
+    _switch(page, "English")
+    expect(page.locator("h1")).to_contain_text("Why were you chosen")
+    expect(page.locator("#why-need")).to_contain_text("priority 3 of 5 (medium)")
+    page.screenshot(path=shots / "staff-why-en.png", full_page=True)
+    _fits_a_phone(page)
+    page.goto(f"/deployment/{answers.health_centre}")
+    expect(page.get_by_role("button", name="Yes, I confirm")).to_be_visible()
+    page.screenshot(path=shots / "staff-hub-en.png", full_page=True)
+    _fits_a_phone(page)
+    _is_accessible(page)
+    _switch(page, "Dansk")
+
+    # she confirms Solgården
+    page.goto(f"/deployment/{answers.solgaarden}")
+    page.get_by_role("button", name="Ja, jeg bekræfter").click()
+    expect(page.get_by_role("status")).to_contain_text("Du har bekræftet")
+    expect(page.locator("#answer")).to_contain_text("Bekræftet")
+    page.screenshot(path=shots / "staff-confirmed-da.png", full_page=True)
+    _fits_a_phone(page)
+
+    # she declines the health centre: first without a reason, then with one
+    page.goto(f"/deployment/{answers.health_centre}")
+    page.get_by_text("Jeg kan ikke komme: afslå").click()
+    page.get_by_role("button", name="Send mit afslag").click()
+    expect(page.locator("#reason-error")).not_to_be_empty()
+    page.get_by_label("Mine hjemmeopgaver kan ikke vente").check()
+    page.get_by_label("Med dine egne ord (frivilligt)").fill(NOTE)
+    page.screenshot(path=shots / "staff-decline-form-da.png", full_page=True)
+    _fits_a_phone(page)
+    page.get_by_role("button", name="Send mit afslag").click()
+    expect(page.get_by_role("status")).to_contain_text("Dit afslag er sendt til HR")
+    expect(page.locator("#answer")).to_contain_text("Afslået")
+    page.screenshot(path=shots / "staff-declined-da.png", full_page=True)
+
+    # HR reads the decline, proposes changes that fill it, and applies them
+    hr = _as(page, answers.demo, "hr")
+    try:
+        hr.goto(f"/rounds/{answers.round_id}")
+        expect(hr.locator("main")).to_contain_text("Afslået udlån")
+        expect(hr.locator("main")).to_contain_text("Mine hjemmeopgaver kan ikke vente")
+        expect(hr.locator("main")).to_contain_text(NOTE)
+        repair = hr.locator("#repair")
+        repair.screenshot(path=shots / "hr-round-repair-da.png")
+        repair.get_by_role("button", name="Foreslå ændringer").click()
+        hr.wait_for_url(f"**/rounds/{answers.round_id}/change-sets/*")
+        diff = hr.locator("#diff")
+        ended = diff.locator("li.ended").filter(has_text="Anne Jensen")
+        expect(ended).to_contain_text("n24")
+        expect(diff.locator("li.added").filter(has_text="n24")).not_to_have_count(0)
+        hr.screenshot(path=shots / "hr-proposal-da.png", full_page=True)
+        hr.get_by_role("button", name="Gennemfør ændringerne").click()
+        expect(hr.locator("#proposal-status")).to_contain_text("Gennemført")
+        hr.screenshot(path=shots / "hr-applied-da.png", full_page=True)
+    finally:
+        hr.context.close()
+
+    # the leaders see the answers, never the note
+    for username, direction, shown in (
+        ("leder.solgaarden", "incoming", ["Bekræftet"]),
+        ("leder.borgerservice", "outgoing", ["Bekræftet"]),
+    ):
+        leader = _as(page, answers.demo, username)
+        try:
+            leader.goto(f"/deployments/{direction}")
+            anne = leader.locator("article.deployment").filter(has_text="Anne Jensen")
+            for words in shown:
+                expect(anne.first).to_contain_text(words)
+            anne.first.screenshot(path=shots / f"{username}-{direction}-da.png")
+            leader.goto(f"/deployment/{answers.health_centre}")
+            if username == "leder.borgerservice":
+                expect(leader.locator("#answer")).to_contain_text("Afslået")
+                expect(leader.locator("main")).not_to_contain_text(NOTE)
+                leader.screenshot(path=shots / "leader-declined-da.png", full_page=True)
+        finally:
+            leader.context.close()
+    print(f"screenshots: {shots}")
