@@ -1,5 +1,5 @@
-"""Counts and shares as the reader's locale writes them (`1.234` and `70 %` in Danish,
-`1,234` and `70%` in English), through Babel."""
+"""Counts, shares and means as the reader's locale writes them (`1.234`, `70 %` and `4,5` in
+Danish, `1,234`, `70%` and `4.5` in English), through Babel."""
 
 from __future__ import annotations
 
@@ -28,6 +28,12 @@ def share_label(language: str, share: float) -> str:
     return format_percent(whole, locale=language)
 
 
+@lru_cache(maxsize=REMEMBERED)
+def mean_label(language: str, mean: float) -> str:
+    """A mean with one decimal (a score's 4,5 of 5)."""
+    return format_decimal(mean, format="#,##0.0", locale=language)
+
+
 @pass_context
 def count_filter(context: Context, count: int) -> str:
     return count_label(current_language(context), count)
@@ -38,6 +44,11 @@ def share_filter(context: Context, share: float) -> str:
     return share_label(current_language(context), share)
 
 
+@pass_context
+def mean_filter(context: Context, mean: float) -> str:
+    return mean_label(current_language(context), mean)
+
+
 def install(environment: Environment) -> None:
-    """Give templates the `count` and `share` filters."""
-    environment.filters.update(count=count_filter, share=share_filter)
+    """Give templates the `count`, `share` and `mean` filters."""
+    environment.filters.update(count=count_filter, share=share_filter, mean=mean_filter)

@@ -1,17 +1,24 @@
-"""A lent employee answers her deployments on her phone, and the repair fills her decline.
+"""A deployment from the answer to the evaluation, with a decline the repair fills.
 
 A round starting next week lends Anne to Solgården (need n01, 8 h) and to the health centre
 (n24, administration, 6 h). On her phone, in Danish, Anne reads why she was chosen, confirms
 Solgården and declines the health centre with a reason and a note. HR reads the decline among
 the round's changes (reason and note), proposes changes that end Anne's week there and give
 it to another volunteer, and applies them. The leaders see the answers: Solgården's leader
-Anne's confirmation, Borgerservice's leader both answers (never the note). Screenshots go to a
-temporary folder for a person to look at.
+Anne's confirmation, Borgerservice's leader both answers (never the note).
+
+Then the week comes (the round is moved a week back in the database, as time would): Anne
+answers the weekly pulse (a low answer, with her name), asks Solgården's leader a question in
+the deployment's thread and enters her hours; the leader, in English, sees the flag with the
+open checklist items, answers in the thread and signs the hours off; both evaluate the
+deployment at its end, and HR's report shows planned beside worked hours and the evaluations.
+Screenshots go to a temporary folder for a person to look at.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +30,17 @@ from jobbank.checklists import create_checklists
 from jobbank.core.settings import Settings
 from jobbank.core.weeks import monday_of
 from jobbank.db import make_engine, make_session_factory, transaction
-from jobbank.db.models import Deployment, Person, RoundStatus, Unit
+from jobbank.db.models import (
+    AllocationRound,
+    Assignment,
+    AssignmentChange,
+    Checklist,
+    Deployment,
+    Person,
+    PlanEvent,
+    RoundStatus,
+    Unit,
+)
 from jobbank.deployments import open_deployments
 from jobbank.rounds import create_round, store_result
 from solver.contract import Assignment as Planned
@@ -120,7 +137,7 @@ def _is_accessible(page: Page) -> None:
         assert not found, f"{page.url}: {found}"
 
 
-def test_staff_answer_on_a_phone_and_hr_repairs_the_decline(
+def test_a_deployment_from_answer_to_evaluation_with_a_decline_the_repair_fills(
     page: Page, answers: Answers, shots: Path
 ) -> None:
     # Anne, on her phone, in Danish: two deployments to answer
@@ -214,4 +231,119 @@ def test_staff_answer_on_a_phone_and_hr_repairs_the_decline(
                 leader.screenshot(path=shots / "leader-declined-da.png", full_page=True)
         finally:
             leader.context.close()
+
+    _a_week_later(answers)
+    _during_and_after(page, answers, shots)
     print(f"screenshots: {shots}")
+
+
+def _a_week_later(answers: Answers) -> None:
+    """Time passes: the round, its plan, checklists and events move a week back, so the
+    deployment's one week is this week (begun, and its last)."""
+    week = dt.timedelta(weeks=1)
+    engine = make_engine(Settings(data_dir=answers.demo.data_dir).url)
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            rnd = session.get(AllocationRound, answers.round_id)
+            assert rnd is not None
+            rnd.start -= week
+            rnd.input_snapshot = {**(rnd.input_snapshot or {}), "start": rnd.start.isoformat()}
+            for row in session.scalars(select(Assignment).filter_by(round_id=rnd.id)):
+                row.week -= week
+            for change in session.scalars(select(AssignmentChange).filter_by(round_id=rnd.id)):
+                change.week -= week
+            for event in session.scalars(select(PlanEvent).filter_by(round_id=rnd.id)):
+                event.first_day -= week
+                event.last_day = event.last_day - week if event.last_day else None
+            for checklist in session.scalars(select(Checklist).filter_by(round_id=rnd.id)):
+                checklist.starts_on -= week
+                for item in checklist.items:
+                    item.due_on -= week
+                    item.tickable_from = item.tickable_from - week if item.tickable_from else None
+    finally:
+        engine.dispose()
+
+
+def _during_and_after(page: Page, answers: Answers, shots: Path) -> None:
+    """The week at Solgården: pulse, thread and hours; then both evaluate, and HR reads it."""
+    here = f"/deployment/{answers.solgaarden}"
+    page.goto(f"{here}/pulse")
+    page.get_by_role("group", name="Havde du meningsfuldt arbejde i denne uge?").get_by_text(
+        "2", exact=True
+    ).click()
+    page.get_by_role("group", name="Hvor presset var du af dine opgaver hjemme?").get_by_text(
+        "4", exact=True
+    ).click()
+    page.get_by_label("Lederne må se mit navn").check()
+    page.get_by_role("button", name="Gem").click()
+    expect(page.locator(".pulse-weeks")).to_contain_text("meningsfuldt arbejde 2, presset 4")
+    page.screenshot(path=shots / "staff-pulse-da.png", full_page=True)
+    _fits_a_phone(page)
+
+    page.goto(f"{here}/thread")
+    page.get_by_label("Din besked").fill("Hvor skal jeg møde ind mandag?")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator("article.message")).to_have_count(1)
+    _fits_a_phone(page)
+
+    page.goto(f"{here}/hours")
+    this_week = page.locator("article.worked-week").first
+    this_week.get_by_label(re.compile("^Arbejdede timer i uge")).fill("7,5")
+    this_week.get_by_role("button", name=re.compile("^Gem timer")).click()
+    expect(page.get_by_role("status")).to_contain_text("Gemt")
+    page.screenshot(path=shots / "staff-hours-da.png", full_page=True)
+    _fits_a_phone(page)
+
+    leader = _as(page, answers.demo, "leder.solgaarden")
+    try:
+        _switch(leader, "English")
+        flag = leader.locator("article.pulse-flag", has_text="Anne Jensen")
+        expect(flag).to_be_visible()
+        expect(flag.locator(".pulse-open-items li").first).to_be_visible()
+        flag.screenshot(path=shots / "leader-pulse-flag-en.png")
+        leader.goto(f"{here}/thread")
+        expect(leader.locator("article.message").first).to_contain_text("møde ind mandag")
+        leader.get_by_label("Your message").fill("At 7 by the main entrance; ask for Dorte.")
+        leader.get_by_role("button", name="Send").click()
+        expect(leader.locator("article.message")).to_have_count(2)
+        leader.goto(f"{here}/hours")
+        this_week = leader.locator("article.worked-week").first
+        this_week.get_by_role("button", name=re.compile(r"^Confirm 7\.5 hours")).click()
+        expect(leader.locator("article.worked-week").first.locator(".worked")).to_contain_text(
+            "confirmed by"
+        )
+        leader.goto(f"{here}/evaluation")
+        form = leader.locator("form").filter(
+            has=leader.get_by_role("button", name="Save my evaluation")
+        )
+        form.get_by_label("Yes").check()
+        form.get_by_label("4", exact=True).check()
+        form.get_by_role("button", name="Save my evaluation").click()
+        expect(leader.get_by_role("status")).to_have_text("Your evaluation is saved. Thank you.")
+        leader.screenshot(path=shots / "leader-evaluation-en.png", full_page=True)
+        _switch(leader, "Dansk")
+    finally:
+        leader.context.close()
+
+    page.goto(f"{here}/thread")
+    expect(page.locator("article.message")).to_have_count(2)
+    page.goto(f"{here}/evaluation")
+    form = page.locator("form").filter(has=page.get_by_role("button", name="Gem min evaluering"))
+    form.get_by_label("Ja").check()
+    form.get_by_label("5", exact=True).check()
+    form.get_by_role("group", name="Hvad hjalp?").get_by_label("Klare opgaver").check()
+    form.get_by_role("button", name="Gem min evaluering").click()
+    expect(page.get_by_role("status")).to_have_text("Din evaluering er gemt. Tak.")
+    page.screenshot(path=shots / "staff-evaluation-da.png", full_page=True)
+    _fits_a_phone(page)
+
+    hr = _as(page, answers.demo, "hr")
+    try:
+        hr.goto(f"/reports/rounds/{answers.round_id}")
+        expect(hr.locator("main")).to_contain_text("7,5")
+        hr.screenshot(path=shots / "hr-report-worked-da.png", full_page=True)
+        hr.goto("/reports")
+        expect(hr.locator("main")).to_contain_text("Sådan gik udlånene")
+        hr.screenshot(path=shots / "hr-report-evaluations-da.png", full_page=True)
+    finally:
+        hr.context.close()
