@@ -34,8 +34,7 @@ from jobbank.db.models import (
 from jobbank.deployments.reach import Side, deployment_in_reach
 from jobbank.deployments.records import planned_weeks
 from jobbank.deployments.views import DeploymentView, views_of
-from jobbank.live_plan.events import AUDITED as EVENT_AUDITED
-from jobbank.live_plan.events import ENTITY as EVENT_ENTITY
+from jobbank.live_plan.events import recorded
 
 ENTITY = "deployment"
 PERSON_ONLY = frozenset({Side.PERSON})
@@ -219,26 +218,18 @@ def _decline_event(
         .order_by(Assignment.week, Assignment.need_id)
         .limit(1)
     ).one()
-    event = PlanEvent(
-        round_id=deployment.round_id,
-        kind=EventKind.DECLINE,
-        person_id=deployment.person_id,
-        need_id=need_id,
-        first_day=first,
-        reason=note,
-        reported_by_id=actor.user_id,
-    )
-    session.add(event)
-    session.flush()
-    audit.record(
+    return recorded(
         session,
-        user_id=actor.user_id,
-        action="create",
-        entity=EVENT_ENTITY,
-        entity_id=event.id,
-        after=audit.fields_of(event, EVENT_AUDITED),
+        actor,
+        PlanEvent(
+            round_id=deployment.round_id,
+            kind=EventKind.DECLINE,
+            person_id=deployment.person_id,
+            need_id=need_id,
+            first_day=first,
+            reason=note,
+        ),
     )
-    return event
 
 
 def _audited(session: Session, actor: Actor, deployment: Deployment, action: str) -> None:

@@ -19,7 +19,7 @@ from jobbank.deployments.pulse import (
     readable_units,
     require_pulse_reader,
 )
-from jobbank.deployments.records import planned_weeks_of
+from jobbank.deployments.records import deployments_of_person, planned_weeks_of
 
 FLAG_WEEKS = 2
 """A low answer flags the front pages for its week and the next: long enough to be seen on a
@@ -117,20 +117,8 @@ def pulse_prompts(
     session: Session, actor: Actor, today: dt.date | None = None
 ) -> list[PulsePrompt]:
     """The caller's deployments whose current week is planned and not answered yet."""
-    if actor.person_id is None:
-        return []
     this_week = monday_of(today or dt.date.today())
-    mine = list(
-        session.scalars(
-            select(Deployment)
-            .join(AllocationRound, AllocationRound.id == Deployment.round_id)
-            .where(
-                AllocationRound.status == RoundStatus.PUBLISHED,
-                Deployment.person_id == actor.person_id,
-            )
-            .order_by(Deployment.id)
-        ).all()
-    )
+    mine = deployments_of_person(session, actor.person_id)
     answered = set(
         session.scalars(
             select(PulseAnswer.deployment_id).where(

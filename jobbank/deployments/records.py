@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jobbank.db.models import AllocationRound, Assignment, Deployment, Need
+from jobbank.db.models import AllocationRound, Assignment, Deployment, Need, RoundStatus
 
 
 def open_deployments(session: Session, rnd: AllocationRound) -> list[Deployment]:
@@ -36,6 +36,24 @@ def open_deployments(session: Session, rnd: AllocationRound) -> list[Deployment]
     session.add_all(made)
     session.flush()
     return made
+
+
+def deployments_of_person(
+    session: Session, person_id: int | None, *, started_by: dt.date | None = None
+) -> list[Deployment]:
+    """A person's deployments in published rounds, newest round first; with `started_by`,
+    only those of rounds begun by that day."""
+    if person_id is None:
+        return []
+    query = (
+        select(Deployment)
+        .join(AllocationRound, AllocationRound.id == Deployment.round_id)
+        .where(AllocationRound.status == RoundStatus.PUBLISHED, Deployment.person_id == person_id)
+        .order_by(AllocationRound.start.desc(), Deployment.id)
+    )
+    if started_by is not None:
+        query = query.where(AllocationRound.start <= started_by)
+    return list(session.scalars(query).unique())
 
 
 @dataclass(frozen=True)

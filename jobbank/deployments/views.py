@@ -24,7 +24,7 @@ from jobbank.db.models import (
     RoundStatus,
 )
 from jobbank.deployments.reach import Side, deployment_in_reach, deployments_in_reach, sides_of
-from jobbank.deployments.records import PlannedWeek, planned_weeks_of
+from jobbank.deployments.records import PlannedWeek, deployments_of_person, planned_weeks_of
 
 
 @dataclass(frozen=True)
@@ -114,17 +114,7 @@ def deployments_for(
 
 def own_deployments(session: Session, actor: Actor) -> list[DeploymentView]:
     """The caller's own deployments of published rounds, newest round first."""
-    if actor.person_id is None:
-        return []
-    rows = session.scalars(
-        select(Deployment)
-        .join(AllocationRound, AllocationRound.id == Deployment.round_id)
-        .where(
-            AllocationRound.status == RoundStatus.PUBLISHED,
-            Deployment.person_id == actor.person_id,
-        )
-        .order_by(AllocationRound.start.desc(), Deployment.id)
-    ).all()
+    rows = deployments_of_person(session, actor.person_id)
     return views_of(session, actor, list(rows))
 
 

@@ -34,7 +34,12 @@ from jobbank.db.models import (
     WorkedWeek,
 )
 from jobbank.deployments.reach import Side, deployment_in_reach, sides_of
-from jobbank.deployments.records import PlannedWeek, planned_weeks, planned_weeks_of
+from jobbank.deployments.records import (
+    PlannedWeek,
+    deployments_of_person,
+    planned_weeks,
+    planned_weeks_of,
+)
 from solver.bounds import MAX_NORMAL_HOURS
 
 WORKED_MARGIN = 8.0
@@ -244,21 +249,9 @@ def weeks_to_enter(
 ) -> list[WeekToEnter]:
     """The caller's own deployments' weeks of the last `RECENT_WEEKS` that have begun and
     have no hours yet, oldest first."""
-    if actor.person_id is None:
-        return []
     today = today or dt.date.today()
     since = today - dt.timedelta(weeks=RECENT_WEEKS)
-    deployments = list(
-        session.scalars(
-            select(Deployment)
-            .join(AllocationRound, AllocationRound.id == Deployment.round_id)
-            .where(
-                Deployment.person_id == actor.person_id,
-                AllocationRound.status == RoundStatus.PUBLISHED,
-                AllocationRound.start <= today,
-            )
-        ).unique()
-    )
+    deployments = deployments_of_person(session, actor.person_id, started_by=today)
     if not deployments:
         return []
     entered = set(

@@ -274,7 +274,7 @@ def report_absence(
     _days(problems, rnd, report.first_day, report.last_day)
     reason = problems.check(clean, "reason", Description, report.reason)
     problems.refuse()
-    return _recorded(
+    return recorded(
         session,
         actor,
         PlanEvent(
@@ -301,7 +301,7 @@ def report_home_recall(
     if staff is not None and not problems.at("hours"):
         problems.check(_most_normal_hours, staff, report.hours)
     problems.refuse()
-    return _recorded(
+    return recorded(
         session,
         actor,
         PlanEvent(
@@ -326,7 +326,7 @@ def report_need_change(
     _days(problems, rnd, report.first_day, None)
     problems.check(check, "hours", WeekHours, report.hours)
     problems.refuse()
-    return _recorded(
+    return recorded(
         session,
         actor,
         PlanEvent(
@@ -373,7 +373,7 @@ def report_urgent_need(
         contact_person_id=report.contact_person_id,
     )
     need = needs.post_need(session, actor, draft)
-    return _recorded(
+    return recorded(
         session,
         actor,
         PlanEvent(
@@ -397,7 +397,7 @@ def report_withdrawal(
     problems.check(_snapshot_staff, rnd, person)
     _days(problems, rnd, report.first_day, None)
     problems.refuse()
-    return _recorded(
+    return recorded(
         session,
         actor,
         PlanEvent(
@@ -409,7 +409,8 @@ def report_withdrawal(
     )
 
 
-def _recorded(session: Session, actor: Actor, event: PlanEvent) -> PlanEvent:
+def recorded(session: Session, actor: Actor, event: PlanEvent) -> PlanEvent:
+    """`event`, reported by `actor`, written and audited (never its reason)."""
     event.reported_by_id = actor.user_id
     session.add(event)
     session.flush()
