@@ -36,6 +36,7 @@ KINDS = {
     MessageKind.APPROVAL_WANTED: _("Approval wanted"),
     MessageKind.CHECKLIST_OVERDUE: _("Checklist items overdue"),
     MessageKind.THREAD_MESSAGE: _("Message in a deployment's thread"),
+    MessageKind.CONFIRMATION_WANTED: _("Please answer your deployment"),
 }
 STATUSES = {
     MessageStatus.PENDING: _("Waiting to be e-mailed"),
