@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
@@ -22,6 +22,9 @@ from jobbank import db
 from jobbank.core.settings import normalise_database_url
 
 POSTGRES_ENV = "JOBBANK_TEST_POSTGRES_URL"
+BROWSER_TESTS = "tests/browser/"
+INSTALL_CHROMIUM = "sudo apt-get install -y chromium"
+"""The one command that gives the browser tests their browser (Debian's Chromium)."""
 os.environ.setdefault("JOBBANK_OUTBOX_EVERY_SECONDS", "0")  # the app's outbox loop: only if asked
 BACKENDS = ("sqlite", "postgresql")
 
@@ -108,3 +111,29 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("JOBBANK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("DATABASE_URL", raising=False)
     return tmp_path / "data"
+
+
+def browser_tests_skipped(reports: Sequence[object]) -> int:
+    """How many of the skipped `reports` are browser tests (a module skipped whole counts
+    once)."""
+    return sum(1 for r in reports if str(getattr(r, "nodeid", "")).startswith(BROWSER_TESTS))
+
+
+def browser_skip_line(skipped: int) -> str | None:
+    """The one line a run ends with when browser tests skipped: how many, and how to run them."""
+    if not skipped:
+        return None
+    tests = "test" if skipped == 1 else "tests"
+    return (
+        f"{skipped} browser {tests} skipped: Chromium is not installed; run `{INSTALL_CHROMIUM}`."
+    )
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> Iterator[None]:
+    """Say once, after the short summary and just before pytest's own summary line, that
+    browser tests did not run."""
+    yield
+    line = browser_skip_line(browser_tests_skipped(terminalreporter.stats.get("skipped", [])))
+    if line:
+        terminalreporter.write_line(line, yellow=True, bold=True)
