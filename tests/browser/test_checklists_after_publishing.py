@@ -63,7 +63,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
 
 @pytest.fixture(scope="module")
 def published(demo: Demo) -> Published:
-    return publish_next_week(demo.data_dir)
+    return publish_new_pair(demo.data_dir, monday_of(dt.date.today()) + dt.timedelta(weeks=1))
 
 
 @pytest.fixture
@@ -72,12 +72,11 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("checklist-screenshots")
 
 
-def publish_next_week(data_dir: Path) -> Published:
-    """HR publishes a two-week round from next Monday: one demo employee with a log-in, new to
-    a unit whose leader can log in, works a need there."""
+def publish_new_pair(data_dir: Path, start: dt.date) -> Published:
+    """HR publishes a two-week round from `start`: one demo employee with a log-in, new to a
+    unit whose leader can log in, works a need there 8 hours a week."""
     engine = make_engine(Settings(data_dir=data_dir).url)
     factory = make_session_factory(engine)
-    start = monday_of(dt.date.today()) + dt.timedelta(weeks=1)
     try:
         with transaction(factory) as session:
             hr = actor_for(session.scalars(select(UserAccount).filter_by(username="hr")).one())

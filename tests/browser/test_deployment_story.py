@@ -47,12 +47,11 @@ from solver.contract import Assignment as Planned
 from solver.contract import RoundResult
 from tests.browser.conftest import Demo, log_in
 from tests.browser.pw import Page, expect
-from tests.browser.test_accessibility import CONTRAST_JS, STRUCTURE_JS
+from tests.browser.steps import PHONE_WIDTH, fits_a_phone, is_accessible, open_as, switch_language
 from tests.servers import demo_server
 
 pytestmark = pytest.mark.xdist_group("browser")
 
-PHONE_WIDTH = 390
 NEXT_MONDAY = monday_of(dt.date.today()) + dt.timedelta(weeks=1)
 NOTE = "Min kollega er syg, og jeg har vagten derhjemme"
 
@@ -110,33 +109,6 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("deployment-answer-screenshots")
 
 
-def _fits_a_phone(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE_WIDTH, f"{page.url} is {width} px wide on a phone"
-
-
-def _as(page: Page, demo: Demo, username: str) -> Page:
-    context = page.context.browser.new_context(  # type: ignore[union-attr]
-        base_url=demo.base_url, viewport={"width": 1100, "height": 900}
-    )
-    context.set_default_timeout(15_000)
-    other = context.new_page()
-    log_in(other, username)
-    return other
-
-
-def _switch(page: Page, to: str) -> None:
-    page.get_by_role("button", name=to, exact=True).click()
-    page.wait_for_load_state()
-
-
-def _is_accessible(page: Page) -> None:
-    """Headings, landmarks, labels and contrast as every main page keeps them."""
-    for check in (STRUCTURE_JS, CONTRAST_JS):
-        found = page.evaluate(check)
-        assert not found, f"{page.url}: {found}"
-
-
 def test_a_deployment_from_answer_to_evaluation_with_a_decline_the_repair_fills(
     page: Page, answers: Answers, shots: Path
 ) -> None:
@@ -146,7 +118,7 @@ def test_a_deployment_from_answer_to_evaluation_with_a_decline_the_repair_fills(
     mine = page.locator("#my-deployments")
     expect(mine.get_by_role("link", name="Svar")).to_have_count(2)
     mine.screenshot(path=shots / "staff-home-answer-da.png")
-    _fits_a_phone(page)
+    fits_a_phone(page)
 
     # she reads why she was chosen for the health centre
     page.goto(f"/deployment/{answers.health_centre}/why")
@@ -154,19 +126,19 @@ def test_a_deployment_from_answer_to_evaluation_with_a_decline_the_repair_fills(
     expect(page.locator("#why-skill")).to_contain_text("administration")
     expect(page.locator("#why-need")).to_contain_text("prioritet 3 af 5")
     page.screenshot(path=shots / "staff-why-da.png", full_page=True)
-    _fits_a_phone(page)
-    _is_accessible(page)
-    _switch(page, "English")
+    fits_a_phone(page)
+    is_accessible(page)
+    switch_language(page, "English")
     expect(page.locator("h1")).to_contain_text("Why were you chosen")
     expect(page.locator("#why-need")).to_contain_text("priority 3 of 5 (medium)")
     page.screenshot(path=shots / "staff-why-en.png", full_page=True)
-    _fits_a_phone(page)
+    fits_a_phone(page)
     page.goto(f"/deployment/{answers.health_centre}")
     expect(page.get_by_role("button", name="Yes, I confirm")).to_be_visible()
     page.screenshot(path=shots / "staff-hub-en.png", full_page=True)
-    _fits_a_phone(page)
-    _is_accessible(page)
-    _switch(page, "Dansk")
+    fits_a_phone(page)
+    is_accessible(page)
+    switch_language(page, "Dansk")
 
     # she confirms Solgården
     page.goto(f"/deployment/{answers.solgaarden}")
@@ -174,7 +146,7 @@ def test_a_deployment_from_answer_to_evaluation_with_a_decline_the_repair_fills(
     expect(page.get_by_role("status")).to_contain_text("Du har bekræftet")
     expect(page.locator("#answer")).to_contain_text("Bekræftet")
     page.screenshot(path=shots / "staff-confirmed-da.png", full_page=True)
-    _fits_a_phone(page)
+    fits_a_phone(page)
 
     # she declines the health centre: first without a reason, then with one
     page.goto(f"/deployment/{answers.health_centre}")
@@ -184,14 +156,14 @@ def test_a_deployment_from_answer_to_evaluation_with_a_decline_the_repair_fills(
     page.get_by_label("Mine hjemmeopgaver kan ikke vente").check()
     page.get_by_label("Med dine egne ord (frivilligt)").fill(NOTE)
     page.screenshot(path=shots / "staff-decline-form-da.png", full_page=True)
-    _fits_a_phone(page)
+    fits_a_phone(page)
     page.get_by_role("button", name="Send mit afslag").click()
     expect(page.get_by_role("status")).to_contain_text("Dit afslag er sendt til HR")
     expect(page.locator("#answer")).to_contain_text("Afslået")
     page.screenshot(path=shots / "staff-declined-da.png", full_page=True)
 
     # HR reads the decline, proposes changes that fill it, and applies them
-    hr = _as(page, answers.demo, "hr")
+    hr = open_as(page, answers.demo.base_url, "hr")
     try:
         hr.goto(f"/rounds/{answers.round_id}")
         expect(hr.locator("main")).to_contain_text("Afslået udlån")
@@ -217,7 +189,7 @@ def test_a_deployment_from_answer_to_evaluation_with_a_decline_the_repair_fills(
         ("leder.solgaarden", "incoming", ["Bekræftet"]),
         ("leder.borgerservice", "outgoing", ["Bekræftet"]),
     ):
-        leader = _as(page, answers.demo, username)
+        leader = open_as(page, answers.demo.base_url, username)
         try:
             leader.goto(f"/deployments/{direction}")
             anne = leader.locator("article.deployment").filter(has_text="Anne Jensen")
@@ -278,13 +250,13 @@ def _during_and_after(page: Page, answers: Answers, shots: Path) -> None:
     page.get_by_role("button", name="Gem").click()
     expect(page.locator(".pulse-weeks")).to_contain_text("meningsfuldt arbejde 2, presset 4")
     page.screenshot(path=shots / "staff-pulse-da.png", full_page=True)
-    _fits_a_phone(page)
+    fits_a_phone(page)
 
     page.goto(f"{here}/thread")
     page.get_by_label("Din besked").fill("Hvor skal jeg møde ind mandag?")
     page.get_by_role("button", name="Send").click()
     expect(page.locator("article.message")).to_have_count(1)
-    _fits_a_phone(page)
+    fits_a_phone(page)
 
     page.goto(f"{here}/hours")
     this_week = page.locator("article.worked-week").first
@@ -292,11 +264,11 @@ def _during_and_after(page: Page, answers: Answers, shots: Path) -> None:
     this_week.get_by_role("button", name=re.compile("^Gem timer")).click()
     expect(page.get_by_role("status")).to_contain_text("Gemt")
     page.screenshot(path=shots / "staff-hours-da.png", full_page=True)
-    _fits_a_phone(page)
+    fits_a_phone(page)
 
-    leader = _as(page, answers.demo, "leder.solgaarden")
+    leader = open_as(page, answers.demo.base_url, "leder.solgaarden")
     try:
-        _switch(leader, "English")
+        switch_language(leader, "English")
         flag = leader.locator("article.pulse-flag", has_text="Anne Jensen")
         expect(flag).to_be_visible()
         expect(flag.locator(".pulse-open-items li").first).to_be_visible()
@@ -321,7 +293,7 @@ def _during_and_after(page: Page, answers: Answers, shots: Path) -> None:
         form.get_by_role("button", name="Save my evaluation").click()
         expect(leader.get_by_role("status")).to_have_text("Your evaluation is saved. Thank you.")
         leader.screenshot(path=shots / "leader-evaluation-en.png", full_page=True)
-        _switch(leader, "Dansk")
+        switch_language(leader, "Dansk")
     finally:
         leader.context.close()
 
@@ -335,9 +307,9 @@ def _during_and_after(page: Page, answers: Answers, shots: Path) -> None:
     form.get_by_role("button", name="Gem min evaluering").click()
     expect(page.get_by_role("status")).to_have_text("Din evaluering er gemt. Tak.")
     page.screenshot(path=shots / "staff-evaluation-da.png", full_page=True)
-    _fits_a_phone(page)
+    fits_a_phone(page)
 
-    hr = _as(page, answers.demo, "hr")
+    hr = open_as(page, answers.demo.base_url, "hr")
     try:
         hr.goto(f"/reports/rounds/{answers.round_id}")
         expect(hr.locator("main")).to_contain_text("7,5")

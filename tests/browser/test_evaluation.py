@@ -21,6 +21,7 @@ from solver.contract import Assignment as Planned
 from solver.contract import RoundResult
 from tests.browser.conftest import Demo, log_in
 from tests.browser.pw import Page, expect
+from tests.browser.steps import fits_a_phone
 from tests.browser.test_checklists_after_publishing import (
     LEADERS,
     LENT,
@@ -83,11 +84,6 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("evaluation-screenshots")
 
 
-def _fits_a_phone(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE_WIDTH, f"the page is {width} px wide on a phone"
-
-
 def test_the_lent_employee_evaluates_on_a_phone(
     page: Page, published: Published, shots: Path
 ) -> None:
@@ -108,7 +104,7 @@ def test_the_lent_employee_evaluates_on_a_phone(
     form.get_by_role("group", name="Hvad hjalp?").get_by_label("Klare opgaver").check()
     form.get_by_role("group", name="Hvad manglede?").get_by_label("Udstyr").check()
     form.get_by_label("Kommentar (valgfri)").fill("Et godt hold.")
-    _fits_a_phone(page)
+    fits_a_phone(page)
     page.screenshot(path=shots / "staff-da.png", full_page=True)
     form.get_by_role("button", name="Gem min evaluering").click()
     expect(page.get_by_role("status")).to_have_text("Din evaluering er gemt. Tak.")
@@ -134,7 +130,7 @@ def test_the_receiving_leader_evaluates_in_english(
     form.get_by_label("No").check()
     form.get_by_label("2", exact=True).check()
     form.get_by_label("Feedback").check()
-    _fits_a_phone(page)
+    fits_a_phone(page)
     form.get_by_role("button", name="Save my evaluation").click()
     expect(page.get_by_role("status")).to_have_text("Your evaluation is saved. Thank you.")
     page.screenshot(path=shots / "leader-en.png", full_page=True)

@@ -44,12 +44,11 @@ from jobbank.live_plan.shortlist import shortlist_for
 from jobbank.rounds import unfilled_need_weeks
 from tests.browser.conftest import Demo, log_in, publish_first_round
 from tests.browser.pw import Page, expect
-from tests.browser.test_accessibility import CONTRAST_JS, STRUCTURE_JS
+from tests.browser.steps import PHONE_WIDTH, fits_a_phone, is_accessible, open_as, switch_language
 from tests.servers import demo_server
 
 pytestmark = pytest.mark.xdist_group("browser")
 
-PHONE_WIDTH = 390
 NEXT_MONDAY = monday_of(dt.date.today()) + dt.timedelta(weeks=1)
 IDA = "e9001"
 
@@ -158,34 +157,6 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("live-plan-screenshots")
 
 
-def _switch(page: Page, to: str) -> None:
-    page.get_by_role("button", name=to, exact=True).click()
-    page.wait_for_load_state()
-
-
-def _fits_a_phone(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE_WIDTH, f"{page.url} is {width} px wide on a phone"
-
-
-def _as(page: Page, live: LivePlan, username: str) -> Page:
-    """A fresh browser context beside `page`'s, logged in as `username`."""
-    context = page.context.browser.new_context(  # type: ignore[union-attr]
-        base_url=live.demo.base_url, viewport={"width": 1100, "height": 900}
-    )
-    context.set_default_timeout(15_000)
-    other = context.new_page()
-    log_in(other, username)
-    return other
-
-
-def _is_accessible(page: Page) -> None:
-    """Headings, landmarks, labels and contrast as every main page keeps them."""
-    for check in (STRUCTURE_JS, CONTRAST_JS):
-        found = page.evaluate(check)
-        assert not found, f"{page.url}: {found}"
-
-
 def _feed(page: Page, live: LivePlan, username: str) -> str:
     answer = page.request.get(f"{live.demo.base_url}/calendar/{live.feeds[username]}.ics")
     assert answer.status == 200, answer.text()
@@ -210,7 +181,7 @@ def test_a_sick_report_is_repaired_by_hr_and_reaches_everyone_it_concerns(
     expect(page.locator("#saved")).to_contain_text("Dit fravær er meldt")
 
     # HR proposes changes, reads the diff and applies it
-    hr = _as(page, live, "hr")
+    hr = open_as(page, live.demo.base_url, "hr")
     try:
         hr.goto(f"/rounds/{live.round_id}")
         repair = hr.locator("#repair")
@@ -226,25 +197,25 @@ def test_a_sick_report_is_repaired_by_hr_and_reaches_everyone_it_concerns(
         expect(hr.locator("#newly-lent")).to_contain_text("Ida Vikar")
         expect(hr.locator("#proposal-status")).to_contain_text("Foreslået, ikke gennemført endnu")
         hr.screenshot(path=shots / "hr-proposal-da.png", full_page=True)
-        _is_accessible(hr)
-        _switch(hr, "English")
+        is_accessible(hr)
+        switch_language(hr, "English")
         expect(diff.locator("li.ended")).to_contain_text("ended (was 12 hours)")
         expect(hr.locator("#coverage")).to_contain_text("hours covered, before → after")
         hr.screenshot(path=shots / "hr-proposal-en.png", full_page=True)
         hr.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
-        _fits_a_phone(hr)
+        fits_a_phone(hr)
         hr.screenshot(path=shots / "hr-proposal-phone-en.png", full_page=True)
         hr.set_viewport_size({"width": 1100, "height": 900})
-        _switch(hr, "Dansk")
+        switch_language(hr, "Dansk")
         proposal = hr.url
         need_id, week = live.urgent
         hr.goto(f"/rounds/{live.round_id}/shortlist?need_id={need_id}&week={week}")
         expect(hr.locator("#shortlist li.card").first).to_contain_text("Kan tage")
         expect(hr.locator("#shortlist li.card").first.get_by_label("Timer")).to_be_visible()
         hr.screenshot(path=shots / "hr-shortlist-da.png", full_page=True)
-        _is_accessible(hr)
+        is_accessible(hr)
         hr.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
-        _fits_a_phone(hr)
+        fits_a_phone(hr)
         hr.set_viewport_size({"width": 1100, "height": 900})
         hr.goto(proposal)
         hr.get_by_role("button", name="Gennemfør ændringerne").click()
@@ -254,7 +225,7 @@ def test_a_sick_report_is_repaired_by_hr_and_reaches_everyone_it_concerns(
         hr.context.close()
 
     # Ida, the replacement, reads her message on her phone; her calendar has the week
-    ida = _as(page, live, "ida")
+    ida = open_as(page, live.demo.base_url, "ida")
     try:
         ida.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
         ida.goto("/messages")
@@ -262,7 +233,7 @@ def test_a_sick_report_is_repaired_by_hr_and_reaches_everyone_it_concerns(
         expect(ida.locator("main")).to_contain_text("Plejecenter Solgården")
         expect(ida.locator("main")).to_contain_text("ny, 12 timer")
         ida.screenshot(path=shots / "ida-messages-da.png", full_page=True)
-        _fits_a_phone(ida)
+        fits_a_phone(ida)
         ida_feed = _feed(ida, live, "ida")
         week = NEXT_MONDAY.strftime("%Y%m%d")
         assert any(
@@ -278,7 +249,7 @@ def test_a_sick_report_is_repaired_by_hr_and_reaches_everyone_it_concerns(
     _outbox_has_a_message_for_ida(live)
 
     # Solgården's leader sees Ida among the incoming, with a checklist, and Anne's week ended
-    leader = _as(page, live, "leder.solgaarden")
+    leader = open_as(page, live.demo.base_url, "leder.solgaarden")
     try:
         leader.goto("/deployments/incoming")
         ida_there = leader.locator("article.deployment").filter(has_text="Ida Vikar")
@@ -292,10 +263,10 @@ def test_a_sick_report_is_repaired_by_hr_and_reaches_everyone_it_concerns(
         expect(changes.locator("li.ended")).to_contain_text("udgår (var 12 timer)")
         expect(changes.locator("li.added")).to_contain_text("Ida Vikar")
         changes.screenshot(path=shots / "leader-changes-da.png")
-        _switch(leader, "English")
+        switch_language(leader, "English")
         expect(changes.locator("li.ended")).to_contain_text("ended (was 12 hours)")
         changes.screenshot(path=shots / "leader-changes-en.png")
-        _switch(leader, "Dansk")
+        switch_language(leader, "Dansk")
     finally:
         leader.context.close()
     _ida_has_a_new_checklist(live)

@@ -7,19 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
 
 import pytest
-from sqlalchemy import select
 
-from jobbank.core.access import actor_for
-from jobbank.core.settings import Settings
 from jobbank.core.weeks import monday_of
-from jobbank.db import make_engine, make_session_factory, transaction
-from jobbank.db.models import Assignment, Person, Unit, UserAccount
-from jobbank.rounds import create_round, publish_round, round_input, store_result
-from solver.contract import Assignment as Planned
-from solver.contract import RoundResult
 from tests.browser.conftest import Demo, log_in
 from tests.browser.pw import Page, expect
 from tests.browser.test_accessibility import (
@@ -28,19 +19,16 @@ from tests.browser.test_accessibility import (
     SMALLEST_TARGET,
     STRUCTURE_JS,
 )
-from tests.browser.test_checklists_after_publishing import LEADERS, LENT, PHONE_WIDTH
+from tests.browser.test_checklists_after_publishing import (
+    PHONE_WIDTH,
+    Published,
+    publish_new_pair,
+)
 from tests.servers import demo_server
 
 pytestmark = pytest.mark.xdist_group("browser")
 
 COMMENT = "Jeg sad mest og ventede, og mine egne sager hober sig op."
-
-
-class Lent(NamedTuple):
-    person: str
-    username: str
-    unit: str
-    leader: str
 
 
 @pytest.fixture(scope="module")
@@ -52,48 +40,15 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
 
 
 @pytest.fixture(scope="module")
-def lent(demo: Demo) -> Lent:
-    return publish_this_week(demo.data_dir)
+def lent(demo: Demo) -> Published:
+    """A two-week round from this Monday: the lent person's week has begun."""
+    return publish_new_pair(demo.data_dir, monday_of(dt.date.today()))
 
 
 @pytest.fixture
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where the screenshots go, for a person to look at."""
     return tmp_path_factory.mktemp("pulse-screenshots")
-
-
-def publish_this_week(data_dir: Path) -> Lent:
-    """HR publishes a two-week round from this Monday: a demo employee with a log-in is lent
-    to a unit whose leader can log in, new to it, so their week has begun."""
-    engine = make_engine(Settings(data_dir=data_dir).url)
-    factory = make_session_factory(engine)
-    try:
-        with transaction(factory) as session:
-            hr = actor_for(session.scalars(select(UserAccount).filter_by(username="hr")).one())
-            rnd = create_round(session, start=monday_of(dt.date.today()), weeks=2, by=hr.user_id)
-            known = {
-                (row.person.employee_no, row.need.unit.code)
-                for row in session.scalars(
-                    select(Assignment).where(Assignment.round_id == rnd.previous_round_id)
-                )
-            }
-            snapshot = round_input(session, rnd)
-            staff = {s.id for s in snapshot.staff}
-            person, need = next(
-                (person, need)
-                for person in LENT
-                if person in staff
-                for need in snapshot.needs
-                if need.unit in LEADERS and (person, need.unit) not in known
-            )
-            planned = [Planned(staff=person, need=need.id, week=w, hours=8) for w in (0, 1)]
-            store_result(session, rnd, RoundResult(status="feasible", assignments=planned))
-            publish_round(session, hr, rnd.id)
-            name = session.scalars(select(Person.name).filter_by(employee_no=person)).one()
-            unit = session.scalars(select(Unit.name).filter_by(code=need.unit)).one()
-            return Lent(name, LENT[person], unit, LEADERS[need.unit])
-    finally:
-        engine.dispose()
 
 
 def accessibility_problems(page: Page) -> list[str]:
@@ -106,7 +61,7 @@ def accessibility_problems(page: Page) -> list[str]:
 
 
 def test_a_low_named_answer_on_a_phone_flags_the_deployment_for_the_receiving_leader(
-    page: Page, lent: Lent, shots: Path
+    page: Page, lent: Published, shots: Path
 ) -> None:
     page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
     log_in(page, lent.username)

@@ -24,6 +24,7 @@ from jobbank.db import make_engine, make_session_factory
 from jobbank.db.models import Assignment, Deployment, Need, Person, Unit
 from tests.browser.conftest import Demo, log_in
 from tests.browser.pw import Page, expect
+from tests.browser.steps import fits_a_phone
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -79,7 +80,7 @@ def test_hours_go_from_the_phone_through_sign_off_to_the_report(
     log_in(page, "anne")
     prompt = page.locator("#hours-to-enter")
     expect(prompt).to_contain_text("Skriv dine arbejdede timer")
-    _fits_a_phone(page)
+    fits_a_phone(page)
     prompt.screenshot(path=shots / "person-prompt-da.png")
     prompt.get_by_role("link", name=re.compile("Solgården")).first.click()
     page.wait_for_url(re.compile(re.escape(hours_page)))
@@ -95,7 +96,7 @@ def test_hours_go_from_the_phone_through_sign_off_to_the_report(
     expect(this_week.get_by_label(re.compile("^Arbejdede timer i uge"))).to_have_attribute(
         "aria-invalid", "true"
     )
-    _fits_a_phone(page)
+    fits_a_phone(page)
     page.screenshot(path=shots / "person-refused-da.png", full_page=True)
 
     this_week.get_by_label(re.compile("^Arbejdede timer i uge")).fill("10,5")
@@ -107,7 +108,7 @@ def test_hours_go_from_the_phone_through_sign_off_to_the_report(
     next_week = page.locator("article.worked-week").nth(1)
     expect(next_week).to_contain_text("Timerne kan skrives fra ugens mandag")
     expect(next_week.get_by_role("textbox")).to_have_count(0)
-    _fits_a_phone(page)
+    fits_a_phone(page)
     page.screenshot(path=shots / "person-entered-da.png", full_page=True)
     page.goto("/")
     expect(page.locator("#hours-to-enter")).to_have_count(0)  # next week has not begun
@@ -143,8 +144,3 @@ def test_hours_go_from_the_phone_through_sign_off_to_the_report(
     expect(row.locator("td").nth(1)).to_have_text(planned)
     expect(row.locator("td").nth(2)).to_have_text("10,5")
     section.screenshot(path=shots / "report-da.png")
-
-
-def _fits_a_phone(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE_WIDTH, f"the page is {width} px wide on a phone"
