@@ -118,7 +118,7 @@ def pulse_prompts(
 ) -> list[PulsePrompt]:
     """The caller's deployments whose current week is planned and not answered yet."""
     this_week = monday_of(today or dt.date.today())
-    mine = deployments_of_person(session, actor.person_id)
+    mine = deployments_of_person(session, actor.person_id, running_from=this_week)
     answered = set(
         session.scalars(
             select(PulseAnswer.deployment_id).where(

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from jobbank.assignments import last_monday
+from jobbank.core.weeks import monday_of
 from jobbank.db.models import AllocationRound, Assignment, Deployment, Need, RoundStatus
 
 
@@ -39,10 +41,15 @@ def open_deployments(session: Session, rnd: AllocationRound) -> list[Deployment]
 
 
 def deployments_of_person(
-    session: Session, person_id: int | None, *, started_by: dt.date | None = None
+    session: Session,
+    person_id: int | None,
+    *,
+    started_by: dt.date | None = None,
+    running_from: dt.date | None = None,
 ) -> list[Deployment]:
     """A person's deployments in published rounds, newest round first; with `started_by`,
-    only those of rounds begun by that day."""
+    only those of rounds begun by that day; with `running_from`, only those of rounds whose
+    last week is that day's week or later (a front page does not grow with the years)."""
     if person_id is None:
         return []
     query = (
@@ -53,6 +60,10 @@ def deployments_of_person(
     )
     if started_by is not None:
         query = query.where(AllocationRound.start <= started_by)
+    if running_from is not None:
+        query = query.where(
+            last_monday(AllocationRound.start, AllocationRound.weeks) >= monday_of(running_from)
+        )
     return list(session.scalars(query).unique())
 
 

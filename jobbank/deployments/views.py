@@ -112,9 +112,13 @@ def deployments_for(
     return views_of(session, actor, list(rows)), total
 
 
-def own_deployments(session: Session, actor: Actor) -> list[DeploymentView]:
-    """The caller's own deployments of published rounds, newest round first."""
-    rows = deployments_of_person(session, actor.person_id)
+def own_deployments(
+    session: Session, actor: Actor, *, today: dt.date | None = None
+) -> list[DeploymentView]:
+    """The caller's own deployments of published rounds still running (their round's last
+    week is this week or later), newest round first."""
+    today = today or dt.date.today()
+    rows = deployments_of_person(session, actor.person_id, running_from=today)
     return views_of(session, actor, list(rows))
 
 

@@ -251,7 +251,9 @@ def weeks_to_enter(
     have no hours yet, oldest first."""
     today = today or dt.date.today()
     since = today - dt.timedelta(weeks=RECENT_WEEKS)
-    deployments = deployments_of_person(session, actor.person_id, started_by=today)
+    deployments = deployments_of_person(
+        session, actor.person_id, started_by=today, running_from=since
+    )
     if not deployments:
         return []
     entered = set(
