@@ -58,14 +58,22 @@ from jobbank.core.settings import Settings, load_settings
 from jobbank.db import make_engine, make_session_factory
 from jobbank.runtime.mail import OutboxLoop
 from jobbank.runtime.queue import runner_for
+from jobbank.sign_on.config import SignOnSettings, load_sign_on_settings
+from jobbank.sign_on.flow import SignOn
 from jobbank.tools.collector import freeze_what_exists
 
 API_VERSION = "0.2.0"
 
 
-def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
-    """A Jobbank app on the configured database (SQLite in the data directory by default)."""
+def create_app(
+    settings: Settings | None = None,
+    sign_on: SignOnSettings | None = None,
+    **overrides: Any,
+) -> Litestar:
+    """A Jobbank app on the configured database (SQLite in the data directory by default);
+    with the municipality's sign-on when `JOBBANK_OIDC_ISSUER` (or `sign_on`) says so."""
     settings = settings or load_settings()
+    sign_on = sign_on or load_sign_on_settings()
     engine = make_engine(
         settings.url,
         pool_size=settings.db_pool_size,
@@ -135,6 +143,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
                 "settings": settings,
                 "session_factory": make_session_factory(engine),
                 "job_runner": runner,
+                "sign_on": SignOn(sign_on) if sign_on.enabled else None,
             }
         ),
         # Startup's modules, routes and templates, frozen out of the collector's full passes.

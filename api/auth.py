@@ -220,9 +220,13 @@ class Credentials(BaseModel):
     password: str = Field(min_length=1, max_length=1000)
 
 
-class TokenRequest(Credentials):
+class TokenSpec(BaseModel):
     label: Label = Field("", description="What the token is for, to recognise it.")
     expires_in_days: int = Field(30, ge=1, le=365)
+
+
+class TokenRequest(Credentials, TokenSpec):
+    pass
 
 
 class Me(BaseModel):
@@ -280,9 +284,9 @@ def log_in(db: Session, username: str, password: str, request: AnyRequest) -> Us
         raise
 
 
-def open_browser_session(db: Session, user: UserAccount) -> Cookie:
+def open_browser_session(db: Session, user: UserAccount, *, signed_on: bool = False) -> Cookie:
     """A new browser session for `user`, as the cookie that carries it."""
-    opened = sessions.open_session(db, user, kind=AuthKind.SESSION)
+    opened = sessions.open_session(db, user, kind=AuthKind.SESSION, signed_on=signed_on)
     return Cookie(
         key=SESSION_COOKIE,
         value=opened.secret,
@@ -294,9 +298,10 @@ def open_browser_session(db: Session, user: UserAccount) -> Cookie:
     )
 
 
-def end_log_in(db: Session, request: AnyRequest) -> None:
-    """Revoke the session cookie or bearer token this request came with."""
-    sessions.end_log_in(db, request.scope["auth"], by=current_actor(request).user_id)
+def end_log_in(db: Session, request: AnyRequest) -> bool:
+    """Revoke the session cookie or bearer token this request came with; True when the
+    municipality's sign-on had opened it."""
+    return sessions.end_log_in(db, request.scope["auth"], by=current_actor(request).user_id)
 
 
 class AuthController(Controller):
@@ -332,14 +337,19 @@ class AuthController(Controller):
     ) -> NewToken:
         """A bearer token for an API client, from username and password."""
         user = log_in(db_session, data.username, data.password, request)
-        opened = sessions.open_session(
-            db_session,
-            user,
-            kind=AuthKind.TOKEN,
-            label=data.label,
-            lifetime=dt.timedelta(days=data.expires_in_days),
-        )
-        return NewToken(token=opened.secret, **TokenInfo.of(opened.row).model_dump())
+        return _new_token(db_session, user, data)
+
+    @post("/tokens", sync_to_thread=True, status_code=201, guards=[logged_in])
+    def create_token_of_session(
+        self, db_session: DB, data: JSONBody[TokenSpec], request: AnyRequest
+    ) -> NewToken:
+        """A bearer token for an API client, made from a logged-in browser session: the way
+        to one where people sign on with the municipality's accounts and have no password.
+        Not from another token, so a token cannot outlive itself by making the next."""
+        if _bearer(request.headers.get("authorization", "")):
+            raise NotFoundException()
+        user = db_session.get_one(UserAccount, current_actor(request).user_id)
+        return _new_token(db_session, user, data)
 
     @get("/tokens", sync_to_thread=True, guards=[logged_in])
     def list_tokens(self, db_session: DB, request: AnyRequest) -> list[TokenInfo]:
@@ -354,6 +364,17 @@ class AuthController(Controller):
         sessions.revoke(
             db_session, sessions.token_of(db_session, actor.user_id, token_id), by=actor.user_id
         )
+
+
+def _new_token(db: Session, user: UserAccount, spec: TokenSpec) -> NewToken:
+    opened = sessions.open_session(
+        db,
+        user,
+        kind=AuthKind.TOKEN,
+        label=spec.label,
+        lifetime=dt.timedelta(days=spec.expires_in_days),
+    )
+    return NewToken(token=opened.secret, **TokenInfo.of(opened.row).model_dump())
 
 
 class PasswordChange(BaseModel):

@@ -48,7 +48,7 @@ from jobbank.checklists import NOT_YET_TICKABLE
 from jobbank.core.bounds import bound_code
 from jobbank.core.errors import Conflict, InvalidInput, NotFound
 from jobbank.core.texts import TEXT_POLICY
-from jobbank.sessions import TooManyAttempts, WrongCredentials
+from jobbank.sessions import PasswordsOff, TooManyAttempts, WrongCredentials
 from solver.bounds import BOUND_ERRORS, describe
 from solver.contract import ContractError
 
@@ -400,6 +400,7 @@ def plugin(body_limit: int | None = None) -> ProblemDetailsPlugin:
         Conflict: _conflict,
         WrongCredentials: lambda exc: problem(HTTP_401_UNAUTHORIZED, str(exc)),
         TooManyAttempts: _too_many,
+        PasswordsOff: lambda exc: problem(403, str(exc), code=exc.code),
         StaleDataError: _stale,
         IntegrityError: _integrity,
         OperationalError: _unavailable,

@@ -21,6 +21,7 @@ from jobbank.core import audit
 from jobbank.core.access import Actor, actor_of
 from jobbank.core.errors import InvalidInput, JobbankError, NotFound
 from jobbank.core.roles import Role
+from jobbank.core.settings import load_settings
 from jobbank.db import plain_rows
 from jobbank.db.models import (
     AuditEntry,
@@ -67,6 +68,15 @@ class TooManyAttempts(JobbankError):
         self.params = {"retry_after": retry_after}
 
 
+class PasswordsOff(JobbankError):
+    """Local passwords are switched off (`JOBBANK_LOCAL_PASSWORDS=false`): sign on instead."""
+
+    code = "local_passwords_off"
+
+    def __init__(self) -> None:
+        super().__init__("log-in with a password is switched off here; use the sign-on")
+
+
 @dataclass(frozen=True)
 class Opened:
     """A new session or token: the secret is shown once, here, and never again."""
@@ -86,6 +96,8 @@ def digest(secret: str) -> str:
 
 def log_in(session: Session, username: str, password: str, *, client: str = "") -> UserAccount:
     """The account for these credentials, or `WrongCredentials`; every failure is counted."""
+    if not load_settings().local_passwords:
+        raise PasswordsOff
     retry_after = _seconds_locked(session, username)
     if retry_after:
         raise TooManyAttempts(retry_after)
@@ -135,8 +147,10 @@ def open_session(
     kind: AuthKind,
     label: str = "",
     lifetime: dt.timedelta | None = None,
+    signed_on: bool = False,
 ) -> Opened:
-    """A new browser session or API token for `user`."""
+    """A new browser session or API token for `user`; `signed_on` when the municipality's
+    sign-on opened it."""
     default = SESSION_LIFETIME if kind is AuthKind.SESSION else TOKEN_LIFETIME
     lifetime = lifetime or default
     if not dt.timedelta(minutes=1) <= lifetime <= MAX_TOKEN_LIFETIME:
@@ -153,6 +167,7 @@ def open_session(
         kind=kind,
         label=label.strip()[:100],
         expires_at=now() + lifetime,
+        signed_on=signed_on,
     )
     session.add(row)
     session.flush()
@@ -273,11 +288,14 @@ def revoke(session: Session, row: AuthSession, *, by: int) -> None:
             audit.record(session, user_id=by, action="revoke", entity="api_token", entity_id=row.id)
 
 
-def end_log_in(session: Session, auth_id: int, *, by: int) -> None:
-    """Revoke the log-in (a session or a token) with this id, should it still be there."""
+def end_log_in(session: Session, auth_id: int, *, by: int) -> bool:
+    """Revoke the log-in (a session or a token) with this id, should it still be there;
+    True when the municipality's sign-on had opened it."""
     row = session.get(AuthSession, auth_id)
-    if row is not None:
-        revoke(session, row, by=by)
+    if row is None:
+        return False
+    revoke(session, row, by=by)
+    return row.signed_on
 
 
 def tokens_of(session: Session, user_id: int) -> list[AuthSession]:

@@ -13,7 +13,8 @@ from typing import Any
 
 from api.pages.i18n import translate
 from jobbank.core.errors import Conflict, InvalidInput, NotFound
-from jobbank.sessions import TooManyAttempts, WrongCredentials
+from jobbank.sessions import PasswordsOff, TooManyAttempts, WrongCredentials
+from jobbank.sign_on.refusals import TOKEN_REFUSALS, SignOnRefused
 
 Refused = InvalidInput | Conflict
 
@@ -28,6 +29,11 @@ STALE = _(
     "then make yours again."
 )
 CHECK = _("Check this field: %(detail)s")
+UNTRUSTED = _(
+    "The answer from the municipality's log-in could not be trusted, so you are not logged "
+    "in. Try again; if it happens again, tell IT support the code below."
+)
+"""Every refusal of the ID token itself: the person can do nothing about which check failed."""
 """A refusal without a sentence of its own: the service's words."""
 
 SENTENCES: dict[str, str] = {
@@ -88,6 +94,9 @@ SENTENCES: dict[str, str] = {
     "has_log_in": _("This person already has a log-in."),
     "lifetime_out_of_range": _("Choose a lifetime from 1 minute to %(most_days)s days."),
     WrongCredentials.code: _("Wrong username or password."),
+    PasswordsOff.code: _(
+        "Log-in with a password is switched off here; log in with your municipal account."
+    ),
     TooManyAttempts.code: _("Too many failed log-ins; try again in a little while."),
     # checklist templates
     "area_and_unit": _("Choose an area or a unit, not both."),
@@ -157,6 +166,33 @@ SENTENCES: dict[str, str] = {
         "The receiving leader has confirmed these hours; ask them if they should change."
     ),
     "no_worked_hours": _("No hours are entered for this week yet."),
+    # sign-on with the municipality's accounts (`jobbank.sign_on`)
+    **dict.fromkeys(TOKEN_REFUSALS, UNTRUSTED),
+    "provider_unreachable": _(
+        "Jobbank cannot reach the municipality's log-in just now. Try again in a moment."
+    ),
+    "provider_mismatch": _(
+        "The municipality's log-in is set up wrongly in Jobbank. Tell IT support."
+    ),
+    "provider_refused": _("The municipality's log-in did not let you in. Try again."),
+    "token_refused": _("The municipality's log-in did not finish the log-in. Try again."),
+    "unknown_state": _(
+        "This log-in was not started in this browser. Start it again from the log-in page."
+    ),
+    "other_browser": _(
+        "This log-in was not started in this browser. Start it again from the log-in page."
+    ),
+    "state_replayed": _("This log-in has been used already. Start a new one."),
+    "sign_on_expired": _("The log-in took too long. Start it again."),
+    "unknown_person": _(
+        "You are logged in at the municipality, but Jobbank does not know you yet. Ask HR to "
+        "add you with the e-mail address or employee number of your municipal account."
+    ),
+    "ambiguous_person": _(
+        "Jobbank has more than one person with your e-mail address or employee number. "
+        "Ask HR to correct it."
+    ),
+    "account_disabled": _("Your Jobbank log-in is switched off. Ask HR."),
     # any row
     "stale_version": STALE,
     NotFound.code: _("Not found"),
@@ -204,6 +240,11 @@ def words_of(error: Refused) -> str:
         or VARIANTS.get((error.code, field))
         or SENTENCES.get(error.code, CHECK)
     )
+
+
+def sign_on_sentence(language: str, refused: SignOnRefused) -> str:
+    """Why a sign-on did not let the person in, in their language."""
+    return translate(language, SENTENCES.get(refused.code, UNTRUSTED))
 
 
 def sentence(language: str, error: Refused) -> str:

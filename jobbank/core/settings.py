@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     )
     page_max_limit: int = Field(500, ge=1, description="Most rows one page of a list may hold.")
     password_min_length: int = Field(12, ge=8, description="Shortest password accepted.")
+    local_passwords: bool = True
+    """False: nobody logs in with a Jobbank password (pages, API, tokens), only through the
+    municipality's sign-on; API clients then make their tokens from a signed-on session."""
     session_idle_minutes: int = Field(
         120, ge=0, description="A browser session unused this long ends; 0: only the 12 h cap."
     )

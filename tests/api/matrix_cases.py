@@ -145,6 +145,7 @@ BODIES: dict[str, dict[str, Any] | Form] = {
     "no_change": {},
     "own_login": {"username": Id("username"), "password": PASSWORD},
     "wrong_login": {"username": Id("username"), "password": "not the password"},
+    "token_spec": {"label": "a script", "expires_in_days": 7},
     "wrong_password_change": {"current_password": "not it", "new_password": "a long new password"},
     "new_area": {"name": "Matrix area"},
     "taken_area": {"name": "Social og Sundhed"},
@@ -266,6 +267,7 @@ POST   /api/me/password                                wrong_password_change 422
 GET    /api/auth/tokens                                -                200  200  200  200  200  200  200  401
 POST   /api/auth/login                                 wrong_login      401  401  401  401  401  401  401  401
 POST   /api/auth/token                                 own_login        201  201  201  201  201  201  201  201
+POST   /api/auth/tokens                                token_spec       201  201  201  201  201  201  201  401
 DELETE /api/auth/tokens/{tok_other}                    -                404  404  404  404  404  404  404  401
 DELETE /api/auth/tokens/{tok_own}                      -                204  204  204  204  204  204  204  401
 # --- organisation: everyone reads, HR manages ---------------------------------------------------------------
@@ -588,6 +590,9 @@ GET    /api/deployments/{dep_bo}/messages                -                404   
 GET    /deployment/{dep_anne}/thread                     -                404  200  200  404  200  404  404  303
 POST   /deployment/{dep_anne}/thread                     thread_form      404  303  303  404  303  404  404  303
 POST   /deployment/{dep_bo}/thread                       empty_thread_form 404 422 422  404  404  422  404  303
+# --- sign-on is off in the test world: its pages are not there for anyone (tests/sign_on has it on)
+GET    /login/sso                                      -                404  404  404  404  404  404  404  404
+GET    /login/sso/callback                             -                404  404  404  404  404  404  404  404
 # --- last: the session ends, and a log-in starts a new one (API, then pages) --------------------------------
 POST   /api/auth/logout                                -                200  200  200  200  200  200  200  401
 POST   /api/auth/login                                 own_login        200  200  200  200  200  200  200  200

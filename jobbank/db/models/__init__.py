@@ -7,7 +7,14 @@ Weeks are stored as the date of their Monday; hours as floats (multiples of 0.5 
 
 from __future__ import annotations
 
-from jobbank.db.models.accounts import AuditEntry, AuthKind, AuthSession, UserAccount, UserRole
+from jobbank.db.models.accounts import (
+    AuditEntry,
+    AuthKind,
+    AuthSession,
+    SignOnAttempt,
+    UserAccount,
+    UserRole,
+)
 from jobbank.db.models.base import Base, stored_enum
 from jobbank.db.models.checklists import (
     Audience,
@@ -84,6 +91,7 @@ __all__ = [
     "PlanEvent",
     "PulseAnswer",
     "RoundStatus",
+    "SignOnAttempt",
     "Skill",
     "SolveJob",
     "SolveStatus",

@@ -72,8 +72,27 @@ class AuthSession(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    signed_on: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    """Opened by the municipality's sign-on: logging out then also ends the provider's."""
 
     user: Mapped[UserAccount] = relationship(lazy="joined")
+
+
+class SignOnAttempt(Base):
+    """One log-in through the provider, from leaving for it to coming back: its `state` (kept
+    only as a hash, and good once), the browser that left (also a hash), the nonce the ID token
+    must carry and the PKCE verifier the code is exchanged with. Kept a little after use so
+    that a replayed answer is recognised as one."""
+
+    __tablename__ = "sign_on_attempt"
+
+    state_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    browser_hash: Mapped[str] = mapped_column(String(64))
+    nonce: Mapped[str] = mapped_column(String(100))
+    code_verifier: Mapped[str] = mapped_column(String(128))
+    redirect_url: Mapped[str] = mapped_column(String(500))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
 
 
 class AuditEntry(Base):
