@@ -21,7 +21,10 @@ The provider's pages, for a browser test (any password is accepted; `login` is t
     log-out page    button[name="logout"] ("Yes, sign me out"; it submits form#op\\.logoutForm)
 
 `complete_login` and `complete_logout` drive the same pages with httpx and stop at the redirect
-back to the app, which they return without requesting it.
+back to the app, which they return without requesting it. Give them a plain `httpx.Client` as
+the browser (a Litestar TestClient would send every request to the app). In a browser, serve
+the app on `localhost`, not 127.0.0.1: cookies ignore ports, and the provider's are
+`_session` and `_interaction`. `sign_id_token` forges the ID tokens refusal tests need.
 
 Node and npm come from the system (`sudo apt-get install -y nodejs npm`, Node 18 or newer);
 without them the tests skip, and under CI (env `CI` set) they fail. The first start runs
@@ -41,10 +44,12 @@ from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 from urllib.parse import urljoin
 
 import httpx
 import pytest
+from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 
 from tests.servers import free_port
@@ -117,6 +122,13 @@ class OpenIdProvider:
     @property
     def kid(self) -> str:
         return str(self.signing_key.kid)
+
+    def sign_id_token(self, claims: dict[str, Any], key: RSAKey | None = None) -> str:
+        """An ID token with exactly `claims`, signed as this provider signs (RS256, its `kid`),
+        or by another `key` under its `kid`: the tokens a refusal test needs (a wrong audience,
+        an expired token, another nonce, a bad signature) that the provider will not issue."""
+        header = {"alg": "RS256", "kid": self.kid}
+        return jwt.encode(header, claims, key or self.signing_key, algorithms=["RS256"])
 
     def start(self) -> OpenIdProvider:
         """Start Node and return once discovery answers."""

@@ -13,6 +13,7 @@ import pytest
 from authlib.common.security import generate_token
 from authlib.integrations.httpx_client import OAuth2Client, OAuthError
 from joserfc import jwt
+from joserfc.errors import BadSignatureError
 from joserfc.jwk import KeySet
 
 from tests.sign_on.conftest import StartProvider
@@ -23,6 +24,7 @@ from tests.sign_on.provider import (
     RegisteredClient,
     complete_login,
     complete_logout,
+    new_signing_key,
 )
 
 APP = "http://testserver.local"
@@ -91,10 +93,13 @@ def sign_in(provider: OpenIdProvider, browser: httpx.Client, login: str) -> Sign
     return SignIn(dict(token), nonce)
 
 
+def published_keys(provider: OpenIdProvider) -> KeySet:
+    return KeySet.import_key_set(httpx.get(discover(provider)["jwks_uri"]).json())
+
+
 def verified_claims(provider: OpenIdProvider, id_token: str, nonce: str) -> dict[str, Any]:
     """The ID token's claims, its signature checked against the published JWKS."""
-    keys = KeySet.import_key_set(httpx.get(discover(provider)["jwks_uri"]).json())
-    token = jwt.decode(id_token, keys, algorithms=["RS256"])
+    token = jwt.decode(id_token, published_keys(provider), algorithms=["RS256"])
     jwt.JWTClaimsRegistry(
         iss={"essential": True, "value": provider.issuer},
         aud={"essential": True, "value": JOBBANK.client_id},
@@ -146,8 +151,7 @@ def test_restart_with_rotated_keys_signs_with_a_new_kid(
     provider.restart(rotate_keys=True)
     assert provider.issuer == issuer
     assert provider.kid != old_kid
-    published = httpx.get(discover(provider)["jwks_uri"]).json()["keys"]
-    assert [key["kid"] for key in published] == [provider.kid]
+    assert [key.kid for key in published_keys(provider).keys] == [provider.kid]
     signed_in = sign_in(provider, browser, "anne")
     assert verified_claims(provider, signed_in.id_token, signed_in.nonce)["sub"] == "anne"
 
@@ -167,3 +171,15 @@ def test_log_out_returns_to_the_post_logout_redirect_uri(
     returned = urlsplit(complete_logout(browser, end_session))
     assert f"{returned.scheme}://{returned.netloc}{returned.path}" == SIGNED_OUT
     assert parse_qs(returned.query) == {"state": ["bye"]}
+
+
+def test_a_forged_id_token_carries_the_providers_kid_and_the_given_claims(
+    provider: OpenIdProvider, browser: httpx.Client
+) -> None:
+    signed_in = sign_in(provider, browser, "anne")
+    claims = verified_claims(provider, signed_in.id_token, signed_in.nonce)
+    forged = provider.sign_id_token(claims | {"aud": "someone-else"})
+    assert jwt.decode(forged, published_keys(provider)).claims["aud"] == "someone-else"
+    badly_signed = provider.sign_id_token(claims, key=new_signing_key())
+    with pytest.raises(BadSignatureError):
+        jwt.decode(badly_signed, published_keys(provider))

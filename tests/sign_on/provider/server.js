@@ -100,12 +100,21 @@ function quiet(provider) {
   }
 }
 
+// The built-in pages import a web font from Google; a test browser has no internet to wait on.
+async function withoutWebFonts(ctx, next) {
+  await next();
+  if (typeof ctx.body === 'string' && ctx.response.is('html')) {
+    ctx.body = ctx.body.replace(/@import url\(https:[^)]*\);?/g, '');
+  }
+}
+
 function main() {
   const config = readJson(process.argv[2]);
   // oidc-provider's "development-only" reminders go to console.warn; the tests want silence.
   console.warn = () => {};
   const provider = new Provider(config.issuer, configuration(config));
   quiet(provider);
+  provider.use(withoutWebFonts);
   provider.listen(config.port, '127.0.0.1');
   // No graceful close: a keep-alive connection from a test client would hold it open.
   const stop = () => process.exit(0);
