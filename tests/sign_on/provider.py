@@ -268,7 +268,8 @@ def complete_login(
     client: httpx.Client, authorize_url: str, login: str, password: str = ANY_PASSWORD
 ) -> str:
     """Log in at the provider as `login` (a `sub`), starting from the app's authorization URL,
-    and return the redirect back to the app (`...?code=...&state=...`) without requesting it."""
+    and return the redirect back to the app (`...?code=...&state=...&iss=...`, or `?error=...`
+    when the provider refuses the request) without requesting it."""
     issuer = _origin(authorize_url)
     response = client.get(authorize_url, follow_redirects=False)
     for _ in range(10):

@@ -131,10 +131,15 @@ def test_an_unknown_login_gets_only_its_sub(
     assert "email" not in claims and "groups" not in claims
 
 
-def test_a_code_is_not_exchanged_without_its_verifier(
+def test_pkce_is_required_at_the_authorization_and_the_token_endpoint(
     provider: OpenIdProvider, browser: httpx.Client
 ) -> None:
     metadata = discover(provider)
+    with OAuth2Client(JOBBANK.client_id, scope=SCOPES, redirect_uri=CALLBACK) as without_pkce:
+        url, _state = without_pkce.create_authorization_url(metadata["authorization_endpoint"])
+    refusal = parse_qs(urlsplit(complete_login(browser, url, "anne")).query)
+    assert refusal["error"] == ["invalid_request"]
+    assert "PKCE" in refusal["error_description"][0]
     with relying_party() as app:
         url, _state = app.create_authorization_url(
             metadata["authorization_endpoint"], code_verifier=generate_token(48)
