@@ -11,7 +11,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx
 import pytest
 from authlib.common.security import generate_token
-from authlib.integrations.httpx_client import OAuth2Client, OAuthError
+from authlib.integrations.requests_client import OAuth2Session as OAuth2Client
+from authlib.integrations.requests_client import OAuthError
 from joserfc import jwt
 from joserfc.errors import BadSignatureError
 from joserfc.jwk import KeySet
