@@ -4,7 +4,7 @@ in, out, and each refusal a person or an attacker can meet on the way back."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -157,12 +157,12 @@ def test_the_login_page_offers_the_municipal_account(anonymous: Client) -> None:
 
 
 @pytest.fixture
-def passwords_off(world_url: str, tmp_path: Path, provider: OpenIdProvider) -> Iterator[Litestar]:
+def passwords_off(world_url: str, tmp_path: Path, provider: OpenIdProvider) -> Litestar:
     settings = Settings(
         data_dir=tmp_path / "data", secret_key="test-secret-" + "x" * 32, local_passwords=False
     )
     settings.database_url = world_url
-    yield create_app(settings, sign_on=settings_for(provider))
+    return create_app(settings, sign_on=settings_for(provider))
 
 
 def test_local_passwords_can_be_switched_off(
