@@ -137,7 +137,7 @@ def create_app(
         request_max_body_size=settings.body_limit,
         request_class=JSONRequest,
         compression_config=compression(),
-        before_send=[security_headers(settings.behind_tls), no_store],
+        before_send=[security_headers(settings.behind_tls, sign_on.origin), no_store],
         state=State(
             {
                 "settings": settings,

@@ -21,23 +21,27 @@ from swagger_ui_bundle import swagger_ui_path
 
 from api.transfer import CACHEABLE
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        # data: images are inline icons (the pages' empty favicon, Swagger UI's CSS), not a host
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
+
+def content_security_policy(sign_on_origin: str | None = None) -> str:
+    """The policy; with sign-on, forms may also lead to the provider: log-out posts to
+    Jobbank, which sends the browser on to end the provider's session, and browsers hold a
+    form's redirects to its `form-action` too."""
+    form_action = f"form-action 'self' {sign_on_origin}" if sign_on_origin else "form-action 'self'"
+    return "; ".join([*_POLICY, form_action, "frame-ancestors 'none'"])
+
+
+_POLICY = (
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    # data: images are inline icons (the pages' empty favicon, Swagger UI's CSS), not a host
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
 )
 HEADERS = {
-    "content-security-policy": CONTENT_SECURITY_POLICY,
     "x-frame-options": "DENY",
     "x-content-type-options": "nosniff",
     "referrer-policy": "same-origin",
@@ -47,15 +51,16 @@ HSTS = "max-age=31536000; includeSubDomains"
 """A year: browsers that saw the app over TLS never try it over plain HTTP again."""
 
 
-def security_headers(behind_tls: bool) -> Any:
+def security_headers(behind_tls: bool, sign_on_origin: str | None = None) -> Any:
     """A `before_send` hook adding the headers; HSTS only over TLS (or behind a TLS proxy),
     since over plain HTTP a browser ignores it and it would lock out a plain-HTTP setup."""
+    policy = content_security_policy(sign_on_origin)
 
     async def add_headers(message: Message, scope: Scope) -> None:
         if message["type"] != "http.response.start":
             return
         headers = MutableScopeHeaders.from_message(message)
-        for name, value in HEADERS.items():
+        for name, value in (HEADERS | {"content-security-policy": policy}).items():
             if name not in headers:
                 headers[name] = value
         if behind_tls or scope.get("scheme") == "https":

@@ -25,11 +25,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def demo_server(folder: Path) -> Iterator[str]:
+def demo_server(
+    folder: Path, *, port: int | None = None, env: dict[str, str] | None = None
+) -> Iterator[str]:
     """Serve the demo from `folder/data` (SQLite, whatever `DATABASE_URL` says) until the
-    block ends; yields the base URL once `/health` answers. The log is `folder/serve.log`."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    block ends; yields the base URL once `/health` answers. The log is `folder/serve.log`.
+    `env` adds settings (the sign-on's, say) to the environment the server runs in."""
+    port = port or free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | (env or {})
     env["JOBBANK_DATA_DIR"] = str(folder / "data")
     log = folder / "serve.log"
     with log.open("w") as out:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, HttpUrl, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -53,6 +54,14 @@ class SignOnSettings(BaseSettings):
     @property
     def enabled(self) -> bool:
         return bool(self.issuer)
+
+    @property
+    def origin(self) -> str | None:
+        """The provider's scheme, host and port (`https://login.example.dk`); None when off."""
+        if not self.issuer:
+            return None
+        parts = urlsplit(self.issuer)
+        return f"{parts.scheme}://{parts.netloc}"
 
     @property
     def roles_from_groups(self) -> bool:
