@@ -61,21 +61,44 @@ def add_user(
             field="username",
             params={"what": "user_account", "value": username},
         )
-    user = UserAccount(
+    return store_account(
+        session,
         username=username,
         password_hash=hash_password(password),
+        roles=role_set,
         person=person,
-        role_rows=[UserRole(role=role) for role in sorted(role_set)],
+        by=by,
+    )
+
+
+def store_account(
+    session: Session,
+    *,
+    username: str,
+    password_hash: str,
+    roles: set[Role],
+    person: Person | None,
+    by: int | None,
+    via: str | None = None,
+) -> UserAccount:
+    """A new log-in, as checked by its maker, audited; `via` says what made it when nobody
+    did (the sign-on's first log-in)."""
+    user = UserAccount(
+        username=username,
+        password_hash=password_hash,
+        person=person,
+        role_rows=[UserRole(role=role) for role in sorted(roles)],
     )
     session.add(user)
     session.flush()
+    after: dict[str, object] = {"username": username, "roles": sorted(roles)}
     audit.record(
         session,
         user_id=by,
         action="create",
         entity="user_account",
         entity_id=user.id,
-        after={"username": username, "roles": sorted(role_set)},
+        after=after | ({"via": via} if via else {}),
     )
     return user
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jobbank.accounts import hash_password
+from jobbank.accounts import hash_password, store_account
 from jobbank.core import audit
 from jobbank.core.roles import Role
 from jobbank.db.models import Person, UserAccount, UserRole
@@ -79,24 +79,15 @@ def _claim_value(claims: Claims, name: str) -> str:
 def _first_account(session: Session, person: Person) -> UserAccount:
     """A log-in for a person signing on for the first time. Its password is random and never
     shown, so only sign-on opens it (HR may set one later where local passwords are on)."""
-    roles = _jobbank_roles(person)
-    user = UserAccount(
+    return store_account(
+        session,
         username=_free_username(session, person),
         password_hash=hash_password(secrets.token_urlsafe(32)),
+        roles=_jobbank_roles(person),
         person=person,
-        role_rows=[UserRole(role=role) for role in sorted(roles)],
+        by=None,
+        via="sign_on",
     )
-    session.add(user)
-    session.flush()
-    audit.record(
-        session,
-        user_id=None,
-        action="create",
-        entity="user_account",
-        entity_id=user.id,
-        after={"username": user.username, "roles": sorted(roles), "via": "sign_on"},
-    )
-    return user
 
 
 def _jobbank_roles(person: Person) -> set[Role]:
