@@ -171,6 +171,7 @@ SENTENCES: dict[str, str] = {
     "provider_unreachable": _(
         "Jobbank cannot reach the municipality's log-in just now. Try again in a moment."
     ),
+    "too_many_sign_ons": _("Very many people are logging in just now. Try again in a few minutes."),
     "provider_mismatch": _(
         "The municipality's log-in is set up wrongly in Jobbank. Tell IT support."
     ),

@@ -23,7 +23,7 @@ from api.pages.i18n import language_of
 from api.pages.refusals import sign_on_sentence
 from jobbank.core import audit
 from jobbank.sign_on.flow import SignOn, arrive, depart, take_attempt
-from jobbank.sign_on.refusals import PERSON_REFUSALS, SignOnRefused
+from jobbank.sign_on.refusals import PERSON_REFUSALS, UNAVAILABLE_REFUSALS, SignOnRefused
 
 SIGN_ON_PATH = "/login/sso"
 CALLBACK_PATH = "/login/sso/callback"
@@ -47,14 +47,18 @@ def _callback_url(request: AnyRequest, sign_on: SignOn) -> str:
 
 
 @get(SIGN_ON_PATH, sync_to_thread=True, status_code=303, name="sign_on")
-def sign_on_start(db_session: DB, request: AnyRequest) -> Redirect:
-    """Leave for the provider's log-in."""
+def sign_on_start(db_session: DB, request: AnyRequest) -> Redirect | Template:
+    """Leave for the provider's log-in (or say why not: the provider cannot be reached)."""
     sign_on = sign_on_of(request)
     if sign_on is None:
         raise NotFoundException()
-    departure = depart(
-        db_session, sign_on, redirect_url=_callback_url(request, sign_on), now=_now()
-    )
+    try:
+        departure = depart(
+            db_session, sign_on, redirect_url=_callback_url(request, sign_on), now=_now()
+        )
+    except SignOnRefused as refused:
+        db_session.rollback()
+        return _refused(db_session, request, refused)
     cookie = Cookie(
         key=ATTEMPT_COOKIE,
         value=departure.browser,
@@ -108,7 +112,13 @@ def _refused(db_session: DB, request: AnyRequest, refused: SignOnRefused) -> Tem
         after={"code": refused.code},
     )
     db_session.commit()
-    status = 403 if refused.code in PERSON_REFUSALS else 400
+    status = (
+        403
+        if refused.code in PERSON_REFUSALS
+        else 503
+        if refused.code in UNAVAILABLE_REFUSALS
+        else 400
+    )
     context: dict[str, Any] = {
         "code": refused.code,
         "why": sign_on_sentence(language_of(request), refused),

@@ -11,7 +11,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from jobbank.db.models import SignOnAttempt
@@ -20,6 +20,9 @@ from jobbank.sign_on.refusals import SignOnRefused
 
 ATTEMPT_LIFETIME = dt.timedelta(minutes=10)
 """Long enough to type a password and answer a second factor; short enough to go stale."""
+MAX_OPEN_ATTEMPTS = 10_000
+"""Log-ins under way at once, at most: more than a municipality's whole staff starting within
+ten minutes. Beyond it `/login/sso`, which anyone may call, would only fill the table."""
 KEPT_AFTER_EXPIRY = dt.timedelta(hours=1)
 """How long a used or stale attempt is kept, so that its replay is told as one."""
 
@@ -37,6 +40,11 @@ class Begun:
 def begin(session: Session, *, redirect_url: str, now: dt.datetime) -> Begun:
     """A new attempt, stored; old ones are swept here, where they are made."""
     session.execute(delete(SignOnAttempt).where(SignOnAttempt.expires_at < now - KEPT_AFTER_EXPIRY))
+    open_now = session.scalar(
+        select(func.count()).select_from(SignOnAttempt).where(SignOnAttempt.expires_at >= now)
+    )
+    if (open_now or 0) >= MAX_OPEN_ATTEMPTS:
+        raise SignOnRefused("too_many_sign_ons", f"{open_now} log-ins under way")
     begun = Begun(
         state=secrets.token_urlsafe(32),
         browser=secrets.token_urlsafe(32),

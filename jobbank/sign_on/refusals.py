@@ -20,6 +20,7 @@ person's, and the page says so without detail."""
 
 EXCHANGE_REFUSALS = (
     "provider_unreachable",
+    "too_many_sign_ons",
     "provider_mismatch",
     "provider_refused",
     "token_refused",
@@ -32,6 +33,9 @@ EXCHANGE_REFUSALS = (
 
 PERSON_REFUSALS = ("unknown_person", "ambiguous_person", "account_disabled")
 """Refusals of the person the provider named: answered 403, not 400."""
+
+UNAVAILABLE_REFUSALS = ("provider_unreachable", "too_many_sign_ons")
+"""Refusals that pass with time: answered 503."""
 
 REFUSAL_CODES = TOKEN_REFUSALS + EXCHANGE_REFUSALS + PERSON_REFUSALS
 

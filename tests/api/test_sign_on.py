@@ -203,3 +203,12 @@ def test_an_attempt_lives_ten_minutes(anonymous: Client, world: Engine) -> None:
         session.execute(update(SignOnAttempt).values(expires_at=past))
     refused = anonymous.get(answer, follow_redirects=False)
     assert refused.status_code == 400 and "sign_on_expired" in refused.text
+
+
+def test_a_provider_out_of_reach_is_told_not_crashed_on(
+    anonymous: Client, provider: OpenIdProvider
+) -> None:
+    provider.stop()
+    refused = anonymous.get("/login/sso", follow_redirects=False)
+    assert refused.status_code == 503 and "provider_unreachable" in refused.text
+    assert "kan ikke nå kommunens log ind" in refused.text

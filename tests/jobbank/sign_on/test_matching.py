@@ -151,3 +151,13 @@ def test_old_attempts_are_swept_when_new_ones_begin(session: Session) -> None:
     assert session.scalars(select(SignOnAttempt.id)).all() == [
         session.scalars(select(SignOnAttempt.id)).one()
     ]
+
+
+def test_log_ins_under_way_have_a_bound(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(attempts, "MAX_OPEN_ATTEMPTS", 2)
+    for _ in range(2):
+        attempts.begin(session, redirect_url="https://j/cb", now=NOW)
+    with pytest.raises(SignOnRefused, match="too_many_sign_ons"):
+        attempts.begin(session, redirect_url="https://j/cb", now=NOW)
+    later = NOW + attempts.ATTEMPT_LIFETIME + dt.timedelta(seconds=1)  # those two went stale
+    assert attempts.begin(session, redirect_url="https://j/cb", now=later).state
