@@ -7,22 +7,28 @@ inherit; it stops it, and removes its folder, when the run ends.
 
 The wheel's own `PostgresServer` does not fit: it listens on a Unix socket only, takes no
 settings, and as root it adds a system user and opens up every folder above its data to
-everyone. So this module runs the wheel's `initdb` and `pg_ctl` itself.
+everyone. So this module runs the wheel's `initdb` and `postgres` itself.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
+import time
 import warnings
 from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import psutil
+import psycopg
 import pytest
 
 POSTGRES_ENV = "JOBBANK_TEST_POSTGRES_URL"
@@ -32,15 +38,18 @@ MAX_CONNECTIONS = 400
 """Every xdist worker's pools and app servers at once (the CI server needed more than 100)."""
 UNPRIVILEGED_USER = "nobody"
 LOG = "server.log"
+FOLDER_PREFIX = "jobbank-postgres-"
+STARTUP_SECONDS = 60
 SETTINGS = {
-    "listen_addresses": "'127.0.0.1'",
-    "unix_socket_directories": "''",
+    "listen_addresses": "127.0.0.1",
+    "unix_socket_directories": "",
     "max_connections": str(MAX_CONNECTIONS),
     # A server thrown away after the run need not survive a crash: no waiting on the disk.
     "fsync": "off",
     "synchronous_commit": "off",
     "full_page_writes": "off",
 }
+PR_SET_PDEATHSIG = 1
 SERVER_KEY = pytest.StashKey["EmbeddedServer | None"]()
 
 
@@ -51,8 +60,7 @@ class ServerUnavailable(Exception):
 class EmbeddedServer(NamedTuple):
     folder: Path
     url: str
-    bin_dir: Path
-    run_as: dict[str, Any]
+    process: subprocess.Popen[bytes]
 
 
 def configure(config: pytest.Config) -> None:
@@ -94,7 +102,8 @@ def start_server(bin_dir: Path | None = None) -> EmbeddedServer:
     """A fresh server in a temporary folder on a free loopback port, trusting local log-ins."""
     bin_dir = bin_dir or wheel_bin_dir()
     run_as = unprivileged(os.geteuid())
-    folder = Path(tempfile.mkdtemp(prefix="jobbank-postgres-"))
+    remove_folders_of_ended_runs()
+    folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
     try:
         if run_as:
             os.chown(folder, run_as["user"], run_as["group"])
@@ -102,24 +111,68 @@ def start_server(bin_dir: Path | None = None) -> EmbeddedServer:
         initdb = (bin_dir / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "--no-sync")
         run(folder, run_as, *initdb, "--encoding=UTF8")
         port = free_port()
-        with (data / "postgresql.auto.conf").open("a") as conf:
-            conf.writelines(f"{k} = {v}\n" for k, v in {**SETTINGS, "port": str(port)}.items())
-        run(folder, run_as, bin_dir / "pg_ctl", "-D", data, "-l", folder / LOG, "-w", "start")
+        settings = [f"--{name}={value}" for name, value in SETTINGS.items()]
+        postgres: tuple[str | Path, ...] = (bin_dir / "postgres", "-D", data, "-p", str(port))
+        url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+        return EmbeddedServer(folder, url, started(folder, run_as, url, *postgres, *settings))
     except BaseException as error:
         shutil.rmtree(folder, ignore_errors=True)
         if run_as and isinstance(error, PermissionError):
             hint = f"as root it runs as {UNPRIVILEGED_USER}, who may not; run as another user"
             raise ServerUnavailable(f"{error}: {hint}") from error
         raise
-    url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    return EmbeddedServer(folder, url, bin_dir, run_as)
+
+
+def remove_folders_of_ended_runs() -> None:
+    """The folders of runs that were killed (their servers stopped with them): each folder's
+    name holds its run's process id."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*-*"):
+        pid = folder.name.removeprefix(FOLDER_PREFIX).split("-")[0]
+        if pid.isdigit() and not psutil.pid_exists(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def started(
+    folder: Path, run_as: dict[str, Any], url: str, *command: str | Path
+) -> subprocess.Popen[bytes]:
+    """The server's process, once it takes connections. It is this process's child and stops
+    when this process ends, even when killed: a run cut short leaves no server behind."""
+    with (folder / LOG).open("a") as log:
+        process = subprocess.Popen(
+            [str(part) for part in command],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=folder,
+            preexec_fn=stop_when_parent_ends if sys.platform == "linux" else None,
+            **run_as,
+        )
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            psycopg.connect(url, connect_timeout=2).close()
+        except psycopg.OperationalError:
+            time.sleep(0.1)
+        else:
+            return process
+    process.kill()
+    process.wait()
+    raise ServerUnavailable(f"postgres: {error_line(folder / LOG)}")
+
+
+def stop_when_parent_ends() -> None:
+    """In the server's process before it starts (Linux): the kernel sends it SIGINT, a fast
+    shutdown, when its parent ends."""
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGINT)
 
 
 def stop_server(server: EmbeddedServer) -> None:
-    """Stop the server (its open connections are cut) and remove its folder."""
-    stop = (server.bin_dir / "pg_ctl", "-D", server.folder / "data", "-m", "fast", "stop")
+    """Stop the server (a fast shutdown: open connections are cut) and remove its folder."""
     try:
-        run(server.folder, server.run_as, *stop)
+        server.process.send_signal(signal.SIGINT)
+        server.process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
     finally:
         shutil.rmtree(server.folder, ignore_errors=True)
 
@@ -145,27 +198,24 @@ def unprivileged(euid: int) -> dict[str, Any]:
 
 
 def run(folder: Path, run_as: dict[str, Any], *command: str | Path) -> None:
-    """Run a server command, its output in the folder's log (the server's too). A failure
-    names the log's last error line: pg_ctl only says to examine the log."""
-    log = folder / LOG
-    with log.open("a") as out:
+    """Run a command to its end, its output in the folder's log; a failure names its error."""
+    argv = [str(part) for part in command]
+    with (folder / LOG).open("a") as log:
         if run_as:
-            os.chown(log, run_as["user"], run_as["group"])
-        argv = [str(part) for part in command]
+            os.chown(log.name, run_as["user"], run_as["group"])
         try:
             subprocess.run(
-                argv,
-                check=True,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                cwd=folder,
-                timeout=120,
-                **run_as,
+                argv, check=True, stdout=log, stderr=subprocess.STDOUT, cwd=folder, **run_as
             )
         except subprocess.CalledProcessError as error:
-            lines = log.read_text().splitlines() or [""]
-            said = next((x for x in reversed(lines) if "FATAL" in x or "error" in x), lines[-1])
-            raise ServerUnavailable(f"{Path(argv[0]).name}: {said.strip()}") from error
+            said = error_line(folder / LOG)
+            raise ServerUnavailable(f"{Path(argv[0]).name}: {said}") from error
+
+
+def error_line(log: Path) -> str:
+    """The log's last line that says what went wrong (initdb's `error:`, postgres' `FATAL:`)."""
+    lines = log.read_text().splitlines() or [""]
+    return next((x for x in reversed(lines) if "FATAL" in x or "error" in x), lines[-1]).strip()
 
 
 def free_port() -> int:

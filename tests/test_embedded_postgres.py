@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -55,7 +56,7 @@ def test_a_server_that_cannot_start_leaves_one_reason_and_no_folder(
     reason = embedded_postgres.why_unavailable(environ)
     assert "the embedded PostgreSQL server did not start" in reason
     assert "no-such-bin/initdb" in reason and POSTGRES_ENV in reason
-    assert not list(tmp_path.glob("jobbank-postgres-*"))
+    assert not list(tmp_path.glob(f"{embedded_postgres.FOLDER_PREFIX}*"))
 
 
 def test_a_failed_command_names_the_error_line_of_its_output(
@@ -75,3 +76,25 @@ def test_root_runs_the_server_as_nobody_and_anyone_else_as_themselves() -> None:
         "extra_groups": [],
     }
     assert embedded_postgres.unprivileged(1000) == {}
+
+
+def test_a_server_that_refuses_its_settings_names_its_fatal_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(embedded_postgres.SETTINGS, "max_connections", "-1")
+    with pytest.raises(embedded_postgres.ServerUnavailable, match=r"postgres: .*FATAL: .*-1"):
+        embedded_postgres.start_server()
+
+
+def test_the_folders_of_ended_runs_are_removed_and_those_of_running_ones_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    killed_run = tmp_path / f"{embedded_postgres.FOLDER_PREFIX}{ended.pid}-x1"
+    this_run = tmp_path / f"{embedded_postgres.FOLDER_PREFIX}{os.getpid()}-x2"
+    for folder in (killed_run, this_run):
+        (folder / "data").mkdir(parents=True)
+    embedded_postgres.remove_folders_of_ended_runs()
+    assert not killed_run.exists() and this_run.exists()
