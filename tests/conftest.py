@@ -1,7 +1,8 @@
 """Shared test set-up: the databases persistence tests run against.
 
-SQLite always runs. PostgreSQL runs when `JOBBANK_TEST_POSTGRES_URL` names a server the
-tests may create databases on (CI sets it); under CI a missing server is an error, not a skip.
+SQLite always runs. PostgreSQL runs on the server `JOBBANK_TEST_POSTGRES_URL` names, on which
+the tests may create databases (CI sets it), or else on one the run starts of its own
+(tests/embedded_postgres.py); under CI a missing server is an error, not a skip.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from sqlalchemy.orm import Session
 
 from jobbank import db
 from jobbank.core.settings import normalise_database_url
+from tests import embedded_postgres
 
-POSTGRES_ENV = "JOBBANK_TEST_POSTGRES_URL"
+POSTGRES_ENV = embedded_postgres.POSTGRES_ENV
 BROWSER_TESTS = "tests/browser/"
 INSTALL_CHROMIUM = "sudo apt-get install -y chromium"
 """The one command that gives the browser tests their browser (Debian's Chromium)."""
@@ -40,13 +42,14 @@ def in_a_thread_of_its_own(work: Callable[[], T]) -> T:
         return pool.submit(work).result()
 
 
-def postgres_server_url() -> str | None:
+def postgres_server_url() -> str:
     url = os.environ.get(POSTGRES_ENV)
     if url:
         return normalise_database_url(url)
+    reason = embedded_postgres.why_unavailable(os.environ)
     if os.environ.get("CI"):
-        pytest.fail(f"{POSTGRES_ENV} is not set: CI must run the PostgreSQL tests")
-    return None
+        pytest.fail(f"{reason} (CI must run the PostgreSQL tests)")
+    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -58,8 +61,6 @@ def fresh_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[obj
         if backend == "sqlite":
             return f"sqlite:///{tmp_path_factory.mktemp('db') / 'jobbank.db'}"
         server = postgres_server_url()
-        if server is None:
-            pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV}")
         name = f"jobbank_test_{uuid.uuid4().hex[:12]}"
         admin_execute(server, f'CREATE DATABASE "{name}"')
         created.append((server, name))
@@ -137,3 +138,11 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> Iterat
     line = browser_skip_line(browser_tests_skipped(terminalreporter.stats.get("skipped", [])))
     if line:
         terminalreporter.write_line(line, yellow=True, bold=True)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    embedded_postgres.configure(config)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    embedded_postgres.unconfigure(config)
