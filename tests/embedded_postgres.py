@@ -107,6 +107,7 @@ def start_server(bin_dir: Path | None = None) -> EmbeddedServer:
     try:
         if run_as:
             os.chown(folder, run_as["user"], run_as["group"])
+            bin_dir = installation_within(folder, bin_dir) if bin_dir.is_dir() else bin_dir
         data = folder / "data"
         initdb = (bin_dir / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "--no-sync")
         run(folder, run_as, *initdb, "--encoding=UTF8")
@@ -121,6 +122,22 @@ def start_server(bin_dir: Path | None = None) -> EmbeddedServer:
             hint = f"as root it runs as {UNPRIVILEGED_USER}, who may not; run as another user"
             raise ServerUnavailable(f"{error}: {hint}") from error
         raise
+
+
+def installation_within(folder: Path, bin_dir: Path) -> Path:
+    """A copy of the wheel's PostgreSQL (40 MB, under a second) in the server's own folder,
+    which `nobody` may read wherever the virtualenv is (a clone under /root need not be). The
+    wheel's shared libraries come along where its programs look for them (their RPATH)."""
+    installation = bin_dir.parent
+    package = installation.parent
+    libraries = package.parent / f"{package.name}.libs"
+    copy = folder / "site" / package.name / installation.name
+    shutil.copytree(installation, copy, symlinks=True)
+    if libraries.is_dir():
+        shutil.copytree(libraries, folder / "site" / libraries.name, symlinks=True)
+    for path in [folder / "site", *(folder / "site").rglob("*")]:
+        path.chmod(path.stat().st_mode | 0o444 | (0o111 if path.is_dir() else 0))
+    return copy / bin_dir.name
 
 
 def remove_folders_of_ended_runs() -> None:
