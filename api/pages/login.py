@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urljoin
 
 from litestar import Response, get, post
 from litestar.exceptions import NotAuthorizedException
@@ -16,7 +17,7 @@ from api.deps import DB, AnyRequest
 from api.pages.sign_on import sign_on_of
 from jobbank import sessions
 from jobbank.core.access import Actor
-from jobbank.sign_on.flow import log_out_url
+from jobbank.sign_on.flow import SignOn, log_out_url
 
 LOGIN_PATH = "/login"
 
@@ -73,6 +74,14 @@ def log_in_from_form(
     )
 
 
+def _log_in_page_url(request: AnyRequest, sign_on: SignOn) -> str:
+    """This page's address as the provider knows Jobbank: beside the registered callback
+    when one is set (a proxy may change the address the app sees), else from the request."""
+    if sign_on.settings.redirect_url:
+        return urljoin(sign_on.settings.redirect_url, LOGIN_PATH)
+    return str(request.url_for("log_in_page"))
+
+
 @post("/logout", sync_to_thread=True, status_code=303)
 def log_out(db_session: DB, request: AnyRequest) -> Redirect:
     """End this browser session and show the log-in page; a session the municipality's
@@ -82,7 +91,7 @@ def log_out(db_session: DB, request: AnyRequest) -> Redirect:
         signed_on = end_log_in(db_session, request)
     sign_on = sign_on_of(request)
     provider_log_out = (
-        log_out_url(sign_on, back_to=str(request.url_for("log_in_page")))
+        log_out_url(sign_on, back_to=_log_in_page_url(request, sign_on))
         if signed_on and sign_on is not None
         else None
     )
