@@ -19,6 +19,9 @@ HOURS_IN_WEEK = 168.0
 """No one needs or works more hours in a week than it has."""
 MAX_NORMAL_HOURS = 48.0
 """Contracted hours a week: at most 48 on average (the EU Working Time Directive)."""
+MAX_DAILY_HOURS = 13.0
+"""Hours one person works in a day: at most 13, which leaves the 11 hours' rest a day the
+Working Time Directive asks for."""
 MAX_ID = 2**31 - 1
 """The largest row id or version: PostgreSQL's `integer`."""
 MAX_ROUND_WEEKS = 26

@@ -1,4 +1,5 @@
-"""The round snapshot: `RoundInput` in, `RoundResult` out (schema version 1).
+"""The round snapshot: `RoundInput` in, `RoundResult` out (schema version 2; version 1 is read
+and upgraded, see `solver.round_input`).
 
 This is the one contract the solver, the CLI, the API export and the benchmark share.
 Per-week values (`home_load`, `available`, `hours`) may be given as a single value; they
@@ -22,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from solver.bounds import BOUND_ERRORS, describe
 from solver.repair_contract import (
     MAX_MOVES,
+    REPAIR_SCHEMA_VERSION,
     Candidate,
     Change,
     ChangeKind,
@@ -40,6 +42,7 @@ from solver.round_input import (
     MAX_WEEKS,
     SCHEMA_VERSION,
     Assignment,
+    DailyHours,
     Hours,
     Id,
     Need,
@@ -54,6 +57,7 @@ from solver.round_input import (
     Unit,
     WeekHours,
     check_assignments,
+    check_days,
 )
 from solver.round_result import (
     Metrics,
@@ -66,18 +70,22 @@ from solver.round_result import (
     StopReason,
     Unfilled,
 )
+from solver.shift_times import WEEKDAYS, ShiftTime, Weekday, WorkDay
 
 __all__ = [
     "DEFAULT_MAX_UNITS_PER_WEEK",
     "DEFAULT_MIN_BLOCK",
     "MAX_MOVES",
     "MAX_WEEKS",
+    "REPAIR_SCHEMA_VERSION",
     "SCHEMA_VERSION",
+    "WEEKDAYS",
     "Assignment",
     "Candidate",
     "Change",
     "ChangeKind",
     "ContractError",
+    "DailyHours",
     "Hours",
     "Id",
     "LeftOpen",
@@ -101,14 +109,18 @@ __all__ = [
     "RoundResult",
     "Rules",
     "Shift",
+    "ShiftTime",
     "Staff",
     "StaffWeek",
     "StopReason",
     "Unfilled",
     "Unit",
     "WeekHours",
+    "Weekday",
+    "WorkDay",
     "change_kind",
     "check_assignments",
+    "check_days",
     "describe_errors",
     "parse_repair_input",
     "parse_round_input",

@@ -20,17 +20,18 @@ from pydantic import Field, model_validator
 
 from solver.round_input import (
     MAX_WEEKS,
-    SCHEMA_VERSION,
     Assignment,
     Hours,
     Id,
     PersonHours,
     RoundInput,
-    Strict,
     check_assignments,
 )
 from solver.round_result import StopReason, Unfilled
+from solver.strict import Strict
 
+REPAIR_SCHEMA_VERSION: Literal[1] = 1
+"""The repair's own version; its `round` and assignments are the round snapshot's."""
 MAX_MOVES = 100
 """More people moved than this is a new round, not a repair."""
 MAX_TOUCHED = 100_000
@@ -50,7 +51,7 @@ class StaffWeek(Strict):
 class RepairInput(Strict):
     """A published plan, the round's facts as they are now, and what the events touch."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1] = REPAIR_SCHEMA_VERSION
     round: RoundInput = Field(
         description="The round's facts now, every event folded in; its `pinned` hold."
     )
@@ -153,7 +154,7 @@ class RepairMetrics(Strict):
 class RepairResult(Strict):
     """The repaired plan and how it differs from the published one."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1] = REPAIR_SCHEMA_VERSION
     status: Literal["optimal", "feasible", "infeasible"]
     assignments: list[Assignment] = Field(
         default_factory=list, description="The whole plan after the repair."

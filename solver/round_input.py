@@ -1,6 +1,10 @@
-"""The round the solver is given: `RoundInput` and its parts (schema version 1), with the
+"""The round the solver is given: `RoundInput` and its parts (schema version 2), with the
 checks that tie them together (ids known and unique, weeks in range, pins and previous
-assignments well formed). `solver.contract` is where callers take these names from."""
+assignments well formed). `solver.contract` is where callers take these names from.
+
+Version 2 adds days: a need's `shift_times`, a person's `away_days` and `daily_hours`, and an
+assignment's `days`. A version-1 snapshot is read as version 2 with the defaults, which plan
+exactly as version 1 did: a need without shift times is planned by the week alone."""
 
 from __future__ import annotations
 
@@ -10,11 +14,21 @@ from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic import AfterValidator, Field, WithJsonSchema, model_validator
 
-from solver.bounds import HOURS_IN_WEEK, MAX_NORMAL_HOURS, MAX_ROUND_WEEKS, Day
+from solver.bounds import HOURS_IN_WEEK, MAX_DAILY_HOURS, MAX_NORMAL_HOURS, MAX_ROUND_WEEKS, Day
+from solver.shift_times import WEEKDAYS, ShiftTime, Weekday, WorkDay
+from solver.strict import Strict
 
-SCHEMA_VERSION: Literal[1] = 1
+SCHEMA_VERSION: Literal[2] = 2
+SCHEMA_VERSIONS = (1, 2)
+"""Versions read; a version-1 snapshot is upgraded to version 2 on reading."""
+VERSION_2_FIELDS: dict[str, tuple[str, ...]] = {
+    "staff": ("away_days", "daily_hours"),
+    "needs": ("shift_times",),
+    "pinned": ("days",),
+    "previous": ("days",),
+}
 MAX_WEEKS = MAX_ROUND_WEEKS
 DEFAULT_MIN_BLOCK = 4.0
 DEFAULT_MAX_UNITS_PER_WEEK = 2
@@ -34,6 +48,8 @@ WeekHours = Annotated[Hours, Field(le=HOURS_IN_WEEK)]
 """Hours in one week: at most the week's 168."""
 PersonHours = Annotated[Hours, Field(le=MAX_NORMAL_HOURS)]
 """Hours one person works in a week: at most 48."""
+DailyHours = Annotated[Hours, Field(gt=0, le=MAX_DAILY_HOURS)]
+"""Hours one person works in a day: more than 0, at most 13 (11 hours' rest a day)."""
 
 Id = Annotated[str, Field(min_length=1, max_length=100)]
 
@@ -61,12 +77,6 @@ def _hours_schema(most: float) -> dict[str, Any]:
 PerWeekHours = Annotated[list[WeekHours], _per_week_schema(_hours_schema(HOURS_IN_WEEK))]
 PerWeekLoad = Annotated[list[PersonHours], _per_week_schema(_hours_schema(MAX_NORMAL_HOURS))]
 PerWeekFlags = Annotated[list[bool], _per_week_schema({"type": "boolean"})]
-
-
-class Strict(BaseModel):
-    """A contract shape: unknown fields are refused and a validated value never changes."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Rules(Strict):
@@ -104,12 +114,32 @@ class Staff(Strict):
         "costs coverage. Each must name a unit of the round; empty (the default) changes "
         "nothing.",
     )
+    away_days: list[Weekday] = Field(
+        default_factory=lambda: list(WEEKDAYS),
+        max_length=7,
+        description="Weekdays the person may be away from their home unit, agreed with "
+        "their home leader; every day by default.",
+    )
+    daily_hours: DailyHours | None = Field(
+        None,
+        description="The person's normal hours a day: the most they work at a receiving "
+        "unit in one day. Absent: a fifth of `normal_hours`, rounded up to a half hour.",
+    )
 
     def capacity(self, week: int) -> float:
-        """Hours this person can be lent in `week`: normal hours less home load, 0 if away."""
+        """Hours this person can be lent in `week`: normal hours less home load, and no more
+        than their daily hours on each day they may be away; 0 if away."""
         if not self.available[week]:
             return 0.0
-        return max(0.0, self.normal_hours - self.home_load[week])
+        week_of_days = self.hours_a_day * len(self.away_days)
+        return max(0.0, min(self.normal_hours - self.home_load[week], week_of_days))
+
+    @property
+    def hours_a_day(self) -> float:
+        """The most hours this person works in a day (`daily_hours` or its default)."""
+        if self.daily_hours is not None:
+            return self.daily_hours
+        return min(MAX_DAILY_HOURS, math.ceil(self.normal_hours / 5 * 2) / 2)
 
 
 class Need(Strict):
@@ -121,6 +151,21 @@ class Need(Strict):
     priority: int = Field(3, ge=1, le=5)
     exposed: bool = False
     min_block: Annotated[PersonHours, Field(gt=0)] = DEFAULT_MIN_BLOCK
+    shift_times: list[ShiftTime] = Field(
+        default_factory=list,
+        max_length=7,
+        description="The weekdays the need wants people on and the shift's times, e.g. "
+        "Monday–Friday 07:00–15:00; each weekday at most once. Empty (the default): the "
+        "need is planned by the week alone and its assignments carry no days.",
+    )
+
+    @property
+    def planned_by_day(self) -> bool:
+        return bool(self.shift_times)
+
+    def shift_on(self, weekday: Weekday) -> ShiftTime | None:
+        """The shift the need wants people on that weekday, if any."""
+        return next((s for s in self.shift_times if weekday in s.days), None)
 
     @property
     def weight(self) -> int:
@@ -137,6 +182,12 @@ class Assignment(Strict):
     need: Id
     week: int = Field(ge=0, lt=MAX_WEEKS)
     hours: Annotated[PersonHours, Field(gt=0)]
+    days: tuple[WorkDay, ...] = Field(
+        (),
+        max_length=7,
+        description="The days of the week the hours are worked, with their times; empty "
+        "when the need is planned by the week alone.",
+    )
 
 
 _PER_WEEK_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -152,7 +203,7 @@ _PER_WEEK_FIELDS: dict[str, tuple[str, ...]] = {
 class RoundInput(Strict):
     """Everything the solver needs to plan one round, and nothing else."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[2] = SCHEMA_VERSION
     start: Day
     weeks: int = Field(ge=1, le=MAX_WEEKS)
     rules: Rules = Field(default_factory=Rules)
@@ -161,6 +212,12 @@ class RoundInput(Strict):
     needs: list[Need]
     pinned: list[Assignment] = Field(default_factory=list)
     previous: list[Assignment] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _upgrade(cls, data: Any) -> Any:
+        """Read a version-1 snapshot as version 2; it may not use version 2's fields."""
+        return upgrade_from_version_1(data, VERSION_2_FIELDS)
 
     @model_validator(mode="before")
     @classmethod
@@ -189,6 +246,7 @@ class RoundInput(Strict):
             *_check_unique_ids(self),
             *_check_known_ids(self),
             *_check_assignment_lists(self),
+            *_check_weekdays(self),
         ]
         if problems:
             raise ValueError("\n".join(problems))
@@ -197,6 +255,25 @@ class RoundInput(Strict):
     def week_start(self, week: int) -> dt.date:
         """The Monday that begins week `week` (0-based) of the round."""
         return self.start + dt.timedelta(weeks=week)
+
+
+def upgrade_from_version_1(data: Any, added: Mapping[str, Sequence[str]]) -> Any:
+    """`data` with `schema_version` 2 when it was 1; a version-1 snapshot naming a field
+    that version 2 added is refused (it is a version-2 snapshot with the wrong number)."""
+    if not isinstance(data, Mapping) or data.get("schema_version") != 1:
+        return data
+    used = sorted(
+        f"{section}[{i}].{field}"
+        for section, fields in added.items()
+        if isinstance(data.get(section), list)
+        for i, row in enumerate(data[section])
+        if isinstance(row, Mapping)
+        for field in fields
+        if field in row
+    )
+    if used:
+        raise ValueError(f"schema_version 1 has no {', '.join(used[:5])}; use schema_version 2")
+    return {**data, "schema_version": SCHEMA_VERSION}
 
 
 def _expand_row(row: Any, fields: Iterable[str], defaults: Mapping[str, Any], weeks: int) -> Any:
@@ -231,6 +308,18 @@ def _check_week_lengths(round_input: RoundInput) -> list[str]:
                 f"{kind} {row.id}: {field} has {len(values)} values, "
                 f"expected {round_input.weeks} (one per week) or a single value"
             )
+    return problems
+
+
+def _check_weekdays(round_input: RoundInput) -> list[str]:
+    problems = []
+    for s in round_input.staff:
+        if len(set(s.away_days)) != len(s.away_days):
+            problems.append(f"staff {s.id}: away_days: a weekday is named twice")
+    for n in round_input.needs:
+        named = [day for shift in n.shift_times for day in shift.days]
+        if len(set(named)) != len(named):
+            problems.append(f"need {n.id}: shift_times: a weekday has two shifts")
     return problems
 
 
@@ -320,4 +409,22 @@ def check_assignments(
         if (a.staff, a.need, a.week) in seen:
             problems.append(f"{where}: duplicate entry")
         seen.add((a.staff, a.need, a.week))
+        problems += [f"{where}: days: {p}" for p in check_days(a, round_input.week_start(a.week))]
+    return problems
+
+
+def check_days(assignment: Assignment, monday: dt.date) -> list[str]:
+    """An assignment's days lie in its week, each once, and add up to its hours."""
+    if not assignment.days:
+        return []
+    problems = []
+    dates = [d.date for d in assignment.days]
+    outside = [d for d in dates if not monday <= d < monday + dt.timedelta(days=7)]
+    if outside:
+        problems.append(f"{outside[0].isoformat()} is not in the week of {monday.isoformat()}")
+    if len(set(dates)) != len(dates):
+        problems.append("a date is named twice")
+    total = sum(d.hours for d in assignment.days)
+    if total != assignment.hours:
+        problems.append(f"the days add up to {total:g} hours, not {assignment.hours:g}")
     return problems

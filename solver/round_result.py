@@ -1,13 +1,14 @@
 """What the solver returns: `RoundResult`, its unfilled need-weeks and their reasons, and its
-metrics (schema version 1). `solver.contract` is where callers take these names from."""
+metrics (schema version 2; a version-1 result is read as version 2, its assignments without
+days). `solver.contract` is where callers take these names from."""
 
 from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from solver.round_input import (
     MAX_WEEKS,
@@ -16,9 +17,10 @@ from solver.round_input import (
     Hours,
     Id,
     Shift,
-    Strict,
     WeekHours,
+    upgrade_from_version_1,
 )
+from solver.strict import Strict
 
 
 class ReasonCode(StrEnum):
@@ -126,7 +128,7 @@ class Metrics(Strict):
 class RoundResult(Strict):
     """The solver's plan for a round, what it could not fill and why, and how good it is."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[2] = SCHEMA_VERSION
     status: Literal["optimal", "feasible", "infeasible"]
     assignments: list[Assignment] = Field(default_factory=list)
     unfilled: list[Unfilled] = Field(default_factory=list)
@@ -136,3 +138,8 @@ class RoundResult(Strict):
         description="Why the input cannot be planned, when status is infeasible "
         "(e.g. a pin that breaks a hard rule).",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _upgrade(cls, data: Any) -> Any:
+        return upgrade_from_version_1(data, {"assignments": ("days",)})
