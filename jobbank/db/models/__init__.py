@@ -45,8 +45,16 @@ from jobbank.db.models.live_plan import (
 from jobbank.db.models.needs import Need, NeedStatus, NeedWeek
 from jobbank.db.models.organisation import Area, Person, Skill, Unit, unit_leader
 from jobbank.db.models.outbox import CalendarFeed, MessageKind, MessageStatus, OutboxMessage
-from jobbank.db.models.rounds import AllocationRound, Assignment, RoundStatus, SolveJob, SolveStatus
+from jobbank.db.models.rounds import (
+    AllocationRound,
+    Assignment,
+    AssignmentDay,
+    RoundStatus,
+    SolveJob,
+    SolveStatus,
+)
 from jobbank.db.models.volunteers import (
+    EVERY_DAY,
     ApprovalStatus,
     VolunteerProfile,
     VolunteerWeek,
@@ -56,11 +64,13 @@ from jobbank.db.models.volunteers import (
 )
 
 __all__ = [
+    "EVERY_DAY",
     "AllocationRound",
     "ApprovalStatus",
     "Area",
     "Assignment",
     "AssignmentChange",
+    "AssignmentDay",
     "Audience",
     "AuditEntry",
     "AuthKind",

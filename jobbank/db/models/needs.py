@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any
 
+from advanced_alchemy.types import JsonB
 from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -22,7 +24,9 @@ class Need(Base):
     """Work a unit under pressure needs done, per week, by someone with one skill.
 
     `hours` is the default per week from `first_week` to `last_week` (Mondays, inclusive);
-    `weeks` override single weeks.
+    `weeks` override single weeks. `shift_times` are the weekdays it wants people on with the
+    shift's times, as the round contract writes them (`solver.contract.ShiftTime`); empty, it
+    is planned by the week alone.
     """
 
     __tablename__ = "need"
@@ -37,6 +41,12 @@ class Need(Base):
     priority: Mapped[int] = mapped_column(Integer, default=3)
     exposed: Mapped[bool] = mapped_column(Boolean, default=False)
     min_block: Mapped[float] = mapped_column(Float, default=4.0)
+    shift_times: Mapped[list[dict[str, Any]]] = mapped_column(
+        JsonB, default=list, server_default="[]"
+    )
+    """Kept whole as the contract's JSON: always read and written with its need, never asked
+    for by weekday, and checked where it enters (`jobbank.core.days`); a round reads it with
+    the contract's own check."""
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[NeedStatus] = mapped_column(
         stored_enum(NeedStatus, "need_status"), default=NeedStatus.OPEN, index=True

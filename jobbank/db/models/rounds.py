@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    Time,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from jobbank.db.models.base import Base, stored_enum
 from jobbank.db.models.needs import Need
 from jobbank.db.models.organisation import Person
+from solver.contract import WorkDay
 
 
 class RoundStatus(StrEnum):
@@ -136,3 +138,50 @@ class Assignment(Base):
     round: Mapped[AllocationRound] = relationship(back_populates="assignments")
     person: Mapped[Person] = relationship(lazy="joined")
     need: Mapped[Need] = relationship(lazy="joined")
+    days: Mapped[list[AssignmentDay]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="AssignmentDay.date"
+    )
+    """The days of the week its hours are worked, with their times; none when its need is
+    planned by the week alone (or a change of hours left them for the next plan to place)."""
+
+    @property
+    def work_days(self) -> tuple[WorkDay, ...]:
+        """Its days as the round contract names them."""
+        return tuple(day.work_day for day in self.days)
+
+    def plan_days(self, days: tuple[WorkDay, ...]) -> None:
+        """Put its hours on these days (the contract checked that they add up to them)."""
+        self.days = [AssignmentDay.of(day) for day in days]
+
+    def change_hours(self, hours: float) -> None:
+        """Other hours than its days add up to: the days go, for the next plan to place."""
+        if hours != self.hours:
+            self.days = []
+        self.hours = hours
+
+
+class AssignmentDay(Base):
+    """One day of an assignment-week: the date, when the person starts and ends, and the hours.
+
+    Rows, not JSON on the assignment: the calendar, the exports and the leaders' week grids
+    ask for them by date across people and needs."""
+
+    __tablename__ = "assignment_day"
+    __table_args__ = (UniqueConstraint("assignment_id", "date"),)
+
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignment.id", ondelete="CASCADE"), index=True
+    )
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    start_time: Mapped[dt.time] = mapped_column(Time)
+    end_time: Mapped[dt.time] = mapped_column(Time)
+    """Not after `start_time`: the next day (a night shift)."""
+    hours: Mapped[float] = mapped_column(Float)
+
+    @classmethod
+    def of(cls, day: WorkDay) -> AssignmentDay:
+        return cls(date=day.date, start_time=day.start, end_time=day.end, hours=day.hours)
+
+    @property
+    def work_day(self) -> WorkDay:
+        return WorkDay(date=self.date, start=self.start_time, end=self.end_time, hours=self.hours)

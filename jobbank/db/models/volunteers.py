@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from enum import StrEnum
 
 from advanced_alchemy.types import DateTimeUTC, JsonB
@@ -11,7 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobbank.db.models.base import Base, stored_enum
 from jobbank.db.models.organisation import Area, Person, Skill, Unit
-from solver.contract import Shift
+from solver.contract import WEEKDAYS, Shift
+
+EVERY_DAY = [day.value for day in WEEKDAYS]
 
 volunteer_skill = Table(
     "volunteer_skill",
@@ -47,7 +50,9 @@ class VolunteerProfile(Base):
     """A person's offer to be lent out, approved by the leader of their home unit.
 
     `home_load` is the default weekly load the home unit keeps; `weeks` override it (and
-    availability) for single weeks. The risk-group flag is health data: HR only.
+    availability) for single weeks. `away_days` and `daily_hours`, set by the home leader or
+    HR, say on which weekdays and how many hours a day the person may be lent. The risk-group
+    flag is health data: HR only.
     """
 
     __tablename__ = "volunteer_profile"
@@ -57,6 +62,12 @@ class VolunteerProfile(Base):
     normal_hours: Mapped[float] = mapped_column(Float)
     shifts: Mapped[list[str]] = mapped_column(JsonB, default=lambda: [Shift.DAY.value])
     home_load: Mapped[float] = mapped_column(Float, default=0.0)
+    away_days: Mapped[list[str]] = mapped_column(
+        JsonB, default=lambda: list(EVERY_DAY), server_default=json.dumps(EVERY_DAY)
+    )
+    """The weekdays (`mon` … `sun`, in week order) the home leader lets the person be away."""
+    daily_hours: Mapped[float | None] = mapped_column(Float)
+    """The most hours the person works in a day; None: a fifth of their normal hours."""
     risk_group: Mapped[bool] = mapped_column(Boolean, default=False)
     approval: Mapped[ApprovalStatus] = mapped_column(
         stored_enum(ApprovalStatus, "approval_status"), default=ApprovalStatus.PENDING
