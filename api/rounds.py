@@ -32,7 +32,7 @@ from jobbank.rounds import RoundCounts, UnfilledNeedWeek
 from jobbank.runtime.solves import cancel_solving, look_at_job, start_solving
 from jobbank.solving import JobView, SolveRequest
 from solver.bounds import BlockHours, Day, RoundWeeks, RowId
-from solver.contract import MAX_WEEKS, Rules, StopReason
+from solver.contract import MAX_WEEKS, Rules, StopReason, WorkDay
 
 POLL_SECONDS = 0.5
 """How often the progress stream looks at the job's row."""
@@ -220,6 +220,10 @@ class PlannedAssignment(BaseModel):
     week: dt.date
     hours: float
     pinned: bool
+    days: list[WorkDay] = Field(
+        description="The days of the week its hours are worked, with their local times; "
+        "empty when its need is planned by the week alone."
+    )
 
     @classmethod
     def of(cls, row: Assignment) -> PlannedAssignment:
@@ -236,6 +240,7 @@ class PlannedAssignment(BaseModel):
             week=row.week,
             hours=row.hours,
             pinned=row.pinned,
+            days=list(row.work_days),
         )
 
 

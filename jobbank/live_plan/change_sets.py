@@ -109,6 +109,7 @@ def current_plan(session: Session, rnd: AllocationRound) -> list[PlannedAssignme
             need=row.need.ref,
             week=week_index(rnd.start, row.week),
             hours=row.hours,
+            days=row.work_days,
         )
         for row in rows
         if 0 <= week_index(rnd.start, row.week) < rnd.weeks
@@ -371,7 +372,7 @@ def make_changes(
                 )
             )
         else:
-            row.hours = change.hours_after
+            row.change_hours(change.hours_after)
         kept.append(
             AssignmentChange(
                 round_id=rnd.id,

@@ -23,6 +23,7 @@ from jobbank.db.models import (
 )
 from jobbank.db.models.live_plan import ChangesSeen
 from jobbank.privacy.voice import OwnDeployment, own_deployments
+from solver.contract import WorkDay
 
 
 class OwnPerson(BaseModel):
@@ -56,6 +57,8 @@ class OwnVolunteering(BaseModel):
     approval: str
     normal_hours: float
     home_load: float
+    away_days: list[str]
+    daily_hours: float | None
     shifts: list[str]
     skills: list[str]
     preferred_areas: list[str]
@@ -69,6 +72,7 @@ class OwnAssignment(BaseModel):
     unit: str
     week: dt.date
     hours: float
+    days: list[WorkDay]
 
 
 class OwnEvent(BaseModel):
@@ -222,6 +226,8 @@ def _own_volunteering(person: Person) -> OwnVolunteering | None:
         opted_in=profile.opted_in,
         approval=profile.approval.value,
         normal_hours=profile.normal_hours,
+        away_days=list(profile.away_days),
+        daily_hours=profile.daily_hours,
         home_load=profile.home_load,
         shifts=list(profile.shifts),
         skills=sorted(skill.code for skill in profile.skills),
@@ -247,6 +253,7 @@ def _own_assignments(session: Session, person_id: int) -> list[OwnAssignment]:
             unit=row.need.unit.code,
             week=row.week,
             hours=row.hours,
+            days=list(row.work_days),
         )
         for row in rows
     ]

@@ -17,6 +17,7 @@ from jobbank.rounds.results import round_result
 from jobbank.rounds.snapshot import round_input
 from jobbank.rounds.status import CHANGEABLE, refuse, round_for
 from solver.bounds import MAX_NORMAL_HOURS
+from solver.contract import Assignment as Planned
 
 MAX_PIN_HOURS = MAX_NORMAL_HOURS
 """One person's hours for one need in one week. More hours than a week has is a typing error,
@@ -65,7 +66,8 @@ def pin_assignment(
     if row is None:
         row = Assignment(round_id=rnd.id, person=person, need=need, week=week, hours=hours)
         session.add(row)
-    row.hours, row.pinned = hours, True
+    row.change_hours(hours)
+    row.pinned = True
     session.flush()
     after = audit.fields_of(row, PIN_FIELDS)
     if before is not None:
@@ -124,7 +126,7 @@ def unpin_assignment(
     alive: Liveness = cannot_tell,
 ) -> None:
     """Let the next solve decide this assignment again. It goes back to what the last solve
-    planned for it; a pin the solve never planned goes away with its pin."""
+    planned for it, days and all; a pin the solve never planned goes away with its pin."""
     rnd = round_to_change(session, actor, round_id, alive=alive)
     row = session.get(Assignment, assignment_id)
     if row is None or row.round_id != rnd.id:
@@ -132,12 +134,14 @@ def unpin_assignment(
     if rnd.status not in CHANGEABLE:
         refuse(rnd, _why_unchangeable(rnd))
     before = audit.fields_of(row, PIN_FIELDS)
-    solved_hours = solved_plan(rnd).get(_plan_key(rnd, row))
+    solved = _solved_assignment(rnd, _plan_key(rnd, row))
     after: dict[str, object] | None = None
-    if solved_hours is None:
+    if solved is None:
         session.delete(row)
     else:
-        row.hours, row.pinned = solved_hours, False
+        row.change_hours(solved.hours)
+        row.plan_days(solved.days)
+        row.pinned = False
         before, after = audit.changed(before, audit.fields_of(row, PIN_FIELDS))
     audit.record(
         session,
@@ -197,6 +201,14 @@ PlanKey = tuple[str, str, int]
 
 def _plan_key(rnd: AllocationRound, row: Assignment) -> PlanKey:
     return (row.person.employee_no, row.need.ref, week_index(rnd.start, row.week))
+
+
+def _solved_assignment(rnd: AllocationRound, key: PlanKey) -> Planned | None:
+    """The assignment the round's last stored result planned for `key`, with its days."""
+    result = round_result(rnd)
+    if result is None:
+        return None
+    return next((a for a in result.assignments if (a.staff, a.need, a.week) == key), None)
 
 
 def solved_plan(rnd: AllocationRound) -> dict[PlanKey, float]:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from jobbank.core import audit
 from jobbank.core.errors import Conflict
 from jobbank.core.weeks import week_starts
-from jobbank.db.models import AllocationRound, Assignment, Need, Person, RoundStatus
+from jobbank.db.models import AllocationRound, Assignment, AssignmentDay, Need, Person, RoundStatus
 from jobbank.rounds.snapshot import round_input
 from solver.contract import (
     ContractError,
@@ -26,7 +26,8 @@ def round_result(rnd: AllocationRound) -> RoundResult | None:
 def store_result(
     session: Session, rnd: AllocationRound, result: RoundResult, *, by: int | None = None
 ) -> None:
-    """Keep the solver's result and replace the round's assignments with it; pins stay pinned.
+    """Keep the solver's result and replace the round's assignments with it, each with its
+    days; pins stay pinned.
 
     An infeasible result keeps the round a draft and says why in `status_message`; it has no
     plan, so only the pins stay, for the coordinator to see which one to change.
@@ -55,6 +56,7 @@ def store_result(
             week=mondays[a.week],
             hours=a.hours,
             pinned=(a.staff, a.need, a.week) in pins,
+            days=[AssignmentDay.of(day) for day in a.days],
         )
         for a in result.assignments
     ]

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from jobbank.core import audit
 from jobbank.core.bounds import check
+from jobbank.core.days import shift_times_of
 from jobbank.core.errors import Conflict, InvalidInput
 from jobbank.core.weeks import week_index, week_starts
 from jobbank.db.models import (
@@ -226,6 +227,8 @@ def _staff_input(
         avoid_units=sorted(unit.code for unit in profile.avoided_units),
         preferred_areas=sorted(units_with_area),
         rated_units=sorted(wishes.rated_units.get(person.employee_no, set())),
+        away_days=list(profile.away_days),
+        daily_hours=profile.daily_hours,
     )
 
 
@@ -239,6 +242,7 @@ def _need_input(need: Need, mondays: Sequence[dt.date]) -> NeedInput:
         priority=need.priority,
         exposed=need.exposed,
         min_block=need.min_block,
+        shift_times=shift_times_of(need.shift_times),
     )
 
 
@@ -265,7 +269,9 @@ def _planned(
         staff_id, need_id = row.person.employee_no, row.need.ref
         if 0 <= week < weeks and staff_id in known_staff and need_id in known_needs:
             planned.append(
-                PlannedAssignment(staff=staff_id, need=need_id, week=week, hours=row.hours)
+                PlannedAssignment(
+                    staff=staff_id, need=need_id, week=week, hours=row.hours, days=row.work_days
+                )
             )
     return planned
 
