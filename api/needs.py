@@ -14,10 +14,11 @@ from api.deps import DB, AnyRequest, Id, Paging
 from api.paging import page_of
 from api.shapes import ContactOut
 from jobbank import needs
+from jobbank.core.days import shift_times_of
 from jobbank.db.models import Need, NeedStatus
 from jobbank.needs import NeedDraft, NeedPatch, WeekHours
 from solver.bounds import Version
-from solver.contract import Shift
+from solver.contract import Shift, ShiftTime
 
 
 class NeedUnit(BaseModel):
@@ -39,6 +40,9 @@ class NeedOut(BaseModel):
     priority: int
     exposed: bool
     min_block: float
+    shift_times: list[ShiftTime] = Field(
+        description="Weekdays wanted with the shift's local times; empty: by the week alone."
+    )
     description: str
     status: NeedStatus
     contact_person: ContactOut | None
@@ -65,6 +69,7 @@ class NeedOut(BaseModel):
             priority=need.priority,
             exposed=need.exposed,
             min_block=need.min_block,
+            shift_times=shift_times_of(need.shift_times),
             description=need.description,
             status=need.status,
             contact_person=ContactOut.of(need.contact_person) if need.contact_person else None,
@@ -119,7 +124,8 @@ class NeedController(Controller):
     def post_need(self, db_session: DB, data: JSONBody[NeedDraft], request: AnyRequest) -> NeedOut:
         """Post a need for a unit you lead (any unit for HR): skill, hours a week (and weeks
         that differ), first and last week (Mondays), shift type, priority 1–5, exposure,
-        minimum block, the concrete tasks, and a contact person at the unit."""
+        minimum block, the concrete tasks, a contact person at the unit, and the weekdays
+        with the shift's times (each weekday once; a shift of at most 13 hours)."""
         return NeedOut.of(needs.post_need(db_session, current_actor(request), data))
 
     @patch("/{need_id:int}", sync_to_thread=True)

@@ -22,16 +22,18 @@ from api.paging import page_of
 from api.shapes import UnitRef
 from jobbank import volunteers
 from jobbank.core.access import Actor
+from jobbank.core.days import hours_a_day
 from jobbank.db.models import ApprovalStatus, Area, VolunteerProfile
 from jobbank.volunteers import (
     ApprovalDecision,
+    DayPlan,
     HomeLoadPlan,
     ProfileEdit,
     ProfilePatch,
     WeekAvailability,
     WeekHomeLoad,
 )
-from solver.contract import Shift
+from solver.contract import Shift, Weekday
 
 
 class AreaBrief(BaseModel):
@@ -67,6 +69,16 @@ class Volunteer(BaseModel):
     availability: list[WeekAvailability] = Field(description="Weeks away; others: available.")
     home_load: float = Field(description="Default hours a week the home unit keeps.")
     home_load_weeks: list[WeekHomeLoad] = Field(description="Weeks with another home load.")
+    away_days: list[Weekday] = Field(
+        description="Weekdays the home unit lets the person be lent on (set by its leader)."
+    )
+    daily_hours: float | None = Field(
+        description="The most hours a day the home leader set; null: from the normal hours."
+    )
+    hours_a_day: float = Field(
+        description="The most hours a day rounds plan: `daily_hours`, else a fifth of the "
+        "normal hours rounded up to a half hour (at most 13)."
+    )
     avoid_units: list[UnitRef]
     preferred_areas: list[AreaBrief]
     approval: ApprovalStatus
@@ -99,6 +111,9 @@ class Volunteer(BaseModel):
             ],
             home_load=profile.home_load,
             home_load_weeks=volunteers.home_load_overrides(profile),
+            away_days=[Weekday(day) for day in profile.away_days],
+            daily_hours=profile.daily_hours,
+            hours_a_day=hours_a_day(profile.normal_hours, profile.daily_hours),
             avoid_units=sorted(
                 (UnitRef.of(unit) for unit in profile.avoided_units), key=lambda u: u.code
             ),
@@ -221,6 +236,20 @@ class VolunteerController(Controller):
         the weeks that differ, each at most the volunteer's normal hours. Replaces all weeks."""
         actor = current_actor(request)
         profile = volunteers.plan_home_load(db_session, actor, profile_id, data)
+        return _one(db_session, actor, profile)
+
+    @put("/{profile_id:int}/days", sync_to_thread=True)
+    def plan_days(
+        self,
+        db_session: DB,
+        profile_id: FromPath[Id],
+        data: JSONBody[DayPlan],
+        request: AnyRequest,
+    ) -> Volunteer | VolunteerWithHealth:
+        """Set the weekdays the home unit lets the volunteer be lent on and their hours a day
+        (the home-unit leader or HR); both are replaced. Rounds plan their days by these."""
+        actor = current_actor(request)
+        profile = volunteers.plan_days(db_session, actor, profile_id, data)
         return _one(db_session, actor, profile)
 
     @patch("/{profile_id:int}", sync_to_thread=True, guards=[hr_only])

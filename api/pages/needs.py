@@ -19,7 +19,7 @@ from litestar import get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.plugins.htmx import HTMXRequest, HTMXTemplate
 from litestar.response import Redirect, Template
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy.orm import Session
 
 from api.auth import current_actor
@@ -28,6 +28,7 @@ from api.pages.i18n import language_of, translate
 from api.pages.refusals import STALE, sentences
 from jobbank.core.access import Actor
 from jobbank.core.bounds import shaped, shaped_within
+from jobbank.core.days import ShiftTimeBody, shift_times_of
 from jobbank.core.errors import Conflict, InvalidInput, NotFound, Problems
 from jobbank.core.weeks import first_week_not_started, monday_of, week_starts
 from jobbank.coverage import needs_coverage
@@ -45,9 +46,10 @@ from jobbank.needs import (
     reopen_need,
 )
 from jobbank.organisation import led_units, skills_by_label
-from solver.contract import DEFAULT_MIN_BLOCK, Shift
+from solver.contract import DEFAULT_MIN_BLOCK, WEEKDAYS, Shift, Weekday
 
 ALL = LimitOffset(limit=1000, offset=0)
+WEEKDAY_NAMES = {day.value for day in WEEKDAYS}
 WEEKS_AHEAD = 26
 """How many weeks from this one the week pickers offer."""
 FIELDS = (
@@ -62,6 +64,7 @@ FIELDS = (
     "last_week",
     "description",
     "contact_person_id",
+    "shift_times",
 )
 
 
@@ -82,7 +85,19 @@ class NeedForm(BaseModel):
     last_week: str = ""
     description: str = ""
     contact_person_id: str = ""
+    shift_form: str = ""
+    """`one` when the form shows one shift's weekdays and times to change; a need with
+    different times on different days (set through the API) keeps them, shown only."""
+    shift_days: list[str] = Field(default_factory=list)
+    shift_start: str = ""
+    shift_end: str = ""
     version: str = ""
+
+    @field_validator("shift_days", mode="before")
+    @classmethod
+    def _ticked(cls, value: Any) -> Any:
+        """One ticked box is sent as text, several as a list."""
+        return [value] if isinstance(value, str) else value
 
 
 def _number(field: str, text: str) -> float:
@@ -120,6 +135,30 @@ def _date(field: str, text: str) -> dt.date:
         raise InvalidInput(field, f"{text!r} is not a Monday", code="not_a_monday") from None
 
 
+def _clock(field: str, text: str) -> dt.time:
+    if not text.strip():
+        raise InvalidInput(field, "is required", code="required")
+    try:
+        return dt.time.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(field, f"{text!r} is not a time", code="not_a_time") from None
+
+
+def _shift_times(form: NeedForm) -> list[ShiftTimeBody]:
+    """The one shift the form shows: its weekdays and times; nothing ticked or typed is a
+    need planned by the week alone. The service checks the rest (a weekday, a half hour)."""
+    days = [Weekday(day) for day in form.shift_days if day in WEEKDAY_NAMES]
+    if not days and not form.shift_start.strip() and not form.shift_end.strip():
+        return []
+    problems = Problems()
+    start = problems.check(_clock, "shift_times[0].start", form.shift_start)
+    end = problems.check(_clock, "shift_times[0].end", form.shift_end)
+    problems.refuse()
+    assert start is not None  # refused above otherwise
+    assert end is not None
+    return [ShiftTimeBody(days=days, start=start, end=end)]
+
+
 def _fields(form: NeedForm) -> tuple[dict[str, Any], dict[str, InvalidInput]]:
     """The form's values parsed for the service, and the fields that cannot even be parsed."""
     parsers: dict[str, Any] = {
@@ -140,6 +179,11 @@ def _fields(form: NeedForm) -> tuple[dict[str, Any], dict[str, InvalidInput]]:
             values[name] = parse(name, getattr(form, name))
         except InvalidInput as error:
             errors[name] = error
+    if form.shift_form == "one":
+        try:
+            values["shift_times"] = _shift_times(form)
+        except InvalidInput as error:
+            errors["shift_times"] = error
     return values, errors
 
 
@@ -231,7 +275,13 @@ def _weeks(*also: dt.date) -> list[dt.date]:
 
 
 def form_of(need: Need, language: str) -> NeedForm:
+    shifts = shift_times_of(need.shift_times)
+    one = shifts[0] if len(shifts) == 1 else None
     return NeedForm(
+        shift_form="one" if len(shifts) <= 1 else "",
+        shift_days=[day.value for day in one.days] if one else [],
+        shift_start=one.start.isoformat("minutes") if one else "",
+        shift_end=one.end.isoformat("minutes") if one else "",
         unit_id=str(need.unit_id),
         skill=need.skill.code,
         hours=format_decimal(need.hours, "0.#", locale=language),
@@ -269,6 +319,8 @@ def _form_page(
             "units": units,
             "skills": skills,
             "shifts": list(Shift),
+            "weekdays": WEEKDAYS,
+            "shift_times": shift_times_of(need.shift_times) if need else [],
             "weeks": _weeks(*chosen),
             "contacts": _contacts(session, actor, units),
             "action": "/needs" if need is None else f"/needs/{need.id}",
@@ -317,7 +369,7 @@ def new_need_page(db_session: DB, request: HTMXRequest) -> Template:
     if not actor.is_leader:
         raise NotFound("needs: not found")
     next_week = first_week_not_started().isoformat()
-    form = NeedForm(first_week=next_week, last_week=next_week)
+    form = NeedForm(first_week=next_week, last_week=next_week, shift_form="one")
     units = led_units(db_session, actor)
     if len(units) == 1:
         form.unit_id = str(units[0].id)

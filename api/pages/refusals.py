@@ -79,6 +79,16 @@ SENTENCES: dict[str, str] = {
     "listed_twice": _("This week is listed twice."),
     "contact_not_at_unit": _("The contact person must work at or lead the unit."),
     "already_so": _("This has already been done."),
+    # days and shift times (`jobbank.core.days`)
+    "no_weekday": _("Choose at least one weekday."),
+    "weekday_twice": _("Each weekday can have only one shift."),
+    "not_on_half_hour": _("Choose a time on the hour or half hour, e.g. 07:30."),
+    "not_a_time": _("Write a time, e.g. 07:00."),
+    "shift_too_long": _("A shift is at most %(most)s hours."),
+    "block_longer_than_shift": _(
+        "At most %(most)s hours: a person works at least this much on each day, and the "
+        "longest shift is that long."
+    ),
     # volunteering
     "no_shift": _("Choose at least one shift type."),
     "one_of_two": _("Tick only one of the two."),
@@ -212,6 +222,8 @@ VARIANTS: dict[tuple[str, str], str] = {
     ("taken", "skill"): _("Another skill already has this code."),
     ("taken", "area"): _("Another area already has this name."),
     ("outside_range", "due_day"): _("Write a whole number of days from -60 to 120."),
+    ("above_most", "daily_hours"): _("At most %(le)s hours a day."),
+    ("weekday_twice", "away_days"): _("Each weekday can be chosen only once."),
     **{(code, field): words for code, words in _FOR_HOURS.items() for field in HOURS_FIELDS},
 }
 """A code's sentence told by what is taken (its `what`) or by the field at fault."""

@@ -28,11 +28,13 @@ from api.pages.refusals import STALE, form_field, sentence, sentences
 from jobbank import organisation
 from jobbank.core.access import Actor
 from jobbank.core.bounds import shaped_within
+from jobbank.core.days import hours_a_day
 from jobbank.core.errors import Conflict, InvalidInput, NotFound, Problems
 from jobbank.core.weeks import monday_of, week_starts
 from jobbank.db.models import ApprovalStatus, VolunteerProfile
 from jobbank.volunteers import (
     ApprovalDecision,
+    DayPlan,
     HomeLoadPlan,
     ProfileEdit,
     UnitWaiting,
@@ -44,6 +46,7 @@ from jobbank.volunteers import (
     home_load_overrides,
     own_profile,
     own_profile_or_none,
+    plan_days,
     plan_home_load,
     save_own_profile,
     unavailable_weeks,
@@ -51,12 +54,13 @@ from jobbank.volunteers import (
     volunteers_to_decide,
     waiting_by_unit,
 )
-from solver.contract import Shift
+from solver.contract import WEEKDAYS, Shift, Weekday
 
 PLANNED_WEEKS = 8
 """Weeks ahead a leader plans the home load for, and staff give their availability for."""
 Form = dict[str, Any]
 SHIFTS = {shift.value for shift in Shift}
+WEEKDAY_NAMES = {day.value for day in WEEKDAYS}
 
 
 def _coming_weeks() -> list[dt.date]:
@@ -103,7 +107,18 @@ class Approval:
     errors: dict[str, str] = field(default_factory=dict)
     message: str = ""
     sent: Form = field(default_factory=dict)
-    """The home-load form as sent, shown again when it could not be saved."""
+    """The home-load or days form as sent, shown again when it could not be saved."""
+
+    @property
+    def hours_a_day(self) -> float:
+        return hours_a_day(self.profile.normal_hours, self.profile.daily_hours)
+
+    @property
+    def away_days(self) -> list[str]:
+        """The weekdays the days form shows ticked: as sent, else as saved."""
+        if "daily_hours" in self.sent:
+            return _many(self.sent, "away_days")
+        return list(self.profile.away_days)
 
 
 @dataclass(frozen=True)
@@ -168,6 +183,7 @@ def _approvals_page(
             "choice": choice,
             "counts": volunteer_counts(session, actor),
             "saved": saved,
+            "weekdays": WEEKDAYS,
         },
         status_code=status_code,
     )
@@ -252,6 +268,33 @@ def save_home_load(
     except Conflict:
         return _failed(db_session, request, actor, profile_id, data, {}, STALE)
     return _back(actor, data, "home-load")
+
+
+@post("/volunteering/approvals/{profile_id:int}/days", sync_to_thread=True, status_code=303)
+def save_days(
+    db_session: DB, request: HTMXRequest, profile_id: FromPath[int], data: URLEncodedBody[Form]
+) -> Template | Redirect:
+    """The weekdays the person may be lent on, and their hours a day (empty: from their
+    normal hours)."""
+    actor = current_actor(request)
+    get_profile(db_session, actor, profile_id)  # out of reach: 404 before any value
+    problems = Problems()
+    text = str(data.get("daily_hours", "")).strip()
+    daily_hours = problems.check(_hours, "daily_hours", text) if text else None
+    days = [Weekday(day) for day in _many(data, "away_days") if day in WEEKDAY_NAMES]
+    plan = DayPlan.model_construct(  # unchecked here: the service checks each bound
+        away_days=days, daily_hours=daily_hours, version=_version(data) or 0
+    )
+    try:
+        if not problems.found:
+            problems.check(plan_days, db_session, actor, profile_id, plan)
+        problems.refuse()
+    except InvalidInput as error:
+        errors = sentences(language_of(request), error)
+        return _failed(db_session, request, actor, profile_id, data, errors, "")
+    except Conflict:
+        return _failed(db_session, request, actor, profile_id, data, {}, STALE)
+    return _back(actor, data, "days")
 
 
 def _week_field(problem: InvalidInput, plan: HomeLoadPlan) -> str:
@@ -366,6 +409,9 @@ def _profile_page(
             "weeks": _coming_weeks(),
             "errors": errors or {},
             "saved": saved,
+            "hours_a_day": (
+                hours_a_day(profile.normal_hours, profile.daily_hours) if profile else None
+            ),
         },
         status_code=status_code,
     )
@@ -448,4 +494,4 @@ def save_profile(
     return _profile_page(db_session, actor, profile, view, errors, status_code=status)
 
 
-ROUTES = [approvals_page, decide, save_home_load, profile_page, save_profile]
+ROUTES = [approvals_page, decide, save_home_load, save_days, profile_page, save_profile]

@@ -23,7 +23,7 @@ from jobbank.core.texts import Code, Description, clean
 from jobbank.core.weeks import require_monday
 from jobbank.db.models import Need, NeedStatus, Skill, Unit
 from jobbank.imports.rows import CHOICE, FLAG, LOOKUP, RowReader, day, flag, number, whole_number
-from jobbank.needs import ENTITY, _audited, _check_span, _min_block, _priority
+from jobbank.needs import ENTITY, audited, check_min_block, check_priority, check_span
 from jobbank.organisation import clean_text
 from solver.bounds import BlockHours, Day, NeedHours, Priority
 from solver.contract import DEFAULT_MIN_BLOCK, Shift
@@ -103,14 +103,14 @@ class NeedImport:
         first = self._week(reader, "first_week")
         last = self._week(reader, "last_week")
         if first is not None and last is not None:
-            reader.checked("last_week", _check_span, Need(first_week=first, last_week=last))
+            reader.checked("last_week", check_span, Need(first_week=first, last_week=last))
         shift = reader.parsed("shift", _shift)
         priority = reader.parsed("priority", whole_number)
         if priority is not None:
-            priority = reader.checked("priority", _priority, priority)
+            priority = reader.checked("priority", check_priority, priority)
         min_block = reader.parsed("min_block", number)
         if min_block is not None:
-            min_block = reader.checked("min_block", _min_block, min_block)
+            min_block = reader.checked("min_block", check_min_block, min_block)
         description = reader.text("description") or None
         if description is not None:
             description = reader.checked(
@@ -144,7 +144,7 @@ class NeedImport:
         """Create or update the need; 'created', 'updated' or 'unchanged'."""
         session = self.session
         need = session.scalar(select(Need).where(Need.ref == row.ref))
-        before = _audited(need) if need is not None else None
+        before = audited(need) if need is not None else None
         with session.no_autoflush:
             if need is None:
                 need = Need(
@@ -154,7 +154,7 @@ class NeedImport:
                 need.min_block, need.description, need.weeks = DEFAULT_MIN_BLOCK, "", []
                 session.add(need)
             self._fill(need, row)
-        after = _audited(need)
+        after = audited(need)
         old, new = audit.changed(before or {}, after)
         if before is not None and not new:
             return "unchanged"

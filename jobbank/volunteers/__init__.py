@@ -17,6 +17,9 @@ changes say that it changed, never its value, so the log itself holds no health 
 Week rows (`VolunteerWeek`) keep both a week's availability and its home load; a row that
 says nothing the profile's defaults do not (available, default home load) is dropped.
 
+The home leader (or HR) also says on which weekdays the person may be lent and how many
+hours a day (`plan_days`); the person reads both on their profile but does not set them.
+
 `plannable` says what a round reads of a profile, `bodies` what people send, `reading` and
 `changing` serve them.
 """
@@ -26,6 +29,7 @@ from __future__ import annotations
 from jobbank.volunteers.bodies import (
     ApprovalDecision,
     AreaRef,
+    DayPlan,
     HomeLoadPlan,
     ProfileEdit,
     ProfilePatch,
@@ -37,6 +41,7 @@ from jobbank.volunteers.changing import (
     HIDDEN,
     decide_approval,
     patch_profile,
+    plan_days,
     plan_home_load,
     save_own_profile,
 )
@@ -64,6 +69,7 @@ __all__ = [
     "HIDDEN",
     "ApprovalDecision",
     "AreaRef",
+    "DayPlan",
     "HomeLoadPlan",
     "ProfileEdit",
     "ProfilePatch",
@@ -84,6 +90,7 @@ __all__ = [
     "own_profile",
     "own_profile_or_none",
     "patch_profile",
+    "plan_days",
     "plan_home_load",
     "read_health",
     "save_own_profile",

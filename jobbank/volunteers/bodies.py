@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from jobbank.core.texts import Code, Name
 from jobbank.db.models import ApprovalStatus
 from solver.bounds import Day, HomeLoad, NormalHours, RowId, Version
-from solver.contract import Shift
+from solver.contract import DailyHours, Shift, Weekday
 
 
 class _Body(BaseModel):
@@ -87,4 +87,19 @@ class HomeLoadPlan(_Body):
 
 class ApprovalDecision(_Body):
     decision: Literal[ApprovalStatus.APPROVED, ApprovalStatus.DECLINED]
+    version: Version
+
+
+class DayPlan(_Body):
+    """The weekdays the home unit lets the person be lent on, and their hours a day."""
+
+    away_days: list[Weekday] = Field(
+        description="Weekdays (`mon` … `sun`) the person may be away from the home unit; "
+        "all seven by default, none keeps them home."
+    )
+    daily_hours: DailyHours | None = Field(
+        None,
+        description="The most hours the person works in a day, more than 0, at most 13, in "
+        "half hours; null: a fifth of their normal hours, rounded up to a half hour.",
+    )
     version: Version

@@ -14,13 +14,23 @@ from sqlalchemy.orm import Session
 from jobbank.core import audit
 from jobbank.core.access import Actor
 from jobbank.core.bounds import check
+from jobbank.core.days import check_away_days, check_daily_hours
 from jobbank.core.errors import InvalidInput, Problems, check_version
 from jobbank.core.weeks import require_hours, require_monday
-from jobbank.db.models import ApprovalStatus, Area, Skill, Unit, VolunteerProfile, VolunteerWeek
+from jobbank.db.models import (
+    EVERY_DAY,
+    ApprovalStatus,
+    Area,
+    Skill,
+    Unit,
+    VolunteerProfile,
+    VolunteerWeek,
+)
 from jobbank.notifications import ask_for_approval
 from jobbank.volunteers.bodies import (
     ApprovalDecision,
     AreaRef,
+    DayPlan,
     HomeLoadPlan,
     ProfileEdit,
     ProfilePatch,
@@ -54,6 +64,7 @@ def save_own_profile(session: Session, actor: Actor, edit: ProfileEdit) -> Volun
             normal_hours=0.0,
             shifts=[Shift.DAY.value],
             home_load=0.0,
+            away_days=list(EVERY_DAY),
             risk_group=False,
             approval=ApprovalStatus.PENDING,
         )
@@ -108,6 +119,21 @@ def plan_home_load(
     before = _audited(profile)
     _set_home_load(profile, plan.home_load, plan.weeks, field="weeks")
     return _saved(session, actor, profile, "set_home_load", before)
+
+
+def plan_days(session: Session, actor: Actor, profile_id: int, plan: DayPlan) -> VolunteerProfile:
+    """Set the weekdays the home unit lets the person be lent on and their hours a day (the
+    home-unit leader or HR); both are replaced, every wrong one refused at once."""
+    profile = get_profile(session, actor, profile_id)
+    _not_about_oneself(actor, profile, "away_days")
+    check_version(f"volunteer profile {profile_id}", profile.version, plan.version)
+    before = _audited(profile)
+    problems = Problems()
+    problems.put(profile, "away_days", check_away_days, "away_days", plan.away_days)
+    daily_hours = problems.check(check_daily_hours, "daily_hours", plan.daily_hours)
+    problems.refuse()
+    profile.daily_hours = daily_hours
+    return _saved(session, actor, profile, "set_days", before)
 
 
 def patch_profile(
@@ -283,6 +309,8 @@ def _audited(profile: VolunteerProfile) -> dict[str, Any]:
         "shifts": sorted(profile.shifts),
         "unavailable_weeks": [week.isoformat() for week in unavailable_weeks(profile)],
         "home_load": profile.home_load,
+        "away_days": list(profile.away_days),
+        "daily_hours": profile.daily_hours,
         "home_load_weeks": {
             row.week.isoformat(): row.home_load for row in home_load_overrides(profile)
         },

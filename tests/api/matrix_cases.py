@@ -166,6 +166,7 @@ BODIES: dict[str, dict[str, Any] | Form] = {
     "approve_carla": {"decision": "approved", "version": Id("ver_carla")},
     "n_hp_version": {"version": Id("ver_n_hp")},
     "stale_load": {"home_load": 0, "weeks": [], "version": STALE_VERSION},
+    "stale_days": {"away_days": ["mon", "tue"], "daily_hours": 7.5, "version": STALE_VERSION},
     "need_sol": {
         "unit_id": Id("sol"),
         "skill": "nurse",
@@ -241,6 +242,9 @@ BODIES: dict[str, dict[str, Any] | Form] = {
         {"home_load": "0", "version": STALE_VERSION}
         | {f"week-{THIS_MONDAY + dt.timedelta(weeks=i)}": "0" for i in range(PLANNED_WEEKS)}
     ),
+    "stale_days_form": Form(
+        {"away_days": ["mon", "tue"], "daily_hours": "7,5", "version": STALE_VERSION}
+    ),
     "bad_profile": Form({"opted_in": "on", "normal_hours": "999"}),
     "bad_round": Form({"name": "Matrix", "start": "not a date", "weeks": "1"}),
     "solve_form": Form({"time_limit": "1"}),
@@ -314,6 +318,8 @@ POST   /api/volunteers/{v_anne}/approval               stale_approval   409  404
 POST   /api/volunteers/{v_carla}/approval              stale_approval   409  404  404  409  404  404  404  401
 PUT    /api/volunteers/{v_bo}/home-load                stale_load       409  404  409  404  404  404  404  401
 PUT    /api/volunteers/{v_carla}/home-load             stale_load       409  404  404  409  404  404  404  401
+PUT    /api/volunteers/{v_bo}/days                     stale_days       409  404  409  404  404  404  404  401
+PUT    /api/volunteers/{v_carla}/days                  stale_days       409  404  404  409  404  404  404  401
 PATCH  /api/volunteers/{v_bo}                          stale            409  404  404  404  404  404  404  401
 PATCH  /api/volunteers/{v_carla}                       carla_version   200h  404  404  404  404  404  404  401
 POST   /api/volunteers/{v_carla}/approval              approve_carla   200h  404  404  200  404  404  404  401
@@ -346,6 +352,7 @@ GET    /api/rounds/{round}/input                       -               200h  404
 GET    /api/rounds/{round}/result                      -                200  404  404  404  404  404  404  401
 GET    /api/rounds/{round}/export/persons.csv          -                200  404  404  404  404  404  404  401
 GET    /api/rounds/{round}/export/unfilled.xlsx        -                200  404  404  404  404  404  404  401
+GET    /api/rounds/{round}/export/days.csv             -                200  404  404  404  404  404  404  401
 GET    /api/rounds/{round}/export/people.csv           -                404  404  404  404  404  404  404  401
 GET    /api/rounds/{proposal}/proposal                 -                200  404  404  404  404  404  404  401
 POST   /api/rounds/{proposal}/solve/cancel             -                409  404  404  404  404  404  404  401
@@ -524,6 +531,8 @@ POST   /volunteering/approvals/{v_anne}/decision       stale_decision   409  404
 POST   /volunteering/approvals/{v_carla}/decision      stale_decision   409  404  404  409  404  404  404  303
 POST   /volunteering/approvals/{v_bo}/home-load        stale_load_form  409  404  409  404  404  404  404  303
 POST   /volunteering/approvals/{v_carla}/home-load     stale_load_form  409  404  404  409  404  404  404  303
+POST   /volunteering/approvals/{v_bo}/days             stale_days_form  409  404  409  404  404  404  404  303
+POST   /volunteering/approvals/{v_carla}/days          stale_days_form  409  404  404  409  404  404  404  303
 # --- staff's page: their own volunteer profile --------------------------------------------------------------
 # known bug (x): non-staff get an empty profile form (200) whose saving answers 404
 GET    /volunteering/profile                           -               404  404   200 404   200  200  200  303
