@@ -9,11 +9,13 @@ loading rounds, people and needs as entities with their relationships was most o
 request's CPU (`jobbank load`).
 
 `records` holds the records, `reading` reads them for a page, `lent` counts the staff lent
-out, `ended` finds the weeks a change to a published plan ended.
+out, `ended` finds the weeks a change to a published plan ended, `days` reads the days and
+times of assignment-weeks that have them.
 """
 
 from __future__ import annotations
 
+from jobbank.assignments.days import WeekKey, work_days_of
 from jobbank.assignments.ended import EndedDeployment, ended_at_led_units, ended_deployments
 from jobbank.assignments.lent import count_lent, last_monday
 from jobbank.assignments.reading import LEADERS_OF_UNITS, list_deployments
@@ -40,10 +42,12 @@ __all__ = [
     "RoundInfo",
     "SkillInfo",
     "UnitInfo",
+    "WeekKey",
     "count_lent",
     "deployments_of",
     "ended_at_led_units",
     "ended_deployments",
     "last_monday",
     "list_deployments",
+    "work_days_of",
 ]

@@ -1,0 +1,40 @@
+"""The days of published assignment-weeks: when each person works where, read as plain rows
+for the calendar and the leaders' week grids."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from jobbank.db.models import Assignment, AssignmentDay
+from solver.contract import WorkDay
+
+WeekKey = tuple[int, int, dt.date]
+"""(round id, need id, week): one assignment-week of a person."""
+
+WORK_DAYS_OF_PERSON = (
+    select(
+        Assignment.round_id,
+        Assignment.need_id,
+        Assignment.week,
+        AssignmentDay.date,
+        AssignmentDay.start_time,
+        AssignmentDay.end_time,
+        AssignmentDay.hours,
+    )
+    .join(AssignmentDay, AssignmentDay.assignment_id == Assignment.id)
+    .where(Assignment.person_id == bindparam("person_id"))
+    .order_by(AssignmentDay.date)
+)
+
+
+def work_days_of(session: Session, person_id: int) -> dict[WeekKey, tuple[WorkDay, ...]]:
+    """Each of the person's assignment-weeks that has days, with its days by date."""
+    found: dict[WeekKey, list[WorkDay]] = {}
+    rows = session.execute(WORK_DAYS_OF_PERSON, {"person_id": person_id}).tuples()
+    for round_id, need_id, week, date, start, end, hours in rows:
+        day = WorkDay(date=date, start=start, end=end, hours=hours)
+        found.setdefault((round_id, need_id, week), []).append(day)
+    return {key: tuple(days) for key, days in found.items()}

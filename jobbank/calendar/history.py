@@ -1,0 +1,59 @@
+"""What changes to published plans did to a person's assignment-weeks: how many, when, and
+the hours after (a week ended stays in the feed as cancelled)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from jobbank.db.models import AssignmentChange, Need, Unit
+
+
+@dataclass(frozen=True)
+class WeekHistory:
+    """What changes to published plans did to one (person, need, week): how many there were,
+    the last one's time and hours after it, and where the need is (for a cancelled event)."""
+
+    changes: int
+    last_at: dt.datetime
+    hours_after: float
+    unit: str
+    address: str
+
+
+ChangeKey = tuple[int, dt.date]
+"""(need id, week) of one person's assignment-week."""
+
+CHANGES_OF_PERSON = (
+    select(
+        AssignmentChange.need_id,
+        AssignmentChange.week,
+        AssignmentChange.created_at,
+        AssignmentChange.hours_after,
+        Unit.name,
+        Unit.address,
+    )
+    .join(Need, Need.id == AssignmentChange.need_id)
+    .join(Unit, Unit.id == Need.unit_id)
+    .where(AssignmentChange.person_id == bindparam("person_id"))
+    .order_by(AssignmentChange.id)
+)
+
+
+def changes_of(session: Session, person_id: int) -> dict[ChangeKey, WeekHistory]:
+    """Each of the person's assignment-weeks a change to a published plan touched."""
+    history: dict[ChangeKey, WeekHistory] = {}
+    for need_id, week, at, after, unit, address in session.execute(
+        CHANGES_OF_PERSON, {"person_id": person_id}
+    ).tuples():
+        seen = history.get((need_id, week))
+        count = seen.changes + 1 if seen is not None else 1
+        history[(need_id, week)] = WeekHistory(count, _utc(at), after, unit, address)
+    return history
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
