@@ -23,7 +23,8 @@ def _export_named(file: str) -> tuple[View, FileFormat]:
     view, _, suffix = file.partition(".")
     if view not in set(View) or suffix not in set(FileFormat):
         raise NotFound(
-            f"export {file}: no such export; try persons, needs, unfilled or worked as csv or xlsx"
+            f"export {file}: no such export; try persons, days, needs, unfilled or worked as "
+            "csv or xlsx"
         )
     return View(view), FileFormat(suffix)
 
@@ -42,10 +43,11 @@ class RoundExportController(Controller):
         self, db_session: DB, round_id: FromPath[Id], file: FromPath[str], request: AnyRequest
     ) -> Response[bytes]:
         """`/api/rounds/{id}/export/{view}.{csv|xlsx}`: the round's plan per person
-        (`persons`), per need (`needs`), its unfilled need-weeks with reasons
-        (`unfilled`), or the hours planned and worked per deployment-week (`worked`), as a
-        download. CSV is UTF-8 with BOM, `;`-separated, with decimal
-        commas, for Danish Excel. 409 before the round was solved."""
+        (`persons`; its XLSX has the days on a second sheet), per day of the weeks that have
+        days (`days`: person, unit, need, date, start, end, hours), per need (`needs`), its
+        unfilled need-weeks with reasons (`unfilled`), or the hours planned and worked per
+        deployment-week (`worked`), as a download. CSV is UTF-8 with BOM, `;`-separated,
+        with decimal commas, for Danish Excel. 409 before the round was solved."""
         view, file_format = _export_named(file)
         made = exports.export_round(db_session, current_actor(request), round_id, view, file_format)
         return Response(

@@ -1,6 +1,7 @@
-"""A round's plan as spreadsheets: per person, per need, the unfilled need-weeks with
-their reasons, and the hours planned and worked per deployment-week (`worked`), as CSV or
-XLSX (`openpyxl`), beside the contract's JSON.
+"""A round's plan as spreadsheets: per person, per need, per day (`days`, for needs with shift
+times; beside `persons` on a sheet of its own in its XLSX), the unfilled need-weeks with their
+reasons, and the hours planned and worked per deployment-week (`worked`), as CSV or XLSX
+(`openpyxl`), beside the contract's JSON.
 
 The tables are read from the same views as the round's proposal page and API
 (`rounds.plan_rows`, `rounds.unfilled_need_weeks`); nothing is planned or counted anew.
@@ -11,9 +12,10 @@ CSV is written for Danish Excel, where most readers open it: UTF-8 with a byte-o
 (without it Excel reads the file as Windows-1252 and garbles æ, ø, å), `;` between fields
 (Danish Excel's list separator, since `,` is the decimal mark) and hours with a decimal
 comma (`7,5`; a decimal point would turn into a date or text there). Dates are ISO
-(`2026-03-16`), which Excel reads as dates. XLSX holds real numbers and dates, with a frozen,
-filterable header row. Programs that want exact values should read the JSON or the XLSX.
-Text never reaches a cell as a formula (`jobbank.core.spreadsheets.cell_text`).
+(`2026-03-16`), which Excel reads as dates, and clock times `07:30`. XLSX holds real numbers,
+dates and times, with a frozen, filterable header row. Programs that want exact values
+should read the JSON or the XLSX. Text never reaches a cell as a formula
+(`jobbank.core.spreadsheets.cell_text`).
 """
 
 from __future__ import annotations
@@ -28,17 +30,18 @@ from enum import StrEnum
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.orm import Session
 
 from jobbank.core.access import Actor
 from jobbank.core.spreadsheets import cell_text
-from jobbank.db.models import AllocationRound, Assignment
+from jobbank.db.models import AllocationRound, Assignment, AssignmentDay
 from jobbank.deployments.worked_totals import WorkedRow, worked_rows
 from jobbank.rounds.reading import plan_rows, unfilled_need_weeks
 from jobbank.rounds.results import round_result
 from jobbank.rounds.status import refuse, round_for
 
-Cell = str | int | float | bool | dt.date | None
+Cell = str | int | float | bool | dt.date | dt.time | None
 
 
 class View(StrEnum):
@@ -46,6 +49,7 @@ class View(StrEnum):
     NEEDS = "needs"
     UNFILLED = "unfilled"
     WORKED = "worked"
+    DAYS = "days"
 
 
 class FileFormat(StrEnum):
@@ -114,6 +118,28 @@ leader) and those waiting for sign-off; `worked_hours` and `waiting_hours` are e
 nobody entered hours for the week."""
 
 
+DAY_COLUMNS = (
+    "employee_no",
+    "name",
+    "home_unit",
+    "unit_code",
+    "unit_name",
+    "need_ref",
+    "week",
+    "date",
+    "weekday",
+    "start",
+    "end",
+    "hours",
+)
+"""Per day of each assignment-week that has days (a need with shift times): when the person
+works there; `end` not after `start` is the next morning. Weeks planned by the week alone
+have no rows here, only in `persons`."""
+_FORMATS: dict[type, str] = {dt.date: "yyyy-mm-dd", dt.time: "hh:mm"}
+"""How XLSX shows a column of dates or clock times."""
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
 @dataclass(frozen=True)
 class Table:
     """One export: its name (the sheet's), its column names and its rows."""
@@ -148,6 +174,10 @@ def round_table(session: Session, rnd: AllocationRound, view: View) -> Table:
     if view is View.WORKED:
         worked = [_worked_row(row) for row in worked_rows(session, rnd)]
         return Table(view.value, WORKED_COLUMNS, worked)
+    if view is View.DAYS:
+        by_person = sorted(plan_rows(session, rnd), key=lambda a: (a.person.name, a.week))
+        days = [_day_row(a, day) for a in by_person for day in a.days]
+        return Table(view.value, DAY_COLUMNS, sorted(days, key=lambda row: (row[1], row[7])))
     return Table(view.value, UNFILLED_COLUMNS, _unfilled_rows(session, rnd))
 
 
@@ -190,6 +220,24 @@ def _need_row(row: Assignment) -> tuple[Cell, ...]:
         person.name,
         row.hours,
         row.pinned,
+    )
+
+
+def _day_row(row: Assignment, day: AssignmentDay) -> tuple[Cell, ...]:
+    person, need = row.person, row.need
+    return (
+        person.employee_no,
+        person.name,
+        person.home_unit.code,
+        need.unit.code,
+        need.unit.name,
+        need.ref,
+        row.week,
+        day.date,
+        WEEKDAY_NAMES[day.date.weekday()],
+        day.start_time,
+        day.end_time,
+        day.hours,
     )
 
 
@@ -252,6 +300,8 @@ def _csv_cell(cell: Cell) -> str:
         return f"{cell:g}".replace(".", ",")
     if isinstance(cell, dt.date):
         return cell.isoformat()
+    if isinstance(cell, dt.time):
+        return cell.isoformat("minutes")
     if isinstance(cell, str):
         return cell_text(cell)
     return str(cell)
@@ -263,12 +313,21 @@ def _xlsx_cell(cell: Cell) -> Cell:
     return cell_text(cell) if isinstance(cell, str) else cell
 
 
-def to_xlsx(table: Table) -> bytes:
-    """One sheet named after the view: a bold, frozen, filterable header row, real numbers
-    and dates."""
+def to_xlsx(*tables: Table) -> bytes:
+    """One sheet per table, named after its view: a bold, frozen, filterable header row, real
+    numbers, dates and times."""
     workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None  # a new workbook always has its first sheet
+    first = workbook.active
+    assert first is not None  # a new workbook always has its first sheet
+    for index, table in enumerate(tables):
+        sheet = first if index == 0 else workbook.create_sheet()
+        _fill(sheet, table)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _fill(sheet: Worksheet, table: Table) -> None:
     sheet.title = table.name
     sheet.append(list(table.columns))
     for cell in sheet[1]:
@@ -279,27 +338,43 @@ def to_xlsx(table: Table) -> bytes:
         letter = get_column_letter(index)
         values = [name, *(_csv_cell(row[index - 1]) for row in table.rows)]
         sheet.column_dimensions[letter].width = min(60, max(len(value) for value in values) + 2)
-        if table.rows and isinstance(table.rows[0][index - 1], dt.date):
+        shown = table.rows[0][index - 1] if table.rows else None
+        number_format = (
+            "hh:mm"
+            if isinstance(shown, dt.time)
+            else "yyyy-mm-dd"
+            if isinstance(shown, dt.date)
+            else None
+        )
+        if number_format:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = "yyyy-mm-dd"
+                cell.number_format = number_format
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
-def render(table: Table, file_format: FileFormat) -> bytes:
-    return to_csv(table) if file_format is FileFormat.CSV else to_xlsx(table)
+def round_tables(
+    session: Session, rnd: AllocationRound, view: View, file_format: FileFormat
+) -> list[Table]:
+    """The view's table; the persons XLSX has the days on a sheet beside it."""
+    tables = [round_table(session, rnd, view)]
+    if view is View.PERSONS and file_format is FileFormat.XLSX:
+        tables.append(round_table(session, rnd, View.DAYS))
+    return tables
+
+
+def render(tables: Sequence[Table], file_format: FileFormat) -> bytes:
+    """The first table as CSV, or all of them as XLSX, a sheet each."""
+    return to_csv(tables[0]) if file_format is FileFormat.CSV else to_xlsx(*tables)
 
 
 def export_round(
     session: Session, actor: Actor, round_id: int, view: View, file_format: FileFormat
 ) -> ExportFile:
     """A round's table as a file, for HR."""
-    table = round_table(session, round_for(session, actor, round_id), view)
+    tables = round_tables(session, round_for(session, actor, round_id), view, file_format)
     return ExportFile(
         filename=f"round-{round_id}-{view.value}.{file_format.value}",
         file_format=file_format,
-        content=render(table, file_format),
+        content=render(tables, file_format),
     )

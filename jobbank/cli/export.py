@@ -9,7 +9,7 @@ import click
 
 from jobbank.cli.common import open_session
 from jobbank.core.settings import load_settings
-from jobbank.exports import FileFormat, View, render, round_table
+from jobbank.exports import FileFormat, View, render, round_tables
 from jobbank.rounds import get_round
 
 
@@ -25,7 +25,8 @@ def export() -> None:
     type=click.Choice([view.value for view in View]),
     default=View.PERSONS.value,
     show_default=True,
-    help="One row per assignment by person, by need, or one per unfilled need-week.",
+    help="One row per assignment by person, by need, one per day worked (days), or one per "
+    "unfilled need-week.",
 )
 @click.option(
     "--format",
@@ -44,7 +45,8 @@ def export() -> None:
 )
 def export_round(round_id: int, view: str, file_format: str, out: Path) -> None:
     """Write round ROUND_ID's plan (or its unfilled need-weeks with reasons) to a file."""
+    kind = FileFormat(file_format)
     with open_session(load_settings()) as session:
-        table = round_table(session, get_round(session, round_id), View(view))
-    out.write_bytes(render(table, FileFormat(file_format)))
-    click.echo(f"wrote {out} ({len(table.rows)} rows)", err=True)
+        tables = round_tables(session, get_round(session, round_id), View(view), kind)
+    out.write_bytes(render(tables, kind))
+    click.echo(f"wrote {out} ({len(tables[0].rows)} rows)", err=True)

@@ -144,7 +144,7 @@ def test_every_cell_of_every_xlsx_is_a_value_never_a_formula(
     session: Session, hostile_round: AllocationRound
 ) -> None:
     for view in View:
-        content = render(round_table(session, hostile_round, view), FileFormat.XLSX)
+        content = render([round_table(session, hostile_round, view)], FileFormat.XLSX)
         sheet = load_workbook(io.BytesIO(content))[view.value]
         header = [cell.value for cell in sheet[1]]
         for row in sheet.iter_rows(min_row=2):
