@@ -92,14 +92,51 @@ class RoundIndex:
     """(staff, need, week) -> the most half-hours the day stage found days for, beside the
     person's other assignments that week: how the weekly stage hears the day stage."""
 
+    def _room_per_day(self, staff: IntArray, need: IntArray) -> tuple[IntArray, BoolArray]:
+        """Per pair and weekday, the half-hours rules a and b leave, and whether they hold
+        the need's smallest block (rule e)."""
+        per_day: IntArray = np.minimum(self.shift_length[need], self.hours_a_day[staff][:, None])
+        per_day = per_day * self.away_days[staff]
+        return per_day, per_day >= self.min_block[need][:, None]
+
     def day_room(self, staff: IntArray, need: IntArray) -> IntArray:
-        """Per (staff, need) pair, the most half-hours a week day rules a and b leave: on each
-        weekday both allow, the shorter of the shift and the person's day."""
+        """Per (staff, need) pair, the most half-hours a week day rules a, b and e leave: on
+        each weekday both allow, the shorter of the shift and the person's day, counting only
+        days that hold the need's smallest block (one shorter day when none does)."""
         if not self.need_by_day.any():
             return np.full(len(staff), NO_DAY_LIMIT, dtype=np.int64)
-        per_day = np.minimum(self.shift_length[need], self.hours_a_day[staff][:, None])
-        room: IntArray = (per_day * self.away_days[staff]).sum(axis=1)
+        per_day, whole = self._room_per_day(staff, need)
+        room: IntArray = np.where(
+            whole.any(axis=1), (per_day * whole).sum(axis=1), per_day.max(axis=1)
+        )
         return np.where(self.need_by_day[need], room, NO_DAY_LIMIT)
+
+    def usable_days(self, staff: IntArray, need: IntArray) -> IntArray:
+        """Per (staff, need) pair, the weekdays (bit d for weekday d) that hold a day there:
+        the days that hold the need's smallest block, or any allowed day when none does."""
+        if not self.need_by_day.any():
+            return np.zeros(len(staff), dtype=np.int64)
+        per_day, whole = self._room_per_day(staff, need)
+        any_whole = np.asarray(whole.any(axis=1), dtype=np.bool_)
+        days = np.where(any_whole[:, None], whole, per_day > 0)
+        bits: IntArray = (days.astype(np.int64) << np.arange(7, dtype=np.int64)).sum(axis=1)
+        return np.where(self.need_by_day[need], bits, 0)
+
+    def longest_day(self, staff: IntArray, need: IntArray) -> IntArray:
+        """Per (staff, need) pair of a need with shift times, the most half-hours of one day
+        there (rules a and b); 0 for a need planned by the week alone."""
+        if not self.need_by_day.any():
+            return np.zeros(len(staff), dtype=np.int64)
+        per_day, _ = self._room_per_day(staff, need)
+        longest: IntArray = np.where(self.need_by_day[need], per_day.max(axis=1), 0)
+        return longest
+
+    def days_needed(self, staff: IntArray, need: IntArray, half_hours: IntArray) -> IntArray:
+        """Per row, the fewest days its half-hours take at the need (0 when planned by the
+        week alone, or none)."""
+        longest = self.longest_day(staff, need)
+        days: IntArray = np.where(longest > 0, -(-half_hours // np.maximum(longest, 1)), 0)
+        return days
 
     def most_half_hours(self, staff: IntArray, need: IntArray, week: IntArray) -> IntArray:
         """Per triple, the most half-hours the day rules let one person take of a need in a

@@ -201,10 +201,17 @@ def unfilled_need_weeks(
         this_week = plan.week == week
         needs: dict[int, list[int]] = {}
         units: dict[int, set[int]] = {}
-        for s, n in zip(plan.staff[this_week], plan.need[this_week], strict=True):
-            needs.setdefault(int(s), []).append(int(n))
-            units.setdefault(int(s), set()).add(int(index.need_unit[n]))
-        planned_week = PlannedWeek(int(week), planned[:, week], needs, units)
+        pairs: dict[tuple[int, int], int] = {}
+        for s, n, h in zip(
+            plan.staff[this_week].tolist(),
+            plan.need[this_week].tolist(),
+            hours[this_week].tolist(),
+            strict=True,
+        ):
+            needs.setdefault(s, []).append(n)
+            units.setdefault(s, set()).add(int(index.need_unit[n]))
+            pairs[(s, n)] = h
+        planned_week = PlannedWeek(int(week), planned[:, week], needs, units, pairs)
         for n in open_need[open_week == week]:
             remaining = int(index.wanted[n, week] - covered[n, week])
             unfilled.append(
