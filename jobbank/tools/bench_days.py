@@ -21,7 +21,8 @@ Columns:
 - bound kept: the flow bound with days over the one without;
 - day cost: 1 − coverage with days / coverage without, the share of the weekly plan's
   weighted coverage the day rules cost;
-- target: the issue's target for the size, ✔ when every part of it holds.
+- target: the issue's target for the size, ✔ when every part of it holds and every
+  assignment-week of a need with shift times has its days.
 """
 
 from __future__ import annotations
@@ -92,14 +93,16 @@ class DayTarget:
     seconds: float
     mib: float | None = None
 
-    def verdict(self, share: float, seconds: float, mib: float) -> str:
-        """The target in words, ✔ when all of it holds, else ✗ with the parts missed."""
+    def verdict(self, share: float, seconds: float, mib: float, without_days: int) -> str:
+        """The target in words, ✔ when all of it holds, else ✗ with the parts missed; a plan
+        with assignment-weeks left `without_days` misses its days."""
         missed = [
             part
             for part, holds in (
                 ("share", share >= self.share),
                 ("time", seconds <= self.seconds),
                 ("memory", self.mib is None or mib <= self.mib),
+                ("days", without_days == 0),
             )
             if not holds
         ]
@@ -192,7 +195,12 @@ def day_row(with_days: dict[str, Any], by_week: dict[str, float]) -> DayBenchRow
         bound_kept=_ratio(with_days["upper_bound"], by_week["upper_bound"]),
         day_cost=1 - _ratio(coverage, week_coverage),
         target=(
-            target.verdict(with_days["share"], with_days["solve_seconds"], with_days["peak_mib"])
+            target.verdict(
+                with_days["share"],
+                with_days["solve_seconds"],
+                with_days["peak_mib"],
+                with_days["without_days"],
+            )
             if target
             else "–"
         ),

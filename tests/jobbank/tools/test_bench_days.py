@@ -41,9 +41,13 @@ def test_bench_days_reports_the_small_round_with_days_beside_it_without() -> Non
 
 def test_a_target_names_what_it_misses() -> None:
     large = DAY_TARGETS["large"]
-    assert large.verdict(0.98, 140, 3000) == "≥ 0.975 in ≤ 150 s, ≤ 6 GiB ✔"
-    assert large.verdict(0.97, 151, 7000) == "≥ 0.975 in ≤ 150 s, ≤ 6 GiB ✗ (share, time, memory)"
-    assert DayTarget(share=0.985, seconds=40).verdict(0.99, 41, 9e9) == "≥ 0.985 in ≤ 40 s ✗ (time)"
+    assert large.verdict(0.98, 140, 3000, 0) == "≥ 0.975 in ≤ 150 s, ≤ 6 GiB ✔"
+    assert (
+        large.verdict(0.97, 151, 7000, 2)
+        == "≥ 0.975 in ≤ 150 s, ≤ 6 GiB ✗ (share, time, memory, days)"
+    )
+    medium = DayTarget(share=0.985, seconds=40)
+    assert medium.verdict(0.99, 41, 9e9, 0) == "≥ 0.985 in ≤ 40 s ✗ (time)"
 
 
 def test_a_row_sets_the_round_with_days_against_the_one_without() -> None:
