@@ -17,6 +17,9 @@ Columns:
 - a-weeks: assignment-weeks of the plan; days: the days they are placed on;
 - no days: assignment-weeks of a need with shift times whose days are missing or do not add
   up to their hours (the day stage failed to place them);
+- day n-w: need-weeks left unfilled with a day rule among their reasons; kept off: the
+  assignment-weeks those reasons say a day rule cut or moved (weeks the re-plan filled again
+  are not counted, so this is a floor);
 - week share: the round without days, its coverage over its own flow bound;
 - bound kept: the flow bound with days over the one without;
 - day cost: 1 − coverage with days / coverage without, the share of the weekly plan's
@@ -62,6 +65,8 @@ DAY_COLUMNS: Columns = (
     ("assignment_weeks", "{:>8}"),
     ("days_placed", "{:>7}"),
     ("without_days", "{:>8}"),
+    ("day_need_weeks", "{:>8}"),
+    ("kept_off", "{:>9}"),
     ("week_share", "{:>10.4f}"),
     ("bound_kept", "{:>10.4f}"),
     ("day_cost", "{:>8.4f}"),
@@ -77,6 +82,8 @@ DAY_HEADINGS = {
     "assignment_weeks": "a-weeks",
     "days_placed": "days",
     "without_days": "no days",
+    "day_need_weeks": "day n-w",
+    "kept_off": "kept off",
     "week_share": "week share",
     "bound_kept": "bound kept",
     "day_cost": "day cost",
@@ -138,6 +145,8 @@ class DayBenchRow:
     assignment_weeks: int
     days_placed: int
     without_days: int
+    day_need_weeks: int
+    kept_off: int
     weighted_coverage: float
     upper_bound: float
     week_coverage: float
@@ -241,6 +250,7 @@ def measure_with_days(size: str, seed: int, time_limit: float, workers: int) -> 
         "assignment_weeks": len(result.assignments),
         "days_placed": sum(len(a.days) for a in result.assignments),
         "without_days": len(assignment_weeks_without_days(round_input, result)),
+        **day_reasons(result),
         "weighted_coverage": m.weighted_coverage,
         "upper_bound": m.upper_bound,
     }
@@ -276,6 +286,21 @@ def assignment_weeks_without_days(
         for a in result.assignments
         if a.need in by_day and sum(d.hours for d in a.days) != a.hours
     ]
+
+
+def day_reasons(result: RoundResult) -> dict[str, int]:
+    """Unfilled need-weeks with a day rule among their reasons (`day_need_weeks`), and the
+    planned people those reasons say a day rule kept from more hours (`kept_off`)."""
+    from solver.contract import ReasonCode
+
+    by_day = [
+        [r for r in u.reasons if r.code is ReasonCode.DAYS and r.values is not None]
+        for u in result.unfilled
+    ]
+    return {
+        "day_need_weeks": sum(1 for reasons in by_day if reasons),
+        "kept_off": sum(r.values.people for reasons in by_day for r in reasons if r.values),
+    }
 
 
 def _ratio(part: float, whole: float) -> float:
