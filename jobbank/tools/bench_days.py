@@ -17,9 +17,10 @@ Columns:
 - a-weeks: assignment-weeks of the plan; days: the days they are placed on;
 - no days: assignment-weeks of a need with shift times whose days are missing or do not add
   up to their hours (the day stage failed to place them);
-- day n-w: need-weeks left unfilled with a day rule among their reasons; kept off: the
-  assignment-weeks those reasons say a day rule cut or moved (weeks the re-plan filled again
-  are not counted, so this is a floor);
+- day n-w: need-weeks left unfilled where the day stage kept planned people from hours
+  (their reasons say so, with the day rule); kept off: the assignment-weeks those reasons
+  count, cut or re-planned elsewhere (weeks the re-plan filled again are not counted, so
+  this is a floor);
 - week share: the round without days, its coverage over its own flow bound;
 - bound kept: the flow bound with days over the one without;
 - day cost: 1 − coverage with days / coverage without, the share of the weekly plan's
@@ -289,17 +290,25 @@ def assignment_weeks_without_days(
 
 
 def day_reasons(result: RoundResult) -> dict[str, int]:
-    """Unfilled need-weeks with a day rule among their reasons (`day_need_weeks`), and the
-    planned people those reasons say a day rule kept from more hours (`kept_off`)."""
-    from solver.contract import ReasonCode
+    """Unfilled need-weeks where the day stage kept planned people from hours
+    (`day_need_weeks`), and how many people their reasons count (`kept_off`). People a day
+    rule keeps off a need before planning (too few days or hours a day for its block) are
+    not counted."""
+    from solver.contract import ReasonCode, ReasonDetail
 
-    by_day = [
-        [r for r in u.reasons if r.code is ReasonCode.DAYS and r.values is not None]
+    kept_off = [
+        [
+            r.values.people
+            for r in u.reasons
+            if r.code is ReasonCode.DAYS
+            and r.values is not None
+            and r.values.detail is not ReasonDetail.EXCLUDED
+        ]
         for u in result.unfilled
     ]
     return {
-        "day_need_weeks": sum(1 for reasons in by_day if reasons),
-        "kept_off": sum(r.values.people for reasons in by_day for r in reasons if r.values),
+        "day_need_weeks": sum(1 for people in kept_off if people),
+        "kept_off": sum(sum(people) for people in kept_off),
     }
 
 

@@ -14,6 +14,7 @@ from jobbank.tools.bench_days import (
     DAY_TARGETS,
     DayTarget,
     assignment_weeks_without_days,
+    day_reasons,
     day_row,
 )
 from solver.contract import RoundResult
@@ -110,3 +111,27 @@ def test_an_assignment_week_of_a_need_with_shift_times_needs_days_that_add_up() 
         ("bob", "ward", 0),
         ("carl", "ward", 0),
     ]
+
+
+def test_kept_off_counts_the_people_the_day_stage_cut_not_those_never_planned() -> None:
+    def days_reason(detail: str, people: int) -> dict[str, object]:
+        return {
+            "code": "days",
+            "message": f"{people} people",
+            "values": {"detail": detail, "people": people},
+        }
+
+    result = RoundResult.model_validate(
+        {
+            "status": "feasible",
+            "unfilled": [
+                {"need": "n1", "week": 0, "hours": 8,
+                 "reasons": [days_reason("rest", 2), days_reason("day_block", 1),
+                             days_reason("excluded", 9)]},
+                {"need": "n2", "week": 0, "hours": 4, "reasons": [days_reason("excluded", 5)]},
+                {"need": "n3", "week": 1, "hours": 4,
+                 "reasons": [days_reason("one_place_a_day", 3)]},
+            ],
+        }
+    )  # fmt: skip
+    assert day_reasons(result) == {"day_need_weeks": 2, "kept_off": 6}
