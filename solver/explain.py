@@ -113,6 +113,16 @@ def explain_unfilled(
         f"are away or fully busy at their home unit in {when}",
     )
 
+    if index.need_by_day[need]:
+        everyone = np.arange(index.staff_count, dtype=np.int64)
+        room = index.day_room(everyone, np.full(index.staff_count, need, dtype=np.int64))
+        exclude(
+            room < block,
+            ReasonCode.DAYS,
+            "cannot be away on the need's days long enough for its smallest block",
+            "cannot be away on the need's days long enough for its smallest block",
+        )
+
     capacity = index.capacity[:, week]
     too_small = left & (capacity < block)
     spare = capacity - planned.half_hours

@@ -23,6 +23,7 @@ class WeekFiller:
         self.spare: IntArray = index.capacity[:, week].copy()
         self.remaining: IntArray = index.wanted[:, week].copy()
         self.block: IntArray = index.block[:, week]
+        self.most: IntArray = index.most_half_hours(triples.staff, triples.need, triples.week)
         self.units: dict[int, set[int]] = {}
         self.hours: IntArray = np.zeros(len(triples), dtype=np.int64)
         self.fixed = set(pinned)
@@ -41,7 +42,12 @@ class WeekFiller:
         if row in self.fixed:
             return 0
         s, n = int(self.triples.staff[row]), int(self.triples.need[row])
-        amount = min(half_hours, int(self.spare[s]), int(self.remaining[n]))
+        amount = min(
+            half_hours,
+            int(self.spare[s]),
+            int(self.remaining[n]),
+            int(self.most[row] - self.hours[row]),
+        )
         if amount <= 0 or (self.hours[row] == 0 and amount < self.block[n]):
             return 0
         units = self.units.get(s, set())

@@ -67,9 +67,11 @@ class WeekState:
     def candidates(self, need: int) -> IntArray:
         """Everyone compatible with `need` this week (rules 1, 2, 5, 6; capacity ≥ block)."""
         staff = self.allowed[need]
-        found: IntArray = staff[
-            self.index.capacity[staff, self.week] >= self.index.block[need, self.week]
-        ]
+        block = self.index.block[need, self.week]
+        found: IntArray = staff[self.index.capacity[staff, self.week] >= block]
+        if self.index.need_by_day[need]:
+            room = self.index.day_room(found, np.full(len(found), need, dtype=np.int64))
+            found = found[room >= block]
         return found
 
     def as_triples(self) -> tuple[Triples, IntArray]:

@@ -108,6 +108,7 @@ class PlanModel:
         )
         self.wanted: IntArray = index.wanted[t.need, t.week]
         self.high: IntArray = np.maximum(0, np.minimum(self.capacity, self.wanted))
+        self.high = np.minimum(self.high, index.most_half_hours(t.staff, t.need, t.week))
         if self.most is not None:
             self.high = np.minimum(self.high, self.most)
         self.low: IntArray = index.block[t.need, t.week]

@@ -266,6 +266,7 @@ def topped_up(scope: RepairScope, rows: RepairRows, start: IntArray) -> IntArray
     rule. A strong start makes CP-SAT's search short."""
     index, t = scope.index, rows.triples
     hours = start.copy()
+    most = index.most_half_hours(t.staff, t.need, t.week)
     movable = np.zeros(len(t), dtype=np.bool_)
     movable[rows.movable] = True
     spare: dict[StaffWeekPos, int] = {}
@@ -289,7 +290,12 @@ def topped_up(scope: RepairScope, rows: RepairRows, start: IntArray) -> IntArray
         rows_here = sorted(by_need_week[(n, w)], key=lambda i: (hours[i] == 0, i))
         for i in rows_here:
             key = (int(t.staff[i]), w)
-            amount = min(remaining[(n, w)], spare[key], int(rows.free[i]) - int(hours[i]))
+            amount = min(
+                remaining[(n, w)],
+                spare[key],
+                int(rows.free[i]) - int(hours[i]),
+                int(most[i]) - int(hours[i]),
+            )
             fits = (
                 unit in units[key]
                 or len(units[key] | rows.fixed_units.get(key, set())) < index.max_units
