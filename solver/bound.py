@@ -1,7 +1,8 @@
 """The upper bound of term 1: a max-weight flow per week, hours divisible.
 
 Per week: source → staff (capacity) → need (pairs rules 1, 2, 5, 6 allow, where the person's
-capacity reaches the need's smallest block) → sink (hours wanted, gain = the need's weight per
+capacity reaches the need's smallest block, each at most the room day rules a and b leave the
+pair) → sink (hours wanted, gain = the need's weight per
 hour). Rules 7 and 8 and whole blocks are relaxed, so no plan can cover more; the flow's
 choices also guide the search.
 """
@@ -24,6 +25,7 @@ def week_flow(index: RoundIndex, week: int, triples: Triples) -> tuple[int, IntA
     capacity = index.capacity[:, week]
     wanted = index.wanted[:, week]
     high = np.minimum(capacity[triples.staff], wanted[triples.need])
+    high = np.minimum(high, index.day_room(triples.staff, triples.need))
     staff_nodes = np.arange(staff_count, dtype=np.int64)
     need_nodes = np.arange(need_count, dtype=np.int64)
     total = int(capacity.sum())

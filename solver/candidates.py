@@ -1,7 +1,8 @@
 """Which (staff, need, week) triples get a variable at all, and which are worth keeping.
 
 `compatible_triples` lists every triple the pair rules (1, 2, 5, 6) allow where the person's
-capacity that week reaches the need's smallest block (a necessary condition of rules 3 and 7).
+capacity that week, and the room day rules a and b leave the pair, reach the need's smallest
+block (a necessary condition of rules 3 and 7 and of day rule e).
 On a large round that is millions of triples; `keep_candidates` cuts each need-week down to
 the ones that can matter: the flow relaxation's choices, the starting plan, pins, previous
 assignments, and the few best other candidates.
@@ -34,7 +35,11 @@ def compatible_triples(index: RoundIndex, allowed: list[IntArray], week: int) ->
     capacity = index.capacity[:, week]
     for n in np.flatnonzero(index.wanted[:, week] > 0):
         candidates = allowed[n]
-        candidates = candidates[capacity[candidates] >= index.block[n, week]]
+        block = index.block[n, week]
+        candidates = candidates[capacity[candidates] >= block]
+        if index.need_by_day[n]:
+            room = index.day_room(candidates, np.full(len(candidates), n, dtype=np.int64))
+            candidates = candidates[room >= block]
         if len(candidates):
             staff_parts.append(candidates)
             need_parts.append(np.full(len(candidates), n, dtype=np.int64))

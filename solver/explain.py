@@ -9,12 +9,13 @@ elsewhere — and for those, which needs took them, highest priority first.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from solver.contract import NeedTaken, Reason, ReasonCode, ReasonDetail, ReasonValues
 from solver.index import BoolArray, IntArray, RoundIndex, to_hours
+from solver.week_days import days_fit
 
 NAMED_NEEDS = 3
 """How many of the needs that took the candidates a reason names."""
@@ -28,6 +29,8 @@ class PlannedWeek:
     half_hours: IntArray
     needs: dict[int, list[int]]
     units: dict[int, set[int]]
+    hours: dict[tuple[int, int], int] = field(default_factory=dict)
+    """(staff, need) -> half-hours planned that week."""
 
 
 def _people(count: int) -> str:
@@ -113,6 +116,16 @@ def explain_unfilled(
         f"are away or fully busy at their home unit in {when}",
     )
 
+    if index.need_by_day[need]:
+        everyone = np.arange(index.staff_count, dtype=np.int64)
+        room = index.day_room(everyone, np.full(index.staff_count, need, dtype=np.int64))
+        exclude(
+            room < block,
+            ReasonCode.DAYS,
+            "cannot be away on the need's days long enough for its smallest block",
+            "cannot be away on the need's days long enough for its smallest block",
+        )
+
     capacity = index.capacity[:, week]
     too_small = left & (capacity < block)
     spare = capacity - planned.half_hours
@@ -125,7 +138,13 @@ def explain_unfilled(
         and unit not in planned.units.get(int(s), set())
         and len(planned.units.get(int(s), set())) >= index.max_units
     ]
-    free = len(candidates) - len(full) - len(at_limit)
+    days_taken = _days_taken(
+        index,
+        need,
+        planned,
+        [int(s) for s in candidates if int(s) not in set(full) | set(at_limit)],
+    )
+    free = len(candidates) - len(full) - len(at_limit) - len(days_taken)
 
     first: list[Reason] = []
     if remaining < block:
@@ -179,6 +198,22 @@ def explain_unfilled(
                 ),
             )
         )
+    if days_taken:
+        first.append(
+            Reason(
+                code=ReasonCode.DAYS,
+                message=f"{_people(len(days_taken))} who could help already "
+                f"{'works' if len(days_taken) == 1 else 'work'} elsewhere on the need's days"
+                f"{_taken_by(index, need, planned, days_taken)}.",
+                values=_taken_values(
+                    index,
+                    need,
+                    planned,
+                    days_taken,
+                    ReasonValues(detail=ReasonDetail.ONE_PLACE_A_DAY, people=len(days_taken)),
+                ),
+            )
+        )
     if too_small.any():
         count = int(too_small.sum())
         first.append(
@@ -213,6 +248,26 @@ def explain_unfilled(
             )
         )
     return first + reasons
+
+
+def _days_taken(index: RoundIndex, need: int, planned: PlannedWeek, staff: list[int]) -> list[int]:
+    """Of `staff`, those whose planned days at other needs leave no day for one block of
+    `need` (day rules a and c in the week, `solver.week_days`)."""
+    if not index.need_by_day[need] or not staff:
+        return []
+    kept = []
+    for s in staff:
+        others = [n for n in planned.needs.get(s, []) if n != need and index.need_by_day[n]]
+        if not others:
+            continue
+        people = np.full(len(others) + 1, s, dtype=np.int64)
+        needs = np.array([*others, need], dtype=np.int64)
+        hours = np.array([planned.hours.get((s, n), 0) for n in others] + [1], dtype=np.int64)
+        usable = index.usable_days(people, needs).tolist()
+        days = index.days_needed(people, needs, hours).tolist()
+        if not days_fit(list(zip(usable, days, strict=True))):
+            kept.append(s)
+    return kept
 
 
 def _takers(index: RoundIndex, need: int, planned: PlannedWeek, staff: Sequence[int]) -> list[int]:

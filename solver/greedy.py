@@ -1,8 +1,9 @@
 """Fast plans that keep every hard rule: the coordinator's greedy, and the rounded flow.
 
 Both fill one week at a time through a `WeekFiller`, which refuses any offer that would
-break rules 3, 4, 7 or 8 (the triples it is given already satisfy 1, 2, 5 and 6, and pins
-are placed first and never touched: rule 9).
+break rules 3, 4, 7 or 8, or ask for more days than a person may be away (day rules b and c
+in the week, `solver.rules.days_rule`); the triples it is given already satisfy 1, 2, 5 and
+6, and pins are placed first and never touched: rule 9.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import numpy as np
 
 from solver.index import IntArray, RoundIndex
 from solver.model import Triples
+from solver.week_days import days_fit
 
 
 class WeekFiller:
@@ -23,6 +25,11 @@ class WeekFiller:
         self.spare: IntArray = index.capacity[:, week].copy()
         self.remaining: IntArray = index.wanted[:, week].copy()
         self.block: IntArray = index.block[:, week]
+        self.most: IntArray = index.most_half_hours(triples.staff, triples.need, triples.week)
+        self.longest: IntArray = index.longest_day(triples.staff, triples.need)
+        self.usable: IntArray = index.usable_days(triples.staff, triples.need)
+        self.days_of: dict[int, dict[int, tuple[int, int]]] = {}
+        """staff -> row -> (usable weekdays, days needed) at needs with shift times."""
         self.units: dict[int, set[int]] = {}
         self.hours: IntArray = np.zeros(len(triples), dtype=np.int64)
         self.fixed = set(pinned)
@@ -32,6 +39,10 @@ class WeekFiller:
     def _place(self, row: int, half_hours: int) -> None:
         s, n = int(self.triples.staff[row]), int(self.triples.need[row])
         self.hours[row] += half_hours
+        longest = int(self.longest[row])
+        if longest:
+            days = -(-int(self.hours[row]) // longest)
+            self.days_of.setdefault(s, {})[row] = (int(self.usable[row]), days)
         self.spare[s] -= half_hours
         self.remaining[n] -= half_hours
         self.units.setdefault(s, set()).add(int(self.index.need_unit[n]))
@@ -41,7 +52,13 @@ class WeekFiller:
         if row in self.fixed:
             return 0
         s, n = int(self.triples.staff[row]), int(self.triples.need[row])
-        amount = min(half_hours, int(self.spare[s]), int(self.remaining[n]))
+        amount = min(
+            half_hours,
+            int(self.spare[s]),
+            int(self.remaining[n]),
+            int(self.most[row] - self.hours[row]),
+        )
+        amount = self._fits_days(row, s, amount)
         if amount <= 0 or (self.hours[row] == 0 and amount < self.block[n]):
             return 0
         units = self.units.get(s, set())
@@ -49,6 +66,23 @@ class WeekFiller:
             return 0
         self._place(row, amount)
         return amount
+
+    def _fits_days(self, row: int, staff: int, amount: int) -> int:
+        """The most of `amount` more half-hours `row` may take while the person's rows at
+        needs with shift times still find their days (`solver.week_days`)."""
+        longest = int(self.longest[row])
+        if longest == 0:
+            return amount
+        now = int(self.hours[row])
+        while amount > 0:
+            days = -(-(now + amount) // longest)
+            planned = self.days_of.get(staff, {})
+            rows = [v for r, v in planned.items() if r != row] + [(int(self.usable[row]), days)]
+            block = int(self.block[int(self.triples.need[row])])
+            if days * block <= now + amount and days_fit(rows):
+                return amount
+            amount = (days - 1) * longest - now
+        return 0
 
     def fill(self, need_order: IntArray, rows_by_need: dict[int, IntArray]) -> None:
         """Per need in `need_order`: top up people already on it, then add others in row order."""

@@ -7,17 +7,21 @@ the result is written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
-from solver.contract import RoundInput, Shift
+from solver.contract import WEEKDAYS, RoundInput, Shift
+from solver.shift_times import span_minutes
 
 HALF_HOURS = 2
 """Half-hour units per hour: the solver's integer unit of time."""
 
 SHIFTS = tuple(Shift)
+
+NO_DAY_LIMIT = 10**6
+"""Half-hours a week the day rules leave a need planned by the week alone: no limit."""
 
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
@@ -56,6 +60,8 @@ class RoundIndex:
     """(need, week) half-hours the need asks for."""
     block: IntArray
     """(need, week) rule 7's smallest block in half-hours: min(min_block, hours)."""
+    min_block: IntArray
+    """(need,) the need's `min_block` in half-hours (day rule e)."""
     weight: IntArray
     """(need,) objective weight 2^(priority-1) of one covered hour."""
     need_unit: IntArray
@@ -72,6 +78,76 @@ class RoundIndex:
     """unit -> staff positions who asked not to be lent there."""
     unit_area: list[str]
     max_units: int
+    need_by_day: BoolArray
+    """(need,) whether the need has shift times, so its hours are placed on days."""
+    shift_length: IntArray
+    """(need, weekday) half-hours of the need's shift that weekday; 0 when it has none."""
+    shift_start: IntArray
+    """(need, weekday) half-hours after midnight the need's shift starts that weekday."""
+    hours_a_day: IntArray
+    """(staff,) the most half-hours a person works in a day."""
+    away_days: BoolArray
+    """(staff, weekday) whether the person may be away from their home unit that weekday."""
+    day_limits: dict[tuple[int, int, int], int] = field(default_factory=dict)
+    """(staff, need, week) -> the most half-hours the day stage found days for, beside the
+    person's other assignments that week: how the weekly stage hears the day stage."""
+
+    def _room_per_day(self, staff: IntArray, need: IntArray) -> tuple[IntArray, BoolArray]:
+        """Per pair and weekday, the half-hours rules a and b leave, and whether they hold
+        the need's smallest block (rule e)."""
+        per_day: IntArray = np.minimum(self.shift_length[need], self.hours_a_day[staff][:, None])
+        per_day = per_day * self.away_days[staff]
+        return per_day, per_day >= self.min_block[need][:, None]
+
+    def day_room(self, staff: IntArray, need: IntArray) -> IntArray:
+        """Per (staff, need) pair, the most half-hours a week day rules a, b and e leave: on
+        each weekday both allow, the shorter of the shift and the person's day, counting only
+        days that hold the need's smallest block (one shorter day when none does)."""
+        if not self.need_by_day.any():
+            return np.full(len(staff), NO_DAY_LIMIT, dtype=np.int64)
+        per_day, whole = self._room_per_day(staff, need)
+        room: IntArray = np.where(
+            whole.any(axis=1), (per_day * whole).sum(axis=1), per_day.max(axis=1)
+        )
+        return np.where(self.need_by_day[need], room, NO_DAY_LIMIT)
+
+    def usable_days(self, staff: IntArray, need: IntArray) -> IntArray:
+        """Per (staff, need) pair, the weekdays (bit d for weekday d) that hold a day there:
+        the days that hold the need's smallest block, or any allowed day when none does."""
+        if not self.need_by_day.any():
+            return np.zeros(len(staff), dtype=np.int64)
+        per_day, whole = self._room_per_day(staff, need)
+        any_whole = np.asarray(whole.any(axis=1), dtype=np.bool_)
+        days = np.where(any_whole[:, None], whole, per_day > 0)
+        bits: IntArray = (days.astype(np.int64) << np.arange(7, dtype=np.int64)).sum(axis=1)
+        return np.where(self.need_by_day[need], bits, 0)
+
+    def longest_day(self, staff: IntArray, need: IntArray) -> IntArray:
+        """Per (staff, need) pair of a need with shift times, the most half-hours of one day
+        there (rules a and b); 0 for a need planned by the week alone."""
+        if not self.need_by_day.any():
+            return np.zeros(len(staff), dtype=np.int64)
+        per_day, _ = self._room_per_day(staff, need)
+        longest: IntArray = np.where(self.need_by_day[need], per_day.max(axis=1), 0)
+        return longest
+
+    def days_needed(self, staff: IntArray, need: IntArray, half_hours: IntArray) -> IntArray:
+        """Per row, the fewest days its half-hours take at the need (0 when planned by the
+        week alone, or none)."""
+        longest = self.longest_day(staff, need)
+        days: IntArray = np.where(longest > 0, -(-half_hours // np.maximum(longest, 1)), 0)
+        return days
+
+    def most_half_hours(self, staff: IntArray, need: IntArray, week: IntArray) -> IntArray:
+        """Per triple, the most half-hours the day rules let one person take of a need in a
+        week: `day_room`, and what the day stage found room for where it has spoken."""
+        most = self.day_room(staff, need)
+        if self.day_limits:
+            for i, key in enumerate(zip(staff.tolist(), need.tolist(), week.tolist(), strict=True)):
+                limit = self.day_limits.get(key)
+                if limit is not None:
+                    most[i] = min(int(most[i]), limit)
+        return most
 
     @property
     def staff_count(self) -> int:
@@ -104,6 +180,7 @@ def index_round(round_input: RoundInput) -> RoundIndex:
     min_block = np.array([to_half_hours(n.min_block) for n in needs], dtype=np.int64)
     block = np.minimum(wanted, min_block[:, None])
 
+    shift_length, shift_start = _shift_arrays(round_input)
     has_skill = np.zeros((len(skill_codes), len(staff)), dtype=np.bool_)
     works_shift = np.zeros((len(SHIFTS), len(staff)), dtype=np.bool_)
     avoid_lists: dict[int, list[int]] = {}
@@ -130,6 +207,7 @@ def index_round(round_input: RoundInput) -> RoundIndex:
         available=available,
         wanted=wanted,
         block=block,
+        min_block=min_block,
         weight=np.array([n.weight for n in needs], dtype=np.int64),
         need_unit=np.array([unit_pos[n.unit] for n in needs], dtype=np.int64),
         need_skill=np.array([skill_pos[n.skill] for n in needs], dtype=np.int64),
@@ -142,4 +220,24 @@ def index_round(round_input: RoundInput) -> RoundIndex:
         avoiders={u: np.array(v, dtype=np.int64) for u, v in avoid_lists.items()},
         unit_area=[u.area for u in units],
         max_units=round_input.rules.max_units_per_week,
+        need_by_day=np.array([n.planned_by_day for n in needs], dtype=np.bool_),
+        shift_length=shift_length,
+        shift_start=shift_start,
+        hours_a_day=np.array([to_half_hours(s.hours_a_day) for s in staff], dtype=np.int64),
+        away_days=np.array(
+            [[day in s.away_days for day in WEEKDAYS] for s in staff], dtype=np.bool_
+        ).reshape(len(staff), 7),
     )
+
+
+def _shift_arrays(round_input: RoundInput) -> tuple[IntArray, IntArray]:
+    """Per need and weekday, its shift's length and start in half-hours (0 when none)."""
+    needs = round_input.needs
+    length = np.zeros((len(needs), 7), dtype=np.int64)
+    start = np.zeros((len(needs), 7), dtype=np.int64)
+    for i, n in enumerate(needs):
+        for shift in n.shift_times:
+            for day in shift.days:
+                length[i, day.number] = span_minutes(shift.start, shift.end) // 30
+                start[i, day.number] = (shift.start.hour * 60 + shift.start.minute) // 30
+    return length, start

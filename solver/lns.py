@@ -17,7 +17,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from solver.index import IntArray, RoundIndex
-from solver.model import PlanModel, Triples
+from solver.model import PlanModel, Triples, days_taken
 from solver.objective import coverage_term, home_load_levels
 from solver.rules import apply_rules
 
@@ -67,9 +67,11 @@ class WeekState:
     def candidates(self, need: int) -> IntArray:
         """Everyone compatible with `need` this week (rules 1, 2, 5, 6; capacity ≥ block)."""
         staff = self.allowed[need]
-        found: IntArray = staff[
-            self.index.capacity[staff, self.week] >= self.index.block[need, self.week]
-        ]
+        block = self.index.block[need, self.week]
+        found: IntArray = staff[self.index.capacity[staff, self.week] >= block]
+        if self.index.need_by_day[need]:
+            room = self.index.day_room(found, np.full(len(found), need, dtype=np.int64))
+            found = found[room >= block]
         return found
 
     def as_triples(self) -> tuple[Triples, IntArray]:
@@ -142,12 +144,14 @@ def improve_piece(state: WeekState, piece: set[int], solver: cp_model.CpSolver) 
     rows = piece_rows(state, piece)
     outside_hours = state.used.copy()
     fixed_units: dict[tuple[int, int], set[int]] = {}
+    outside: list[tuple[int, int, int]] = []
     for s in np.unique(rows.staff):
         for n in state.by_staff.get(int(s), ()):
             if n in piece:
                 outside_hours[s] -= state.hours[(int(s), n)]
             else:
                 fixed_units.setdefault((int(s), week), set()).add(int(index.need_unit[n]))
+                outside.append((int(s), n, state.hours[(int(s), n)]))
     current = np.array(
         [state.hours.get((int(s), int(n)), 0) for s, n in zip(rows.staff, rows.need, strict=True)],
         dtype=np.int64,
@@ -163,6 +167,7 @@ def improve_piece(state: WeekState, piece: set[int], solver: cp_model.CpSolver) 
         pinned,
         capacity_left=index.capacity[rows.staff, week] - outside_hours[rows.staff],
         fixed_units=fixed_units,
+        fixed_days=days_taken(index, outside, week),
     )
     apply_rules(plan)
     levels = home_load_levels(plan)

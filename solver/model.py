@@ -74,6 +74,23 @@ class Triples:
         return rows
 
 
+def days_taken(
+    index: RoundIndex, planned: list[tuple[int, int, int]], week: int
+) -> dict[tuple[int, int], list[tuple[int, int]]]:
+    """(staff, week) -> (usable weekdays, days needed) of `planned` (staff, need, half-hours)
+    at needs with shift times: what stays fixed beside a model (`solver.rules.days_rule`)."""
+    if not planned:
+        return {}
+    column = np.array(planned, dtype=np.int64).reshape(-1, 3)
+    days = index.days_needed(column[:, 0], column[:, 1], column[:, 2])
+    usable = index.usable_days(column[:, 0], column[:, 1])
+    taken: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for s, u, d in zip(column[:, 0].tolist(), usable.tolist(), days.tolist(), strict=True):
+        if d:
+            taken.setdefault((s, week), []).append((u, d))
+    return taken
+
+
 def group_rows(*columns: IntArray) -> list[IntArray]:
     """Rows grouped by equal values in `columns`, each group in ascending row order."""
     if len(columns[0]) == 0:
@@ -96,6 +113,9 @@ class PlanModel:
     """Per row, the person's capacity that week less hours fixed outside this model."""
     fixed_units: dict[tuple[int, int], set[int]] = field(default_factory=dict)
     """(staff, week) -> units the person already goes to outside this model (rule 8)."""
+    fixed_days: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
+    """(staff, week) -> (usable weekdays, days needed) of what the person already works at
+    needs with shift times outside this model (`solver.rules.days_rule`)."""
     most: IntArray | None = None
     """Per row, the most half-hours it may take besides capacity and need (a repair lets a
     published assignment only shrink)."""
@@ -108,6 +128,7 @@ class PlanModel:
         )
         self.wanted: IntArray = index.wanted[t.need, t.week]
         self.high: IntArray = np.maximum(0, np.minimum(self.capacity, self.wanted))
+        self.high = np.minimum(self.high, index.most_half_hours(t.staff, t.need, t.week))
         if self.most is not None:
             self.high = np.minimum(self.high, self.most)
         self.low: IntArray = index.block[t.need, t.week]
@@ -127,6 +148,14 @@ class PlanModel:
             f"{index.staff_ids[s]},{index.need_ids[n]},w{w}"
             for s, n, w in zip(t.staff.tolist(), t.need.tolist(), t.week.tolist(), strict=True)
         ]
+
+    def row_name(self, row: int) -> str:
+        """`staff,need,wN` of one row."""
+        t, index = self.triples, self.index
+        return (
+            f"{index.staff_ids[int(t.staff[row])]},{index.need_ids[int(t.need[row])]},"
+            f"w{int(t.week[row])}"
+        )
 
     @property
     def size(self) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
+
 from solver.contract import Assignment
 from solver.index import RoundIndex, to_half_hours, to_hours
 from solver.rules import PAIR_RULES, PairRule, lending_rule, protection_rule, shift_rule, skill_rule
@@ -49,6 +51,12 @@ def check_pins(index: RoundIndex) -> list[str]:
                     s=person.id, n=need.id, skill=need.skill, shift=need.shift.value, unit=need.unit
                 )
                 problems.append(f"{_label(pin)} breaks {words}")
+        room = to_hours(int(index.day_room(np.array([s_pos]), np.array([n_pos]))[0]))
+        if pin.hours > room:
+            problems.append(
+                f"{_label(pin)} breaks day rules a and b (days): {person.id} can work at most "
+                f"{room:g} h a week of {need.id} on the days both allow"
+            )
         smallest = to_hours(int(index.block[n_pos, pin.week]))
         if pin.hours < smallest:
             problems.append(

@@ -17,6 +17,7 @@ Steps, each a plain function:
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -77,6 +78,34 @@ def repair(repair_input: RepairInput, options: SolveOptions | None = None) -> Re
     problems = check_pins(index)
     if problems:
         return RepairResult(status="infeasible", messages=problems)
+    done = replan(index, repair_input, options, clock)
+    return _result(
+        done.scope,
+        done.rows,
+        done.start,
+        done.after,
+        optimal=done.optimal,
+        seconds=clock.elapsed(),
+        stop_reason=done.stop_reason,
+    )
+
+
+@dataclass(frozen=True)
+class Replanned:
+    """A repair's plan after the search, with what it started from."""
+
+    scope: RepairScope
+    rows: RepairRows
+    start: dict[PinKey, int]
+    after: dict[PinKey, int]
+    optimal: bool
+    stop_reason: StopReason
+
+
+def replan(
+    index: RoundIndex, repair_input: RepairInput, options: SolveOptions, clock: Clock
+) -> Replanned:
+    """Steps 1–4 on a round's `index` (which may carry the day stage's limits)."""
     allowed = allowed_pairs(index)
     scope = repair_scope(index, repair_input, allowed)
     start = gaps_left_open(scope)
@@ -110,15 +139,13 @@ def repair(repair_input: RepairInput, options: SolveOptions | None = None) -> Re
     after.update(
         {k: int(h) for k, h in zip(rows.positions(), half_hours.tolist(), strict=True) if h}
     )
-    stop_reason = solve_stop_reason([first], lower)
-    return _result(
-        scope,
-        rows,
-        start,
-        after,
+    return Replanned(
+        scope=scope,
+        rows=rows,
+        start=start,
+        after=after,
         optimal=proven and first == "proven_optimal",
-        seconds=clock.elapsed(),
-        stop_reason=stop_reason,
+        stop_reason=solve_stop_reason([first], lower),
     )
 
 

@@ -21,7 +21,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from solver.index import IntArray
-from solver.model import PlanModel, Triples, group_rows
+from solver.model import PlanModel, Triples, days_taken, group_rows
 from solver.objective import Term
 from solver.pins import PinKey
 from solver.repair_scope import RepairScope, StaffWeekPos
@@ -170,12 +170,17 @@ def repair_model(scope: RepairScope, rows: RepairRows, max_moves: int) -> PlanMo
     """The repair's model: every hard rule over its rows, beside what stays fixed."""
     most = np.full(len(rows.triples), np.iinfo(np.int64).max // 4, dtype=np.int64)
     most[rows.movable] = rows.published[rows.movable]
+    fixed_days: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for week in {w for _, _, w in rows.fixed}:
+        planned = [(s, n, h) for (s, n, w), h in rows.fixed.items() if w == week]
+        fixed_days.update(days_taken(scope.index, planned, week))
     plan = PlanModel(
         scope.index,
         rows.triples,
         rows.pinned,
         capacity_left=rows.free,
         fixed_units=rows.fixed_units,
+        fixed_days=fixed_days,
         most=most,
     )
     apply_rules(plan)
@@ -266,6 +271,7 @@ def topped_up(scope: RepairScope, rows: RepairRows, start: IntArray) -> IntArray
     rule. A strong start makes CP-SAT's search short."""
     index, t = scope.index, rows.triples
     hours = start.copy()
+    most = index.most_half_hours(t.staff, t.need, t.week)
     movable = np.zeros(len(t), dtype=np.bool_)
     movable[rows.movable] = True
     spare: dict[StaffWeekPos, int] = {}
@@ -289,7 +295,12 @@ def topped_up(scope: RepairScope, rows: RepairRows, start: IntArray) -> IntArray
         rows_here = sorted(by_need_week[(n, w)], key=lambda i: (hours[i] == 0, i))
         for i in rows_here:
             key = (int(t.staff[i]), w)
-            amount = min(remaining[(n, w)], spare[key], int(rows.free[i]) - int(hours[i]))
+            amount = min(
+                remaining[(n, w)],
+                spare[key],
+                int(rows.free[i]) - int(hours[i]),
+                int(most[i]) - int(hours[i]),
+            )
             fits = (
                 unit in units[key]
                 or len(units[key] | rows.fixed_units.get(key, set())) < index.max_units

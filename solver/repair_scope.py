@@ -110,6 +110,8 @@ def _touch_what_breaks(scope: RepairScope) -> None:
         per_need[(n, w)] += half_hours
         if not scope.is_allowed(s, n) or half_hours < index.block[n, w]:
             scope.touched_needs.add((n, w))
+        if half_hours > _most(index, s, n, w):
+            scope.touched_needs.add((n, w))
     for (s, w), half_hours in per_staff.items():
         if half_hours > index.capacity[s, w] or len(units[(s, w)]) > index.max_units:
             scope.touched_staff.add((s, w))
@@ -145,11 +147,19 @@ def gaps_left_open(scope: RepairScope) -> dict[PinKey, int]:
     for key in touched:
         s, n, w = key
         unit = int(index.need_unit[n])
-        amount = min(scope.published[key], int(spare[s, w]), int(remaining[n, w]))
+        amount = min(
+            scope.published[key], int(spare[s, w]), int(remaining[n, w]), _most(index, s, n, w)
+        )
         fits_spread = unit in units[(s, w)] or len(units[(s, w)]) < index.max_units
         if scope.is_allowed(s, n) and amount >= index.block[n, w] and amount > 0 and fits_spread:
             place(key, amount)
     return plan
+
+
+def _most(index: RoundIndex, staff: int, need: int, week: int) -> int:
+    """The most half-hours the day rules let `staff` take of `need` in `week`."""
+    one = np.array([staff], dtype=np.int64)
+    return int(index.most_half_hours(one, np.array([need]), np.array([week]))[0])
 
 
 def weighted_of(index: RoundIndex, plan: dict[PinKey, int], weeks: list[int]) -> tuple[int, int]:

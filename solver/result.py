@@ -12,12 +12,28 @@ Metric definitions:
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
 
-from solver.contract import Assignment, Metrics, RoundInput, RoundResult, StopReason, Unfilled
+from solver.contract import (
+    Assignment,
+    Metrics,
+    Reason,
+    ReasonCode,
+    ReasonDetail,
+    ReasonValues,
+    RoundInput,
+    RoundResult,
+    StopReason,
+    Unfilled,
+    WorkDay,
+)
+from solver.day_rules import DayRule
+from solver.day_stage import DayPlan, Placement
 from solver.explain import PlannedWeek, explain_unfilled
 from solver.index import HALF_HOURS, IntArray, RoundIndex, to_hours
 from solver.model import Triples
@@ -34,19 +50,24 @@ def build_result(
     bound: int,
     seconds: float,
     stop_reason: StopReason | None = None,
+    days: DayPlan | None = None,
 ) -> RoundResult:
-    """The contract's result for a plan; `bound` is term 1's bound in weighted half-hours."""
+    """The contract's result for a plan; `bound` is term 1's bound in weighted half-hours;
+    `days` where the day stage put the assignment-weeks of needs with shift times."""
     rows = np.flatnonzero(half_hours > 0)
     plan = triples.take(rows)
     hours = half_hours[rows]
-    assignments = plan_assignments(index, plan, hours)
+    assignments = plan_assignments(index, plan, hours, days)
     planned = np.zeros((index.staff_count, index.weeks), dtype=np.int64)
     np.add.at(planned, (plan.staff, plan.week), hours)
+    unfilled = unfilled_need_weeks(index, plan, hours)
+    if days is not None and days.kept_off():
+        unfilled = with_day_reasons(index, unfilled, days)
 
     return RoundResult(
         status=status,
         assignments=assignments,
-        unfilled=unfilled_need_weeks(index, plan, hours),
+        unfilled=unfilled,
         metrics=Metrics(
             weighted_coverage=int((index.weight[plan.need] * hours).sum()) / HALF_HOURS,
             upper_bound=bound / HALF_HOURS,
@@ -63,18 +84,86 @@ def build_result(
     )
 
 
-def plan_assignments(index: RoundIndex, plan: Triples, hours: IntArray) -> list[Assignment]:
-    """A plan's used triples as the contract's assignments, by week, need and staff."""
+def plan_assignments(
+    index: RoundIndex, plan: Triples, hours: IntArray, days: DayPlan | None = None
+) -> list[Assignment]:
+    """A plan's used triples as the contract's assignments, by week, need and staff, each
+    with its days where the day stage placed it."""
     order = np.lexsort((plan.staff, plan.need, plan.week))
-    return [
-        Assignment(
-            staff=index.staff_ids[int(plan.staff[i])],
-            need=index.need_ids[int(plan.need[i])],
-            week=int(plan.week[i]),
-            hours=to_hours(int(hours[i])),
+    placed = days.days if days is not None else {}
+    assignments = []
+    for i in order.tolist():
+        s, n, w = int(plan.staff[i]), int(plan.need[i]), int(plan.week[i])
+        assignments.append(
+            Assignment(
+                staff=index.staff_ids[s],
+                need=index.need_ids[n],
+                week=w,
+                hours=to_hours(int(hours[i])),
+                days=work_days(index, n, w, placed.get((s, n, w), [])),
+            )
         )
-        for i in order
-    ]
+    return assignments
+
+
+def work_days(index: RoundIndex, need: int, week: int, placement: Placement) -> tuple[WorkDay, ...]:
+    """A placement's days as the contract's: date, times from the shift's start, hours."""
+    monday = index.round_input.week_start(week)
+    days = []
+    for weekday, half_hours in placement:
+        start = int(index.shift_start[need, weekday]) * 30
+        begins = dt.datetime.combine(monday, dt.time()) + dt.timedelta(minutes=start)
+        ends = begins + dt.timedelta(minutes=half_hours * 30)
+        days.append(
+            WorkDay(
+                date=monday + dt.timedelta(days=weekday),
+                start=begins.time(),
+                end=ends.time(),
+                hours=to_hours(half_hours),
+            )
+        )
+    return tuple(days)
+
+
+DAY_DETAILS = {
+    DayRule.DAYS: ReasonDetail.DAYS_APART,
+    DayRule.DAILY_HOURS: ReasonDetail.DAILY_HOURS,
+    DayRule.ONE_PLACE: ReasonDetail.ONE_PLACE_A_DAY,
+    DayRule.REST: ReasonDetail.REST,
+    DayRule.DAY_BLOCK: ReasonDetail.DAY_BLOCK,
+}
+DAY_WORDS = {
+    DayRule.DAYS: "can be away on too few of the need's days",
+    DayRule.DAILY_HOURS: "cannot work more hours a day on the need's days",
+    DayRule.ONE_PLACE: "already work elsewhere on the need's days",
+    DayRule.REST: "would not get 11 hours' rest between shifts",
+    DayRule.DAY_BLOCK: "have less than a whole block left on the need's days",
+}
+
+
+def with_day_reasons(index: RoundIndex, unfilled: list[Unfilled], days: DayPlan) -> list[Unfilled]:
+    """Each unfilled need-week whose hours the day rules cut, with a reason per day rule
+    first: how many planned people it kept from more hours there."""
+    cut: dict[tuple[str, int], dict[DayRule, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for (s, n, w), rule in days.kept_off().items():
+        cut[(index.need_ids[n], w)][rule].append(s)
+    changed = []
+    for u in unfilled:
+        rules = cut.get((u.need, u.week), {})
+        reasons = [
+            Reason(
+                code=ReasonCode.DAYS,
+                message=f"{_people_word(len(people))} planned here {DAY_WORDS[rule]}.",
+                values=ReasonValues(detail=DAY_DETAILS[rule], people=len(people)),
+            )
+            for rule, people in sorted(rules.items(), key=lambda r: -len(r[1]))
+        ]
+        changed.append(u.model_copy(update={"reasons": [*reasons, *u.reasons]}) if reasons else u)
+    return changed
+
+
+def _people_word(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"
 
 
 def infeasible_result(index: RoundIndex, messages: list[str], seconds: float) -> RoundResult:
@@ -112,10 +201,17 @@ def unfilled_need_weeks(
         this_week = plan.week == week
         needs: dict[int, list[int]] = {}
         units: dict[int, set[int]] = {}
-        for s, n in zip(plan.staff[this_week], plan.need[this_week], strict=True):
-            needs.setdefault(int(s), []).append(int(n))
-            units.setdefault(int(s), set()).add(int(index.need_unit[n]))
-        planned_week = PlannedWeek(int(week), planned[:, week], needs, units)
+        pairs: dict[tuple[int, int], int] = {}
+        for s, n, h in zip(
+            plan.staff[this_week].tolist(),
+            plan.need[this_week].tolist(),
+            hours[this_week].tolist(),
+            strict=True,
+        ):
+            needs.setdefault(s, []).append(n)
+            units.setdefault(s, set()).add(int(index.need_unit[n]))
+            pairs[(s, n)] = h
+        planned_week = PlannedWeek(int(week), planned[:, week], needs, units, pairs)
         for n in open_need[open_week == week]:
             remaining = int(index.wanted[n, week] - covered[n, week])
             unfilled.append(

@@ -34,6 +34,9 @@ class ReasonCode(StrEnum):
     UNAVAILABLE = "unavailable"
     NO_CAPACITY = "no_capacity"
     MIN_BLOCK = "min_block"
+    DAYS = "days"
+    """Day rules a–e (`solver.day_rules`): the need's days and shift times against the
+    people's days, daily hours, one place a day, rest and the day's block."""
 
 
 class ReasonDetail(StrEnum):
@@ -49,6 +52,16 @@ class ReasonDetail(StrEnum):
     AT_UNIT_LIMIT = "at_unit_limit"
     BELOW_BLOCK = "below_block"
     TIME_LIMIT = "time_limit"
+    DAYS_APART = "days_apart"
+    """Day rule a: planned people's away days and the need's shift days do not meet enough."""
+    DAILY_HOURS = "daily_hours"
+    """Day rule b: planned people's daily hours hold fewer hours on the need's days."""
+    ONE_PLACE_A_DAY = "one_place_a_day"
+    """Day rule c: planned people already work elsewhere on the need's days."""
+    REST = "rest"
+    """Day rule d: 11 hours' rest between shifts keeps planned people off the need's days."""
+    DAY_BLOCK = "day_block"
+    """Day rule e: what is left of a day is less than the need's smallest block."""
 
 
 class NeedTaken(Strict):

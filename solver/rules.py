@@ -18,6 +18,7 @@ from ortools.sat.python import cp_model
 
 from solver.index import BoolArray, IntArray, RoundIndex
 from solver.model import PlanModel
+from solver.week_days import days_fit, families, weekday_count, within
 
 
 def skill_rule(index: RoundIndex, need: int) -> BoolArray:
@@ -115,6 +116,48 @@ def spread_rule(plan: PlanModel) -> None:
         plan.model.add(cp_model.LinearExpr.sum(unit_used) <= limit)
 
 
+def days_rule(plan: PlanModel) -> None:
+    """Day rules a, b, c and e in the week (`solver.week_days`): an assignment-week of a need
+    with shift times takes at least ⌈hours / its longest day⌉ of its usable weekdays, and for
+    each family of weekdays the rows within it need no more days than it has, beside the
+    days the person works outside this model. The day stage places the days; this keeps the
+    week from asking for days that are not there."""
+    index, t = plan.index, plan.triples
+    if not index.need_by_day.any():
+        return
+    longest = index.longest_day(t.staff, t.need)
+    usable = index.usable_days(t.staff, t.need)
+    most_days = index.days_needed(t.staff, t.need, plan.high)
+    # Between k longest days and k + 1 smallest blocks lie hours no days can hold.
+    gaps = (longest > 0) & (longest < 2 * plan.low) & (plan.high > longest)
+    for rows in plan.groups("staff_week"):
+        rows = rows[longest[rows] > 0]
+        if len(rows) == 0:
+            continue
+        key = (int(t.staff[rows[0]]), int(t.week[rows[0]]))
+        fixed = plan.fixed_days.get(key, [])
+        widest = [(int(usable[i]), int(most_days[i])) for i in rows.tolist()]
+        fits = days_fit([*widest, *fixed])
+        days = {}
+        chosen = rows[gaps[rows]] if fits else rows
+        for i in chosen.tolist():
+            days[i] = plan.model.new_int_var(0, int(most_days[i]), f"days[{plan.row_name(i)}]")
+            plan.model.add(int(longest[i]) * days[i] >= plan.hours[i])
+            plan.model.add(int(plan.low[i]) * days[i] <= plan.hours[i])
+            plan.derived.append((days[i], _days_of(i, int(longest[i]))))
+        if fits:
+            continue
+        for family in families([u for u, _ in widest] + [u for u, _ in fixed]):
+            inside = [days[i] for i in rows.tolist() if within(int(usable[i]), family)]
+            taken = sum(d for u, d in fixed if within(u, family))
+            if inside:
+                plan.model.add(cp_model.LinearExpr.sum(inside) <= weekday_count(family) - taken)
+
+
+def _days_of(row: int, longest: int) -> Callable[[IntArray], int]:
+    return lambda half_hours: -(-int(half_hours[row]) // longest)
+
+
 def pins_rule(plan: PlanModel) -> None:
     """Rule 9: every pinned assignment is kept with exactly its hours."""
     for i, half_hours in plan.pinned.items():
@@ -123,7 +166,14 @@ def pins_rule(plan: PlanModel) -> None:
 
 
 ModelRule = Callable[[PlanModel], None]
-MODEL_RULES: list[ModelRule] = [capacity_rule, need_rule, no_slivers_rule, spread_rule, pins_rule]
+MODEL_RULES: list[ModelRule] = [
+    capacity_rule,
+    need_rule,
+    no_slivers_rule,
+    spread_rule,
+    days_rule,
+    pins_rule,
+]
 
 RULES: list[PairRule | ModelRule] = [
     skill_rule,

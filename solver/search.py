@@ -9,6 +9,8 @@ Steps, each a plain function (`solver.weeks`, `solver.first_stage`, `solver.lowe
    rule are separate per week, so weeks are independent here.
 5. Stages 2–5, over the whole round (weeks meet in continuity and fairness): each lower term
    is minimised in turn while every week keeps its term-1 value and earlier terms stay as good.
+6. The day stage (`solver.day_stage`): the hours of needs with shift times placed on days;
+   where days cannot hold them, those weeks are re-planned (`solver.day_feedback`).
 
 Each stage stops early when it reaches the bound, is proven optimal or stalls
 (`solver.stopping`); the time it leaves goes to the stages after it.
@@ -24,6 +26,7 @@ from solver.budget import Budget, Clock
 from solver.candidates import allowed_pairs
 from solver.contract import RoundInput, RoundResult
 from solver.cpsat import write_model
+from solver.day_feedback import settle_days
 from solver.first_stage import Reporter, improve_coverage, round_model
 from solver.greedy import weighted
 from solver.index import index_round
@@ -72,6 +75,7 @@ def solve(round_input: RoundInput, options: SolveOptions | None = None) -> Round
     triples, half_hours, lower_proven, lower_reasons = improve_lower_terms(
         index, weeks, options, budget
     )
+    triples, half_hours, days = settle_days(index, triples, half_hours, options, clock)
     for week in weeks:
         in_week = triples.week == week.week
         week.value = weighted(index, triples.take(np.flatnonzero(in_week)), half_hours[in_week])
@@ -80,8 +84,9 @@ def solve(round_input: RoundInput, options: SolveOptions | None = None) -> Round
         index,
         triples,
         half_hours,
-        status="optimal" if all_proven and lower_proven else "feasible",
+        status="optimal" if all_proven and lower_proven and not index.day_limits else "feasible",
         bound=bound,
         seconds=clock.elapsed(),
         stop_reason=solve_stop_reason([w.stop_reason for w in weeks], lower_reasons),
+        days=days,
     )

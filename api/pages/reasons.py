@@ -36,6 +36,7 @@ LABELS = {
     ReasonCode.UNAVAILABLE: _("Nobody is available"),
     ReasonCode.NO_CAPACITY: _("No hours left"),
     ReasonCode.MIN_BLOCK: _("Too few hours for the smallest block"),
+    ReasonCode.DAYS: _("The days do not fit"),
 }
 
 SHIFTS = {
@@ -73,6 +74,16 @@ EXCLUDED = {
     ReasonCode.UNAVAILABLE: (
         _("%(count)s person with the skill is away or fully busy at their home unit in %(week)s."),
         _("%(count)s people with the skill are away or fully busy at their home unit in %(week)s."),
+    ),
+    ReasonCode.DAYS: (
+        _(
+            "%(count)s person with the skill cannot be away on the need's days long enough "
+            "for its smallest block."
+        ),
+        _(
+            "%(count)s people with the skill cannot be away on the need's days long enough "
+            "for its smallest block."
+        ),
     ),
 }
 
@@ -118,6 +129,32 @@ SENTENCES = {
             "%(count)s people with the skill can give fewer hours than the smallest block of "
             "%(block)s hours in %(week)s."
         ),
+    ),
+    ReasonDetail.DAYS_APART: (
+        _("%(count)s person planned here can be away on too few of the need's days."),
+        _("%(count)s people planned here can be away on too few of the need's days."),
+    ),
+    ReasonDetail.DAILY_HOURS: (
+        _("%(count)s person planned here cannot work more hours a day on the need's days."),
+        _("%(count)s people planned here cannot work more hours a day on the need's days."),
+    ),
+    ReasonDetail.ONE_PLACE_A_DAY: (
+        _("%(count)s person planned here already works elsewhere on the need's days."),
+        _("%(count)s people planned here already work elsewhere on the need's days."),
+    ),
+    ReasonDetail.REST: (
+        _(
+            "%(count)s person planned here would not get 11 hours' rest between shifts on "
+            "the need's days."
+        ),
+        _(
+            "%(count)s people planned here would not get 11 hours' rest between shifts on "
+            "the need's days."
+        ),
+    ),
+    ReasonDetail.DAY_BLOCK: (
+        _("%(count)s person planned here has less than a whole block left on the need's days."),
+        _("%(count)s people planned here have less than a whole block left on the need's days."),
     ),
     ReasonDetail.TIME_LIMIT: (
         _(

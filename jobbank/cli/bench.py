@@ -59,6 +59,13 @@ MAX_BENCH_SEEDS = 100
     help="Repair a published plan after events (one absence; an outbreak of 30 absences and "
     "20 need changes) against re-solving the round; default size medium.",
 )
+@click.option(
+    "--days",
+    is_flag=True,
+    help="Rounds with days (needs' weekdays and shift times, staff's away days and hours a "
+    "day), each also solved without them to show what the day rules cost, against the "
+    "targets of issue 23.",
+)
 def bench(
     sizes: tuple[str, ...],
     seed: int,
@@ -69,8 +76,14 @@ def bench(
     database: str | None,
     parts: int | None,
     repair: bool,
+    days: bool,
 ) -> None:
     """Benchmark the solver on generated instances against the bound and a greedy plan."""
+    if days and (repair or pool == "regional"):
+        raise click.BadParameter(
+            "--days runs single rounds; leave out --repair and --pool regional",
+            param_hint="--days",
+        )
     if repair:
         _bench_repair(sizes, [seed] if not seeds else bench_seeds(seeds), time_limit, workers)
         return
@@ -80,9 +93,10 @@ def bench(
     if "full" in sizes:
         raise click.BadParameter("full is a size of --pool regional only", param_hint="--size")
     from jobbank.tools.bench import run_bench
+    from jobbank.tools.bench_days import run_day_bench
 
     chosen = list(sizes) or ["small", "medium", "large"]
-    run_bench(
+    (run_day_bench if days else run_bench)(
         chosen,
         seeds=bench_seeds(seeds) if seeds else [seed],
         time_limit=time_limit,

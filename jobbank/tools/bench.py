@@ -39,9 +39,11 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
     from jobbank.solving import SolveRequest
     from solver.contract import RoundInput, RoundResult
 
@@ -145,7 +147,17 @@ class Spread:
         return cls(min(values), statistics.median(values), max(values))
 
 
-def spread_line(size: str, rows: Sequence[BenchRow]) -> str:
+class Measured(Protocol):
+    """A row with a share of the bound and solve seconds (`BenchRow` and its kin)."""
+
+    @property
+    def share(self) -> float: ...
+
+    @property
+    def solve_seconds(self) -> float: ...
+
+
+def spread_line(size: str, rows: Sequence[Measured]) -> str:
     """One line: the spread of share and of solve seconds over `rows` (one size's seeds)."""
     share = Spread.of([r.share for r in rows])
     seconds = Spread.of([r.solve_seconds for r in rows])
@@ -167,13 +179,13 @@ def header(columns: Columns = COLUMNS, headings: dict[str, str] = HEADINGS) -> s
     )
 
 
-def format_row(row: BenchRow | RegionalRow, columns: Columns = COLUMNS) -> str:
+def format_row(row: DataclassInstance, columns: Columns = COLUMNS) -> str:
     values = asdict(row)
     return " ".join(spec.format(values[name]) for name, spec in columns)
 
 
 def _sample(name: str) -> Any:
-    return {"size": "", "status": "", "stop_reason": ""}.get(name, 0)
+    return {"size": "", "status": "", "stop_reason": "", "target": ""}.get(name, 0)
 
 
 def measure(size: str, seed: int, time_limit: float, workers: int) -> dict[str, Any]:
@@ -203,7 +215,7 @@ def measure(size: str, seed: int, time_limit: float, workers: int) -> dict[str, 
             share=share,
             gap=1 - share,
             introductions=m.introductions,
-            peak_mib=_peak_mib(),
+            peak_mib=peak_mib(),
             greedy_share=greedy.metrics.share_of_bound,
             ratio=(
                 m.weighted_coverage / greedy.metrics.weighted_coverage
@@ -218,7 +230,7 @@ def measure(size: str, seed: int, time_limit: float, workers: int) -> dict[str, 
     )
 
 
-def _peak_mib(who: int = resource.RUSAGE_SELF) -> float:
+def peak_mib(who: int = resource.RUSAGE_SELF) -> float:
     """Peak resident memory of this process, or (`RUSAGE_CHILDREN`) of the largest process
     it or its descendants waited for."""
     peak = resource.getrusage(who).ru_maxrss
@@ -384,7 +396,7 @@ def measure_regional(
         "weighted_coverage": m.weighted_coverage,
         "upper_bound": m.upper_bound,
         "share": m.share_of_bound,
-        "peak_mib": max(_peak_mib(), _peak_mib(resource.RUSAGE_CHILDREN)),
+        "peak_mib": max(peak_mib(), peak_mib(resource.RUSAGE_CHILDREN)),
         "status": result.status,
     }
 

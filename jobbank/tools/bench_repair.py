@@ -116,7 +116,7 @@ def run_repair_bench(
             for values in measured:
                 row = RepairRow(**values)
                 rows.append(row)
-                out(format_row(row, REPAIR_COLUMNS))  # type: ignore[arg-type]
+                out(format_row(row, REPAIR_COLUMNS))
     return rows
 
 

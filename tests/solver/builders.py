@@ -25,8 +25,11 @@ def a_staff(
     risk_group: bool = False,
     avoid_units: Iterable[str] = (),
     preferred_areas: Iterable[str] = (),
+    away_days: Iterable[str] | None = None,
+    daily_hours: float | None = None,
 ) -> dict[str, Any]:
-    return {
+    """A person; `away_days` and `daily_hours` are left out unless given (as in version 1)."""
+    staff: dict[str, Any] = {
         "id": id,
         "home_unit": home_unit,
         "skills": list(skills),
@@ -38,6 +41,11 @@ def a_staff(
         "avoid_units": list(avoid_units),
         "preferred_areas": list(preferred_areas),
     }
+    if away_days is not None:
+        staff["away_days"] = list(away_days)
+    if daily_hours is not None:
+        staff["daily_hours"] = daily_hours
+    return staff
 
 
 def a_need(
@@ -50,8 +58,10 @@ def a_need(
     priority: int = 3,
     exposed: bool = False,
     min_block: float = 4,
+    shift_times: Sequence[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    return {
+    """A need; `shift_times` is left out unless given (planned by the week, as in version 1)."""
+    need: dict[str, Any] = {
         "id": id,
         "unit": unit,
         "skill": skill,
@@ -61,6 +71,18 @@ def a_need(
         "exposed": exposed,
         "min_block": min_block,
     }
+    if shift_times is not None:
+        need["shift_times"] = list(shift_times)
+    return need
+
+
+def a_shift(
+    days: Iterable[str] = ("mon", "tue", "wed", "thu", "fri"),
+    start: str = "07:00",
+    end: str = "15:00",
+) -> dict[str, Any]:
+    """A need's shift times: these weekdays from `start` to `end` (not after `start`: next day)."""
+    return {"days": list(days), "start": start, "end": end}
 
 
 def an_assignment(staff: str, need: str, week: int = 0, hours: float = 8) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """Property tests over random small rounds: every plan keeps rules 1–9 (checked by an
 independent checker), never beats the bound, keeps its pins, and on tiny rounds reaches the
-brute-force optimum of term 1."""
+brute-force optimum of term 1. Rounds with shift times keep day rules a–e too, and a
+version-1 round plans alike read as version 1 or with version 2's defaults written out."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ from functools import cache
 from itertools import product
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from solver import greedy_plan, upper_bound
-from solver.contract import RoundInput
-from tests.solver.builders import a_need, a_round, a_staff, solve_quickly
-from tests.solver.checker import violations, weighted_coverage
+from solver.contract import RoundInput, RoundResult
+from tests.solver.builders import a_need, a_round, a_shift, a_staff, solve_quickly
+from tests.solver.checker import hours_a_day, violations, weighted_coverage
 
 UNITS = ["ward", "school", "lab"]
 SKILLS = ["nurse", "teacher"]
@@ -150,3 +151,151 @@ def _best_week(round_input: RoundInput, week: int) -> float:
         return top
 
     return best(0, tuple(n.hours[week] for n in needs))
+
+
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+SHIFT_TIMES = {
+    "day": [("07:00", "15:00"), ("08:00", "16:00"), ("07:00", "19:00"), ("09:00", "13:00")],
+    "evening": [("15:00", "23:00"), ("14:00", "22:00"), ("16:00", "00:00")],
+    "night": [("22:00", "06:00"), ("23:00", "07:00"), ("19:00", "07:00")],
+}
+"""Times a shift of each kind may have: whole days, long days, short ones, past midnight."""
+DAY_SHIFTS = list(SHIFT_TIMES)
+
+
+@st.composite
+def shift_patterns(draw: st.DrawFn, kind: str) -> list[dict[str, Any]]:
+    """Some weekdays, split into one or two shifts; the second may be of any kind (a day
+    need's long Saturday, an evening need's Sunday night)."""
+    days = draw(st.lists(st.sampled_from(WEEKDAYS), min_size=1, max_size=7, unique=True))
+    split = draw(st.integers(1, len(days)))
+    first, second = days[:split], days[split:]
+    patterns = [a_shift(first, *draw(st.sampled_from(SHIFT_TIMES[kind])))]
+    if second:
+        other = draw(st.sampled_from(DAY_SHIFTS))
+        patterns.append(a_shift(second, *draw(st.sampled_from(SHIFT_TIMES[other]))))
+    return patterns
+
+
+@st.composite
+def rounds_with_days(
+    draw: st.DrawFn, max_staff: int = 4, max_needs: int = 3, max_weeks: int = 2
+) -> RoundInput:
+    """Rounds whose needs mostly have shift times (some planned by the week), and whose
+    staff may be away on some days only and may have their own daily hours. Most people
+    could take most needs, so that days, rest and one place a day come into play."""
+    weeks = draw(st.integers(1, max_weeks))
+    staff = []
+    for i in range(draw(st.integers(1, max_staff))):
+        normal_hours = draw(st.integers(0, 74)) / 2
+        home_load = st.just(0.0) | st.integers(0, int(normal_hours * 2)).map(lambda h: h / 2)
+        staff.append(
+            a_staff(
+                f"s{i}",
+                home_unit=draw(st.sampled_from(UNITS)),
+                skills=draw(st.sampled_from([["nurse"], ["nurse", "teacher"], ["teacher"]])),
+                normal_hours=normal_hours,
+                home_load=draw(st.lists(home_load, min_size=weeks, max_size=weeks)),
+                available=draw(st.lists(MOSTLY_TRUE, min_size=weeks, max_size=weeks)),
+                shifts=draw(st.sampled_from(SHIFT_SETS)),
+                avoid_units=draw(st.lists(st.sampled_from(UNITS), max_size=1)),
+                away_days=draw(
+                    st.none() | st.lists(st.sampled_from(WEEKDAYS), max_size=7, unique=True)
+                ),
+                daily_hours=draw(st.none() | st.integers(2, 26).map(lambda h: h / 2)),
+            )
+        )
+    needs = []
+    for j in range(draw(st.integers(1, max_needs))):
+        kind = draw(st.sampled_from(DAY_SHIFTS))
+        by_day = draw(st.integers(0, 3)) > 0
+        needs.append(
+            a_need(
+                f"n{j}",
+                unit=draw(st.sampled_from(UNITS)),
+                skill=draw(st.sampled_from(["nurse", "nurse", "teacher"])),
+                hours=draw(
+                    st.lists(
+                        st.integers(0, 80).map(lambda h: h / 2), min_size=weeks, max_size=weeks
+                    )
+                ),
+                shift=kind,
+                priority=draw(st.integers(1, 5)),
+                min_block=draw(st.sampled_from([1, 2.5, 4, 6])),
+                shift_times=draw(shift_patterns(kind)) if by_day else None,
+            )
+        )
+    max_units = draw(st.integers(1, 2))
+    round_input = a_round(staff=staff, needs=needs, weeks=weeks, max_units_per_week=max_units)
+    return with_pins_from_a_valid_plan(draw, round_input)
+
+
+MOSTLY_TRUE = st.sampled_from([True, True, True, False])
+SHIFT_SETS = [DAY_SHIFTS, DAY_SHIFTS, ["day", "evening"], ["evening", "night"], ["day"], ["night"]]
+
+
+def with_pins_from_a_valid_plan(draw: st.DrawFn, round_input: RoundInput) -> RoundInput:
+    """Up to two entries of a solved plan as pins, with or without their days, when that
+    plan keeps every rule (so the pins can be kept together)."""
+    plan = solve_quickly(round_input, time_limit=2)
+    if not plan.assignments or violations(round_input, plan):
+        return round_input
+    chosen = draw(st.lists(st.sampled_from(plan.assignments), max_size=2, unique=True))
+    data = round_input.model_dump(mode="json")
+    data["pinned"] = [
+        a.model_dump(mode="json", exclude={"days"} if draw(st.booleans()) else set())
+        for a in chosen
+    ]
+    return RoundInput.model_validate(data)
+
+
+@SETTINGS
+@given(rounds_with_days())
+def test_every_plan_with_days_keeps_the_day_rules(round_input: RoundInput) -> None:
+    note(round_input.model_dump_json(exclude_defaults=True))
+    result = solve_quickly(round_input, time_limit=3)
+    assert result.status in ("optimal", "feasible"), result.messages
+    assert violations(round_input, result) == []
+    coverage = weighted_coverage(round_input, result)
+    assert abs(coverage - result.metrics.weighted_coverage) < 1e-9
+    assert coverage <= result.metrics.upper_bound + 1e-9
+
+
+@SETTINGS
+@given(rounds())
+def test_a_version_1_round_plans_alike_with_version_2_defaults_written_out(
+    round_input: RoundInput,
+) -> None:
+    as_version_1 = RoundInput.model_validate(version_1_snapshot(round_input))
+    written_out = RoundInput.model_validate(with_version_2_defaults(round_input))
+    assert as_version_1.schema_version == written_out.schema_version == 2
+    planned = weekly_assignments(solve_quickly(as_version_1, time_limit=3))
+    assert planned == weekly_assignments(solve_quickly(written_out, time_limit=3))
+    assert all(days == () for *_, days in planned)
+
+
+def version_1_snapshot(round_input: RoundInput) -> dict[str, Any]:
+    """The round as version 1 wrote it: without version 2's fields."""
+    data = round_input.model_dump(mode="json")
+    data["schema_version"] = 1
+    for person in data["staff"]:
+        del person["away_days"], person["daily_hours"]
+    for need in data["needs"]:
+        del need["shift_times"]
+    for entry in data["pinned"] + data["previous"]:
+        del entry["days"]
+    return data
+
+
+def with_version_2_defaults(round_input: RoundInput) -> dict[str, Any]:
+    """The round as version 2 with every default spelt out: away every day, daily hours a
+    fifth of normal hours (rounded up), no shift times, pins without days."""
+    data = round_input.model_dump(mode="json")
+    for person, staff in zip(data["staff"], round_input.staff, strict=True):
+        person["away_days"] = list(WEEKDAYS)
+        person["daily_hours"] = hours_a_day(staff) or None  # 0 is no daily hours
+    return data
+
+
+def weekly_assignments(result: RoundResult) -> list[tuple[str, str, int, float, tuple[Any, ...]]]:
+    return sorted((a.staff, a.need, a.week, a.hours, a.days) for a in result.assignments)

@@ -1,0 +1,171 @@
+"""Day rules a–e: for each, a placement it forbids and one it allows; how the weekly stage
+hears the day stage; and the day stage's preferences (stable pattern, whole days)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from solver import solve
+from solver.contract import ReasonCode, ReasonDetail, RoundResult
+from tests.solver.builders import a_need, a_round, a_staff
+from tests.solver.checker import violations
+
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
+
+
+def shifts(days: list[str], start: str = "07:00", end: str = "15:00") -> list[dict[str, Any]]:
+    return [{"days": days, "start": start, "end": end}]
+
+
+def staff(id: str = "anne", **days: Any) -> dict[str, Any]:
+    return {**a_staff(id), **days}
+
+
+def need(id: str = "n1", *, unit: str = "ward", times: Any = None, **fields: Any) -> dict[str, Any]:
+    return {**a_need(id, unit=unit, **fields), "shift_times": times or shifts(WEEKDAYS)}
+
+
+def days_of(
+    result: RoundResult, person: str, need_id: str, week: int = 0
+) -> list[tuple[str, str, str, float]]:
+    """(weekday, start, end, hours) of each day `person` works `need_id` in `week`."""
+    for a in result.assignments:
+        if (a.staff, a.need, a.week) == (person, need_id, week):
+            return [
+                (d.date.strftime("%a").lower(), f"{d.start:%H:%M}", f"{d.end:%H:%M}", d.hours)
+                for d in a.days
+            ]
+    return []
+
+
+def planned(result: RoundResult, person: str) -> float:
+    return sum(a.hours for a in result.assignments if a.staff == person)
+
+
+def solved(**round_fields: Any) -> RoundResult:
+    round_input = a_round(**round_fields)
+    result = solve(round_input)
+    assert violations(round_input, result) == []
+    return result
+
+
+def test_rule_a_a_day_only_where_the_need_and_the_person_both_allow_it() -> None:
+    apart = solved(staff=[staff(away_days=["sat"])], needs=[need(hours=8)])
+    assert apart.assignments == []
+    reasons = apart.unfilled[0].reasons
+    assert ReasonCode.DAYS in {r.code for r in reasons}
+
+    monday = solved(staff=[staff(away_days=["mon", "sat"])], needs=[need(hours=8)])
+    assert days_of(monday, "anne", "n1") == [("mon", "07:00", "14:30", 7.5)]
+
+
+def test_rule_b_at_most_the_persons_daily_hours_a_day() -> None:
+    result = solved(staff=[staff(daily_hours=6)], needs=[need(hours=24)])
+    assert [d[3] for d in days_of(result, "anne", "n1")] == [6, 6, 6, 6]
+
+    short_shift = solved(
+        staff=[staff(daily_hours=10)],
+        needs=[need(hours=12, times=shifts(WEEKDAYS, "08:00", "12:00"))],
+    )
+    assert [d[3] for d in days_of(short_shift, "anne", "n1")] == [4, 4, 4]
+
+
+def test_rule_c_one_place_a_day() -> None:
+    both_on_monday = [
+        need("n1", unit="ward", hours=7.5, times=shifts(["mon"])),
+        need("n2", unit="clinic", hours=7.5, times=shifts(["mon"])),
+    ]
+    result = solved(staff=[staff(away_days=["mon", "tue"])], needs=both_on_monday)
+    assert planned(result, "anne") == 7.5
+
+    monday_and_tuesday = [
+        need("n1", unit="ward", hours=7.5, times=shifts(["mon"])),
+        need("n2", unit="clinic", hours=7.5, times=shifts(["tue"])),
+    ]
+    result = solved(staff=[staff(away_days=["mon", "tue"])], needs=monday_and_tuesday)
+    assert planned(result, "anne") == 15
+
+
+def test_rule_d_eleven_hours_rest_between_shifts() -> None:
+    # Whole 8-hour days only (min_block 8), so a shorter evening cannot make room.
+    evening = need(
+        "eve", unit="ward", hours=8, min_block=8, times=shifts(["mon"], "15:00", "23:00")
+    )
+    too_early = need(
+        "day", unit="clinic", hours=8, min_block=8, times=shifts(["tue"], "09:00", "17:00")
+    )
+    rested = need(
+        "day", unit="clinic", hours=8, min_block=8, times=shifts(["tue"], "10:00", "18:00")
+    )
+    person = staff(daily_hours=8, shifts=["day", "evening"], away_days=["mon", "tue"])
+    evening["shift"] = "evening"
+
+    result = solved(staff=[person], needs=[evening, too_early])
+    assert planned(result, "anne") == 8
+
+    result = solved(staff=[person], needs=[evening, rested])
+    assert planned(result, "anne") == 16
+    assert days_of(result, "anne", "eve") == [("mon", "15:00", "23:00", 8)]
+    assert days_of(result, "anne", "day") == [("tue", "10:00", "18:00", 8)]
+
+
+def test_rule_e_a_day_at_the_unit_is_at_least_its_smallest_block() -> None:
+    too_short_days = solved(staff=[staff(daily_hours=5)], needs=[need(hours=20, min_block=6)])
+    assert too_short_days.assignments == []
+
+    whole_blocks = solved(staff=[staff(daily_hours=6)], needs=[need(hours=20, min_block=6)])
+    hours = [d[3] for d in days_of(whole_blocks, "anne", "n1")]
+    assert sum(hours) == planned(whole_blocks, "anne")
+    assert all(h >= 6 for h in hours)
+
+
+def test_the_weekly_stage_hears_what_the_days_cannot_hold() -> None:
+    # Anne may be away Monday and Tuesday, so the week gives her room for both Monday needs;
+    # one place a day says otherwise, and Bo takes the other.
+    round_fields: dict[str, Any] = {
+        "staff": [staff("anne", away_days=["mon", "tue"]), staff("bo")],
+        "needs": [
+            need("n1", unit="ward", hours=7.5, times=shifts(["mon"])),
+            need("n2", unit="clinic", hours=7.5, times=shifts(["mon"])),
+        ],
+    }
+    result = solved(**round_fields)
+    assert result.unfilled == []
+    assert planned(result, "anne") == 7.5
+    assert planned(result, "bo") == 7.5
+
+
+def test_what_stays_short_names_the_day_rule() -> None:
+    result = solved(
+        staff=[staff("anne", away_days=["mon", "tue"])],
+        needs=[
+            need("n1", unit="ward", hours=7.5, times=shifts(["mon"]), priority=5),
+            need("n2", unit="clinic", hours=7.5, times=shifts(["mon"])),
+        ],
+    )
+    assert planned(result, "anne") == 7.5
+    [open_need] = result.unfilled
+    assert open_need.need == "n2"
+    assert ReasonCode.DAYS in {r.code for r in open_need.reasons}
+
+
+def test_the_same_weekdays_every_week_and_whole_days() -> None:
+    result = solved(staff=[staff(home_load=[22, 22, 22])], needs=[need(hours=15)], weeks=3)
+    weeks = [days_of(result, "anne", "n1", w) for w in range(3)]
+    assert all(len(days) == 2 and {d[3] for d in days} == {7.5} for days in weeks)
+    assert len({tuple(d[0] for d in days) for days in weeks}) == 1
+
+
+def test_a_night_shift_ends_the_next_morning() -> None:
+    night = need(hours=7.5, shift="night", times=shifts(["fri"], "22:00", "06:00"))
+    result = solved(staff=[staff(shifts=["night"])], needs=[night])
+    assert days_of(result, "anne", "n1") == [("fri", "22:00", "05:30", 7.5)]
+
+
+def test_needs_without_shift_times_are_planned_by_the_week_alone() -> None:
+    result = solved(staff=[staff(away_days=["mon"])], needs=[a_need(hours=20)])
+    assert planned(result, "anne") == 7.5
+    assert all(a.days == () for a in result.assignments)
+    assert ReasonDetail.FULLY_PLANNED in {
+        r.values.detail for r in result.unfilled[0].reasons if r.values
+    }
