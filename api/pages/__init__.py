@@ -39,6 +39,7 @@ from api.pages import (
     sign_on,
     thread,
     volunteering,
+    week_grid,
     worked,
 )
 from api.transfer import CACHEABLE
@@ -74,6 +75,7 @@ def routes() -> list[Any]:
             home.home,
             home.tick_item,
             home.deployments_page,
+            *week_grid.ROUTES,
             *rounds.ROUTES,
             *dashboard.ROUTES,
             *needs.ROUTES,

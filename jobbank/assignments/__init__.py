@@ -10,12 +10,12 @@ request's CPU (`jobbank load`).
 
 `records` holds the records, `reading` reads them for a page, `lent` counts the staff lent
 out, `ended` finds the weeks a change to a published plan ended, `days` reads the days and
-times of assignment-weeks that have them.
+times of assignment-weeks that have them, `week_grid` lays a leader's week out by day.
 """
 
 from __future__ import annotations
 
-from jobbank.assignments.days import WeekKey, work_days_of
+from jobbank.assignments.days import WeekKey, work_days_in, work_days_of
 from jobbank.assignments.ended import EndedDeployment, ended_at_led_units, ended_deployments
 from jobbank.assignments.lent import count_lent, last_monday
 from jobbank.assignments.reading import LEADERS_OF_UNITS, list_deployments
@@ -30,6 +30,7 @@ from jobbank.assignments.records import (
     UnitInfo,
     deployments_of,
 )
+from jobbank.assignments.week_grid import GridDay, GridLine, WeekGrid, week_grid
 
 __all__ = [
     "LEADERS_OF_UNITS",
@@ -37,11 +38,14 @@ __all__ = [
     "Deployment",
     "Direction",
     "EndedDeployment",
+    "GridDay",
+    "GridLine",
     "NeedInfo",
     "PersonInfo",
     "RoundInfo",
     "SkillInfo",
     "UnitInfo",
+    "WeekGrid",
     "WeekKey",
     "count_lent",
     "deployments_of",
@@ -49,5 +53,7 @@ __all__ = [
     "ended_deployments",
     "last_monday",
     "list_deployments",
+    "week_grid",
+    "work_days_in",
     "work_days_of",
 ]

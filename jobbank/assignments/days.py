@@ -38,3 +38,41 @@ def work_days_of(session: Session, person_id: int) -> dict[WeekKey, tuple[WorkDa
         day = WorkDay(date=date, start=start, end=end, hours=hours)
         found.setdefault((round_id, need_id, week), []).append(day)
     return {key: tuple(days) for key, days in found.items()}
+
+
+PlanKey = tuple[int, int, int]
+"""(round id, person id, need id): one deployment."""
+
+WORK_DAYS_IN_WEEK = (
+    select(
+        Assignment.round_id,
+        Assignment.person_id,
+        Assignment.need_id,
+        AssignmentDay.date,
+        AssignmentDay.start_time,
+        AssignmentDay.end_time,
+        AssignmentDay.hours,
+    )
+    .join(AssignmentDay, AssignmentDay.assignment_id == Assignment.id)
+    .where(
+        Assignment.week == bindparam("week"),
+        Assignment.person_id.in_(bindparam("people", expanding=True)),
+    )
+    .order_by(AssignmentDay.date)
+)
+
+
+def work_days_in(
+    session: Session, week: dt.date, person_ids: set[int]
+) -> dict[PlanKey, tuple[WorkDay, ...]]:
+    """The days of these people's assignment-weeks in `week` (a Monday), by deployment."""
+    if not person_ids:
+        return {}
+    found: dict[PlanKey, list[WorkDay]] = {}
+    values = {"week": week, "people": sorted(person_ids)}
+    for round_id, person_id, need_id, date, start, end, hours in session.execute(
+        WORK_DAYS_IN_WEEK, values
+    ).tuples():
+        day = WorkDay(date=date, start=start, end=end, hours=hours)
+        found.setdefault((round_id, person_id, need_id), []).append(day)
+    return {key: tuple(days) for key, days in found.items()}

@@ -511,6 +511,8 @@ POST   /admin/checklists/{tpl}/items                   stale_tpl_item_form 409 4
 GET    /needs                                          -                404  200  200  200  404  404  404  303
 GET    /deployments/incoming                           -                404  200  200  200  404  404  404  303
 GET    /deployments/outgoing                           -                404  200  200  200  404  404  404  303
+GET    /deployments/incoming/week                      -                404  200  200  200  404  404  404  303
+GET    /deployments/outgoing/week                      -                404  200  200  200  404  404  404  303
 GET    /needs/new                                      -                404  200  200  200  404  404  404  303
 GET    /needs/{n_sol}/edit                             -                404  200  404  404  404  404  404  303
 GET    /needs/{n_hp}/edit                              -                404  404  404  200  404  404  404  303
