@@ -35,6 +35,7 @@ from jobbank.assignments import (
     ended_at_led_units,
     ended_deployments,
     list_deployments,
+    work_days_of_people,
 )
 from jobbank.checklists import ItemLine, Place, PlaceItems
 from jobbank.core.access import Actor
@@ -46,6 +47,7 @@ from jobbank.deployments.worked import waiting_for, weeks_to_enter
 from jobbank.needs import list_needs, needs_of_led_units
 from jobbank.rounds import find_rounds
 from jobbank.volunteers import volunteer_counts
+from solver.contract import WorkDay
 
 FIRST_PAGE = LimitOffset(limit=100, offset=0)
 """Home shows the first hundred of each list; longer lists belong on their own pages."""
@@ -113,6 +115,8 @@ class DeploymentRow:
     deployment_id: int | None = None
     """The person's deployment to the unit (`/deployment/{id}`), with their `answer`."""
     answer: str | None = None
+    days: dict[dt.date, tuple[WorkDay, ...]] = field(default_factory=dict)
+    """The days of each week the plan has put on days (a need with shift times)."""
 
     @property
     def anchor(self) -> str:
@@ -134,6 +138,7 @@ def _deployment_rows(
 ) -> list[DeploymentRow]:
     rows = []
     answered = answers_of(db, [(d.round.id, d.person.id, d.need.unit_id) for d in deployments])
+    days = work_days_of_people(db, {d.person.id for d in deployments})
     for deployment, at in _with_items(db, actor, deployments):
         need, person = deployment.need, deployment.person
         row = answered.get((deployment.round.id, person.id, need.unit_id))
@@ -155,6 +160,11 @@ def _deployment_rows(
                 answer=row.answer.value if row and row.answer else None,
                 items=[ItemRow.of(item, today) for item in at.items],
                 followed=[ItemRow.of(item, today) for item in at.followed],
+                days={
+                    week: days[key]
+                    for week, _ in deployment.weeks
+                    if (key := (deployment.round.id, person.id, need.id, week)) in days
+                },
             )
         )
     return rows

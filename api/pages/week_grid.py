@@ -16,7 +16,6 @@ from api.pages.rendering import rendered
 from jobbank.assignments import Direction, week_grid
 from jobbank.core.errors import InvalidInput
 from jobbank.core.weeks import monday_of
-from solver.contract import WEEKDAYS
 
 
 def _week(text: str | None) -> dt.date:
@@ -47,7 +46,6 @@ def week_page(
         context={
             "actor": actor,
             "grid": grid,
-            "weekdays": [day.value for day in WEEKDAYS],
             "previous": f"{path}?week={(monday - dt.timedelta(weeks=1)).isoformat()}",
             "next": f"{path}?week={(monday + dt.timedelta(weeks=1)).isoformat()}",
         },

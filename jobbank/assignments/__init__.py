@@ -15,7 +15,13 @@ times of assignment-weeks that have them, `week_grid` lays a leader's week out b
 
 from __future__ import annotations
 
-from jobbank.assignments.days import WeekKey, work_days_in, work_days_of
+from jobbank.assignments.days import (
+    PersonWeekKey,
+    WeekKey,
+    work_days_in,
+    work_days_of,
+    work_days_of_people,
+)
 from jobbank.assignments.ended import EndedDeployment, ended_at_led_units, ended_deployments
 from jobbank.assignments.lent import count_lent, last_monday
 from jobbank.assignments.reading import LEADERS_OF_UNITS, list_deployments
@@ -42,6 +48,7 @@ __all__ = [
     "GridLine",
     "NeedInfo",
     "PersonInfo",
+    "PersonWeekKey",
     "RoundInfo",
     "SkillInfo",
     "UnitInfo",
@@ -56,4 +63,5 @@ __all__ = [
     "week_grid",
     "work_days_in",
     "work_days_of",
+    "work_days_of_people",
 ]

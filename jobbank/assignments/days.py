@@ -4,6 +4,7 @@ for the calendar and the leaders' week grids."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -14,9 +15,10 @@ from solver.contract import WorkDay
 WeekKey = tuple[int, int, dt.date]
 """(round id, need id, week): one assignment-week of a person."""
 
-WORK_DAYS_OF_PERSON = (
+WORK_DAYS_OF_PEOPLE = (
     select(
         Assignment.round_id,
+        Assignment.person_id,
         Assignment.need_id,
         Assignment.week,
         AssignmentDay.date,
@@ -25,19 +27,35 @@ WORK_DAYS_OF_PERSON = (
         AssignmentDay.hours,
     )
     .join(AssignmentDay, AssignmentDay.assignment_id == Assignment.id)
-    .where(Assignment.person_id == bindparam("person_id"))
+    .where(Assignment.person_id.in_(bindparam("people", expanding=True)))
     .order_by(AssignmentDay.date)
 )
+
+PersonWeekKey = tuple[int, int, int, dt.date]
+"""(round id, person id, need id, week): one assignment-week of anyone."""
+
+
+def work_days_of_people(
+    session: Session, person_ids: Collection[int]
+) -> dict[PersonWeekKey, tuple[WorkDay, ...]]:
+    """Each of these people's assignment-weeks that has days, with its days by date (one
+    statement for a whole page of them)."""
+    if not person_ids:
+        return {}
+    found: dict[PersonWeekKey, list[WorkDay]] = {}
+    rows = session.execute(WORK_DAYS_OF_PEOPLE, {"people": sorted(set(person_ids))}).tuples()
+    for round_id, person_id, need_id, week, date, start, end, hours in rows:
+        day = WorkDay(date=date, start=start, end=end, hours=hours)
+        found.setdefault((round_id, person_id, need_id, week), []).append(day)
+    return {key: tuple(days) for key, days in found.items()}
 
 
 def work_days_of(session: Session, person_id: int) -> dict[WeekKey, tuple[WorkDay, ...]]:
     """Each of the person's assignment-weeks that has days, with its days by date."""
-    found: dict[WeekKey, list[WorkDay]] = {}
-    rows = session.execute(WORK_DAYS_OF_PERSON, {"person_id": person_id}).tuples()
-    for round_id, need_id, week, date, start, end, hours in rows:
-        day = WorkDay(date=date, start=start, end=end, hours=hours)
-        found.setdefault((round_id, need_id, week), []).append(day)
-    return {key: tuple(days) for key, days in found.items()}
+    return {
+        (round_id, need_id, week): days
+        for (round_id, _, need_id, week), days in work_days_of_people(session, [person_id]).items()
+    }
 
 
 PlanKey = tuple[int, int, int]

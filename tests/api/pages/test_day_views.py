@@ -1,6 +1,7 @@
-"""Leaders' weeks by day: the receiving leader sees who is here which day and when, the home
-leader who of their people is away which day and where; weeks planned by the week alone are
-listed apart; in Danish and English; nobody else reaches them."""
+"""Days on the pages. Leaders' weeks by day: the receiving leader sees who is here which day
+and when, the home leader who of their people is away which day and where; weeks planned by
+the week alone are listed apart; in Danish and English; nobody else reaches them. The lent
+person sees their days under each week of their deployment."""
 
 from __future__ import annotations
 
@@ -87,3 +88,18 @@ def test_only_leaders_reach_the_week(as_user: Login, app: Litestar) -> None:
     )
     assert as_user("anne").get("/deployments/incoming/week").status_code == 404
     assert as_user("hr").get("/deployments/outgoing/week").status_code == 404
+
+
+def test_the_lent_person_sees_their_days_under_each_week(as_user: Login, app: Litestar) -> None:
+    days_published(app)
+    anne = as_user("anne")
+
+    front = " ".join(anne.get("/").text.split())
+
+    assert "07:00–14:00 (7 timer)" in front
+    assert "22:00–06:00 (8 timer)" in front
+    in_english(anne)
+    english = " ".join(anne.get("/").text.split())
+    assert "Tuesday" in english and "07:00–14:00 (7 hours)" in english
+    assert 'class="work-day"' in anne.get("/").text
+    assert 'class="work-day"' not in as_user("bo").get("/").text  # Bo's week has no days
