@@ -7,7 +7,9 @@ fixture are offsets from the Monday the data is loaded on, so a demo always look
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
@@ -16,7 +18,8 @@ from sqlalchemy.orm import Session
 from jobbank.accounts import add_user
 from jobbank.checklists.defaults import ensure_default_template
 from jobbank.core import audit
-from jobbank.core.errors import Conflict
+from jobbank.core.days import ShiftTimeBody, check_away_days, check_shift_times, stored_shift_times
+from jobbank.core.errors import Conflict, InvalidInput
 from jobbank.core.roles import Role
 from jobbank.core.texts import Address, Code, Description, Email, Name, Phone
 from jobbank.core.weeks import monday_of
@@ -40,7 +43,7 @@ from solver.bounds import (
     RoundWeeks,
     WeekHours,
 )
-from solver.contract import ContractError, Shift
+from solver.contract import WEEKDAYS, ContractError, DailyHours, Shift, Weekday
 
 
 class _Seed(BaseModel):
@@ -78,6 +81,8 @@ class VolunteerSeed(_Seed):
     risk_group: bool = False
     avoid_units: list[str] = Field(default_factory=list)
     preferred_areas: list[str] = Field(default_factory=list)
+    away_days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS))
+    daily_hours: DailyHours | None = None
 
 
 class PersonSeed(_Seed):
@@ -111,6 +116,7 @@ class NeedSeed(_Seed):
     exposed: bool = False
     min_block: BlockHours = 4.0
     description: Description = ""
+    shift_times: list[ShiftTimeBody] = Field(default_factory=list)
 
 
 class Municipality(_Seed):
@@ -180,6 +186,9 @@ def check_references(municipality: Municipality) -> list[str]:
                 for a in v.preferred_areas
                 if a not in areas
             ]
+            problems += _refusals(
+                f"person {p.employee_no}", "away_days", check_away_days, v.away_days
+            )
     for user in m.users:
         if user.person not in people:
             problems.append(f"user {user.username}: person: unknown employee {user.person!r}")
@@ -193,7 +202,18 @@ def check_references(municipality: Municipality) -> list[str]:
             problems.append(f"need {n.ref}: skill: unknown skill {n.skill!r}")
         if isinstance(n.hours, list) and len(n.hours) != n.weeks:
             problems.append(f"need {n.ref}: hours: {len(n.hours)} values for {n.weeks} weeks")
+        problems += _refusals(f"need {n.ref}", "shift_times", check_shift_times, n.shift_times)
     return problems
+
+
+def _refusals(row: str, field: str, check: Callable[[str, Any], object], value: Any) -> list[str]:
+    """A field's refusals, each naming its row: days and shift times get the checks they get
+    wherever they enter (`jobbank.core.days`)."""
+    try:
+        check(field, value)
+    except InvalidInput as refused:
+        return [f"{row}: {problem}" for problem in refused.problems]
+    return []
 
 
 def _repeated(keys: list[str]) -> list[str]:
@@ -281,6 +301,8 @@ def _person(
         skills=[skills[code] for code in v.skills],
         avoided_units=[units[code] for code in v.avoid_units],
         preferred_areas=[areas[name] for name in v.preferred_areas],
+        away_days=check_away_days("away_days", v.away_days),
+        daily_hours=v.daily_hours,
         weeks=[
             VolunteerWeek(
                 week=week0 + dt.timedelta(weeks=w),
@@ -309,6 +331,7 @@ def _need(seed: NeedSeed, units: dict[str, Unit], skills: dict[str, Skill], week
         exposed=seed.exposed,
         min_block=seed.min_block,
         description=seed.description,
+        shift_times=stored_shift_times(check_shift_times("shift_times", seed.shift_times)),
         weeks=[
             NeedWeek(week=first + dt.timedelta(weeks=w), hours=h)
             for w, h in enumerate(per_week)
