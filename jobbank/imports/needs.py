@@ -4,7 +4,8 @@ A row creates or updates a need with the needs service's own checks (weeks are M
 last not before the first, hours in half hours, priority 1–5, a minimum block above 0). An
 updated need keeps its status, contact person and the week overrides that still fall in its
 span. Optional columns the file lacks (or leaves empty) keep the stored value, or take the
-default for a new need.
+default for a new need. `shift_times` reads `mon-fri 07:00-15:00; sat 22:00-06:00`; `none`
+plans the need by the week alone.
 """
 
 from __future__ import annotations
@@ -19,14 +20,26 @@ from sqlalchemy.orm import Session
 from jobbank.core import audit
 from jobbank.core.access import Actor
 from jobbank.core.bounds import check
+from jobbank.core.days import check_shift_times, stored_shift_times
 from jobbank.core.texts import Code, Description, clean
 from jobbank.core.weeks import require_monday
 from jobbank.db.models import Need, NeedStatus, Skill, Unit
-from jobbank.imports.rows import CHOICE, FLAG, LOOKUP, RowReader, day, flag, number, whole_number
+from jobbank.imports.rows import (
+    CHOICE,
+    FLAG,
+    LOOKUP,
+    SHIFT_TIMES,
+    RowReader,
+    day,
+    flag,
+    number,
+    whole_number,
+)
+from jobbank.imports.shift_times import shift_times_of_text
 from jobbank.needs import ENTITY, audited, check_min_block, check_priority, check_span
 from jobbank.organisation import clean_text
 from solver.bounds import BlockHours, Day, NeedHours, Priority
-from solver.contract import DEFAULT_MIN_BLOCK, Shift
+from solver.contract import DEFAULT_MIN_BLOCK, Shift, ShiftTime
 
 FIELDS = (
     "ref",
@@ -40,6 +53,7 @@ FIELDS = (
     "exposed",
     "min_block",
     "description",
+    "shift_times",
 )
 REQUIRED = ("ref", "unit", "skill", "hours", "first_week", "last_week")
 COLUMNS: dict[str, Any] = {
@@ -54,6 +68,7 @@ COLUMNS: dict[str, Any] = {
     "exposed": FLAG,
     "min_block": BlockHours,
     "description": Description,
+    "shift_times": SHIFT_TIMES,
 }
 """What each column holds: its bound or text policy (`solver.bounds`, `jobbank.core.texts`),
 or a code looked up, a choice or a yes/no."""
@@ -77,6 +92,7 @@ class NeedRow:
     exposed: bool | None
     min_block: float | None
     description: str | None
+    shift_times: list[ShiftTime] | None
 
 
 class NeedImport:
@@ -117,12 +133,29 @@ class NeedImport:
                 "description", clean, "description", COLUMNS["description"], description
             )
         exposed = reader.parsed("exposed", flag)
+        shifts = reader.parsed("shift_times", shift_times_of_text)
+        shift_times = (
+            reader.checked("shift_times", check_shift_times, "shift_times", shifts)
+            if shifts is not None
+            else None
+        )
         if reader.problems:
             return None
         if not (ref and unit and skill and first and last) or hours is None:
             return None
         return NeedRow(
-            ref, unit, skill, hours, first, last, shift, priority, exposed, min_block, description
+            ref,
+            unit,
+            skill,
+            hours,
+            first,
+            last,
+            shift,
+            priority,
+            exposed,
+            min_block,
+            description,
+            shift_times,
         )
 
     def _known(self, reader: RowReader, field: str, known: dict[str, K], what: str) -> K | None:
@@ -186,6 +219,8 @@ class NeedImport:
             need.min_block = row.min_block
         if row.description is not None:
             need.description = row.description
+        if row.shift_times is not None:
+            need.shift_times = stored_shift_times(row.shift_times)
         kept = [week for week in need.weeks if need.first_week <= week.week <= need.last_week]
         if len(kept) != len(need.weeks):
             need.weeks = kept

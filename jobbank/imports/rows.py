@@ -25,7 +25,9 @@ TRUE_WORDS = frozenset({"yes", "y", "true", "1", "x", "ja", "j", "sand"})
 FALSE_WORDS = frozenset({"no", "n", "false", "0", "nej", "falsk"})
 LIST_SEPARATORS = re.compile(r"[,;|]")
 LOOKUP, CHOICE, FLAG = "a code looked up", "one of a few words", "yes or no"
-"""Column kinds without a bound of their own (see each importer's `COLUMNS`)."""
+SHIFT_TIMES = "weekdays and times"
+"""Column kinds without a bound of their own (see each importer's `COLUMNS`); shift times are
+checked as wherever they enter (`jobbank.core.days`)."""
 
 
 class RowProblem(BaseModel):

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from jobbank.core.access import Actor
 from jobbank.imports import IMPORTERS, Kind
-from jobbank.imports.rows import CHOICE, FLAG, LOOKUP
+from jobbank.imports.rows import CHOICE, FLAG, LOOKUP, SHIFT_TIMES
 from tests.jobbank.imports.test_imports import csv_bytes, has_problem, hr, run  # noqa: F401 (a fixture)
 
 MONDAY = dt.date(2027, 1, 4)
@@ -43,10 +43,11 @@ VALID = {
         "exposed": "nej",
         "min_block": "4",
         "description": "Aftenvagt",
+        "shift_times": "mon-fri 15:00-23:00",
     },
 }
 BAD_TEXTS = ("Ida\x01Holm", "Ida \u202emloH", "\u200b\u200b")
-NOT_BOUNDED = {LOOKUP, CHOICE, FLAG}
+NOT_BOUNDED = {LOOKUP, CHOICE, FLAG, SHIFT_TIMES}
 
 
 def _import(session: Session, actor: Actor, kind: Kind, column: str, value: str) -> Any:

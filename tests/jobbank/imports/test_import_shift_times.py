@@ -1,0 +1,77 @@
+"""Needs' shift times from a sheet: `mon-fri 07:00-15:00; sat 22:00-06:00`, Danish weekday
+names too; checked as wherever they enter, each problem naming the row and the column; an
+empty cell keeps them, `none` plans the need by the week alone."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+from jobbank.core.access import Actor
+from jobbank.imports.shift_times import shift_times_of_text
+from tests.jobbank.imports.test_imports import (  # noqa: F401 (a fixture)
+    MONDAY,
+    csv_bytes,
+    has_problem,
+    hr,
+    need,
+    run,
+)
+
+HEADER = "ref;unit;skill;hours;first_week;last_week;shift_times"
+
+
+def a_row(ref: str, shifts: str) -> str:
+    return f'{ref};solgaarden;nurse;20;{MONDAY};{MONDAY};"{shifts}"'
+
+
+def test_shift_times_are_read_in_english_and_danish(session: Session, hr: Actor) -> None:  # noqa: F811
+    content = csv_bytes(
+        HEADER,
+        a_row("y1", "mon-wed, fri 07:00-15:00; lør 22:00-06:00"),
+        a_row("y2", "tir 8.00–14.30"),
+    )
+
+    report = run(session, hr, "needs", content)
+
+    assert report.valid, report.problems
+    y1, y2 = need(session, "y1"), need(session, "y2")
+    assert y1 is not None and y2 is not None
+    assert y1.shift_times == [
+        {"days": ["mon", "tue", "wed", "fri"], "start": "07:00", "end": "15:00"},
+        {"days": ["sat"], "start": "22:00", "end": "06:00"},
+    ]
+    assert y2.shift_times == [{"days": ["tue"], "start": "08:00", "end": "14:30"}]
+
+    kept = run(session, hr, "needs", csv_bytes(HEADER, a_row("y1", "")))
+    assert kept.valid and need(session, "y1").shift_times != []  # type: ignore[union-attr]
+    cleared = run(session, hr, "needs", csv_bytes(HEADER, a_row("y1", "ingen")))
+    assert cleared.valid and need(session, "y1").shift_times == []  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("cell", "words"),
+    [
+        ("mon 06:00-20:00", "a shift is at most 13 hours"),
+        ("mon 07:00-15:00; mon-tue 16:00-20:00", "mon has a shift already"),
+        ("mon 07:15-15:00", "on the hour or half hour"),
+        ("someday 07:00-15:00", "'someday' is not a weekday"),
+        ("mon 7-15", "write weekdays and times"),
+        ("fri-mon 07:00-15:00", "runs from Monday towards Sunday"),
+        ("mon 25:00-15:00", "is not a time of day"),
+    ],
+)
+def test_wrong_shift_times_are_named_by_row_and_column(
+    session: Session,
+    hr: Actor,  # noqa: F811
+    cell: str,
+    words: str,
+) -> None:
+    report = run(session, hr, "needs", csv_bytes(HEADER, a_row("y3", cell)))
+    assert has_problem(report, 2, "shift_times", words), report.problems
+    assert need(session, "y3") is None
+
+
+def test_more_shifts_than_weekdays_are_refused_before_reading_them() -> None:
+    with pytest.raises(ValueError, match="at most 7 shifts"):
+        shift_times_of_text("; ".join(["mon 07:00-08:00"] * 8))
