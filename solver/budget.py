@@ -29,6 +29,12 @@ class Clock:
     def left(self) -> float:
         return max(0.0, self.limit - self.elapsed())
 
+    def share(self, part: float) -> Clock:
+        """A clock started at the same moment whose limit is `part` of this one's."""
+        clock = Clock(self.limit * part)
+        clock.started = self.started
+        return clock
+
 
 class Budget:
     """Seconds the search may still spend. With one worker it counts CP-SAT's deterministic

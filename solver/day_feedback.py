@@ -14,11 +14,10 @@ import numpy as np
 
 from solver.budget import Clock
 from solver.contract import Assignment, NeedWeek, RepairInput, StaffWeek
-from solver.day_stage import DayPlan, place_days
-from solver.index import IntArray, RoundIndex, to_hours
+from solver.day_stage import DayPlan, cut_short_to_days, place_days
+from solver.index import IntArray, PinKey, RoundIndex, to_hours
 from solver.model import Triples
 from solver.options import SolveOptions
-from solver.pins import PinKey
 from solver.repair import replan
 
 log = logging.getLogger(__name__)
@@ -56,7 +55,7 @@ def settle_days(
         changed |= {s for s, _, _ in plan.short}
         plan = _merge(plan, place_days(index, triples, half_hours, only=changed), changed)
         plan.limited = limited
-    return (*_cut_to_days(index, triples, half_hours, plan), plan)
+    return (*cut_short_to_days(index, triples, half_hours, plan), plan)
 
 
 def _as_plan(triples: Triples, half_hours: IntArray) -> dict[PinKey, int]:
@@ -100,24 +99,3 @@ def _merge(old: DayPlan, new: DayPlan, people: set[int]) -> DayPlan:
     merged.days.update(new.days)
     merged.short.update(new.short)
     return merged
-
-
-def _cut_to_days(
-    index: RoundIndex, triples: Triples, half_hours: IntArray, plan: DayPlan
-) -> tuple[Triples, IntArray]:
-    """Each assignment-week still short keeps only the hours its days hold (each day is a
-    whole block, so the week is too)."""
-    if not plan.short:
-        return triples, half_hours
-    cut = half_hours.copy()
-    keys = list(plan.short)
-    rows = triples.find(
-        index,
-        np.array([k[0] for k in keys], dtype=np.int64),
-        np.array([k[1] for k in keys], dtype=np.int64),
-        np.array([k[2] for k in keys], dtype=np.int64),
-    )
-    for key, row in zip(keys, rows.tolist(), strict=True):
-        if row >= 0:
-            cut[row] = plan.short[key][0]
-    return triples, cut

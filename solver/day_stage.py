@@ -31,9 +31,8 @@ from solver.day_rules import (
     most_on_day,
     rest_between,
 )
-from solver.index import IntArray, RoundIndex, to_half_hours
+from solver.index import IntArray, PinKey, RoundIndex, to_half_hours
 from solver.model import Triples
-from solver.pins import PinKey
 
 Placement = list[tuple[int, int]]
 """(weekday, half-hours) of one assignment-week, by weekday."""
@@ -79,9 +78,10 @@ def place_days(
     triples: Triples,
     half_hours: IntArray,
     only: Iterable[int] | None = None,
+    kept: dict[PinKey, Placement] | None = None,
 ) -> DayPlan:
     """Place every assignment-week of a need with shift times on days (of the people in
-    `only`, if given)."""
+    `only`, if given); pins that name their days, and `kept`, keep theirs."""
     plan = DayPlan()
     wanted = set(only) if only is not None else None
     by_person: dict[int, dict[int, list[WeekItem]]] = defaultdict(lambda: defaultdict(list))
@@ -93,11 +93,31 @@ def place_days(
         by_person[s][w].append(item)
     load: dict[tuple[int, int, int], int] = defaultdict(int)
     seeds = previous_patterns(index)
+    fixed = {**(kept or {}), **pinned_days(index)}
     for s in sorted(by_person):
         person = PersonDays(s, pattern={n: set(d) for (p, n), d in seeds.items() if p == s})
+        for (p, n, w), placement in fixed.items():
+            if p == s:
+                for d, h in placement:
+                    person.timeline[w * 7 + d] = WorkedDay(n, int(index.shift_start[n, d]), h)
         for w in sorted(by_person[s]):
-            place_person_week(index, person, w, by_person[s][w], load, plan)
+            items = [i for i in by_person[s][w] if (s, i.need, w) not in fixed]
+            place_person_week(index, person, w, items, load, plan)
+            for i in by_person[s][w]:
+                if (s, i.need, w) in fixed:
+                    plan.days[(s, i.need, w)] = fixed[(s, i.need, w)]
     return plan
+
+
+def pinned_days(index: RoundIndex) -> dict[PinKey, Placement]:
+    """Pins that name their days: (staff, need, week) -> (weekday, half-hours) per day."""
+    return {
+        (index.staff_pos[p.staff], index.need_pos[p.need], p.week): sorted(
+            (d.date.weekday(), to_half_hours(d.hours)) for d in p.days
+        )
+        for p in index.round_input.pinned
+        if p.days
+    }
 
 
 def previous_patterns(index: RoundIndex) -> dict[tuple[int, int], set[int]]:
@@ -277,9 +297,35 @@ def kept_off_by(index: RoundIndex, person: PersonDays, week: int, item: WeekItem
     return DayRule.DAYS if shift_room < item.half_hours else DayRule.DAY_BLOCK
 
 
-def placed_hours(plan: DayPlan, key: PinKey) -> int:
-    return sum(h for _, h in plan.days.get(key, []))
+def cut_to_days(
+    index: RoundIndex,
+    triples: Triples,
+    half_hours: IntArray,
+    kept: dict[PinKey, Placement] | None = None,
+) -> tuple[Triples, IntArray, DayPlan]:
+    """Days for the plan as it is, and what days cannot hold cut away (no re-plan)."""
+    if not index.need_by_day.any():
+        return triples, half_hours, DayPlan()
+    plan = place_days(index, triples, half_hours, kept=kept)
+    return (*cut_short_to_days(index, triples, half_hours, plan), plan)
 
 
-def to_day_half_hours(hours: float) -> int:
-    return to_half_hours(hours)
+def cut_short_to_days(
+    index: RoundIndex, triples: Triples, half_hours: IntArray, plan: DayPlan
+) -> tuple[Triples, IntArray]:
+    """Each assignment-week still short keeps only the hours its days hold (each day is a
+    whole block, so the week is too)."""
+    if not plan.short:
+        return triples, half_hours
+    cut = half_hours.copy()
+    keys = list(plan.short)
+    rows = triples.find(
+        index,
+        np.array([k[0] for k in keys], dtype=np.int64),
+        np.array([k[1] for k in keys], dtype=np.int64),
+        np.array([k[2] for k in keys], dtype=np.int64),
+    )
+    for key, row in zip(keys, rows.tolist(), strict=True):
+        if row >= 0:
+            cut[row] = plan.short[key][0]
+    return triples, cut

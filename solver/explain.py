@@ -144,7 +144,14 @@ def explain_unfilled(
         planned,
         [int(s) for s in candidates if int(s) not in set(full) | set(at_limit)],
     )
-    free = len(candidates) - len(full) - len(at_limit) - len(days_taken)
+    day_short = _day_room_short(
+        index,
+        need,
+        planned,
+        [int(s) for s in candidates if int(s) not in set(full) | set(at_limit) | set(days_taken)],
+        block,
+    )
+    free = len(candidates) - len(full) - len(at_limit) - len(days_taken) - len(day_short)
 
     first: list[Reason] = []
     if remaining < block:
@@ -214,6 +221,15 @@ def explain_unfilled(
                 ),
             )
         )
+    if day_short:
+        first.append(
+            Reason(
+                code=ReasonCode.DAYS,
+                message=f"{_people(len(day_short))} planned here cannot work more hours a day "
+                "on the need's days.",
+                values=ReasonValues(detail=ReasonDetail.DAILY_HOURS, people=len(day_short)),
+            )
+        )
     if too_small.any():
         count = int(too_small.sum())
         first.append(
@@ -268,6 +284,21 @@ def _days_taken(index: RoundIndex, need: int, planned: PlannedWeek, staff: list[
         if not days_fit(list(zip(usable, days, strict=True))):
             kept.append(s)
     return kept
+
+
+def _day_room_short(
+    index: RoundIndex, need: int, planned: PlannedWeek, staff: list[int], block: int
+) -> list[int]:
+    """Of `staff`, those whose hours a day on the need's days leave less than a block more
+    (day rules a, b and e)."""
+    if not index.need_by_day[need] or not staff:
+        return []
+    people = np.array(staff, dtype=np.int64)
+    needs = np.full(len(staff), need, dtype=np.int64)
+    weeks = np.full(len(staff), planned.week, dtype=np.int64)
+    room = index.most_half_hours(people, needs, weeks)
+    here = np.array([planned.hours.get((s, need), 0) for s in staff], dtype=np.int64)
+    return [s for s, short in zip(staff, (room - here < block).tolist(), strict=True) if short]
 
 
 def _takers(index: RoundIndex, need: int, planned: PlannedWeek, staff: Sequence[int]) -> list[int]:

@@ -23,6 +23,9 @@ SHIFTS = tuple(Shift)
 NO_DAY_LIMIT = 10**6
 """Half-hours a week the day rules leave a need planned by the week alone: no limit."""
 
+PinKey = tuple[int, int, int]
+"""(staff, need, week) positions of one assignment-week."""
+
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 

@@ -7,10 +7,9 @@ from collections import defaultdict
 import numpy as np
 
 from solver.contract import Assignment
-from solver.index import RoundIndex, to_half_hours, to_hours
+from solver.day_pins import check_pinned_days
+from solver.index import PinKey, RoundIndex, to_half_hours, to_hours
 from solver.rules import PAIR_RULES, PairRule, lending_rule, protection_rule, shift_rule, skill_rule
-
-PinKey = tuple[int, int, int]
 
 
 def _label(pin: Assignment) -> str:
@@ -88,4 +87,4 @@ def check_pins(index: RoundIndex) -> list[str]:
                 f"{week}, but pins give {total:g} h"
                 for p in pins
             ]
-    return problems
+    return problems or check_pinned_days(index)

@@ -9,6 +9,7 @@ import numpy as np
 from solver.bound import week_flow
 from solver.candidates import allowed_pairs, compatible_triples
 from solver.contract import RoundInput, RoundResult
+from solver.day_stage import cut_to_days
 from solver.greedy import greedy_week
 from solver.index import HALF_HOURS, index_round
 from solver.model import Triples
@@ -30,7 +31,8 @@ def upper_bound(round_input: RoundInput) -> float:
 def greedy_plan(round_input: RoundInput) -> RoundResult:
     """The plain greedy a coordinator would do by hand, valid under every hard rule:
     pins first; then needs by priority, highest first; for each, people with little home
-    load first, each taking as much as they can of what is left (at least the block)."""
+    load first, each taking as much as they can of what is left (at least the block); then
+    the day stage puts the hours on days, and what days cannot hold is left open."""
     started = time.monotonic()
     index = index_round(round_input)
     problems = check_pins(index)
@@ -52,11 +54,17 @@ def greedy_plan(round_input: RoundInput) -> RoundResult:
         pinned = {int(r): pins[k] for r, k in zip(rows, keys, strict=True)}
         parts.append(triples)
         plans.append(greedy_week(index, triples, pinned))
-    return build_result(
+    triples, half_hours, days = cut_to_days(
         index,
         Triples.concat(parts),
         np.concatenate(plans) if plans else np.zeros(0, dtype=np.int64),
+    )
+    return build_result(
+        index,
+        triples,
+        half_hours,
         status="feasible",
         bound=bound,
         seconds=time.monotonic() - started,
+        days=days,
     )

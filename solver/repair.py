@@ -35,13 +35,22 @@ from solver.contract import (
     StopReason,
 )
 from solver.cpsat import make_solver, read_hours
+from solver.day_stage import DayPlan, cut_to_days
 from solver.greedy import weighted
-from solver.index import HALF_HOURS, IntArray, RoundIndex, index_round, to_hours
+from solver.index import (
+    HALF_HOURS,
+    IntArray,
+    PinKey,
+    RoundIndex,
+    index_round,
+    to_half_hours,
+    to_hours,
+)
 from solver.lower_stages import RESULT_RESERVE, minimize_in_turn
 from solver.model import PlanModel, Triples
 from solver.objective import LOWER_TERMS, coverage_term
 from solver.options import SolveOptions
-from solver.pins import PinKey, check_pins
+from solver.pins import check_pins
 from solver.repair_model import (
     RepairRows,
     disturbance_of,
@@ -52,7 +61,7 @@ from solver.repair_model import (
     topped_up,
 )
 from solver.repair_scope import RepairScope, gaps_left_open, repair_scope, weighted_of
-from solver.result import plan_assignments, unfilled_need_weeks
+from solver.result import plan_assignments, unfilled_need_weeks, with_day_reasons
 from solver.stopping import StallWatch, solve_stop_reason, stage_stop_reason
 
 log = logging.getLogger(__name__)
@@ -79,15 +88,48 @@ def repair(repair_input: RepairInput, options: SolveOptions | None = None) -> Re
     if problems:
         return RepairResult(status="infeasible", messages=problems)
     done = replan(index, repair_input, options, clock)
+    after, days = _on_days(index, repair_input, done.scope.published, done.after)
     return _result(
         done.scope,
         done.rows,
         done.start,
-        done.after,
-        optimal=done.optimal,
+        after,
+        optimal=done.optimal and not days.short,
         seconds=clock.elapsed(),
         stop_reason=done.stop_reason,
+        days=days,
     )
+
+
+def _on_days(
+    index: RoundIndex,
+    repair_input: RepairInput,
+    published: dict[PinKey, int],
+    after: dict[PinKey, int],
+) -> tuple[dict[PinKey, int], DayPlan]:
+    """Days for the repaired plan: every week of a person the repair left as it was keeps
+    its published days; the others are placed again (an absence on Tuesday moves Tuesday),
+    and what days cannot hold is cut."""
+    changed = {
+        (s, w)
+        for s, n, w in published.keys() | after.keys()
+        if published.get((s, n, w)) != after.get((s, n, w))
+    }
+    kept = {
+        (index.staff_pos[a.staff], index.need_pos[a.need], a.week): sorted(
+            (d.date.weekday(), to_half_hours(d.hours)) for d in a.days
+        )
+        for a in repair_input.published
+        if a.days and (index.staff_pos[a.staff], a.week) not in changed
+    }
+    triples, half_hours = _as_triples(after)
+    triples, half_hours, days = cut_to_days(index, triples, half_hours, kept=kept)
+    cut = {
+        (int(s), int(n), int(w)): int(h)
+        for s, n, w, h in zip(triples.staff, triples.need, triples.week, half_hours, strict=True)
+        if h
+    }
+    return cut, days
 
 
 @dataclass(frozen=True)
@@ -195,6 +237,7 @@ def _result(
     optimal: bool,
     seconds: float,
     stop_reason: StopReason,
+    days: DayPlan,
 ) -> RepairResult:
     index = scope.index
     plan, hours = _as_triples(after)
@@ -210,12 +253,14 @@ def _result(
     }
     return RepairResult(
         status="optimal" if optimal else "feasible",
-        assignments=plan_assignments(index, plan, hours),
+        assignments=plan_assignments(index, plan, hours, days),
         changes=changes,
         touched=[NeedWeek(need=index.need_ids[n], week=w) for n, w in sorted(scope.touched_needs)],
         newly_lent=_newly_lent(index, scope.published, after),
         losing=_losing(index, scope.published, after),
-        unfilled=unfilled_need_weeks(index, plan, hours, only=scope.touched_needs),
+        unfilled=with_day_reasons(
+            index, unfilled_need_weeks(index, plan, hours, only=scope.touched_needs), days
+        ),
         coverage=RepairCoverage(
             weeks=weeks,
             before=covered_before / HALF_HOURS,

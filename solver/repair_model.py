@@ -20,10 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
-from solver.index import IntArray
+from solver.index import IntArray, PinKey
 from solver.model import PlanModel, Triples, days_taken, group_rows
 from solver.objective import Term
-from solver.pins import PinKey
 from solver.repair_scope import RepairScope, StaffWeekPos
 from solver.rules import apply_rules
 

@@ -18,8 +18,7 @@ from functools import cached_property
 import numpy as np
 
 from solver.contract import Assignment, RepairInput
-from solver.index import IntArray, RoundIndex, to_half_hours, to_hours
-from solver.pins import PinKey
+from solver.index import IntArray, PinKey, RoundIndex, to_half_hours, to_hours
 
 StaffWeekPos = tuple[int, int]
 NeedWeekPos = tuple[int, int]

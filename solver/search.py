@@ -19,6 +19,7 @@ Each stage stops early when it reaches the bound, is proven optimal or stalls
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 import numpy as np
 
@@ -29,7 +30,7 @@ from solver.cpsat import write_model
 from solver.day_feedback import settle_days
 from solver.first_stage import Reporter, improve_coverage, round_model
 from solver.greedy import weighted
-from solver.index import index_round
+from solver.index import RoundIndex, index_round
 from solver.lower_stages import improve_lower_terms
 from solver.options import SolveOptions
 from solver.pins import check_pins
@@ -41,6 +42,13 @@ log = logging.getLogger(__name__)
 
 FIRST_STAGE_SHARE = 0.8
 """Share of the time left after preparation that term 1 may use before the lower terms."""
+WEEKLY_SHARE_WITH_DAYS = 0.8
+"""Share of the time limit the weekly stages may use when needs have shift times; the day
+stage and its re-plans have the rest."""
+
+
+def _weekly_share(index: RoundIndex) -> float:
+    return WEEKLY_SHARE_WITH_DAYS if index.need_by_day.any() else 1.0
 
 
 def solve(round_input: RoundInput, options: SolveOptions | None = None) -> RoundResult:
@@ -48,6 +56,8 @@ def solve(round_input: RoundInput, options: SolveOptions | None = None) -> Round
     options = options or SolveOptions()
     clock = Clock(options.time_limit)
     index = index_round(round_input)
+    weekly = replace(options, time_limit=options.time_limit * _weekly_share(index))
+    weekly_clock = clock.share(_weekly_share(index))
     problems = check_pins(index)
     if problems:
         return infeasible_result(index, problems, clock.elapsed())
@@ -67,13 +77,13 @@ def solve(round_input: RoundInput, options: SolveOptions | None = None) -> Round
     reporter = Reporter(options, clock, weeks, bound)
     reporter.report()
 
-    budget = Budget(clock, options)
+    budget = Budget(weekly_clock, weekly)
     first = budget.left() * FIRST_STAGE_SHARE
-    improve_coverage(index, weeks, allowed, options, budget, first, reporter)
+    improve_coverage(index, weeks, allowed, weekly, budget, first, reporter)
     all_proven = all(w.proven for w in weeks)
 
     triples, half_hours, lower_proven, lower_reasons = improve_lower_terms(
-        index, weeks, options, budget
+        index, weeks, weekly, budget
     )
     triples, half_hours, days = settle_days(index, triples, half_hours, options, clock)
     for week in weeks:

@@ -11,9 +11,9 @@ from solver.bound import week_flow
 from solver.candidates import compatible_triples, keep_candidates
 from solver.contract import StopReason
 from solver.greedy import greedy_week, previous_week, rounded_flow_week, weighted
-from solver.index import IntArray, RoundIndex, to_half_hours
+from solver.index import IntArray, PinKey, RoundIndex, to_half_hours
 from solver.model import Triples
-from solver.pins import PinKey, pinned_half_hours
+from solver.pins import pinned_half_hours
 from solver.stopping import bound_reached
 
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from solver import greedy_plan, upper_bound
-from solver.contract import RoundInput, RoundResult
+from solver.contract import ReasonDetail, RoundInput, RoundResult
 from tests.solver.builders import a_need, a_round, a_shift, a_staff, solve_quickly
 from tests.solver.checker import hours_a_day, violations, weighted_coverage
 
@@ -259,6 +259,28 @@ def test_every_plan_with_days_keeps_the_day_rules(round_input: RoundInput) -> No
     coverage = weighted_coverage(round_input, result)
     assert abs(coverage - result.metrics.weighted_coverage) < 1e-9
     assert coverage <= result.metrics.upper_bound + 1e-9
+
+
+@SETTINGS
+@given(rounds_with_days())
+def test_greedy_plan_with_days_keeps_the_day_rules(round_input: RoundInput) -> None:
+    note(round_input.model_dump_json(exclude_defaults=True))
+    result = greedy_plan(round_input)
+    assert violations(round_input, result) == []
+
+
+@SETTINGS
+@given(rounds_with_days())
+def test_a_plan_proven_optimal_never_blames_the_time_limit(round_input: RoundInput) -> None:
+    note(round_input.model_dump_json(exclude_defaults=True))
+    result = solve_quickly(round_input, time_limit=3)
+    blamed = [
+        u.need
+        for u in result.unfilled
+        for r in u.reasons
+        if r.values is not None and r.values.detail is ReasonDetail.TIME_LIMIT
+    ]
+    assert result.status != "optimal" or blamed == []
 
 
 @SETTINGS

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.solver.builders import a_need, a_round, a_staff, reason_codes, solve_quickly
+from tests.solver.builders import a_need, a_round, a_shift, a_staff, reason_codes, solve_quickly
 
 
 def test_no_skill() -> None:
@@ -91,3 +91,13 @@ def test_an_exclusion_names_its_shift_and_skill() -> None:
     assert shift.values is not None
     values = shift.values
     assert (values.detail, values.shift, values.people) == ("excluded", "night", 1)
+
+
+def test_daily_hours_not_the_time_limit() -> None:
+    """Three normal hours make one hour a day: one of Monday's two hours stays open, by day
+    rule b (the search is proven, so the time limit is not why)."""
+    anne = a_staff(normal_hours=3)
+    monday = a_need(hours=2, min_block=1, shift_times=[a_shift(["mon"])])
+    result = solve_quickly(a_round(staff=[anne], needs=[monday]))
+    assert result.status == "optimal"
+    assert reason_codes(result) == ["days"]

@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from solver import SolveOptions, greedy_plan
+from solver import SolveOptions, greedy_plan, solve
 from solver.contract import (
     Assignment,
     ChangeKind,
@@ -293,3 +293,21 @@ def test_the_moves_rule_moves_no_more_people_than_allowed() -> None:
     two = run(now, published, touched_staff=touched, max_moves=2)
     assert (one.metrics.people_moved, two.metrics.people_moved) == (1, 2)
     assert one.coverage.after < two.coverage.after
+
+
+def test_a_repair_keeps_the_days_it_does_not_touch_and_gives_days_to_what_it_moves() -> None:
+    weekdays = [{"days": ["mon", "tue", "wed", "thu", "fri"], "start": "07:00", "end": "15:00"}]
+    ward = a_round(
+        staff=[a_staff("anne", normal_hours=20), a_staff("bo", normal_hours=20)],
+        needs=[
+            a_need("n1", hours=15, priority=4, shift_times=weekdays),
+            a_need("n2", unit="school", hours=15, shift_times=weekdays),
+        ],
+        weeks=2,
+    )
+    published = solve(ward, QUICK).assignments
+    assert all(a.days for a in published)
+    now = with_facts(ward, anne={"available": [True, False]})
+    result = run(now, published, touched_staff=[StaffWeek(staff="anne", week=1)])
+    untouched = [a for a in published if (a.staff, a.week) != ("anne", 1)]
+    assert all(a in result.assignments for a in untouched)
