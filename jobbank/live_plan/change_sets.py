@@ -304,6 +304,7 @@ def apply_change_set(
             code="change_set_infeasible",
         )
     rows = make_changes(session, rnd, result.changes, change_set_id=change_set.id, by=actor.user_id)
+    take_days(session, rnd, result.assignments)
     for event in session.scalars(
         select(PlanEvent).where(
             PlanEvent.id.in_(change_set.event_ids), PlanEvent.change_set_id.is_(None)
@@ -330,6 +331,19 @@ def apply_change_set(
     )
     session.flush()
     return change_set
+
+
+def take_days(session: Session, rnd: AllocationRound, plan: Sequence[PlannedAssignment]) -> None:
+    """Give the round's assignment-weeks the days of the repaired plan: a repair places the
+    days of each person-week it touched again (those it left alone keep theirs), also where
+    the hours stayed the same."""
+    planned = {(a.staff, a.need, a.week): a.days for a in plan}
+    session.flush()
+    for row in session.scalars(select(Assignment).where(Assignment.round_id == rnd.id)):
+        key = (row.person.employee_no, row.need.ref, week_index(rnd.start, row.week))
+        days = planned.get(key)
+        if days is not None and days != row.work_days:
+            row.plan_days(days)
 
 
 def make_changes(

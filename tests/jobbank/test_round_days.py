@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from jobbank.core.access import Actor, actor_for
 from jobbank.core.days import stored_shift_times
 from jobbank.db.models import AllocationRound, Need, Person, UserAccount, VolunteerProfile
+from jobbank.live_plan.change_sets import take_days
 from jobbank.rounds import (
     create_round,
     pin_assignment,
@@ -177,3 +178,17 @@ def test_a_need_whose_stored_shift_times_are_beyond_the_contract_is_left_out(
     snapshot = round_input(seeded, create_round(seeded, start=MONDAY, weeks=2))
     assert [n.id for n in snapshot.needs] == ["n2"]
     assert "need n1 left out of the round" in caplog.text
+
+
+def test_a_repaired_plan_gives_the_weeks_it_placed_again_their_days(seeded: Session) -> None:
+    rnd = create_round(seeded, start=MONDAY, weeks=2)
+    store_result(
+        seeded, rnd, RoundResult(status="feasible", assignments=[ANNE_WEEK_0, ANNE_WEEK_1])
+    )
+    moved = ANNE_WEEK_0.model_copy(
+        update={"days": (day(1, "07:00", "15:00", 8), day(2, "07:00", "14:00", 7))}
+    )
+
+    take_days(seeded, rnd, [moved, ANNE_WEEK_1])
+
+    assert [row.work_days for row in rnd.assignments] == [moved.days, ANNE_WEEK_1.days]
