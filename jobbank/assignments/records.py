@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from jobbank.db.models import AllocationRound, Assignment, Need, Person, Unit
-from solver.contract import Shift
+from solver.contract import Shift, WorkDay
 
 
 class Direction(StrEnum):
@@ -130,6 +130,8 @@ class Deployment:
     """Whom the person asks for: the need's contact person, else the unit's leaders by name."""
     assignment_id: int | None = None
     """The first week's assignment row: names the whole deployment in links (its .ics)."""
+    days: dict[dt.date, tuple[WorkDay, ...]] = field(default_factory=dict)
+    """The days of each week the plan has put on days, where they were read with it."""
 
     @property
     def total_hours(self) -> float:
@@ -158,6 +160,7 @@ def deployments_of(rnd: AllocationRound, rows: Iterable[Assignment]) -> list[Dep
                 weeks=[(row.week, row.hours) for row in group],
                 contacts=[ContactInfo.of(contact) for contact in contacts],
                 assignment_id=group[0].id,
+                days={row.week: row.work_days for row in group if row.days},
             )
         )
     return deployments

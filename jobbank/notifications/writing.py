@@ -31,6 +31,10 @@ def language_of(person: Person) -> str:
     return person.language if person.language in LANGUAGES else "da"
 
 
+WEEKDAY_DATE = {"da": "EEEE d. MMMM", "en": "EEEE d MMMM"}
+"""A day of work as messages name it: `tirsdag 17. marts`, `Tuesday 17 March`."""
+
+
 @cache
 def _templates(language: str) -> Environment:
     """Plain-text Jinja templates of one language, with its week, date and hour formats."""
@@ -46,6 +50,8 @@ def _templates(language: str) -> Environment:
         week=lambda monday: week_label(language, monday),
         date=lambda day: format_date(day, format="long", locale=language),
         hours=lambda hours: format_decimal(hours, format="#,##0.#", locale=language),
+        weekday=lambda day: format_date(day, format=WEEKDAY_DATE[language], locale=language),
+        clock=lambda time: time.isoformat("minutes"),
     )
     return environment
 
