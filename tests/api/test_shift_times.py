@@ -158,3 +158,14 @@ def test_a_need_with_several_shifts_keeps_them_through_the_form(
 
     assert saved.status_code == 303, saved.text
     assert stored(world, need["ref"]) == [WEEKDAYS_EARLY, SATURDAY_NIGHT]
+
+
+def test_the_needs_list_shows_each_shift(as_user: Login, world: Engine) -> None:
+    frida = as_user("leder_sol")
+    need = frida.post(
+        "/api/needs", json=a_need(world, shift_times=[WEEKDAYS_EARLY, SATURDAY_NIGHT])
+    ).json()
+
+    row = " ".join(Page(frida.get("/needs").text)[f"need-{need['ref']}"].text.split())
+
+    assert "man, tir, ons, tor, fre 07:00–15:00" in row and "lør 22:00–06:00" in row
