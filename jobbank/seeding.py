@@ -18,7 +18,13 @@ from sqlalchemy.orm import Session
 from jobbank.accounts import add_user
 from jobbank.checklists.defaults import ensure_default_template
 from jobbank.core import audit
-from jobbank.core.days import ShiftTimeBody, check_away_days, check_shift_times, stored_shift_times
+from jobbank.core.days import (
+    DailyHours,
+    ShiftTimeBody,
+    check_away_days,
+    check_shift_times,
+    stored_shift_times,
+)
 from jobbank.core.errors import Conflict, InvalidInput
 from jobbank.core.roles import Role
 from jobbank.core.texts import Address, Code, Description, Email, Name, Phone
@@ -43,7 +49,7 @@ from solver.bounds import (
     RoundWeeks,
     WeekHours,
 )
-from solver.contract import WEEKDAYS, ContractError, DailyHours, Shift, Weekday
+from solver.contract import WEEKDAYS, ContractError, Shift, Weekday
 
 
 class _Seed(BaseModel):

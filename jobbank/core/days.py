@@ -12,17 +12,23 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from jobbank.core.bounds import check
 from jobbank.core.errors import InvalidInput, Problems
 from solver.bounds import MAX_DAILY_HOURS
-from solver.contract import WEEKDAYS, DailyHours, ShiftTime, Weekday
+from solver.contract import WEEKDAYS, ShiftTime, Weekday
 from solver.shift_times import span_minutes
 
 SHIFT_TIMES = TypeAdapter(list[ShiftTime])
+DailyHours: TypeAlias = Annotated[
+    float, Field(gt=0, le=MAX_DAILY_HOURS, multiple_of=0.5, allow_inf_nan=False)
+]
+"""A person's hours a day: more than 0, at most 13, in half hours; stated as `solver.bounds`
+states its hours, so the API's schema names both bounds and a value beyond one answers 422
+(the contract's own `DailyHours` checks the half hour apart, which reads as a wrong value)."""
 
 
 class ShiftTimeBody(BaseModel):

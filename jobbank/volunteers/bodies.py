@@ -6,10 +6,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from jobbank.core.days import DailyHours
 from jobbank.core.texts import Code, Name
 from jobbank.db.models import ApprovalStatus
 from solver.bounds import Day, HomeLoad, NormalHours, RowId, Version
-from solver.contract import DailyHours, Shift, Weekday
+from solver.contract import Shift, Weekday
 
 
 class _Body(BaseModel):

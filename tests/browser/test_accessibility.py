@@ -47,15 +47,31 @@ PAGES: dict[str, list[str]] = {
         "/reports",
         "/reports/rounds/1",
     ],
-    "leder.solgaarden": ["/", "/needs", "/needs/new", "/plan-changes", "/deployment/1/hours"],
-    "leder.borgerservice": ["/", "/volunteering/approvals", "/plan-changes"],
+    "leder.solgaarden": [
+        "/",
+        "/needs",
+        "/needs/new",
+        "/plan-changes",
+        "/deployment/1/hours",
+        "/deployments/incoming/week",
+    ],
+    "leder.borgerservice": [
+        "/",
+        "/volunteering/approvals",
+        "/plan-changes",
+        "/deployments/outgoing/week",
+    ],
     "anne": ["/", "/volunteering/profile", "/messages", "/plan-changes", "/deployment/1/hours"],
 }
 """The pages checked, by the user who opens them (ANONYMOUS: without logging in). Deployment 1
 is Anne's at Solgården in the demo fixture's round."""
 
-STAFF_PAGES = [("anne", path) for path in PAGES["anne"]] + [("mads", "/")]
-"""Pages staff read on a phone."""
+STAFF_PAGES = [("anne", path) for path in PAGES["anne"]] + [
+    ("mads", "/"),
+    ("leder.solgaarden", "/deployments/incoming/week"),
+    ("leder.borgerservice", "/deployments/outgoing/week"),
+]
+"""Pages read on a phone: staff's, and the leaders' weeks by day."""
 
 KEYBOARD_STOPS = 40
 """Tab stops checked per page: the header, the page's own navigation and its first forms."""
