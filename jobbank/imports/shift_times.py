@@ -35,6 +35,13 @@ def shift_times_of_text(text: str) -> list[ShiftTimeBody]:
     return [_shift(part) for part in parts]
 
 
+def weekdays_of_text(text: str) -> list[Weekday]:
+    """The weekdays a cell names (`mon-fri`, `man, tir`); `none` is no day."""
+    if text.strip().lower() in NOTHING:
+        return []
+    return _weekdays(text)
+
+
 def _shift(text: str) -> ShiftTimeBody:
     found = SHIFT.match(text)
     if found is None:
@@ -46,7 +53,7 @@ def _shift(text: str) -> ShiftTimeBody:
 
 def _weekdays(text: str) -> list[Weekday]:
     days: list[Weekday] = []
-    for part in re.split(r"[,\s]+", text.strip().lower()):
+    for part in re.split(r"[,;|\s]+", text.strip().lower()):
         first, _, last = part.partition("-")
         if first not in NAMES or (last and last not in NAMES):
             raise ValueError(f"{part!r} is not a weekday (mon … sun)")

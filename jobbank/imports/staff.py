@@ -1,10 +1,11 @@
 """Staff and their volunteer profiles from an HR system's export, matched by employee number.
 
 A row creates or updates the person (name, e-mail, home unit, phone, message language) and
-their volunteer profile (skills, normal hours, opted in). A new profile waits for the home
-leader's approval, as one saved by the person would; an updated one keeps its approval, home
-load and risk-group flag, which the export does not hold. Columns the file lacks leave the
-stored values alone. The checks are the people and volunteer services' own.
+their volunteer profile (skills, normal hours, opted in, and the daily hours and the weekdays
+the person may be lent on: `mon-fri` or `man, tir`; `none` keeps them home). A new profile
+waits for the home leader's approval, as one saved by the person would; an updated one keeps
+its approval, home load and risk-group flag, which the export does not hold. Columns the file
+lacks leave the stored values alone. The checks are the people and volunteer services' own.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from sqlalchemy.orm import Session
 from jobbank.core import audit
 from jobbank.core.access import Actor
 from jobbank.core.bounds import check
+from jobbank.core.days import DailyHours, check_away_days, check_daily_hours
 from jobbank.core.texts import Code, Email, Name, Phone
-from jobbank.db.models import ApprovalStatus, Person, Skill, Unit, VolunteerProfile
+from jobbank.db.models import EVERY_DAY, ApprovalStatus, Person, Skill, Unit, VolunteerProfile
 from jobbank.imports.rows import CHOICE, FLAG, LOOKUP, RowReader, flag, number
+from jobbank.imports.shift_times import weekdays_of_text
 from jobbank.people import check_person_fields
 from solver.bounds import NormalHours
 from solver.contract import Shift
@@ -36,6 +39,8 @@ FIELDS = (
     "phone",
     "language",
     "opted_in",
+    "daily_hours",
+    "away_days",
 )
 REQUIRED = ("employee_no", "name", "email", "home_unit", "skills", "normal_hours")
 COLUMNS: dict[str, Any] = {
@@ -48,12 +53,16 @@ COLUMNS: dict[str, Any] = {
     "phone": Phone,
     "language": CHOICE,
     "opted_in": FLAG,
+    "daily_hours": DailyHours,
+    "away_days": CHOICE,
 }
 """What each column holds: its bound or text policy (`solver.bounds`, `jobbank.core.texts`),
 or a code looked up, a choice or a yes/no."""
 KEY = "employee_no"
 PERSON_TEXT = ("name", "email", "phone", "language")
-PROFILE_FIELDS = frozenset({"volunteer", "skills", "normal_hours", "opted_in"})
+PROFILE_FIELDS = frozenset(
+    {"volunteer", "skills", "normal_hours", "opted_in", "daily_hours", "away_days"}
+)
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,8 @@ class StaffRow:
     skills: list[Skill] | None
     normal_hours: float
     opted_in: bool | None
+    daily_hours: float | None
+    away_days: list[str] | None
 
 
 class StaffImport:
@@ -110,9 +121,22 @@ class StaffImport:
                 "normal_hours", check, "normal_hours", COLUMNS["normal_hours"], hours
             )
         opted_in = reader.parsed("opted_in", flag)
+        daily_hours = reader.parsed("daily_hours", number)
+        if daily_hours is not None:
+            daily_hours = reader.checked(
+                "daily_hours", check_daily_hours, "daily_hours", daily_hours
+            )
+        away = reader.parsed("away_days", weekdays_of_text)
+        away_days = (
+            reader.checked("away_days", check_away_days, "away_days", away)
+            if away is not None
+            else None
+        )
         if reader.problems or hours is None or "employee_no" not in fields:
             return None
-        return StaffRow(fields["employee_no"], fields, skills, hours, opted_in)
+        return StaffRow(
+            fields["employee_no"], fields, skills, hours, opted_in, daily_hours, away_days
+        )
 
     def _skills(self, reader: RowReader) -> list[Skill] | None:
         codes = reader.codes("skills")
@@ -167,6 +191,7 @@ class StaffImport:
                 risk_group=False,
                 approval=ApprovalStatus.PENDING,
                 skills=[],
+                away_days=list(EVERY_DAY),
             )
             person.volunteer = profile
         profile.normal_hours = row.normal_hours
@@ -176,6 +201,10 @@ class StaffImport:
             profile.skills = row.skills
         if row.opted_in is not None:
             profile.opted_in = row.opted_in
+        if row.daily_hours is not None:
+            profile.daily_hours = row.daily_hours
+        if row.away_days is not None:
+            profile.away_days = row.away_days
 
     def _audited(self, person: Person) -> dict[str, Any]:
         profile = person.volunteer
@@ -190,4 +219,6 @@ class StaffImport:
             "skills": sorted(s.code for s in profile.skills) if profile else [],
             "normal_hours": profile.normal_hours if profile else None,
             "opted_in": profile.opted_in if profile else None,
+            "daily_hours": profile.daily_hours if profile else None,
+            "away_days": list(profile.away_days) if profile else None,
         }

@@ -30,6 +30,8 @@ VALID = {
         "phone": "12 34 56 78",
         "language": "da",
         "opted_in": "ja",
+        "daily_hours": "7,5",
+        "away_days": "mon-wed, fri",
     },
     "needs": {
         "ref": "y90",
@@ -97,7 +99,8 @@ def test_numbers_beyond_their_bound_are_named_by_row_and_column(
         for value in (low, high):
             report = _import(session, hr, kind, column, f"{value:g}")
             assert report.valid, (column, value, report.problems)
-    assert walked == {"staff": ["normal_hours"], "needs": ["hours", "priority", "min_block"]}[kind]
+    walks = {"staff": ["normal_hours", "daily_hours"], "needs": ["hours", "priority", "min_block"]}
+    assert walked == walks[kind]
 
 
 def test_dates_outside_this_century_are_named_by_row_and_column(

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from jobbank.core.access import Actor
+from jobbank.db.models import EVERY_DAY
 from jobbank.imports.shift_times import shift_times_of_text
 from tests.jobbank.imports.test_imports import (  # noqa: F401 (a fixture)
     MONDAY,
@@ -15,6 +16,7 @@ from tests.jobbank.imports.test_imports import (  # noqa: F401 (a fixture)
     has_problem,
     hr,
     need,
+    person,
     run,
 )
 
@@ -75,3 +77,41 @@ def test_wrong_shift_times_are_named_by_row_and_column(
 def test_more_shifts_than_weekdays_are_refused_before_reading_them() -> None:
     with pytest.raises(ValueError, match="at most 7 shifts"):
         shift_times_of_text("; ".join(["mon 07:00-08:00"] * 8))
+
+
+STAFF_HEADER = "employee_no;name;email;home_unit;skills;normal_hours;daily_hours;away_days"
+
+
+def test_staff_bring_their_daily_hours_and_away_days(session: Session, hr: Actor) -> None:  # noqa: F811
+    content = csv_bytes(
+        STAFF_HEADER,
+        "e20;Ida Holm;ida@x.example;borgerservice;nurse;37;7,5;man-ons, fre",
+        "e21;Jens Lund;jens@x.example;borgerservice;nurse;30;;",
+    )
+
+    report = run(session, hr, "staff", content)
+
+    assert report.valid, report.problems
+    ida, jens = person(session, "e20"), person(session, "e21")
+    assert ida is not None and ida.volunteer is not None
+    assert (ida.volunteer.daily_hours, ida.volunteer.away_days) == (
+        7.5,
+        ["mon", "tue", "wed", "fri"],
+    )
+    assert jens is not None and jens.volunteer is not None
+    assert (jens.volunteer.daily_hours, jens.volunteer.away_days) == (None, EVERY_DAY)
+
+
+def test_wrong_daily_hours_and_away_days_are_named_by_row_and_column(
+    session: Session,
+    hr: Actor,  # noqa: F811
+) -> None:
+    content = csv_bytes(
+        STAFF_HEADER,
+        "e22;Ida Holm;ida@x.example;borgerservice;nurse;37;13,5;mon, mon",
+    )
+
+    report = run(session, hr, "staff", content)
+
+    assert has_problem(report, 2, "daily_hours", "must be at most 13"), report.problems
+    assert has_problem(report, 2, "away_days", "mon is named twice"), report.problems
