@@ -118,7 +118,7 @@ def explain_unfilled(
 
     if index.need_by_day[need]:
         everyone = np.arange(index.staff_count, dtype=np.int64)
-        room = index.day_room(everyone, np.full(index.staff_count, need, dtype=np.int64))
+        room = index.day_room(everyone, np.full(index.staff_count, need, dtype=np.int64), week)
         exclude(
             room < block,
             ReasonCode.DAYS,
@@ -279,7 +279,7 @@ def _days_taken(index: RoundIndex, need: int, planned: PlannedWeek, staff: list[
         people = np.full(len(others) + 1, s, dtype=np.int64)
         needs = np.array([*others, need], dtype=np.int64)
         hours = np.array([planned.hours.get((s, n), 0) for n in others] + [1], dtype=np.int64)
-        usable = index.usable_days(people, needs).tolist()
+        usable = index.usable_days(people, needs, planned.week).tolist()
         days = index.days_needed(people, needs, hours).tolist()
         if not days_fit(list(zip(usable, days, strict=True))):
             kept.append(s)
