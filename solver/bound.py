@@ -25,7 +25,7 @@ def week_flow(index: RoundIndex, week: int, triples: Triples) -> tuple[int, IntA
     capacity = index.capacity[:, week]
     wanted = index.wanted[:, week]
     high = np.minimum(capacity[triples.staff], wanted[triples.need])
-    high = np.minimum(high, index.day_room(triples.staff, triples.need))
+    high = np.minimum(high, index.day_room(triples.staff, triples.need, triples.week))
     staff_nodes = np.arange(staff_count, dtype=np.int64)
     need_nodes = np.arange(need_count, dtype=np.int64)
     total = int(capacity.sum())

@@ -38,7 +38,7 @@ def compatible_triples(index: RoundIndex, allowed: list[IntArray], week: int) ->
         block = index.block[n, week]
         candidates = candidates[capacity[candidates] >= block]
         if index.need_by_day[n]:
-            room = index.day_room(candidates, np.full(len(candidates), n, dtype=np.int64))
+            room = index.day_room(candidates, np.full(len(candidates), n, dtype=np.int64), week)
             candidates = candidates[room >= block]
         if len(candidates):
             staff_parts.append(candidates)

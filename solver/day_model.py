@@ -60,7 +60,7 @@ class DayModel:
     def most_on(self, i: int, d: int) -> int:
         """Rules a and b, and rule d against fixed days outside this week; 0 if not allowed."""
         n, day = self.items[i].need, self.week * 7 + d
-        if not day_allowed(self.index, self.staff, n, d) or day in self.timeline:
+        if not day_allowed(self.index, self.staff, n, d, self.week) or day in self.timeline:
             return 0
         start = self.start(i, d)
         before = self.timeline.get(day - 1)

@@ -48,7 +48,7 @@ def _check_own_days(index: RoundIndex, pin: Assignment) -> list[str]:
     for day in pin.days:
         weekday, half_hours = day.date.weekday(), to_half_hours(day.hours)
         when = day.date.isoformat()
-        if not day_allowed(index, s, n, weekday):
+        if not day_allowed(index, s, n, weekday, pin.week):
             problems.append(
                 f"{_label(pin)} breaks {RULE_WORDS['days']} on {when}: {need.id} has no shift "
                 f"that day or {pin.staff} may not be away then"

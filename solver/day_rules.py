@@ -49,9 +49,14 @@ class WorkedDay:
         return self.start + self.length
 
 
-def day_allowed(index: RoundIndex, staff: int, need: int, weekday: int) -> bool:
-    """Rule a: the need has a shift that weekday and the person may be away then."""
-    return bool(index.shift_length[need, weekday] > 0 and index.away_days[staff, weekday])
+def day_allowed(index: RoundIndex, staff: int, need: int, weekday: int, week: int) -> bool:
+    """Rule a: the need has a shift that weekday and the person may be away then (and is
+    not absent that day of `week`)."""
+    return bool(
+        index.shift_length[need, weekday] > 0
+        and index.away_days[staff, weekday]
+        and not index.absent[staff, week, weekday]
+    )
 
 
 def most_on_day(index: RoundIndex, staff: int, need: int, weekday: int) -> int:

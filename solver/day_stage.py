@@ -94,6 +94,9 @@ def place_days(
     load: dict[tuple[int, int, int], int] = defaultdict(int)
     seeds = previous_patterns(index)
     fixed = {**(kept or {}), **pinned_days(index)}
+    for (_, n, w), placement in fixed.items():
+        for d, h in placement:
+            load[(n, w, d)] += h
     for s in sorted(by_person):
         person = PersonDays(s, pattern={n: set(d) for (p, n), d in seeds.items() if p == s})
         for (p, n, w), placement in fixed.items():
@@ -188,7 +191,8 @@ def _place_greedily(
         return [
             d
             for d in range(7)
-            if day_allowed(index, s, item.need, d) and most_on_day(index, s, item.need, d) >= block
+            if day_allowed(index, s, item.need, d, week)
+            and most_on_day(index, s, item.need, d) >= block
         ]
 
     order = sorted(items, key=lambda i: (len(usable(i)), -i.half_hours, i.need))
@@ -283,7 +287,7 @@ def kept_off_by(index: RoundIndex, person: PersonDays, week: int, item: WeekItem
     week's hours be placed beside what the person already works; rule a when the need's and
     the person's days barely meet, rule e when nothing else explains it."""
     n, s = item.need, person.staff
-    allowed = [d for d in range(7) if day_allowed(index, s, n, d)]
+    allowed = [d for d in range(7) if day_allowed(index, s, n, d, week)]
     if not allowed:
         return DayRule.DAYS
     relax: frozenset[DayRule] = frozenset()

@@ -31,6 +31,8 @@ class PlannedWeek:
     units: dict[int, set[int]]
     hours: dict[tuple[int, int], int] = field(default_factory=dict)
     """(staff, need) -> half-hours planned that week."""
+    day_rows: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
+    """staff -> (need, usable weekdays, days needed) of each need with shift times planned."""
 
 
 def _people(count: int) -> str:
@@ -117,10 +119,12 @@ def explain_unfilled(
     )
 
     if index.need_by_day[need]:
-        everyone = np.arange(index.staff_count, dtype=np.int64)
-        room = index.day_room(everyone, np.full(index.staff_count, need, dtype=np.int64))
+        people = np.flatnonzero(left)
+        room = index.day_room(people, np.full(len(people), need, dtype=np.int64), week)
+        short = np.zeros(index.staff_count, dtype=np.bool_)
+        short[people[room < block]] = True
         exclude(
-            room < block,
+            short,
             ReasonCode.DAYS,
             "cannot be away on the need's days long enough for its smallest block",
             "cannot be away on the need's days long enough for its smallest block",
@@ -138,19 +142,11 @@ def explain_unfilled(
         and unit not in planned.units.get(int(s), set())
         and len(planned.units.get(int(s), set())) >= index.max_units
     ]
-    days_taken = _days_taken(
-        index,
-        need,
-        planned,
-        [int(s) for s in candidates if int(s) not in set(full) | set(at_limit)],
-    )
-    day_short = _day_room_short(
-        index,
-        need,
-        planned,
-        [int(s) for s in candidates if int(s) not in set(full) | set(at_limit) | set(days_taken)],
-        block,
-    )
+    placed_elsewhere = set(full) | set(at_limit)
+    open_to = [int(s) for s in candidates if int(s) not in placed_elsewhere]
+    days_taken = _days_taken(index, need, planned, open_to)
+    taken = set(days_taken)
+    day_short = _day_room_short(index, need, planned, [s for s in open_to if s not in taken], block)
     free = len(candidates) - len(full) - len(at_limit) - len(days_taken) - len(day_short)
 
     first: list[Reason] = []
@@ -269,19 +265,18 @@ def explain_unfilled(
 def _days_taken(index: RoundIndex, need: int, planned: PlannedWeek, staff: list[int]) -> list[int]:
     """Of `staff`, those whose planned days at other needs leave no day for one block of
     `need` (day rules a and c in the week, `solver.week_days`)."""
-    if not index.need_by_day[need] or not staff:
+    if not index.need_by_day[need]:
         return []
+    busy = [s for s in staff if any(n != need for n, _, _ in planned.day_rows.get(s, []))]
+    if not busy:
+        return []
+    here = index.usable_days(
+        np.array(busy, dtype=np.int64), np.full(len(busy), need, dtype=np.int64), planned.week
+    )
     kept = []
-    for s in staff:
-        others = [n for n in planned.needs.get(s, []) if n != need and index.need_by_day[n]]
-        if not others:
-            continue
-        people = np.full(len(others) + 1, s, dtype=np.int64)
-        needs = np.array([*others, need], dtype=np.int64)
-        hours = np.array([planned.hours.get((s, n), 0) for n in others] + [1], dtype=np.int64)
-        usable = index.usable_days(people, needs).tolist()
-        days = index.days_needed(people, needs, hours).tolist()
-        if not days_fit(list(zip(usable, days, strict=True))):
+    for s, usable in zip(busy, here.tolist(), strict=True):
+        rows = [(u, d) for n, u, d in planned.day_rows[s] if n != need]
+        if not days_fit([*rows, (usable, 1)]):
             kept.append(s)
     return kept
 

@@ -27,7 +27,7 @@ class WeekFiller:
         self.block: IntArray = index.block[:, week]
         self.most: IntArray = index.most_half_hours(triples.staff, triples.need, triples.week)
         self.longest: IntArray = index.longest_day(triples.staff, triples.need)
-        self.usable: IntArray = index.usable_days(triples.staff, triples.need)
+        self.usable: IntArray = index.usable_days(triples.staff, triples.need, triples.week)
         self.days_of: dict[int, dict[int, tuple[int, int]]] = {}
         """staff -> row -> (usable weekdays, days needed) at needs with shift times."""
         self.units: dict[int, set[int]] = {}

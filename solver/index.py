@@ -91,35 +91,44 @@ class RoundIndex:
     """(staff,) the most half-hours a person works in a day."""
     away_days: BoolArray
     """(staff, weekday) whether the person may be away from their home unit that weekday."""
+    absent: BoolArray
+    """(staff, week, weekday) whether the person is absent that day (`absent_dates`)."""
     day_limits: dict[tuple[int, int, int], int] = field(default_factory=dict)
     """(staff, need, week) -> the most half-hours the day stage found days for, beside the
     person's other assignments that week: how the weekly stage hears the day stage."""
 
-    def _room_per_day(self, staff: IntArray, need: IntArray) -> tuple[IntArray, BoolArray]:
-        """Per pair and weekday, the half-hours rules a and b leave, and whether they hold
-        the need's smallest block (rule e)."""
+    def _room_per_day(
+        self, staff: IntArray, need: IntArray, week: IntArray | int | None = None
+    ) -> tuple[IntArray, BoolArray]:
+        """Per pair and weekday, the half-hours rules a and b leave (in `week`, its absent
+        days left out), and whether they hold the need's smallest block (rule e)."""
         per_day: IntArray = np.minimum(self.shift_length[need], self.hours_a_day[staff][:, None])
-        per_day = per_day * self.away_days[staff]
+        away = self.away_days[staff]
+        if week is not None:
+            away = away & ~self.absent[staff, week]
+        per_day = per_day * away
         return per_day, per_day >= self.min_block[need][:, None]
 
-    def day_room(self, staff: IntArray, need: IntArray) -> IntArray:
+    def day_room(
+        self, staff: IntArray, need: IntArray, week: IntArray | int | None = None
+    ) -> IntArray:
         """Per (staff, need) pair, the most half-hours a week day rules a, b and e leave: on
         each weekday both allow, the shorter of the shift and the person's day, counting only
         days that hold the need's smallest block (one shorter day when none does)."""
         if not self.need_by_day.any():
             return np.full(len(staff), NO_DAY_LIMIT, dtype=np.int64)
-        per_day, whole = self._room_per_day(staff, need)
+        per_day, whole = self._room_per_day(staff, need, week)
         room: IntArray = np.where(
             whole.any(axis=1), (per_day * whole).sum(axis=1), per_day.max(axis=1)
         )
         return np.where(self.need_by_day[need], room, NO_DAY_LIMIT)
 
-    def usable_days(self, staff: IntArray, need: IntArray) -> IntArray:
+    def usable_days(self, staff: IntArray, need: IntArray, week: IntArray | int) -> IntArray:
         """Per (staff, need) pair, the weekdays (bit d for weekday d) that hold a day there:
         the days that hold the need's smallest block, or any allowed day when none does."""
         if not self.need_by_day.any():
             return np.zeros(len(staff), dtype=np.int64)
-        per_day, whole = self._room_per_day(staff, need)
+        per_day, whole = self._room_per_day(staff, need, week)
         any_whole = np.asarray(whole.any(axis=1), dtype=np.bool_)
         days = np.where(any_whole[:, None], whole, per_day > 0)
         bits: IntArray = (days.astype(np.int64) << np.arange(7, dtype=np.int64)).sum(axis=1)
@@ -144,7 +153,7 @@ class RoundIndex:
     def most_half_hours(self, staff: IntArray, need: IntArray, week: IntArray) -> IntArray:
         """Per triple, the most half-hours the day rules let one person take of a need in a
         week: `day_room`, and what the day stage found room for where it has spoken."""
-        most = self.day_room(staff, need)
+        most = self.day_room(staff, need, week)
         if self.day_limits:
             for i, key in enumerate(zip(staff.tolist(), need.tolist(), week.tolist(), strict=True)):
                 limit = self.day_limits.get(key)
@@ -230,7 +239,19 @@ def index_round(round_input: RoundInput) -> RoundIndex:
         away_days=np.array(
             [[day in s.away_days for day in WEEKDAYS] for s in staff], dtype=np.bool_
         ).reshape(len(staff), 7),
+        absent=_absent_days(round_input),
     )
+
+
+def _absent_days(round_input: RoundInput) -> BoolArray:
+    """(staff, week, weekday) whether the person is absent that day of the round."""
+    absent = np.zeros((len(round_input.staff), round_input.weeks, 7), dtype=np.bool_)
+    for i, s in enumerate(round_input.staff):
+        for day in s.absent_dates:
+            number = (day - round_input.start).days
+            if 0 <= number < round_input.weeks * 7:
+                absent[i, number // 7, number % 7] = True
+    return absent
 
 
 def _shift_arrays(round_input: RoundInput) -> tuple[IntArray, IntArray]:

@@ -70,7 +70,7 @@ class WeekState:
         block = self.index.block[need, self.week]
         found: IntArray = staff[self.index.capacity[staff, self.week] >= block]
         if self.index.need_by_day[need]:
-            room = self.index.day_room(found, np.full(len(found), need, dtype=np.int64))
+            room = self.index.day_room(found, np.full(len(found), need, dtype=np.int64), self.week)
             found = found[room >= block]
         return found
 

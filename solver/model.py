@@ -83,7 +83,7 @@ def days_taken(
         return {}
     column = np.array(planned, dtype=np.int64).reshape(-1, 3)
     days = index.days_needed(column[:, 0], column[:, 1], column[:, 2])
-    usable = index.usable_days(column[:, 0], column[:, 1])
+    usable = index.usable_days(column[:, 0], column[:, 1], week)
     taken: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for s, u, d in zip(column[:, 0].tolist(), usable.tolist(), days.tolist(), strict=True):
         if d:

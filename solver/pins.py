@@ -50,7 +50,7 @@ def check_pins(index: RoundIndex) -> list[str]:
                     s=person.id, n=need.id, skill=need.skill, shift=need.shift.value, unit=need.unit
                 )
                 problems.append(f"{_label(pin)} breaks {words}")
-        room = to_hours(int(index.day_room(np.array([s_pos]), np.array([n_pos]))[0]))
+        room = to_hours(int(index.day_room(np.array([s_pos]), np.array([n_pos]), pin.week)[0]))
         if pin.hours > room:
             problems.append(
                 f"{_label(pin)} breaks day rules a and b (days): {person.id} can work at most "

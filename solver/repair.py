@@ -108,13 +108,14 @@ def _on_days(
     after: dict[PinKey, int],
 ) -> tuple[dict[PinKey, int], DayPlan]:
     """Days for the repaired plan: every week of a person the repair left as it was keeps
-    its published days; the others are placed again (an absence on Tuesday moves Tuesday),
-    and what days cannot hold is cut."""
+    its published days; the weeks the events touch or the repair changed are placed again
+    (an absence on Tuesday moves Tuesday), and what days cannot hold is cut."""
     changed = {
         (s, w)
         for s, n, w in published.keys() | after.keys()
         if published.get((s, n, w)) != after.get((s, n, w))
     }
+    changed |= {(index.staff_pos[t.staff], t.week) for t in repair_input.touched_staff}
     kept = {
         (index.staff_pos[a.staff], index.need_pos[a.need], a.week): sorted(
             (d.date.weekday(), to_half_hours(d.hours)) for d in a.days

@@ -211,7 +211,9 @@ def unfilled_need_weeks(
             needs.setdefault(s, []).append(n)
             units.setdefault(s, set()).add(int(index.need_unit[n]))
             pairs[(s, n)] = h
-        planned_week = PlannedWeek(int(week), planned[:, week], needs, units, pairs)
+        planned_week = PlannedWeek(
+            int(week), planned[:, week], needs, units, pairs, _day_rows(index, plan, hours, week)
+        )
         for n in open_need[open_week == week]:
             remaining = int(index.wanted[n, week] - covered[n, week])
             unfilled.append(
@@ -224,6 +226,24 @@ def unfilled_need_weeks(
             )
     unfilled.sort(key=lambda u: (u.week, index.need_pos[u.need]))
     return unfilled
+
+
+def _day_rows(
+    index: RoundIndex, plan: Triples, hours: IntArray, week: int
+) -> dict[int, list[tuple[int, int, int]]]:
+    """staff -> (need, usable weekdays, days needed) of their week's needs with shift times."""
+    rows = np.flatnonzero((plan.week == week) & index.need_by_day[plan.need])
+    if len(rows) == 0:
+        return {}
+    staff, needs = plan.staff[rows], plan.need[rows]
+    usable = index.usable_days(staff, needs, week)
+    days = index.days_needed(staff, needs, hours[rows])
+    found: dict[int, list[tuple[int, int, int]]] = {}
+    for s, n, u, d in zip(
+        staff.tolist(), needs.tolist(), usable.tolist(), days.tolist(), strict=True
+    ):
+        found.setdefault(s, []).append((n, u, d))
+    return found
 
 
 def changed_vs_previous(round_input: RoundInput, assignments: Sequence[Assignment]) -> int:

@@ -24,7 +24,7 @@ SCHEMA_VERSION: Literal[2] = 2
 SCHEMA_VERSIONS = (1, 2)
 """Versions read; a version-1 snapshot is upgraded to version 2 on reading."""
 VERSION_2_FIELDS: dict[str, tuple[str, ...]] = {
-    "staff": ("away_days", "daily_hours"),
+    "staff": ("away_days", "daily_hours", "absent_dates"),
     "needs": ("shift_times",),
     "pinned": ("days",),
     "previous": ("days",),
@@ -119,6 +119,12 @@ class Staff(Strict):
         max_length=7,
         description="Weekdays the person may be away from their home unit, agreed with "
         "their home leader; every day by default.",
+    )
+    absent_dates: list[Day] = Field(
+        default_factory=list,
+        max_length=366,
+        description="Days of the round the person cannot work at all (an absence reported "
+        "after publishing): the day stage puts no hours on them.",
     )
     daily_hours: DailyHours | None = Field(
         None,

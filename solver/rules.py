@@ -126,7 +126,7 @@ def days_rule(plan: PlanModel) -> None:
     if not index.need_by_day.any():
         return
     longest = index.longest_day(t.staff, t.need)
-    usable = index.usable_days(t.staff, t.need)
+    usable = index.usable_days(t.staff, t.need, t.week)
     most_days = index.days_needed(t.staff, t.need, plan.high)
     # Between k longest days and k + 1 smallest blocks lie hours no days can hold.
     gaps = (longest > 0) & (longest < 2 * plan.low) & (plan.high > longest)

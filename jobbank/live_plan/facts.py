@@ -5,7 +5,8 @@ Each event changes the snapshot the way the solver understands a person's week:
 
 - an absence lowers capacity by the absent weekdays (Monday–Friday) × normal hours / 5, by
   raising the home load (up to the normal hours); a whole absent working week makes the
-  person unavailable that week;
+  person unavailable that week; its dates become the person's absent dates, so the repair
+  places their days around them (an absence on Tuesday moves Tuesday);
 - a home recall sets the home load of its weeks;
 - a need change sets the need's hours from its first week on (0 closes it);
 - an urgent need joins the round's needs, named by its reference as the snapshot names needs;
@@ -158,7 +159,9 @@ class _Folding:
             if event.kind is EventKind.HOME_RECALL:
                 staff["home_load"][week] = min(float(event.hours or 0), staff["normal_hours"])
             else:
-                days = _absent_weekdays(self.snapshot.week_start(week), event.first_day, last)
+                monday = self.snapshot.week_start(week)
+                _add_absent_dates(staff, monday, event.first_day, last)
+                days = _absent_weekdays(monday, event.first_day, last)
                 if not days:
                     continue  # only a weekend: no working day lost
                 self._absent(staff, week, days)
@@ -268,6 +271,16 @@ def _absent_weekdays(monday: dt.date, first: dt.date, last: dt.date) -> int:
     """Working days of the week from `monday` that lie within `first` … `last`."""
     days: Iterable[dt.date] = (monday + dt.timedelta(days=d) for d in range(WORKING_DAYS))
     return sum(1 for day in days if first <= day <= last)
+
+
+def _add_absent_dates(
+    staff: dict[str, Any], monday: dt.date, first: dt.date, last: dt.date
+) -> None:
+    """The days of the week from `monday` within `first` … `last` join the person's absent
+    dates, so the day stage puts nothing on them (a withdrawal's too: it ends the days)."""
+    week = (monday + dt.timedelta(days=d) for d in range(7))
+    absent = staff.setdefault("absent_dates", [])
+    absent += [day for day in week if first <= day <= last and day not in absent]
 
 
 def _half_hours_up(hours: float) -> float:

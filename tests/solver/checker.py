@@ -148,6 +148,8 @@ def _day_problems(
         problems.append(f"day rule a: the need has no shift on {weekday}")
     if weekday not in person.away_days:
         problems.append(f"day rule a: {weekday} is not among the person's away days")
+    if day.date in person.absent_dates:
+        problems.append("day rule a: the person is absent that day")
     _, ends = _span(day.date, day.start, day.hours)
     if ends.time() != day.end:
         problems.append(f"ends {day.end:%H:%M}, not {day.hours:g} h after {day.start:%H:%M}")

@@ -3,10 +3,19 @@ hears the day stage; and the day stage's preferences (stable pattern, whole days
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from solver import solve
-from solver.contract import ReasonCode, ReasonDetail, RoundResult
+from solver.contract import (
+    ReasonCode,
+    ReasonDetail,
+    RepairInput,
+    RoundResult,
+    StaffWeek,
+    parse_round_input,
+)
+from solver.repair import repair
 from tests.solver.builders import a_need, a_round, a_staff
 from tests.solver.checker import violations
 
@@ -169,3 +178,37 @@ def test_needs_without_shift_times_are_planned_by_the_week_alone() -> None:
     assert ReasonDetail.FULLY_PLANNED in {
         r.values.detail for r in result.unfilled[0].reasons if r.values
     }
+
+
+def test_an_absence_on_tuesday_replans_tuesday() -> None:
+    # Two people cover the need two days each; a third has room. One of the two falls ill on
+    # Tuesday: their Tuesday goes (the live plan also takes a day's hours off their week),
+    # and the hours go to the third person, on the day the need now lacks.
+    round_input = a_round(
+        staff=[staff("anne", home_load=22), staff("bo", home_load=22), staff("cy", home_load=29.5)],
+        needs=[need(hours=30)],
+    )
+    published = solve(round_input)
+    tuesday = round_input.start + dt.timedelta(days=1)
+    [absent] = [a.staff for a in published.assignments for d in a.days if d.date == tuesday]
+    data = round_input.model_dump(mode="json")
+    for person in data["staff"]:
+        if person["id"] == absent:
+            person["absent_dates"] = [tuesday.isoformat()]
+            person["home_load"] = [person["home_load"][0] + 7.5]
+    now = parse_round_input(data)
+    repaired = repair(
+        RepairInput(
+            round=now,
+            published=published.assignments,
+            touched_staff=[StaffWeek(staff=absent, week=0)],
+        )
+    )
+    assert violations(now, RoundResult(status="feasible", assignments=repaired.assignments)) == []
+    assert tuesday not in [
+        d.date for a in repaired.assignments if a.staff == absent for d in a.days
+    ]
+    on_tuesday = {a.staff for a in repaired.assignments for d in a.days if d.date == tuesday}
+    assert on_tuesday and absent not in on_tuesday
+    untouched = [a for a in published.assignments if a.staff != absent and a.hours]
+    assert all(a in repaired.assignments for a in untouched)

@@ -301,7 +301,7 @@ def version_1_snapshot(round_input: RoundInput) -> dict[str, Any]:
     data = round_input.model_dump(mode="json")
     data["schema_version"] = 1
     for person in data["staff"]:
-        del person["away_days"], person["daily_hours"]
+        del person["away_days"], person["daily_hours"], person["absent_dates"]
     for need in data["needs"]:
         del need["shift_times"]
     for entry in data["pinned"] + data["previous"]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from solver.rules import (
     capacity_rule,
+    days_rule,
     lending_rule,
     need_rule,
     no_slivers_rule,
@@ -13,7 +14,7 @@ from solver.rules import (
     skill_rule,
     spread_rule,
 )
-from tests.solver.builders import a_need, a_round, a_staff, an_assignment
+from tests.solver.builders import a_need, a_round, a_shift, a_staff, an_assignment
 from tests.solver.verdicts import verdict
 
 
@@ -142,3 +143,29 @@ def test_pins_rule_alone() -> None:
     assert verdict(pins_rule, round_input, {("anne", "n1", 0): 6}) == "allowed"
     assert verdict(pins_rule, round_input, {("anne", "n1", 0): 8}) == "refused"
     assert verdict(pins_rule, round_input, {}) == "refused"
+
+
+def test_days_rule_alone() -> None:
+    # Anne may be away Monday–Wednesday, 7.5 hours a day; n1 and n2 are Monday-only shifts.
+    round_input = a_round(
+        staff=[a_staff("anne", away_days=["mon", "tue", "wed"])],
+        needs=[
+            a_need("n1", unit="ward", hours=[7.5], shift_times=[a_shift(["mon"])]),
+            a_need("n2", unit="lab", hours=[7.5], shift_times=[a_shift(["mon"])]),
+            a_need("n3", unit="lab", hours=[15], shift_times=[a_shift(["mon", "tue", "wed"])]),
+            a_need(
+                "n4", unit="ward", hours=[15], min_block=6, shift_times=[a_shift(["tue", "wed"])]
+            ),
+        ],
+    )
+    # One place a day: two Monday-only needs want the one Monday; beside a need that may use
+    # Tuesday and Wednesday, Monday is free.
+    assert verdict(days_rule, round_input, {("anne", "n1", 0): 7.5, ("anne", "n2", 0): 7.5}) == (
+        "refused"
+    )
+    assert verdict(days_rule, round_input, {("anne", "n1", 0): 7.5, ("anne", "n3", 0): 15}) == (
+        "allowed"
+    )
+    # Days of 6 to 7.5 hours hold 6–7.5 hours or 12–15, never 10.
+    assert verdict(days_rule, round_input, {("anne", "n4", 0): 10}) == "refused"
+    assert verdict(days_rule, round_input, {("anne", "n4", 0): 12}) == "allowed"
