@@ -1,10 +1,13 @@
 """The upper bound of term 1: a max-weight flow per week, hours divisible.
 
 Per week: source → staff (capacity) → need (pairs rules 1, 2, 5, 6 allow, where the person's
-capacity reaches the need's smallest block, each at most the room day rules a and b leave the
-pair) → sink (hours wanted, gain = the need's weight per
-hour). Rules 7 and 8 and whole blocks are relaxed, so no plan can cover more; the flow's
-choices also guide the search.
+capacity reaches the need's smallest block) → sink (hours wanted, gain = the need's weight per
+hour). A pair whose need has shift times goes through the person's days instead: staff → the
+person's weekday (at most their hours a day, rule b) → need (on each weekday both allow, the
+shorter of the shift and the person's day, when it holds the need's smallest block: rules a,
+b and e). A day flows to several needs only in parts, so one place a day (rule c) holds for
+whole days only; rules 7, 8, d and whole blocks are relaxed too, so no plan can cover more.
+The flow's choices also guide the search.
 """
 
 from __future__ import annotations
@@ -12,42 +15,102 @@ from __future__ import annotations
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from solver.index import IntArray, RoundIndex
+from solver.index import BoolArray, IntArray, RoundIndex
 from solver.model import Triples
+
+WEEKDAYS = 7
 
 
 def week_flow(index: RoundIndex, week: int, triples: Triples) -> tuple[int, IntArray]:
     """Best weighted half-hours of `week` with hours divisible, and the flow on each triple."""
     if len(triples) == 0:
         return 0, np.zeros(0, dtype=np.int64)
-    staff_count, need_count = index.staff_count, index.need_count
-    source, sink = staff_count + need_count, staff_count + need_count + 1
-    capacity = index.capacity[:, week]
-    wanted = index.wanted[:, week]
-    high = np.minimum(capacity[triples.staff], wanted[triples.need])
-    high = np.minimum(high, index.day_room(triples.staff, triples.need, triples.week))
-    staff_nodes = np.arange(staff_count, dtype=np.int64)
-    need_nodes = np.arange(need_count, dtype=np.int64)
-    total = int(capacity.sum())
+    graph = _WeekGraph(index, week)
+    dated, on_day = _dated_rows(index, triples, week)
+    direct = np.flatnonzero(~dated)
+    staff, need = triples.staff[direct], triples.need[direct]
+    high = np.minimum(graph.capacity[staff], graph.wanted[need])
+    high = np.minimum(high, index.day_room(staff, need, week))
+    pair_arcs = graph.pairs(staff, need, high)
+    rows, days = np.nonzero(on_day)
+    day_arcs = graph.days(triples.staff[rows], days, triples.need[rows], on_day[rows, days])
+    value = graph.solve()
+    flow = np.zeros(len(triples), dtype=np.int64)
+    flow[direct] = graph.flows(pair_arcs)
+    np.add.at(flow, rows, graph.flows(day_arcs))
+    return value, flow
 
-    flow = min_cost_flow.SimpleMinCostFlow()
-    pair_arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        triples.staff, staff_count + triples.need, high, np.zeros(len(triples), dtype=np.int64)
-    )
-    flow.add_arcs_with_capacity_and_unit_cost(
-        np.full(staff_count, source, dtype=np.int64),
-        staff_nodes,
-        capacity,
-        np.zeros(staff_count, dtype=np.int64),
-    )
-    flow.add_arcs_with_capacity_and_unit_cost(
-        staff_count + need_nodes, np.full(need_count, sink, dtype=np.int64), wanted, -index.weight
-    )
-    # Hours nobody can use go straight to the sink at no gain.
-    flow.add_arc_with_capacity_and_unit_cost(source, sink, total, 0)
-    flow.set_node_supply(source, total)
-    flow.set_node_supply(sink, -total)
-    status = flow.solve()
-    if status != flow.OPTIMAL:
-        raise RuntimeError(f"week {week}: flow bound failed with status {status}")
-    return -int(flow.optimal_cost()), np.asarray(flow.flows(pair_arcs), dtype=np.int64)
+
+def _dated_rows(index: RoundIndex, triples: Triples, week: int) -> tuple[BoolArray, IntArray]:
+    """Which rows go through the person's days (their need has shift times and some weekday
+    holds its smallest block), and per row and weekday the half-hours that day can take."""
+    if not index.need_by_day.any():
+        return np.zeros(len(triples), dtype=np.bool_), np.zeros((len(triples), WEEKDAYS), np.int64)
+    per_day, whole = index.room_per_day(triples.staff, triples.need, week)
+    on_day: IntArray = per_day * whole
+    dated: BoolArray = index.need_by_day[triples.need] & whole.any(axis=1)
+    return dated, np.where(dated[:, None], on_day, 0)
+
+
+class _WeekGraph:
+    """The week's flow network: nodes are staff, needs, source, sink and the staff's weekdays."""
+
+    def __init__(self, index: RoundIndex, week: int) -> None:
+        self.index = index
+        self.capacity = index.capacity[:, week]
+        self.wanted = index.wanted[:, week]
+        staff_count, need_count = index.staff_count, index.need_count
+        self.need_node = staff_count
+        self.source = staff_count + need_count
+        self.sink = self.source + 1
+        self.day_node = self.sink + 1
+        self.flow = min_cost_flow.SimpleMinCostFlow()
+        self.total = int(self.capacity.sum())
+        staff_nodes = np.arange(staff_count, dtype=np.int64)
+        need_nodes = np.arange(need_count, dtype=np.int64)
+        self._arcs(np.full(staff_count, self.source), staff_nodes, self.capacity)
+        self._arcs(
+            self.need_node + need_nodes, np.full(need_count, self.sink), self.wanted, -index.weight
+        )
+        # Hours nobody can use go straight to the sink at no gain.
+        self.flow.add_arc_with_capacity_and_unit_cost(self.source, self.sink, self.total, 0)
+        self.days_added = False
+
+    def pairs(self, staff: IntArray, need: IntArray, high: IntArray) -> IntArray:
+        return self._arcs(staff, self.need_node + need, high)
+
+    def days(self, staff: IntArray, day: IntArray, need: IntArray, hours: IntArray) -> IntArray:
+        """Arcs from the person's weekday to the need; each weekday holds the person's day."""
+        if not self.days_added:
+            self._add_day_nodes()
+        return self._arcs(self.day_node + staff * WEEKDAYS + day, self.need_node + need, hours)
+
+    def _add_day_nodes(self) -> None:
+        staff_count = self.index.staff_count
+        staff = np.repeat(np.arange(staff_count, dtype=np.int64), WEEKDAYS)
+        day = np.tile(np.arange(WEEKDAYS, dtype=np.int64), staff_count)
+        self._arcs(staff, self.day_node + staff * WEEKDAYS + day, self.index.hours_a_day[staff])
+        self.days_added = True
+
+    def _arcs(
+        self, tails: IntArray, heads: IntArray, capacities: IntArray, costs: IntArray | None = None
+    ) -> IntArray:
+        count = len(tails)
+        arcs: IntArray = self.flow.add_arcs_with_capacity_and_unit_cost(
+            np.asarray(tails, dtype=np.int64),
+            np.asarray(heads, dtype=np.int64),
+            np.asarray(capacities, dtype=np.int64),
+            np.zeros(count, dtype=np.int64) if costs is None else np.asarray(costs, np.int64),
+        )
+        return arcs
+
+    def solve(self) -> int:
+        self.flow.set_node_supply(self.source, self.total)
+        self.flow.set_node_supply(self.sink, -self.total)
+        status = self.flow.solve()
+        if status != self.flow.OPTIMAL:
+            raise RuntimeError(f"flow bound failed with status {status}")
+        return -int(self.flow.optimal_cost())
+
+    def flows(self, arcs: IntArray) -> IntArray:
+        return np.asarray(self.flow.flows(arcs), dtype=np.int64)

@@ -97,7 +97,7 @@ class RoundIndex:
     """(staff, need, week) -> the most half-hours the day stage found days for, beside the
     person's other assignments that week: how the weekly stage hears the day stage."""
 
-    def _room_per_day(
+    def room_per_day(
         self, staff: IntArray, need: IntArray, week: IntArray | int | None = None
     ) -> tuple[IntArray, BoolArray]:
         """Per pair and weekday, the half-hours rules a and b leave (in `week`, its absent
@@ -117,7 +117,7 @@ class RoundIndex:
         days that hold the need's smallest block (one shorter day when none does)."""
         if not self.need_by_day.any():
             return np.full(len(staff), NO_DAY_LIMIT, dtype=np.int64)
-        per_day, whole = self._room_per_day(staff, need, week)
+        per_day, whole = self.room_per_day(staff, need, week)
         room: IntArray = np.where(
             whole.any(axis=1), (per_day * whole).sum(axis=1), per_day.max(axis=1)
         )
@@ -128,7 +128,7 @@ class RoundIndex:
         the days that hold the need's smallest block, or any allowed day when none does."""
         if not self.need_by_day.any():
             return np.zeros(len(staff), dtype=np.int64)
-        per_day, whole = self._room_per_day(staff, need, week)
+        per_day, whole = self.room_per_day(staff, need, week)
         any_whole = np.asarray(whole.any(axis=1), dtype=np.bool_)
         days = np.where(any_whole[:, None], whole, per_day > 0)
         bits: IntArray = (days.astype(np.int64) << np.arange(7, dtype=np.int64)).sum(axis=1)
@@ -139,7 +139,7 @@ class RoundIndex:
         there (rules a and b); 0 for a need planned by the week alone."""
         if not self.need_by_day.any():
             return np.zeros(len(staff), dtype=np.int64)
-        per_day, _ = self._room_per_day(staff, need)
+        per_day, _ = self.room_per_day(staff, need)
         longest: IntArray = np.where(self.need_by_day[need], per_day.max(axis=1), 0)
         return longest
 

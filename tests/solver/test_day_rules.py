@@ -95,6 +95,19 @@ def test_rule_c_one_place_a_day() -> None:
     assert planned(result, "anne") == 15
 
 
+def test_the_flow_bound_keeps_one_place_a_day() -> None:
+    # Two weekend needs and one person away at weekends: the week's flow may not give each
+    # need both of her weekend days, so the bound is what she can do, and the plan meets it.
+    weekend = [
+        need("n1", unit="ward", hours=15, shift="weekend", times=shifts(["sat", "sun"])),
+        need("n2", unit="clinic", hours=15, shift="weekend", times=shifts(["sat", "sun"])),
+    ]
+    person = staff(away_days=[*WEEKDAYS, "sat", "sun"], shifts=["day", "weekend"])
+    result = solved(staff=[person], needs=weekend)
+    assert planned(result, "anne") == 15
+    assert result.metrics.upper_bound == result.metrics.weighted_coverage
+
+
 def test_rule_d_eleven_hours_rest_between_shifts() -> None:
     # Whole 8-hour days only (min_block 8), so a shorter evening cannot make room.
     evening = need(
