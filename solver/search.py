@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 FIRST_STAGE_SHARE = 0.8
 """Share of the time left after preparation that term 1 may use before the lower terms."""
-WEEKLY_SHARE_WITH_DAYS = 0.8
+WEEKLY_SHARE_WITH_DAYS = 0.9
 """Share of the time limit the weekly stages may use when needs have shift times; the day
 stage and its re-plans have the rest."""
 
