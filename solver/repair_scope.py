@@ -103,13 +103,14 @@ def _touch_what_breaks(scope: RepairScope) -> None:
     per_staff: dict[StaffWeekPos, int] = defaultdict(int)
     units: dict[StaffWeekPos, set[int]] = defaultdict(set)
     per_need: dict[NeedWeekPos, int] = defaultdict(int)
+    most = _most(index, list(scope.published))
     for (s, n, w), half_hours in scope.published.items():
         per_staff[(s, w)] += half_hours
         units[(s, w)].add(int(index.need_unit[n]))
         per_need[(n, w)] += half_hours
         if not scope.is_allowed(s, n) or half_hours < index.block[n, w]:
             scope.touched_needs.add((n, w))
-        if half_hours > _most(index, s, n, w):
+        if half_hours > most[(s, n, w)]:
             scope.touched_needs.add((n, w))
     for (s, w), half_hours in per_staff.items():
         if half_hours > index.capacity[s, w] or len(units[(s, w)]) > index.max_units:
@@ -143,22 +144,24 @@ def gaps_left_open(scope: RepairScope) -> dict[PinKey, int]:
             place(key, half_hours)
     touched = [k for k in scope.published if k not in plan and (k[1], k[2]) in scope.touched_needs]
     touched.sort(key=lambda k: (-int(index.weight[k[1]]), k))
+    most = _most(index, touched)
     for key in touched:
         s, n, w = key
         unit = int(index.need_unit[n])
-        amount = min(
-            scope.published[key], int(spare[s, w]), int(remaining[n, w]), _most(index, s, n, w)
-        )
+        amount = min(scope.published[key], int(spare[s, w]), int(remaining[n, w]), most[key])
         fits_spread = unit in units[(s, w)] or len(units[(s, w)]) < index.max_units
         if scope.is_allowed(s, n) and amount >= index.block[n, w] and amount > 0 and fits_spread:
             place(key, amount)
     return plan
 
 
-def _most(index: RoundIndex, staff: int, need: int, week: int) -> int:
-    """The most half-hours the day rules let `staff` take of `need` in `week`."""
-    one = np.array([staff], dtype=np.int64)
-    return int(index.most_half_hours(one, np.array([need]), np.array([week]))[0])
+def _most(index: RoundIndex, keys: Sequence[PinKey]) -> dict[PinKey, int]:
+    """Per (staff, need, week), the most half-hours the day rules let the person take."""
+    if not keys:
+        return {}
+    staff, need, week = (np.array(part, dtype=np.int64) for part in zip(*keys, strict=True))
+    most = index.most_half_hours(staff, need, week)
+    return dict(zip(keys, most.tolist(), strict=True))
 
 
 def weighted_of(index: RoundIndex, plan: dict[PinKey, int], weeks: list[int]) -> tuple[int, int]:
