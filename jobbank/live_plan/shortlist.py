@@ -19,7 +19,7 @@ from jobbank.core.access import Actor
 from jobbank.core.errors import InvalidInput, Problems
 from jobbank.core.weeks import require_hours, week_index
 from jobbank.db.models import AllocationRound, AssignmentChange, Need, Person
-from jobbank.live_plan.change_sets import current_plan, make_changes, mark_stale, published_round
+from jobbank.live_plan.change_sets import change_plan, current_plan, mark_stale, published_round
 from jobbank.live_plan.effects import FollowUp, follow_changes
 from jobbank.live_plan.facts import current_facts
 from jobbank.rounds.pins import require_round_week
@@ -155,7 +155,7 @@ def assign_directly(
     changes.append(
         Change(staff=candidate.staff, need=need.ref, week=index, hours_before=0, hours_after=hours)
     )
-    rows = make_changes(session, rnd, changes, change_set_id=None, by=actor.user_id)
+    rows = change_plan(session, rnd, changes, [], change_set_id=None, by=actor.user_id)
     mark_stale(session, rnd.id)
     follow_up: FollowUp = follow_changes(session, rnd, rows, by=actor.user_id)
     audit.record(
