@@ -22,7 +22,6 @@ from api.paging import page_of
 from api.shapes import UnitRef
 from jobbank import volunteers
 from jobbank.core.access import Actor
-from jobbank.core.days import hours_a_day
 from jobbank.db.models import ApprovalStatus, Area, VolunteerProfile
 from jobbank.volunteers import (
     ApprovalDecision,
@@ -33,6 +32,7 @@ from jobbank.volunteers import (
     WeekAvailability,
     WeekHomeLoad,
 )
+from solver.bounds import hours_a_day
 from solver.contract import Shift, Weekday
 
 

@@ -9,6 +9,7 @@ API shapes, page forms and import columns check values against the same types
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated, Any, TypeAlias
 
 from annotated_types import Interval
@@ -90,6 +91,15 @@ Position: TypeAlias = Annotated[int, Interval(ge=0, le=MAX_POSITION)]
 """Where in a checklist template an item stands, from 0."""
 Day: TypeAlias = Annotated[dt.date, AfterValidator(_in_this_century)]
 """A date Jobbank plans with: in the years 2000–2099."""
+
+
+def hours_a_day(normal_hours: float, daily_hours: float | None) -> float:
+    """The most hours a person works in a day: their daily hours if given, else a fifth of
+    their normal hours rounded up to a half hour (37 hours a week: 7.5 a day), at most 13.
+    The round contract (`Staff.hours_a_day`) and the profile pages count it the same way."""
+    if daily_hours is not None:
+        return daily_hours
+    return min(MAX_DAILY_HOURS, math.ceil(normal_hours / 5 * 2) / 2)
 
 
 def describe(error: ErrorDetails) -> str:

@@ -16,7 +16,14 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, Field, WithJsonSchema, model_validator
 
-from solver.bounds import HOURS_IN_WEEK, MAX_DAILY_HOURS, MAX_NORMAL_HOURS, MAX_ROUND_WEEKS, Day
+from solver.bounds import (
+    HOURS_IN_WEEK,
+    MAX_DAILY_HOURS,
+    MAX_NORMAL_HOURS,
+    MAX_ROUND_WEEKS,
+    Day,
+    hours_a_day,
+)
 from solver.shift_times import WEEKDAYS, ShiftTime, Weekday, WorkDay
 from solver.strict import Strict
 
@@ -143,9 +150,7 @@ class Staff(Strict):
     @property
     def hours_a_day(self) -> float:
         """The most hours this person works in a day (`daily_hours` or its default)."""
-        if self.daily_hours is not None:
-            return self.daily_hours
-        return min(MAX_DAILY_HOURS, math.ceil(self.normal_hours / 5 * 2) / 2)
+        return hours_a_day(self.normal_hours, self.daily_hours)
 
 
 class Need(Strict):

@@ -136,6 +136,7 @@ SENTENCES: dict[str, str] = {
     "too_many_chosen": _("Pin or leave out at most %(most)s people."),
     "not_on_shortlist": _("This person cannot take these hours now; choose one from the list."),
     "more_than_offered": _("This person can take at most %(most)s hours of it."),
+    "days_cannot_hold": _("This person's days can hold at most %(most)s of these hours."),
     # a deployment's answer
     "deployment_declined": _(
         "You have declined this deployment, and a decline cannot be turned into a "
@@ -224,6 +225,27 @@ VARIANTS: dict[tuple[str, str], str] = {
     ("outside_range", "due_day"): _("Write a whole number of days from -60 to 120."),
     ("above_most", "daily_hours"): _("At most %(le)s hours a day."),
     ("weekday_twice", "away_days"): _("Each weekday can be chosen only once."),
+    # a direct assignment's days, by the day rule that kept hours off (`solver.day_rules`)
+    ("days_cannot_hold", "days"): _(
+        "This person can be away on too few of the need's days: at most %(most)s of these "
+        "hours fit."
+    ),
+    ("days_cannot_hold", "daily_hours"): _(
+        "This person cannot work more hours a day on the need's days: at most %(most)s of "
+        "these hours fit."
+    ),
+    ("days_cannot_hold", "one_place_a_day"): _(
+        "This person already works elsewhere on the need's days: at most %(most)s of these "
+        "hours fit."
+    ),
+    ("days_cannot_hold", "rest"): _(
+        "This person would not get 11 hours' rest between shifts: at most %(most)s of these "
+        "hours fit."
+    ),
+    ("days_cannot_hold", "day_block"): _(
+        "This person has less than a whole block left on the need's days: at most %(most)s "
+        "of these hours fit."
+    ),
     **{(code, field): words for code, words in _FOR_HOURS.items() for field in HOURS_FIELDS},
 }
 """A code's sentence told by what is taken (its `what`) or by the field at fault."""

@@ -28,7 +28,6 @@ from api.pages.refusals import STALE, form_field, sentence, sentences
 from jobbank import organisation
 from jobbank.core.access import Actor
 from jobbank.core.bounds import shaped_within
-from jobbank.core.days import hours_a_day
 from jobbank.core.errors import Conflict, InvalidInput, NotFound, Problems
 from jobbank.core.weeks import monday_of, week_starts
 from jobbank.db.models import ApprovalStatus, VolunteerProfile
@@ -54,6 +53,7 @@ from jobbank.volunteers import (
     volunteers_to_decide,
     waiting_by_unit,
 )
+from solver.bounds import hours_a_day
 from solver.contract import WEEKDAYS, Shift, Weekday
 
 PLANNED_WEEKS = 8

@@ -18,7 +18,10 @@ the assigned person's own language (`Person.language`). The risk-group flag is n
 A change to a published plan (`AssignmentChange`) raises the event's SEQUENCE (the number of
 changes of its person, need and week), so calendar apps take the new version over the old;
 a week a change ended stays in the feed as STATUS:CANCELLED, so subscribed calendars remove
-it. Nothing about why it changed is written: the events behind a change are HR's to read.
+it. A day's event also counts the changes of the day itself (`DayChange`: other times or
+hours, also where the week's hours stayed the same), and a day a change took away stays as
+cancelled, like a week. Nothing about why it changed is written: the events behind a change
+are HR's to read.
 
 `feeds` keeps the addresses and reads calendars, `events` makes them, `history` reads what
 changes to published plans did.

@@ -5,6 +5,7 @@ cancelled."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -12,7 +13,8 @@ from icalendar import Calendar, Event, vDuration
 from icalendar.enums import STATUS, TRANSP
 
 from jobbank.assignments import ContactInfo, Deployment, WeekKey
-from jobbank.calendar.history import ChangeKey, WeekHistory
+from jobbank.calendar.history import ChangeKey, DayHistory, DayKey, WeekHistory
+from jobbank.core.weeks import monday_of
 from jobbank.db.models import Person
 from jobbank.sessions import now
 from solver.contract import WorkDay
@@ -67,11 +69,13 @@ def person_calendar(
     *,
     cancelled: bool = False,
     days: dict[WeekKey, tuple[WorkDay, ...]] | None = None,
+    day_history: dict[DayKey, DayHistory] | None = None,
 ) -> Calendar:
     """A calendar with one all-day event per week of each deployment, or one event per day
-    where `days` has the week's days, each at the SEQUENCE its `history` of changes gives it;
-    with `cancelled`, also a cancelled event for each week a change ended and no plan has
-    given back."""
+    where `days` has the week's days, each at the SEQUENCE its `history` of changes gives it
+    (a day's also counts the changes of the day itself, `day_history`); with `cancelled`,
+    also a cancelled event for each week a change ended and each day a change took away
+    that no plan has given back."""
     words = WORDS.get(person.language, WORDS["da"])
     calendar = Calendar.new(
         prodid=PRODID,
@@ -82,16 +86,22 @@ def person_calendar(
     )
     calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"  # as RFC 7986 asks
     calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))  # Outlook's name for the same
-    history = history or {}
+    history, day_history, days = history or {}, day_history or {}, days or {}
     shown: set[ChangeKey] = set()
-    days = days or {}
+    shown_days: set[DayKey] = set()
     for deployment in deployments:
+        need_id = deployment.need.id
         for week, hours in deployment.weeks:
-            key = (deployment.need.id, week)
-            shown.add(key)
-            past = history.get(key)
-            planned = days.get((deployment.round.id, deployment.need.id, week), ())
-            events = [day_event(deployment, day, person.language, past) for day in planned]
+            shown.add((need_id, week))
+            past = history.get((need_id, week))
+            planned = days.get((deployment.round.id, need_id, week), ())
+            shown_days |= {(need_id, day.date) for day in planned}
+            events = [
+                day_event(
+                    deployment, day, person.language, day_seen(past, day_history, need_id, day.date)
+                )
+                for day in planned
+            ]
             for event in events or [week_event(deployment, week, hours, person.language, past)]:
                 calendar.add_component(event)
     if cancelled:
@@ -100,12 +110,54 @@ def person_calendar(
                 calendar.add_component(
                     cancelled_event(person, need_id, week, past, person.language)
                 )
+        for (need_id, date), day_past in sorted(day_history.items()):
+            gone = day_past.taken_away
+            if gone is not None and (need_id, date) not in shown_days:
+                seen = day_seen(history.get((need_id, monday_of(date))), day_history, need_id, date)
+                assert seen is not None
+                calendar.add_component(
+                    cancelled_day_event(person, need_id, gone, day_past, seen, person.language)
+                )
     calendar.add_missing_timezones()  # each TZID a day's times name, as RFC 5545 asks
     return calendar
 
 
 def _uid(person_id: int, need_id: int, week: dt.date) -> str:
     return f"{person_id}-{need_id}-{week.isoformat()}@{UID_DOMAIN}"
+
+
+def _day_uid(person_id: int, need_id: int, date: dt.date) -> str:
+    return f"day-{person_id}-{need_id}-{date.isoformat()}@{UID_DOMAIN}"
+
+
+@dataclass(frozen=True)
+class DaySeen:
+    """A day event's SEQUENCE and the time of its last change."""
+
+    changes: int
+    last_at: dt.datetime
+
+
+def day_seen(
+    week: WeekHistory | None,
+    day_history: dict[DayKey, DayHistory],
+    need_id: int,
+    date: dt.date,
+) -> DaySeen | None:
+    """What changed a day: the changes of its week (its hours) and of the day itself (its
+    times or hours, or it being taken away), so that either raises its SEQUENCE; None when
+    nothing has changed it since publishing."""
+    pasts = [p for p in (week, day_history.get((need_id, date))) if p is not None]
+    if not pasts:
+        return None
+    return DaySeen(sum(p.changes for p in pasts), max(p.last_at for p in pasts))
+
+
+def _day_times(day: WorkDay) -> tuple[dt.datetime, dt.datetime]:
+    """A day's start and end at its local times; an end not after the start is the next day."""
+    start = dt.datetime.combine(day.date, day.start, tzinfo=LOCAL_TIME)
+    end_date = day.date + dt.timedelta(days=1) if day.end <= day.start else day.date
+    return start, dt.datetime.combine(end_date, day.end, tzinfo=LOCAL_TIME)
 
 
 def cancelled_event(
@@ -122,6 +174,32 @@ def cancelled_event(
         last_modified=past.last_at,
         location=past.address or past.unit,
         sequence=past.changes,
+        status=STATUS.CANCELLED,
+        transparency=TRANSP.TRANSPARENT,
+    )
+
+
+def cancelled_day_event(
+    person: Person,
+    need_id: int,
+    day: WorkDay,
+    past: DayHistory,
+    seen: DaySeen,
+    language: str,
+) -> Event:
+    """A day a change took away: its UID at a higher SEQUENCE, STATUS:CANCELLED, at the
+    times it had."""
+    words = WORDS.get(language, WORDS["da"])
+    start, end = _day_times(day)
+    return Event.new(
+        uid=_day_uid(person.id, need_id, day.date),
+        summary=f"Jobbank: {past.unit}, {words['cancelled']}",
+        start=start,
+        end=end,
+        stamp=seen.last_at,
+        last_modified=seen.last_at,
+        location=past.address or past.unit,
+        sequence=seen.changes,
         status=STATUS.CANCELLED,
         transparency=TRANSP.TRANSPARENT,
     )
@@ -157,7 +235,7 @@ def week_event(
 
 
 def day_event(
-    deployment: Deployment, day: WorkDay, language: str, past: WeekHistory | None = None
+    deployment: Deployment, day: WorkDay, language: str, past: DaySeen | None = None
 ) -> Event:
     """One day of a deployment at its local times (a night shift ends the next morning): where,
     when, what work and whom to contact; busy in the person's calendar. Its UID names the
@@ -165,10 +243,7 @@ def day_event(
     week and later by days is not mistaken for one of them."""
     words = WORDS.get(language, WORDS["da"])
     need, unit = deployment.need, deployment.need.unit
-    start = dt.datetime.combine(day.date, day.start, tzinfo=LOCAL_TIME)
-    ends_next_day = day.end <= day.start
-    end_date = day.date + dt.timedelta(days=1) if ends_next_day else day.date
-    end = dt.datetime.combine(end_date, day.end, tzinfo=LOCAL_TIME)
+    start, end = _day_times(day)
     times = f"{day.start.isoformat('minutes')}–{day.end.isoformat('minutes')}"
     stamp = past.last_at if past is not None else deployment.round.published_at or now()
     heading = words["on_day"].format(
@@ -179,7 +254,7 @@ def day_event(
         unit=unit.name,
     )
     return Event.new(
-        uid=f"day-{deployment.person.id}-{need.id}-{day.date.isoformat()}@{UID_DOMAIN}",
+        uid=_day_uid(deployment.person.id, need.id, day.date),
         sequence=past.changes if past is not None else None,
         summary=f"Jobbank: {unit.name}, {times}",
         start=start,

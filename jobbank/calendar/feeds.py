@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session, lazyload
 
 from jobbank.assignments import list_deployments, work_days_of
 from jobbank.calendar.events import person_calendar
-from jobbank.calendar.history import changes_of
+from jobbank.calendar.history import changes_of, day_changes_of
 from jobbank.core import audit
 from jobbank.core.access import Actor, actor_for
 from jobbank.core.errors import NotFound
-from jobbank.core.weeks import week_starts
+from jobbank.core.weeks import monday_of, week_starts
 from jobbank.db.models import Assignment, CalendarFeed
 from jobbank.sessions import LAST_USED_PRECISION, digest, now
 
@@ -128,7 +128,10 @@ def read_feed(session: Session, token: str) -> Calendar:
     )
     history = changes_of(session, feed.person_id)
     days = work_days_of(session, feed.person_id)
-    return person_calendar(feed.person, deployments, history, cancelled=True, days=days)
+    day_history = day_changes_of(session, feed.person_id)
+    return person_calendar(
+        feed.person, deployments, history, cancelled=True, days=days, day_history=day_history
+    )
 
 
 def _note_read(feed: CalendarFeed) -> None:
@@ -164,5 +167,12 @@ def assignment_calendar(session: Session, actor: Actor, assignment_id: int) -> C
         for key, past in changes_of(session, row.person_id).items()
         if key[0] == row.need_id and key[1] in weeks
     }
+    day_history = {
+        key: past
+        for key, past in day_changes_of(session, row.person_id).items()
+        if key[0] == row.need_id and monday_of(key[1]) in weeks
+    }
     days = work_days_of(session, row.person_id)
-    return person_calendar(row.person, found, history, cancelled=True, days=days)
+    return person_calendar(
+        row.person, found, history, cancelled=True, days=days, day_history=day_history
+    )

@@ -1,5 +1,6 @@
-"""What changes to published plans did to a person's assignment-weeks: how many, when, and
-the hours after (a week ended stays in the feed as cancelled)."""
+"""What changes to published plans did to a person's assignment-weeks and to their days: how
+many, when, and the hours after (a week ended stays in the feed as cancelled, and so does a
+day taken away)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from jobbank.db.models import AssignmentChange, Need, Unit
+from jobbank.db.models import AssignmentChange, DayChange, Need, Unit
+from solver.contract import WorkDay
 
 
 @dataclass(frozen=True)
@@ -57,3 +59,49 @@ def changes_of(session: Session, person_id: int) -> dict[ChangeKey, WeekHistory]
 
 def _utc(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class DayHistory:
+    """What changes to published plans did to one day of a person at a need: how many, the
+    last one's time, the day as it was before it was taken away (None while it is planned),
+    and where the need is."""
+
+    changes: int
+    last_at: dt.datetime
+    taken_away: WorkDay | None
+    unit: str
+    address: str
+
+
+DayKey = tuple[int, dt.date]
+"""(need id, date) of one of a person's days."""
+
+DAY_CHANGES_OF_PERSON = (
+    select(
+        DayChange.need_id,
+        DayChange.date,
+        DayChange.created_at,
+        DayChange.day_before,
+        DayChange.day_after,
+        Unit.name,
+        Unit.address,
+    )
+    .join(Need, Need.id == DayChange.need_id)
+    .join(Unit, Unit.id == Need.unit_id)
+    .where(DayChange.person_id == bindparam("person_id"))
+    .order_by(DayChange.id)
+)
+
+
+def day_changes_of(session: Session, person_id: int) -> dict[DayKey, DayHistory]:
+    """Each of the person's days a change to a published plan added, moved or took away."""
+    history: dict[DayKey, DayHistory] = {}
+    for need_id, date, at, before, after, unit, address in session.execute(
+        DAY_CHANGES_OF_PERSON, {"person_id": person_id}
+    ).tuples():
+        seen = history.get((need_id, date))
+        count = seen.changes + 1 if seen is not None else 1
+        gone = WorkDay.model_validate(before) if after is None and before is not None else None
+        history[(need_id, date)] = DayHistory(count, _utc(at), gone, unit, address)
+    return history

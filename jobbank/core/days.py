@@ -10,7 +10,6 @@ contract's own `ShiftTime`, stored as its JSON.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from typing import Annotated, Any, TypeAlias
 
@@ -136,15 +135,6 @@ def check_away_days(field: str, days: Sequence[Weekday]) -> list[str]:
             )
         seen.add(day)
     return [day.value for day in in_week_order(days)]
-
-
-def hours_a_day(normal_hours: float, daily_hours: float | None) -> float:
-    """The most hours a person works in a day, as the round contract counts it
-    (`solver.contract.Staff.hours_a_day`): their daily hours, else a fifth of their normal
-    hours rounded up to a half hour, at most 13."""
-    if daily_hours is not None:
-        return daily_hours
-    return min(MAX_DAILY_HOURS, math.ceil(normal_hours / 5 * 2) / 2)
 
 
 def check_daily_hours(field: str, hours: float | None) -> float | None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,6 +32,7 @@ from jobbank.db.models import (
     AssignmentChange,
     ChangeSet,
     ChangeSetStatus,
+    DayChange,
     Need,
     Person,
     PlanEvent,
@@ -41,7 +43,7 @@ from jobbank.live_plan.facts import current_facts
 from jobbank.rounds.pins import require_round_week
 from jobbank.rounds.status import lock_round, refuse, require_hr
 from solver.bounds import MAX_NORMAL_HOURS
-from solver.contract import MAX_MOVES, Change, RepairInput, RepairResult, RoundInput
+from solver.contract import MAX_MOVES, Change, RepairInput, RepairResult, RoundInput, WorkDay
 from solver.contract import Assignment as PlannedAssignment
 from solver.repair import repair
 
@@ -303,8 +305,14 @@ def apply_change_set(
             f"change set {change_set.id}: cannot be applied: {'; '.join(result.messages)}",
             code="change_set_infeasible",
         )
-    rows = make_changes(session, rnd, result.changes, change_set_id=change_set.id, by=actor.user_id)
-    take_days(session, rnd, result.assignments)
+    rows = change_plan(
+        session,
+        rnd,
+        result.changes,
+        result.assignments,
+        change_set_id=change_set.id,
+        by=actor.user_id,
+    )
     for event in session.scalars(
         select(PlanEvent).where(
             PlanEvent.id.in_(change_set.event_ids), PlanEvent.change_set_id.is_(None)
@@ -333,17 +341,99 @@ def apply_change_set(
     return change_set
 
 
-def take_days(session: Session, rnd: AllocationRound, plan: Sequence[PlannedAssignment]) -> None:
+PlanKey = tuple[int, int, dt.date]
+"""(person id, need id, week) of one assignment-week."""
+DaysBefore = dict[PlanKey, tuple[WorkDay, ...]]
+"""The days each assignment-week a change touches had before it."""
+
+
+def change_plan(
+    session: Session,
+    rnd: AllocationRound,
+    changes: Sequence[Change],
+    plan: Sequence[PlannedAssignment],
+    *,
+    change_set_id: int | None,
+    by: int | None,
+) -> list[AssignmentChange]:
+    """Change the round's assignments as `changes` say and give them the days `plan` has,
+    keeping each change of an assignment-week (`AssignmentChange`) and of a day
+    (`DayChange`, also where the week's hours stayed the same). The caller holds the round's
+    lock."""
+    before: DaysBefore = {}
+    rows = make_changes(session, rnd, changes, change_set_id=change_set_id, by=by, before=before)
+    take_days(session, rnd, plan, before)
+    keep_day_changes(session, rnd, before, change_set_id=change_set_id, by=by)
+    return rows
+
+
+def take_days(
+    session: Session,
+    rnd: AllocationRound,
+    plan: Sequence[PlannedAssignment],
+    before: DaysBefore,
+) -> None:
     """Give the round's assignment-weeks the days of the repaired plan: a repair places the
     days of each person-week it touched again (those it left alone keep theirs), also where
-    the hours stayed the same."""
+    the hours stayed the same. `before` gets the days each changed one had."""
     planned = {(a.staff, a.need, a.week): a.days for a in plan}
+    if not planned:
+        return
     session.flush()
     for row in session.scalars(select(Assignment).where(Assignment.round_id == rnd.id)):
         key = (row.person.employee_no, row.need.ref, week_index(rnd.start, row.week))
         days = planned.get(key)
         if days is not None and days != row.work_days:
+            before.setdefault((row.person_id, row.need_id, row.week), row.work_days)
             row.plan_days(days)
+
+
+def keep_day_changes(
+    session: Session,
+    rnd: AllocationRound,
+    before: DaysBefore,
+    *,
+    change_set_id: int | None,
+    by: int | None,
+) -> list[DayChange]:
+    """A `DayChange` for each day of the assignment-weeks in `before` that is not as it was:
+    added, taken away, or with other times or hours."""
+    session.flush()
+    people = {person_id for person_id, _, _ in before}
+    now = {
+        (row.person_id, row.need_id, row.week): row.work_days
+        for row in session.scalars(
+            select(Assignment).where(
+                Assignment.round_id == rnd.id, Assignment.person_id.in_(people)
+            )
+        )
+    }
+    kept = []
+    for key, days in sorted(before.items()):
+        person_id, need_id, _ = key
+        was = {day.date: day for day in days}
+        kept_days = {day.date: day for day in now.get(key, ())}
+        for date in sorted(was.keys() | kept_days.keys()):
+            if was.get(date) != kept_days.get(date):
+                kept.append(
+                    DayChange(
+                        round_id=rnd.id,
+                        change_set_id=change_set_id,
+                        person_id=person_id,
+                        need_id=need_id,
+                        date=date,
+                        day_before=_stored(was.get(date)),
+                        day_after=_stored(kept_days.get(date)),
+                        changed_by_id=by,
+                    )
+                )
+    session.add_all(kept)
+    session.flush()
+    return kept
+
+
+def _stored(day: WorkDay | None) -> dict[str, Any] | None:
+    return None if day is None else day.model_dump(mode="json")
 
 
 def make_changes(
@@ -353,9 +443,10 @@ def make_changes(
     *,
     change_set_id: int | None,
     by: int | None,
+    before: DaysBefore,
 ) -> list[AssignmentChange]:
     """Change the round's assignments as `changes` say, keep each change (with the hours the
-    row had), raise the plan's revision. The caller holds the round's lock."""
+    row had), raise the plan's revision. `before` gets the days of each row changed."""
     mondays = week_starts(rnd.start, rnd.weeks)
     people = {
         p.employee_no: p
@@ -375,7 +466,9 @@ def make_changes(
     for change in changes:
         person, need, week = people[change.staff], needs[change.need], mondays[change.week]
         row = existing.get((person.id, need.id, week))
-        before = row.hours if row is not None else 0.0
+        if row is not None:
+            before.setdefault((person.id, need.id, week), row.work_days)
+        hours_before = row.hours if row is not None else 0.0
         if change.hours_after == 0:
             if row is not None:
                 session.delete(row)
@@ -394,7 +487,7 @@ def make_changes(
                 person=person,
                 need=need,
                 week=week,
-                hours_before=before,
+                hours_before=hours_before,
                 hours_after=change.hours_after,
                 changed_by_id=by,
             )

@@ -19,11 +19,13 @@ from jobbank.core.access import Actor
 from jobbank.core.errors import InvalidInput, Problems
 from jobbank.core.weeks import require_hours, week_index
 from jobbank.db.models import AllocationRound, AssignmentChange, Need, Person
-from jobbank.live_plan.change_sets import current_plan, make_changes, mark_stale, published_round
+from jobbank.live_plan.change_sets import change_plan, current_plan, mark_stale, published_round
+from jobbank.live_plan.direct_days import days_for
 from jobbank.live_plan.effects import FollowUp, follow_changes
 from jobbank.live_plan.facts import current_facts
 from jobbank.rounds.pins import require_round_week
 from solver.bounds import MAX_NORMAL_HOURS
+from solver.contract import Assignment as PlannedAssignment
 from solver.contract import Candidate, Change, RoundInput
 from solver.shortlist import MAX_SHORTLIST, shortlist
 
@@ -155,7 +157,8 @@ def assign_directly(
     changes.append(
         Change(staff=candidate.staff, need=need.ref, week=index, hours_before=0, hours_after=hours)
     )
-    rows = make_changes(session, rnd, changes, change_set_id=None, by=actor.user_id)
+    added = _on_days(session, rnd, facts, candidate, need.ref, index, hours)
+    rows = change_plan(session, rnd, changes, [added], change_set_id=None, by=actor.user_id)
     mark_stale(session, rnd.id)
     follow_up: FollowUp = follow_changes(session, rnd, rows, by=actor.user_id)
     audit.record(
@@ -166,9 +169,29 @@ def assign_directly(
         entity_id=f"{rnd.id}:{person_id}:{need_id}:{week.isoformat()}",
         after={
             "hours": hours,
+            "days": [day.model_dump(mode="json") for day in added.days],
             "ended": [left.need for left in candidate.leaves_open],
             "plan_revision": rnd.plan_revision,
             **follow_up.audit_fields(),
         },
     )
     return rows
+
+
+def _on_days(
+    session: Session,
+    rnd: AllocationRound,
+    facts: RoundInput,
+    candidate: Candidate,
+    need_ref: str,
+    week: int,
+    hours: float,
+) -> PlannedAssignment:
+    """The new assignment-week with its days, placed around the plan as it will stand (what
+    the person leaves open gone); refused when the days cannot hold the hours."""
+    left = {(candidate.staff, open_.need) for open_ in candidate.leaves_open}
+    plan = [
+        a for a in current_plan(session, rnd) if a.week != week or (a.staff, a.need) not in left
+    ]
+    added = PlannedAssignment(staff=candidate.staff, need=need_ref, week=week, hours=hours)
+    return added.model_copy(update={"days": days_for(facts, plan, added)})

@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -112,26 +112,53 @@ def run_bench(
 ) -> list[BenchRow]:
     """Measure each size once per seed, each in a fresh process, printing the table as rows
     arrive; with more than one seed, then the spread per size (`spread`)."""
+
+    def measured(size: str, seed: int, limit: float) -> list[BenchRow]:
+        return [BenchRow(**in_fresh_process(measure, size, seed, limit, workers))]
+
+    return measure_sizes(sizes, seeds, measured, time_limit=time_limit, out=out, spread=spread_line)
+
+
+Row = TypeVar("Row", bound="DataclassInstance")
+
+
+def measure_sizes(
+    sizes: Sequence[str],
+    seeds: Sequence[int],
+    measured: Callable[[str, int, float], Sequence[Row]],
+    *,
+    time_limit: float | None,
+    out: Callable[[str], None],
+    columns: Columns = COLUMNS,
+    headings: dict[str, str] = HEADINGS,
+    spread: Callable[[str, Sequence[Row]], str] | None = None,
+) -> list[Row]:
+    """The benches' one driver: `measured` rows of each size once per seed (at the size's time
+    limit unless `time_limit` is given), the table printed as rows arrive; with more than one
+    seed and a `spread`, then its line per size."""
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
         raise ValueError(f"unknown size {unknown[0]!r}; choose from {', '.join(SIZES)}")
     if not seeds:
         raise ValueError("seeds: give at least one")
-    out(header())
-    rows = []
-    context = multiprocessing.get_context("spawn")
+    out(header(columns, headings))
+    rows: dict[str, list[Row]] = {}
     for size in sizes:
         limit = time_limit if time_limit is not None else TIME_LIMITS[size]
         for seed in seeds:
-            with context.Pool(1) as pool:
-                measured: dict[str, Any] = pool.apply(measure, (size, seed, limit, workers))
-            row = BenchRow(**measured)
-            rows.append(row)
-            out(format_row(row))
-    if len(seeds) > 1:
-        for size in sizes:
-            out(spread_line(size, [r for r in rows if r.size == size]))
-    return rows
+            for row in measured(size, seed, limit):
+                rows.setdefault(size, []).append(row)
+                out(format_row(row, columns))
+    if spread is not None and len(seeds) > 1:
+        for size, of_size in rows.items():
+            out(spread(size, of_size))
+    return [row for of_size in rows.values() for row in of_size]
+
+
+def in_fresh_process(function: Callable[..., Any], *args: Any) -> Any:
+    """`function(*args)` in a new process of its own, so its peak memory is its own."""
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(function, args)
 
 
 @dataclass(frozen=True)

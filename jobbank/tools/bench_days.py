@@ -31,7 +31,6 @@ Columns:
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -39,10 +38,9 @@ from typing import TYPE_CHECKING, Any
 
 from jobbank.tools.bench import (
     SIZES,
-    TIME_LIMITS,
     Columns,
-    format_row,
-    header,
+    in_fresh_process,
+    measure_sizes,
     peak_mib,
     spread_line,
 )
@@ -168,29 +166,25 @@ def run_day_bench(
 ) -> list[DayBenchRow]:
     """Measure each size once per seed with days and without, each solve in a fresh process,
     printing the table as rows arrive; with more than one seed, then the spread per size."""
-    unknown = [s for s in sizes if s not in SIZES]
-    if unknown:
-        raise ValueError(f"unknown size {unknown[0]!r}; choose from {', '.join(SIZES)}")
-    if not seeds:
-        raise ValueError("seeds: give at least one")
-    out(header(DAY_COLUMNS, DAY_HEADINGS))
-    rows = []
-    context = multiprocessing.get_context("spawn")
-    for size in sizes:
-        limit = time_limit if time_limit is not None else TIME_LIMITS[size]
-        for seed in seeds:
-            task = (size, seed, limit, workers)
-            with context.Pool(1) as pool:
-                with_days: dict[str, Any] = pool.apply(measure_with_days, task)
-            with context.Pool(1) as pool:
-                by_week: dict[str, float] = pool.apply(measure_by_week, task)
-            row = day_row(with_days, by_week)
-            rows.append(row)
-            out(format_row(row, DAY_COLUMNS))
-    if len(seeds) > 1:
-        for size in sizes:
-            out(spread_line(size, [r for r in rows if r.size == size]))
-    return rows
+
+    def measured(size: str, seed: int, limit: float) -> list[DayBenchRow]:
+        task = (size, seed, limit, workers)
+        return [
+            day_row(
+                in_fresh_process(measure_with_days, *task), in_fresh_process(measure_by_week, *task)
+            )
+        ]
+
+    return measure_sizes(
+        sizes,
+        seeds,
+        measured,
+        time_limit=time_limit,
+        out=out,
+        columns=DAY_COLUMNS,
+        headings=DAY_HEADINGS,
+        spread=spread_line,
+    )
 
 
 def day_row(with_days: dict[str, Any], by_week: dict[str, float]) -> DayBenchRow:

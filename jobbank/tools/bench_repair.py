@@ -26,7 +26,6 @@ Columns:
 
 from __future__ import annotations
 
-import multiprocessing
 import random
 import time
 from collections import defaultdict
@@ -34,7 +33,12 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from jobbank.tools.bench import SIZES, TIME_LIMITS, Columns, format_row, header
+from jobbank.tools.bench import (
+    SIZES,
+    Columns,
+    in_fresh_process,
+    measure_sizes,
+)
 
 if TYPE_CHECKING:
     from solver import SolveOptions
@@ -100,24 +104,20 @@ def run_repair_bench(
     out: Callable[[str], None] = print,
 ) -> list[RepairRow]:
     """Measure each size and seed in a fresh process, printing rows as they arrive."""
-    unknown = [s for s in sizes if s not in SIZES]
-    if unknown:
-        raise ValueError(f"unknown size {unknown[0]!r}; choose from {', '.join(SIZES)}")
-    out(header(REPAIR_COLUMNS, REPAIR_HEADINGS))
-    rows = []
-    context = multiprocessing.get_context("spawn")
-    for size in sizes:
-        limit = time_limit if time_limit is not None else TIME_LIMITS[size]
-        for seed in seeds:
-            with context.Pool(1) as pool:
-                measured: list[dict[str, Any]] = pool.apply(
-                    measure_repairs, (size, seed, limit, workers)
-                )
-            for values in measured:
-                row = RepairRow(**values)
-                rows.append(row)
-                out(format_row(row, REPAIR_COLUMNS))
-    return rows
+
+    def measured(size: str, seed: int, limit: float) -> list[RepairRow]:
+        found: list[dict[str, Any]] = in_fresh_process(measure_repairs, size, seed, limit, workers)
+        return [RepairRow(**values) for values in found]
+
+    return measure_sizes(
+        sizes,
+        seeds,
+        measured,
+        time_limit=time_limit,
+        out=out,
+        columns=REPAIR_COLUMNS,
+        headings=REPAIR_HEADINGS,
+    )
 
 
 def measure_repairs(size: str, seed: int, time_limit: float, workers: int) -> list[dict[str, Any]]:

@@ -62,7 +62,8 @@ class ProfileEdit(_Body):
 
 
 class ProfilePatch(_Body):
-    """HR's change of any field of a profile; fields left out (or null) stay as they are."""
+    """HR's change of any field of a profile; fields left out (or null) stay as they are,
+    but for `daily_hours`, where null is the default."""
 
     opted_in: bool | None = None
     normal_hours: NormalHours | None = None
@@ -75,6 +76,16 @@ class ProfilePatch(_Body):
     home_load: HomeLoad | None = None
     home_load_weeks: list[WeekHomeLoad] | None = None
     approval: ApprovalStatus | None = None
+    away_days: list[Weekday] | None = Field(
+        None,
+        description="Weekdays (`mon` … `sun`) the person may be away from the home unit, as "
+        "`PUT /api/volunteers/{id}/days` sets them; none keeps them home.",
+    )
+    daily_hours: DailyHours | None = Field(
+        None,
+        description="The most hours the person works in a day, more than 0, at most 13, in "
+        "half hours; left out: stays; null: a fifth of their normal hours, rounded up.",
+    )
     version: Version
 
 

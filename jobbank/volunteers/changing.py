@@ -47,7 +47,7 @@ from jobbank.volunteers.reading import (
     unavailable_weeks,
 )
 from solver.bounds import HomeLoad, NormalHours
-from solver.contract import Shift
+from solver.contract import Shift, Weekday
 
 HIDDEN = "(health data, not logged)"
 T = TypeVar("T")
@@ -129,11 +129,37 @@ def plan_days(session: Session, actor: Actor, profile_id: int, plan: DayPlan) ->
     check_version(f"volunteer profile {profile_id}", profile.version, plan.version)
     before = _audited(profile)
     problems = Problems()
-    problems.put(profile, "away_days", check_away_days, "away_days", plan.away_days)
-    daily_hours = problems.check(check_daily_hours, "daily_hours", plan.daily_hours)
+    _set_days(problems, profile, plan.away_days, plan.daily_hours)
     problems.refuse()
-    profile.daily_hours = daily_hours
     return _saved(session, actor, profile, "set_days", before)
+
+
+def _set_days(
+    problems: Problems,
+    profile: VolunteerProfile,
+    away_days: Sequence[Weekday],
+    daily_hours: float | None,
+) -> None:
+    """Away days and daily hours as `jobbank.core.days` checks them, for the home leader's
+    days and HR's profile change alike; a wrong one is kept in `problems`, the profile left
+    as it was."""
+    problems.put(profile, "away_days", check_away_days, "away_days", away_days)
+    checked = problems.check(check_daily_hours, "daily_hours", daily_hours)
+    if not problems.at("daily_hours"):
+        profile.daily_hours = checked
+
+
+def _patch_days(problems: Problems, profile: VolunteerProfile, patch: ProfilePatch) -> None:
+    """HR's days in a profile change: a field left out stays; `daily_hours` sent as null is
+    the default (a fifth of the normal hours)."""
+    daily_given = "daily_hours" in patch.model_fields_set
+    if patch.away_days is None and not daily_given:
+        return
+    away_days = patch.away_days
+    if away_days is None:
+        away_days = [Weekday(day) for day in profile.away_days]
+    daily_hours = patch.daily_hours if daily_given else profile.daily_hours
+    _set_days(problems, profile, away_days, daily_hours)
 
 
 def patch_profile(
@@ -188,6 +214,8 @@ def _apply_offer(
         problems.put(profile, "avoided_units", _units, session, offer.avoid_units)
     if offer.preferred_areas is not None:
         problems.put(profile, "preferred_areas", _areas, session, offer.preferred_areas)
+    if isinstance(offer, ProfilePatch):
+        _patch_days(problems, profile, offer)
     problems.refuse()
     if offer.risk_group is not None:
         profile.risk_group = offer.risk_group

@@ -320,7 +320,7 @@ PUT    /api/volunteers/{v_bo}/home-load                stale_load       409  404
 PUT    /api/volunteers/{v_carla}/home-load             stale_load       409  404  404  409  404  404  404  401
 PUT    /api/volunteers/{v_bo}/days                     stale_days       409  404  409  404  404  404  404  401
 PUT    /api/volunteers/{v_carla}/days                  stale_days       409  404  404  409  404  404  404  401
-PATCH  /api/volunteers/{v_bo}                          stale            409  404  404  404  404  404  404  401
+PATCH  /api/volunteers/{v_bo}                          stale_days       409  404  404  404  404  404  404  401
 PATCH  /api/volunteers/{v_carla}                       carla_version   200h  404  404  404  404  404  404  401
 POST   /api/volunteers/{v_carla}/approval              approve_carla   200h  404  404  200  404  404  404  401
 # --- needs: leaders those of the units they lead, HR all ----------------------------------------------------

@@ -8,6 +8,7 @@ a day-shift need that is not exposed, whose contact person is Dorte (e4).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import NamedTuple, TypeVar
 
 from litestar import Litestar
@@ -15,12 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobbank.checklists import create_checklists
+from jobbank.core.days import stored_shift_times
 from jobbank.core.weeks import monday_of
 from jobbank.db.models import Need, Person, RoundStatus, Skill, Unit
 from jobbank.deployments import open_deployments
 from jobbank.rounds import create_round, store_result
+from solver.contract import WEEKDAYS, RoundResult, ShiftTime, Weekday
 from solver.contract import Assignment as Planned
-from solver.contract import RoundResult
 
 THIS_MONDAY = monday_of(dt.date.today())
 T = TypeVar("T")
@@ -109,6 +111,26 @@ def add_need_n3(app: Litestar) -> None:
 def first_round(app: Litestar) -> Ids:
     """Anne on n1 and Bo on n3 at Solgården, this week and next, published with checklists."""
     add_need_n3(app)
+    return _publish_first_round(app)
+
+
+EVENINGS = ShiftTime(days=list(WEEKDAYS[:5]), start="17:00", end="21:00")
+"""Monday to Friday, 17:00–21:00: a shift of 4 hours, n3's smallest block."""
+
+
+def first_round_on_evenings(app: Litestar, bo_away_days: Sequence[Weekday] = WEEKDAYS) -> Ids:
+    """The first round, where n3 wants people on weekday evenings (`EVENINGS`) and Bo's home
+    unit lets him be away on `bo_away_days`; the assignments of its first weeks have no days."""
+    add_need_n3(app)
+    with factory(app)() as session, session.begin():
+        _by(session, Need, ref="n3").shift_times = stored_shift_times([EVENINGS])
+        bo = _by(session, Person, employee_no="e2").volunteer
+        assert bo is not None
+        bo.away_days = [day.value for day in bo_away_days]
+    return _publish_first_round(app)
+
+
+def _publish_first_round(app: Litestar) -> Ids:
     round_id = publish(
         app,
         Planned(staff="e1", need="n1", week=0, hours=12),

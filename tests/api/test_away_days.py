@@ -13,6 +13,7 @@ from jobbank.db.models import EVERY_DAY, VolunteerProfile
 from tests.api.conftest import Client
 from tests.api.pages.forms import Page, page_of
 from tests.api.test_volunteer_approvals import in_english
+from tests.api.test_volunteers import audit_rows
 from tests.lookups import profile_id
 
 Login = Callable[[str], Client]
@@ -116,3 +117,55 @@ def test_the_approvals_page_tells_wrong_hours_in_both_languages(
     assert english[f"daily-hours-{anne}-error"].text.strip() == "At most 13 hours a day."
     assert "checked" in english[f"away-mon-{anne}"].attrs  # what was sent, shown again
     assert days_of(world, "e1")[:2] == (EVERY_DAY, None)
+
+
+def test_hr_changes_the_days_in_the_profile_patch_checked_and_audited_as_the_days_route(
+    as_user: Login, world: Engine
+) -> None:
+    hr = as_user("hr")
+    path = f"/api/volunteers/{profile_id(world, 'e1')}"
+    _, _, version = days_of(world, "e1")
+
+    wrong = hr.patch(
+        path,
+        json={
+            "away_days": ["mon", "mon"],
+            "daily_hours": 14,
+            "normal_hours": 30,
+            "version": version,
+        },
+    )
+    assert wrong.status_code == 422, wrong.text
+    assert days_of(world, "e1")[:2] == (EVERY_DAY, None)
+    twice = hr.patch(
+        path, json={"away_days": ["tue", "tue"], "normal_hours": 30, "version": version}
+    )
+    assert [(e["field"], e["code"]) for e in twice.json()["errors"]] == [
+        ("away_days[1]", "weekday_twice")
+    ]
+
+    changed = hr.patch(
+        path,
+        json={
+            "away_days": ["thu", "mon"],
+            "daily_hours": 6,
+            "normal_hours": 30,
+            "version": version,
+        },
+    )
+
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["away_days"], changed.json()["hours_a_day"]) == (["mon", "thu"], 6)
+    assert days_of(world, "e1")[:2] == (["mon", "thu"], 6)
+    (entry,) = audit_rows(world, "update")
+    assert entry.before == {"away_days": EVERY_DAY, "daily_hours": None, "normal_hours": 37}
+    assert entry.after == {"away_days": ["mon", "thu"], "daily_hours": 6, "normal_hours": 30}
+
+    _, _, version = days_of(world, "e1")
+    kept = hr.patch(path, json={"daily_hours": None, "version": version})
+    assert kept.status_code == 200, kept.text
+    assert days_of(world, "e1")[:2] == (["mon", "thu"], None)  # null: the default again
+    _, _, version = days_of(world, "e1")
+    untouched = hr.patch(path, json={"opted_in": True, "version": version})
+    assert untouched.status_code == 200, untouched.text
+    assert days_of(world, "e1")[:2] == (["mon", "thu"], None)

@@ -15,8 +15,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from jobbank.db.models import Assignment, AssignmentChange, ChangeSet, Need, PlanEvent
+from solver.contract import Weekday
 from tests.api.conftest import Client
-from tests.api.published_round import THIS_MONDAY, Ids, first_round
+from tests.api.published_round import THIS_MONDAY, Ids, first_round, first_round_on_evenings
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -187,3 +188,35 @@ def test_nobody_but_hr_reaches_the_repair(
     assert client.get(f"{url}/shortlist", params=week).status_code == 404
     body = week | {"person_id": ids.bo, "hours": 4}
     assert client.post(f"{url}/direct-assignments", json=body).status_code == 404
+
+
+def test_a_direct_assignment_over_http_gets_its_days_or_is_refused_by_the_day_rules(
+    app: Litestar, as_user: Callable[[str], Client], world: Engine
+) -> None:
+    ids = first_round_on_evenings(app, bo_away_days=[Weekday.MON, Weekday.TUE, Weekday.SAT])
+    hr = as_user("hr")
+    url = f"/api/rounds/{ids.round_id}/direct-assignments"
+    with Session(world) as session:
+        n3 = session.scalars(select(Need.id).filter_by(ref="n3")).one()
+    bo_in_week_2 = {"person_id": ids.bo, "need_id": n3, "week": day(2)}
+
+    # Monday's and Tuesday's evenings hold 8 hours, but 7.5 of them leave one evening short
+    # of n3's block of 4 (day rule e).
+    refused = hr.post(url, json=bo_in_week_2 | {"hours": 7.5})
+    assert refused.status_code == 422, refused.text
+    (error,) = refused.json()["errors"]
+    assert (error["field"], error["code"]) == ("hours", "days_cannot_hold")
+    assert "hold 4 of the 7.5 hours (day rule day_block)" in error["message"]
+    assert count(world, AssignmentChange.id) == 0
+
+    made = hr.post(url, json=bo_in_week_2 | {"hours": 4})
+    assert made.status_code == 201, made.text
+    with Session(world) as session:
+        row = session.scalars(
+            select(Assignment).filter_by(
+                person_id=ids.bo, need_id=n3, week=THIS_MONDAY + dt.timedelta(weeks=2)
+            )
+        ).one()
+        (evening,) = row.work_days
+    assert evening.date.weekday() in (0, 1) and evening.hours == 4
+    assert (evening.start, evening.end) == (dt.time(17), dt.time(21))

@@ -10,11 +10,12 @@ from zoneinfo import ZoneInfo
 
 import ics
 import pytest
-from icalendar import Calendar
+from icalendar import Calendar, Event
 from sqlalchemy.orm import Session
 
 from jobbank import calendar
 from jobbank.core.days import stored_shift_times
+from jobbank.live_plan.change_sets import change_plan
 from jobbank.seeding import load_municipality
 from solver.contract import Assignment as Planned
 from solver.contract import ShiftTime, Weekday, WorkDay
@@ -133,3 +134,58 @@ def test_an_independent_parser_reads_the_same_events(seeded: Session) -> None:
     assert [e.location for e in timed] == ["Solvej 1, 4180 Sorø"] * 3
     (week,) = [e for e in read if e.all_day]
     assert week.begin.date() == MONDAY + dt.timedelta(weeks=1)
+
+
+def events_by_uid(session: Session, token: str) -> dict[str, Event]:
+    """The feed's events as a calendar app reads them, by UID."""
+    parsed = Calendar.from_ical(calendar.read_feed(session, token).to_ical())
+    return {str(event["UID"]): event for event in parsed.events}
+
+
+def test_a_day_moved_keeps_its_uid_at_a_higher_sequence_and_a_day_taken_away_is_cancelled(
+    seeded: Session,
+) -> None:
+    """A repair that keeps the week's 21 hours but starts Tuesday an hour later and moves
+    Saturday's night to Sunday: Tuesday's event is updated, Saturday's cancelled, Sunday's
+    added, Monday's left as published."""
+    rnd = published(seeded, ANNE_BY_DAY, ANNE_BY_THE_WEEK, start=MONDAY)
+    token = calendar.create_feed(seeded, actor(seeded, "anne")).token
+    anne, n1 = actor(seeded, "anne").person_id, need(seeded, "n1").id
+    monday, tuesday, saturday = ANNE_BY_DAY.days
+    sunday = day(6, "22:00", "06:00", 8)
+
+    def uid_of(date: dt.date) -> str:
+        return f"day-{anne}-{n1}-{date.isoformat()}@jobbank"
+
+    later = ANNE_BY_DAY.model_copy(update={"days": (monday, day(1, "08:00", "13:00", 5), sunday)})
+    change_plan(seeded, rnd, [], [later], change_set_id=None, by=None)
+    once = events_by_uid(seeded, token)
+
+    assert "SEQUENCE" not in once[uid_of(monday.date)]
+    moved = once[uid_of(tuesday.date)]
+    assert (moved["SEQUENCE"], moved.start, moved.end) == (
+        1,
+        at(tuesday.date, 8),
+        at(tuesday.date, 13),
+    )
+    assert "STATUS" not in moved
+    gone = once[uid_of(saturday.date)]
+    assert (str(gone["STATUS"]), gone["SEQUENCE"], gone.start) == (
+        "CANCELLED",
+        1,
+        at(saturday.date, 22),
+    )
+    added = once[uid_of(sunday.date)]
+    assert added["SEQUENCE"] == 1 and "STATUS" not in added
+
+    back = ANNE_BY_DAY.model_copy(update={"days": (monday, tuesday, sunday)})
+    change_plan(seeded, rnd, [], [back], change_set_id=None, by=None)
+    twice = events_by_uid(seeded, token)
+
+    assert (twice[uid_of(tuesday.date)]["SEQUENCE"], twice[uid_of(tuesday.date)].start) == (
+        2,
+        at(tuesday.date, 7),
+    )
+    assert twice[uid_of(saturday.date)]["SEQUENCE"] == 1  # cancelled once, not changed again
+    assert twice[uid_of(sunday.date)]["SEQUENCE"] == 1
+    assert twice.keys() == once.keys()

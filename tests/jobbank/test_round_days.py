@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from jobbank.core.access import Actor, actor_for
 from jobbank.core.days import stored_shift_times
 from jobbank.db.models import AllocationRound, Need, Person, UserAccount, VolunteerProfile
-from jobbank.live_plan.change_sets import take_days
+from jobbank.live_plan.change_sets import change_plan
 from jobbank.rounds import (
     create_round,
     pin_assignment,
@@ -189,6 +189,6 @@ def test_a_repaired_plan_gives_the_weeks_it_placed_again_their_days(seeded: Sess
         update={"days": (day(1, "07:00", "15:00", 8), day(2, "07:00", "14:00", 7))}
     )
 
-    take_days(seeded, rnd, [moved, ANNE_WEEK_1])
+    change_plan(seeded, rnd, [], [moved, ANNE_WEEK_1], change_set_id=None, by=None)
 
     assert [row.work_days for row in rnd.assignments] == [moved.days, ANNE_WEEK_1.days]

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from solver.bounds import hours_a_day
 from solver.contract import WEEKDAYS, ContractError, parse_round_input, parse_round_result
 from tests.solver.test_contract import DESIGN_EXAMPLE
 
@@ -223,6 +224,20 @@ def test_normal_hours_of_70_cannot_make_14_hours_a_day() -> None:
     assert errors_of(with_staff(normal_hours=70)) == [
         "staff e1042: normal_hours: must be at most 48, got 70"
     ]
+
+
+@given(st.integers(min_value=0, max_value=96), st.none() | st.integers(min_value=1, max_value=26))
+def test_the_contract_and_the_profile_count_hours_a_day_by_one_rule(
+    half_hours: int, daily_half_hours: int | None
+) -> None:
+    """One function says a person's hours a day, for the round's staff and for the profile
+    pages alike (`solver.bounds.hours_a_day`): given daily hours win, else a fifth."""
+    normal_hours = half_hours / 2
+    daily_hours = None if daily_half_hours is None else daily_half_hours / 2
+    anne = parse_round_input(with_staff(normal_hours=normal_hours, daily_hours=daily_hours))
+    assert anne.staff[0].hours_a_day == hours_a_day(normal_hours, daily_hours)
+    if daily_hours is not None:
+        assert hours_a_day(normal_hours, daily_hours) == daily_hours
 
 
 @given(st.integers(min_value=0, max_value=96))

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 import pytest
 
 from jobbank.cli.bench import bench_seeds
 from jobbank.solving import LISTED_UNFILLED, summarize
-from jobbank.tools.bench import SIZES, BenchRow, run_bench, spread_line
+from jobbank.tools.bench import (
+    SIZES,
+    TIME_LIMITS,
+    BenchRow,
+    format_row,
+    header,
+    measure_sizes,
+    run_bench,
+    spread_line,
+)
+from jobbank.tools.bench_days import run_day_bench
 from tests.solver.builders import a_need, a_round, a_staff, an_assignment, solve_quickly
 
 
@@ -62,6 +74,36 @@ def test_bench_spread_gives_min_median_and_max_over_seeds() -> None:
         "small over 3 seeds: share min 0.9960 median 0.9990 max 0.9995; "
         "solve s min 3.0 median 4.0 max 9.5"
     )
+
+
+def test_one_driver_measures_each_size_per_seed_at_its_time_limit() -> None:
+    asked: list[tuple[str, int, float]] = []
+
+    def measured(size: str, seed: int, limit: float) -> list[BenchRow]:
+        asked.append((size, seed, limit))
+        return [a_bench_row(seed, 0.99 + seed / 1000, limit)]
+
+    lines: list[str] = []
+    rows = measure_sizes(
+        ["small", "medium"], [1, 2], measured, time_limit=None, out=lines.append,
+        spread=spread_line,
+    )  # fmt: skip
+    assert asked == [
+        ("small", 1, TIME_LIMITS["small"]), ("small", 2, TIME_LIMITS["small"]),
+        ("medium", 1, TIME_LIMITS["medium"]), ("medium", 2, TIME_LIMITS["medium"]),
+    ]  # fmt: skip
+    assert lines[:5] == [header(), *map(format_row, rows)]
+    assert [line.split(" over ")[0] for line in lines[5:]] == ["small", "medium"]
+    one = measure_sizes(["small"], [3], measured, time_limit=2, out=lines.append)
+    assert [(r.seed, r.solve_seconds) for r in one] == [(3, 2)]
+
+
+@pytest.mark.parametrize("bench", [run_bench, run_day_bench])
+def test_both_benches_refuse_an_unknown_size_and_no_seeds(bench: Callable[..., object]) -> None:
+    with pytest.raises(ValueError, match="unknown size 'huge'; choose from small, medium"):
+        bench(["huge"], out=lambda _: None)
+    with pytest.raises(ValueError, match="seeds: give at least one"):
+        bench(["small"], seeds=[], out=lambda _: None)
 
 
 def test_bench_seeds_are_a_list_or_a_count() -> None:

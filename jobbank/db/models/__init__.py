@@ -39,6 +39,7 @@ from jobbank.db.models.live_plan import (
     AssignmentChange,
     ChangeSet,
     ChangeSetStatus,
+    DayChange,
     EventKind,
     PlanEvent,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "ChecklistItem",
     "ChecklistTemplate",
     "ChecklistTemplateItem",
+    "DayChange",
     "DeclineReason",
     "Deployment",
     "DeploymentAnswer",

@@ -144,6 +144,31 @@ class AssignmentChange(Base):
         return change_kind(self.hours_before, self.hours_after).value
 
 
+class DayChange(Base):
+    """One day of an assignment-week that a change to a published plan added, moved or took
+    away (its times, hours or date), also where the week's hours stayed the same: the
+    calendar gives that day's event a higher SEQUENCE, and a day taken away a cancelled one."""
+
+    __tablename__ = "day_change"
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("allocation_round.id", ondelete="CASCADE"), index=True
+    )
+    change_set_id: Mapped[int | None] = mapped_column(
+        ForeignKey("change_set.id", ondelete="SET NULL"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    day_before: Mapped[dict[str, Any] | None] = mapped_column(JsonB)
+    """The day as it was (the round contract's `WorkDay`); None: the change added it."""
+    day_after: Mapped[dict[str, Any] | None] = mapped_column(JsonB)
+    """The day as it is now; None: the change took it away."""
+    changed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+
 class ChangesSeen(Base):
     """How far one log-in has read the changes to published plans: every `AssignmentChange`
     up to `seen_through_id` is no longer new to them."""
@@ -162,6 +187,7 @@ __all__ = [
     "ChangeSet",
     "ChangeSetStatus",
     "ChangesSeen",
+    "DayChange",
     "EventKind",
     "PlanEvent",
 ]

@@ -150,8 +150,16 @@ class Assignment(Base):
         return tuple(day.work_day for day in self.days)
 
     def plan_days(self, days: tuple[WorkDay, ...]) -> None:
-        """Put its hours on these days (the contract checked that they add up to them)."""
-        self.days = [AssignmentDay.of(day) for day in days]
+        """Put its hours on these days (the contract checked that they add up to them). A date
+        it keeps keeps its row, with the new times: a new row beside the old one would break
+        the one-row-a-date constraint before the old one is deleted."""
+        kept = {row.date: row for row in self.days}
+        rows = []
+        for day in days:
+            row = kept.get(day.date) or AssignmentDay(date=day.date)
+            row.start_time, row.end_time, row.hours = day.start, day.end, day.hours
+            rows.append(row)
+        self.days = rows
 
     def change_hours(self, hours: float) -> None:
         """Other hours than its days add up to: the days go, for the next plan to place."""
