@@ -5,10 +5,10 @@ A person's data (`personal_data`; HR, the person, or `jobbank person export`) is
 Jobbank holds about them as one JSON document: who they are, their log-in, volunteer profile
 (without the risk-group flag, which staff declare but never read back), assignments, the
 events on published plans about them with their reasons, the changes made to their
-assignments there, how far they have read those changes, their messages and calendar feeds
-(never a feed's secret address), and their deployments with what was said and worked in them
-(their answer, pulse, the thread messages they wrote, hours, both sides' evaluations). The
-export itself is audited.
+assignments and their days there, how far they have read those changes, their messages and
+calendar feeds (never a feed's secret address), and their deployments with what was said and
+worked in them (their answer, pulse, the thread messages they wrote, hours, both sides'
+evaluations). The export itself is audited.
 
 Erasing a person (HR, or `jobbank person erase`) replaces their identity everywhere with a
 pseudonym — `Slettet person 12` / `erased-12`, from the row's id, which tells nothing — in one

@@ -21,7 +21,7 @@ from jobbank.db.models import (
     PlanEvent,
     UserAccount,
 )
-from jobbank.db.models.live_plan import ChangesSeen
+from jobbank.db.models.live_plan import ChangesSeen, DayChange
 from jobbank.privacy.voice import OwnDeployment, own_deployments
 from solver.contract import WorkDay
 
@@ -104,6 +104,19 @@ class OwnChange(BaseModel):
     changed_at: dt.datetime
 
 
+class OwnDayChange(BaseModel):
+    """A day of one of their assignment-weeks that a change added, moved or took away."""
+
+    id: int
+    round_id: int
+    need: str
+    unit: str
+    date: dt.date
+    day_before: WorkDay | None
+    day_after: WorkDay | None
+    changed_at: dt.datetime
+
+
 class OwnMessage(BaseModel):
     kind: str
     to_address: str
@@ -131,6 +144,9 @@ class PersonalData(BaseModel):
     assignments: list[OwnAssignment]
     plan_events: list[OwnEvent]
     assignment_changes: list[OwnChange]
+    day_changes: list[OwnDayChange] = Field(
+        description="The days of their assignment-weeks a change added, moved or took away."
+    )
     changes_seen_through: int | None = Field(
         description="The newest change to a published plan their log-in has marked seen."
     )
@@ -165,6 +181,7 @@ def personal_data(session: Session, actor: Actor, person_id: int) -> PersonalDat
         assignments=_own_assignments(session, person_id),
         plan_events=_own_events(session, person_id, account),
         assignment_changes=_own_changes(session, person_id),
+        day_changes=_own_day_changes(session, person_id),
         changes_seen_through=(
             session.scalar(
                 select(ChangesSeen.seen_through_id).where(ChangesSeen.user_id == account.id)
@@ -296,6 +313,25 @@ def _own_changes(session: Session, person_id: int) -> list[OwnChange]:
             kind=change.kind,
             hours_before=change.hours_before,
             hours_after=change.hours_after,
+            changed_at=change.created_at,
+        )
+        for change in rows
+    ]
+
+
+def _own_day_changes(session: Session, person_id: int) -> list[OwnDayChange]:
+    rows = session.scalars(
+        select(DayChange).where(DayChange.person_id == person_id).order_by(DayChange.id)
+    )
+    return [
+        OwnDayChange(
+            id=change.id,
+            round_id=change.round_id,
+            need=change.need.ref,
+            unit=change.need.unit.code,
+            date=change.date,
+            day_before=change.day_before,
+            day_after=change.day_after,
             changed_at=change.created_at,
         )
         for change in rows

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from jobbank import calendar
 from jobbank.core.days import stored_shift_times
 from jobbank.live_plan.change_sets import change_plan
+from jobbank.privacy import personal_data
 from jobbank.seeding import load_municipality
 from solver.contract import Assignment as Planned
 from solver.contract import ShiftTime, Weekday, WorkDay
@@ -189,3 +190,17 @@ def test_a_day_moved_keeps_its_uid_at_a_higher_sequence_and_a_day_taken_away_is_
     assert twice[uid_of(saturday.date)]["SEQUENCE"] == 1  # cancelled once, not changed again
     assert twice[uid_of(sunday.date)]["SEQUENCE"] == 1
     assert twice.keys() == once.keys()
+
+
+def test_the_days_a_change_moved_are_in_the_persons_own_data(seeded: Session) -> None:
+    rnd = published(seeded, ANNE_BY_DAY, ANNE_BY_THE_WEEK, start=MONDAY)
+    monday, tuesday, saturday = ANNE_BY_DAY.days
+    later = ANNE_BY_DAY.model_copy(update={"days": (monday, day(1, "08:00", "13:00", 5), saturday)})
+    change_plan(seeded, rnd, [], [later], change_set_id=None, by=None)
+    anne = actor(seeded, "anne")
+
+    mine = personal_data(seeded, anne, anne.person_id).day_changes
+
+    assert [(c.need, c.date, c.day_before, c.day_after) for c in mine] == [
+        ("n1", tuesday.date, tuesday, day(1, "08:00", "13:00", 5))
+    ]

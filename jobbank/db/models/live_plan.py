@@ -168,6 +168,8 @@ class DayChange(Base):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
 
+    need: Mapped[Need] = relationship(lazy="joined")
+
 
 class ChangesSeen(Base):
     """How far one log-in has read the changes to published plans: every `AssignmentChange`
