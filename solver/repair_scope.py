@@ -179,12 +179,14 @@ def plan_still_possible(
     index: RoundIndex, allowed: list[IntArray], plan: Sequence[Assignment]
 ) -> list[Assignment]:
     """`plan` as today's facts (the round `index` was made of) still allow it: `gaps_left_open`
-    with no event named, so what an absence or a shrunk need took away is no longer planned."""
+    with no event named, so what an absence or a shrunk need took away is no longer planned.
+    An assignment-week that keeps its hours keeps its days."""
     repair_input = RepairInput(round=index.round_input, published=list(plan))
     scope = repair_scope(index, repair_input, allowed)
-    return [
-        Assignment(
-            staff=index.staff_ids[s], need=index.need_ids[n], week=w, hours=to_hours(half_hours)
-        )
-        for (s, n, w), half_hours in sorted(gaps_left_open(scope).items())
-    ]
+    days = {(a.staff, a.need, a.week, a.hours): a.days for a in plan}
+    still = []
+    for (s, n, w), half_hours in sorted(gaps_left_open(scope).items()):
+        staff, need, hours = index.staff_ids[s], index.need_ids[n], to_hours(half_hours)
+        kept = days.get((staff, need, w, hours), ())
+        still.append(Assignment(staff=staff, need=need, week=w, hours=hours, days=kept))
+    return still

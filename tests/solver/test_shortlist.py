@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from solver.contract import Assignment, RoundInput
+from solver.contract import Assignment, RoundInput, WorkDay
 from solver.shortlist import shortlist
 from tests.solver.builders import a_need, a_round, a_staff
 
@@ -82,3 +82,27 @@ def test_hours_an_absence_took_away_are_open_to_the_shortlist() -> None:
     plan = [Assignment(staff="calm", need="urgent", week=0, hours=16)]
     names = [c.staff for c in shortlist(away, plan, "urgent", 0)]
     assert names and "calm" not in names
+
+
+def test_the_offer_is_what_the_persons_free_days_hold() -> None:
+    """Anne may be away Monday and Tuesday and works Monday at the clinic: the ward's
+    Monday–Tuesday day shift gets at most her Tuesday."""
+    monday_tuesday = [{"days": ["mon", "tue"], "start": "07:00", "end": "15:00"}]
+    round_input = a_round(
+        staff=[{**a_staff("anne"), "away_days": ["mon", "tue"]}],
+        needs=[
+            {**a_need("ward", hours=15), "shift_times": monday_tuesday},
+            {**a_need("clinic", unit="clinic", hours=7.5), "shift_times": monday_tuesday},
+        ],
+    )
+    monday = round_input.start
+    at_the_clinic = Assignment(
+        staff="anne",
+        need="clinic",
+        week=0,
+        hours=7.5,
+        days=[WorkDay(date=monday, start="07:00", end="14:30", hours=7.5)],
+    )
+
+    assert [c.hours for c in shortlist(round_input, [], "ward", 0)] == [15]
+    assert [c.hours for c in shortlist(round_input, [at_the_clinic], "ward", 0)] == [7.5]

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from api.pages.refusals import sentence
 from jobbank.core.errors import InvalidInput
 from jobbank.db.models import Assignment, AssignmentChange, DayChange, Need
-from jobbank.live_plan.shortlist import assign_directly
+from jobbank.live_plan.shortlist import assign_directly, shortlist_for
 from solver.contract import Weekday
 from solver.day_rules import DayRule
 from tests.api.published_round import THIS_MONDAY, factory, first_round_on_evenings
@@ -47,31 +47,34 @@ def test_a_direct_assignment_to_evenings_is_saved_with_its_evenings(app: Litesta
         assert all(c.day_before is None and c.day_after is not None for c in added)
 
 
-def test_evenings_that_cannot_hold_the_hours_are_refused_naming_the_day_rule(
-    app: Litestar,
-) -> None:
+def test_the_shortlist_offers_what_the_persons_evenings_hold(app: Litestar) -> None:
+    """Bo may be away on Monday and Saturday, and the need is on weekday evenings: one
+    evening of 4 hours is all he is offered for, more is refused and nothing is saved."""
     ids = first_round_on_evenings(app, bo_away_days=[Weekday.MON, Weekday.SAT])
     with factory(app)() as session, session.begin():
         n3 = session.scalars(select(Need.id).filter_by(ref="n3")).one()
+        hr = actor(session, "hr")
         changes_before = len(session.scalars(select(AssignmentChange)).all())
+        offer = {
+            found.person.id: found.candidate.hours
+            for found in shortlist_for(session, hr, ids.round_id, need_id=n3, week=WEEK_2)
+        }
 
         with pytest.raises(InvalidInput) as refused:
             assign_directly(
-                session, actor(session, "hr"), ids.round_id, person_id=ids.bo, need_id=n3,
-                week=WEEK_2, hours=7.5,
-            )  # fmt: skip
-
-        error = refused.value
-        assert (error.field, error.code) == ("hours", "days_cannot_hold")
-        assert error.params == {"most": 4, "what": DayRule.DAYS.value}
-        assert "hold 4 of the 7.5 hours (day rule days)" in error.message
-        assert sentence("en", error) == (
-            "This person can be away on too few of the need's days: at most 4 of these hours fit."
-        )
-        assert sentence("da", error) == (
-            "Personen kan være væk på for få af behovets dage: højst 4 af disse timer kan være der."
-        )
+                session, hr, ids.round_id, person_id=ids.bo, need_id=n3, week=WEEK_2, hours=7.5
+            )
         assert len(session.scalars(select(AssignmentChange)).all()) == changes_before
+        assign_directly(
+            session, hr, ids.round_id, person_id=ids.bo, need_id=n3, week=WEEK_2, hours=4
+        )
+        row = session.scalars(
+            select(Assignment).filter_by(round_id=ids.round_id, person_id=ids.bo, week=WEEK_2)
+        ).one()
+
+    assert offer[ids.bo] == 4
+    assert (refused.value.field, refused.value.code) == ("hours", "more_than_offered")
+    assert [(d.date.weekday(), d.hours) for d in row.work_days] == [(0, 4)]
 
 
 def test_every_day_rule_has_its_own_words_for_a_direct_assignment() -> None:
