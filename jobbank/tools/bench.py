@@ -35,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -132,6 +132,7 @@ def measure_sizes(
     columns: Columns = COLUMNS,
     headings: dict[str, str] = HEADINGS,
     spread: Callable[[str, Sequence[Row]], str] | None = None,
+    time_limits: Mapping[str, float] = TIME_LIMITS,
 ) -> list[Row]:
     """The benches' one driver: `measured` rows of each size once per seed (at the size's time
     limit unless `time_limit` is given), the table printed as rows arrive; with more than one
@@ -144,7 +145,7 @@ def measure_sizes(
     out(header(columns, headings))
     rows: dict[str, list[Row]] = {}
     for size in sizes:
-        limit = time_limit if time_limit is not None else TIME_LIMITS[size]
+        limit = time_limit if time_limit is not None else time_limits[size]
         for seed in seeds:
             for row in measured(size, seed, limit):
                 rows.setdefault(size, []).append(row)

@@ -9,6 +9,9 @@ Per size and seed, two fresh processes (so the first's peak memory is its own):
 2. generate the same round, take its days off (`fixtures.generator.without_days`: no shift
    times, everybody away every day, default hours a day) and solve that with the same limits.
 
+Each solve has the size's limit in `DAY_TIME_LIMITS` (the issue's wall times, less what
+building the round and the result take), unless `--time-limit` gives one.
+
 Columns:
 
 - build s, share, intros, peak MiB, greedy, stopped: as `jobbank bench` (`jobbank.tools.bench`),
@@ -123,6 +126,10 @@ DAY_TARGETS = {
 }
 """Issue 23: a plan with days keeps these shares of the flow bound in this time (2 cores)."""
 
+DAY_TIME_LIMITS = {"small": 9.0, "medium": 35.0, "large": 135.0}
+"""Solver seconds per size with days: the targets' wall time, less what building the round
+and the result take beside the solve."""
+
 
 @dataclass(frozen=True)
 class DayBenchRow:
@@ -184,6 +191,7 @@ def run_day_bench(
         columns=DAY_COLUMNS,
         headings=DAY_HEADINGS,
         spread=spread_line,
+        time_limits=DAY_TIME_LIMITS,
     )
 
 
