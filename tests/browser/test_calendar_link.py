@@ -29,11 +29,15 @@ def test_staff_make_see_once_use_and_stop_their_calendar_feed(page: Page, demo: 
     webcal = section.get_by_role("link", name=re.compile(r"webcal:\/\/"))
     expect(webcal).to_have_attribute("href", "webcal://" + url.split("://", 1)[1])
 
-    # A calendar app fetches the feed without any log-in: Anne's two weeks at Solgården.
+    # A calendar app fetches the feed without any log-in: Anne's days at Solgården, one event
+    # for each day her page lists under her two weeks there.
     feed = httpx.get(url)
     assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
     events = Calendar.from_ical(feed.content).events
-    assert len(events) == 2 and all("Solgården" in str(event["SUMMARY"]) for event in events)
+    days = page.locator("#staff-home tr.work-day").count()
+    assert len(events) == days >= 2
+    assert all("Solgården" in str(event["SUMMARY"]) for event in events)
+    assert len({event.DTSTART.date() for event in events}) == days
 
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile(r"^Føj til kalender \(\.ics\)")).first.click()

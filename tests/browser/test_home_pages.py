@@ -93,7 +93,8 @@ def test_staff_see_their_assignment_and_tick_a_checklist_item(page: Page) -> Non
     expect(home.get_by_role("heading", name="Plejecenter Solgården")).to_be_visible()
     expect(home).to_contain_text("Alléen 12, 4180 Sorø")
     expect(home).to_contain_text("Birgitte Mortensen")  # Solgården's leader is the contact
-    expect(home.locator("table.weeks tbody tr")).to_have_count(2)
+    expect(home.locator("table.weeks tbody tr:not(.work-day)")).to_have_count(2)  # two weeks
+    expect(home.locator("table.weeks tr.work-day").first).to_contain_text("07:00–")  # her days
     expect(page.locator("#hr-dashboard")).to_have_count(0)
     expect(page.locator("#leader-home")).to_have_count(0)
     expect(home).not_to_contain_text("Udpeg en fast kontaktperson")  # the leader's item

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from jobbank.core.settings import Settings
 from jobbank.core.weeks import monday_of
 from jobbank.db import make_engine, make_session_factory
-from jobbank.db.models import Assignment, Deployment, Need, Person, Unit
+from jobbank.db.models import AllocationRound, Assignment, Deployment, Need, Person, Unit
 from tests.browser.conftest import Demo, log_in
 from tests.browser.pw import Page, expect
 from tests.browser.steps import fits_a_phone
@@ -48,7 +48,9 @@ def anne_at_solgaarden(demo: Demo) -> Lent:
                 select(Deployment)
                 .join(Person, Person.id == Deployment.person_id)
                 .join(Unit, Unit.id == Deployment.unit_id)
+                .join(AllocationRound, AllocationRound.id == Deployment.round_id)
                 .where(Person.employee_no == "e1001", Unit.code == "solgaarden")
+                .where(AllocationRound.start == monday_of(dt.date.today()))  # not a later round
             ).one()
             planned = session.scalar(
                 select(func.sum(Assignment.hours))

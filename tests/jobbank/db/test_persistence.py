@@ -247,6 +247,9 @@ def test_sample_municipality_loads_and_gives_a_valid_round(session: Session) -> 
     snapshot = round_input(session, create_round(session, start=MONDAY, weeks=4))
     assert len(snapshot.staff) >= 50 and len(snapshot.needs) >= 30
     assert parse_round_input(snapshot.model_dump(mode="json")) == snapshot
+    assert all(n.shift_times for n in snapshot.needs)  # the demo's days reach the round
+    assert any(len(s.away_days) < 5 for s in snapshot.staff)
+    assert any(s.daily_hours is not None for s in snapshot.staff)
 
 
 PLANNER_STATISTICS = {
