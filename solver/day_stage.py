@@ -224,7 +224,7 @@ def fill_days(
 ) -> Placement:
     """Put `item`'s half-hours on `weekdays` in that order, each day as full as rules b and
     d allow and at least its block (rule e), skipping days the person already works (rule c).
-    A short last day borrows from an earlier one where both stay whole blocks."""
+    A short last day borrows from earlier ones where all stay whole blocks."""
     n, s = item.need, person.staff
     block = day_block(index, n, item.half_hours)
     timeline = person.timeline if commit else dict(person.timeline)
@@ -242,19 +242,34 @@ def fill_days(
             continue
         amount = min(room, remaining)
         if amount < block:
-            donor = next((c for c, h in chosen.items() if h - (block - amount) >= block), None)
-            if donor is None:
+            lent = _borrow(chosen, block - amount, block)
+            if lent is None:
                 continue
-            chosen[donor] -= block - amount
-            timeline[week * 7 + donor] = WorkedDay(
-                n, timeline[week * 7 + donor].start, chosen[donor]
-            )
+            for donor, given in lent.items():
+                chosen[donor] -= given
+                timeline[week * 7 + donor] = WorkedDay(
+                    n, timeline[week * 7 + donor].start, chosen[donor]
+                )
             remaining += block - amount
             amount = block
         chosen[d] = amount
         timeline[day] = WorkedDay(n, start, amount)
         remaining -= amount
     return sorted(chosen.items())
+
+
+def _borrow(chosen: dict[int, int], short: int, block: int) -> dict[int, int] | None:
+    """Half-hours the days already chosen give up, in order, so a short last day becomes a
+    whole block while each of them stays one; None when together they cannot."""
+    lent: dict[int, int] = {}
+    for day, half_hours in chosen.items():
+        if short <= 0:
+            break
+        given = min(half_hours - block, short)
+        if given > 0:
+            lent[day] = given
+            short -= given
+    return lent if short <= 0 else None
 
 
 def _room(

@@ -178,6 +178,16 @@ def test_the_same_weekdays_every_week_and_whole_days() -> None:
     assert len({tuple(d[0] for d in days) for days in weeks}) == 1
 
 
+def test_people_are_spread_over_the_days_the_need_lacks() -> None:
+    # Anne gives 12 hours and Ole 18 of a Monday–Friday need whose day is at least 6 hours:
+    # five days of 6 hours, one person each, rather than two on one day and none on another.
+    people = [staff("anne", home_load=25), staff("ole", home_load=19)]
+    result = solved(staff=people, needs=[need(hours=30, min_block=6)])
+    days = days_of(result, "anne", "n1") + days_of(result, "ole", "n1")
+    assert sorted(d[0] for d in days) == sorted(WEEKDAYS)
+    assert {d[3] for d in days} == {6}
+
+
 def test_a_night_shift_ends_the_next_morning() -> None:
     night = need(hours=7.5, shift="night", times=shifts(["fri"], "22:00", "06:00"))
     result = solved(staff=[staff(shifts=["night"])], needs=[night])
