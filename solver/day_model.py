@@ -1,6 +1,7 @@
 """One person's week on days as a small exact CP-SAT model, for the weeks the day stage's
 greedy leaves hours off: the most weighted hours placed under day rules a–e, then the fewest
-days off the pattern, then the fewest days.
+days off the pattern, then the fewest days, then the fewest days the need already has people
+on.
 
 Variables, per assignment i of the week and weekday d that rule a allows: `works[i,d]` and
 `hours[i,d]` (half-hours). The rules are small functions below, one per rule.
@@ -8,7 +9,7 @@ Variables, per assignment i of the week and weekday d that rule a allows: `works
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -125,8 +126,10 @@ def place_week_exactly(
     items: Sequence[WeekItem],
     timeline: dict[int, WorkedDay],
     pattern: dict[int, set[int]],
+    crowded: Collection[tuple[int, int]] = (),
 ) -> dict[int, Placement]:
-    """The best placement of a person's week (need -> days) by the model."""
+    """The best placement of a person's week (need -> days) by the model; `crowded` are the
+    (need, weekday) that already have people this week."""
     plan = DayModel(index, staff, week, items, timeline)
     for rule in DAY_RULES:
         rule(plan)
@@ -134,11 +137,14 @@ def place_week_exactly(
         w for (i, d), w in plan.works.items() if d not in pattern.get(plan.items[i].need, {d})
     ]
     days = list(plan.works.values())
-    scale = (len(days) + 1) ** 2
+    on_crowded = [w for (i, d), w in plan.works.items() if (plan.items[i].need, d) in crowded]
+    step = len(days) + 1
     coverage = cp_model.LinearExpr.weighted_sum(
         [plan.placed(i) for i in range(len(plan.items))], [item.weight for item in plan.items]
     )
-    plan.model.maximize(scale * coverage - (len(days) + 1) * sum(off_pattern) - sum(days))
+    plan.model.maximize(
+        step**3 * coverage - step**2 * sum(off_pattern) - step * sum(days) - sum(on_crowded)
+    )
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = DAY_MODEL_SECONDS
     solver.parameters.num_workers = 1

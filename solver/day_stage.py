@@ -148,8 +148,9 @@ def place_person_week(
     placed = _place_greedily(index, person, week, items, load)
     if any(sum(h for _, h in placed[i.need]) < i.half_hours for i in items):
         person.timeline = before
+        crowded = {(i.need, d) for i in items for d in range(7) if load[(i.need, week, d)] > 0}
         exact = place_week_exactly(
-            index, person.staff, week, items, person.timeline, person.pattern
+            index, person.staff, week, items, person.timeline, person.pattern, crowded
         )
         if _weighted(items, exact) >= _weighted(items, placed):
             placed = exact

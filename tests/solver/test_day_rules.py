@@ -15,6 +15,9 @@ from solver.contract import (
     StaffWeek,
     parse_round_input,
 )
+from solver.day_model import place_week_exactly
+from solver.day_stage import WeekItem
+from solver.index import index_round
 from solver.repair import repair
 from tests.solver.builders import a_need, a_round, a_staff
 from tests.solver.checker import violations
@@ -186,6 +189,17 @@ def test_people_are_spread_over_the_days_the_need_lacks() -> None:
     days = days_of(result, "anne", "n1") + days_of(result, "ole", "n1")
     assert sorted(d[0] for d in days) == sorted(WEEKDAYS)
     assert {d[3] for d in days} == {6}
+
+
+def test_the_exact_week_model_prefers_days_the_need_lacks() -> None:
+    # Monday and Tuesday already have people at the need: 18 hours of 6-hour days go on the
+    # other three weekdays, though any three would hold them as well.
+    index = index_round(a_round(staff=[staff()], needs=[need(hours=18, min_block=6)]))
+    item = WeekItem(need=0, half_hours=36, weight=int(index.weight[0]))
+
+    placed = place_week_exactly(index, 0, 0, [item], {}, {}, crowded={(0, 0), (0, 1)})
+
+    assert placed == {0: [(2, 12), (3, 12), (4, 12)]}
 
 
 def test_a_night_shift_ends_the_next_morning() -> None:
