@@ -110,14 +110,21 @@ class RoundIndex:
         return per_day, per_day >= self.min_block[need][:, None]
 
     def day_room(
-        self, staff: IntArray, need: IntArray, week: IntArray | int | None = None
+        self,
+        staff: IntArray,
+        need: IntArray,
+        week: IntArray | int | None = None,
+        taken: BoolArray | None = None,
     ) -> IntArray:
         """Per (staff, need) pair, the most half-hours a week day rules a, b and e leave: on
         each weekday both allow, the shorter of the shift and the person's day, counting only
-        days that hold the need's smallest block (one shorter day when none does)."""
+        days that hold the need's smallest block (one shorter day when none does); with
+        `taken` (pair, weekday), not on the weekdays the person works elsewhere (rule c)."""
         if not self.need_by_day.any():
             return np.full(len(staff), NO_DAY_LIMIT, dtype=np.int64)
         per_day, whole = self.room_per_day(staff, need, week)
+        if taken is not None:
+            per_day, whole = per_day * ~taken, whole & ~taken
         room: IntArray = np.where(
             whole.any(axis=1), (per_day * whole).sum(axis=1), per_day.max(axis=1)
         )

@@ -18,7 +18,7 @@ import numpy as np
 
 from solver.candidates import allowed_pairs
 from solver.contract import Assignment, Candidate, LeftOpen, Need, RoundInput, Staff
-from solver.index import NO_DAY_LIMIT, RoundIndex, index_round, to_half_hours, to_hours
+from solver.index import RoundIndex, index_round, to_half_hours, to_hours
 from solver.repair_scope import plan_still_possible
 
 MAX_SHORTLIST = 50
@@ -133,18 +133,13 @@ def _candidate(
 
 
 def _day_room(call: _Call, staff: int, kept: list[Assignment]) -> int:
-    """The most half-hours the person's days leave for the need this week (day rules a, b,
-    c and e): on each weekday both allow that their other assignments' days do not take,
-    the shorter of the shift and their day; no limit for a need planned by the week."""
-    index, need = call.index, call.index.need_pos[call.need.id]
-    if not index.need_by_day[need]:
-        return NO_DAY_LIMIT
-    per_day, whole = index.room_per_day(np.array([staff]), np.array([need]), call.week)
-    taken = {d.date.weekday() for a in kept for d in a.days}
-    free = [d for d in range(len(per_day[0])) if d not in taken and per_day[0, d] > 0]
-    if whole[0].any():
-        return int(sum(int(per_day[0, d]) for d in free if whole[0, d]))
-    return max((int(per_day[0, d]) for d in free), default=0)
+    """The most half-hours the person's days leave for the need this week: its day room
+    (rules a, b, e) on the weekdays their other assignments' days do not take (rule c)."""
+    taken = np.zeros((1, 7), dtype=np.bool_)
+    for day in (d for a in kept for d in a.days):
+        taken[0, day.date.weekday()] = True
+    pair = np.array([staff]), np.array([call.index.need_pos[call.need.id]])
+    return int(call.index.day_room(*pair, call.week, taken)[0])
 
 
 def _to_leave(call: _Call, mine: list[Assignment], free: int) -> list[Assignment] | None:

@@ -164,18 +164,13 @@ def cancelled_event(
     person: Person, need_id: int, week: dt.date, past: WeekHistory, language: str
 ) -> Event:
     """A week a change ended: the same UID at a higher SEQUENCE, STATUS:CANCELLED."""
-    words = WORDS.get(language, WORDS["da"])
-    return Event.new(
-        uid=_uid(person.id, need_id, week),
-        summary=f"Jobbank: {past.unit}, {words['cancelled']}",
-        start=week,
-        end=week + dt.timedelta(weeks=1),
-        stamp=past.last_at,
-        last_modified=past.last_at,
-        location=past.address or past.unit,
-        sequence=past.changes,
-        status=STATUS.CANCELLED,
-        transparency=TRANSP.TRANSPARENT,
+    return _cancelled(
+        _uid(person.id, need_id, week),
+        (week, week + dt.timedelta(weeks=1)),
+        past.unit,
+        past.address,
+        (past.last_at, past.changes),
+        language,
     )
 
 
@@ -189,17 +184,37 @@ def cancelled_day_event(
 ) -> Event:
     """A day a change took away: its UID at a higher SEQUENCE, STATUS:CANCELLED, at the
     times it had."""
+    return _cancelled(
+        _day_uid(person.id, need_id, day.date),
+        _day_times(day),
+        past.unit,
+        past.address,
+        (seen.last_at, seen.changes),
+        language,
+    )
+
+
+def _cancelled(
+    uid: str,
+    when: tuple[dt.date | dt.datetime, dt.date | dt.datetime],
+    unit: str,
+    address: str,
+    last_change: tuple[dt.datetime, int],
+    language: str,
+) -> Event:
+    """An event a change ended: its UID at the SEQUENCE of its changes, STATUS:CANCELLED,
+    at the time it had, free in the person's calendar."""
     words = WORDS.get(language, WORDS["da"])
-    start, end = _day_times(day)
+    at, changes = last_change
     return Event.new(
-        uid=_day_uid(person.id, need_id, day.date),
-        summary=f"Jobbank: {past.unit}, {words['cancelled']}",
-        start=start,
-        end=end,
-        stamp=seen.last_at,
-        last_modified=seen.last_at,
-        location=past.address or past.unit,
-        sequence=seen.changes,
+        uid=uid,
+        summary=f"Jobbank: {unit}, {words['cancelled']}",
+        start=when[0],
+        end=when[1],
+        stamp=at,
+        last_modified=at,
+        location=address or unit,
+        sequence=changes,
         status=STATUS.CANCELLED,
         transparency=TRANSP.TRANSPARENT,
     )
