@@ -201,6 +201,20 @@ def page_without_scripts(browser: Browser, demo: Demo) -> Iterator[Page]:
     yield from _fresh_page(browser, demo, scripts=False)
 
 
+def choose_language(page: Page, name: str) -> None:
+    """Click the header's language button and wait for the page to come back in it.
+
+    The button posts a form; a test that moves on before the reply lands races the
+    redirect (for instance a log-in's own navigation to /login).
+    """
+    from playwright.sync_api import expect
+
+    language = {"Dansk": "da", "English": "en"}[name]
+    page.get_by_role("button", name=name).click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    page.wait_for_load_state()
+
+
 def log_in(page: Page, username: str) -> None:
     page.goto("/login")
     page.get_by_label("Brugernavn").fill(username)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import choose_language, log_in
 from tests.browser.pw import Page, expect
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -40,7 +40,7 @@ def test_hours_beyond_the_week_and_a_bidi_override_are_told_at_their_fields(page
     if SHOTS:
         page.screenshot(path=str(Path(SHOTS) / "bounds-da.png"), full_page=True)
 
-    page.get_by_role("button", name="English").click()
+    choose_language(page, "English")
     _need_form(page)
     form.locator("#hours").fill("200")
     expect(page.locator("#hours-error")).to_have_text("That is more hours than allowed here.")

@@ -25,7 +25,7 @@ from jobbank.db.models import Assignment, Person, Unit, UserAccount
 from jobbank.rounds import create_round, publish_round, round_input, store_result
 from solver.contract import Assignment as Planned
 from solver.contract import RoundResult
-from tests.browser.conftest import Demo, log_in
+from tests.browser.conftest import Demo, choose_language, log_in
 from tests.browser.pw import Page, expect
 from tests.servers import demo_server
 
@@ -107,13 +107,11 @@ def publish_new_pair(data_dir: Path, start: dt.date) -> Published:
 
 
 def _english(page: Page) -> None:
-    page.get_by_role("button", name="English").click()
-    page.wait_for_load_state()
+    choose_language(page, "English")
 
 
 def _danish(page: Page) -> None:
-    page.get_by_role("button", name="Dansk").click()
-    page.wait_for_load_state()
+    choose_language(page, "Dansk")
 
 
 def test_the_receiving_leader_finds_nothing_overdue_after_publishing(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS, log_in
+from tests.browser.conftest import SCREENSHOTS, choose_language, log_in
 from tests.browser.pw import Locator, Page, expect
 
 if TYPE_CHECKING:
@@ -124,11 +124,11 @@ def test_log_out_returns_to_the_log_in_page_and_the_session_ends(page: Page) -> 
 
 def test_the_language_switch_turns_the_pages_english(page: Page) -> None:
     log_in(page, "anne")
-    page.get_by_role("button", name="English").click()
+    choose_language(page, "English")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", name="My assignments")).to_be_visible()
     expect(page.locator("#staff-home")).to_contain_text("Read about the unit")
-    page.get_by_role("button", name="Dansk").click()
+    choose_language(page, "Dansk")
     expect(page.get_by_role("heading", name="Mine udlån")).to_be_visible()
 
 

@@ -15,7 +15,7 @@ from jobbank.core.settings import Settings
 from jobbank.db import make_engine, make_session_factory
 from jobbank.db.models import ApprovalStatus, Person, Unit, UserAccount, VolunteerProfile
 from jobbank.volunteers import ProfilePatch, patch_profile
-from tests.browser.conftest import Demo, log_in
+from tests.browser.conftest import Demo, choose_language, log_in
 from tests.browser.pw import Page, expect
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -79,7 +79,7 @@ def test_hr_approves_a_volunteer_of_a_unit_without_a_leader(page: Page, demo: De
     card = page.locator("section.volunteer", has=page.get_by_role("heading", name=name))
     expect(card.locator(".approval-status")).to_have_text("godkendt")
 
-    page.get_by_role("button", name="English").click()
+    choose_language(page, "English")
     expect(page.get_by_role("heading", level=1)).to_have_text("Approve volunteers")
     expect(page.locator("#volunteer-count-approved")).to_contain_text(
         "approved and opted in: planned in the next round"
@@ -88,7 +88,7 @@ def test_hr_approves_a_volunteer_of_a_unit_without_a_leader(page: Page, demo: De
     page.goto("/admin/units")
     expect(page.locator("table.units th", has_text="Awaiting approval").first).to_be_visible()
     _shoot(page, "hr-units-en")
-    page.get_by_role("button", name="Dansk").click()
+    choose_language(page, "Dansk")
 
 
 def test_a_form_with_two_wrong_fields_tells_both(page_without_scripts: Page) -> None:
@@ -96,7 +96,7 @@ def test_a_form_with_two_wrong_fields_tells_both(page_without_scripts: Page) -> 
     log_in(page, LEADER)
     for language, picture in (("Dansk", "da"), ("English", "en")):
         if language == "English":
-            page.get_by_role("button", name="English").click()
+            choose_language(page, "English")
         page.set_viewport_size({"width": 390, "height": 844})  # leaders post needs on the go
         page.goto("/needs/new")
         form = page.locator("#need-form")
@@ -116,4 +116,4 @@ def test_a_form_with_two_wrong_fields_tells_both(page_without_scripts: Page) -> 
         summary.get_by_role("link").nth(1).click()
         expect(form.locator("#priority")).to_be_focused()
     expect(page.locator("#error-summary")).to_contain_text("Nothing was saved")
-    page.get_by_role("button", name="Dansk").click()
+    choose_language(page, "Dansk")

@@ -10,7 +10,7 @@ import pytest
 from jobbank.core.settings import Settings
 from jobbank.db import make_engine, make_session_factory
 from jobbank.runtime.mail import send_outbox
-from tests.browser.conftest import Demo, log_in
+from tests.browser.conftest import Demo, choose_language, log_in
 from tests.browser.pw import Page, expect
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -35,10 +35,10 @@ def test_staff_read_why_a_message_was_not_e_mailed_in_plain_words(
     expect(page.locator("#messages-count")).to_have_text("1 besked")
     page.screenshot(path=tmp_path / "messages-da.png")
 
-    page.get_by_role("button", name="English").click()
+    choose_language(page, "English")
     expect(message.locator(".message-notice")).to_have_text(
         "Jobbank does not send e-mail at the moment, so it is only shown here."
     )
     expect(page.locator("#messages-count")).to_have_text("1 message")
     page.screenshot(path=tmp_path / "messages-en.png")
-    page.get_by_role("button", name="Dansk").click()
+    choose_language(page, "Dansk")

@@ -12,7 +12,7 @@ from jobbank.core.settings import Settings
 from jobbank.db import make_engine, make_session_factory, transaction
 from jobbank.db.models import AllocationRound, Assignment, AssignmentChange, Person
 from jobbank.db.models.live_plan import ChangesSeen
-from tests.browser.conftest import Demo, log_in
+from tests.browser.conftest import Demo, choose_language, log_in
 from tests.browser.pw import Page, expect
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -71,11 +71,11 @@ def test_the_employee_reads_what_changed_on_a_phone_and_marks_it_seen(
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE_WIDTH, f"the page is {width} px wide on a phone"
 
-    page.get_by_role("button", name="English").click()
+    choose_language(page, "English")
     expect(section.get_by_role("heading")).to_have_text("What changed since you last looked")
     expect(section.locator("li.new")).to_contain_text("12 → 8 hours")
     section.get_by_role("button", name="Mark as seen").click()
     page.wait_for_url("**/")
     expect(section).to_contain_text("Nothing new since you last looked")
     expect(section.locator("li.new")).to_have_count(0)
-    page.get_by_role("button", name="Dansk").click()
+    choose_language(page, "Dansk")

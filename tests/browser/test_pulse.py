@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from jobbank.core.weeks import monday_of
-from tests.browser.conftest import Demo, log_in
+from tests.browser.conftest import Demo, choose_language, log_in
 from tests.browser.pw import Page, expect
 from tests.browser.test_accessibility import (
     CONTRAST_JS,
@@ -91,8 +91,7 @@ def test_a_low_named_answer_on_a_phone_flags_the_deployment_for_the_receiving_le
     page.context.clear_cookies()
     page.set_viewport_size({"width": 1280, "height": 900})
     log_in(page, lent.leader)
-    page.get_by_role("button", name="English").click()
-    page.wait_for_load_state()
+    choose_language(page, "English")
     flags = page.locator("#pulse-flags")
     flag = flags.locator("article.pulse-flag", has_text=lent.person)
     expect(flag).to_have_count(1)
@@ -115,5 +114,4 @@ def test_a_low_named_answer_on_a_phone_flags_the_deployment_for_the_receiving_le
     page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
     assert accessibility_problems(page) == []
     page.screenshot(path=shots / "pulse-phone-en.png", full_page=True)
-    page.get_by_role("button", name="Dansk").click()
-    page.wait_for_load_state()
+    choose_language(page, "Dansk")

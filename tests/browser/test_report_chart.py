@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import choose_language, log_in
 from tests.browser.pw import Locator, Page, expect
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -55,7 +55,7 @@ def test_unit_names_never_overlap_and_the_scroll_box_takes_the_keyboard(
 ) -> None:
     log_in(page, "hr")
     if language == "en":
-        page.get_by_role("button", name="English").click()
+        choose_language(page, "English")
     page.goto("/reports/rounds/1")
     region = page.get_by_role("region", name=TITLES[language])
     chart = region.locator("svg")

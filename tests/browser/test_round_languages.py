@@ -14,7 +14,7 @@ from sqlalchemy import select
 from jobbank.core.settings import Settings
 from jobbank.db import make_engine, make_session_factory, transaction
 from jobbank.db.models import AllocationRound, Person, RoundStatus, UserAccount
-from tests.browser.conftest import Demo, log_in
+from tests.browser.conftest import Demo, choose_language, log_in
 from tests.browser.pw import Page, expect
 from tests.language_words import danish_phrases, english_phrases, phrases_in, visible_text
 
@@ -75,7 +75,7 @@ def test_a_round_page_in_english_has_no_danish_and_in_danish_no_english(
     page.goto(f"/rounds/{round_id}?view=person")
     expect(page.locator("#unfilled .reasons li").first).to_be_visible()
 
-    page.get_by_role("button", name="English").click()
+    choose_language(page, "English")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert page.url.endswith(f"/rounds/{round_id}?view=person"), "the filters are kept"
     expect(page.get_by_role("heading", name="Unfilled needs")).to_be_visible()
@@ -84,7 +84,7 @@ def test_a_round_page_in_english_has_no_danish_and_in_danish_no_english(
     page.set_viewport_size({"width": 390, "height": 844})
     _shoot(page, tmp_path, "round-en-phone")
 
-    page.get_by_role("button", name="Dansk").click()
+    choose_language(page, "Dansk")
     expect(page.locator("html")).to_have_attribute("lang", "da")
     expect(page.get_by_role("heading", name="Udækkede behov")).to_be_visible()
     assert phrases_in(visible_text(page.content()), english_phrases()) == []

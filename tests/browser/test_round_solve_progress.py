@@ -12,7 +12,7 @@ from fixtures.generator import generate_round
 from jobbank.core.settings import Settings
 from jobbank.db import make_engine, make_session_factory, transaction
 from jobbank.db.models import AllocationRound
-from tests.browser.conftest import Demo, log_in
+from tests.browser.conftest import Demo, choose_language, log_in
 from tests.browser.pw import Page, expect
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -73,9 +73,9 @@ def test_the_round_says_why_its_solve_stopped_in_both_languages(page: Page, tmp_
     expect(reason).to_contain_text(re.compile(r"^Beregningen (stoppede|nåede)"))
     reason.scroll_into_view_if_needed()
     page.screenshot(path=tmp_path / "stop-reason-da.png")
-    page.get_by_role("button", name="English").click()
+    choose_language(page, "English")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(reason).to_contain_text(re.compile(r"^The solver (stopped|ran out)"))
     reason.scroll_into_view_if_needed()
     page.screenshot(path=tmp_path / "stop-reason-en.png")
-    page.get_by_role("button", name="Dansk").click()
+    choose_language(page, "Dansk")

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from jobbank.core.settings import Settings
 from jobbank.db import make_engine, make_session_factory
 from jobbank.db.models import Deployment, MessageKind, OutboxMessage, Person
-from tests.browser.conftest import Demo, log_in, publish_first_round
+from tests.browser.conftest import Demo, choose_language, log_in, publish_first_round
 from tests.browser.pw import Page, expect
 from tests.servers import demo_server
 
@@ -114,8 +114,7 @@ def test_the_person_asks_the_receiving_leader_answers_and_the_home_leader_reads_
 
     leader = opened(browser, demo, DESKTOP)
     log_in(leader, "leder.solgaarden")
-    leader.get_by_role("button", name="English").click()
-    leader.wait_for_load_state()
+    choose_language(leader, "English")
     leader.goto(thread)
     expect(leader.locator("#thread-participants")).to_contain_text(
         "leader of Plejecenter Solgården, the receiving unit"

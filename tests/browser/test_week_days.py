@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS, log_in
+from tests.browser.conftest import SCREENSHOTS, choose_language, log_in
 from tests.browser.pw import Page, expect
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -27,11 +27,11 @@ def test_the_receiving_leader_reads_who_comes_which_day_and_when(page: Page) -> 
     name, time = (anne.first.locator(part).bounding_box() for part in ("strong", ".shift-time"))
     assert name and time and time["y"] < name["y"] + name["height"], "the time is below the name"
     page.screenshot(path=SCREENSHOTS / "week-grid-da.png", full_page=True)
-    page.get_by_role("button", name="English").click()
+    choose_language(page, "English")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Who is here")
     expect(anne.first).to_contain_text("from Borgerservice")
     page.screenshot(path=SCREENSHOTS / "week-grid-en.png", full_page=True)
-    page.get_by_role("button", name="Dansk").click()
+    choose_language(page, "Dansk")
 
 
 def test_a_staff_member_reads_her_days_on_a_phone(page: Page) -> None:

@@ -22,7 +22,7 @@ from jobbank.core.settings import Settings
 from jobbank.core.weeks import monday_of
 from jobbank.db import make_engine, make_session_factory
 from jobbank.db.models import AllocationRound, Assignment, Deployment, Need, Person, Unit
-from tests.browser.conftest import Demo, log_in
+from tests.browser.conftest import Demo, choose_language, log_in
 from tests.browser.pw import Page, expect
 from tests.browser.steps import fits_a_phone
 
@@ -119,7 +119,7 @@ def test_hours_go_from_the_phone_through_sign_off_to_the_report(
     page.context.clear_cookies()
     page.set_viewport_size({"width": 1100, "height": 900})
     log_in(page, LEADER)
-    page.get_by_role("button", name="English").click()
+    choose_language(page, "English")
     prompt = page.locator("#hours-waiting")
     expect(prompt).to_contain_text("Hours waiting for your sign-off: 1 week")
     expect(prompt).to_contain_text("10.5 hours")
@@ -133,7 +133,7 @@ def test_hours_go_from_the_phone_through_sign_off_to_the_report(
     page.screenshot(path=shots / "leader-confirmed-en.png", full_page=True)
     page.goto("/")
     expect(page.locator("#hours-waiting")).to_have_count(0)
-    page.get_by_role("button", name="Dansk").click()
+    choose_language(page, "Dansk")
 
     # HR reads planned beside worked in the impact report
     page.context.clear_cookies()
