@@ -30,6 +30,8 @@ MAX_ROUND_WEEKS = 26
 MAX_PRIORITY = 5
 MIN_DUE_DAY, MAX_DUE_DAY = -60, 120
 """A checklist item is due at most two months before and four months after its anchor."""
+MAX_INTRODUCTIONS_A_WEEK = 50
+"""People new to a unit it can introduce in one week (rule 10): no unit welcomes more."""
 MAX_POSITION = 999
 """A checklist template holds fewer items than this."""
 FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
@@ -89,6 +91,8 @@ DueDay: TypeAlias = Annotated[int, Interval(ge=MIN_DUE_DAY, le=MAX_DUE_DAY)]
 """Days after a checklist item's anchor it is due (negative: before)."""
 Position: TypeAlias = Annotated[int, Interval(ge=0, le=MAX_POSITION)]
 """Where in a checklist template an item stands, from 0."""
+IntroductionsAWeek: TypeAlias = Annotated[int, Interval(ge=0, le=MAX_INTRODUCTIONS_A_WEEK)]
+"""People new to a unit it can introduce in one week (rule 10); 0: nobody new."""
 Day: TypeAlias = Annotated[dt.date, AfterValidator(_in_this_century)]
 """A date Jobbank plans with: in the years 2000–2099."""
 

@@ -22,6 +22,7 @@ from solver.bounds import (
     MAX_NORMAL_HOURS,
     MAX_ROUND_WEEKS,
     Day,
+    IntroductionsAWeek,
     hours_a_day,
 )
 from solver.shift_times import WEEKDAYS, ShiftTime, Weekday, WorkDay
@@ -31,7 +32,8 @@ SCHEMA_VERSION: Literal[2] = 2
 SCHEMA_VERSIONS = (1, 2)
 """Versions read; a version-1 snapshot is upgraded to version 2 on reading."""
 VERSION_2_FIELDS: dict[str, tuple[str, ...]] = {
-    "staff": ("away_days", "daily_hours", "absent_dates"),
+    "units": ("intro_capacity",),
+    "staff": ("away_days", "daily_hours", "absent_dates", "past_units"),
     "needs": ("shift_times",),
     "pinned": ("days",),
     "previous": ("days",),
@@ -100,6 +102,12 @@ class Unit(Strict):
         "earlier deployments): a soft preference in term 5 that never costs coverage. Each "
         "must name staff of the round; empty (the default) changes nothing.",
     )
+    intro_capacity: IntroductionsAWeek | None = Field(
+        None,
+        description="Rule 10: how many people new to the unit it can introduce a week. A "
+        "person is new in a week unless they worked at the unit in an earlier published "
+        "round (`Staff.past_units`) or earlier in this round. Absent (the default): no limit.",
+    )
 
 
 class Staff(Strict):
@@ -120,6 +128,13 @@ class Staff(Strict):
         "again, scored 4 or 5): a soft preference in term 5, like preferred_areas, that never "
         "costs coverage. Each must name a unit of the round; empty (the default) changes "
         "nothing.",
+    )
+    past_units: list[Id] = Field(
+        default_factory=list,
+        max_length=1000,
+        description="Units the person worked at in earlier published rounds: they are no "
+        "longer new there (rule 10). Each must name a unit of the round; empty (the default) "
+        "changes nothing.",
     )
     away_days: list[Weekday] = Field(
         default_factory=lambda: list(WEEKDAYS),
@@ -375,8 +390,9 @@ def _check_known_ids(round_input: RoundInput) -> list[str]:
             if a not in areas
         ]
         problems += [
-            f"staff {s.id}: rated_units: unknown unit {u!r}"
-            for u in s.rated_units
+            f"staff {s.id}: {field}: unknown unit {u!r}"
+            for field, named in (("rated_units", s.rated_units), ("past_units", s.past_units))
+            for u in named
             if u not in units
         ]
     staff = {s.id for s in round_input.staff}

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from solver.bounds import IntroductionsAWeek
 from solver.round_input import (
     MAX_WEEKS,
     SCHEMA_VERSION,
@@ -37,6 +38,8 @@ class ReasonCode(StrEnum):
     DAYS = "days"
     """Day rules a–e (`solver.day_rules`): the need's days and shift times against the
     people's days, daily hours, one place a day, rest and the day's block."""
+    INTRODUCTIONS = "introductions"
+    """Rule 10: the unit introduces as many new people that week as it said it can."""
 
 
 class ReasonDetail(StrEnum):
@@ -62,6 +65,9 @@ class ReasonDetail(StrEnum):
     """Day rule d: 11 hours' rest between shifts keeps planned people off the need's days."""
     DAY_BLOCK = "day_block"
     """Day rule e: what is left of a day is less than the need's smallest block."""
+    INTRODUCTIONS_FULL = "introductions_full"
+    """Rule 10: `people` who could help are new to the unit, which can introduce `capacity`
+    new people a week and has `coming` new people coming that week already."""
 
 
 class NeedTaken(Strict):
@@ -87,6 +93,12 @@ class ReasonValues(Strict):
     )
     more_taken: int = Field(0, ge=0, description="How many more needs took them.")
     all_higher_priority: bool = False
+    capacity: IntroductionsAWeek | None = Field(
+        None, description="New people the unit can introduce a week (rule 10)."
+    )
+    coming: int | None = Field(
+        None, ge=0, description="New people already coming to the unit that week (rule 10)."
+    )
 
 
 class Reason(Strict):
