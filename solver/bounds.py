@@ -32,6 +32,12 @@ MIN_DUE_DAY, MAX_DUE_DAY = -60, 120
 """A checklist item is due at most two months before and four months after its anchor."""
 MAX_INTRODUCTIONS_A_WEEK = 50
 """People new to a unit it can introduce in one week (rule 10): no unit welcomes more."""
+MAX_INTRO_HOURS = 40.0
+"""Hours a unit spends introducing one new person: at most a full-time week."""
+MAX_COVERAGE_TRADE = 0.05
+"""The most of a round's weighted coverage HR may trade for fewer introductions: 5 %."""
+MAX_YEAR_HOURS = 53 * MAX_NORMAL_HOURS
+"""Hours one person works in twelve months: at most 48 a week."""
 MAX_POSITION = 999
 """A checklist template holds fewer items than this."""
 FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
@@ -93,6 +99,14 @@ Position: TypeAlias = Annotated[int, Interval(ge=0, le=MAX_POSITION)]
 """Where in a checklist template an item stands, from 0."""
 IntroductionsAWeek: TypeAlias = Annotated[int, Interval(ge=0, le=MAX_INTRODUCTIONS_A_WEEK)]
 """People new to a unit it can introduce in one week (rule 10); 0: nobody new."""
+IntroHours: TypeAlias = Annotated[float, _hours(ge=0, le=MAX_INTRO_HOURS)]
+"""Hours a unit spends introducing one new person (0: introductions cost nothing)."""
+CoverageTrade: TypeAlias = Annotated[float, Field(ge=0, le=MAX_COVERAGE_TRADE, allow_inf_nan=False)]
+"""Share of weighted coverage a round may give up for fewer introductions (0 … 0.05)."""
+YearHours: TypeAlias = Annotated[float, _hours(ge=0, le=MAX_YEAR_HOURS)]
+"""Hours over twelve months (a person's lent hours or lendable capacity)."""
+LearnerShare: TypeAlias = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+"""How much of a learner's hour counts as covered (0 … 1)."""
 Day: TypeAlias = Annotated[dt.date, AfterValidator(_in_this_century)]
 """A date Jobbank plans with: in the years 2000–2099."""
 

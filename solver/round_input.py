@@ -21,8 +21,12 @@ from solver.bounds import (
     MAX_DAILY_HOURS,
     MAX_NORMAL_HOURS,
     MAX_ROUND_WEEKS,
+    CoverageTrade,
     Day,
     IntroductionsAWeek,
+    IntroHours,
+    LearnerShare,
+    YearHours,
     hours_a_day,
 )
 from solver.shift_times import WEEKDAYS, ShiftTime, Weekday, WorkDay
@@ -32,11 +36,19 @@ SCHEMA_VERSION: Literal[2] = 2
 SCHEMA_VERSIONS = (1, 2)
 """Versions read; a version-1 snapshot is upgraded to version 2 on reading."""
 VERSION_2_FIELDS: dict[str, tuple[str, ...]] = {
-    "units": ("intro_capacity",),
-    "staff": ("away_days", "daily_hours", "absent_dates", "past_units"),
-    "needs": ("shift_times",),
-    "pinned": ("days",),
-    "previous": ("days",),
+    "units": ("intro_capacity", "intro_hours"),
+    "staff": (
+        "away_days",
+        "daily_hours",
+        "absent_dates",
+        "past_units",
+        "learn_skills",
+        "lent_last_year",
+        "capacity_last_year",
+    ),
+    "needs": ("shift_times", "accepts_learners", "learner_share"),
+    "pinned": ("days", "learner"),
+    "previous": ("days", "learner"),
 }
 MAX_WEEKS = MAX_ROUND_WEEKS
 DEFAULT_MIN_BLOCK = 4.0
@@ -88,8 +100,22 @@ PerWeekLoad = Annotated[list[PersonHours], _per_week_schema(_hours_schema(MAX_NO
 PerWeekFlags = Annotated[list[bool], _per_week_schema({"type": "boolean"})]
 
 
+class Purpose(StrEnum):
+    """Why a round is planned: to meet a crisis (coverage, then continuity) or to rotate
+    people through other units in normal times (coverage, then new experience)."""
+
+    CRISIS = "crisis"
+    ROTATION = "rotation"
+
+
 class Rules(Strict):
     max_units_per_week: int = Field(DEFAULT_MAX_UNITS_PER_WEEK, ge=1, le=10)
+    coverage_trade: CoverageTrade = Field(
+        0.0,
+        description="The share of weighted coverage the plan may give up for fewer "
+        "introductions (each costs its unit `Unit.intro_hours`); 0 (the default): coverage "
+        "comes first, whatever it costs in introductions.",
+    )
 
 
 class Unit(Strict):
@@ -107,6 +133,12 @@ class Unit(Strict):
         description="Rule 10: how many people new to the unit it can introduce a week. A "
         "person is new in a week unless they worked at the unit in an earlier published "
         "round (`Staff.past_units`) or earlier in this round. Absent (the default): no limit.",
+    )
+    intro_hours: IntroHours = Field(
+        0.0,
+        description="Hours the unit spends introducing one new person: what a new (person, "
+        "unit) pair costs when `Rules.coverage_trade` lets the plan trade coverage for fewer "
+        "introductions. 0 (the default): introductions cost nothing.",
     )
 
 
@@ -135,6 +167,20 @@ class Staff(Strict):
         description="Units the person worked at in earlier published rounds: they are no "
         "longer new there (rule 10). Each must name a unit of the round; empty (the default) "
         "changes nothing.",
+    )
+    learn_skills: list[Id] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Skills the person wants to learn: they may work as a learner at a need "
+        "of that skill that accepts learners, in a week a holder of the skill works it.",
+    )
+    lent_last_year: YearHours = Field(
+        0.0, description="Hours the person was lent in the twelve months before the round."
+    )
+    capacity_last_year: YearHours = Field(
+        0.0,
+        description="Hours the person could have been lent in those twelve months: with "
+        "`lent_last_year`, a rotation round's fairness over the year.",
     )
     away_days: list[Weekday] = Field(
         default_factory=lambda: list(WEEKDAYS),
@@ -185,6 +231,17 @@ class Need(Strict):
         "need is planned by the week alone and its assignments carry no days.",
     )
 
+    accepts_learners: bool = Field(
+        False,
+        description="People who want to learn the need's skill may work it in a week a "
+        "holder of the skill works it too (buddy pairing).",
+    )
+    learner_share: LearnerShare = Field(
+        0.0,
+        description="How much of a learner's hour counts as covered; 0 (the default): a "
+        "learner's hours are on top of what the need asks for.",
+    )
+
     @property
     def planned_by_day(self) -> bool:
         return bool(self.shift_times)
@@ -214,6 +271,11 @@ class Assignment(Strict):
         description="The days of the week the hours are worked, with their times; empty "
         "when the need is planned by the week alone.",
     )
+    learner: bool = Field(
+        False,
+        description="The person is learning the need's skill beside a holder of it; their "
+        "hours count for coverage at the need's `learner_share`.",
+    )
 
 
 _PER_WEEK_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -230,6 +292,11 @@ class RoundInput(Strict):
     """Everything the solver needs to plan one round, and nothing else."""
 
     schema_version: Literal[2] = SCHEMA_VERSION
+    purpose: Purpose = Field(
+        Purpose.CRISIS,
+        description="crisis (the default): coverage, then home load and continuity; "
+        "rotation: coverage, then new experience and fairness over the last twelve months.",
+    )
     start: Day
     weeks: int = Field(ge=1, le=MAX_WEEKS)
     rules: Rules = Field(default_factory=Rules)

@@ -128,6 +128,21 @@ class Metrics(Strict):
     covered_hours: float = Field(0, ge=0)
     wanted_hours: float = Field(0, ge=0)
     introductions: int = Field(0, ge=0)
+    introduction_hours: float = Field(
+        0, ge=0, description="Hours the receiving units spend introducing (`Unit.intro_hours`)."
+    )
+    coverage_traded: float = Field(
+        0,
+        ge=0,
+        description="The share of weighted coverage given up for fewer introductions "
+        "(at most `Rules.coverage_trade`).",
+    )
+    new_experiences: int = Field(
+        0, ge=0, description="(person, unit) pairs of units the person never worked at before."
+    )
+    learners_placed: int = Field(
+        0, ge=0, description="(person, need) pairs where the person works as a learner."
+    )
     changed_vs_previous: int = Field(0, ge=0)
     max_utilisation: float = Field(0, ge=0)
     solve_seconds: float = Field(0, ge=0)
