@@ -157,7 +157,7 @@ def test_seed_then_create_export_and_store_a_round(data_dir: Path, tmp_path: Pat
     assert stored.exit_code == 0, stored.output
     back = run("round", "export", "1", "--result")
     assert json.loads(back.output)["assignments"] == [
-        {"staff": "e1", "need": "n1", "week": 0, "hours": 17.0, "days": []}
+        {"staff": "e1", "need": "n1", "week": 0, "hours": 17.0, "days": [], "learner": False}
     ]
 
 
