@@ -15,6 +15,7 @@ import numpy as np
 
 from solver.contract import NeedTaken, Reason, ReasonCode, ReasonDetail, ReasonValues
 from solver.index import BoolArray, IntArray, RoundIndex, to_hours
+from solver.introductions import NO_LIMIT
 from solver.week_days import days_fit
 
 NAMED_NEEDS = 3
@@ -33,6 +34,11 @@ class PlannedWeek:
     """(staff, need) -> half-hours planned that week."""
     day_rows: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
     """staff -> (need, usable weekdays, days needed) of each need with shift times planned."""
+    first_weeks: dict[tuple[int, int], int] = field(default_factory=dict)
+    """(staff, unit) -> the first week of the plan the person works at a unit that limits
+    its introductions (rule 10)."""
+    coming: dict[int, int] = field(default_factory=dict)
+    """Unit that limits its introductions -> people new to it coming that week."""
 
 
 def _people(count: int) -> str:
@@ -147,7 +153,9 @@ def explain_unfilled(
     days_taken = _days_taken(index, need, planned, open_to)
     taken = set(days_taken)
     day_short = _day_room_short(index, need, planned, [s for s in open_to if s not in taken], block)
-    free = len(candidates) - len(full) - len(at_limit) - len(days_taken) - len(day_short)
+    rest = [s for s in open_to if s not in taken and s not in set(day_short)]
+    newcomers = _kept_off_as_new(index, unit, planned, rest)
+    free = len(rest) - len(newcomers)
 
     first: list[Reason] = []
     if remaining < block:
@@ -226,6 +234,8 @@ def explain_unfilled(
                 values=ReasonValues(detail=ReasonDetail.DAILY_HOURS, people=len(day_short)),
             )
         )
+    if newcomers:
+        first.append(_introductions_reason(index, unit, planned, len(newcomers), when))
     if too_small.any():
         count = int(too_small.sum())
         first.append(
@@ -260,6 +270,43 @@ def explain_unfilled(
             )
         )
     return first + reasons
+
+
+def _kept_off_as_new(
+    index: RoundIndex, unit: int, planned: PlannedWeek, staff: list[int]
+) -> list[int]:
+    """Of `staff`, those new to `unit` this week while it introduces as many new people as
+    it can (rule 10)."""
+    capacity = int(index.intro_capacity[unit])
+    if capacity == NO_LIMIT or planned.coming.get(unit, 0) < capacity:
+        return []
+    return [
+        s
+        for s in staff
+        if (s, unit) not in index.past_units
+        and planned.first_weeks.get((s, unit), planned.week + 1) > planned.week
+    ]
+
+
+def _introductions_reason(
+    index: RoundIndex, unit: int, planned: PlannedWeek, people: int, when: str
+) -> Reason:
+    capacity, coming = int(index.intro_capacity[unit]), planned.coming.get(unit, 0)
+    name = index.round_input.units[unit].name or index.unit_ids[unit]
+    return Reason(
+        code=ReasonCode.INTRODUCTIONS,
+        message=f"{_people(people)} who could help {_are(people)} new to {name}, which can "
+        f"introduce {capacity} new {'person' if capacity == 1 else 'people'} a week; {coming} "
+        f"{_are(coming)} already coming "
+        f"in {when}.",
+        values=ReasonValues(
+            detail=ReasonDetail.INTRODUCTIONS_FULL,
+            people=people,
+            capacity=capacity,
+            coming=coming,
+            week_start=index.round_input.week_start(planned.week),
+        ),
+    )
 
 
 def _days_taken(index: RoundIndex, need: int, planned: PlannedWeek, staff: list[int]) -> list[int]:

@@ -16,6 +16,7 @@ from solver.budget import MIN_STAGE_SECONDS, Budget, Clock
 from solver.cpsat import make_solver, read_hours
 from solver.greedy import weighted
 from solver.index import HALF_HOURS, IntArray, RoundIndex
+from solver.introductions import Presence, limits_any
 from solver.lns import PIECE_SECONDS, WeekState, choose_piece, improve_piece
 from solver.model import PlanModel, Triples
 from solver.objective import coverage_term
@@ -91,7 +92,8 @@ def improve_coverage(
         share = sizes[week.week] / sum(sizes[w.week] for w in exact[i:])
         week_seconds = (budget.left() - exact_stop) * share
         if week_seconds >= MIN_STAGE_SECONDS:
-            solve_week(index, week, options, budget, week_seconds, reporter)
+            beside = presence_beside(index, weeks, week.week)
+            solve_week(index, week, options, budget, week_seconds, reporter, beside)
             _log_week(week)
     # Weeks that stopped early (proven, stalled) leave time that only the weeks after them
     # could use; weeks cut at their share get it now, from their best plan so far.
@@ -99,7 +101,8 @@ def improve_coverage(
     for i, week in enumerate(again):
         week_seconds = (budget.left() - exact_stop) / (len(again) - i)
         if week_seconds >= SECOND_PASS_SECONDS:
-            solve_week(index, week, options, budget, week_seconds, reporter)
+            beside = presence_beside(index, weeks, week.week)
+            solve_week(index, week, options, budget, week_seconds, reporter, beside)
             _log_week(week)
     if not large:
         return
@@ -111,8 +114,12 @@ def improve_coverage(
     if week_seconds < MIN_STAGE_SECONDS:
         return
 
+    # Each week's search sees the others as they were before it (threads change them).
+    others = {w.week: presence_beside(index, weeks, w.week) for w in large}
+
     def run(week: WeekPlan) -> None:
-        search_week(index, week, allowed, options, budget, week_seconds, reporter)
+        seen = others[week.week]
+        search_week(index, week, allowed, options, budget, week_seconds, reporter, seen)
         _log_week(week)
 
     if threads == 1:
@@ -133,6 +140,14 @@ def _log_week(week: WeekPlan) -> None:
     )
 
 
+def presence_beside(index: RoundIndex, weeks: list[WeekPlan], week: int) -> Presence:
+    """Who works at units that limit their introductions in the plans of the other weeks."""
+    if not limits_any(index):
+        return Presence()
+    triples, half_hours, _ = round_rows([w for w in weeks if w.week != week])
+    return Presence.of(index, triples, half_hours)
+
+
 def solve_week(
     index: RoundIndex,
     week: WeekPlan,
@@ -140,9 +155,11 @@ def solve_week(
     budget: Budget,
     seconds: float,
     reporter: Reporter,
+    beside: Presence | None = None,
 ) -> None:
-    """Term 1 of one week as one CP-SAT model over all its compatible triples."""
-    plan = PlanModel(index, week.triples, week.pinned)
+    """Term 1 of one week as one CP-SAT model over all its compatible triples; `beside`:
+    who works where in the other weeks (rule 10)."""
+    plan = PlanModel(index, week.triples, week.pinned, present_outside=beside)
     apply_rules(plan)
     plan.model.maximize(coverage_term(plan, week.half_hours))
     plan.add_hint(week.half_hours)
@@ -177,8 +194,10 @@ def search_week(
     budget: Budget,
     seconds: float,
     reporter: Reporter,
+    beside: Presence | None = None,
 ) -> None:
-    """Term 1 of one large week by large-neighbourhood search (`solver.lns`)."""
+    """Term 1 of one large week by large-neighbourhood search (`solver.lns`); `beside`: who
+    works where in the other weeks (rule 10)."""
     stop_at = budget.left() - seconds
     used = week.half_hours > 0
     t = week.triples
@@ -191,6 +210,7 @@ def search_week(
             for s, n, h in zip(t.staff[used], t.need[used], week.half_hours[used], strict=True)
         },
         {(int(t.staff[r]), int(t.need[r])): h for r, h in week.pinned.items()},
+        beside or Presence(),
     )
     rng = random.Random(options.seed * 1_000_003 + week.week)
     tries = 0

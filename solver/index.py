@@ -93,6 +93,10 @@ class RoundIndex:
     """(staff, weekday) whether the person may be away from their home unit that weekday."""
     absent: BoolArray
     """(staff, week, weekday) whether the person is absent that day (`absent_dates`)."""
+    intro_capacity: IntArray
+    """(unit,) the people new to it a unit can introduce a week (rule 10); -1: no limit."""
+    past_units: frozenset[tuple[int, int]]
+    """(staff, unit) pairs of units people worked at in earlier published rounds."""
     day_limits: dict[tuple[int, int, int], int] = field(default_factory=dict)
     """(staff, need, week) -> the most half-hours the day stage found days for, beside the
     person's other assignments that week: how the weekly stage hears the day stage."""
@@ -247,6 +251,10 @@ def index_round(round_input: RoundInput) -> RoundIndex:
             [[day in s.away_days for day in WEEKDAYS] for s in staff], dtype=np.bool_
         ).reshape(len(staff), 7),
         absent=_absent_days(round_input),
+        intro_capacity=np.array(
+            [-1 if u.intro_capacity is None else u.intro_capacity for u in units], dtype=np.int64
+        ),
+        past_units=frozenset((i, unit_pos[u]) for i, s in enumerate(staff) for u in s.past_units),
     )
 
 

@@ -11,12 +11,14 @@ home-load weight is below one unit of term 1 over the whole piece).
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from solver.index import IntArray, RoundIndex
+from solver.introductions import NO_LIMIT, Presence, limits_any
 from solver.model import PlanModel, Triples, days_taken
 from solver.objective import coverage_term, home_load_levels
 from solver.rules import apply_rules
@@ -39,12 +41,16 @@ class WeekState:
     allowed: list[IntArray]
     hours: dict[tuple[int, int], int]
     pinned: dict[tuple[int, int], int]
+    others: Presence = field(default_factory=Presence)
+    """Who works at units that limit their introductions in the other weeks (rule 10)."""
 
     def __post_init__(self) -> None:
         self.used = np.zeros(self.index.staff_count, dtype=np.int64)
         self.covered = np.zeros(self.index.need_count, dtype=np.int64)
         self.by_staff: dict[int, set[int]] = {}
         self.by_need: dict[int, set[int]] = {}
+        self.at_unit: dict[int, Counter[int]] = {}
+        """Unit that limits its introductions -> staff there this week -> how many needs."""
         for (s, n), h in self.hours.items():
             self._add(s, n, h)
 
@@ -53,6 +59,9 @@ class WeekState:
         self.covered[n] += h
         self.by_staff.setdefault(s, set()).add(n)
         self.by_need.setdefault(n, set()).add(s)
+        unit = int(self.index.need_unit[n])
+        if self.index.intro_capacity[unit] != NO_LIMIT:
+            self.at_unit.setdefault(unit, Counter())[s] += 1
 
     def _remove(self, s: int, n: int) -> None:
         h = self.hours.pop((s, n))
@@ -60,6 +69,25 @@ class WeekState:
         self.covered[n] -= h
         self.by_staff[s].discard(n)
         self.by_need[n].discard(s)
+        unit = int(self.index.need_unit[n])
+        if unit in self.at_unit:
+            self.at_unit[unit][s] -= 1
+
+    def present_beside(self, piece: set[int]) -> Presence:
+        """Who works at the piece's limited units this week outside it, and in other weeks."""
+        beside: Counter[tuple[int, int]] = Counter()
+        for n in piece:
+            unit = int(self.index.need_unit[n])
+            for s in self.by_need.get(n, ()):
+                if unit in self.at_unit:
+                    beside[(s, unit)] += 1
+        at: dict[tuple[int, int], frozenset[int]] = {}
+        for unit in {int(self.index.need_unit[n]) for n in piece} & self.at_unit.keys():
+            staff = self.at_unit[unit]
+            at[(unit, self.week)] = frozenset(
+                s for s, count in staff.items() if count - beside[(s, unit)] > 0
+            )
+        return self.others.joined(Presence(at))
 
     def value(self) -> int:
         return int((self.index.weight * self.covered).sum())
@@ -168,6 +196,7 @@ def improve_piece(state: WeekState, piece: set[int], solver: cp_model.CpSolver) 
         capacity_left=index.capacity[rows.staff, week] - outside_hours[rows.staff],
         fixed_units=fixed_units,
         fixed_days=days_taken(index, outside, week),
+        present_outside=state.present_beside(piece) if limits_any(index) else None,
     )
     apply_rules(plan)
     levels = home_load_levels(plan)

@@ -14,11 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from solver.index import IntArray, RoundIndex
+
+if TYPE_CHECKING:
+    from solver.introductions import Presence
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,8 @@ class PlanModel:
     most: IntArray | None = None
     """Per row, the most half-hours it may take besides capacity and need (a repair lets a
     published assignment only shrink)."""
+    present_outside: Presence | None = None
+    """Who works at units that limit their introductions, outside this model (rule 10)."""
 
     def __post_init__(self) -> None:
         index, t = self.index, self.triples
@@ -139,6 +145,7 @@ class PlanModel:
         self.used = [new_bool(f"used[{r}]") for r in names]
         self.derived: list[tuple[cp_model.IntVar, Callable[[IntArray], int]]] = []
         """Helper variables and how to compute them from half-hours per row (for hints)."""
+        self._goes_to: dict[tuple[int, int, int], cp_model.IntVar] = {}
 
     def row_names(self) -> list[str]:
         """Per row, `staff,need,wN` in the round's own ids: the variables' names say which
@@ -199,6 +206,19 @@ class PlanModel:
             self.model.add_hint(self.used[i], h > 0)
         for var, value in self.derived:
             self.model.add_hint(var, value(half_hours))
+
+    def goes_to(self, rows: IntArray) -> cp_model.IntVar:
+        """Whether the person goes to the unit that week: `rows` are all of one (staff, unit,
+        week) in this model; one variable per such triple, whichever rule asks."""
+        t, index = self.triples, self.index
+        first = int(rows[0])
+        staff, week = int(t.staff[first]), int(t.week[first])
+        unit = int(index.need_unit[int(t.need[first])])
+        key = (staff, unit, week)
+        if key not in self._goes_to:
+            name = f"goes_to[{index.staff_ids[staff]},{index.unit_ids[unit]},w{week}]"
+            self._goes_to[key] = self.any_used(rows, name)
+        return self._goes_to[key]
 
     def any_used(self, rows: IntArray, name: str) -> cp_model.IntVar:
         """A boolean named `name` that is 1 when any of `rows` is used (the row's own `used`

@@ -9,6 +9,8 @@ import numpy as np
 from solver.contract import Assignment
 from solver.day_pins import check_pinned_days
 from solver.index import PinKey, RoundIndex, to_half_hours, to_hours
+from solver.introductions import NO_LIMIT
+from solver.model import Triples
 from solver.rules import PAIR_RULES, PairRule, lending_rule, protection_rule, shift_rule, skill_rule
 
 
@@ -87,4 +89,40 @@ def check_pins(index: RoundIndex) -> list[str]:
                 f"{week}, but pins give {total:g} h"
                 for p in pins
             ]
+    problems += _pinned_newcomers(index)
     return problems or check_pinned_days(index)
+
+
+def _pinned_newcomers(index: RoundIndex) -> list[str]:
+    """Rule 10: pins may not bring a unit more new people in a week than it can introduce."""
+    unit_of = {n.id: n.unit for n in index.round_input.needs}
+    known = {(index.staff_ids[s], index.unit_ids[u]) for s, u in index.past_units}
+    problems = []
+    for week in range(index.weeks):
+        pins = [p for p in index.round_input.pinned if p.week == week]
+        new: dict[str, set[str]] = defaultdict(set)
+        for pin in pins:
+            if (pin.staff, unit_of[pin.need]) not in known:
+                new[unit_of[pin.need]].add(pin.staff)
+        for unit_id, people in new.items():
+            capacity = int(index.intro_capacity[index.unit_pos[unit_id]])
+            if capacity != NO_LIMIT and len(people) > capacity:
+                problems += [
+                    f"{_label(p)} breaks rule 10 (introductions): pins bring {len(people)} "
+                    f"people new to unit {unit_id!r} in week {week}; it can introduce "
+                    f"{capacity} a week"
+                    for p in pins
+                    if unit_of[p.need] == unit_id and p.staff in people
+                ]
+        known |= {(p.staff, unit_of[p.need]) for p in pins}
+    return problems
+
+
+def pinned_rows(index: RoundIndex, triples: Triples) -> set[int]:
+    """Rows of `triples` that are pins."""
+    pins = pinned_half_hours(index)
+    if not pins:
+        return set()
+    column = np.array(list(pins), dtype=np.int64).reshape(-1, 3)
+    rows = triples.find(index, column[:, 0], column[:, 1], column[:, 2])
+    return {int(r) for r in rows if r >= 0}

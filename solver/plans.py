@@ -12,8 +12,9 @@ from solver.contract import RoundInput, RoundResult
 from solver.day_stage import cut_to_days
 from solver.greedy import greedy_week
 from solver.index import HALF_HOURS, index_round
+from solver.introductions import keep_introductions
 from solver.model import Triples
-from solver.pins import check_pins, pinned_half_hours
+from solver.pins import check_pins, pinned_half_hours, pinned_rows
 from solver.result import build_result, infeasible_result
 
 
@@ -54,11 +55,11 @@ def greedy_plan(round_input: RoundInput) -> RoundResult:
         pinned = {int(r): pins[k] for r, k in zip(rows, keys, strict=True)}
         parts.append(triples)
         plans.append(greedy_week(index, triples, pinned))
-    triples, half_hours, days = cut_to_days(
-        index,
-        Triples.concat(parts),
-        np.concatenate(plans) if plans else np.zeros(0, dtype=np.int64),
-    )
+    triples = Triples.concat(parts)
+    half_hours = np.concatenate(plans) if plans else np.zeros(0, dtype=np.int64)
+    half_hours = keep_introductions(index, triples, half_hours, pinned_rows(index, triples))
+    triples, half_hours, days = cut_to_days(index, triples, half_hours)
+    half_hours = keep_introductions(index, triples, half_hours, pinned_rows(index, triples))
     return build_result(
         index,
         triples,

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
-from solver.index import IntArray, PinKey
+from solver.index import IntArray, PinKey, RoundIndex
+from solver.introductions import Presence, limits_any
 from solver.model import PlanModel, Triples, days_taken, group_rows
 from solver.objective import Term
 from solver.repair_scope import RepairScope, StaffWeekPos
@@ -181,10 +182,19 @@ def repair_model(scope: RepairScope, rows: RepairRows, max_moves: int) -> PlanMo
         fixed_units=rows.fixed_units,
         fixed_days=fixed_days,
         most=most,
+        present_outside=_present(scope.index, rows.fixed),
     )
     apply_rules(plan)
     moves_rule(plan, rows, max_moves)
     return plan
+
+
+def _present(index: RoundIndex, fixed: dict[PinKey, int]) -> Presence | None:
+    """Who works at units that limit their introductions in what stays fixed (rule 10)."""
+    if not limits_any(index) or not fixed:
+        return None
+    keys = list(fixed)
+    return Presence.of(index, Triples.of(keys), np.array([fixed[k] for k in keys], dtype=np.int64))
 
 
 def moves_rule(plan: PlanModel, rows: RepairRows, max_moves: int) -> None:

@@ -36,6 +36,7 @@ from solver.day_rules import DayRule
 from solver.day_stage import DayPlan, Placement
 from solver.explain import PlannedWeek, explain_unfilled
 from solver.index import HALF_HOURS, IntArray, RoundIndex, to_hours
+from solver.introductions import Presence, newcomers
 from solver.model import Triples
 
 Status = Literal["optimal", "feasible", "infeasible"]
@@ -197,6 +198,8 @@ def unfilled_need_weeks(
     if len(open_need) == 0:
         return []
     unfilled = []
+    presence = Presence.of(index, plan, hours)
+    first_weeks, newcomers_at = presence.first_weeks(), newcomers(index, presence)
     for week in np.unique(open_week):
         this_week = plan.week == week
         needs: dict[int, list[int]] = {}
@@ -212,7 +215,14 @@ def unfilled_need_weeks(
             units.setdefault(s, set()).add(int(index.need_unit[n]))
             pairs[(s, n)] = h
         planned_week = PlannedWeek(
-            int(week), planned[:, week], needs, units, pairs, _day_rows(index, plan, hours, week)
+            int(week),
+            planned[:, week],
+            needs,
+            units,
+            pairs,
+            _day_rows(index, plan, hours, week),
+            first_weeks,
+            {u: len(people) for (u, w), people in newcomers_at.items() if w == week},
         )
         for n in open_need[open_week == week]:
             remaining = int(index.wanted[n, week] - covered[n, week])

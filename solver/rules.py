@@ -1,23 +1,25 @@
-"""The hard rules 1–9 of the design, one named function each, listed in `RULES`.
+"""The hard rules 1–10 of the design, one named function each, listed in `RULES`.
 
 Rules 1, 2, 5 and 6 depend only on the person and the need, so they act as candidate
 filters: `allowed_staff` keeps the staff every pair rule allows, and no variable is ever
 made for anyone else. Each of them returns, for one need, a mask over all staff.
 
-Rules 3, 4, 7, 8 and 9 tie variables together and are constraints on a `PlanModel`. Rule 3
+Rules 3, 4, 7, 8, 9 and 10 tie variables together and are constraints on a `PlanModel`. Rule 3
 also filters (a person unavailable in a week, or whose capacity is below the need's smallest
 block, gets no variable that week: see `solver.candidates`), and so does rule 7.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from solver.index import BoolArray, IntArray, RoundIndex
-from solver.model import PlanModel
+from solver.introductions import NO_LIMIT, Presence, limits_any
+from solver.model import PlanModel, group_rows
 from solver.week_days import days_fit, families, weekday_count, within
 
 
@@ -106,13 +108,7 @@ def spread_rule(plan: PlanModel) -> None:
         distinct = [int(u) for u in np.unique(row_units) if int(u) not in already]
         if len(distinct) <= limit:
             continue
-        unit_used = [
-            plan.any_used(
-                rows[row_units == unit],
-                f"goes_to[{index.staff_ids[staff]},{index.unit_ids[unit]},w{week}]",
-            )
-            for unit in distinct
-        ]
+        unit_used = [plan.goes_to(rows[row_units == unit]) for unit in distinct]
         plan.model.add(cp_model.LinearExpr.sum(unit_used) <= limit)
 
 
@@ -158,6 +154,64 @@ def _days_of(row: int, longest: int) -> Callable[[IntArray], int]:
     return lambda half_hours: -(-int(half_hours[row]) // longest)
 
 
+def introductions_rule(plan: PlanModel) -> None:
+    """Rule 10: per unit that limits its introductions and week, at most that many people new
+    to it (`solver.introductions`), counting who works there outside this model. A week
+    outside the model is held too where its newcomers depend on the model's earlier weeks; a
+    limit already passed outside the model is held where it is, never made infeasible."""
+    index, t = plan.index, plan.triples
+    if not limits_any(index) or plan.size == 0:
+        return
+    units = index.need_unit[t.need]
+    limited = np.flatnonzero(index.intro_capacity[units] != NO_LIMIT)
+    inside: dict[tuple[int, int, int], cp_model.IntVar] = {}
+    for rows in group_rows(t.staff[limited], units[limited], t.week[limited]):
+        rows = limited[rows]
+        key = (int(t.staff[rows[0]]), int(units[rows[0]]), int(t.week[rows[0]]))
+        inside[key] = plan.goes_to(rows)
+    outside = plan.present_outside or Presence()
+    first_outside = outside.first_weeks()
+    for (unit, week), people in _unit_weeks(inside, outside).items():
+        fixed, free = 0, []
+        for s in sorted(people):
+            if (s, unit) in index.past_units or first_outside.get((s, unit), week) < week:
+                continue  # known to the unit already
+            present = 1 if s in outside.at.get((unit, week), ()) else inside[(s, unit, week)]
+            earlier = [inside[(s, unit, w)] for w in range(week) if (s, unit, w) in inside]
+            if not earlier and isinstance(present, int):
+                fixed += 1
+            elif not earlier:
+                free.append(present)
+            else:
+                free.append(_new_at(plan, present, earlier, f"{s},{unit},w{week}"))
+        room = max(int(index.intro_capacity[unit]), fixed) - fixed
+        if len(free) > room:
+            plan.model.add(cp_model.LinearExpr.sum(free) <= room)
+
+
+def _unit_weeks(
+    inside: dict[tuple[int, int, int], cp_model.IntVar], outside: Presence
+) -> dict[tuple[int, int], set[int]]:
+    """(unit, week) -> the people whose newness there the model decides: the model's own
+    unit-weeks, and later ones outside it where someone may be known only by its rows."""
+    people: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for s, u, w in inside:
+        people[(u, w)].add(s)
+    for (u, w), staff in outside.at.items():
+        if (u, w) in people or any((s, u, e) in inside for s in staff for e in range(w)):
+            people[(u, w)] |= staff
+    return people
+
+
+def _new_at(
+    plan: PlanModel, present: cp_model.IntVar | int, earlier: list[cp_model.IntVar], name: str
+) -> cp_model.IntVar:
+    """A boolean that is 1 when the person is there this week and none of `earlier`: new."""
+    new = plan.model.new_bool_var(f"new_at[{name}]")
+    plan.model.add(new + cp_model.LinearExpr.sum(earlier) >= present)
+    return new
+
+
 def pins_rule(plan: PlanModel) -> None:
     """Rule 9: every pinned assignment is kept with exactly its hours."""
     for i, half_hours in plan.pinned.items():
@@ -173,6 +227,7 @@ MODEL_RULES: list[ModelRule] = [
     spread_rule,
     days_rule,
     pins_rule,
+    introductions_rule,
 ]
 
 RULES: list[PairRule | ModelRule] = [
@@ -185,8 +240,9 @@ RULES: list[PairRule | ModelRule] = [
     no_slivers_rule,
     spread_rule,
     pins_rule,
+    introductions_rule,
 ]
-"""All hard rules in the design's order (1–9)."""
+"""All hard rules in the design's order (1–10)."""
 
 
 def apply_rules(plan: PlanModel) -> None:

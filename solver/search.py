@@ -31,12 +31,13 @@ from solver.day_feedback import settle_days
 from solver.first_stage import Reporter, improve_coverage, round_model
 from solver.greedy import weighted
 from solver.index import RoundIndex, index_round
+from solver.introductions import keep_introductions
 from solver.lower_stages import improve_lower_terms
 from solver.options import SolveOptions
-from solver.pins import check_pins
+from solver.pins import check_pins, pinned_rows
 from solver.result import build_result, infeasible_result
 from solver.stopping import solve_stop_reason
-from solver.weeks import prepare_weeks
+from solver.weeks import keep_introductions_in_weeks, prepare_weeks
 
 log = logging.getLogger(__name__)
 
@@ -80,12 +81,14 @@ def solve(round_input: RoundInput, options: SolveOptions | None = None) -> Round
     budget = Budget(weekly_clock, weekly)
     first = budget.left() * FIRST_STAGE_SHARE
     improve_coverage(index, weeks, allowed, weekly, budget, first, reporter)
+    keep_introductions_in_weeks(index, weeks)
     all_proven = all(w.proven for w in weeks)
 
     triples, half_hours, lower_proven, lower_reasons = improve_lower_terms(
         index, weeks, weekly, budget
     )
     triples, half_hours, days = settle_days(index, triples, half_hours, options, clock)
+    half_hours = keep_introductions(index, triples, half_hours, pinned_rows(index, triples))
     for week in weeks:
         in_week = triples.week == week.week
         week.value = weighted(index, triples.take(np.flatnonzero(in_week)), half_hours[in_week])

@@ -12,6 +12,7 @@ from solver.candidates import compatible_triples, keep_candidates
 from solver.contract import StopReason
 from solver.greedy import greedy_week, previous_week, rounded_flow_week, weighted
 from solver.index import IntArray, PinKey, RoundIndex, to_half_hours
+from solver.introductions import keep_introductions, limits_any
 from solver.model import Triples
 from solver.pins import pinned_half_hours
 from solver.stopping import bound_reached
@@ -70,7 +71,26 @@ def prepare_weeks(index: RoundIndex, allowed: list[IntArray]) -> list[WeekPlan]:
         if plan.proven:
             plan.stop_reason = "bound_reached"
         weeks.append(plan)
+    keep_introductions_in_weeks(index, weeks)
     return weeks
+
+
+def keep_introductions_in_weeks(index: RoundIndex, weeks: list[WeekPlan]) -> None:
+    """Rule 10 over the weeks' plans, which were made apart: each newcomer beyond a unit's
+    limit taken off it (`solver.introductions.keep_introductions`)."""
+    if not limits_any(index):
+        return
+    triples, half_hours, pinned = round_rows(weeks)
+    kept = keep_introductions(index, triples, half_hours, set(pinned))
+    offset = 0
+    for week in weeks:
+        part = kept[offset : offset + len(week.triples)]
+        offset += len(week.triples)
+        if np.array_equal(part, week.half_hours):
+            continue
+        week.half_hours = part
+        week.value = weighted(index, week.triples, part)
+        week.proven = bound_reached(week.value, week.bound)
 
 
 def rows_of(index: RoundIndex, triples: Triples, keyed: dict[PinKey, int]) -> dict[int, int]:

@@ -27,6 +27,7 @@ def a_staff(
     preferred_areas: Iterable[str] = (),
     away_days: Iterable[str] | None = None,
     daily_hours: float | None = None,
+    past_units: Iterable[str] = (),
 ) -> dict[str, Any]:
     """A person; `away_days` and `daily_hours` are left out unless given (as in version 1)."""
     staff: dict[str, Any] = {
@@ -45,6 +46,8 @@ def a_staff(
         staff["away_days"] = list(away_days)
     if daily_hours is not None:
         staff["daily_hours"] = daily_hours
+    if past_units:
+        staff["past_units"] = list(past_units)
     return staff
 
 
@@ -98,17 +101,25 @@ def a_round(
     pinned: Sequence[dict[str, Any]] = (),
     previous: Sequence[dict[str, Any]] = (),
     max_units_per_week: int = 2,
+    intro_capacity: dict[str, int] | None = None,
 ) -> RoundInput:
-    """A round over every unit the staff and needs mention; `areas` maps unit -> area."""
+    """A round over every unit the staff and needs mention; `areas` maps unit -> area;
+    `intro_capacity` unit -> people new to it it can introduce a week (rule 10)."""
     areas = areas or {}
     unit_ids = sorted(
         {s["home_unit"] for s in staff}
         | {u for s in staff for u in s["avoid_units"]}
         | {n["unit"] for n in needs}
+        | {u for s in staff for u in s.get("past_units", ())}
         | set(areas)
     )
     wanted_areas = {a for s in staff for a in s["preferred_areas"]}
-    units = [{"id": u, "name": u.title(), "area": areas.get(u, "")} for u in unit_ids]
+    units: list[dict[str, Any]] = [
+        {"id": u, "name": u.title(), "area": areas.get(u, "")} for u in unit_ids
+    ]
+    for unit in units:
+        if unit["id"] in (intro_capacity or {}):
+            unit["intro_capacity"] = (intro_capacity or {})[unit["id"]]
     for area in sorted(wanted_areas - set(areas.values())):
         units.append({"id": f"unit-in-{area}", "area": area})
     return RoundInput.model_validate(

@@ -1,4 +1,4 @@
-"""An independent check of hard rules 1–9 and day rules a–e on a result, written from the
+"""An independent check of hard rules 1–10 and day rules a–e on a result, written from the
 design alone (it shares no code with the solver), and the plain arithmetic of term 1."""
 
 from __future__ import annotations
@@ -63,7 +63,32 @@ def violations(round_input: RoundInput, result: RoundResult) -> list[str]:
             found.append(f"pin {p.staff}->{p.need} week {p.week}: rule 9 not kept")
         elif p.days and _day_times(p.days) != _day_times(kept.days):
             found.append(f"pin {p.staff}->{p.need} week {p.week}: rule 9 days not kept")
-    return found + day_violations(round_input, result)
+    return (
+        found + introduction_violations(round_input, result) + day_violations(round_input, result)
+    )
+
+
+def introduction_violations(round_input: RoundInput, result: RoundResult) -> list[str]:
+    """Rule 10: a unit with an `intro_capacity` gets at most that many new people a week; a
+    person is new unless they worked there in an earlier round or an earlier week."""
+    capacity = {u.id: u.intro_capacity for u in round_input.units}
+    unit_of = {n.id: n.unit for n in round_input.needs}
+    worked_before = {(s.id, u) for s in round_input.staff for u in s.past_units}
+    at: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for a in result.assignments:
+        at[(unit_of[a.need], a.week)].add(a.staff)
+    found = []
+    for (unit, week), people in sorted(at.items()):
+        most = capacity[unit]
+        new = {
+            p
+            for p in people
+            if (p, unit) not in worked_before
+            and not any(p in at.get((unit, earlier), set()) for earlier in range(week))
+        }
+        if most is not None and len(new) > most:
+            found.append(f"{unit} week {week}: rule 10 introductions {len(new)} > {most}")
+    return found
 
 
 def _capacity(person: Staff, week: int) -> float:

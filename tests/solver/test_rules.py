@@ -9,6 +9,7 @@ from tests.solver.builders import (
     a_staff,
     an_assignment,
     hours_of,
+    reason_codes,
     solve_quickly,
 )
 from tests.solver.checker import violations
@@ -140,3 +141,38 @@ def test_pins_rule_names_capacity_and_sliver_breaks() -> None:
     assert "rule 3 (capacity)" in text
     assert "rule 7 (no slivers)" in text
     assert "pin (anne, n2, week 0, 3 h)" in text
+
+
+def test_introductions_rule_brings_one_new_person_a_week() -> None:
+    # The ward wants 70 hours a week and can introduce one new person a week: anne in week 0,
+    # then, known, she stays beside one more.
+    staff = [a_staff("anne"), a_staff("bob"), a_staff("carl")]
+    needs = [a_need(hours=[70, 70])]
+    round_input = a_round(staff=staff, needs=needs, weeks=2, intro_capacity={"ward": 1})
+    result = solve_quickly(round_input)
+    assert violations(round_input, result) == []
+    people = {w: {a.staff for a in result.assignments if a.week == w} for w in (0, 1)}
+    assert len(people[0]) == 1
+    assert len(people[1]) == 2
+    assert people[0] < people[1]
+    assert "introductions" in reason_codes(result, week=0)
+
+
+def test_introductions_rule_lets_people_known_to_the_unit_come() -> None:
+    staff = [a_staff("anne", past_units=["ward"]), a_staff("bob", past_units=["ward"])]
+    result = solve_quickly(
+        a_round(staff=staff, needs=[a_need(hours=[70])], intro_capacity={"ward": 0})
+    )
+    assert hours_of(result) == 70
+
+
+def test_introductions_rule_a_pin_beyond_the_limit_makes_the_round_infeasible() -> None:
+    round_input = a_round(
+        staff=[a_staff("anne"), a_staff("bob")],
+        needs=[a_need(hours=[40])],
+        pinned=[an_assignment("anne", "n1"), an_assignment("bob", "n1")],
+        intro_capacity={"ward": 1},
+    )
+    result = solve(round_input)
+    assert result.status == "infeasible"
+    assert any("rule 10 (introductions)" in m for m in result.messages)

@@ -19,6 +19,7 @@ from ortools.sat.python import cp_model
 
 from solver.contract import RoundInput
 from solver.index import IntArray, index_round, to_half_hours
+from solver.introductions import Presence
 from solver.model import PlanModel, Triples
 from solver.objective import Term
 from solver.rules import PAIR_RULES, ModelRule, PairRule
@@ -34,11 +35,14 @@ def verdict(
     *,
     capacity_left: dict[tuple[str, int], float] | None = None,
     elsewhere: dict[tuple[str, int], Iterable[str]] | None = None,
+    present: Mapping[tuple[str, int], Iterable[str]] | None = None,
 ) -> Verdict:
-    """What `rule` alone says of `plan`. `capacity_left` (staff, week) -> hours and
-    `elsewhere` (staff, week) -> unit ids stand for assignments outside the model, as in a
-    neighbourhood of the search."""
-    fixed, _ = fixed_plan(round_input, plan, capacity_left=capacity_left, elsewhere=elsewhere)
+    """What `rule` alone says of `plan`. `capacity_left` (staff, week) -> hours,
+    `elsewhere` (staff, week) -> unit ids and `present` (unit, week) -> staff ids stand for
+    assignments outside the model, as in a neighbourhood of the search."""
+    fixed, _ = fixed_plan(
+        round_input, plan, capacity_left=capacity_left, elsewhere=elsewhere, present=present
+    )
     if rule in PAIR_RULES:
         refuse_pairs(fixed, rule)
     else:
@@ -75,6 +79,7 @@ def fixed_plan(
     *,
     capacity_left: dict[tuple[str, int], float] | None = None,
     elsewhere: dict[tuple[str, int], Iterable[str]] | None = None,
+    present: Mapping[tuple[str, int], Iterable[str]] | None = None,
 ) -> tuple[PlanModel, IntArray]:
     """The solver's model over the plan's rows and every pin's, each variable fixed to the
     plan (a pin the plan leaves out gets 0 hours), and the plan's half-hours per row."""
@@ -98,6 +103,12 @@ def fixed_plan(
             (index.staff_pos[s], w): {index.unit_pos[u] for u in units}
             for (s, w), units in (elsewhere or {}).items()
         },
+        present_outside=Presence(
+            {
+                (index.unit_pos[u], w): frozenset(index.staff_pos[s] for s in staff)
+                for (u, w), staff in (present or {}).items()
+            }
+        ),
     )
     half_hours = np.array([to_half_hours(plan.get(key, 0)) for key in rows], dtype=np.int64)
     for i, h in enumerate(half_hours.tolist()):

@@ -1,0 +1,127 @@
+"""Rule 10: a unit introduces at most `Unit.intro_capacity` new people a week.
+
+A person is new to a unit in a week when they work there that week, never worked there in an
+earlier published round (`Staff.past_units`) and did not work there earlier in this round.
+Someone who comes back in week 3 after weeks 1 and 2 at the unit is no new face; someone who
+first comes in week 3 is, and takes one of week 3's introductions.
+
+The rule only removes plans, so the flow bound stays an upper bound. It ties weeks together
+(week 2's newcomers depend on week 1's plan), while the weekly stages plan weeks apart; so
+every model counts, beside its own rows, who works where outside it (`Presence`), and
+`keep_introductions` cuts, week by week in order, any newcomer beyond a unit's limit that
+plans made apart may still have left (never a pin).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from solver.index import IntArray, RoundIndex
+from solver.model import Triples
+
+NO_LIMIT = -1
+"""`RoundIndex.intro_capacity` of a unit that introduces as many people as it is given."""
+
+UnitWeek = tuple[int, int]
+"""(unit, week) positions."""
+
+
+@dataclass(frozen=True)
+class Presence:
+    """Who works at which limited unit in which week: (unit, week) -> staff positions."""
+
+    at: dict[UnitWeek, frozenset[int]] = field(default_factory=dict)
+
+    @staticmethod
+    def of(index: RoundIndex, triples: Triples, half_hours: IntArray) -> Presence:
+        """Where the plan `half_hours` over `triples` puts people, at units with a limit."""
+        units = index.need_unit[triples.need]
+        used = np.flatnonzero((half_hours > 0) & (index.intro_capacity[units] != NO_LIMIT))
+        at: dict[UnitWeek, set[int]] = defaultdict(set)
+        for s, u, w in zip(
+            triples.staff[used].tolist(),
+            units[used].tolist(),
+            triples.week[used].tolist(),
+            strict=True,
+        ):
+            at[(u, w)].add(s)
+        return Presence({k: frozenset(v) for k, v in at.items()})
+
+    def without_weeks(self, weeks: set[int]) -> Presence:
+        return Presence({k: v for k, v in self.at.items() if k[1] not in weeks})
+
+    def joined(self, other: Presence) -> Presence:
+        at = dict(self.at)
+        for key, staff in other.at.items():
+            at[key] = at.get(key, frozenset()) | staff
+        return Presence(at)
+
+    def first_weeks(self) -> dict[tuple[int, int], int]:
+        """(staff, unit) -> the first week the person works at the unit."""
+        first: dict[tuple[int, int], int] = {}
+        for (u, w), staff in self.at.items():
+            for s in staff:
+                if first.get((s, u), w + 1) > w:
+                    first[(s, u)] = w
+        return first
+
+
+def limits_any(index: RoundIndex) -> bool:
+    """Whether any unit of the round limits its introductions."""
+    return bool((index.intro_capacity != NO_LIMIT).any())
+
+
+def newcomers(index: RoundIndex, presence: Presence) -> dict[UnitWeek, set[int]]:
+    """(unit, week) -> the people new to the unit that week in the plan `presence` shows."""
+    first = presence.first_weeks()
+    return {
+        (u, w): {s for s in staff if first[(s, u)] == w and (s, u) not in index.past_units}
+        for (u, w), staff in presence.at.items()
+    }
+
+
+def keep_introductions(
+    index: RoundIndex, triples: Triples, half_hours: IntArray, pinned: set[int] | None = None
+) -> IntArray:
+    """The plan with, week by week in order, every newcomer beyond a unit's limit taken off
+    the unit that week: pinned people stay, then those who cover the most weighted hours."""
+    if not limits_any(index) or len(triples) == 0:
+        return half_hours
+    kept = half_hours.copy()
+    pins = pinned or set()
+    units = index.need_unit[triples.need]
+    value = index.weight[triples.need] * kept
+    known: set[tuple[int, int]] = set(index.past_units)
+    for week in range(index.weeks):
+        in_week = np.flatnonzero(
+            (triples.week == week) & (kept > 0) & (index.intro_capacity[units] != NO_LIMIT)
+        )
+        rows: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for r in in_week.tolist():
+            rows[(int(triples.staff[r]), int(units[r]))].append(r)
+        by_unit: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for s, u in rows:
+            if (s, u) not in known:
+                by_unit[u].append((s, u))
+        for u, new in by_unit.items():
+            new.sort(key=lambda key: _rank(key, rows[key], pins, value, index))
+            for key in new[max(int(index.intro_capacity[u]), _pinned_count(new, rows, pins)) :]:
+                kept[rows[key]] = 0
+        known |= {key for key in rows if kept[rows[key][0]] > 0}
+    return kept
+
+
+def _pinned_count(
+    new: list[tuple[int, int]], rows: dict[tuple[int, int], list[int]], pins: set[int]
+) -> int:
+    return sum(1 for key in new if any(r in pins for r in rows[key]))
+
+
+def _rank(
+    key: tuple[int, int], rows: list[int], pins: set[int], value: IntArray, index: RoundIndex
+) -> tuple[bool, int, str]:
+    pinned = any(r in pins for r in rows)
+    return (not pinned, -int(value[rows].sum()), index.staff_ids[key[0]])
