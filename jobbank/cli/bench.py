@@ -1,7 +1,10 @@
 """`jobbank bench`: the solver on generated instances, one municipality at a time or ten in
-parts on the queue; `jobbank.tools.bench` does the work (imported only when it runs)."""
+parts on the queue; `jobbank.tools.bench` and its kin (`bench_days`, `bench_repair`,
+`bench_rotation`) do the work (imported only when it runs)."""
 
 from __future__ import annotations
+
+import functools
 
 import click
 
@@ -14,8 +17,9 @@ MAX_BENCH_SEEDS = 100
     "sizes",
     multiple=True,
     type=click.Choice(["small", "medium", "large", "full"]),
-    help="Instance size; repeat for several (default: small, medium and large; with "
-    "--pool regional one of small or full, default full).",
+    help="Instance size; repeat for several (default: small, medium and large; medium with "
+    "--repair, --purpose rotation and --introductions; with --pool regional one of small or "
+    "full, default full).",
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="Generator seed.")
 @click.option(
@@ -66,6 +70,25 @@ MAX_BENCH_SEEDS = 100
     "day), each also solved without them to show what the day rules cost, against the "
     "targets of issue 23.",
 )
+@click.option(
+    "--purpose",
+    type=click.Choice(["crisis", "rotation"]),
+    default="crisis",
+    show_default=True,
+    help="crisis: the rounds above; rotation: rotation rounds (people's earlier units and "
+    "last year's lent hours, skills to learn, needs that take learners), reporting new "
+    "experiences, learners placed and introductions beside coverage, against the crisis "
+    "round's targets; default size medium.",
+)
+@click.option(
+    "--introductions",
+    is_flag=True,
+    help="Each round solved three times: without introduction settings, with rule 10 (each "
+    "unit introduces 2–4 new people a week by head count, 4 hours each), and with no limit "
+    "but coverage_trade 0.005; reporting coverage, introductions, introductions per person "
+    "used and covered hours per introduction. A crisis round unless --purpose rotation; "
+    "default size medium.",
+)
 def bench(
     sizes: tuple[str, ...],
     seed: int,
@@ -77,6 +100,8 @@ def bench(
     parts: int | None,
     repair: bool,
     days: bool,
+    purpose: str,
+    introductions: bool,
 ) -> None:
     """Benchmark the solver on generated instances against the bound and a greedy plan."""
     if days and (repair or pool == "regional"):
@@ -84,6 +109,17 @@ def bench(
             "--days runs single rounds; leave out --repair and --pool regional",
             param_hint="--days",
         )
+    if introductions or purpose == "rotation":
+        _bench_rotation(
+            sizes,
+            bench_seeds(seeds) if seeds else [seed],
+            time_limit,
+            workers,
+            purpose=purpose,
+            introductions=introductions,
+            elsewhere=days or repair or pool == "regional",
+        )
+        return
     if repair:
         _bench_repair(sizes, [seed] if not seeds else bench_seeds(seeds), time_limit, workers)
         return
@@ -129,6 +165,41 @@ def _bench_repair(
     if "full" in sizes:
         raise click.BadParameter("full is a size of --pool regional only", param_hint="--size")
     run_repair_bench(
+        list(sizes) or ["medium"],
+        seeds=seeds,
+        time_limit=time_limit,
+        workers=workers or 2,
+        out=click.echo,
+    )
+
+
+def _bench_rotation(
+    sizes: tuple[str, ...],
+    seeds: list[int],
+    time_limit: float | None,
+    workers: int | None,
+    *,
+    purpose: str,
+    introductions: bool,
+    elsewhere: bool,
+) -> None:
+    from jobbank.tools.bench_rotation import run_introduction_bench, run_rotation_bench
+
+    hint = "--introductions" if introductions else "--purpose"
+    if elsewhere:
+        raise click.BadParameter(
+            f"{hint} runs single rounds by the week; leave out --days, --repair and "
+            "--pool regional",
+            param_hint=hint,
+        )
+    if "full" in sizes:
+        raise click.BadParameter("full is a size of --pool regional only", param_hint="--size")
+    run = (
+        functools.partial(run_introduction_bench, purpose=purpose)
+        if introductions
+        else run_rotation_bench
+    )
+    run(
         list(sizes) or ["medium"],
         seeds=seeds,
         time_limit=time_limit,

@@ -80,6 +80,41 @@ HEADINGS = {
 
 
 @dataclass(frozen=True)
+class Target:
+    """An issue's target for a size: a share of the flow bound within a wall time (2 cores),
+    and for some sizes a peak memory."""
+
+    share: float
+    seconds: float
+    mib: float | None = None
+
+    def verdict(self, share: float, seconds: float, mib: float, *more: tuple[str, bool]) -> str:
+        """The target in words, ✔ when all of it holds, else ✗ with the parts missed; `more`
+        adds a bench's own parts, each (name, holds)."""
+        missed = [
+            part
+            for part, holds in (
+                ("share", share >= self.share),
+                ("time", seconds <= self.seconds),
+                ("memory", self.mib is None or mib <= self.mib),
+                *more,
+            )
+            if not holds
+        ]
+        memory = f", ≤ {self.mib / 1024:g} GiB" if self.mib is not None else ""
+        words = f"≥ {self.share:g} in ≤ {self.seconds:g} s{memory}"
+        return f"{words} ✔" if not missed else f"{words} ✗ ({', '.join(missed)})"
+
+
+CRISIS_TARGETS = {
+    "small": Target(share=0.99, seconds=10),
+    "medium": Target(share=0.985, seconds=30, mib=2 * 1024),
+    "large": Target(share=0.975, seconds=120, mib=6 * 1024),
+}
+"""The crisis round's targets per size (docs/benchmarks.md)."""
+
+
+@dataclass(frozen=True)
 class BenchRow:
     """One size's measurements."""
 

@@ -7,12 +7,11 @@ import pytest
 from click.testing import CliRunner
 
 from jobbank.cli.main import main
-from jobbank.tools.bench import SIZES
+from jobbank.tools.bench import SIZES, Target
 from jobbank.tools.bench_days import (
     DAY_COLUMNS,
     DAY_HEADINGS,
     DAY_TARGETS,
-    DayTarget,
     assignment_weeks_without_days,
     day_reasons,
     day_row,
@@ -54,13 +53,13 @@ def test_bench_days_reports_the_small_round_with_days_beside_it_without() -> Non
 
 def test_a_target_names_what_it_misses() -> None:
     large = DAY_TARGETS["large"]
-    assert large.verdict(0.98, 140, 3000, 0) == "≥ 0.975 in ≤ 150 s, ≤ 6 GiB ✔"
+    assert large.verdict(0.98, 140, 3000, ("days", True)) == "≥ 0.975 in ≤ 150 s, ≤ 6 GiB ✔"
     assert (
-        large.verdict(0.97, 151, 7000, 2)
+        large.verdict(0.97, 151, 7000, ("days", False))
         == "≥ 0.975 in ≤ 150 s, ≤ 6 GiB ✗ (share, time, memory, days)"
     )
-    medium = DayTarget(share=0.985, seconds=40)
-    assert medium.verdict(0.99, 41, 9e9, 0) == "≥ 0.985 in ≤ 40 s ✗ (time)"
+    medium = Target(share=0.985, seconds=40)
+    assert medium.verdict(0.99, 41, 9e9) == "≥ 0.985 in ≤ 40 s ✗ (time)"
 
 
 def test_a_row_sets_the_round_with_days_against_the_one_without() -> None:
