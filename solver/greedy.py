@@ -1,9 +1,9 @@
 """Fast plans that keep every hard rule: the coordinator's greedy, and the rounded flow.
 
 Both fill one week at a time through a `WeekFiller`, which refuses any offer that would
-break rules 3, 4, 7 or 8, or ask for more days than a person may be away (day rules b and c
-in the week, `solver.rules.days_rule`); the triples it is given already satisfy 1, 2, 5 and
-6, and pins are placed first and never touched: rule 9.
+break rules 3, 4, 7, 8 or 10 (given the week's `IntroRoom`), or ask for more days than a
+person may be away (day rules b and c in the week, `solver.rules.days_rule`); the triples it
+is given already satisfy 1, 2, 5 and 6, and pins are placed first and never touched: rule 9.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from solver.index import IntArray, RoundIndex
+from solver.introductions import IntroRoom
 from solver.model import Triples
 from solver.week_days import days_fit
 
@@ -18,8 +19,16 @@ from solver.week_days import days_fit
 class WeekFiller:
     """Hours per row of one week's triples, grown by offers that keep every hard rule."""
 
-    def __init__(self, index: RoundIndex, triples: Triples, pinned: dict[int, int]) -> None:
+    def __init__(
+        self,
+        index: RoundIndex,
+        triples: Triples,
+        pinned: dict[int, int],
+        room: IntroRoom | None = None,
+    ) -> None:
         self.index = index
+        self.room = room.copy() if room else None
+        """Rule 10: the newcomers each unit still takes this week."""
         self.triples = triples
         week = int(triples.week[0]) if len(triples) else 0
         self.spare: IntArray = index.capacity[:, week].copy()
@@ -45,7 +54,10 @@ class WeekFiller:
             self.days_of.setdefault(s, {})[row] = (int(self.usable[row]), days)
         self.spare[s] -= half_hours
         self.remaining[n] -= half_hours
-        self.units.setdefault(s, set()).add(int(self.index.need_unit[n]))
+        unit = int(self.index.need_unit[n])
+        if self.room and unit not in self.units.get(s, set()):
+            self.room.take(s, unit)
+        self.units.setdefault(s, set()).add(unit)
 
     def offer(self, row: int, half_hours: int) -> int:
         """Add up to `half_hours` to `row` if the rules allow; returns what was added."""
@@ -61,8 +73,10 @@ class WeekFiller:
         amount = self._fits_days(row, s, amount)
         if amount <= 0 or (self.hours[row] == 0 and amount < self.block[n]):
             return 0
-        units = self.units.get(s, set())
-        if int(self.index.need_unit[n]) not in units and len(units) >= self.index.max_units:
+        units, unit = self.units.get(s, set()), int(self.index.need_unit[n])
+        if unit not in units and len(units) >= self.index.max_units:
+            return 0
+        if unit not in units and self.room and not self.room.admits(s, unit):
             return 0
         self._place(row, amount)
         return amount
@@ -120,18 +134,24 @@ def coordinator_order(index: RoundIndex, triples: Triples) -> tuple[IntArray, di
     return need_order, rows_by_need
 
 
-def greedy_week(index: RoundIndex, triples: Triples, pinned: dict[int, int]) -> IntArray:
+def greedy_week(
+    index: RoundIndex, triples: Triples, pinned: dict[int, int], room: IntroRoom | None = None
+) -> IntArray:
     """The plain greedy a coordinator would do by hand, for one week's triples."""
-    filler = WeekFiller(index, triples, pinned)
+    filler = WeekFiller(index, triples, pinned, room)
     filler.fill(*coordinator_order(index, triples))
     return filler.hours
 
 
 def rounded_flow_week(
-    index: RoundIndex, triples: Triples, pinned: dict[int, int], flow: IntArray
+    index: RoundIndex,
+    triples: Triples,
+    pinned: dict[int, int],
+    flow: IntArray,
+    room: IntroRoom | None = None,
 ) -> IntArray:
     """The flow's choices made whole (blocks, spread), highest weight first, then greedy fill."""
-    filler = WeekFiller(index, triples, pinned)
+    filler = WeekFiller(index, triples, pinned, room)
     rows = np.flatnonzero(flow > 0)
     rows = rows[np.lexsort((-flow[rows], -index.weight[triples.need[rows]]))]
     for row in rows:
@@ -142,10 +162,14 @@ def rounded_flow_week(
 
 
 def previous_week(
-    index: RoundIndex, triples: Triples, pinned: dict[int, int], previous: dict[int, int]
+    index: RoundIndex,
+    triples: Triples,
+    pinned: dict[int, int],
+    previous: dict[int, int],
+    room: IntroRoom | None = None,
 ) -> IntArray:
     """The previous round's assignments (row -> half-hours) where they still fit, then greedy."""
-    filler = WeekFiller(index, triples, pinned)
+    filler = WeekFiller(index, triples, pinned, room)
     for row, half_hours in sorted(previous.items()):
         if (
             filler.hours[row] == 0

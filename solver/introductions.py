@@ -69,6 +69,41 @@ class Presence:
         return first
 
 
+@dataclass
+class IntroRoom:
+    """What rule 10 leaves a week being filled offer by offer: who is known to which unit
+    before the week, and how many more newcomers each unit with a limit takes."""
+
+    known: set[tuple[int, int]]
+    left: dict[int, int]
+
+    @staticmethod
+    def for_week(index: RoundIndex, known: set[tuple[int, int]]) -> IntroRoom:
+        limited = np.flatnonzero(index.intro_capacity != NO_LIMIT)
+        return IntroRoom(known, {int(u): int(index.intro_capacity[u]) for u in limited})
+
+    def admits(self, staff: int, unit: int) -> bool:
+        """Whether the person may come to the unit this week (they are not there yet)."""
+        return unit not in self.left or (staff, unit) in self.known or self.left[unit] > 0
+
+    def take(self, staff: int, unit: int) -> None:
+        """The person comes to the unit this week (they were not there yet)."""
+        if unit in self.left and (staff, unit) not in self.known:
+            self.left[unit] -= 1
+
+    def copy(self) -> IntroRoom:
+        return IntroRoom(self.known, dict(self.left))
+
+
+def present_pairs(
+    index: RoundIndex, triples: Triples, half_hours: IntArray
+) -> set[tuple[int, int]]:
+    """(staff, unit) pairs the plan puts together: who is known where after it."""
+    used = half_hours > 0
+    units = index.need_unit[triples.need[used]]
+    return set(zip(triples.staff[used].tolist(), units.tolist(), strict=True))
+
+
 def limits_any(index: RoundIndex) -> bool:
     """Whether any unit of the round limits its introductions."""
     return bool((index.intro_capacity != NO_LIMIT).any())

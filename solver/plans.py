@@ -12,7 +12,7 @@ from solver.contract import RoundInput, RoundResult
 from solver.day_stage import cut_to_days
 from solver.greedy import greedy_week
 from solver.index import HALF_HOURS, index_round
-from solver.introductions import keep_introductions
+from solver.introductions import IntroRoom, keep_introductions, limits_any
 from solver.model import Triples
 from solver.pins import check_pins, pinned_half_hours, pinned_rows
 from solver.result import build_result, infeasible_result
@@ -42,6 +42,7 @@ def greedy_plan(round_input: RoundInput) -> RoundResult:
     allowed = allowed_pairs(index)
     pins = pinned_half_hours(index)
     parts, plans, bound = [], [], 0
+    known: set[tuple[int, int]] = set(index.past_units)
     for week in range(index.weeks):
         triples = compatible_triples(index, allowed, week)
         bound += week_flow(index, week, triples)[0]
@@ -54,7 +55,16 @@ def greedy_plan(round_input: RoundInput) -> RoundResult:
         )
         pinned = {int(r): pins[k] for r, k in zip(rows, keys, strict=True)}
         parts.append(triples)
-        plans.append(greedy_week(index, triples, pinned))
+        room = IntroRoom.for_week(index, known) if limits_any(index) else None
+        plans.append(greedy_week(index, triples, pinned, room))
+        used = plans[-1] > 0
+        known |= set(
+            zip(
+                triples.staff[used].tolist(),
+                index.need_unit[triples.need[used]].tolist(),
+                strict=True,
+            )
+        )
     triples = Triples.concat(parts)
     half_hours = np.concatenate(plans) if plans else np.zeros(0, dtype=np.int64)
     half_hours = keep_introductions(index, triples, half_hours, pinned_rows(index, triples))

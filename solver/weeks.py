@@ -3,6 +3,7 @@ bound and starting plan, and the candidates kept for its model."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -12,10 +13,12 @@ from solver.candidates import compatible_triples, keep_candidates
 from solver.contract import StopReason
 from solver.greedy import greedy_week, previous_week, rounded_flow_week, weighted
 from solver.index import IntArray, PinKey, RoundIndex, to_half_hours
-from solver.introductions import keep_introductions, limits_any
+from solver.introductions import IntroRoom, keep_introductions, limits_any, present_pairs
 from solver.model import Triples
 from solver.pins import pinned_half_hours
 from solver.stopping import bound_reached
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -46,12 +49,14 @@ def prepare_weeks(index: RoundIndex, allowed: list[IntArray]) -> list[WeekPlan]:
         for a in index.round_input.previous
     }
     weeks = []
+    known: set[tuple[int, int]] = set(index.past_units)
     for week in range(index.weeks):
+        room = IntroRoom.for_week(index, known) if limits_any(index) else None
         triples = compatible_triples(index, allowed, week)
         bound, flow = week_flow(index, week, triples)
         pinned = rows_of(index, triples, {k: v for k, v in pins.items() if k[2] == week})
         kept_previous = rows_of(index, triples, {k: h for k, h in previous.items() if k[2] == week})
-        start = best_start(index, triples, pinned, flow, kept_previous)
+        start = best_start(index, triples, pinned, flow, kept_previous, room)
         must_keep = start > 0
         must_keep[list(pinned)] = True
         must_keep[list(kept_previous)] = True
@@ -71,6 +76,8 @@ def prepare_weeks(index: RoundIndex, allowed: list[IntArray]) -> list[WeekPlan]:
         if plan.proven:
             plan.stop_reason = "bound_reached"
         weeks.append(plan)
+        if room:
+            known |= present_pairs(index, kept, plan.half_hours)
     keep_introductions_in_weeks(index, weeks)
     return weeks
 
@@ -82,6 +89,11 @@ def keep_introductions_in_weeks(index: RoundIndex, weeks: list[WeekPlan]) -> Non
         return
     triples, half_hours, pinned = round_rows(weeks)
     kept = keep_introductions(index, triples, half_hours, set(pinned))
+    log.info(
+        "rule 10 cut %d of %d weighted half-hours",
+        weighted(index, triples, half_hours) - weighted(index, triples, kept),
+        weighted(index, triples, half_hours),
+    )
     offset = 0
     for week in weeks:
         part = kept[offset : offset + len(week.triples)]
@@ -113,15 +125,17 @@ def best_start(
     pinned: dict[int, int],
     flow: IntArray,
     previous: dict[int, int],
+    room: IntroRoom | None = None,
 ) -> IntArray:
     """The best (by term 1) of: the previous plan where it still fits, topped up greedily;
-    the coordinator's greedy; the rounded flow. On a tie the previous plan wins."""
+    the coordinator's greedy; the rounded flow; each within the week's `room` (rule 10). On
+    a tie the previous plan wins."""
     if len(triples) == 0:
         return np.zeros(0, dtype=np.int64)
     plans = [
-        previous_week(index, triples, pinned, previous),
-        greedy_week(index, triples, pinned),
-        rounded_flow_week(index, triples, pinned, flow),
+        previous_week(index, triples, pinned, previous, room),
+        greedy_week(index, triples, pinned, room),
+        rounded_flow_week(index, triples, pinned, flow, room),
     ]
     return max(plans, key=lambda p: weighted(index, triples, p))
 

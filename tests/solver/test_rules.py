@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from solver import solve
+from solver import greedy_plan, solve
 from tests.solver.builders import (
     a_need,
     a_round,
@@ -176,3 +176,21 @@ def test_introductions_rule_a_pin_beyond_the_limit_makes_the_round_infeasible() 
     result = solve(round_input)
     assert result.status == "infeasible"
     assert any("rule 10 (introductions)" in m for m in result.messages)
+
+
+def test_introductions_rule_the_greedy_takes_known_people_when_a_unit_is_full() -> (
+    None
+):
+    # The ward takes one new person a week; bob has worked there before. Anne, first in the
+    # greedy's order (no home load), comes new; carl would be a second newcomer, so the
+    # greedy passes him by for bob rather than planning him and cutting him afterwards.
+    staff = [
+        a_staff("anne"),
+        a_staff("carl", home_load=[5]),
+        a_staff("bob", home_load=[10], past_units=["ward"]),
+    ]
+    round_input = a_round(staff=staff, needs=[a_need(hours=[70])], intro_capacity={"ward": 1})
+    result = greedy_plan(round_input)
+    assert violations(round_input, result) == []
+    assert {a.staff for a in result.assignments} == {"anne", "bob"}
+    assert hours_of(result) == 37 + 27
