@@ -178,9 +178,7 @@ def test_introductions_rule_a_pin_beyond_the_limit_makes_the_round_infeasible() 
     assert any("rule 10 (introductions)" in m for m in result.messages)
 
 
-def test_introductions_rule_the_greedy_takes_known_people_when_a_unit_is_full() -> (
-    None
-):
+def test_introductions_rule_the_greedy_takes_known_people_when_a_unit_is_full() -> None:
     # The ward takes one new person a week; bob has worked there before. Anne, first in the
     # greedy's order (no home load), comes new; carl would be a second newcomer, so the
     # greedy passes him by for bob rather than planning him and cutting him afterwards.
