@@ -97,6 +97,8 @@ class RoundIndex:
     """(unit,) the people new to it a unit can introduce a week (rule 10); -1: no limit."""
     past_units: frozenset[tuple[int, int]]
     """(staff, unit) pairs of units people worked at in earlier published rounds."""
+    intro_half_hours: IntArray
+    """(unit,) half-hours the unit spends introducing one new person (`Unit.intro_hours`)."""
     day_limits: dict[tuple[int, int, int], int] = field(default_factory=dict)
     """(staff, need, week) -> the most half-hours the day stage found days for, beside the
     person's other assignments that week: how the weekly stage hears the day stage."""
@@ -254,6 +256,7 @@ def index_round(round_input: RoundInput) -> RoundIndex:
         intro_capacity=np.array(
             [-1 if u.intro_capacity is None else u.intro_capacity for u in units], dtype=np.int64
         ),
+        intro_half_hours=np.array([to_half_hours(u.intro_hours) for u in units], dtype=np.int64),
         past_units=frozenset((i, unit_pos[u]) for i, s in enumerate(staff) for u in s.past_units),
     )
 

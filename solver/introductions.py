@@ -104,6 +104,19 @@ def present_pairs(
     return set(zip(triples.staff[used].tolist(), units.tolist(), strict=True))
 
 
+def trades_coverage(index: RoundIndex) -> bool:
+    """Whether the round lets the plan give up coverage for fewer introductions."""
+    rules = index.round_input.rules
+    return rules.coverage_trade > 0 and bool((index.intro_half_hours > 0).any())
+
+
+def introduction_half_hours(index: RoundIndex, triples: Triples, half_hours: IntArray) -> int:
+    """Half-hours receiving units spend introducing the people the plan brings them new
+    (`Unit.intro_hours` per (person, unit) pair not known from an earlier round)."""
+    pairs = present_pairs(index, triples, half_hours) - index.past_units
+    return sum(int(index.intro_half_hours[u]) for _, u in pairs)
+
+
 def limits_any(index: RoundIndex) -> bool:
     """Whether any unit of the round limits its introductions."""
     return bool((index.intro_capacity != NO_LIMIT).any())

@@ -5,7 +5,9 @@ terms stay as good."""
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -13,9 +15,17 @@ from ortools.sat.python import cp_model
 from solver.budget import MIN_STAGE_SECONDS, Budget
 from solver.contract import StopReason
 from solver.cpsat import make_solver, read_hours
+from solver.greedy import weighted
 from solver.index import IntArray, RoundIndex
-from solver.model import PlanModel, Triples
-from solver.objective import LOWER_TERMS, Term
+from solver.introductions import trades_coverage
+from solver.model import PlanModel, Triples, group_rows
+from solver.objective import (
+    LOWER_TERMS,
+    Term,
+    coverage_term,
+    introduction_cost_term,
+    net_introduction_term,
+)
 from solver.options import SolveOptions
 from solver.rules import apply_rules
 from solver.stopping import StallWatch, stage_stop_reason
@@ -33,24 +43,28 @@ building the model takes a small part of the time left."""
 
 def improve_lower_terms(
     index: RoundIndex, weeks: list[WeekPlan], options: SolveOptions, budget: Budget
-) -> tuple[Triples, IntArray, bool, list[StopReason]]:
-    """Stages 2–5 over the whole round; returns the triples, their half-hours, whether every
-    stage was proven optimal over a complete model, and why each stage stopped (none when
-    the round has nothing to plan)."""
+) -> LowerStages:
+    """Stages 2–5 over the whole round, after the trade of coverage for fewer introductions
+    where the round allows one: the triples, their half-hours, whether every stage was
+    proven optimal over a complete model, why each stage stopped (none when the round has
+    nothing to plan) and the share of term 1 traded."""
     triples, half_hours, pinned = round_rows(weeks)
     triples, half_hours = _with_continuity_rows(index, triples, half_hours)
     complete = all(w.complete for w in weeks)
-    proven = complete
     if len(triples) == 0:
-        return triples, half_hours, proven, []
+        return LowerStages(triples, half_hours, complete, [])
     reserve = RESULT_RESERVE * budget.limit
     build_estimate = BUILD_SECONDS_PER_ROW * len(triples)
     if budget.left() - reserve < 2 * build_estimate + MIN_STAGE_SECONDS * len(LOWER_TERMS):
-        return triples, half_hours, False, ["time_limit"]
+        return LowerStages(triples, half_hours, False, ["time_limit"])
 
     plan = PlanModel(index, triples, pinned)
     apply_rules(plan)
     coverage = {w.week: w.value for w in weeks}
+    stages = LowerStages(triples, half_hours, complete, [])
+    if trades_coverage(index):
+        _trade_for_introductions(plan, stages, sum(coverage.values()), options, budget, reserve)
+        coverage = _coverage_per_week(plan, stages.half_hours)
     for rows in plan.groups("week"):
         week = int(triples.week[rows[0]])
         weights = index.weight[triples.need[rows]]
@@ -60,10 +74,75 @@ def improve_lower_terms(
             )
             >= coverage[week]
         )
-    half_hours, lower_proven, reasons = minimize_in_turn(
-        plan, LOWER_TERMS, half_hours, options, budget, reserve=reserve, complete=complete
+    stages.half_hours, lower_proven, reasons = minimize_in_turn(
+        plan, LOWER_TERMS, stages.half_hours, options, budget, reserve=reserve, complete=complete
     )
-    return triples, half_hours, proven and lower_proven, reasons
+    stages.proven = stages.proven and lower_proven
+    stages.reasons += reasons
+    return stages
+
+
+@dataclass
+class LowerStages:
+    """What the stages after term 1 made of the round."""
+
+    triples: Triples
+    half_hours: IntArray
+    proven: bool
+    reasons: list[StopReason]
+    traded: float = 0.0
+    """The share of term 1 given up for fewer introductions."""
+
+
+def _trade_for_introductions(
+    plan: PlanModel,
+    stages: LowerStages,
+    reached: int,
+    options: SolveOptions,
+    budget: Budget,
+    reserve: float,
+) -> None:
+    """Term 1 less introduction cost, maximised with term 1 at least `Rules.coverage_trade`
+    short of what it reached; then each week's term 1 and the cost are held."""
+    share = plan.index.round_input.rules.coverage_trade
+    plan.model.add(coverage_term(plan, stages.half_hours) >= math.ceil((1 - share) * reached))
+    stages.half_hours, proven, reasons = minimize_in_turn(
+        plan,
+        [net_introduction_term],
+        stages.half_hours,
+        options,
+        budget,
+        reserve=reserve,
+        complete=stages.proven,
+        held=len(LOWER_TERMS),
+    )
+    stages.proven = stages.proven and proven
+    stages.reasons += reasons
+    kept = weighted(plan.index, plan.triples, stages.half_hours)
+    stages.traded = max(0.0, 1 - kept / reached) if reached else 0.0
+    cost = introduction_cost_term(plan, stages.half_hours)
+    plan.model.add(cost <= _introduction_cost(plan, stages.half_hours))
+    log.info("traded %.4f of term 1 for fewer introductions", stages.traded)
+
+
+def _introduction_cost(plan: PlanModel, half_hours: IntArray) -> int:
+    """The introduction cost term's value for a plan (as `introduction_cost_term` counts)."""
+    index, t = plan.index, plan.triples
+    units = index.need_unit[t.need]
+    total = 0
+    for rows in group_rows(t.staff, units):
+        s, u = int(t.staff[rows[0]]), int(units[rows[0]])
+        if (s, u) not in index.past_units and (half_hours[rows] > 0).any():
+            total += int(index.intro_half_hours[u]) * int(index.weight[t.need[rows]].max())
+    return total
+
+
+def _coverage_per_week(plan: PlanModel, half_hours: IntArray) -> dict[int, int]:
+    index, t = plan.index, plan.triples
+    return {
+        int(t.week[rows[0]]): weighted(index, t.take(rows), half_hours[rows])
+        for rows in plan.groups("week")
+    }
 
 
 def minimize_in_turn(
@@ -77,6 +156,7 @@ def minimize_in_turn(
     complete: bool,
     stall_seconds: float | None = None,
     light: bool = False,
+    held: int = 0,
 ) -> tuple[IntArray, bool, list[StopReason]]:
     """Minimise each term in turn, holding each at its value once done, from the plan
     `half_hours` (which must keep the model's constraints); returns the plan, whether every
@@ -88,7 +168,7 @@ def minimize_in_turn(
     proven = complete
     for stage, term in enumerate(terms):
         cost = term(plan, half_hours)
-        seconds = (budget.left() - reserve) / (len(terms) - stage)
+        seconds = (budget.left() - reserve) / (len(terms) + held - stage)
         if seconds < MIN_STAGE_SECONDS:
             return half_hours, False, [*reasons, "time_limit"]
         plan.model.minimize(cost)

@@ -220,6 +220,14 @@ class PlanModel:
             self._goes_to[key] = self.any_used(rows, name)
         return self._goes_to[key]
 
+    def goes_to_unit(self, rows: IntArray) -> cp_model.IntVar:
+        """Whether the person works at the unit in any week: `rows` are all of one (staff,
+        unit) in this model."""
+        t, index = self.triples, self.index
+        first = int(rows[0])
+        staff, unit = int(t.staff[first]), int(index.need_unit[int(t.need[first])])
+        return self.any_used(rows, f"at_unit[{index.staff_ids[staff]},{index.unit_ids[unit]}]")
+
     def any_used(self, rows: IntArray, name: str) -> cp_model.IntVar:
         """A boolean named `name` that is 1 when any of `rows` is used (the row's own `used`
         if only one)."""

@@ -30,7 +30,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from solver.index import IntArray
-from solver.model import PlanModel
+from solver.model import PlanModel, group_rows
 
 Term = Callable[[PlanModel, IntArray], cp_model.LinearExpr]
 """A term builds its expression on a plan, given the current half-hours per row."""
@@ -160,6 +160,28 @@ def preference_term(plan: PlanModel, current: IntArray) -> cp_model.LinearExpr:
     if not welcomed_rows(plan):
         return wishes_term(plan, current)
     return wishes_term(plan, current) + welcome_term(plan, current)
+
+
+def introduction_cost_term(plan: PlanModel, current: IntArray) -> cp_model.LinearExpr:
+    """Term 1's price (cost; `Rules.coverage_trade`): per (person, unit) pair new to the unit,
+    the hours the unit spends introducing them, weighted as the most weighty need of that
+    unit the person may take: time the unit's own staff spend on an introduction is time
+    away from that work. Less term 1 makes a net plan value, so a sliver covering fewer
+    weighted hours than its introduction costs is not worth planning."""
+    index, t = plan.index, plan.triples
+    units = index.need_unit[t.need]
+    costs = []
+    for rows in group_rows(t.staff, units):
+        s, u = int(t.staff[rows[0]]), int(units[rows[0]])
+        price = int(index.intro_half_hours[u]) * int(index.weight[t.need[rows]].max())
+        if price and (s, u) not in index.past_units:
+            costs.append((plan.goes_to_unit(rows), price))
+    return cp_model.LinearExpr.weighted_sum([v for v, _ in costs], [c for _, c in costs])
+
+
+def net_introduction_term(plan: PlanModel, current: IntArray) -> cp_model.LinearExpr:
+    """The trade's stage (minimised): introduction cost less term 1."""
+    return introduction_cost_term(plan, current) - coverage_term(plan, current)
 
 
 COVERAGE = coverage_term

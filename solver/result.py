@@ -5,6 +5,9 @@ Metric definitions:
 
 - `weighted_coverage`: Σ 2^(priority−1) · hours over assignments; `upper_bound`: the flow bound.
 - `introductions`: distinct (staff, need) pairs in the plan — each is one person to introduce.
+- `introduction_hours`: Σ `Unit.intro_hours` over (person, unit) pairs new to the unit (not in
+  `Staff.past_units`); `new_experiences`: how many such pairs; `coverage_traded`: the share of
+  weighted coverage the search gave up for fewer introductions (`Rules.coverage_trade`).
 - `changed_vs_previous`: (staff, need, week) entries that differ between `previous` and the
   plan (added, removed, or other hours); 0 when there is no previous plan.
 - `max_utilisation`: the highest planned hours / capacity over staff-weeks with capacity.
@@ -36,7 +39,7 @@ from solver.day_rules import DayRule
 from solver.day_stage import DayPlan, Placement
 from solver.explain import PlannedWeek, explain_unfilled
 from solver.index import HALF_HOURS, IntArray, RoundIndex, to_hours
-from solver.introductions import Presence, newcomers
+from solver.introductions import Presence, introduction_half_hours, newcomers, present_pairs
 from solver.model import Triples
 
 Status = Literal["optimal", "feasible", "infeasible"]
@@ -52,9 +55,11 @@ def build_result(
     seconds: float,
     stop_reason: StopReason | None = None,
     days: DayPlan | None = None,
+    coverage_traded: float = 0.0,
 ) -> RoundResult:
     """The contract's result for a plan; `bound` is term 1's bound in weighted half-hours;
-    `days` where the day stage put the assignment-weeks of needs with shift times."""
+    `days` where the day stage put the assignment-weeks of needs with shift times;
+    `coverage_traded` the share of term 1 given up for fewer introductions."""
     rows = np.flatnonzero(half_hours > 0)
     plan = triples.take(rows)
     hours = half_hours[rows]
@@ -77,6 +82,9 @@ def build_result(
             introductions=len(
                 {(int(s), int(n)) for s, n in zip(plan.staff, plan.need, strict=True)}
             ),
+            introduction_hours=introduction_half_hours(index, plan, hours) / HALF_HOURS,
+            coverage_traded=round(coverage_traded, 6),
+            new_experiences=len(present_pairs(index, plan, hours) - index.past_units),
             changed_vs_previous=changed_vs_previous(index.round_input, assignments),
             max_utilisation=_max_utilisation(index, planned),
             solve_seconds=round(seconds, 3),

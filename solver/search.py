@@ -84,10 +84,8 @@ def solve(round_input: RoundInput, options: SolveOptions | None = None) -> Round
     keep_introductions_in_weeks(index, weeks)
     all_proven = all(w.proven for w in weeks)
 
-    triples, half_hours, lower_proven, lower_reasons = improve_lower_terms(
-        index, weeks, weekly, budget
-    )
-    triples, half_hours, days = settle_days(index, triples, half_hours, options, clock)
+    lower = improve_lower_terms(index, weeks, weekly, budget)
+    triples, half_hours, days = settle_days(index, lower.triples, lower.half_hours, options, clock)
     half_hours = keep_introductions(index, triples, half_hours, pinned_rows(index, triples))
     for week in weeks:
         in_week = triples.week == week.week
@@ -97,9 +95,10 @@ def solve(round_input: RoundInput, options: SolveOptions | None = None) -> Round
         index,
         triples,
         half_hours,
-        status="optimal" if all_proven and lower_proven and not index.day_limits else "feasible",
+        status="optimal" if all_proven and lower.proven and not index.day_limits else "feasible",
         bound=bound,
         seconds=clock.elapsed(),
-        stop_reason=solve_stop_reason([w.stop_reason for w in weeks], lower_reasons),
+        stop_reason=solve_stop_reason([w.stop_reason for w in weeks], lower.reasons),
         days=days,
+        coverage_traded=lower.traded,
     )

@@ -102,9 +102,12 @@ def a_round(
     previous: Sequence[dict[str, Any]] = (),
     max_units_per_week: int = 2,
     intro_capacity: dict[str, int] | None = None,
+    intro_hours: dict[str, float] | None = None,
+    coverage_trade: float = 0.0,
 ) -> RoundInput:
     """A round over every unit the staff and needs mention; `areas` maps unit -> area;
-    `intro_capacity` unit -> people new to it it can introduce a week (rule 10)."""
+    `intro_capacity` unit -> people new to it it can introduce a week (rule 10), `intro_hours`
+    unit -> hours one introduction costs it."""
     areas = areas or {}
     unit_ids = sorted(
         {s["home_unit"] for s in staff}
@@ -120,13 +123,15 @@ def a_round(
     for unit in units:
         if unit["id"] in (intro_capacity or {}):
             unit["intro_capacity"] = (intro_capacity or {})[unit["id"]]
+        if unit["id"] in (intro_hours or {}):
+            unit["intro_hours"] = (intro_hours or {})[unit["id"]]
     for area in sorted(wanted_areas - set(areas.values())):
         units.append({"id": f"unit-in-{area}", "area": area})
     return RoundInput.model_validate(
         {
             "start": "2026-03-16",
             "weeks": weeks,
-            "rules": {"max_units_per_week": max_units_per_week},
+            "rules": {"max_units_per_week": max_units_per_week, "coverage_trade": coverage_trade},
             "units": units,
             "staff": list(staff),
             "needs": list(needs),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.solver.builders import (
     a_need,
     a_round,
@@ -76,3 +78,45 @@ def test_preferred_areas_last() -> None:
     result = solve_quickly(a_round(staff=staff, needs=needs, areas=areas))
     assert hours_of(result, "anne", "n1") == 10
     assert hours_of(result, "bob", "n2") == 10
+
+
+def test_a_coverage_trade_drops_a_sliver_that_covers_less_than_its_introduction() -> None:
+    # Anne (new) and bob (known) fill 74 of the ward's 76 hours; carl, new, could add his
+    # last 2 hours, but introducing him costs the ward 4.
+    staff = [
+        a_staff("anne"),
+        a_staff("bob", past_units=["ward"]),
+        a_staff("carl", home_load=[35]),
+    ]
+    needs = [a_need(hours=[76], min_block=1)]
+    plain = solve_quickly(a_round(staff=staff, needs=needs, intro_hours={"ward": 4}))
+    assert hours_of(plain, "carl") == 2
+    assert plain.metrics.introduction_hours == 8
+    assert plain.metrics.coverage_traded == 0
+
+    trading = a_round(staff=staff, needs=needs, intro_hours={"ward": 4}, coverage_trade=0.05)
+    result = solve_quickly(trading)
+    assert hours_of(result, "carl") == 0
+    assert hours_of(result) == 74
+    assert result.metrics.introduction_hours == 4
+    assert result.metrics.coverage_traded == pytest.approx(2 / 76, abs=1e-6)
+
+
+def test_a_coverage_trade_keeps_an_introduction_worth_more_than_it_costs() -> None:
+    staff = [a_staff("anne"), a_staff("carl", home_load=[31])]
+    needs = [a_need(hours=[43], min_block=1)]
+    result = solve_quickly(
+        a_round(staff=staff, needs=needs, intro_hours={"ward": 4}, coverage_trade=0.05)
+    )
+    assert hours_of(result, "carl") == 6  # 6 hours covered for 4 spent introducing him
+    assert result.metrics.coverage_traded == 0
+
+
+def test_a_coverage_trade_gives_up_no_more_than_its_share() -> None:
+    # Dropping carl's 2 hours would cost 2/39 of the coverage: more than the 5 % allowed.
+    staff = [a_staff("anne"), a_staff("carl", home_load=[35])]
+    needs = [a_need(hours=[39], min_block=1)]
+    result = solve_quickly(
+        a_round(staff=staff, needs=needs, intro_hours={"ward": 4}, coverage_trade=0.05)
+    )
+    assert hours_of(result) == 39

@@ -8,6 +8,7 @@ from solver.objective import (
     coverage_term,
     fairness_term,
     home_load_term,
+    introduction_cost_term,
     preference_term,
 )
 from tests.solver.builders import a_need, a_round, a_staff, an_assignment
@@ -68,3 +69,18 @@ def test_preference_term_counts_half_hours_outside_preferred_areas() -> None:
     plan = {("anne", "n1", 0): 5, ("anne", "n2", 0): 6, ("bob", "n2", 0): 8}
     # Only anne named areas; her 6 hours at the school are outside them. Bob named none.
     assert term_value(preference_term, round_input, plan) == 12
+
+
+def test_introduction_cost_term_alone() -> None:
+    # The ward spends 4 hours introducing someone new; bob worked there before.
+    round_input = a_round(
+        staff=[a_staff("anne"), a_staff("bob", past_units=["ward"])],
+        needs=[a_need("n1", hours=[20, 20], priority=2), a_need("n2", hours=[20, 20])],
+        weeks=2,
+        intro_hours={"ward": 4},
+    )
+    # One introduction of anne over both weeks and needs, priced at the ward's weightiest
+    # need she may take (n2, priority 3: weight 4): 8 half-hours x 4.
+    anne = {("anne", "n1", 0): 8, ("anne", "n2", 1): 8}
+    assert term_value(introduction_cost_term, round_input, anne) == 32
+    assert term_value(introduction_cost_term, round_input, {("bob", "n1", 0): 8}) == 0
