@@ -83,8 +83,9 @@ MAX_BENCH_SEEDS = 100
 @click.option(
     "--introductions",
     is_flag=True,
-    help="Each round solved three times: without introduction settings, with rule 10 (each "
-    "unit introduces 2–4 new people a week by head count, 4 hours each), and with no limit "
+    help="Each round solved four times: without introduction settings, with rule 10 (each "
+    "unit introduces 2–4 new people a week by head count, 4 hours each), with rule 10 at a "
+    "crisis setting (one a week per full-time post asked for, 2–50), and with no limit "
     "but coverage_trade 0.005; reporting coverage, introductions, introductions per person "
     "used and covered hours per introduction. A crisis round unless --purpose rotation; "
     "default size medium.",

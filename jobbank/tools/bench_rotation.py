@@ -8,11 +8,13 @@ hours, skills to learn, needs that take learners) and solve it, against the cris
 targets (`CRISIS_TARGETS`).
 
 `--introductions`: the same round (a crisis round, or with `--purpose rotation` a rotation
-round) solved three times, each in a fresh process (`VARIANTS`):
+round) solved four times, each in a fresh process (`VARIANTS`):
 
 - plain: no introduction settings, as rounds were before rule 10;
-- rule 10: every unit can introduce its typical number of new people a week (2–4 by head
-  count) and spends 4 hours on each (`fixtures.generator.introductions`); coverage first;
+- rule 10: every unit can introduce its normal-times number of new people a week (2–4 by
+  head count) and spends 4 hours on each (`fixtures.generator.introductions`); coverage first;
+- rule 10 crisis: as rule 10, but each unit sets its limit by what it asks for (one a week per
+  full-time post asked for in the first week, 2–50);
 - trade 0.005: no limit, but each introduction costs its unit 4 hours and HR lets the plan
   give up 0.5 % of weighted coverage for fewer of them (`Rules.coverage_trade`).
 
@@ -58,17 +60,21 @@ class Variant:
     """How a round's introductions are set for one solve."""
 
     name: str
-    intro_capacity: bool
-    """Units keep their typical introduction capacity (rule 10)."""
+    intro_capacity: str | None
+    """Units' introduction capacity (rule 10): "normal" (by head count) or "crisis" (by the
+    posts they ask for, `fixtures.generator.introductions`); None: no limit."""
     intro_hours: bool
     """Units keep their typical hours per introduction."""
     coverage_trade: float
 
 
-PLAIN = Variant("plain", intro_capacity=False, intro_hours=False, coverage_trade=0.0)
-RULE_10 = Variant("rule 10", intro_capacity=True, intro_hours=True, coverage_trade=0.0)
-TRADE = Variant("trade 0.005", intro_capacity=False, intro_hours=True, coverage_trade=0.005)
-VARIANTS = {v.name: v for v in (PLAIN, RULE_10, TRADE)}
+PLAIN = Variant("plain", intro_capacity=None, intro_hours=False, coverage_trade=0.0)
+RULE_10 = Variant("rule 10", intro_capacity="normal", intro_hours=True, coverage_trade=0.0)
+RULE_10_CRISIS = Variant(
+    "rule 10 crisis", intro_capacity="crisis", intro_hours=True, coverage_trade=0.0
+)
+TRADE = Variant("trade 0.005", intro_capacity=None, intro_hours=True, coverage_trade=0.005)
+VARIANTS = {v.name: v for v in (PLAIN, RULE_10, RULE_10_CRISIS, TRADE)}
 
 ROTATION_COLUMNS: Columns = (
     ("size", "{:<7}"),
@@ -92,7 +98,7 @@ INTRODUCTION_COLUMNS: Columns = (
     ("size", "{:<7}"),
     ("seed", "{:>5}"),
     ("purpose", "{:<8}"),
-    ("variant", "{:<11}"),
+    ("variant", "{:<14}"),
     ("solve_seconds", "{:>8.2f}"),
     ("share", "{:>7.4f}"),
     ("coverage_traded", "{:>7.4f}"),
@@ -224,16 +230,13 @@ def variant_round(size: str, seed: int, purpose: str, variant: Variant) -> Round
     """The size's generated round of `purpose` (crisis or rotation), with the introduction
     settings of `variant`."""
     from fixtures.generator import generate_round
+    from fixtures.generator.introductions import with_introductions
 
     staff, needs, weeks = SIZES[size]
     round_input = generate_round(
-        staff=staff,
-        needs=needs,
-        weeks=weeks,
-        seed=seed,
-        rotation=purpose == "rotation",
-        introductions=variant.intro_capacity or variant.intro_hours,
+        staff=staff, needs=needs, weeks=weeks, seed=seed, rotation=purpose == "rotation"
     )
+    round_input = with_introductions(round_input, crisis=variant.intro_capacity == "crisis")
     units = [
         u.model_copy(
             update={

@@ -4,6 +4,7 @@ figures that come from the plan, and each variant's round as it claims (not the 
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any
 
 import pytest
@@ -66,22 +67,28 @@ def test_bench_introductions_solves_each_variant_of_the_same_round() -> None:
         assert 0 < row.volunteers <= row.introductions
         assert row.per_volunteer == row.introductions / row.volunteers
         assert row.hours_per_introduction == row.covered_hours / row.introductions
-    plain, rule_10, trade = rows
-    assert plain.coverage_traded == rule_10.coverage_traded == 0
+    plain, rule_10, crisis, trade = rows
+    assert plain.coverage_traded == rule_10.coverage_traded == crisis.coverage_traded == 0
     assert trade.coverage_traded <= TRADE.coverage_trade
     assert plain.introduction_hours == 0  # no unit spends hours introducing
 
 
 def test_each_variant_sets_only_its_introduction_settings() -> None:
-    plain, rule_10, trade = (variant_round("small", 3, "crisis", v) for v in VARIANTS.values())
+    plain, rule_10, crisis, trade = (
+        variant_round("small", 3, "crisis", v) for v in VARIANTS.values()
+    )
     assert all(u.intro_capacity is None and u.intro_hours == 0 for u in plain.units)
     assert {u.intro_capacity for u in rule_10.units} <= {2, 3, 4}
+    asked = {u.id: sum(n.hours[0] for n in crisis.needs if n.unit == u.id) for u in crisis.units}
+    assert [u.intro_capacity for u in crisis.units] == [
+        min(50, max(2, math.ceil(asked[u.id] / 37))) for u in crisis.units
+    ]
     assert {u.intro_hours for u in rule_10.units} == {4.0}
     assert all(u.intro_capacity is None and u.intro_hours == 4 for u in trade.units)
     coverage_trades = [r.rules.coverage_trade for r in (plain, rule_10, trade)]
     assert coverage_trades == [0, 0, 0.005]
     settings = {"intro_capacity", "intro_hours"}
-    for changed in (rule_10, trade):
+    for changed in (rule_10, crisis, trade):
         assert (changed.staff, changed.needs) == (plain.staff, plain.needs)
         assert [u.model_dump(exclude=settings) for u in changed.units] == [
             u.model_dump(exclude=settings) for u in plain.units
@@ -172,5 +179,5 @@ def test_bench_help_names_rotation_and_introductions() -> None:
     words = " ".join(result.output.split())
     assert "--purpose [crisis|rotation]" in words
     assert "rotation: rotation rounds" in words
-    assert "--introductions Each round solved three times" in words
+    assert "--introductions Each round solved four times" in words
     assert "coverage_trade 0.005" in words
