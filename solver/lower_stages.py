@@ -24,6 +24,7 @@ from solver.objective import (
     Term,
     coverage_term,
     introduction_cost_term,
+    lower_terms,
     net_introduction_term,
 )
 from solver.options import SolveOptions
@@ -74,8 +75,9 @@ def improve_lower_terms(
             )
             >= coverage[week]
         )
+    terms = lower_terms(index.round_input.purpose)
     stages.half_hours, lower_proven, reasons = minimize_in_turn(
-        plan, LOWER_TERMS, stages.half_hours, options, budget, reserve=reserve, complete=complete
+        plan, terms, stages.half_hours, options, budget, reserve=reserve, complete=complete
     )
     stages.proven = stages.proven and lower_proven
     stages.reasons += reasons

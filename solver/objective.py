@@ -15,6 +15,17 @@
    a person is steered to units they rated well, a unit that wants them back gets them;
    docs/voice.md, "Soft preference", says why it is here and how it weighs).
 
+A rotation round (`RoundInput.purpose`) keeps terms 1, 2 and 5 and puts in place of 3 and 4:
+
+3. experience: half-hours at units the person worked at in earlier published rounds (2 each)
+   or in areas they worked in (1 each): hours go to new experience rather than continuity.
+4. fairness over the year: as 4, but over the twelve months before the round and the round
+   together, counting what each person was lent already.
+
+Where the round lets coverage be traded for fewer introductions (`Rules.coverage_trade`),
+a stage between terms 1 and 2 maximises term 1 less the introductions' cost within that
+share (`introduction_cost_term`).
+
 Ranking is lexicographic by stages (`solver.search`): the plan is first optimised for term 1;
 then each lower term is optimised in turn with every higher term held at least as good as
 already reached (a constraint, not a weight), so a lower term can never buy a loss in a
@@ -29,7 +40,8 @@ from collections.abc import Callable
 import numpy as np
 from ortools.sat.python import cp_model
 
-from solver.index import IntArray
+from solver.contract import Purpose
+from solver.index import IntArray, to_half_hours
 from solver.model import PlanModel, group_rows
 
 Term = Callable[[PlanModel, IntArray], cp_model.LinearExpr]
@@ -90,6 +102,54 @@ def fairness_term(plan: PlanModel, current: IntArray) -> cp_model.LinearExpr:
         if most <= fair:
             continue
         excess = plan.model.new_int_var(0, most - fair, f"beyond_fair_share[{index.staff_ids[s]}]")
+        plan.model.add(excess >= cp_model.LinearExpr.sum([plan.hours[i] for i in rows]) - fair)
+        plan.derived.append((excess, _excess_of(rows, fair)))
+        excesses.append(excess)
+    return cp_model.LinearExpr.sum(excesses)
+
+
+def experience_term(plan: PlanModel, current: IntArray) -> cp_model.LinearExpr:
+    """Rotation's term 3 (cost): half-hours at places the person knows, so hours go to new
+    experience. An hour at a unit the person worked at in an earlier published round costs
+    2, at another unit of an area they worked in 1, elsewhere nothing. Hours, not pairs: a
+    new unit is worth its hours, never a sliver."""
+    index, t = plan.index, plan.triples
+    known_areas: dict[int, set[str]] = {}
+    for s, u in index.past_units:
+        known_areas.setdefault(s, set()).add(index.unit_area[u])
+    units = index.need_unit[t.need]
+    costs = []
+    for i, (s, u) in enumerate(zip(t.staff.tolist(), units.tolist(), strict=True)):
+        if (s, u) in index.past_units:
+            costs.append((plan.hours[i], 2))
+        elif index.unit_area[u] and index.unit_area[u] in known_areas.get(s, set()):
+            costs.append((plan.hours[i], 1))
+    return cp_model.LinearExpr.weighted_sum([v for v, _ in costs], [c for _, c in costs])
+
+
+def year_fairness_term(plan: PlanModel, current: IntArray) -> cp_model.LinearExpr:
+    """Rotation's term 4 (cost): half-hours planned beyond each person's fair share of the
+    twelve months before the round and the round together, where the fair share is the
+    overall utilisation over that time times their capacity over it, less what they were
+    lent already (`Staff.lent_last_year`, `Staff.capacity_last_year`)."""
+    index, t = plan.index, plan.triples
+    staff = index.round_input.staff
+    lent = np.array([to_half_hours(s.lent_last_year) for s in staff], dtype=np.int64)
+    capacity = index.capacity.sum(axis=1) + np.array(
+        [to_half_hours(s.capacity_last_year) for s in staff], dtype=np.int64
+    )
+    people = np.unique(t.staff)
+    total_capacity = int(capacity[people].sum())
+    if total_capacity == 0:
+        return cp_model.LinearExpr.sum([])
+    utilisation = (int(current.sum()) + int(lent[people].sum())) / total_capacity
+    excesses = []
+    for s, rows in _rows_per_staff(plan):
+        fair = max(0, math.ceil(utilisation * int(capacity[s])) - int(lent[s]))
+        most = int(plan.high[rows].sum())
+        if most <= fair:
+            continue
+        excess = plan.model.new_int_var(0, most - fair, f"beyond_year_share[{index.staff_ids[s]}]")
         plan.model.add(excess >= cp_model.LinearExpr.sum([plan.hours[i] for i in rows]) - fair)
         plan.derived.append((excess, _excess_of(rows, fair)))
         excesses.append(excess)
@@ -187,3 +247,11 @@ def net_introduction_term(plan: PlanModel, current: IntArray) -> cp_model.Linear
 COVERAGE = coverage_term
 LOWER_TERMS: list[Term] = [home_load_term, continuity_term, fairness_term, preference_term]
 """Terms 2–5 in rank order; each is minimised with the ones before it held."""
+ROTATION_TERMS: list[Term] = [home_load_term, experience_term, year_fairness_term, preference_term]
+"""Terms 2–5 of a rotation round: new experience instead of continuity, fairness over the
+last twelve months instead of within the round."""
+
+
+def lower_terms(purpose: Purpose) -> list[Term]:
+    """Terms 2–5 of a round of `purpose`."""
+    return ROTATION_TERMS if purpose is Purpose.ROTATION else LOWER_TERMS

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from solver.contract import Purpose, RoundInput
 from tests.solver.builders import (
     a_need,
     a_round,
@@ -120,3 +121,35 @@ def test_a_coverage_trade_gives_up_no_more_than_its_share() -> None:
         a_round(staff=staff, needs=needs, intro_hours={"ward": 4}, coverage_trade=0.05)
     )
     assert hours_of(result) == 39
+
+
+def rotation(round_input: RoundInput) -> RoundInput:
+    return round_input.model_copy(update={"purpose": Purpose.ROTATION})
+
+
+def test_a_rotation_round_sends_people_where_they_have_not_been() -> None:
+    # Anne worked at the ward before, and the previous plan has her there: a crisis round
+    # keeps her (continuity), a rotation round sends her to the lab, new to her.
+    anne = a_staff("anne", normal_hours=20, past_units=["ward"])
+    needs = [a_need("n1", unit="ward"), a_need("n2", unit="lab")]
+    round_input = a_round(
+        staff=[anne], needs=needs, previous=[an_assignment("anne", "n1", hours=20)]
+    )
+    assert hours_of(solve_quickly(round_input), need="n1") == 20
+    result = solve_quickly(rotation(round_input))
+    assert hours_of(result, need="n2") == 20
+    assert result.metrics.new_experiences == 1
+
+
+def test_a_rotation_round_is_fair_over_the_year() -> None:
+    # Anne was lent 300 of her 370 lendable hours last year, bob none of his.
+    staff = [
+        {**a_staff("anne"), "lent_last_year": 300, "capacity_last_year": 370},
+        {**a_staff("bob"), "capacity_last_year": 370},
+    ]
+    previous = [an_assignment("anne", "n1", hours=30)]
+    round_input = a_round(staff=staff, needs=[a_need(hours=[30])], previous=previous)
+    assert hours_of(solve_quickly(rotation(round_input)), "bob") == 30
+    # A crisis round keeps anne where the previous plan had her (continuity), and weighs
+    # fairness within the round alone, where both start from nothing.
+    assert hours_of(solve_quickly(round_input), "anne") == 30

@@ -6,10 +6,12 @@ from __future__ import annotations
 from solver.objective import (
     continuity_term,
     coverage_term,
+    experience_term,
     fairness_term,
     home_load_term,
     introduction_cost_term,
     preference_term,
+    year_fairness_term,
 )
 from tests.solver.builders import a_need, a_round, a_staff, an_assignment
 from tests.solver.verdicts import term_value
@@ -84,3 +86,31 @@ def test_introduction_cost_term_alone() -> None:
     anne = {("anne", "n1", 0): 8, ("anne", "n2", 1): 8}
     assert term_value(introduction_cost_term, round_input, anne) == 32
     assert term_value(introduction_cost_term, round_input, {("bob", "n1", 0): 8}) == 0
+
+
+def test_experience_term_alone() -> None:
+    # Anne worked at the ward before; the lab is in the ward's area, the school is not.
+    round_input = a_round(
+        staff=[a_staff("anne", past_units=["ward"])],
+        needs=[a_need("n1"), a_need("n2", unit="lab"), a_need("n3", unit="school")],
+        areas={"ward": "care", "lab": "care", "school": "schools"},
+    )
+    assert term_value(experience_term, round_input, {("anne", "n1", 0): 8}) == 2 * 16
+    assert term_value(experience_term, round_input, {("anne", "n2", 0): 8}) == 16
+    assert term_value(experience_term, round_input, {("anne", "n3", 0): 8}) == 0
+
+
+def test_year_fairness_term_alone() -> None:
+    # Both can lend 37 h this week and could lend 370 h last year; anne was lent 100 h of it.
+    def person(name: str, lent: float) -> dict[str, object]:
+        return {**a_staff(name), "lent_last_year": lent, "capacity_last_year": 370}
+
+    round_input = a_round(
+        staff=[person("anne", 100), person("bob", 0)],
+        needs=[a_need("n1", hours=[40])],
+    )
+    # With 40 h planned, 140 h lent of 814 h capacity over the year: a fair share is 70 h
+    # each less what they were lent, so anne has room for none of the 40, bob for all.
+    to_bob = {("bob", "n1", 0): 20, ("anne", "n1", 0): 20}
+    assert term_value(year_fairness_term, round_input, to_bob) > 0
+    assert term_value(year_fairness_term, round_input, {("bob", "n1", 0): 37}) == 0
