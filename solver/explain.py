@@ -15,7 +15,7 @@ import numpy as np
 
 from solver.contract import NeedTaken, Reason, ReasonCode, ReasonDetail, ReasonValues
 from solver.index import BoolArray, IntArray, RoundIndex, to_hours
-from solver.introductions import NO_LIMIT
+from solver.introductions import NO_LIMIT, trades_coverage
 from solver.week_days import days_fit
 
 NAMED_NEEDS = 3
@@ -39,6 +39,8 @@ class PlannedWeek:
     its introductions (rule 10)."""
     coming: dict[int, int] = field(default_factory=dict)
     """Unit that limits its introductions -> people new to it coming that week."""
+    together: set[tuple[int, int]] = field(default_factory=set)
+    """(staff, unit) pairs the plan puts together in some week."""
 
 
 def _people(count: int) -> str:
@@ -155,7 +157,11 @@ def explain_unfilled(
     day_short = _day_room_short(index, need, planned, [s for s in open_to if s not in taken], block)
     rest = [s for s in open_to if s not in taken and s not in set(day_short)]
     newcomers = _kept_off_as_new(index, unit, planned, rest)
-    free = len(rest) - len(newcomers)
+    priced_out = _priced_out(index, unit, planned, [s for s in rest if s not in set(newcomers)])
+    priced_out = [
+        s for s in priced_out if min(int(spare[s]), remaining) <= _intro_price(index, unit)
+    ]
+    free = len(rest) - len(newcomers) - len(priced_out)
 
     first: list[Reason] = []
     if remaining < block:
@@ -236,6 +242,8 @@ def explain_unfilled(
         )
     if newcomers:
         first.append(_introductions_reason(index, unit, planned, len(newcomers), when))
+    if priced_out:
+        first.append(_introduction_cost_reason(index, unit, len(priced_out)))
     if too_small.any():
         count = int(too_small.sum())
         first.append(
@@ -286,6 +294,32 @@ def _kept_off_as_new(
         if (s, unit) not in index.past_units
         and planned.first_weeks.get((s, unit), planned.week + 1) > planned.week
     ]
+
+
+def _intro_price(index: RoundIndex, unit: int) -> int:
+    return int(index.intro_half_hours[unit])
+
+
+def _priced_out(index: RoundIndex, unit: int, planned: PlannedWeek, staff: list[int]) -> list[int]:
+    """Of `staff`, those new to `unit` over the round, where the round trades coverage for
+    fewer introductions and the unit prices one."""
+    if not trades_coverage(index) or not _intro_price(index, unit):
+        return []
+    return [
+        s for s in staff if (s, unit) not in index.past_units and (s, unit) not in planned.together
+    ]
+
+
+def _introduction_cost_reason(index: RoundIndex, unit: int, people: int) -> Reason:
+    name = index.round_input.units[unit].name or index.unit_ids[unit]
+    cost = to_hours(_intro_price(index, unit))
+    return Reason(
+        code=ReasonCode.INTRODUCTIONS,
+        message=f"{_people(people)} who could help {_are(people)} new to {name} and could "
+        f"cover no more hours here than the {cost:g} h introducing them would cost it; "
+        "the round trades that coverage for fewer introductions.",
+        values=ReasonValues(detail=ReasonDetail.INTRODUCTION_COST, people=people, hours=cost),
+    )
 
 
 def _introductions_reason(

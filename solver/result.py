@@ -208,6 +208,7 @@ def unfilled_need_weeks(
     unfilled = []
     presence = Presence.of(index, plan, hours)
     first_weeks, newcomers_at = presence.first_weeks(), newcomers(index, presence)
+    together = present_pairs(index, plan, hours)
     for week in np.unique(open_week):
         this_week = plan.week == week
         needs: dict[int, list[int]] = {}
@@ -231,6 +232,7 @@ def unfilled_need_weeks(
             _day_rows(index, plan, hours, week),
             first_weeks,
             {u: len(people) for (u, w), people in newcomers_at.items() if w == week},
+            together,
         )
         for n in open_need[open_week == week]:
             remaining = int(index.wanted[n, week] - covered[n, week])

@@ -65,6 +65,10 @@ class ReasonDetail(StrEnum):
     """Day rule d: 11 hours' rest between shifts keeps planned people off the need's days."""
     DAY_BLOCK = "day_block"
     """Day rule e: what is left of a day is less than the need's smallest block."""
+    INTRODUCTION_COST = "introduction_cost"
+    """`people` who could help are new to the unit, and the hours they could still cover
+    there are no more than the `hours` introducing them would cost it: the round trades
+    coverage for fewer introductions (`Rules.coverage_trade`)."""
     INTRODUCTIONS_FULL = "introductions_full"
     """Rule 10: `people` who could help are new to the unit, which can introduce `capacity`
     new people a week and has `coming` new people coming that week already."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from solver.contract import Purpose, RoundInput
+from solver.contract import Purpose, ReasonDetail, RoundInput
 from tests.solver.builders import (
     a_need,
     a_round,
@@ -101,6 +101,13 @@ def test_a_coverage_trade_drops_a_sliver_that_covers_less_than_its_introduction(
     assert hours_of(result) == 74
     assert result.metrics.introduction_hours == 4
     assert result.metrics.coverage_traded == pytest.approx(2 / 76, abs=1e-6)
+    (reason,) = [
+        r
+        for r in result.unfilled[0].reasons
+        if r.values and r.values.detail is ReasonDetail.INTRODUCTION_COST
+    ]
+    assert "1 person who could help is new to Ward" in reason.message
+    assert "the 4 h introducing them would cost it" in reason.message
 
 
 def test_a_coverage_trade_keeps_an_introduction_worth_more_than_it_costs() -> None:
