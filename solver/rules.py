@@ -197,7 +197,10 @@ def _unit_weeks(
     people: dict[tuple[int, int], set[int]] = defaultdict(set)
     for s, u, w in inside:
         people[(u, w)].add(s)
+    units = {u for u, _ in people}
     for (u, w), staff in outside.at.items():
+        if u not in units:
+            continue
         if (u, w) in people or any((s, u, e) in inside for s in staff for e in range(w)):
             people[(u, w)] |= staff
     return people
