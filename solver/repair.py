@@ -59,6 +59,7 @@ from solver.repair_model import (
     repair_model,
     repair_rows,
     topped_up,
+    within_introductions,
 )
 from solver.repair_scope import RepairScope, gaps_left_open, repair_scope, weighted_of
 from solver.result import plan_assignments, unfilled_need_weeks, with_day_reasons
@@ -158,6 +159,7 @@ def replan(
     hint = topped_up(
         scope, rows, np.array([start.get(k, 0) for k in rows.positions()], dtype=np.int64)
     )
+    hint = within_introductions(scope, rows, hint)
     log.info(
         "repair: %d touched need-weeks, %d staff-weeks, %d rows",
         len(scope.touched_needs),

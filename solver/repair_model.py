@@ -21,7 +21,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from solver.index import IntArray, PinKey, RoundIndex
-from solver.introductions import Presence, limits_any
+from solver.introductions import Presence, keep_introductions, limits_any
 from solver.model import PlanModel, Triples, days_taken, group_rows
 from solver.objective import Term
 from solver.repair_scope import RepairScope, StaffWeekPos
@@ -187,6 +187,20 @@ def repair_model(scope: RepairScope, rows: RepairRows, max_moves: int) -> PlanMo
     apply_rules(plan)
     moves_rule(plan, rows, max_moves)
     return plan
+
+
+def within_introductions(scope: RepairScope, rows: RepairRows, hours: IntArray) -> IntArray:
+    """The rows' `hours` cut to rule 10 beside what stays fixed, which is never cut (nor are
+    pins): a start the model accepts."""
+    index = scope.index
+    if not limits_any(index):
+        return hours
+    keys = list(rows.fixed)
+    triples = Triples.concat([rows.triples, Triples.of(keys)])
+    plan = np.concatenate([hours, np.array([rows.fixed[k] for k in keys], dtype=np.int64)])
+    held = set(rows.pinned) | set(range(len(rows.triples), len(triples)))
+    kept: IntArray = keep_introductions(index, triples, plan, held)[: len(rows.triples)]
+    return kept
 
 
 def _present(index: RoundIndex, fixed: dict[PinKey, int]) -> Presence | None:

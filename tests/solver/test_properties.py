@@ -249,7 +249,13 @@ def rounds_with_days(
             )
         )
     max_units = draw(st.integers(1, 2))
-    round_input = a_round(staff=staff, needs=needs, weeks=weeks, max_units_per_week=max_units)
+    round_input = a_round(
+        staff=staff,
+        needs=needs,
+        weeks=weeks,
+        max_units_per_week=max_units,
+        intro_capacity=draw(st.dictionaries(st.sampled_from(UNITS), st.integers(0, 2))),
+    )
     return with_pins_from_a_valid_plan(draw, round_input)
 
 

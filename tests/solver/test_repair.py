@@ -311,3 +311,20 @@ def test_a_repair_keeps_the_days_it_does_not_touch_and_gives_days_to_what_it_mov
     result = run(now, published, touched_staff=[StaffWeek(staff="anne", week=1)])
     untouched = [a for a in published if (a.staff, a.week) != ("anne", 1)]
     assert all(a in result.assignments for a in untouched)
+
+
+def test_a_repair_brings_no_more_new_people_than_the_unit_can_introduce() -> None:
+    # The ward introduces one new person a week. Anne is away in week 1: of bo and cy, who
+    # could fill her 37 hours together, only one may come new.
+    round_input = a_round(
+        staff=[a_staff("anne"), a_staff("bo", normal_hours=20), a_staff("cy", normal_hours=20)],
+        needs=[a_need("n1", hours=[37, 37])],
+        weeks=2,
+        intro_capacity={"ward": 1},
+    )
+    published = plan(("anne", "n1", 0, 37), ("anne", "n1", 1, 37))
+    away = with_facts(round_input, anne={"available": [True, False]})
+    result = run(away, published, touched_staff=[StaffWeek(staff="anne", week=1)])
+    week_1 = {a.staff for a in result.assignments if a.week == 1}
+    assert len(week_1) == 1
+    assert sum(a.hours for a in result.assignments if a.week == 1) == 20
