@@ -2,7 +2,8 @@
 each with why.
 
 Candidates are the people rules 1, 2, 5 and 6 allow on the need who can give at least its
-smallest block that week (rule 7) within their capacity (rule 3) and spread (rule 8). Someone
+smallest block that week (rule 7) within their capacity (rule 3) and spread (rule 8), and, when
+the unit has as many newcomers that week as it can introduce, whom it knows (rule 10). Someone
 with free capacity beside their plan comes first; someone who would have to leave other
 hours open comes after, lowest-priority leavers first. Then, as a coordinator would choose:
 already introduced at the unit, the least home load, a preferred area, the most hours.
@@ -19,6 +20,8 @@ import numpy as np
 from solver.candidates import allowed_pairs
 from solver.contract import Assignment, Candidate, LeftOpen, Need, RoundInput, Staff
 from solver.index import RoundIndex, index_round, to_half_hours, to_hours
+from solver.introductions import NO_LIMIT, Presence, newcomers
+from solver.model import Triples
 from solver.repair_scope import plan_still_possible
 
 MAX_SHORTLIST = 50
@@ -39,6 +42,9 @@ class _Call:
     planned: dict[str, list[Assignment]]
     introduced: set[str]
     area: str
+    known_only: set[str] | None
+    """Rule 10: when the unit introduces no more new people this week, the only people it
+    takes: those it knows (an earlier round, an earlier week, or already there this week)."""
 
 
 def shortlist(
@@ -86,7 +92,30 @@ def _call(index: RoundIndex, plan: Sequence[Assignment], need_id: str, week: int
             if a.need in needs and needs[a.need].unit == need.unit
         },
         area=next((u.area for u in round_input.units if u.id == need.unit), ""),
+        known_only=_known_only(index, plan, need, week),
     )
+
+
+def _known_only(
+    index: RoundIndex, plan: Sequence[Assignment], need: Need, week: int
+) -> set[str] | None:
+    """The people the need's unit knows by `week`, when it has as many newcomers that week as
+    it can introduce (rule 10); None when it may take someone new."""
+    unit = index.unit_pos[need.unit]
+    capacity = int(index.intro_capacity[unit])
+    if capacity == NO_LIMIT:
+        return None
+    triples = Triples.of([(index.staff_pos[a.staff], index.need_pos[a.need], a.week) for a in plan])
+    hours = np.array([to_half_hours(a.hours) for a in plan], dtype=np.int64)
+    presence = Presence.of(index, triples, hours)
+    if len(newcomers(index, presence).get((unit, week), ())) < capacity:
+        return None
+    first = presence.first_weeks()
+    return {
+        index.staff_ids[s]
+        for s in range(index.staff_count)
+        if (s, unit) in index.past_units or first.get((s, unit), week + 1) <= week
+    }
 
 
 def planned_on(plan: Sequence[Assignment], need_id: str, week: int) -> list[Assignment]:
@@ -99,6 +128,8 @@ def _candidate(
     """The person as a candidate, with their rank; None when they cannot take it now."""
     mine = call.planned[person.id]
     if any(a.need == call.need.id for a in mine):
+        return None
+    if call.known_only is not None and person.id not in call.known_only:
         return None
     free = capacity - sum(to_half_hours(a.hours) for a in mine)
     leave = _to_leave(call, mine, free)

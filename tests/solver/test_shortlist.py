@@ -106,3 +106,21 @@ def test_the_offer_is_what_the_persons_free_days_hold() -> None:
 
     assert [c.hours for c in shortlist(round_input, [], "ward", 0)] == [15]
     assert [c.hours for c in shortlist(round_input, [at_the_clinic], "ward", 0)] == [7.5]
+
+
+def test_a_unit_that_introduces_no_more_this_week_is_offered_only_people_it_knows() -> None:
+    # The ward takes one new person a week and anne came new this week; bob worked there
+    # before, carl never did.
+    round_input = a_round(
+        staff=[a_staff("anne"), a_staff("bob", past_units=["ward"]), a_staff("carl")],
+        needs=[a_need("n1", hours=[60])],
+        intro_capacity={"ward": 1},
+    )
+    plan = [Assignment(staff="anne", need="n1", week=0, hours=30)]
+    assert [c.staff for c in shortlist(round_input, plan, "n1", 0)] == ["bob"]
+    room = a_round(
+        staff=[a_staff("anne"), a_staff("bob", past_units=["ward"]), a_staff("carl")],
+        needs=[a_need("n1", hours=[60])],
+        intro_capacity={"ward": 2},
+    )
+    assert {c.staff for c in shortlist(room, plan, "n1", 0)} == {"bob", "carl"}
