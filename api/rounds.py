@@ -11,7 +11,7 @@ from typing import Any
 
 import anyio
 import anyio.to_thread
-from litestar import Controller, Response, delete, get, post
+from litestar import Controller, Response, delete, get, post, put
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import ServerSentEvent, ServerSentEventMessage
@@ -31,8 +31,8 @@ from jobbank.db.models import AllocationRound, Assignment, RoundStatus, SolveJob
 from jobbank.rounds import RoundCounts, UnfilledNeedWeek
 from jobbank.runtime.solves import cancel_solving, look_at_job, start_solving
 from jobbank.solving import JobView, SolveRequest
-from solver.bounds import BlockHours, Day, RoundWeeks, RowId
-from solver.contract import MAX_WEEKS, Rules, StopReason, WorkDay
+from solver.bounds import BlockHours, CoverageTrade, Day, RoundWeeks, RowId
+from solver.contract import MAX_WEEKS, Purpose, Rules, StopReason, WorkDay
 
 POLL_SECONDS = 0.5
 """How often the progress stream looks at the job's row."""
@@ -47,7 +47,26 @@ class NewRound(BaseModel):
     name: Name = Field("", description="Defaults to the ISO week it starts in, e.g. `2027-W11`.")
     start: Day = Field(description="The Monday of the round's first week.")
     weeks: RoundWeeks = Field(description=f"How many weeks the round covers, 1–{MAX_WEEKS}.")
+    purpose: Purpose = Field(
+        Purpose.CRISIS,
+        description="crisis: coverage, then continuity; rotation: coverage, then new "
+        "experience and fairness over the last twelve months.",
+    )
     rules: Rules | None = None
+
+
+class PurposeChoice(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    purpose: Purpose = Field(
+        description="crisis: coverage, then continuity; rotation: coverage, then new "
+        "experience and fairness over the last twelve months."
+    )
+    coverage_trade: CoverageTrade = Field(
+        0.0,
+        description="The share of weighted coverage the plan may give up for fewer "
+        "introductions, 0 … 0.05 (0.005 is half a per cent).",
+    )
 
 
 class NewPin(BaseModel):
@@ -185,7 +204,11 @@ class RoundOut(BaseModel):
 
 
 class RoundDetail(RoundOut):
-    rules: dict[str, Any]
+    purpose: Purpose
+    rules: dict[str, Any] = Field(
+        description="The round contract's rules: `max_units_per_week` and `coverage_trade` "
+        "(a rule left out has the contract's default)."
+    )
     created_by_id: int | None
     published_by_id: int | None
     version: int
@@ -197,6 +220,7 @@ class RoundDetail(RoundOut):
     def read(cls, session: Session, rnd: AllocationRound, job: SolveJob | None) -> RoundDetail:
         return cls(
             **cls.fields_of(rnd),
+            purpose=rnd.purpose,
             rules=rnd.rules,
             created_by_id=rnd.created_by_id,
             published_by_id=rnd.published_by_id,
@@ -305,6 +329,7 @@ class RoundController(Controller):
             start=data.start,
             weeks=data.weeks,
             name=data.name.strip(),
+            purpose=data.purpose,
             rules=data.rules,
             by=actor.user_id,
             max_size=request.app.state["settings"].round_max_size,
@@ -330,6 +355,26 @@ class RoundController(Controller):
         actor = current_actor(request)
         job = solving.job_of_round(db_session, actor, round_id, alive=job_runner(request).is_alive)
         return RoundDetail.read(db_session, rounds.get_round(db_session, round_id), job)
+
+    @put("/{round_id:int}/purpose", sync_to_thread=True)
+    def choose_purpose(
+        self,
+        db_session: DB,
+        round_id: FromPath[Id],
+        data: JSONBody[PurposeChoice],
+        request: AnyRequest,
+    ) -> RoundDetail:
+        """Choose why the draft round is planned and how much coverage it may trade for fewer
+        introductions; the next solve plans by them. 409 once it has been solved."""
+        rnd = rounds.choose_purpose(
+            db_session,
+            current_actor(request),
+            round_id,
+            purpose=data.purpose,
+            coverage_trade=data.coverage_trade,
+            alive=job_runner(request).is_alive,
+        )
+        return RoundDetail.read(db_session, rnd, rounds.latest_job(db_session, rnd.id))
 
     @post("/{round_id:int}/solve", sync_to_thread=True, status_code=HTTP_202_ACCEPTED)
     def solve(

@@ -34,7 +34,14 @@ from jobbank.deployments.wishes import Wishes, wishes_before
 from jobbank.needs import hours_in
 from jobbank.volunteers.plannable import available_in, home_load_in, is_plannable
 from solver.bounds import Day
-from solver.contract import MAX_WEEKS, RoundInput, Rules, describe_errors, parse_round_input
+from solver.contract import (
+    MAX_WEEKS,
+    Purpose,
+    RoundInput,
+    Rules,
+    describe_errors,
+    parse_round_input,
+)
 from solver.contract import Assignment as PlannedAssignment
 from solver.contract import Need as NeedInput
 from solver.contract import Staff as StaffInput
@@ -62,6 +69,7 @@ def create_round(
     start: dt.date,
     weeks: int,
     name: str = "",
+    purpose: Purpose = Purpose.CRISIS,
     rules: Rules | None = None,
     by: int | None = None,
     max_size: int | None = None,
@@ -86,6 +94,7 @@ def create_round(
         name=name or default_name(start),
         start=start,
         weeks=weeks,
+        purpose=purpose,
         rules=(rules or Rules()).model_dump(mode="json"),
         previous_round_id=previous.id if previous else None,
         created_by_id=by,
@@ -101,7 +110,12 @@ def create_round(
         action="create",
         entity="round",
         entity_id=rnd.id,
-        after={"name": rnd.name, "start": start.isoformat(), "weeks": weeks},
+        after={
+            "name": rnd.name,
+            "start": start.isoformat(),
+            "weeks": weeks,
+            "purpose": purpose.value,
+        },
     )
     return rnd
 
@@ -160,6 +174,7 @@ def build_round_input(session: Session, rnd: AllocationRound) -> RoundInput:
     known = ({s.id for s in staff}, {n.id for n in need_inputs})
     return parse_round_input(
         RoundInput(
+            purpose=rnd.purpose,
             start=rnd.start,
             weeks=rnd.weeks,
             rules=Rules.model_validate(rnd.rules),

@@ -151,6 +151,7 @@ BODIES: dict[str, dict[str, Any] | Form] = {
     "taken_area": {"name": "Social og Sundhed"},
     "new_unit": {"code": "matrix", "name": "Matrix unit", "area_id": Id("area")},
     "stale_leaders": {"version": STALE_VERSION, "person_ids": []},
+    "stale_intro": {"version": STALE_VERSION, "intro_capacity": 2, "intro_hours": 4},
     "new_skill": {"code": "matrix", "label_da": "Matrix", "label_en": "Matrix"},
     "taken_skill": {"code": "cleaning"},
     "new_person": {"employee_no": "e99", "name": "Mads Matrix", "home_unit_id": Id("bs")},
@@ -185,6 +186,7 @@ BODIES: dict[str, dict[str, Any] | Form] = {
     },
     "new_round": {"start": (THIS_MONDAY + dt.timedelta(weeks=8)).isoformat(), "weeks": 1},
     "quick_solve": {"time_limit": 1, "workers": 1},
+    "rotation": {"purpose": "rotation", "coverage_trade": 0.005},
     "pin": {"person_id": Id("p_anne"), "need_id": Id("n_sol"), "week": MONDAY, "hours": 4},
     "new_template": {"name": "Matrix", "area_id": Id("area")},
     "absence_anne": {"person_id": Id("p_anne"), "first_day": MONDAY, "last_day": MONDAY},
@@ -285,6 +287,8 @@ GET    /api/units/{sol}                                -                200  200
 POST   /api/units                                      new_unit         201  404  404  404  404  404  404  401
 PATCH  /api/units/{sol}                                stale            409  404  404  404  404  404  404  401
 PUT    /api/units/{sol}/leaders                        stale_leaders    409  404  404  404  404  404  404  401
+PUT    /api/units/{sol}/introductions                  stale_intro      409  409  404  404  404  404  404  401
+PUT    /api/units/{hp}/introductions                   stale_intro      409  404  404  409  404  404  404  401
 DELETE /api/units/{sol}                                -                409  404  404  404  404  404  404  401
 GET    /api/skills                                     -                200  200  200  200  200  200  200  401
 GET    /api/skills/{nurse}                             -                200  200  200  200  200  200  200  401
@@ -342,6 +346,8 @@ GET    /api/rounds                                     -                200  404
 POST   /api/rounds                                     new_round        201  404  404  404  404  404  404  401
 GET    /api/rounds/{round}                             -                200  404  404  404  404  404  404  401
 POST   /api/rounds/{round}/solve                       quick_solve      409  404  404  404  404  404  404  401
+PUT    /api/rounds/{round}/purpose                     rotation         409  404  404  404  404  404  404  401
+PUT    /api/rounds/{proposal}/purpose                  rotation         409  404  404  404  404  404  404  401
 POST   /api/rounds/{round}/solve/cancel                -                409  404  404  404  404  404  404  401
 GET    /api/rounds/{round}/progress                    -                200  404  404  404  404  404  404  401
 GET    /api/rounds/{round}/proposal                    -                200  404  404  404  404  404  404  401
