@@ -165,7 +165,12 @@ def _unfilled_by_unit(rows: list[rounds.UnfilledNeedWeek], language: str) -> lis
                     skill=skills.get(row.need.skill.code, "") if row.need else "",
                     week=row.week,
                     hours=row.hours,
-                    reasons=[word_reason(language, reason, skills) for reason in row.reasons],
+                    reasons=[
+                        word_reason(
+                            language, reason, skills, row.need.unit.name if row.need else ""
+                        )
+                        for reason in row.reasons
+                    ],
                 ),
             )
             for row in rows
