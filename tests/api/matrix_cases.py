@@ -250,6 +250,7 @@ BODIES: dict[str, dict[str, Any] | Form] = {
     "bad_profile": Form({"opted_in": "on", "normal_hours": "999"}),
     "bad_round": Form({"name": "Matrix", "start": "not a date", "weeks": "1"}),
     "solve_form": Form({"time_limit": "1"}),
+    "purpose_form": Form({"purpose": "rotation", "coverage_trade": "0,5"}),
     "back_form": Form({"back": "view=person"}),
     "bad_skill": Form({"code": "Not A Code", "label_da": "Matrix", "label_en": "Matrix"}),
     "bad_person_form": Form({"employee_no": "e99", "name": "Matrix", "home_unit_id": ""}),
@@ -471,6 +472,8 @@ POST   /rounds                                         bad_round        422  404
 GET    /rounds/{round}                                 -                200  404  404  404  404  404  404  303
 GET    /rounds/{proposal}                              -                200  404  404  404  404  404  404  303
 POST   /rounds/{round}/solve                           solve_form       409  404  404  404  404  404  404  303
+POST   /rounds/{round}/purpose                         purpose_form     409  404  404  404  404  404  404  303
+POST   /rounds/{proposal}/purpose                      purpose_form     409  404  404  404  404  404  404  303
 POST   /rounds/{proposal}/cancel                       -                409  404  404  404  404  404  404  303
 POST   /rounds/{round}/assignments/{a_anne}/pin        back_form        409  404  404  404  404  404  404  303
 POST   /rounds/{round}/assignments/{a_anne}/unpin      back_form        409  404  404  404  404  404  404  303
@@ -513,7 +516,7 @@ GET    /admin/checklists/{tpl}                         -                200  404
 POST   /admin/checklists/{tpl}                         stale_form       409  404  404  404  404  404  404  303
 POST   /admin/checklists/{tpl}/delete                  -                409  404  404  404  404  404  404  303
 POST   /admin/checklists/{tpl}/items                   stale_tpl_item_form 409 404 404 404  404  404  404  303
-# --- leaders' pages: the needs of the units they lead, and their home units' volunteers (HR all) ----------------
+# --- leaders' pages: the needs and pages of the units they lead, their home units' volunteers (HR all) ---------
 GET    /needs                                          -                404  200  200  200  404  404  404  303
 GET    /deployments/incoming                           -                404  200  200  200  404  404  404  303
 GET    /deployments/outgoing                           -                404  200  200  200  404  404  404  303
@@ -534,6 +537,10 @@ POST   /needs/{n_sol}/close                            stale_form       404  409
 POST   /needs/{n_hp}/close                             stale_form       404  404  404  409  404  404  404  303
 POST   /needs/{n_sol}/reopen                           stale_form       404  409  404  404  404  404  404  303
 POST   /needs/{n_hp}/reopen                            stale_form       404  404  404  409  404  404  404  303
+GET    /units/{sol}                                    -                200  200  404  404  404  404  404  303
+GET    /units/{hp}                                     -                200  404  404  200  404  404  404  303
+POST   /units/{sol}/introductions                      stale_form       409  409  404  404  404  404  404  303
+POST   /units/{hp}/introductions                       stale_form       409  404  404  409  404  404  404  303
 GET    /volunteering/approvals                         -                200  200  200  200  404  404  404  303
 POST   /volunteering/approvals/{v_anne}/decision       stale_decision   409  404  409  404  404  404  404  303
 POST   /volunteering/approvals/{v_carla}/decision      stale_decision   409  404  404  409  404  404  404  303
