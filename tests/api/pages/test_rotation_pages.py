@@ -48,7 +48,7 @@ def test_hr_makes_a_draft_round_a_rotation_trading_half_a_per_cent(
     round_id = _draft(app)
     hr = _in("da", as_user("hr"))
     before = _text(hr.get(f"/rounds/{round_id}").text)
-    assert "Formål Krise" in before and "højst 0 %" in before
+    assert "Formål Krise" in before and "højst 0 % for færre introduktioner" in before
 
     saved = post(
         hr, f"/rounds/{round_id}/purpose", {"purpose": "rotation", "coverage_trade": "0,5"}
@@ -57,7 +57,7 @@ def test_hr_makes_a_draft_round_a_rotation_trading_half_a_per_cent(
     assert saved.status_code == 303
     after = _text(hr.get(f"/rounds/{round_id}").text)
     assert "Formål Rotation" in after
-    assert "Dækning byttet for færre introduktioner højst 0,5 %" in after
+    assert "Dækning, den må opgive højst 0,5 % for færre introduktioner" in after
     assert hr.get(f"/api/rounds/{round_id}/input").json()["rules"]["coverage_trade"] == 0.005
 
 
