@@ -244,6 +244,10 @@ class PlannedAssignment(BaseModel):
     week: dt.date
     hours: float
     pinned: bool
+    learner: bool = Field(
+        description="The person learns the need's skill beside someone who has it; their "
+        "hours count at the need's learner share."
+    )
     days: list[WorkDay] = Field(
         description="The days of the week its hours are worked, with their local times; "
         "empty when its need is planned by the week alone."
@@ -264,6 +268,7 @@ class PlannedAssignment(BaseModel):
             week=row.week,
             hours=row.hours,
             pinned=row.pinned,
+            learner=row.learner,
             days=list(row.work_days),
         )
 

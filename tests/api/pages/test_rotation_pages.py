@@ -14,7 +14,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from jobbank.db.models import Need, Unit
-from jobbank.rounds import create_round
+from jobbank.rounds import create_round, store_result
+from solver.contract import Assignment, RoundResult
 from tests.api.conftest import Client
 from tests.api.pages.forms import page_of, post
 from tests.api.pages.test_form_errors import marked, need_form
@@ -72,6 +73,20 @@ def test_a_trade_beyond_five_per_cent_is_told_at_its_field(app: Litestar, as_use
     page = page_of(refused, 422)
     assert marked(page, "coverage_trade") == "Skriv en procentdel fra 0 til 5."
     assert hr.get(f"/api/rounds/{round_id}").json()["purpose"] == "crisis"
+
+
+def test_a_learner_in_the_proposal_is_marked_as_learning(app: Litestar, as_user: Login) -> None:
+    learning = Assignment(staff="e1", need="n1", week=0, hours=4, learner=True)
+    with factory(app)() as session, session.begin():
+        rnd = create_round(session, start=THIS_MONDAY, weeks=2)
+        store_result(session, rnd, RoundResult(status="feasible", assignments=[learning]))
+        round_id = rnd.id
+    hr = as_user("hr")
+
+    assert "Anne Jensen under oplæring" in _text(_in("da", hr).get(f"/rounds/{round_id}").text)
+    assert "Anne Jensen learning the skill" in _text(_in("en", hr).get(f"/rounds/{round_id}").text)
+    [planned] = hr.get(f"/api/rounds/{round_id}/proposal").json()["assignments"]
+    assert planned["learner"] is True
 
 
 def test_a_published_round_shows_its_purpose_but_no_form_and_refuses_a_change(

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jobbank.db.models import AllocationRound, Assignment, Skill, Unit, VolunteerProfile
+from jobbank.exports import View, round_table
 from jobbank.rounds import (
     create_round,
     pin_in_place,
@@ -147,7 +148,7 @@ def test_lendable_hours_of_the_year_count_from_the_week_the_profile_was_made(
     assert _staff(snapshot, "e2").capacity_last_year == YEAR_WEEKS * 20
 
 
-def test_a_stored_learner_assignment_stays_a_learners_and_its_pin_says_so(
+def test_a_stored_learner_assignment_stays_a_learners_its_export_and_pin_say_so(
     seeded: Session,
 ) -> None:
     rnd = create_round(seeded, start=MONDAY, weeks=2)
@@ -162,6 +163,11 @@ def test_a_stored_learner_assignment_stays_a_learners_and_its_pin_says_so(
     )
     rows = seeded.scalars(select(Assignment).where(Assignment.round_id == rnd.id)).all()
     assert {(row.need.ref, row.learner) for row in rows} == {("n1", False), ("n2", True)}
+
+    persons = round_table(seeded, rnd, View.PERSONS)
+    learner = persons.columns.index("learner")
+    need = persons.columns.index("need_ref")
+    assert {(r[need], r[learner]) for r in persons.rows} == {("n1", False), ("n2", True)}
 
     row = next(row for row in rows if row.learner)
     pin_in_place(seeded, lookups.actor(seeded, "hr"), rnd.id, row.id)
