@@ -131,6 +131,16 @@ class MetricsOut(BaseModel):
     covered_hours: float
     wanted_hours: float
     introductions: int
+    introduction_hours: float = Field(
+        description="Hours the receiving units spend introducing the plan's new people."
+    )
+    coverage_traded: float = Field(
+        description="The share of weighted coverage given up for fewer introductions."
+    )
+    new_experiences: int = Field(
+        description="(person, unit) pairs of units the person never worked at before."
+    )
+    learners_placed: int = Field(description="(person, need) pairs of a learner.")
     changed_vs_previous: int
     max_utilisation: float
     solve_seconds: float

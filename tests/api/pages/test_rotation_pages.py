@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from jobbank.db.models import Need, Unit
 from jobbank.rounds import create_round, store_result
-from solver.contract import Assignment, RoundResult
+from solver.contract import Assignment, Metrics, Purpose, RoundResult, Rules
 from tests.api.conftest import Client
 from tests.api.pages.forms import page_of, post
 from tests.api.pages.test_form_errors import marked, need_form
@@ -87,6 +87,54 @@ def test_a_learner_in_the_proposal_is_marked_as_learning(app: Litestar, as_user:
     assert "Anne Jensen learning the skill" in _text(_in("en", hr).get(f"/rounds/{round_id}").text)
     [planned] = hr.get(f"/api/rounds/{round_id}/proposal").json()["assignments"]
     assert planned["learner"] is True
+
+
+def test_a_rotation_proposal_shows_what_introductions_cost_and_what_was_gained(
+    app: Litestar, as_user: Login
+) -> None:
+    result = RoundResult(
+        status="feasible",
+        assignments=[Assignment(staff="e1", need="n1", week=0, hours=12)],
+        metrics=Metrics(
+            introductions=3,
+            introduction_hours=13.5,
+            coverage_traded=0.004,
+            new_experiences=2,
+            learners_placed=1,
+        ),
+    )
+    with factory(app)() as session, session.begin():
+        rnd = create_round(
+            session,
+            start=THIS_MONDAY,
+            weeks=2,
+            purpose=Purpose.ROTATION,
+            rules=Rules(coverage_trade=0.005),
+        )
+        store_result(session, rnd, result)
+        round_id = rnd.id
+
+    danish = _text(_in("da", as_user("hr")).get(f"/rounds/{round_id}").text)
+
+    assert "13,5 timer, de modtagende enheder bruger på introduktion" in danish
+    assert "0,4 % af den vægtede dækning opgivet for færre introduktioner (højst 0,5 %)" in danish
+    assert "2 personer sendt til enheder, der er nye for dem" in danish
+    assert "1 placeret under oplæring" in danish
+
+
+def test_a_crisis_proposal_without_a_trade_shows_none_of_it(app: Litestar, as_user: Login) -> None:
+    result = RoundResult(
+        status="feasible", assignments=[Assignment(staff="e1", need="n1", week=0, hours=12)]
+    )
+    with factory(app)() as session, session.begin():
+        rnd = create_round(session, start=THIS_MONDAY, weeks=2)
+        store_result(session, rnd, result)
+        round_id = rnd.id
+
+    page = as_user("hr").get(f"/rounds/{round_id}").text
+
+    for part in ("introduction-hours", "coverage-traded", "new-experiences", "learners-placed"):
+        assert f'id="{part}"' not in page
 
 
 def test_a_published_round_shows_its_purpose_but_no_form_and_refuses_a_change(
