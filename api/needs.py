@@ -40,6 +40,10 @@ class NeedOut(BaseModel):
     priority: int
     exposed: bool
     min_block: float
+    accepts_learners: bool = Field(
+        description="People learning the skill may work it beside someone who holds it."
+    )
+    learner_share: float = Field(description="How much of a learner's hour counts, 0 … 1.")
     shift_times: list[ShiftTime] = Field(
         description="Weekdays wanted with the shift's local times; empty: by the week alone."
     )
@@ -69,6 +73,8 @@ class NeedOut(BaseModel):
             priority=need.priority,
             exposed=need.exposed,
             min_block=need.min_block,
+            accepts_learners=need.accepts_learners,
+            learner_share=need.learner_share,
             shift_times=shift_times_of(need.shift_times),
             description=need.description,
             status=need.status,

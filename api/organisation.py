@@ -14,10 +14,10 @@ from api.auth import current_actor, hr_only, logged_in
 from api.deps import DB, AnyRequest, Id, Paging
 from api.paging import page_of
 from api.shapes import ContactOut
-from jobbank import organisation
+from jobbank import introductions, organisation
 from jobbank.core.texts import Address, Code, Name, Phone
 from jobbank.db.models import Area, Skill, Unit
-from solver.bounds import RowId, Version
+from solver.bounds import IntroductionsAWeek, IntroHours, RowId, Version
 
 
 class Body(BaseModel):
@@ -109,6 +109,10 @@ class UnitOut(BaseModel):
     address: str
     phone: str
     leaders: list[ContactOut]
+    intro_capacity: int | None = Field(
+        description="How many people new to the unit it can introduce a week; null: no limit."
+    )
+    intro_hours: float = Field(description="Hours the unit spends introducing one new person.")
     version: int
 
     @classmethod
@@ -121,6 +125,8 @@ class UnitOut(BaseModel):
             address=unit.address,
             phone=unit.phone,
             leaders=[ContactOut.of(p) for p in sorted(unit.leaders, key=lambda p: p.name)],
+            intro_capacity=unit.intro_capacity,
+            intro_hours=unit.intro_hours,
             version=unit.version,
         )
 
@@ -139,6 +145,16 @@ class UnitChanges(Versioned):
     area_id: RowId | None = None
     address: Address | None = stored_in(Unit.address, None)
     phone: Phone | None = stored_in(Unit.phone, None)
+
+
+class Introductions(Versioned):
+    intro_capacity: IntroductionsAWeek | None = Field(
+        description="How many people new to the unit it can introduce a week, 0–50; null: "
+        "no limit. Someone who worked at the unit in an earlier published round is not new."
+    )
+    intro_hours: IntroHours = Field(
+        0.0, description="Hours the unit spends introducing one new person, 0–40 in half hours."
+    )
 
 
 class Leaders(Versioned):
@@ -199,6 +215,26 @@ class UnitController(Controller):
         """Set who leads the unit (HR); a new leader's log-in gains the unit-leader role."""
         unit = organisation.set_leaders(
             db_session, current_actor(request), unit_id, data.version, data.person_ids
+        )
+        return UnitOut.of(unit)
+
+    @put("/{unit_id:int}/introductions", sync_to_thread=True)
+    def set_introductions(
+        self,
+        db_session: DB,
+        unit_id: FromPath[Id],
+        data: JSONBody[Introductions],
+        request: AnyRequest,
+    ) -> UnitOut:
+        """Set how many new people the unit can introduce a week and what introducing one
+        costs it (the unit's leaders, or HR); rounds made from now on plan by them."""
+        unit = introductions.set_introductions(
+            db_session,
+            current_actor(request),
+            unit_id,
+            data.version,
+            intro_capacity=data.intro_capacity,
+            intro_hours=data.intro_hours,
         )
         return UnitOut.of(unit)
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import anyio
 import anyio.to_thread
-from litestar import Controller, Response, delete, get, post
+from litestar import Controller, Response, delete, get, post, put
 from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import ServerSentEvent, ServerSentEventMessage
@@ -31,8 +31,8 @@ from jobbank.db.models import AllocationRound, Assignment, RoundStatus, SolveJob
 from jobbank.rounds import RoundCounts, UnfilledNeedWeek
 from jobbank.runtime.solves import cancel_solving, look_at_job, start_solving
 from jobbank.solving import JobView, SolveRequest
-from solver.bounds import BlockHours, Day, RoundWeeks, RowId
-from solver.contract import MAX_WEEKS, Rules, StopReason, WorkDay
+from solver.bounds import BlockHours, CoverageTrade, Day, RoundWeeks, RowId
+from solver.contract import MAX_WEEKS, Purpose, Rules, StopReason, WorkDay
 
 POLL_SECONDS = 0.5
 """How often the progress stream looks at the job's row."""
@@ -47,7 +47,26 @@ class NewRound(BaseModel):
     name: Name = Field("", description="Defaults to the ISO week it starts in, e.g. `2027-W11`.")
     start: Day = Field(description="The Monday of the round's first week.")
     weeks: RoundWeeks = Field(description=f"How many weeks the round covers, 1–{MAX_WEEKS}.")
+    purpose: Purpose = Field(
+        Purpose.CRISIS,
+        description="crisis: coverage, then continuity; rotation: coverage, then new "
+        "experience and fairness over the last twelve months.",
+    )
     rules: Rules | None = None
+
+
+class PurposeChoice(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    purpose: Purpose = Field(
+        description="crisis: coverage, then continuity; rotation: coverage, then new "
+        "experience and fairness over the last twelve months."
+    )
+    coverage_trade: CoverageTrade = Field(
+        0.0,
+        description="The share of weighted coverage the plan may give up for fewer "
+        "introductions, 0 … 0.05 (0.005 is half a per cent).",
+    )
 
 
 class NewPin(BaseModel):
@@ -112,6 +131,16 @@ class MetricsOut(BaseModel):
     covered_hours: float
     wanted_hours: float
     introductions: int
+    introduction_hours: float = Field(
+        description="Hours the receiving units spend introducing the plan's new people."
+    )
+    coverage_traded: float = Field(
+        description="The share of weighted coverage given up for fewer introductions."
+    )
+    new_experiences: int = Field(
+        description="(person, unit) pairs of units the person never worked at before."
+    )
+    learners_placed: int = Field(description="(person, need) pairs of a learner.")
     changed_vs_previous: int
     max_utilisation: float
     solve_seconds: float
@@ -185,7 +214,11 @@ class RoundOut(BaseModel):
 
 
 class RoundDetail(RoundOut):
-    rules: dict[str, Any]
+    purpose: Purpose
+    rules: dict[str, Any] = Field(
+        description="The round contract's rules: `max_units_per_week` and `coverage_trade` "
+        "(a rule left out has the contract's default)."
+    )
     created_by_id: int | None
     published_by_id: int | None
     version: int
@@ -197,6 +230,7 @@ class RoundDetail(RoundOut):
     def read(cls, session: Session, rnd: AllocationRound, job: SolveJob | None) -> RoundDetail:
         return cls(
             **cls.fields_of(rnd),
+            purpose=rnd.purpose,
             rules=rnd.rules,
             created_by_id=rnd.created_by_id,
             published_by_id=rnd.published_by_id,
@@ -220,6 +254,10 @@ class PlannedAssignment(BaseModel):
     week: dt.date
     hours: float
     pinned: bool
+    learner: bool = Field(
+        description="The person learns the need's skill beside someone who has it; their "
+        "hours count at the need's learner share."
+    )
     days: list[WorkDay] = Field(
         description="The days of the week its hours are worked, with their local times; "
         "empty when its need is planned by the week alone."
@@ -240,6 +278,7 @@ class PlannedAssignment(BaseModel):
             week=row.week,
             hours=row.hours,
             pinned=row.pinned,
+            learner=row.learner,
             days=list(row.work_days),
         )
 
@@ -305,6 +344,7 @@ class RoundController(Controller):
             start=data.start,
             weeks=data.weeks,
             name=data.name.strip(),
+            purpose=data.purpose,
             rules=data.rules,
             by=actor.user_id,
             max_size=request.app.state["settings"].round_max_size,
@@ -330,6 +370,26 @@ class RoundController(Controller):
         actor = current_actor(request)
         job = solving.job_of_round(db_session, actor, round_id, alive=job_runner(request).is_alive)
         return RoundDetail.read(db_session, rounds.get_round(db_session, round_id), job)
+
+    @put("/{round_id:int}/purpose", sync_to_thread=True)
+    def choose_purpose(
+        self,
+        db_session: DB,
+        round_id: FromPath[Id],
+        data: JSONBody[PurposeChoice],
+        request: AnyRequest,
+    ) -> RoundDetail:
+        """Choose why the draft round is planned and how much coverage it may trade for fewer
+        introductions; the next solve plans by them. 409 once it has been solved."""
+        rnd = rounds.choose_purpose(
+            db_session,
+            current_actor(request),
+            round_id,
+            purpose=data.purpose,
+            coverage_trade=data.coverage_trade,
+            alive=job_runner(request).is_alive,
+        )
+        return RoundDetail.read(db_session, rnd, rounds.latest_job(db_session, rnd.id))
 
     @post("/{round_id:int}/solve", sync_to_thread=True, status_code=HTTP_202_ACCEPTED)
     def solve(

@@ -65,6 +65,7 @@ class Volunteer(BaseModel):
     opted_in: bool
     normal_hours: float
     skills: list[str]
+    learn_skills: list[str] = Field(description="Skills the person wants to learn.")
     shifts: list[Shift]
     availability: list[WeekAvailability] = Field(description="Weeks away; others: available.")
     home_load: float = Field(description="Default hours a week the home unit keeps.")
@@ -104,6 +105,7 @@ class Volunteer(BaseModel):
             opted_in=profile.opted_in,
             normal_hours=profile.normal_hours,
             skills=sorted(skill.code for skill in profile.skills),
+            learn_skills=sorted(skill.code for skill in profile.learn_skills),
             shifts=[Shift(shift) for shift in sorted(profile.shifts)],
             availability=[
                 WeekAvailability(week=week, available=False)
@@ -166,8 +168,9 @@ class MyVolunteerController(Controller):
 
     @put(sync_to_thread=True)
     def save(self, db_session: DB, data: JSONBody[ProfileEdit], request: AnyRequest) -> Volunteer:
-        """Volunteer, or change your offer: opt in or out, normal hours, skills, shift types,
-        weeks away, units to avoid, preferred areas, risk-group self-declaration (write-only).
+        """Volunteer, or change your offer: opt in or out, normal hours, skills, skills to
+        learn (none you hold), shift types, weeks away, units to avoid, preferred areas,
+        risk-group self-declaration (write-only).
 
         The first save creates the profile, pending your home-unit leader's approval. Later
         saves send the `version` you read and keep the approval; your leader sees the change

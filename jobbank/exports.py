@@ -70,6 +70,7 @@ PERSON_COLUMNS = (
     "shift",
     "hours",
     "pinned",
+    "learner",
 )
 NEED_COLUMNS = (
     "need_ref",
@@ -85,7 +86,10 @@ NEED_COLUMNS = (
     "name",
     "hours",
     "pinned",
+    "learner",
 )
+"""`learner`: the person learns the need's skill beside someone who has it (their hours count
+at the need's learner share)."""
 UNFILLED_COLUMNS = (
     "need_ref",
     "unit_code",
@@ -201,6 +205,7 @@ def _person_row(row: Assignment) -> tuple[Cell, ...]:
         need.shift.value,
         row.hours,
         row.pinned,
+        row.learner,
     )
 
 
@@ -220,6 +225,7 @@ def _need_row(row: Assignment) -> tuple[Cell, ...]:
         person.name,
         row.hours,
         row.pinned,
+        row.learner,
     )
 
 

@@ -47,6 +47,8 @@ class UnitRow:
     leaders: list[str]
     waiting: int
     """Volunteers of the unit awaiting approval (`jobbank.volunteers.waiting_by_unit`)."""
+    intro_capacity: int | None
+    """New people the unit can introduce a week (None: no limit); set on its own page."""
 
 
 @get("/admin/units", sync_to_thread=True)
@@ -67,6 +69,7 @@ def units_page(db_session: DB, request: AnyRequest, saved: FromQuery[str] = "") 
                 phone=unit.phone,
                 leaders=sorted(person.name for person in unit.leaders),
                 waiting=waiting.get(unit.id, 0),
+                intro_capacity=unit.intro_capacity,
             )
             for unit in units
         ),

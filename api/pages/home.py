@@ -45,6 +45,7 @@ from jobbank.deployments.answers import unconfirmed
 from jobbank.deployments.views import answers_of, own_deployments
 from jobbank.deployments.worked import waiting_for, weeks_to_enter
 from jobbank.needs import list_needs, needs_of_led_units
+from jobbank.organisation import led_units
 from jobbank.rounds import find_rounds
 from jobbank.volunteers import volunteer_counts
 from solver.contract import WorkDay
@@ -248,6 +249,7 @@ def leader_part(db: Session, actor: Actor) -> dict[str, Any]:
     outgoing, outgoing_total = list_deployments(db, actor, SOONEST, direction=Direction.OUTGOING)
     needs, needs_total = needs_of_led_units(db, actor, SOONEST.limit)
     return {
+        "units": led_units(db, actor),
         "needs": needs,
         "needs_total": needs_total,
         "incoming": _deployment_lines(db, actor, incoming, today),

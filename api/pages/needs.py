@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from api.auth import current_actor
 from api.deps import DB
 from api.pages.i18n import language_of, translate
+from api.pages.numbers import percent_typed, share_of_percent, typed_number
 from api.pages.refusals import STALE, sentences
 from jobbank.core.access import Actor
 from jobbank.core.bounds import shaped, shaped_within
@@ -65,6 +66,8 @@ FIELDS = (
     "description",
     "contact_person_id",
     "shift_times",
+    "accepts_learners",
+    "learner_share",
 )
 
 
@@ -81,6 +84,9 @@ class NeedForm(BaseModel):
     priority: str = "3"
     exposed: str = ""
     min_block: str = f"{DEFAULT_MIN_BLOCK:g}"
+    accepts_learners: str = ""
+    learner_share: str = "0"
+    """A percentage: how much of a learner's hour counts as covered."""
     first_week: str = ""
     last_week: str = ""
     description: str = ""
@@ -100,15 +106,8 @@ class NeedForm(BaseModel):
         return [value] if isinstance(value, str) else value
 
 
-def _number(field: str, text: str) -> float:
-    try:
-        return float(text.strip().replace(",", "."))
-    except ValueError:
-        raise InvalidInput(field, f"{text!r} is not a number", code="not_a_number") from None
-
-
 def _whole(field: str, text: str) -> int:
-    value = _number(field, text)
+    value = typed_number(field, text)
     if value != int(value):
         raise InvalidInput(field, f"{text!r} is not a number", code="not_a_number")
     return int(value)
@@ -163,16 +162,20 @@ def _fields(form: NeedForm) -> tuple[dict[str, Any], dict[str, InvalidInput]]:
     """The form's values parsed for the service, and the fields that cannot even be parsed."""
     parsers: dict[str, Any] = {
         "skill": lambda f, t: t,
-        "hours": _number,
+        "hours": typed_number,
         "shift": lambda f, t: Shift(t) if t in {s.value for s in Shift} else Shift.DAY,
         "priority": _whole,
-        "min_block": _number,
+        "min_block": typed_number,
+        "learner_share": share_of_percent,
         "first_week": _date,
         "last_week": _date,
         "description": lambda f, t: t,
         "contact_person_id": _person,
     }
-    values: dict[str, Any] = {"exposed": form.exposed == "on"}
+    values: dict[str, Any] = {
+        "exposed": form.exposed == "on",
+        "accepts_learners": form.accepts_learners == "on",
+    }
     errors: dict[str, InvalidInput] = {}
     for name, parse in parsers.items():
         try:
@@ -289,6 +292,8 @@ def form_of(need: Need, language: str) -> NeedForm:
         priority=str(need.priority),
         exposed="on" if need.exposed else "",
         min_block=format_decimal(need.min_block, "0.#", locale=language),
+        accepts_learners="on" if need.accepts_learners else "",
+        learner_share=percent_typed(language, need.learner_share),
         first_week=need.first_week.isoformat(),
         last_week=need.last_week.isoformat(),
         description=need.description,

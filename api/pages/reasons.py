@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from babel.lists import format_list
 
-from api.pages.i18n import _hours_label, _week_label, translate
+from api.pages.i18n import _hours_label, _week_label, translate, translate_plural
 from solver.contract import Reason, ReasonCode, ReasonDetail, ReasonValues, Shift
 
 
@@ -37,6 +37,7 @@ LABELS = {
     ReasonCode.NO_CAPACITY: _("No hours left"),
     ReasonCode.MIN_BLOCK: _("Too few hours for the smallest block"),
     ReasonCode.DAYS: _("The days do not fit"),
+    ReasonCode.INTRODUCTIONS: _("The unit cannot introduce more new people"),
 }
 
 SHIFTS = {
@@ -156,6 +157,16 @@ SENTENCES = {
         _("%(count)s person planned here has less than a whole block left on the need's days."),
         _("%(count)s people planned here have less than a whole block left on the need's days."),
     ),
+    ReasonDetail.INTRODUCTIONS_FULL: (
+        _(
+            "%(count)s person who could help is new to %(unit)s, which can introduce "
+            "%(capacity)s a week; %(coming)s."
+        ),
+        _(
+            "%(count)s people who could help are new to %(unit)s, which can introduce "
+            "%(capacity)s a week; %(coming)s."
+        ),
+    ),
     ReasonDetail.TIME_LIMIT: (
         _(
             "%(count)s person could still give hours, but the search stopped at its time limit "
@@ -169,18 +180,26 @@ SENTENCES = {
 }
 
 
-def word_reason(language: str, reason: Reason, skills: Mapping[str, str]) -> WordedReason:
-    """`reason` for a reader of `language`; `skills` names skill codes in that language.
-    A result saved before reasons had values gets its label only."""
+def word_reason(
+    language: str, reason: Reason, skills: Mapping[str, str], unit: str = ""
+) -> WordedReason:
+    """`reason` for a reader of `language`; `skills` names skill codes in that language and
+    `unit` is the name of the need's unit. A result saved before reasons had values gets its
+    label only."""
     label = translate(language, LABELS.get(reason.code, reason.code.value))
     values = reason.values
     if values is None:
         return WordedReason(reason.code.value, label, "")
-    return WordedReason(reason.code.value, label, _sentence(language, reason.code, values, skills))
+    sentence = _sentence(language, reason.code, values, skills, unit)
+    return WordedReason(reason.code.value, label, sentence)
 
 
 def _sentence(
-    language: str, code: ReasonCode, values: ReasonValues, skills: Mapping[str, str]
+    language: str,
+    code: ReasonCode,
+    values: ReasonValues,
+    skills: Mapping[str, str],
+    unit: str,
 ) -> str:
     if values.detail is ReasonDetail.EXCLUDED and code in EXCLUDED:
         one, many = EXCLUDED[code]
@@ -197,9 +216,25 @@ def _sentence(
         "hours": _hours_label(language, values.hours or 0),
         "block": _hours_label(language, values.min_block or 0),
         "units": _hours_label(language, values.max_units or 0),
+        "unit": unit,
+        **_introductions(language, values),
     }
     sentence = translate(language, one if values.people == 1 else many) % words
     return " ".join(filter(None, [sentence, _taken(language, values)]))
+
+
+def _introductions(language: str, values: ReasonValues) -> dict[str, str]:
+    """Rule 10's numbers, each counted in the reader's language: `2 new people`, `2 are
+    already coming`."""
+    capacity, coming = values.capacity or 0, values.coming or 0
+    return {
+        "capacity": translate_plural(language, "%(num)s new person", "%(num)s new people", capacity)
+        % {"num": capacity},
+        "coming": translate_plural(
+            language, "%(num)s is already coming", "%(num)s are already coming", coming
+        )
+        % {"num": coming},
+    }
 
 
 def _taken(language: str, values: ReasonValues) -> str:

@@ -94,6 +94,7 @@ SENTENCES: dict[str, str] = {
     "one_of_two": _("Tick only one of the two."),
     "own_volunteering": _("An HR coordinator decides this for your own volunteering."),
     "version_required": _("Reload the page and make your change again."),
+    "already_held": _("You already have this skill; choose only skills you want to learn."),
     # log-ins
     "password_too_short": _("Use at least %(least)s characters."),
     "password_is_username": _("Choose a password that is not the username."),
@@ -256,6 +257,12 @@ FIELDS = {
     "again": _("Choose yes or no."),
     "meaningful": _("Choose a number from 1 to 5."),
     "pressed": _("Choose a number from 1 to 5."),
+    "learner_share": _("Write a percentage from 0 to 100."),
+    "coverage_trade": _("Write a percentage from 0 to 5."),
+    "intro_capacity": _(
+        "Write a whole number of people from 0 to 50, or leave it empty for no limit."
+    ),
+    "intro_hours": _("Write hours from 0 to 40 in half hours, e.g. 4.5."),
 }
 """Fields whose every refusal reads the same: the list to choose from says the rest."""
 

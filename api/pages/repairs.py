@@ -187,7 +187,10 @@ def _open_lines(rows: list[UnfilledNeedWeek], language: str) -> list[OpenLine]:
             skill=skills.get(row.need.skill.code, "") if row.need else "",
             week=row.week,
             hours=row.hours,
-            reasons=[word_reason(language, reason, skills) for reason in row.reasons],
+            reasons=[
+                word_reason(language, reason, skills, row.need.unit.name if row.need else "")
+                for reason in row.reasons
+            ],
         )
         for row in rows
     ]

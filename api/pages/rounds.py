@@ -1,5 +1,6 @@
-"""HR's allocation rounds: list and create, solve with live progress, read the proposal, pin
-and unpin, solve again and publish after a confirmation.
+"""HR's allocation rounds: list and create, choose a draft's purpose and coverage trade, solve
+with live progress, read the proposal, pin and unpin, solve again and publish after a
+confirmation.
 
 Solving goes through `jobbank.runtime.solves`, the same path as the API, and the page
 follows the solve on the API's own progress stream (`/api/rounds/{id}/progress`).
@@ -21,7 +22,9 @@ from sqlalchemy.orm import Session
 from api.auth import current_actor
 from api.deps import DB, AnyRequest, job_runner
 from api.pages.i18n import language_of, translate
+from api.pages.numbers import percent_typed, share_of_percent
 from api.pages.reasons import WordedReason, word_reason
+from api.pages.refusals import sentences
 from jobbank import rounds, solving
 from jobbank.core.access import Actor
 from jobbank.core.errors import Conflict, InvalidInput
@@ -31,7 +34,7 @@ from jobbank.live_plan.change_sets import change_sets_of
 from jobbank.live_plan.events import list_events
 from jobbank.runtime.solves import cancel_solving, start_solving
 from jobbank.solving import SolveRequest
-from solver.contract import MAX_MOVES, MAX_WEEKS
+from solver.contract import MAX_MOVES, MAX_WEEKS, Purpose
 
 ROUNDS_SHOWN = LimitOffset(limit=100, offset=0)
 PAGE_TIME_LIMIT = 30.0
@@ -51,6 +54,18 @@ class SolveForm(BaseModel):
 
 class BackForm(BaseModel):
     back: str = ""
+
+
+class PurposeForm(BaseModel):
+    """Why the round is planned and the coverage it may trade, as typed (a percentage)."""
+
+    purpose: str = ""
+    coverage_trade: str = ""
+
+    @classmethod
+    def of(cls, rnd: AllocationRound, language: str) -> PurposeForm:
+        trade = percent_typed(language, rounds.coverage_trade_of(rnd))
+        return cls(purpose=rnd.purpose.value, coverage_trade=trade)
 
 
 # --- list and create ----------------------------------------------------------------------
@@ -165,7 +180,12 @@ def _unfilled_by_unit(rows: list[rounds.UnfilledNeedWeek], language: str) -> lis
                     skill=skills.get(row.need.skill.code, "") if row.need else "",
                     week=row.week,
                     hours=row.hours,
-                    reasons=[word_reason(language, reason, skills) for reason in row.reasons],
+                    reasons=[
+                        word_reason(
+                            language, reason, skills, row.need.unit.name if row.need else ""
+                        )
+                        for reason in row.reasons
+                    ],
                 ),
             )
             for row in rows
@@ -201,6 +221,7 @@ def _round_page(
     view: str = "need",
     problem: str | None = None,
     time_error: bool = False,
+    purpose: tuple[PurposeForm, dict[str, str]] | None = None,
     status: int = 200,
 ) -> Template:
     chosen = filters or {}
@@ -220,6 +241,7 @@ def _round_page(
     else:
         shown = sorted(shown, key=lambda row: (row.need.ref, row.week, row.person.name))
     time_limit = job.options.get("time_limit", PAGE_TIME_LIMIT) if job else PAGE_TIME_LIMIT
+    purpose_form, purpose_errors = purpose or (PurposeForm.of(rnd, language_of(request)), {})
     return Template(
         "rounds_detail.html",
         context={
@@ -228,6 +250,10 @@ def _round_page(
             "job": job,
             "solving": rnd.status is RoundStatus.SOLVING,
             "changeable": rnd.status in rounds.CHANGEABLE,
+            "coverage_trade": rounds.coverage_trade_of(rnd),
+            "purpose_form": purpose_form,
+            "purpose_errors": purpose_errors,
+            "purposes": list(Purpose),
             "metrics": result.metrics if result else None,
             "messages": result.messages if result else [],
             "counts": rounds.round_counts(db, rnd),
@@ -330,6 +356,45 @@ def solve(
     return Redirect(f"/rounds/{round_id}", status_code=303)
 
 
+@post("/rounds/{round_id:int}/purpose", sync_to_thread=True, status_code=303)
+def choose_purpose(
+    db_session: DB, round_id: FromPath[int], data: URLEncodedBody[PurposeForm], request: AnyRequest
+) -> Template | Redirect:
+    """Choose why the draft round is planned and the share of coverage it may trade for
+    fewer introductions (typed as a percentage); a wrong value is told next to its field."""
+    actor = current_actor(request)
+    rounds.round_for(db_session, actor, round_id)  # out of reach: 404 before any value
+    try:
+        rounds.choose_purpose(
+            db_session,
+            actor,
+            round_id,
+            purpose=_purpose(data.purpose),
+            coverage_trade=share_of_percent("coverage_trade", data.coverage_trade or "0"),
+            alive=job_runner(request).is_alive,
+        )
+    except InvalidInput as error:
+        db_session.rollback()
+        errors = sentences(language_of(request), error)
+        return _round_page(db_session, actor, request, round_id, purpose=(data, errors), status=422)
+    except Conflict as conflict:
+        return _refused(db_session, request, round_id, conflict)
+    return Redirect(f"/rounds/{round_id}#purpose", status_code=303)
+
+
+def _purpose(value: str) -> Purpose:
+    try:
+        return Purpose(value)
+    except ValueError:
+        choices = [purpose.value for purpose in Purpose]
+        raise InvalidInput(
+            "purpose",
+            f"must be one of {', '.join(choices)}, got {value!r}",
+            code="not_a_choice",
+            params={"choices": choices},
+        ) from None
+
+
 @post("/rounds/{round_id:int}/cancel", sync_to_thread=True, status_code=303)
 def cancel(db_session: DB, round_id: FromPath[int], request: AnyRequest) -> Template | Redirect:
     """Cancel the running solve; the round goes back to what it was."""
@@ -411,6 +476,7 @@ ROUTES = [
     round_list,
     create_round,
     round_page,
+    choose_purpose,
     solve,
     cancel,
     pin,

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from api.auth import current_actor
 from api.deps import DB
 from api.pages.i18n import language_of, translate
+from api.pages.numbers import typed_number
 from api.pages.refusals import STALE, form_field, sentence, sentences
 from jobbank import organisation
 from jobbank.core.access import Actor
@@ -71,13 +72,6 @@ def _many(form: Form, name: str) -> list[str]:
     """A field's values: a form sends one value as text and several as a list."""
     value = form.get(name, [])
     return [value] if isinstance(value, str) else list(value)
-
-
-def _hours(field_name: str, text: str) -> float:
-    try:
-        return float(str(text).strip().replace(",", "."))
-    except ValueError:
-        raise InvalidInput(field_name, f"{text!r} is not a number", code="not_a_number") from None
 
 
 def _version(form: Form) -> int | None:
@@ -243,13 +237,13 @@ def save_home_load(
     weeks = _coming_weeks()
     profile = get_profile(db_session, actor, profile_id)
     problems = Problems()  # every field that cannot be read, with the service's refusals
-    default = problems.check(_hours, "home_load", data.get("home_load", ""))
+    default = problems.check(typed_number, "home_load", data.get("home_load", ""))
     if default is None:
         default = profile.home_load
     shown = []
     for w in weeks:
         name = f"week-{w.isoformat()}"
-        hours = problems.check(_hours, name, data.get(name, ""))
+        hours = problems.check(typed_number, name, data.get(name, ""))
         if hours is not None and hours != default:
             # unchecked here: the service checks each week's bound, naming `weeks[i]`
             shown.append(WeekHomeLoad.model_construct(week=w, home_load=hours))
@@ -280,7 +274,7 @@ def save_days(
     get_profile(db_session, actor, profile_id)  # out of reach: 404 before any value
     problems = Problems()
     text = str(data.get("daily_hours", "")).strip()
-    daily_hours = problems.check(_hours, "daily_hours", text) if text else None
+    daily_hours = problems.check(typed_number, "daily_hours", text) if text else None
     days = [Weekday(day) for day in _many(data, "away_days") if day in WEEKDAY_NAMES]
     plan = DayPlan.model_construct(  # unchecked here: the service checks each bound
         away_days=days, daily_hours=daily_hours, version=_version(data) or 0
@@ -341,6 +335,7 @@ class ProfileView:
     opted_in: bool
     normal_hours: str
     skills: frozenset[str]
+    learn_skills: frozenset[str]
     shifts: frozenset[str]
     unavailable: frozenset[dt.date]
     avoid_units: frozenset[str]
@@ -355,6 +350,7 @@ class ProfileView:
                 opted_in=True,
                 normal_hours="37",
                 skills=nothing,
+                learn_skills=nothing,
                 shifts=frozenset({Shift.DAY.value}),
                 unavailable=frozenset(),
                 avoid_units=nothing,
@@ -365,6 +361,7 @@ class ProfileView:
             opted_in=profile.opted_in,
             normal_hours=format_decimal(profile.normal_hours, "#,##0.#", locale=language),
             skills=frozenset(skill.code for skill in profile.skills),
+            learn_skills=frozenset(skill.code for skill in profile.learn_skills),
             shifts=frozenset(profile.shifts),
             unavailable=frozenset(unavailable_weeks(profile)),
             avoid_units=frozenset(str(unit.id) for unit in profile.avoided_units),
@@ -379,6 +376,7 @@ class ProfileView:
             opted_in=form.get("opted_in") == "on",
             normal_hours=str(form.get("normal_hours", "")),
             skills=frozenset(_many(form, "skills")),
+            learn_skills=frozenset(_many(form, "learn_skills")),
             shifts=frozenset(_many(form, "shifts")),
             unavailable=frozenset(w for w in _coming_weeks() if w.isoformat() not in available),
             avoid_units=frozenset(_many(form, "avoid_units")),
@@ -426,7 +424,8 @@ def _own_or_none(session: Session, actor: Actor) -> VolunteerProfile | None:
 
 @get("/volunteering/profile", sync_to_thread=True)
 def profile_page(db_session: DB, request: HTMXRequest, saved: FromQuery[bool] = False) -> Template:
-    """Your offer to be lent out: skills, hours, weeks, where (not) to go, and opting in or out."""
+    """Your offer to be lent out: skills, skills to learn, hours, weeks, where (not) to go, and
+    opting in or out."""
     actor = current_actor(request)
     actor.require(actor.is_staff, "volunteer profile")
     profile = _own_or_none(db_session, actor)
@@ -450,7 +449,7 @@ def _edit_of(
             InvalidInput("risk_group", "choose one of declare and withdraw", code="one_of_two")
         )
         declared = withdrawn = False
-    hours = problems.check(_hours, "normal_hours", form.get("normal_hours", ""))
+    hours = problems.check(typed_number, "normal_hours", form.get("normal_hours", ""))
     if hours is None:
         hours = profile.normal_hours if profile else 0.0
     return shaped_within(
@@ -459,6 +458,7 @@ def _edit_of(
         opted_in=form.get("opted_in") == "on",
         normal_hours=hours,
         skills=_many(form, "skills"),
+        learn_skills=_many(form, "learn_skills"),
         shifts=[Shift(s) for s in _many(form, "shifts") if s in SHIFTS],
         availability=[WeekAvailability(week=w, available=False) for w in sorted(away) + earlier],
         avoid_units=[int(u) for u in _many(form, "avoid_units") if u.isdigit()],

@@ -9,8 +9,9 @@ loading rounds, people and needs as entities with their relationships was most o
 request's CPU (`jobbank load`).
 
 `records` holds the records, `reading` reads them for a page, `lent` counts the staff lent
-out, `ended` finds the weeks a change to a published plan ended, `days` reads the days and
-times of assignment-weeks that have them, `week_grid` lays a leader's week out by day.
+out and reads what each worked before a round, `ended` finds the weeks a change to a
+published plan ended, `days` reads the days and times of assignment-weeks that have them,
+`week_grid` lays a leader's week out by day.
 """
 
 from __future__ import annotations
@@ -23,7 +24,13 @@ from jobbank.assignments.days import (
     work_days_of_people,
 )
 from jobbank.assignments.ended import EndedDeployment, ended_at_led_units, ended_deployments
-from jobbank.assignments.lent import count_lent, last_monday
+from jobbank.assignments.lent import (
+    PastWork,
+    count_lent,
+    last_monday,
+    latest_plan_of_weeks,
+    past_work,
+)
 from jobbank.assignments.reading import LEADERS_OF_UNITS, list_deployments
 from jobbank.assignments.records import (
     ContactInfo,
@@ -47,6 +54,7 @@ __all__ = [
     "GridDay",
     "GridLine",
     "NeedInfo",
+    "PastWork",
     "PersonInfo",
     "PersonWeekKey",
     "RoundInfo",
@@ -59,7 +67,9 @@ __all__ = [
     "ended_at_led_units",
     "ended_deployments",
     "last_monday",
+    "latest_plan_of_weeks",
     "list_deployments",
+    "past_work",
     "week_grid",
     "work_days_in",
     "work_days_of",

@@ -78,7 +78,8 @@ def import_needs(
     """Needs, matched by their reference.
 
     Columns: ref, unit (code), skill (code), hours (a week), first_week, last_week (Mondays);
-    optional shift, priority (1–5), exposed (yes/no), min_block, description.
+    optional shift, priority (1–5), exposed (yes/no), min_block, description, shift_times,
+    accepts_learners (yes/no), learner_share (0–1).
     """
     _run("needs", file, mapping, skip_invalid, dry_run, user)
 

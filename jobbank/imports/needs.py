@@ -5,7 +5,8 @@ last not before the first, hours in half hours, priority 1–5, a minimum block 
 updated need keeps its status, contact person and the week overrides that still fall in its
 span. Optional columns the file lacks (or leaves empty) keep the stored value, or take the
 default for a new need. `shift_times` reads `mon-fri 07:00-15:00; sat 22:00-06:00`; `none`
-plans the need by the week alone.
+plans the need by the week alone. `accepts_learners` is a yes or no, `learner_share` the share
+of a learner's hour that counts as covered, from 0 to 1 (`0,5`).
 """
 
 from __future__ import annotations
@@ -36,9 +37,16 @@ from jobbank.imports.rows import (
     whole_number,
 )
 from jobbank.imports.shift_times import shift_times_of_text
-from jobbank.needs import ENTITY, audited, check_min_block, check_priority, check_span
+from jobbank.needs import (
+    ENTITY,
+    audited,
+    check_learner_share,
+    check_min_block,
+    check_priority,
+    check_span,
+)
 from jobbank.organisation import clean_text
-from solver.bounds import BlockHours, Day, NeedHours, Priority
+from solver.bounds import BlockHours, Day, LearnerShare, NeedHours, Priority
 from solver.contract import DEFAULT_MIN_BLOCK, Shift, ShiftTime
 
 FIELDS = (
@@ -54,6 +62,8 @@ FIELDS = (
     "min_block",
     "description",
     "shift_times",
+    "accepts_learners",
+    "learner_share",
 )
 REQUIRED = ("ref", "unit", "skill", "hours", "first_week", "last_week")
 COLUMNS: dict[str, Any] = {
@@ -69,6 +79,8 @@ COLUMNS: dict[str, Any] = {
     "min_block": BlockHours,
     "description": Description,
     "shift_times": SHIFT_TIMES,
+    "accepts_learners": FLAG,
+    "learner_share": LearnerShare,
 }
 """What each column holds: its bound or text policy (`solver.bounds`, `jobbank.core.texts`),
 or a code looked up, a choice or a yes/no."""
@@ -93,6 +105,8 @@ class NeedRow:
     min_block: float | None
     description: str | None
     shift_times: list[ShiftTime] | None
+    accepts_learners: bool | None = None
+    learner_share: float | None = None
 
 
 class NeedImport:
@@ -139,6 +153,10 @@ class NeedImport:
             if shifts is not None
             else None
         )
+        accepts_learners = reader.parsed("accepts_learners", flag)
+        learner_share = reader.parsed("learner_share", number)
+        if learner_share is not None:
+            learner_share = reader.checked("learner_share", check_learner_share, learner_share)
         if reader.problems:
             return None
         if not (ref and unit and skill and first and last) or hours is None:
@@ -156,6 +174,8 @@ class NeedImport:
             min_block,
             description,
             shift_times,
+            accepts_learners,
+            learner_share,
         )
 
     def _known(self, reader: RowReader, field: str, known: dict[str, K], what: str) -> K | None:
@@ -185,6 +205,7 @@ class NeedImport:
                 )
                 need.shift, need.priority, need.exposed = Shift.DAY, DEFAULT_PRIORITY, False
                 need.min_block, need.description, need.weeks = DEFAULT_MIN_BLOCK, "", []
+                need.accepts_learners, need.learner_share = False, 0.0
                 session.add(need)
             self._fill(need, row)
         after = audited(need)
@@ -221,6 +242,10 @@ class NeedImport:
             need.description = row.description
         if row.shift_times is not None:
             need.shift_times = stored_shift_times(row.shift_times)
+        if row.accepts_learners is not None:
+            need.accepts_learners = row.accepts_learners
+        if row.learner_share is not None:
+            need.learner_share = row.learner_share
         kept = [week for week in need.weeks if need.first_week <= week.week <= need.last_week]
         if len(kept) != len(need.weeks):
             need.weeks = kept

@@ -112,6 +112,7 @@ def current_plan(session: Session, rnd: AllocationRound) -> list[PlannedAssignme
             week=week_index(rnd.start, row.week),
             hours=row.hours,
             days=row.work_days,
+            learner=row.learner,
         )
         for row in rows
         if 0 <= week_index(rnd.start, row.week) < rnd.weeks

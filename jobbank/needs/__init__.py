@@ -14,6 +14,7 @@ from __future__ import annotations
 from jobbank.needs.bodies import NeedDraft, NeedPatch, WeekHours
 from jobbank.needs.changing import (
     audited,
+    check_learner_share,
     check_min_block,
     check_new_need,
     check_priority,
@@ -44,6 +45,7 @@ __all__ = [
     "NeedService",
     "WeekHours",
     "audited",
+    "check_learner_share",
     "check_min_block",
     "check_new_need",
     "check_priority",

@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from jobbank.core.days import ShiftTimeBody
 from jobbank.core.texts import Code, Description
-from solver.bounds import BlockHours, Day, NeedHours, Priority, RowId, Version
+from solver.bounds import BlockHours, Day, LearnerShare, NeedHours, Priority, RowId, Version
 from solver.bounds import WeekHours as WeekHours_
 from solver.contract import DEFAULT_MIN_BLOCK, Shift
 
@@ -39,6 +39,16 @@ class NeedDraft(_Body):
     min_block: BlockHours = Field(
         DEFAULT_MIN_BLOCK, description="Fewest hours one person takes, more than 0, at most 48."
     )
+    accepts_learners: bool = Field(
+        False,
+        description="People who want to learn the skill may work it in a week someone who "
+        "holds it works it too.",
+    )
+    learner_share: LearnerShare = Field(
+        0.0,
+        description="How much of a learner's hour counts as covered, 0 … 1; 0: a learner's "
+        "hours come on top of what the need asks for.",
+    )
     description: Description = Field("", description="The concrete tasks the lent person will do.")
     contact_person_id: RowId | None = Field(
         None, description="Who meets the lent person: someone working at or leading the unit."
@@ -63,6 +73,8 @@ class NeedPatch(_Body):
     priority: Priority | None = None
     exposed: bool | None = None
     min_block: BlockHours | None = None
+    accepts_learners: bool | None = None
+    learner_share: LearnerShare | None = None
     description: Description | None = None
     contact_person_id: RowId | None = None
     shift_times: list[ShiftTimeBody] | None = Field(

@@ -21,7 +21,7 @@ from jobbank.db.models import Need, NeedStatus, NeedWeek, Skill
 from jobbank.needs.bodies import NeedDraft, NeedPatch, WeekHours
 from jobbank.needs.contacts import contact_at
 from jobbank.needs.reading import ENTITY, get_need, unit_within_reach
-from solver.bounds import BlockHours, NeedHours, Priority
+from solver.bounds import BlockHours, LearnerShare, NeedHours, Priority
 from solver.bounds import WeekHours as WeekHours_
 
 
@@ -40,6 +40,8 @@ def post_need(session: Session, actor: Actor, draft: NeedDraft) -> Need:
         priority=problems.check(check_priority, draft.priority),
         exposed=draft.exposed,
         min_block=problems.check(check_min_block, draft.min_block),
+        accepts_learners=draft.accepts_learners,
+        learner_share=problems.check(check_learner_share, draft.learner_share),
         description=problems.check(clean, "description", Description, draft.description),
         status=NeedStatus.OPEN,
         created_by_id=actor.user_id,
@@ -92,6 +94,10 @@ def _apply(session: Session, need: Need, patch: NeedPatch) -> None:
         need.exposed = patch.exposed
     if patch.min_block is not None:
         problems.put(need, "min_block", check_min_block, patch.min_block)
+    if patch.accepts_learners is not None:
+        need.accepts_learners = patch.accepts_learners
+    if patch.learner_share is not None:
+        problems.put(need, "learner_share", check_learner_share, patch.learner_share)
     if patch.description is not None:
         problems.put(need, "description", clean, "description", Description, patch.description)
     if "contact_person_id" in patch.model_fields_set:
@@ -207,6 +213,11 @@ def check_min_block(hours: float) -> float:
     return check("min_block", BlockHours, hours)
 
 
+def check_learner_share(share: float) -> float:
+    """The share of a learner's hour that counts as covered: 0 … 1."""
+    return check("learner_share", LearnerShare, share)
+
+
 def check_span(need: Need) -> None:
     if need.last_week < need.first_week:
         raise InvalidInput(
@@ -256,6 +267,8 @@ def audited(need: Need) -> dict[str, Any]:
         "priority": need.priority,
         "exposed": need.exposed,
         "min_block": need.min_block,
+        "accepts_learners": need.accepts_learners,
+        "learner_share": need.learner_share,
         "shift_times": need.shift_times,
         "description": need.description,
         "status": need.status.value,

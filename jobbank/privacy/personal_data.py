@@ -61,6 +61,7 @@ class OwnVolunteering(BaseModel):
     daily_hours: float | None
     shifts: list[str]
     skills: list[str]
+    learn_skills: list[str]
     preferred_areas: list[str]
     avoided_units: list[str]
     weeks: list[OwnWeek]
@@ -248,6 +249,7 @@ def _own_volunteering(person: Person) -> OwnVolunteering | None:
         home_load=profile.home_load,
         shifts=list(profile.shifts),
         skills=sorted(skill.code for skill in profile.skills),
+        learn_skills=sorted(skill.code for skill in profile.learn_skills),
         preferred_areas=sorted(area.name for area in profile.preferred_areas),
         avoided_units=sorted(unit.code for unit in profile.avoided_units),
         weeks=[

@@ -8,8 +8,8 @@ Every change to a round's life (solve, cancel, store, pin, publish) first locks 
 row (`lock_round`), so the server and the solver's worker process take turns.
 
 `snapshot` builds the round's `RoundInput`, `results` stores the solver's answer, `status`
-says who reaches a round and locks it, `jobs` sees its solve jobs, `pins` and `publish` change
-it, `reading` shows it.
+says who reaches a round and locks it, `jobs` sees its solve jobs, `purpose`, `pins` and
+`publish` change it, `reading` shows it.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from jobbank.rounds.pins import (
     unpin_assignment,
 )
 from jobbank.rounds.publish import publish_round
+from jobbank.rounds.purpose import choose_purpose, coverage_trade_of
 from jobbank.rounds.reading import (
     RoundCounts,
     UnfilledNeedWeek,
@@ -82,6 +83,8 @@ __all__ = [
     "abandoned_because",
     "build_round_input",
     "cannot_tell",
+    "choose_purpose",
+    "coverage_trade_of",
     "create_round",
     "default_name",
     "export_input",

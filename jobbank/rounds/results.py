@@ -27,7 +27,7 @@ def store_result(
     session: Session, rnd: AllocationRound, result: RoundResult, *, by: int | None = None
 ) -> None:
     """Keep the solver's result and replace the round's assignments with it, each with its
-    days; pins stay pinned.
+    days and whether it is a learner's; pins stay pinned.
 
     An infeasible result keeps the round a draft and says why in `status_message`; it has no
     plan, so only the pins stay, for the coordinator to see which one to change.
@@ -56,6 +56,7 @@ def store_result(
             week=mondays[a.week],
             hours=a.hours,
             pinned=(a.staff, a.need, a.week) in pins,
+            learner=a.learner,
             days=[AssignmentDay.of(day) for day in a.days],
         )
         for a in result.assignments

@@ -32,9 +32,17 @@ from jobbank.db.models import (
 )
 from jobbank.deployments.wishes import Wishes, wishes_before
 from jobbank.needs import hours_in
+from jobbank.rounds.history import History, history_before
 from jobbank.volunteers.plannable import available_in, home_load_in, is_plannable
 from solver.bounds import Day
-from solver.contract import MAX_WEEKS, RoundInput, Rules, describe_errors, parse_round_input
+from solver.contract import (
+    MAX_WEEKS,
+    Purpose,
+    RoundInput,
+    Rules,
+    describe_errors,
+    parse_round_input,
+)
 from solver.contract import Assignment as PlannedAssignment
 from solver.contract import Need as NeedInput
 from solver.contract import Staff as StaffInput
@@ -62,6 +70,7 @@ def create_round(
     start: dt.date,
     weeks: int,
     name: str = "",
+    purpose: Purpose = Purpose.CRISIS,
     rules: Rules | None = None,
     by: int | None = None,
     max_size: int | None = None,
@@ -86,6 +95,7 @@ def create_round(
         name=name or default_name(start),
         start=start,
         weeks=weeks,
+        purpose=purpose,
         rules=(rules or Rules()).model_dump(mode="json"),
         previous_round_id=previous.id if previous else None,
         created_by_id=by,
@@ -101,7 +111,12 @@ def create_round(
         action="create",
         entity="round",
         entity_id=rnd.id,
-        after={"name": rnd.name, "start": start.isoformat(), "weeks": weeks},
+        after={
+            "name": rnd.name,
+            "start": start.isoformat(),
+            "weeks": weeks,
+            "purpose": purpose.value,
+        },
     )
     return rnd
 
@@ -155,11 +170,13 @@ def build_round_input(session: Session, rnd: AllocationRound) -> RoundInput:
         if any(hours_in(need, week) > 0 for week in mondays)
     ]
     wishes = wishes_before(session, rnd.start)
-    staff = _within_bounds("staff", profiles, lambda p: _staff_input(p, mondays, wishes))
+    history = history_before(session, rnd.start)
+    staff = _within_bounds("staff", profiles, lambda p: _staff_input(p, mondays, wishes, history))
     need_inputs = _within_bounds("need", needs, lambda n: _need_input(n, mondays))
     known = ({s.id for s in staff}, {n.id for n in need_inputs})
     return parse_round_input(
         RoundInput(
+            purpose=rnd.purpose,
             start=rnd.start,
             weeks=rnd.weeks,
             rules=Rules.model_validate(rnd.rules),
@@ -205,12 +222,17 @@ def _unit_input(unit: Unit, wishes: Wishes, staff_ids: set[str]) -> UnitInput:
     .wishes`)."""
     welcome = wishes.welcome_back.get(unit.code, set()) & staff_ids
     return UnitInput(
-        id=unit.code, name=unit.name, area=unit.area.name, welcome_back=sorted(welcome)
+        id=unit.code,
+        name=unit.name,
+        area=unit.area.name,
+        welcome_back=sorted(welcome),
+        intro_capacity=unit.intro_capacity,
+        intro_hours=unit.intro_hours,
     )
 
 
 def _staff_input(
-    profile: VolunteerProfile, mondays: Sequence[dt.date], wishes: Wishes
+    profile: VolunteerProfile, mondays: Sequence[dt.date], wishes: Wishes, history: History
 ) -> StaffInput:
     person = profile.person
     units_with_area = {area.name for area in profile.preferred_areas if area.units}
@@ -227,6 +249,10 @@ def _staff_input(
         avoid_units=sorted(unit.code for unit in profile.avoided_units),
         preferred_areas=sorted(units_with_area),
         rated_units=sorted(wishes.rated_units.get(person.employee_no, set())),
+        past_units=history.past_units(person.employee_no),
+        learn_skills=sorted(skill.code for skill in profile.learn_skills),
+        lent_last_year=history.lent_last_year(person.employee_no),
+        capacity_last_year=history.capacity_last_year(profile),
         away_days=list(profile.away_days),
         daily_hours=profile.daily_hours,
     )
@@ -243,6 +269,8 @@ def _need_input(need: Need, mondays: Sequence[dt.date]) -> NeedInput:
         exposed=need.exposed,
         min_block=need.min_block,
         shift_times=shift_times_of(need.shift_times),
+        accepts_learners=need.accepts_learners,
+        learner_share=need.learner_share,
     )
 
 
@@ -270,7 +298,12 @@ def _planned(
         if 0 <= week < weeks and staff_id in known_staff and need_id in known_needs:
             planned.append(
                 PlannedAssignment(
-                    staff=staff_id, need=need_id, week=week, hours=row.hours, days=row.work_days
+                    staff=staff_id,
+                    need=need_id,
+                    week=week,
+                    hours=row.hours,
+                    days=row.work_days,
+                    learner=row.learner,
                 )
             )
     return planned

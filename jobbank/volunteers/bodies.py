@@ -12,6 +12,9 @@ from jobbank.db.models import ApprovalStatus
 from solver.bounds import Day, HomeLoad, NormalHours, RowId, Version
 from solver.contract import Shift, Weekday
 
+MAX_LEARN_SKILLS = 50
+"""Skills one person wants to learn: as many as the round contract carries."""
+
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -43,6 +46,12 @@ class ProfileEdit(_Body):
         description="Contracted hours a week, more than 0, at most 48, in half hours."
     )
     skills: list[Code] = Field(default_factory=list, description="Skill codes.")
+    learn_skills: list[Code] = Field(
+        default_factory=list,
+        max_length=MAX_LEARN_SKILLS,
+        description="Codes of skills you want to learn beside someone who holds them; not "
+        "one of your own `skills`.",
+    )
     shifts: list[Shift] = Field(default_factory=lambda: [Shift.DAY])
     availability: list[WeekAvailability] = Field(
         default_factory=list, description="Weeks you are away (or back); other weeks: available."
@@ -68,6 +77,12 @@ class ProfilePatch(_Body):
     opted_in: bool | None = None
     normal_hours: NormalHours | None = None
     skills: list[Code] | None = None
+    learn_skills: list[Code] | None = Field(
+        None,
+        max_length=MAX_LEARN_SKILLS,
+        description="Skills the person wants to learn; left out while `skills` changes, "
+        "those the person now holds are dropped (learned).",
+    )
     shifts: list[Shift] | None = None
     availability: list[WeekAvailability] | None = None
     avoid_units: list[UnitRef] | None = None

@@ -206,6 +206,10 @@ def _apply_offer(
         )
     if offer.skills is not None:
         problems.put(profile, "skills", _skills, session, offer.skills)
+    if offer.learn_skills is not None:
+        problems.put(profile, "learn_skills", _learn_skills, session, offer.learn_skills, profile)
+    elif offer.skills is not None:  # a skill now held is learned
+        profile.learn_skills = [s for s in profile.learn_skills if s not in profile.skills]
     if offer.shifts is not None:
         problems.put(profile, "shifts", _shifts, offer.shifts)
     if offer.availability is not None:
@@ -281,17 +285,33 @@ def _by_week(field: str, pairs: Sequence[tuple[dt.date, T]]) -> dict[dt.date, T]
     return by_week
 
 
-def _skills(session: Session, codes: Sequence[str]) -> list[Skill]:
+def _skills(session: Session, codes: Sequence[str], field: str = "skills") -> list[Skill]:
+    """The catalogue's skills of these codes, each once; an unknown one names its place."""
     found = {s.code: s for s in session.scalars(select(Skill).where(Skill.code.in_(codes)))}
     for index, code in enumerate(codes):
         if code not in found:
             raise InvalidInput(
-                f"skills[{index}]",
+                f"{field}[{index}]",
                 f"unknown skill {code!r}",
                 code="unknown_skill",
                 params={"skill": code},
             )
     return [found[code] for code in dict.fromkeys(codes)]
+
+
+def _learn_skills(session: Session, codes: Sequence[str], profile: VolunteerProfile) -> list[Skill]:
+    """Skills the person wants to learn: known to the catalogue, and none they hold (the
+    profile's skills as this change leaves them)."""
+    held = {skill.code for skill in profile.skills}
+    for index, code in enumerate(codes):
+        if code in held:
+            raise InvalidInput(
+                f"learn_skills[{index}]",
+                f"skill {code!r} is already among the person's skills; name only skills to learn",
+                code="already_held",
+                params={"skill": code},
+            )
+    return _skills(session, codes, "learn_skills")
 
 
 def _units(session: Session, refs: Sequence[UnitRef]) -> list[Unit]:
@@ -334,6 +354,7 @@ def _audited(profile: VolunteerProfile) -> dict[str, Any]:
         "opted_in": profile.opted_in,
         "normal_hours": profile.normal_hours,
         "skills": sorted(skill.code for skill in profile.skills),
+        "learn_skills": sorted(skill.code for skill in profile.learn_skills),
         "shifts": sorted(profile.shifts),
         "unavailable_weeks": [week.isoformat() for week in unavailable_weeks(profile)],
         "home_load": profile.home_load,

@@ -151,6 +151,7 @@ BODIES: dict[str, dict[str, Any] | Form] = {
     "taken_area": {"name": "Social og Sundhed"},
     "new_unit": {"code": "matrix", "name": "Matrix unit", "area_id": Id("area")},
     "stale_leaders": {"version": STALE_VERSION, "person_ids": []},
+    "stale_intro": {"version": STALE_VERSION, "intro_capacity": 2, "intro_hours": 4},
     "new_skill": {"code": "matrix", "label_da": "Matrix", "label_en": "Matrix"},
     "taken_skill": {"code": "cleaning"},
     "new_person": {"employee_no": "e99", "name": "Mads Matrix", "home_unit_id": Id("bs")},
@@ -185,6 +186,7 @@ BODIES: dict[str, dict[str, Any] | Form] = {
     },
     "new_round": {"start": (THIS_MONDAY + dt.timedelta(weeks=8)).isoformat(), "weeks": 1},
     "quick_solve": {"time_limit": 1, "workers": 1},
+    "rotation": {"purpose": "rotation", "coverage_trade": 0.005},
     "pin": {"person_id": Id("p_anne"), "need_id": Id("n_sol"), "week": MONDAY, "hours": 4},
     "new_template": {"name": "Matrix", "area_id": Id("area")},
     "absence_anne": {"person_id": Id("p_anne"), "first_day": MONDAY, "last_day": MONDAY},
@@ -248,6 +250,7 @@ BODIES: dict[str, dict[str, Any] | Form] = {
     "bad_profile": Form({"opted_in": "on", "normal_hours": "999"}),
     "bad_round": Form({"name": "Matrix", "start": "not a date", "weeks": "1"}),
     "solve_form": Form({"time_limit": "1"}),
+    "purpose_form": Form({"purpose": "rotation", "coverage_trade": "0,5"}),
     "back_form": Form({"back": "view=person"}),
     "bad_skill": Form({"code": "Not A Code", "label_da": "Matrix", "label_en": "Matrix"}),
     "bad_person_form": Form({"employee_no": "e99", "name": "Matrix", "home_unit_id": ""}),
@@ -285,6 +288,8 @@ GET    /api/units/{sol}                                -                200  200
 POST   /api/units                                      new_unit         201  404  404  404  404  404  404  401
 PATCH  /api/units/{sol}                                stale            409  404  404  404  404  404  404  401
 PUT    /api/units/{sol}/leaders                        stale_leaders    409  404  404  404  404  404  404  401
+PUT    /api/units/{sol}/introductions                  stale_intro      409  409  404  404  404  404  404  401
+PUT    /api/units/{hp}/introductions                   stale_intro      409  404  404  409  404  404  404  401
 DELETE /api/units/{sol}                                -                409  404  404  404  404  404  404  401
 GET    /api/skills                                     -                200  200  200  200  200  200  200  401
 GET    /api/skills/{nurse}                             -                200  200  200  200  200  200  200  401
@@ -342,6 +347,8 @@ GET    /api/rounds                                     -                200  404
 POST   /api/rounds                                     new_round        201  404  404  404  404  404  404  401
 GET    /api/rounds/{round}                             -                200  404  404  404  404  404  404  401
 POST   /api/rounds/{round}/solve                       quick_solve      409  404  404  404  404  404  404  401
+PUT    /api/rounds/{round}/purpose                     rotation         409  404  404  404  404  404  404  401
+PUT    /api/rounds/{proposal}/purpose                  rotation         409  404  404  404  404  404  404  401
 POST   /api/rounds/{round}/solve/cancel                -                409  404  404  404  404  404  404  401
 GET    /api/rounds/{round}/progress                    -                200  404  404  404  404  404  404  401
 GET    /api/rounds/{round}/proposal                    -                200  404  404  404  404  404  404  401
@@ -465,6 +472,8 @@ POST   /rounds                                         bad_round        422  404
 GET    /rounds/{round}                                 -                200  404  404  404  404  404  404  303
 GET    /rounds/{proposal}                              -                200  404  404  404  404  404  404  303
 POST   /rounds/{round}/solve                           solve_form       409  404  404  404  404  404  404  303
+POST   /rounds/{round}/purpose                         purpose_form     409  404  404  404  404  404  404  303
+POST   /rounds/{proposal}/purpose                      purpose_form     409  404  404  404  404  404  404  303
 POST   /rounds/{proposal}/cancel                       -                409  404  404  404  404  404  404  303
 POST   /rounds/{round}/assignments/{a_anne}/pin        back_form        409  404  404  404  404  404  404  303
 POST   /rounds/{round}/assignments/{a_anne}/unpin      back_form        409  404  404  404  404  404  404  303
@@ -507,7 +516,7 @@ GET    /admin/checklists/{tpl}                         -                200  404
 POST   /admin/checklists/{tpl}                         stale_form       409  404  404  404  404  404  404  303
 POST   /admin/checklists/{tpl}/delete                  -                409  404  404  404  404  404  404  303
 POST   /admin/checklists/{tpl}/items                   stale_tpl_item_form 409 404 404 404  404  404  404  303
-# --- leaders' pages: the needs of the units they lead, and their home units' volunteers (HR all) ----------------
+# --- leaders' pages: the needs and pages of the units they lead, their home units' volunteers (HR all) ---------
 GET    /needs                                          -                404  200  200  200  404  404  404  303
 GET    /deployments/incoming                           -                404  200  200  200  404  404  404  303
 GET    /deployments/outgoing                           -                404  200  200  200  404  404  404  303
@@ -528,6 +537,10 @@ POST   /needs/{n_sol}/close                            stale_form       404  409
 POST   /needs/{n_hp}/close                             stale_form       404  404  404  409  404  404  404  303
 POST   /needs/{n_sol}/reopen                           stale_form       404  409  404  404  404  404  404  303
 POST   /needs/{n_hp}/reopen                            stale_form       404  404  404  409  404  404  404  303
+GET    /units/{sol}                                    -                200  200  404  404  404  404  404  303
+GET    /units/{hp}                                     -                200  404  404  200  404  404  404  303
+POST   /units/{sol}/introductions                      stale_form       409  409  404  404  404  404  404  303
+POST   /units/{hp}/introductions                       stale_form       409  404  404  409  404  404  404  303
 GET    /volunteering/approvals                         -                200  200  200  200  404  404  404  303
 POST   /volunteering/approvals/{v_anne}/decision       stale_decision   409  404  409  404  404  404  404  303
 POST   /volunteering/approvals/{v_carla}/decision      stale_decision   409  404  404  409  404  404  404  303

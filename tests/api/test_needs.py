@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from jobbank.core.weeks import monday_of
 from jobbank.db.models import AllocationRound, AuditEntry
 from jobbank.rounds import build_round_input
+from solver.contract import Purpose
 from tests.api.conftest import Client
 from tests.lookups import need_id, person_id, unit_id
 
@@ -155,7 +156,9 @@ def test_closed_needs_drop_out_of_future_rounds(
     assert frida.post(f"/api/needs/{n1}/close", json={"version": 1}).status_code == 200
 
     with Session(world) as session:
-        snapshot = build_round_input(session, AllocationRound(start=MONDAY, weeks=4, rules={}))
+        snapshot = build_round_input(
+            session, AllocationRound(start=MONDAY, weeks=4, purpose=Purpose.CRISIS, rules={})
+        )
     assert [need.id for need in snapshot.needs] == ["n2"]
 
 

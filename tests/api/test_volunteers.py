@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from jobbank.core.weeks import monday_of
 from jobbank.db.models import AllocationRound, AuditEntry, VolunteerProfile
 from jobbank.rounds import build_round_input
+from solver.contract import Purpose
 from tests.api.conftest import Client
 from tests.lookups import profile_id, unit_id
 
@@ -119,7 +120,9 @@ def test_opting_out_takes_a_volunteer_out_of_future_rounds(
 
     assert out.status_code == 200 and out.json()["opted_in"] is False
     with Session(world) as session:
-        snapshot = build_round_input(session, AllocationRound(start=MONDAY, weeks=2, rules={}))
+        snapshot = build_round_input(
+            session, AllocationRound(start=MONDAY, weeks=2, purpose=Purpose.CRISIS, rules={})
+        )
     assert [s.id for s in snapshot.staff] == ["e2"]
 
 

@@ -99,7 +99,7 @@ def test_hr_adds_a_unit_with_a_leader_and_changes_it(page: Page) -> None:
     row = page.locator("table.units tbody tr", has_text="Testcenter Syd")
     expect(row).to_contain_text("Søren Mortensen")
 
-    row.get_by_role("link", name="Testcenter Syd").click()
+    row.get_by_role("link", name="Testcenter Syd", exact=True).click()
     expect(page.get_by_label("Søren Mortensen (e1014)")).to_be_checked()
     page.get_by_label("Telefon").fill("57 00 00 00")
     page.get_by_label("Søren Mortensen (e1014)").uncheck()

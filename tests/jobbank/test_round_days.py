@@ -35,6 +35,7 @@ from solver.contract import (
     parse_round_input,
     parse_round_result,
 )
+from solver.round_input import VERSION_2_FIELDS
 from tests.builders import a_municipality
 
 MONDAY = dt.date(2026, 3, 16)
@@ -148,10 +149,12 @@ def test_stored_version_1_snapshots_and_results_still_load(seeded: Session) -> N
     rnd = create_round(seeded, start=MONDAY, weeks=2)
     v1 = json.loads(json.dumps(rnd.input_snapshot))
     v1["schema_version"] = 1
-    for staff in v1["staff"]:
-        del staff["away_days"], staff["daily_hours"], staff["absent_dates"]
-    for need in v1["needs"]:
-        del need["shift_times"]
+    v1.pop("purpose")
+    v1["rules"].pop("coverage_trade")
+    for section, fields in VERSION_2_FIELDS.items():  # every field version 2 added
+        for row in v1[section]:
+            for field in fields:
+                row.pop(field, None)
     rnd.input_snapshot = v1
     rnd.result = {
         "schema_version": 1,

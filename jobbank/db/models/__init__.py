@@ -60,6 +60,7 @@ from jobbank.db.models.volunteers import (
     VolunteerProfile,
     VolunteerWeek,
     volunteer_avoided_unit,
+    volunteer_learn_skill,
     volunteer_preferred_area,
     volunteer_skill,
 )
@@ -117,6 +118,7 @@ __all__ = [
     "stored_enum",
     "unit_leader",
     "volunteer_avoided_unit",
+    "volunteer_learn_skill",
     "volunteer_preferred_area",
     "volunteer_skill",
 ]

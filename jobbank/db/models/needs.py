@@ -7,7 +7,17 @@ from enum import StrEnum
 from typing import Any
 
 from advanced_alchemy.types import JsonB
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobbank.db.models.base import Base, stored_enum
@@ -47,6 +57,10 @@ class Need(Base):
     """Kept whole as the contract's JSON: always read and written with its need, never asked
     for by weekday, and checked where it enters (`jobbank.core.days`); a round reads it with
     the contract's own check."""
+    accepts_learners: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """People who want to learn the skill may work it beside someone who holds it."""
+    learner_share: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    """How much of a learner's hour counts as covered, 0 … 1."""
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[NeedStatus] = mapped_column(
         stored_enum(NeedStatus, "need_status"), default=NeedStatus.OPEN, index=True

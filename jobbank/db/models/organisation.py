@@ -7,7 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Column, ForeignKey, Integer, String, Table
+from sqlalchemy import Column, Float, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobbank.db.models.base import Base
@@ -40,6 +40,10 @@ class Unit(Base):
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="RESTRICT"), index=True)
     address: Mapped[str] = mapped_column(String(300), default="")
     phone: Mapped[str] = mapped_column(String(50), default="")
+    intro_capacity: Mapped[int | None] = mapped_column(Integer)
+    """Rule 10: how many people new to the unit it can introduce a week; None: no limit."""
+    intro_hours: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    """Hours the unit spends introducing one new person (0: introductions cost nothing)."""
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     area: Mapped[Area] = relationship(back_populates="units", lazy="joined")

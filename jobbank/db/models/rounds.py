@@ -18,13 +18,14 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobbank.db.models.base import Base, stored_enum
 from jobbank.db.models.needs import Need
 from jobbank.db.models.organisation import Person
-from solver.contract import WorkDay
+from solver.contract import Purpose, WorkDay
 
 
 class RoundStatus(StrEnum):
@@ -46,7 +47,14 @@ class AllocationRound(Base):
     status: Mapped[RoundStatus] = mapped_column(
         stored_enum(RoundStatus, "round_status"), default=RoundStatus.DRAFT, index=True
     )
+    purpose: Mapped[Purpose] = mapped_column(
+        stored_enum(Purpose, "round_purpose"), default=Purpose.CRISIS, server_default="crisis"
+    )
+    """Why the round is planned: a crisis (coverage, then continuity) or rotation in normal
+    times (coverage, then new experience); HR chooses it until the round is published."""
     rules: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
+    """The round contract's `Rules` (the most units a week, the coverage HR lets the plan
+    trade for fewer introductions); a rule left out has the contract's default."""
     input_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JsonB)
     result: Mapped[dict[str, Any] | None] = mapped_column(JsonB)
     status_message: Mapped[str] = mapped_column(Text, default="")
@@ -134,6 +142,9 @@ class Assignment(Base):
     week: Mapped[dt.date] = mapped_column(Date)
     hours: Mapped[float] = mapped_column(Float)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    learner: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """The person learns the need's skill beside a holder of it; their hours count for
+    coverage at the need's learner share."""
 
     round: Mapped[AllocationRound] = relationship(back_populates="assignments")
     person: Mapped[Person] = relationship(lazy="joined")

@@ -24,6 +24,15 @@ volunteer_skill = Table(
 )
 
 
+volunteer_learn_skill = Table(
+    "volunteer_learn_skill",
+    Base.metadata,
+    Column("profile_id", ForeignKey("volunteer_profile.id", ondelete="CASCADE"), primary_key=True),
+    # A wish to learn a skill goes with the skill: it holds nobody's work, unlike an offer.
+    Column("skill_id", ForeignKey("skill.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 volunteer_avoided_unit = Table(
     "volunteer_avoided_unit",
     Base.metadata,
@@ -80,6 +89,10 @@ class VolunteerProfile(Base):
 
     person: Mapped[Person] = relationship(back_populates="volunteer", lazy="joined")
     skills: Mapped[list[Skill]] = relationship(secondary=volunteer_skill, lazy="selectin")
+    learn_skills: Mapped[list[Skill]] = relationship(
+        secondary=volunteer_learn_skill, lazy="selectin"
+    )
+    """Skills the person wants to learn, beside someone who holds them (never one they hold)."""
     avoided_units: Mapped[list[Unit]] = relationship(
         secondary=volunteer_avoided_unit, lazy="selectin"
     )

@@ -83,3 +83,43 @@ def test_a_result_saved_before_values_shows_its_label_only() -> None:
         code=ReasonCode.SHIFT, message="1 person with the skill does not work night shifts."
     )
     assert word_reason("da", old, SKILLS) == ("shift", "Ingen arbejder i den vagt", "")
+
+
+def test_a_unit_that_cannot_introduce_more_is_named_with_its_limit_and_who_is_coming() -> None:
+    full = _reason(
+        ReasonCode.INTRODUCTIONS,
+        detail=ReasonDetail.INTRODUCTIONS_FULL,
+        people=3,
+        capacity=2,
+        coming=2,
+        week_start=MONDAY,
+    )
+    danish = word_reason("da", full, SKILLS, "Plejecenter Solgården")
+    english = word_reason("en", full, SKILLS, "Plejecenter Solgården")
+    assert danish.label == "Enheden kan ikke tage imod flere nye"
+    assert danish.sentence == (
+        "3 personer, der kunne hjælpe, er nye på Plejecenter Solgården, som kan tage imod "
+        "2 nye om ugen; 2 er allerede på vej."
+    )
+    assert english.sentence == (
+        "3 people who could help are new to Plejecenter Solgården, which can introduce "
+        "2 new people a week; 2 are already coming."
+    )
+
+
+def test_one_of_each_reads_in_the_singular() -> None:
+    one = _reason(
+        ReasonCode.INTRODUCTIONS,
+        detail=ReasonDetail.INTRODUCTIONS_FULL,
+        people=1,
+        capacity=1,
+        coming=1,
+    )
+    assert word_reason("en", one, SKILLS, "Hjemmeplejen").sentence == (
+        "1 person who could help is new to Hjemmeplejen, which can introduce 1 new person a "
+        "week; 1 is already coming."
+    )
+    assert word_reason("da", one, SKILLS, "Hjemmeplejen").sentence == (
+        "1 person, der kunne hjælpe, er ny på Hjemmeplejen, som kan tage imod 1 ny om ugen; "
+        "1 er allerede på vej."
+    )

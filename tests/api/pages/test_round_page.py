@@ -27,7 +27,8 @@ from tests.language_words import danish_phrases, english_phrases, phrases_in, vi
 
 
 def _proposal(app: Litestar) -> int:
-    """Anne on n1 in the first week; n1's second week stays open: 3 nurses are away."""
+    """Anne on n1 in the first week; n1's second week stays open: 3 nurses are away, and 2
+    more are new to Solgården, which can introduce only 1 new person a week."""
     away = Reason(
         code=ReasonCode.UNAVAILABLE,
         message="3 people with the skill are away or fully busy at their home unit in the week "
@@ -36,10 +37,16 @@ def _proposal(app: Litestar) -> int:
             detail=ReasonDetail.EXCLUDED, people=3, skill="nurse", week_start=THIS_MONDAY
         ),
     )
+    full = Reason(
+        code=ReasonCode.INTRODUCTIONS,
+        message="2 people who could help are new to solgaarden, which can introduce 1 new "
+        "person a week; 1 is already coming.",
+        values=ReasonValues(detail=ReasonDetail.INTRODUCTIONS_FULL, people=2, capacity=1, coming=1),
+    )
     result = RoundResult(
         status="feasible",
         assignments=[Assignment(staff="e1", need="n1", week=0, hours=12)],
-        unfilled=[Unfilled(need="n1", week=1, hours=12.5, reasons=[away])],
+        unfilled=[Unfilled(need="n1", week=1, hours=12.5, reasons=[away, full])],
         metrics=Metrics(
             covered_hours=29.5, wanted_hours=42, weighted_coverage=998, upper_bound=1000
         ),
@@ -81,11 +88,19 @@ def test_open_need_weeks_are_grouped_by_unit_with_reasons_in_the_readers_words(
     danish = " ".join(visible_text(_in("da", hr).get(f"/rounds/{round_id}").text).split())
     assert "Plejecenter Solgården · 12,5 udækkede timer" in danish
     assert "3 personer med kompetencen er fraværende" in danish
+    assert (
+        "2 personer, der kunne hjælpe, er nye på Plejecenter Solgården, som kan tage imod "
+        "1 ny om ugen; 1 er allerede på vej." in danish
+    )
     assert "Sygeplejerske" in danish
     assert "nurse" not in danish and "away or fully busy" not in danish
     assert THIS_MONDAY.isoformat() not in danish
     english = " ".join(visible_text(_in("en", hr).get(f"/rounds/{round_id}").text).split())
     assert "3 people with the skill are away or fully busy at their home unit in week" in english
+    assert (
+        "2 people who could help are new to Plejecenter Solgården, which can introduce 1 new "
+        "person a week; 1 is already coming." in english
+    )
     assert "Nurse" in english
 
 

@@ -46,6 +46,8 @@ VALID = {
         "min_block": "4",
         "description": "Aftenvagt",
         "shift_times": "mon-fri 15:00-23:00",
+        "accepts_learners": "ja",
+        "learner_share": "0,5",
     },
 }
 BAD_TEXTS = ("Ida\x01Holm", "Ida \u202emloH", "\u200b\u200b")
@@ -99,7 +101,10 @@ def test_numbers_beyond_their_bound_are_named_by_row_and_column(
         for value in (low, high):
             report = _import(session, hr, kind, column, f"{value:g}")
             assert report.valid, (column, value, report.problems)
-    walks = {"staff": ["normal_hours", "daily_hours"], "needs": ["hours", "priority", "min_block"]}
+    walks = {
+        "staff": ["normal_hours", "daily_hours"],
+        "needs": ["hours", "priority", "min_block", "learner_share"],
+    }
     assert walked == walks[kind]
 
 

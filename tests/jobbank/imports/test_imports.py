@@ -377,6 +377,27 @@ def test_a_changed_need_keeps_its_status_and_the_overrides_in_its_span(
     assert x1.version == version + 1
 
 
+def test_a_need_accepts_learners_at_a_share_and_keeps_them_when_the_columns_are_left_out(
+    session: Session, hr: Actor
+) -> None:
+    learners = csv_bytes(
+        NEEDS_HEADER + ",accepts_learners,learner_share",
+        f'x1,solgaarden,nurse,8,{MONDAY},{MONDAY},day,3,no,4,ja,"0,5"',
+        f"x2,solgaarden,nurse,8,{MONDAY},{MONDAY},day,3,no,4,perhaps,2",
+    )
+    refused = run(session, hr, "needs", learners)
+    assert has_problem(refused, 3, "accepts_learners", "not yes or no")
+    assert has_problem(refused, 3, "learner_share", "must be at most 1, got 2")
+    assert len(refused.problems) == 2
+    report = run(session, hr, "needs", csv_bytes(*learners.decode().splitlines()[:2]))
+    assert report.created == 1
+    x1 = need(session, "x1")
+    assert x1 is not None and (x1.accepts_learners, x1.learner_share) == (True, 0.5)
+    without = csv_bytes(NEEDS_HEADER, f"x1,solgaarden,nurse,10,{MONDAY},{MONDAY},day,3,no,4")
+    assert run(session, hr, "needs", without).updated == 1
+    assert (x1.hours, x1.accepts_learners, x1.learner_share) == (10, True, 0.5)
+
+
 def test_every_wrong_need_cell_is_named_by_row_and_column(session: Session, hr: Actor) -> None:
     tuesday = MONDAY + dt.timedelta(days=1)
     content = csv_bytes(
