@@ -167,6 +167,18 @@ SENTENCES = {
             "%(capacity)s a week; %(coming)s."
         ),
     ),
+    ReasonDetail.INTRODUCTION_COST: (
+        _(
+            "%(count)s person who could help is new to %(unit)s and could cover no more hours "
+            "here than the %(hours)s hours introducing them would cost; the round trades that "
+            "coverage for fewer introductions."
+        ),
+        _(
+            "%(count)s people who could help are new to %(unit)s and could cover no more hours "
+            "here than the %(hours)s hours introducing them would cost; the round trades that "
+            "coverage for fewer introductions."
+        ),
+    ),
     ReasonDetail.TIME_LIMIT: (
         _(
             "%(count)s person could still give hours, but the search stopped at its time limit "

@@ -123,3 +123,19 @@ def test_one_of_each_reads_in_the_singular() -> None:
         "1 person, der kunne hjælpe, er ny på Hjemmeplejen, som kan tage imod 1 ny om ugen; "
         "1 er allerede på vej."
     )
+
+
+def test_a_need_left_open_for_fewer_introductions_says_what_the_introduction_costs() -> None:
+    priced = _reason(
+        ReasonCode.INTRODUCTIONS, detail=ReasonDetail.INTRODUCTION_COST, people=2, hours=4
+    )
+    assert word_reason("en", priced, SKILLS, "Solgården").sentence == (
+        "2 people who could help are new to Solgården and could cover no more hours here than "
+        "the 4 hours introducing them would cost; the round trades that coverage for fewer "
+        "introductions."
+    )
+    assert word_reason("da", priced, SKILLS, "Solgården").sentence == (
+        "2 personer, der kunne hjælpe, er nye på Solgården og kunne ikke dække flere timer her "
+        "end de 4 timer, det ville koste at introducere dem; runden bytter den dækning for "
+        "færre introduktioner."
+    )
