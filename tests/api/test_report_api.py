@@ -252,4 +252,4 @@ def test_the_over_time_page_tells_new_experience_per_round_and_quarter(
     assert cells == [[2, 2, 0, 2], [0, 0, 1, 2]]
     quarter = _element(page, "table", 'id="experience-by-quarter"')
     assert _body_rows(quarter) == 1
-    assert "kvt." in quarter and _counts(quarter.split("</th>", -1)[-1]) == [2, 2, 2, 1]
+    assert "kvt." in quarter and _counts(quarter.split("</th>", -1)[-1]) == [2, 2, 1]
