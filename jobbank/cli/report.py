@@ -60,6 +60,9 @@ def round_tables(report: RoundReport) -> list[Table]:
                 ("plan_events", report.changes.events),
                 ("hours_moved", report.changes.hours_moved),
                 ("people_disturbed", report.changes.people_disturbed),
+                ("new_experiences", report.experience.new_units),
+                ("new_areas", report.experience.new_areas),
+                ("learners_placed", report.experience.learners_placed),
                 ("checklists_judged_on", report.today),
             ],
         ),
@@ -177,11 +180,24 @@ def over_time_tables(report: ReportOverTime) -> list[Table]:
         "planned_hours_begun",
         "worked_hours",
         "waiting_hours",
+        "new_experiences",
+        "new_areas",
+        "learners_placed",
+        "new_experiences_so_far",
     )
     rows = [tuple(getattr(row, column) for column in columns) for row in report.rounds]
     span = " to ".join(d.isoformat() if d else "…" for d in (report.start, report.end))
     title = "Published rounds over time" + (f" ({span})" if report.start or report.end else "")
-    return [Table("over_time", title, columns, rows)]
+    quarters = Table(
+        "experience_by_quarter",
+        "New experience and learners per quarter a round starts in",
+        ("quarter_starts", "rounds", "new_experiences", "new_areas", "learners_placed"),
+        [
+            (q.starts, q.rounds, q.new_experiences, q.new_areas, q.learners_placed)
+            for q in report.experience_by_quarter
+        ],
+    )
+    return [Table("over_time", title, columns, rows), quarters]
 
 
 def _cell(value: Cell) -> str:

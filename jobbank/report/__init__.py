@@ -29,9 +29,16 @@ Where the figures come from:
 - worked hours: per receiving unit and week begun, the hours the plan gives the round's
   deployments, the hours the receiving leaders confirmed as worked and the hours lent people
   entered that wait for sign-off (`worked`).
+- new experience (`experience`): the (person, unit) pairs of the round's assignments where the
+  person has no assignment at that unit in a published round that started earlier (the same
+  day: made earlier); of them, those whose unit's area is new to the person too. Unlike the
+  introductions above, "earlier" goes by start, so over time each pair is new once. Over
+  time: per round, so far (added up over the rounds listed) and per quarter of the start.
+- learners placed: the (person, need) pairs the round's stored result places as a learner
+  (`Assignment.learner` of the solver's result; the assignment rows do not keep the flag).
 
 `services` holds the report's services and sums its coverage, `people` its people and units,
-`changes` the changes after publishing;
+`changes` the changes after publishing, `experience` the new experience and learners;
 `snapshot` reads the round's snapshot, `shape` is what the report answers; `evaluations` sums
 the deployments' evaluations per round and per receiving unit.
 """
@@ -51,11 +58,13 @@ from jobbank.report.shape import (
     AreaWeekCoverage,
     ChecklistCompletion,
     Coverage,
+    Experience,
     Flow,
     IdlePerson,
     PeopleUse,
     PlanChanges,
     PriorityCoverage,
+    QuarterExperience,
     ReportOverTime,
     RoundFigures,
     RoundReport,
@@ -72,11 +81,13 @@ __all__ = [
     "Coverage",
     "CoverageKey",
     "EvaluationReport",
+    "Experience",
     "Flow",
     "IdlePerson",
     "PeopleUse",
     "PlanChanges",
     "PriorityCoverage",
+    "QuarterExperience",
     "ReportOverTime",
     "RoundFigures",
     "RoundReport",

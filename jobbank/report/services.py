@@ -25,6 +25,7 @@ from jobbank.db.models import (
     RoundStatus,
 )
 from jobbank.report.changes import plan_changes
+from jobbank.report.experience import by_quarter, experience_of, so_far
 from jobbank.report.people import flows_between, people_use, stays_of, unit_flows
 from jobbank.report.shape import (
     AreaCoverage,
@@ -82,11 +83,13 @@ def over_time(
         query = query.where(AllocationRound.start <= end)
     rows = session.scalars(query.order_by(AllocationRound.start, AllocationRound.id)).all()
     meeting = [rnd for rnd in rows if start is None or rnd.end + dt.timedelta(days=6) >= start]
+    figures = so_far([report_of(session, rnd, today=today).figures() for rnd in meeting])
     return ReportOverTime(
         start=start,
         end=end,
         today=today,
-        rounds=[report_of(session, rnd, today=today).figures() for rnd in meeting],
+        rounds=figures,
+        experience_by_quarter=by_quarter(figures),
     )
 
 
@@ -124,6 +127,7 @@ def report_of(
         checklists=_checklists(session, rnd, today),
         changes=plan_changes(session, rnd.id),
         worked=worked_hours(session, rnd, today),
+        experience=experience_of(session, rnd),
     )
 
 

@@ -145,6 +145,26 @@ class WorkedHours(PlannedWorked):
     by_unit_week: list[WorkedUnitWeek] = Field(default_factory=list)
 
 
+class Experience(BaseModel):
+    """New experience a round gave its people, and the learners it placed."""
+
+    new_units: int = Field(
+        0,
+        ge=0,
+        description="(person, unit) pairs of the plan where the person had not worked at the "
+        "unit in a published round that started earlier.",
+    )
+    new_areas: int = Field(
+        0, ge=0, description="Of them, pairs whose unit is in an area new to the person too."
+    )
+    learners_placed: int = Field(
+        0,
+        ge=0,
+        description="(person, need) pairs the round's result places as a learner (read from "
+        "the stored result, so changes after publishing do not reach it).",
+    )
+
+
 class RoundReport(BaseModel):
     """The impact report of one round."""
 
@@ -168,6 +188,7 @@ class RoundReport(BaseModel):
     checklists: list[ChecklistCompletion]
     changes: PlanChanges = Field(default_factory=PlanChanges)
     worked: WorkedHours = Field(default_factory=WorkedHours)
+    experience: Experience = Field(default_factory=Experience)
 
     def figures(self) -> RoundFigures:
         """The key figures, as one row of the report over time."""
@@ -193,6 +214,9 @@ class RoundReport(BaseModel):
             planned_hours_begun=self.worked.planned_hours,
             worked_hours=self.worked.worked_hours,
             waiting_hours=self.worked.waiting_hours,
+            new_experiences=self.experience.new_units,
+            new_areas=self.experience.new_areas,
+            learners_placed=self.experience.learners_placed,
         )
 
 
@@ -224,6 +248,30 @@ class RoundFigures(Coverage):
     waiting_hours: float = Field(
         0.0, description="Hours lent people entered that wait for the leaders' sign-off."
     )
+    new_experiences: int = Field(
+        0, ge=0, description="(person, unit) pairs new to the person (see `Experience`)."
+    )
+    new_areas: int = Field(0, ge=0, description="Of them, pairs in an area new to the person.")
+    learners_placed: int = Field(0, ge=0, description="(person, need) pairs placed as a learner.")
+    new_experiences_so_far: int = Field(
+        0, ge=0, description="New experiences of this round and the rounds listed before it."
+    )
+
+
+class QuarterExperience(BaseModel):
+    """New experiences and learners of the rounds that start in one quarter of a year."""
+
+    starts: dt.date = Field(description="The first day of the quarter.")
+    rounds: int = Field(0, ge=0)
+    new_experiences: int = Field(0, ge=0)
+    new_areas: int = Field(0, ge=0)
+    learners_placed: int = Field(0, ge=0)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def quarter(self) -> int:
+        """1 … 4."""
+        return (self.starts.month - 1) // 3 + 1
 
 
 class ReportOverTime(BaseModel):
@@ -233,3 +281,4 @@ class ReportOverTime(BaseModel):
     end: dt.date | None
     today: dt.date
     rounds: list[RoundFigures]
+    experience_by_quarter: list[QuarterExperience] = Field(default_factory=list)

@@ -60,3 +60,17 @@ class SnapshotRead(_Read):
 def per_week(value: list[T] | T, weeks: int) -> list[T]:
     """A per-week value of the contract, which may be one value for every week."""
     return list(value) if isinstance(value, list) else [value] * weeks
+
+
+class PlacedRead(_Read):
+    """An assignment of the stored result as the report sees it: who, which need, learner."""
+
+    staff: str
+    need: str
+    learner: bool = False
+
+
+class ResultRead(_Read):
+    """What the report reads of a round's stored result: its assignments' learner flags."""
+
+    assignments: list[PlacedRead] = Field(default_factory=list)

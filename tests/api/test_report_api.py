@@ -18,7 +18,10 @@ from jobbank.needs import hours_in
 from jobbank.volunteers import is_plannable
 from solver.contract import Assignment as Planned
 from tests.api.conftest import Client
-from tests.api.published_round import THIS_MONDAY, Ids, factory, first_round, propose
+from tests.api.pages.forms import page_of
+from tests.api.published_round import THIS_MONDAY, Ids, factory, first_round, propose, publish
+from tests.api.test_volunteer_approvals import in_english
+from tests.language_words import danish_phrases, phrases_in, visible_text
 
 NOT_HR = ("leder_sol", "leder_bs", "anne")
 
@@ -195,3 +198,58 @@ def test_the_dashboard_still_draws_its_chart_with_the_shared_helpers(
     page = as_user("hr").get("/dashboard").text
     bars = _element(page, "svg", 'aria-labelledby="chart-title')
     assert bars.count("<rect") == _body_rows(_element(page, "table", 'id="coverage-table"')) > 0
+
+
+# --- new experience and learners -------------------------------------------------------------
+
+
+def _counts(text: str) -> list[int]:
+    return [int(number) for number in re.findall(r"\d+", text)]
+
+
+def _learning_round(app: Litestar) -> int:
+    """A re-plan of the same weeks, published later: Anne back at Solgården (known to her
+    now), this time as a learner beside Bo."""
+    return publish(
+        app,
+        Planned(staff="e1", need="n3", week=0, hours=8, learner=True),
+        Planned(staff="e2", need="n3", week=0, hours=8),
+        published=dt.datetime.combine(THIS_MONDAY, dt.time(12), dt.UTC),
+    )
+
+
+def test_the_round_report_page_tells_new_experience_and_learners_in_both_languages(
+    app: Litestar, world: tuple[Ids, int], as_user: Callable[[str], Client]
+) -> None:
+    published, _ = world
+    learning = _learning_round(app)
+    hr = as_user("hr")
+    danish = page_of(hr.get(f"/reports/rounds/{published.round_id}"), 200)
+    # Anne and Bo from Borgerservice (Administration) at Solgården (Social og Sundhed).
+    assert _counts(danish["experience"].text) == [2, 2, 0]
+    assert "af dem i et område, der er nyt for dem" in " ".join(danish["experience"].text.split())
+    in_english(hr)
+    response = hr.get(f"/reports/rounds/{learning}")
+    english = page_of(response, 200)
+    assert _counts(english["experience"].text) == [0, 0, 1]
+    words = " ".join(english["experience"].text.split())
+    assert "people placed at a unit new to them" in words
+    assert "learner placed beside a holder of the skill" in words
+    assert phrases_in(visible_text(response.text), danish_phrases()) == []
+
+
+def test_the_over_time_page_tells_new_experience_per_round_and_quarter(
+    app: Litestar, world: tuple[Ids, int], as_user: Callable[[str], Client]
+) -> None:
+    published, _ = world
+    learning = _learning_round(app)
+    page = as_user("hr").get("/reports").text
+    per_round = _element(page, "table", 'id="experience-over-time"')
+    rows = re.findall(r"<tr><th scope=\"row\">.*?</tr>", per_round, re.S)
+    links = [re.search(r'href="/reports/rounds/(\d+)"', row) for row in rows]
+    assert [int(link.group(1)) for link in links if link] == [published.round_id, learning]
+    cells = [_counts(re.sub(r"<th.*?</th>", "", row, flags=re.S)) for row in rows]
+    assert cells == [[2, 2, 0, 2], [0, 0, 1, 2]]
+    quarter = _element(page, "table", 'id="experience-by-quarter"')
+    assert _body_rows(quarter) == 1
+    assert "kvt." in quarter and _counts(quarter.split("</th>", -1)[-1]) == [2, 2, 1]

@@ -1,5 +1,6 @@
 """The impact report's wide chart of units: names that never run into each other, whole in a
-tooltip, and a scroll box the keyboard reaches, shows and moves; in Danish and English."""
+tooltip, and a scroll box the keyboard reaches, shows and moves; and its new experience on a
+phone; in Danish and English."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from tests.browser.conftest import choose_language, log_in
 from tests.browser.pw import Locator, Page, expect
+from tests.browser.steps import PHONE_WIDTH, fits_a_phone
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -88,3 +90,34 @@ def test_unit_names_never_overlap_and_the_scroll_box_takes_the_keyboard(
     page.keyboard.press("ArrowRight")
     section = page.locator("section[aria-labelledby=units-heading]")
     section.screenshot(path=tmp_path / f"report-units-chart-{language}.png")
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_new_experience_reads_on_a_phone(page: Page, language: str, tmp_path: Path) -> None:
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
+    log_in(page, "hr")
+    if language == "en":
+        choose_language(page, "English")
+    page.goto("/reports/rounds/1")
+    counts = page.locator("#experience li")
+    expect(counts).to_have_count(3)
+    # The solver placed Anne (Borgerservice) at Solgården: at least one unit new to someone.
+    assert int(counts.first.locator(".count").inner_text()) >= 1
+    _fits_the_width(page.locator("#experience"))
+    page.locator("#experience").screenshot(path=tmp_path / f"report-experience-{language}.png")
+
+    page.goto("/reports")
+    section = page.locator("section[aria-labelledby=experience-heading]")
+    section.screenshot(path=tmp_path / f"report-experience-over-time-{language}.png")
+    for table in ("#experience-over-time", "#experience-by-quarter"):
+        expect(section.locator(f"{table} tbody tr")).to_have_count(1)
+    # The table per quarter fits whole; the one per round, with its running total, may
+    # scroll inside its own box in Danish, never the page.
+    _fits_the_width(section.locator("#experience-by-quarter"))
+    fits_a_phone(page)
+
+
+def _fits_the_width(element: Locator) -> None:
+    """The element is whole within a phone's width: nobody scrolls sideways to read it."""
+    box = element.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE_WIDTH

@@ -355,7 +355,10 @@ def test_over_time_lists_published_rounds_in_date_order(db: Session, three_round
     ]
     for row in report.rounds:
         rnd = db.get_one(AllocationRound, row.round_id)
-        assert row == report_of(db, rnd, today=TODAY).figures()
+        # The running total is the one figure a round's own report cannot know.
+        so_far = {"new_experiences_so_far"}
+        alone = report_of(db, rnd, today=TODAY).figures()
+        assert row.model_dump(exclude=so_far) == alone.model_dump(exclude=so_far)
     in_range = over_time(db, start=MONDAY, end=MONDAY + dt.timedelta(weeks=1), today=TODAY)
     assert [r.round_id for r in in_range.rounds] == [three_rounds.first.id, three_rounds.replan.id]
     with pytest.raises(InvalidInput, match="end"):

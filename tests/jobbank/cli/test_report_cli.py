@@ -106,6 +106,9 @@ def test_csv_report_holds_the_same_figures(round_ids: tuple[int, int], tmp_path:
     }
     figures = {r["figure"]: r["value"] for r in tables["round"]}
     assert float(figures["covered_hours"]) == 12
+    # Anne, from Borgerservice (Administration), at Solgården (Social og Sundhed).
+    experience = [figures[k] for k in ("new_experiences", "new_areas", "learners_placed")]
+    assert experience == ["1", "1", "0"]
 
 
 def test_over_time_lists_only_published_rounds(round_ids: tuple[int, int]) -> None:
@@ -114,6 +117,11 @@ def test_over_time_lists_only_published_rounds(round_ids: tuple[int, int]) -> No
     assert result.exit_code == 0, result.output
     rows = sections(result.output)["over_time"]
     assert [int(r["round_id"]) for r in rows] == [published]
+    assert [(r["new_experiences"], r["new_experiences_so_far"]) for r in rows] == [("1", "1")]
+    quarters = sections(result.output)["experience_by_quarter"]
+    assert [(r["rounds"], r["new_experiences"], r["new_areas"]) for r in quarters] == [
+        ("1", "1", "1")
+    ]
     later = run("report", "--over-time", "--format", "csv", "--from", "2030-01-07")
     assert "over_time" not in sections(later.output)
 
