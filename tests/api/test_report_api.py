@@ -233,7 +233,7 @@ def test_the_round_report_page_tells_new_experience_and_learners_in_both_languag
     english = page_of(response, 200)
     assert _counts(english["experience"].text) == [0, 0, 1]
     words = " ".join(english["experience"].text.split())
-    assert "people placed at a unit new to them" in words
+    assert "people placed at units new to them" in words
     assert "learner placed beside a holder of the skill" in words
     assert phrases_in(visible_text(response.text), danish_phrases()) == []
 
