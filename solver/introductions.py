@@ -14,13 +14,14 @@ plans made apart may still have left (never a pin).
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from solver.index import IntArray, RoundIndex
-from solver.model import Triples
+from solver.model import Triples, group_rows
 
 NO_LIMIT = -1
 """`RoundIndex.intro_capacity` of a unit that introduces as many people as it is given."""
@@ -173,3 +174,34 @@ def _rank(
 ) -> tuple[bool, int, str]:
     pinned = any(r in pins for r in rows)
     return (not pinned, -int(value[rows].sum()), index.staff_ids[key[0]])
+
+
+def drop_costly_introductions(
+    index: RoundIndex, triples: Triples, half_hours: IntArray, pinned: set[int], share: float
+) -> IntArray:
+    """The plan without the (person, unit) pairs new to the unit whose weighted hours there
+    cover less than their introduction costs (its hours at the weight of the weightiest need
+    they serve), worst first, while the coverage given up stays within `share`: the trade's
+    start, which its search then improves."""
+    value = index.weight[triples.need] * half_hours
+    allowance = math.floor(share * int(value.sum()))
+    units = index.need_unit[triples.need]
+    used = np.flatnonzero(half_hours > 0)
+    losses = []
+    for rows in group_rows(triples.staff[used], units[used]):
+        rows = used[rows]
+        s, u = int(triples.staff[rows[0]]), int(units[rows[0]])
+        price = int(index.intro_half_hours[u]) * int(index.weight[triples.need[rows]].max())
+        covered = int(value[rows].sum())
+        if (s, u) not in index.past_units and covered < price and not pins_in(rows, pinned):
+            losses.append((covered - price, covered, rows))
+    kept = half_hours.copy()
+    for _, covered, rows in sorted(losses, key=lambda loss: loss[:2]):
+        if covered <= allowance:
+            kept[rows] = 0
+            allowance -= covered
+    return kept
+
+
+def pins_in(rows: IntArray, pinned: set[int]) -> bool:
+    return any(int(r) in pinned for r in rows)

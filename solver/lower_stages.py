@@ -17,7 +17,7 @@ from solver.contract import StopReason
 from solver.cpsat import make_solver, read_hours
 from solver.greedy import weighted
 from solver.index import IntArray, RoundIndex
-from solver.introductions import trades_coverage
+from solver.introductions import drop_costly_introductions, trades_coverage
 from solver.model import PlanModel, Triples, group_rows
 from solver.objective import (
     LOWER_TERMS,
@@ -108,6 +108,9 @@ def _trade_for_introductions(
     short of what it reached; then each week's term 1 and the cost are held."""
     share = plan.index.round_input.rules.coverage_trade
     plan.model.add(coverage_term(plan, stages.half_hours) >= math.ceil((1 - share) * reached))
+    stages.half_hours = drop_costly_introductions(
+        plan.index, plan.triples, stages.half_hours, set(plan.pinned), share
+    )
     stages.half_hours, proven, reasons = minimize_in_turn(
         plan,
         [net_introduction_term],

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from solver.contract import Purpose, ReasonDetail, RoundInput
+from solver.index import index_round
+from solver.introductions import drop_costly_introductions
+from solver.model import Triples
 from tests.solver.builders import (
     a_need,
     a_round,
@@ -160,3 +164,20 @@ def test_a_rotation_round_is_fair_over_the_year() -> None:
     # A crisis round keeps anne where the previous plan had her (continuity), and weighs
     # fairness within the round alone, where both start from nothing.
     assert hours_of(solve_quickly(round_input), "anne") == 30
+
+
+def test_the_trade_s_start_drops_the_costliest_slivers_first_within_its_share() -> None:
+    round_input = a_round(
+        staff=[a_staff("anne"), a_staff("carl", home_load=[35]), a_staff("dan", home_load=[34])],
+        needs=[a_need(hours=[80], min_block=1)],
+        intro_hours={"ward": 4},
+    )
+    index = index_round(round_input)
+    triples = Triples.of([(0, 0, 0), (1, 0, 0), (2, 0, 0)])
+    plan = np.array([74, 4, 6], dtype=np.int64)  # half-hours: 37, 2 and 3 hours
+    # Carl's 2 hours lose 2 of their 4-hour price, dan's 3 hours lose 1: carl goes first,
+    # and a trade of 5 % (16 of 336 weighted half-hours) pays for him but not for dan too.
+    kept = drop_costly_introductions(index, triples, plan, set(), share=0.05)
+    assert kept.tolist() == [74, 0, 6]
+    # A pin is never dropped; dan alone costs more than the trade allows.
+    assert drop_costly_introductions(index, triples, plan, {1}, share=0.05).tolist() == [74, 4, 6]
