@@ -89,19 +89,31 @@ def continuity_term(plan: PlanModel, current: IntArray) -> cp_model.LinearExpr:
 
 def fairness_term(plan: PlanModel, current: IntArray) -> cp_model.LinearExpr:
     """Term 4 (cost): half-hours planned beyond each person's fair share of the load."""
+    nothing_lent = np.zeros(plan.index.staff_count, dtype=np.int64)
+    return _beyond_fair_share(
+        plan, current, plan.index.capacity.sum(axis=1), nothing_lent, "beyond_fair_share"
+    )
+
+
+def _beyond_fair_share(
+    plan: PlanModel, current: IntArray, capacity: IntArray, lent: IntArray, name: str
+) -> cp_model.LinearExpr:
+    """Σ over staff of the half-hours planned beyond a fair share: the overall utilisation
+    (what is planned and `lent` already, over `capacity`) times their capacity, less what
+    they were lent already."""
     index, t = plan.index, plan.triples
-    capacity = index.capacity.sum(axis=1)
-    total_capacity = int(capacity[np.unique(t.staff)].sum())
+    people = np.unique(t.staff)
+    total_capacity = int(capacity[people].sum())
     if total_capacity == 0:
         return cp_model.LinearExpr.sum([])
-    utilisation = int(current.sum()) / total_capacity
+    utilisation = (int(current.sum()) + int(lent[people].sum())) / total_capacity
     excesses = []
     for s, rows in _rows_per_staff(plan):
-        fair = math.ceil(utilisation * int(capacity[s]))
+        fair = max(0, math.ceil(utilisation * int(capacity[s])) - int(lent[s]))
         most = int(plan.high[rows].sum())
         if most <= fair:
             continue
-        excess = plan.model.new_int_var(0, most - fair, f"beyond_fair_share[{index.staff_ids[s]}]")
+        excess = plan.model.new_int_var(0, most - fair, f"{name}[{index.staff_ids[s]}]")
         plan.model.add(excess >= cp_model.LinearExpr.sum([plan.hours[i] for i in rows]) - fair)
         plan.derived.append((excess, _excess_of(rows, fair)))
         excesses.append(excess)
@@ -132,28 +144,13 @@ def year_fairness_term(plan: PlanModel, current: IntArray) -> cp_model.LinearExp
     twelve months before the round and the round together, where the fair share is the
     overall utilisation over that time times their capacity over it, less what they were
     lent already (`Staff.lent_last_year`, `Staff.capacity_last_year`)."""
-    index, t = plan.index, plan.triples
+    index = plan.index
     staff = index.round_input.staff
     lent = np.array([to_half_hours(s.lent_last_year) for s in staff], dtype=np.int64)
     capacity = index.capacity.sum(axis=1) + np.array(
         [to_half_hours(s.capacity_last_year) for s in staff], dtype=np.int64
     )
-    people = np.unique(t.staff)
-    total_capacity = int(capacity[people].sum())
-    if total_capacity == 0:
-        return cp_model.LinearExpr.sum([])
-    utilisation = (int(current.sum()) + int(lent[people].sum())) / total_capacity
-    excesses = []
-    for s, rows in _rows_per_staff(plan):
-        fair = max(0, math.ceil(utilisation * int(capacity[s])) - int(lent[s]))
-        most = int(plan.high[rows].sum())
-        if most <= fair:
-            continue
-        excess = plan.model.new_int_var(0, most - fair, f"beyond_year_share[{index.staff_ids[s]}]")
-        plan.model.add(excess >= cp_model.LinearExpr.sum([plan.hours[i] for i in rows]) - fair)
-        plan.derived.append((excess, _excess_of(rows, fair)))
-        excesses.append(excess)
-    return cp_model.LinearExpr.sum(excesses)
+    return _beyond_fair_share(plan, current, capacity, lent, "beyond_year_share")
 
 
 def _excess_of(rows: IntArray, fair: int) -> Callable[[IntArray], int]:
