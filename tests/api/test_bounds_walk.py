@@ -65,8 +65,14 @@ class Schema:
         self.document = document
 
     def resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
-        while "$ref" in schema:
-            schema = self.document["components"]["schemas"][schema["$ref"].split("/")[-1]]
+        """The schema a `$ref` names, or the one an `allOf` of one wraps with a description
+        beside it (how an enum field with its own description is written)."""
+        while "$ref" in schema or len(schema.get("allOf", [])) == 1:
+            if "$ref" in schema:
+                schema = self.document["components"]["schemas"][schema["$ref"].split("/")[-1]]
+            else:
+                beside = {k: v for k, v in schema.items() if k != "allOf"}
+                schema = self.resolve(schema["allOf"][0]) | beside
         return schema
 
     def branches(self, schema: dict[str, Any]) -> list[dict[str, Any]]:
