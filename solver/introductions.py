@@ -166,34 +166,43 @@ def keep_introductions(
 def _pinned_count(
     new: list[tuple[int, int]], rows: dict[tuple[int, int], list[int]], pins: set[int]
 ) -> int:
-    return sum(1 for key in new if any(r in pins for r in rows[key]))
+    return sum(1 for key in new if pins_in(rows[key], pins))
 
 
 def _rank(
     key: tuple[int, int], rows: list[int], pins: set[int], value: IntArray, index: RoundIndex
 ) -> tuple[bool, int, str]:
-    pinned = any(r in pins for r in rows)
-    return (not pinned, -int(value[rows].sum()), index.staff_ids[key[0]])
+    return (not pins_in(rows, pins), -int(value[rows].sum()), index.staff_ids[key[0]])
+
+
+def introduction_prices(index: RoundIndex, triples: Triples) -> list[tuple[IntArray, int]]:
+    """Per (person, unit) pair of `triples` new to the unit that prices an introduction: its
+    rows and the price, the unit's intro half-hours at the weight of the weightiest need
+    among those rows (time the unit's staff spend introducing is time away from that work)."""
+    units = index.need_unit[triples.need]
+    prices = []
+    for rows in group_rows(triples.staff, units):
+        s, u = int(triples.staff[rows[0]]), int(units[rows[0]])
+        price = int(index.intro_half_hours[u]) * int(index.weight[triples.need[rows]].max())
+        if price and (s, u) not in index.past_units:
+            prices.append((rows, price))
+    return prices
 
 
 def drop_costly_introductions(
     index: RoundIndex, triples: Triples, half_hours: IntArray, pinned: set[int], share: float
 ) -> IntArray:
     """The plan without the (person, unit) pairs new to the unit whose weighted hours there
-    cover less than their introduction costs (its hours at the weight of the weightiest need
-    they serve), worst first, while the coverage given up stays within `share`: the trade's
-    start, which its search then improves."""
+    cover less than their introduction costs (`introduction_prices`), worst first, while the
+    coverage given up stays within `share`: the trade's start, which its search improves."""
     value = index.weight[triples.need] * half_hours
     allowance = math.floor(share * int(value.sum()))
-    units = index.need_unit[triples.need]
     used = np.flatnonzero(half_hours > 0)
     losses = []
-    for rows in group_rows(triples.staff[used], units[used]):
+    for rows, price in introduction_prices(index, triples.take(used)):
         rows = used[rows]
-        s, u = int(triples.staff[rows[0]]), int(units[rows[0]])
-        price = int(index.intro_half_hours[u]) * int(index.weight[triples.need[rows]].max())
         covered = int(value[rows].sum())
-        if (s, u) not in index.past_units and covered < price and not pins_in(rows, pinned):
+        if covered < price and not pins_in(rows, pinned):
             losses.append((covered - price, covered, rows))
     kept = half_hours.copy()
     for _, covered, rows in sorted(losses, key=lambda loss: loss[:2]):
@@ -203,5 +212,6 @@ def drop_costly_introductions(
     return kept
 
 
-def pins_in(rows: IntArray, pinned: set[int]) -> bool:
+def pins_in(rows: IntArray | list[int], pinned: set[int]) -> bool:
+    """Whether any of `rows` is pinned."""
     return any(int(r) in pinned for r in rows)

@@ -17,8 +17,12 @@ from solver.contract import StopReason
 from solver.cpsat import make_solver, read_hours
 from solver.greedy import weighted
 from solver.index import IntArray, RoundIndex
-from solver.introductions import drop_costly_introductions, trades_coverage
-from solver.model import PlanModel, Triples, group_rows
+from solver.introductions import (
+    drop_costly_introductions,
+    introduction_prices,
+    trades_coverage,
+)
+from solver.model import PlanModel, Triples
 from solver.objective import (
     LOWER_TERMS,
     Term,
@@ -131,15 +135,9 @@ def _trade_for_introductions(
 
 
 def _introduction_cost(plan: PlanModel, half_hours: IntArray) -> int:
-    """The introduction cost term's value for a plan (as `introduction_cost_term` counts)."""
-    index, t = plan.index, plan.triples
-    units = index.need_unit[t.need]
-    total = 0
-    for rows in group_rows(t.staff, units):
-        s, u = int(t.staff[rows[0]]), int(units[rows[0]])
-        if (s, u) not in index.past_units and (half_hours[rows] > 0).any():
-            total += int(index.intro_half_hours[u]) * int(index.weight[t.need[rows]].max())
-    return total
+    """The introduction cost term's value for a plan (`introduction_cost_term`)."""
+    prices = introduction_prices(plan.index, plan.triples)
+    return sum(price for rows, price in prices if (half_hours[rows] > 0).any())
 
 
 def _coverage_per_week(plan: PlanModel, half_hours: IntArray) -> dict[int, int]:

@@ -42,7 +42,8 @@ from ortools.sat.python import cp_model
 
 from solver.contract import Purpose
 from solver.index import IntArray, to_half_hours
-from solver.model import PlanModel, group_rows
+from solver.introductions import introduction_prices
+from solver.model import PlanModel
 
 Term = Callable[[PlanModel, IntArray], cp_model.LinearExpr]
 """A term builds its expression on a plan, given the current half-hours per row."""
@@ -225,15 +226,10 @@ def introduction_cost_term(plan: PlanModel, current: IntArray) -> cp_model.Linea
     unit the person may take: time the unit's own staff spend on an introduction is time
     away from that work. Less term 1 makes a net plan value, so a sliver covering fewer
     weighted hours than its introduction costs is not worth planning."""
-    index, t = plan.index, plan.triples
-    units = index.need_unit[t.need]
-    costs = []
-    for rows in group_rows(t.staff, units):
-        s, u = int(t.staff[rows[0]]), int(units[rows[0]])
-        price = int(index.intro_half_hours[u]) * int(index.weight[t.need[rows]].max())
-        if price and (s, u) not in index.past_units:
-            costs.append((plan.goes_to_unit(rows), price))
-    return cp_model.LinearExpr.weighted_sum([v for v, _ in costs], [c for _, c in costs])
+    prices = introduction_prices(plan.index, plan.triples)
+    return cp_model.LinearExpr.weighted_sum(
+        [plan.goes_to_unit(rows) for rows, _ in prices], [price for _, price in prices]
+    )
 
 
 def net_introduction_term(plan: PlanModel, current: IntArray) -> cp_model.LinearExpr:
