@@ -14,7 +14,7 @@ import numpy as np
 
 from solver.index import BoolArray, IntArray, RoundIndex
 from solver.model import Triples
-from solver.rules import allowed_staff
+from solver.rules import allowed_staff, learner_staff
 
 FULL_MODEL_TRIPLES = 20_000
 """Up to this many triples in a week, every compatible triple is kept (the model is exact)."""
@@ -26,6 +26,11 @@ SPARE_CANDIDATES = 8
 def allowed_pairs(index: RoundIndex) -> list[IntArray]:
     """Per need, the staff positions that rules 1, 2, 5 and 6 allow."""
     return [allowed_staff(index, n) for n in range(index.need_count)]
+
+
+def learner_pairs(index: RoundIndex) -> list[IntArray]:
+    """Per need, the staff positions that may work it as learners (rule 11)."""
+    return [learner_staff(index, n) for n in range(index.need_count)]
 
 
 def compatible_triples(index: RoundIndex, allowed: list[IntArray], week: int) -> Triples:

@@ -181,5 +181,6 @@ def previous_week(
 
 
 def weighted(index: RoundIndex, triples: Triples, half_hours: IntArray) -> int:
-    """Term 1 of a plan in weighted half-hours."""
-    return int((index.weight[triples.need] * half_hours).sum())
+    """Term 1 of a plan in weighted half-hours (holders' hours; learners come after)."""
+    holders = ~index.learners(triples.staff, triples.need)
+    return int((index.weight[triples.need] * half_hours * holders).sum())

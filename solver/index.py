@@ -18,6 +18,9 @@ from solver.shift_times import span_minutes
 HALF_HOURS = 2
 """Half-hour units per hour: the solver's integer unit of time."""
 
+SHARE_STEPS = 100
+"""A learner's share of a covered hour is counted in hundredths (`Need.learner_share`)."""
+
 SHIFTS = tuple(Shift)
 
 NO_DAY_LIMIT = 10**6
@@ -99,6 +102,12 @@ class RoundIndex:
     """(staff, unit) pairs of units people worked at in earlier published rounds."""
     intro_half_hours: IntArray
     """(unit,) half-hours the unit spends introducing one new person (`Unit.intro_hours`)."""
+    wants_skill: BoolArray
+    """(skill, staff) whether the person wants to learn the skill (`Staff.learn_skills`)."""
+    accepts_learners: BoolArray
+    """(need,) whether the need takes learners."""
+    learner_share: IntArray
+    """(need,) hundredths of a covered hour one learner hour counts as (0 … 100)."""
     day_limits: dict[tuple[int, int, int], int] = field(default_factory=dict)
     """(staff, need, week) -> the most half-hours the day stage found days for, beside the
     person's other assignments that week: how the weekly stage hears the day stage."""
@@ -174,6 +183,12 @@ class RoundIndex:
                     most[i] = min(int(most[i]), limit)
         return most
 
+    def learners(self, staff: IntArray, need: IntArray) -> BoolArray:
+        """Per (staff, need) pair the pair rules allow, whether the person works it as a
+        learner: they lack the need's skill, so they may only be there to learn it."""
+        learns: BoolArray = ~self.has_skill[self.need_skill[need], staff]
+        return learns
+
     @property
     def staff_count(self) -> int:
         return len(self.staff_ids)
@@ -188,7 +203,9 @@ def index_round(round_input: RoundInput) -> RoundIndex:
     weeks = round_input.weeks
     staff, needs, units = round_input.staff, round_input.needs, round_input.units
     unit_pos = {u.id: i for i, u in enumerate(units)}
-    skill_codes = sorted({n.skill for n in needs} | {k for s in staff for k in s.skills})
+    skill_codes = sorted(
+        {n.skill for n in needs} | {k for s in staff for k in (*s.skills, *s.learn_skills)}
+    )
     skill_pos = {k: i for i, k in enumerate(skill_codes)}
     shift_pos = {shift: i for i, shift in enumerate(SHIFTS)}
 
@@ -207,11 +224,14 @@ def index_round(round_input: RoundInput) -> RoundIndex:
 
     shift_length, shift_start = _shift_arrays(round_input)
     has_skill = np.zeros((len(skill_codes), len(staff)), dtype=np.bool_)
+    wants_skill = np.zeros((len(skill_codes), len(staff)), dtype=np.bool_)
     works_shift = np.zeros((len(SHIFTS), len(staff)), dtype=np.bool_)
     avoid_lists: dict[int, list[int]] = {}
     for i, s in enumerate(staff):
         for k in s.skills:
             has_skill[skill_pos[k], i] = True
+        for k in s.learn_skills:
+            wants_skill[skill_pos[k], i] = True
         for shift in s.shifts:
             works_shift[shift_pos[shift], i] = True
         for u in s.avoid_units:
@@ -258,6 +278,11 @@ def index_round(round_input: RoundInput) -> RoundIndex:
         ),
         intro_half_hours=np.array([to_half_hours(u.intro_hours) for u in units], dtype=np.int64),
         past_units=frozenset((i, unit_pos[u]) for i, s in enumerate(staff) for u in s.past_units),
+        wants_skill=wants_skill,
+        accepts_learners=np.array([n.accepts_learners for n in needs], dtype=np.bool_),
+        learner_share=np.array(
+            [round(n.learner_share * SHARE_STEPS) for n in needs], dtype=np.int64
+        ),
     )
 
 

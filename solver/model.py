@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from ortools.sat.python import cp_model
 
-from solver.index import IntArray, RoundIndex
+from solver.index import BoolArray, IntArray, RoundIndex
 
 if TYPE_CHECKING:
     from solver.introductions import Presence
@@ -125,6 +125,9 @@ class PlanModel:
     published assignment only shrink)."""
     present_outside: Presence | None = None
     """Who works at units that limit their introductions, outside this model (rule 10)."""
+    buddies_outside: dict[tuple[int, int], int] = field(default_factory=dict)
+    """(need, week) -> holders' less learners' half-hours there outside this model, where
+    learners work (rule 11)."""
 
     def __post_init__(self) -> None:
         index, t = self.index, self.triples
@@ -138,6 +141,8 @@ class PlanModel:
         if self.most is not None:
             self.high = np.minimum(self.high, self.most)
         self.low: IntArray = index.block[t.need, t.week]
+        self.learner: BoolArray = index.learners(t.staff, t.need)
+        """Per row, whether the person works it as a learner (rule 11)."""
         new_int, new_bool = self.model.new_int_var, self.model.new_bool_var
         names = self.row_names()
         highs = self.high.tolist()

@@ -50,8 +50,9 @@ Term = Callable[[PlanModel, IntArray], cp_model.LinearExpr]
 
 
 def coverage_term(plan: PlanModel, current: IntArray) -> cp_model.LinearExpr:
-    """Term 1 (maximised): weighted half-hours covered."""
-    weights = plan.index.weight[plan.triples.need]
+    """Term 1 (maximised): weighted half-hours covered by holders of the skill (learners'
+    hours are placed after term 1, `solver.learner_stage`)."""
+    weights = plan.index.weight[plan.triples.need] * ~plan.learner
     return cp_model.LinearExpr.weighted_sum(plan.hours, [int(w) for w in weights])
 
 
@@ -248,3 +249,29 @@ last twelve months instead of within the round."""
 def lower_terms(purpose: Purpose) -> list[Term]:
     """Terms 2–5 of a round of `purpose`."""
     return ROTATION_TERMS if purpose is Purpose.ROTATION else LOWER_TERMS
+
+
+def learner_coverage_term(plan: PlanModel, current: IntArray) -> cp_model.LinearExpr:
+    """The learner stage's first term (minimised, so negative): learners' half-hours weighted
+    by priority and by the need's share of a covered hour, in hundredths (rule 11)."""
+    index, t = plan.index, plan.triples
+    rows = np.flatnonzero(plan.learner & (index.learner_share[t.need] > 0))
+    weights = index.weight[t.need[rows]] * index.learner_share[t.need[rows]]
+    return -cp_model.LinearExpr.weighted_sum(
+        [plan.hours[i] for i in rows], [int(w) for w in weights]
+    )
+
+
+def learning_term(plan: PlanModel, current: IntArray) -> cp_model.LinearExpr:
+    """The learner stage's second term (minimised, so negative): learners' half-hours, each
+    worth more the less home load the person has that week (11 … 1), so learning is taken
+    first from those their home unit misses least."""
+    rows = np.flatnonzero(plan.learner)
+    values = 11 - home_load_levels(plan)[rows]
+    return -cp_model.LinearExpr.weighted_sum(
+        [plan.hours[i] for i in rows], [int(v) for v in values]
+    )
+
+
+LEARNER_TERMS: list[Term] = [learner_coverage_term, learning_term]
+"""The learner stage's terms in rank order: what learners cover, then how much they learn."""

@@ -11,11 +11,25 @@ from solver.day_pins import check_pinned_days
 from solver.index import PinKey, RoundIndex, to_half_hours, to_hours
 from solver.introductions import NO_LIMIT
 from solver.model import Triples
-from solver.rules import PAIR_RULES, PairRule, lending_rule, protection_rule, shift_rule, skill_rule
+from solver.rules import (
+    PAIR_RULES,
+    PairRule,
+    learner_staff,
+    lending_rule,
+    protection_rule,
+    shift_rule,
+    skill_rule,
+)
 
 
 def _label(pin: Assignment) -> str:
     return f"pin ({pin.staff}, {pin.need}, week {pin.week}, {pin.hours:g} h)"
+
+
+def _learns(index: RoundIndex, pin: Assignment) -> bool:
+    """The pin puts a learner at the need: the person lacks its skill."""
+    need = index.need_pos[pin.need]
+    return not bool(index.has_skill[index.need_skill[need], index.staff_pos[pin.staff]])
 
 
 def pinned_half_hours(index: RoundIndex) -> dict[PinKey, int]:
@@ -46,8 +60,9 @@ def check_pins(index: RoundIndex) -> list[str]:
         s_pos, n_pos = index.staff_pos[pin.staff], index.need_pos[pin.need]
         per_staff_week[(pin.staff, pin.week)].append(pin)
         per_need_week[(pin.need, pin.week)].append(pin)
+        learns = s_pos in learner_staff(index, n_pos)
         for rule in PAIR_RULES:
-            if not rule(index, n_pos)[s_pos]:
+            if not rule(index, n_pos)[s_pos] and not (learns and rule is skill_rule):
                 words = pair_words[rule].format(
                     s=person.id, n=need.id, skill=need.skill, shift=need.shift.value, unit=need.unit
                 )
@@ -82,12 +97,21 @@ def check_pins(index: RoundIndex) -> list[str]:
             ]
     for (need_id, week), pins in per_need_week.items():
         wanted = needs[need_id].hours[week]
-        total = sum(p.hours for p in pins)
+        learning = [p for p in pins if _learns(index, p)]
+        holders = sum(p.hours for p in pins if p not in learning)
+        total = holders + sum(p.hours for p in learning) * needs[need_id].learner_share
         if total > wanted:
             problems += [
                 f"{_label(p)} breaks rule 4 (need): {need_id} asks for {wanted:g} h in week "
-                f"{week}, but pins give {total:g} h"
+                f"{week}, but pins cover {total:g} h"
                 for p in pins
+            ]
+        if sum(p.hours for p in learning) > holders:
+            problems += [
+                f"{_label(p)} breaks rule 11 (learners): pinned learners work more hours at "
+                f"{need_id} in week {week} than the {holders:g} h pinned beside them for "
+                "holders of its skill"
+                for p in learning
             ]
     problems += _pinned_newcomers(index)
     return problems or check_pinned_days(index)

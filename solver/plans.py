@@ -13,6 +13,8 @@ from solver.day_stage import cut_to_days
 from solver.greedy import greedy_week
 from solver.index import HALF_HOURS, index_round
 from solver.introductions import IntroRoom, keep_introductions, limits_any
+from solver.learner_stage import holders_index, learns
+from solver.learners import bound_with_learners, keep_buddies
 from solver.model import Triples
 from solver.pins import check_pins, pinned_half_hours, pinned_rows
 from solver.result import build_result, infeasible_result
@@ -20,13 +22,14 @@ from solver.result import build_result, infeasible_result
 
 def upper_bound(round_input: RoundInput) -> float:
     """Term 1's bound: per week a max-weight flow over the pairs rules 1–6 allow whose
-    capacity reaches the need's smallest block, hours divisible; summed over weeks."""
+    capacity reaches the need's smallest block, hours divisible; summed over weeks, and
+    counting learners where they cover part of a need (`solver.learners.bound_with_learners`)."""
     index = index_round(round_input)
     allowed = allowed_pairs(index)
     total = 0
     for week in range(index.weeks):
         total += week_flow(index, week, compatible_triples(index, allowed, week))[0]
-    return total / HALF_HOURS
+    return bound_with_learners(index, allowed, total) / HALF_HOURS
 
 
 def greedy_plan(round_input: RoundInput) -> RoundResult:
@@ -40,7 +43,8 @@ def greedy_plan(round_input: RoundInput) -> RoundResult:
     if problems:
         return infeasible_result(index, problems, time.monotonic() - started)
     allowed = allowed_pairs(index)
-    pins = pinned_half_hours(index)
+    full, index = index, holders_index(index)
+    pins = {k: h for k, h in pinned_half_hours(index).items() if not learns(index, k)}
     parts, plans, bound = [], [], 0
     known: set[tuple[int, int]] = set(index.past_units)
     for week in range(index.weeks):
@@ -65,11 +69,16 @@ def greedy_plan(round_input: RoundInput) -> RoundResult:
                 strict=True,
             )
         )
-    triples = Triples.concat(parts)
-    half_hours = np.concatenate(plans) if plans else np.zeros(0, dtype=np.int64)
+    # Learners are the coordinator's to add by hand; pinned ones stay.
+    learner_pins = {k: h for k, h in pinned_half_hours(full).items() if learns(full, k)}
+    index = full
+    bound = bound_with_learners(index, allowed, bound)
+    triples = Triples.concat([*parts, Triples.of(list(learner_pins))])
+    half_hours = np.concatenate([*plans, np.array(list(learner_pins.values()), dtype=np.int64)])
     half_hours = keep_introductions(index, triples, half_hours, pinned_rows(index, triples))
     triples, half_hours, days = cut_to_days(index, triples, half_hours)
     half_hours = keep_introductions(index, triples, half_hours, pinned_rows(index, triples))
+    half_hours = keep_buddies(index, triples, half_hours, pinned_rows(index, triples))
     return build_result(
         index,
         triples,

@@ -46,6 +46,7 @@ from solver.index import (
     to_half_hours,
     to_hours,
 )
+from solver.learners import keep_buddies
 from solver.lower_stages import RESULT_RESERVE, minimize_in_turn
 from solver.model import PlanModel, Triples
 from solver.objective import LOWER_TERMS, coverage_term
@@ -160,6 +161,7 @@ def replan(
         scope, rows, np.array([start.get(k, 0) for k in rows.positions()], dtype=np.int64)
     )
     hint = within_introductions(scope, rows, hint)
+    hint = keep_buddies(index, rows.triples, hint, set(rows.pinned))
     log.info(
         "repair: %d touched need-weeks, %d staff-weeks, %d rows",
         len(scope.touched_needs),
@@ -223,9 +225,10 @@ def _coverage_then_disturbance(
 
 
 def hold_need_weeks(plan: PlanModel, half_hours: IntArray) -> None:
-    """Keep each need-week's hours for the lower terms: term 1 stays as good, and each
+    """Keep each need-week's holders' hours for the lower terms: term 1 stays as good, and each
     later stage stays small enough for CP-SAT to prove in a blink."""
     for rows in plan.groups("need_week"):
+        rows = rows[~plan.learner[rows]]
         held = int(half_hours[rows].sum())
         if held:
             plan.model.add(cp_model.LinearExpr.sum([plan.hours[int(i)] for i in rows]) >= held)
@@ -299,6 +302,7 @@ def _changes(
             week=w,
             hours_before=to_hours(before.get((s, n, w), 0)),
             hours_after=to_hours(after.get((s, n, w), 0)),
+            learner=not bool(index.has_skill[index.need_skill[n], s]),
         )
         for s, n, w in sorted(before.keys() | after.keys(), key=lambda k: (k[2], k[1], k[0]))
         if before.get((s, n, w), 0) != after.get((s, n, w), 0)

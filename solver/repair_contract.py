@@ -116,6 +116,9 @@ class Change(Strict):
     week: int = Field(ge=0, lt=MAX_WEEKS)
     hours_before: PersonHours
     hours_after: PersonHours
+    learner: bool = Field(
+        False, description="The person works the need as a learner, beside a holder (rule 11)."
+    )
 
     @property
     def kind(self) -> ChangeKind:

@@ -22,6 +22,7 @@ from ortools.sat.python import cp_model
 
 from solver.index import IntArray, PinKey, RoundIndex
 from solver.introductions import Presence, keep_introductions, limits_any
+from solver.learners import buddy_room
 from solver.model import PlanModel, Triples, days_taken, group_rows
 from solver.objective import Term
 from solver.repair_scope import RepairScope, StaffWeekPos
@@ -134,7 +135,7 @@ def _candidates(
         and _spread_allows(fixed_units.get((s, week), set()), unit, index.max_units)
     ]
     others.sort(key=lambda s: (-int(free[s, week]), int(index.home_load[s, week]), s))
-    kept = [s for s in sorted(planned) if scope.is_allowed(s, need)]
+    kept = [s for s in sorted(planned) if scope.may_work(s, need)]
     return kept + others[:SPARE_CANDIDATES], len(others) > SPARE_CANDIDATES
 
 
@@ -183,6 +184,11 @@ def repair_model(scope: RepairScope, rows: RepairRows, max_moves: int) -> PlanMo
         fixed_days=fixed_days,
         most=most,
         present_outside=_present(scope.index, rows.fixed),
+        buddies_outside=buddy_room(
+            scope.index,
+            rows.fixed,
+            set(zip(rows.triples.need.tolist(), rows.triples.week.tolist(), strict=True)),
+        ),
     )
     apply_rules(plan)
     moves_rule(plan, rows, max_moves)

@@ -3,9 +3,10 @@ need-weeks, and the published plan with what today's facts forbid trimmed away.
 
 A staff-week is touched when an event names it, or when the person's published hours that
 week now break rule 3 (capacity) or 8 (spread). A need-week is touched when an event names
-it, when its published hours now break rule 4 (more than it wants), when a published hour
-of it breaks a pair rule or rule 7, when a pin changes it, and whenever a touched person was
-planned on it that week. Everything else is fixed: it stays as published.
+it, when its published hours now break rule 4 (more than it wants) or 11 (learners beyond
+their holders' hours), when a published hour of it breaks a pair rule or rule 7, when a pin
+changes it, and whenever a touched person was planned on it that week. Everything else is
+fixed: it stays as published.
 """
 
 from __future__ import annotations
@@ -17,8 +18,11 @@ from functools import cached_property
 
 import numpy as np
 
+from solver.candidates import learner_pairs
 from solver.contract import Assignment, RepairInput
-from solver.index import IntArray, PinKey, RoundIndex, to_half_hours, to_hours
+from solver.index import SHARE_STEPS, IntArray, PinKey, RoundIndex, to_half_hours, to_hours
+from solver.learners import buddy_room, covered_per_need_week, learners_any
+from solver.model import Triples
 
 StaffWeekPos = tuple[int, int]
 NeedWeekPos = tuple[int, int]
@@ -45,9 +49,19 @@ class RepairScope:
         """Rules 1, 2, 5 and 6 allow `staff` on `need`."""
         return staff in self._allowed_sets[need]
 
+    def may_work(self, staff: int, need: int) -> bool:
+        """`staff` may work `need`: as a holder of its skill, or as a learner (rule 11)."""
+        return self.is_allowed(staff, need) or staff in self._learner_sets[need]
+
     @cached_property
     def _allowed_sets(self) -> _LazySets:
         return _LazySets(self.allowed)
+
+    @cached_property
+    def _learner_sets(self) -> _LazySets:
+        if not learners_any(self.index):
+            return _LazySets([np.zeros(0, dtype=np.int64)] * self.index.need_count)
+        return _LazySets(learner_pairs(self.index))
 
     def fixed(self) -> dict[PinKey, int]:
         """Published assignment-weeks outside the touched need-weeks: they stay as they are."""
@@ -102,22 +116,26 @@ def _touch_what_breaks(scope: RepairScope) -> None:
     index = scope.index
     per_staff: dict[StaffWeekPos, int] = defaultdict(int)
     units: dict[StaffWeekPos, set[int]] = defaultdict(set)
-    per_need: dict[NeedWeekPos, int] = defaultdict(int)
     most = _most(index, list(scope.published))
     for (s, n, w), half_hours in scope.published.items():
         per_staff[(s, w)] += half_hours
         units[(s, w)].add(int(index.need_unit[n]))
-        per_need[(n, w)] += half_hours
-        if not scope.is_allowed(s, n) or half_hours < index.block[n, w]:
+        if not scope.may_work(s, n) or half_hours < index.block[n, w]:
             scope.touched_needs.add((n, w))
         if half_hours > most[(s, n, w)]:
             scope.touched_needs.add((n, w))
     for (s, w), half_hours in per_staff.items():
         if half_hours > index.capacity[s, w] or len(units[(s, w)]) > index.max_units:
             scope.touched_staff.add((s, w))
-    for (n, w), half_hours in per_need.items():
-        if half_hours > index.wanted[n, w]:
-            scope.touched_needs.add((n, w))
+    keys = list(scope.published)
+    triples = Triples.of(keys)
+    hours = np.array([scope.published[k] for k in keys], dtype=np.int64)
+    over = covered_per_need_week(index, triples, hours) > index.wanted
+    scope.touched_needs |= {(int(n), int(w)) for n, w in zip(*np.nonzero(over), strict=True)}
+    need_weeks = {(n, w) for _, n, w in keys}
+    for key, room in buddy_room(index, scope.published, need_weeks).items():
+        if room < 0:
+            scope.touched_needs.add(key)
 
 
 def gaps_left_open(scope: RepairScope) -> dict[PinKey, int]:
@@ -152,6 +170,42 @@ def gaps_left_open(scope: RepairScope) -> dict[PinKey, int]:
         fits_spread = unit in units[(s, w)] or len(units[(s, w)]) < index.max_units
         if scope.is_allowed(s, n) and amount >= index.block[n, w] and amount > 0 and fits_spread:
             place(key, amount)
+    return _with_learners(scope, plan, touched, spare, units)
+
+
+def _with_learners(
+    scope: RepairScope,
+    plan: dict[PinKey, int],
+    touched: list[PinKey],
+    spare: IntArray,
+    units: dict[StaffWeekPos, set[int]],
+) -> dict[PinKey, int]:
+    """The touched learners kept beside the holders `plan` keeps (rule 11), each cut to what
+    capacity, their holders' hours, the need and the block still allow."""
+    index = scope.index
+    learners = [k for k in touched if not scope.is_allowed(k[0], k[1]) and scope.may_work(*k[:2])]
+    if not learners:
+        return plan
+    keys = list(plan)
+    covered = covered_per_need_week(
+        index, Triples.of(keys), np.array([plan[k] for k in keys], dtype=np.int64)
+    )
+    room = buddy_room(index, plan, {(n, w) for _, n, w in learners})
+    most = _most(index, learners)
+    for s, n, w in learners:
+        key, share = (s, n, w), int(index.learner_share[n])
+        beside = room.get((n, w), sum(h for (_, m, v), h in plan.items() if (m, v) == (n, w)))
+        amount = min(scope.published[key], int(spare[s, w]), beside, most[key])
+        if share:
+            amount = min(amount, (int(index.wanted[n, w] - covered[n, w]) * SHARE_STEPS) // share)
+        unit = int(index.need_unit[n])
+        fits_spread = unit in units[(s, w)] or len(units[(s, w)]) < index.max_units
+        if amount >= index.block[n, w] and amount > 0 and fits_spread:
+            plan[key] = amount
+            spare[s, w] -= amount
+            units[(s, w)].add(unit)
+            room[(n, w)] = beside - amount
+            covered[n, w] += amount * share // SHARE_STEPS
     return plan
 
 
@@ -165,14 +219,15 @@ def _most(index: RoundIndex, keys: Sequence[PinKey]) -> dict[PinKey, int]:
 
 
 def weighted_of(index: RoundIndex, plan: dict[PinKey, int], weeks: list[int]) -> tuple[int, int]:
-    """Term 1 of `plan` over `weeks`, and its half-hours there."""
+    """Term 1 of `plan` over `weeks`, and its half-hours covered there (learners' at their
+    needs' shares)."""
     chosen = set(weeks)
     keys = [k for k in plan if k[2] in chosen]
     if not keys:
         return 0, 0
-    needs = np.array([k[1] for k in keys], dtype=np.int64)
     hours = np.array([plan[k] for k in keys], dtype=np.int64)
-    return int((index.weight[needs] * hours).sum()), int(hours.sum())
+    covered = covered_per_need_week(index, Triples.of(keys), hours)
+    return int((index.weight[:, None] * covered).sum()), int(covered.sum())
 
 
 def plan_still_possible(

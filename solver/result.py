@@ -40,6 +40,7 @@ from solver.day_stage import DayPlan, Placement
 from solver.explain import PlannedWeek, explain_unfilled
 from solver.index import HALF_HOURS, IntArray, RoundIndex, to_hours
 from solver.introductions import Presence, introduction_half_hours, newcomers, present_pairs
+from solver.learners import covered_per_need_week
 from solver.model import Triples
 
 Status = Literal["optimal", "feasible", "infeasible"]
@@ -66,6 +67,8 @@ def build_result(
     assignments = plan_assignments(index, plan, hours, days)
     planned = np.zeros((index.staff_count, index.weeks), dtype=np.int64)
     np.add.at(planned, (plan.staff, plan.week), hours)
+    covered = covered_per_need_week(index, plan, hours)
+    learning = index.learners(plan.staff, plan.need)
     unfilled = unfilled_need_weeks(index, plan, hours)
     if days is not None and days.kept_off():
         unfilled = with_day_reasons(index, unfilled, days)
@@ -75,9 +78,9 @@ def build_result(
         assignments=assignments,
         unfilled=unfilled,
         metrics=Metrics(
-            weighted_coverage=int((index.weight[plan.need] * hours).sum()) / HALF_HOURS,
+            weighted_coverage=int((index.weight[:, None] * covered).sum()) / HALF_HOURS,
             upper_bound=bound / HALF_HOURS,
-            covered_hours=int(hours.sum()) / HALF_HOURS,
+            covered_hours=int(covered.sum()) / HALF_HOURS,
             wanted_hours=int(index.wanted.sum()) / HALF_HOURS,
             introductions=len(
                 {(int(s), int(n)) for s, n in zip(plan.staff, plan.need, strict=True)}
@@ -85,6 +88,12 @@ def build_result(
             introduction_hours=introduction_half_hours(index, plan, hours) / HALF_HOURS,
             coverage_traded=round(coverage_traded, 6),
             new_experiences=len(present_pairs(index, plan, hours) - index.past_units),
+            learners_placed=len(
+                {
+                    (int(s), int(n))
+                    for s, n in zip(plan.staff[learning], plan.need[learning], strict=True)
+                }
+            ),
             changed_vs_previous=changed_vs_previous(index.round_input, assignments),
             max_utilisation=_max_utilisation(index, planned),
             solve_seconds=round(seconds, 3),
@@ -100,6 +109,7 @@ def plan_assignments(
     with its days where the day stage placed it."""
     order = np.lexsort((plan.staff, plan.need, plan.week))
     placed = days.days if days is not None else {}
+    learning = index.learners(plan.staff, plan.need)
     assignments = []
     for i in order.tolist():
         s, n, w = int(plan.staff[i]), int(plan.need[i]), int(plan.week[i])
@@ -110,6 +120,7 @@ def plan_assignments(
                 week=w,
                 hours=to_hours(int(hours[i])),
                 days=work_days(index, n, w, placed.get((s, n, w), [])),
+                learner=bool(learning[i]),
             )
         )
     return assignments
@@ -194,8 +205,7 @@ def unfilled_need_weeks(
     their reasons; `only` (need, week) positions when given."""
     planned = np.zeros((index.staff_count, index.weeks), dtype=np.int64)
     np.add.at(planned, (plan.staff, plan.week), hours)
-    covered = np.zeros((index.need_count, index.weeks), dtype=np.int64)
-    np.add.at(covered, (plan.need, plan.week), hours)
+    covered = covered_per_need_week(index, plan, hours)
     open_need, open_week = np.nonzero(index.wanted > covered)
     if only is not None:
         keep = np.array(

@@ -1,11 +1,11 @@
-"""The hard rules 1–10 of the design, one named function each, listed in `RULES`.
+"""The hard rules 1–11 of the design, one named function each, listed in `RULES`.
 
 Rules 1, 2, 5 and 6 depend only on the person and the need, so they act as candidate
 filters: `allowed_staff` keeps the staff every pair rule allows, and no variable is ever
 made for anyone else. Each of them returns, for one need, a mask over all staff.
 
-Rules 3, 4, 7, 8, 9 and 10 tie variables together and are constraints on a `PlanModel`. Rule 3
-also filters (a person unavailable in a week, or whose capacity is below the need's smallest
+Rules 3, 4, 7, 8, 9, 10 and 11 tie variables together and are constraints on a `PlanModel`.
+Rule 3 also filters (a person unavailable in a week, or whose capacity is below the need's smallest
 block, gets no variable that week: see `solver.candidates`), and so does rule 7.
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Callable
 import numpy as np
 from ortools.sat.python import cp_model
 
-from solver.index import BoolArray, IntArray, RoundIndex
+from solver.index import SHARE_STEPS, BoolArray, IntArray, RoundIndex
 from solver.introductions import NO_LIMIT, Presence, limits_any
 from solver.model import PlanModel, group_rows
 from solver.week_days import days_fit, families, weekday_count, within
@@ -65,6 +65,19 @@ def allowed_staff(index: RoundIndex, need: int) -> IntArray:
     return np.flatnonzero(mask).astype(np.int64)
 
 
+def learner_staff(index: RoundIndex, need: int) -> IntArray:
+    """Rule 11's pair side: the staff who may work `need` as learners. The need takes
+    learners, the person wants to learn its skill and lacks it, and rules 2, 5 and 6 allow
+    the pair as they would a holder."""
+    if not index.accepts_learners[need]:
+        return np.zeros(0, dtype=np.int64)
+    skill = index.need_skill[need]
+    mask = index.wants_skill[skill] & ~index.has_skill[skill]
+    for rule in PAIR_RULES[1:]:
+        mask &= rule(index, need)
+    return np.flatnonzero(mask).astype(np.int64)
+
+
 def capacity_rule(plan: PlanModel) -> None:
     """Rule 3: per staff-week, never beyond normal hours less home load (0 when away)."""
     for rows in plan.groups("staff_week"):
@@ -74,11 +87,24 @@ def capacity_rule(plan: PlanModel) -> None:
 
 
 def need_rule(plan: PlanModel) -> None:
-    """Rule 4: per need-week, never more hours than the need asks for."""
+    """Rule 4: per need-week, never more hours covered than the need asks for. A learner's
+    hour covers the need's `learner_share` of an hour (rule 11), none by default."""
+    shares = plan.index.learner_share[plan.triples.need]
+    counts = ~plan.learner | (shares > 0)
     for rows in plan.groups("need_week"):
+        rows = rows[counts[rows]]
+        if len(rows) == 0:
+            continue
         wanted = int(plan.wanted[rows[0]])
-        if int(plan.high[rows].sum()) > wanted:
-            plan.model.add(cp_model.LinearExpr.sum([plan.hours[i] for i in rows]) <= wanted)
+        if not plan.learner[rows].any():
+            if int(plan.high[rows].sum()) > wanted:
+                plan.model.add(cp_model.LinearExpr.sum([plan.hours[i] for i in rows]) <= wanted)
+            continue
+        per_hour = np.where(plan.learner[rows], shares[rows], SHARE_STEPS)
+        covered = cp_model.LinearExpr.weighted_sum(
+            [plan.hours[i] for i in rows], [int(c) for c in per_hour]
+        )
+        plan.model.add(covered <= SHARE_STEPS * wanted)
 
 
 def no_slivers_rule(plan: PlanModel) -> None:
@@ -215,6 +241,25 @@ def _new_at(
     return new
 
 
+def buddy_rule(plan: PlanModel) -> None:
+    """Rule 11 (buddy pairing): a learner works beside a holder of the skill, so at a need in
+    a week the learners' hours are at most the hours holders work there, counting what
+    stays fixed outside this model."""
+    if not plan.learner.any() and not plan.buddies_outside:
+        return
+    t = plan.triples
+    for rows in plan.groups("need_week"):
+        key = (int(t.need[rows[0]]), int(t.week[rows[0]]))
+        learners, holders = rows[plan.learner[rows]], rows[~plan.learner[rows]]
+        room = plan.buddies_outside.get(key, 0)
+        if len(learners) == 0 and room >= 0:
+            continue
+        plan.model.add(
+            cp_model.LinearExpr.sum([plan.hours[i] for i in learners])
+            <= cp_model.LinearExpr.sum([plan.hours[i] for i in holders]) + room
+        )
+
+
 def pins_rule(plan: PlanModel) -> None:
     """Rule 9: every pinned assignment is kept with exactly its hours."""
     for i, half_hours in plan.pinned.items():
@@ -231,6 +276,7 @@ MODEL_RULES: list[ModelRule] = [
     days_rule,
     pins_rule,
     introductions_rule,
+    buddy_rule,
 ]
 
 RULES: list[PairRule | ModelRule] = [
@@ -244,8 +290,9 @@ RULES: list[PairRule | ModelRule] = [
     spread_rule,
     pins_rule,
     introductions_rule,
+    buddy_rule,
 ]
-"""All hard rules in the design's order (1–10)."""
+"""All hard rules in the design's order (1–11)."""
 
 
 def apply_rules(plan: PlanModel) -> None:

@@ -9,7 +9,9 @@ Steps, each a plain function (`solver.weeks`, `solver.first_stage`, `solver.lowe
    rule are separate per week, so weeks are independent here.
 5. Stages 2–5, over the whole round (weeks meet in continuity and fairness): each lower term
    is minimised in turn while every week keeps its term-1 value and earlier terms stay as good.
-6. The day stage (`solver.day_stage`): the hours of needs with shift times placed on days;
+6. The learner stage (`solver.learner_stage`): learners beside the plan's holders, in the
+   capacity it leaves (rule 11).
+7. The day stage (`solver.day_stage`): the hours of needs with shift times placed on days;
    where days cannot hold them, those weeks are re-planned (`solver.day_feedback`).
 
 Each stage stops early when it reaches the bound, is proven optimal or stalls
@@ -32,6 +34,8 @@ from solver.first_stage import Reporter, improve_coverage, round_model
 from solver.greedy import weighted
 from solver.index import RoundIndex, index_round
 from solver.introductions import keep_introductions
+from solver.learner_stage import LEARNER_SHARE, holders_index, place_learners
+from solver.learners import bound_with_learners, keep_buddies, learners_any
 from solver.lower_stages import improve_lower_terms
 from solver.options import SolveOptions
 from solver.pins import check_pins, pinned_rows
@@ -49,7 +53,10 @@ stage and its re-plans have the rest."""
 
 
 def _weekly_share(index: RoundIndex) -> float:
-    return WEEKLY_SHARE_WITH_DAYS if index.need_by_day.any() else 1.0
+    """The weekly stages' share of the time limit: the day stage and the learner stage have
+    the rest where the round has them."""
+    share = WEEKLY_SHARE_WITH_DAYS if index.need_by_day.any() else 1.0
+    return share - LEARNER_SHARE if learners_any(index) else share
 
 
 def solve(round_input: RoundInput, options: SolveOptions | None = None) -> RoundResult:
@@ -64,8 +71,9 @@ def solve(round_input: RoundInput, options: SolveOptions | None = None) -> Round
         return infeasible_result(index, problems, clock.elapsed())
 
     allowed = allowed_pairs(index)
+    full, index = index, holders_index(index)
     weeks = prepare_weeks(index, allowed)
-    bound = sum(w.bound for w in weeks)
+    bound = bound_with_learners(index, allowed, sum(w.bound for w in weeks))
     log.info(
         "prepared %d weeks in %.2fs: %d kept triples, start %.4f of bound",
         len(weeks),
@@ -85,8 +93,15 @@ def solve(round_input: RoundInput, options: SolveOptions | None = None) -> Round
     all_proven = all(w.proven for w in weeks)
 
     lower = improve_lower_terms(index, weeks, weekly, budget)
-    triples, half_hours, days = settle_days(index, lower.triples, lower.half_hours, options, clock)
-    half_hours = keep_introductions(index, triples, half_hours, pinned_rows(index, triples))
+    index = full
+    triples, half_hours, learners_proven = place_learners(
+        index, lower.triples, lower.half_hours, options, clock
+    )
+    triples, half_hours, days = settle_days(index, triples, half_hours, options, clock)
+    pins = pinned_rows(index, triples)
+    half_hours = keep_buddies(
+        index, triples, keep_introductions(index, triples, half_hours, pins), pins
+    )
     for week in weeks:
         in_week = triples.week == week.week
         week.value = weighted(index, triples.take(np.flatnonzero(in_week)), half_hours[in_week])
@@ -95,7 +110,9 @@ def solve(round_input: RoundInput, options: SolveOptions | None = None) -> Round
         index,
         triples,
         half_hours,
-        status="optimal" if all_proven and lower.proven and not index.day_limits else "feasible",
+        status="optimal"
+        if all_proven and lower.proven and learners_proven and not index.day_limits
+        else "feasible",
         bound=bound,
         seconds=clock.elapsed(),
         stop_reason=solve_stop_reason([w.stop_reason for w in weeks], lower.reasons),

@@ -118,6 +118,8 @@ class DeploymentRow:
     answer: str | None = None
     days: dict[dt.date, tuple[WorkDay, ...]] = field(default_factory=dict)
     """The days of each week the plan has put on days (a need with shift times)."""
+    learner: bool = False
+    """The person is there to learn the skill, beside someone who has it."""
 
     @property
     def anchor(self) -> str:
@@ -166,6 +168,7 @@ def _deployment_rows(
                     for week, _ in deployment.weeks
                     if (key := (deployment.round.id, person.id, need.id, week)) in days
                 },
+                learner=deployment.learner,
             )
         )
     return rows

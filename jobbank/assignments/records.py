@@ -132,6 +132,8 @@ class Deployment:
     """The first week's assignment row: names the whole deployment in links (its .ics)."""
     days: dict[dt.date, tuple[WorkDay, ...]] = field(default_factory=dict)
     """The days of each week the plan has put on days, where they were read with it."""
+    learner: bool = False
+    """The person works the need as a learner, beside a holder of its skill (rule 11)."""
 
     @property
     def total_hours(self) -> float:
@@ -161,6 +163,7 @@ def deployments_of(rnd: AllocationRound, rows: Iterable[Assignment]) -> list[Dep
                 contacts=[ContactInfo.of(contact) for contact in contacts],
                 assignment_id=group[0].id,
                 days={row.week: row.work_days for row in group if row.days},
+                learner=any(row.learner for row in group),
             )
         )
     return deployments

@@ -476,7 +476,12 @@ def make_changes(
         elif row is None:
             session.add(
                 Assignment(
-                    round_id=rnd.id, person=person, need=need, week=week, hours=change.hours_after
+                    round_id=rnd.id,
+                    person=person,
+                    need=need,
+                    week=week,
+                    hours=change.hours_after,
+                    learner=change.learner,
                 )
             )
         else:

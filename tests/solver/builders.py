@@ -28,6 +28,7 @@ def a_staff(
     away_days: Iterable[str] | None = None,
     daily_hours: float | None = None,
     past_units: Iterable[str] = (),
+    learn_skills: Iterable[str] = (),
 ) -> dict[str, Any]:
     """A person; `away_days` and `daily_hours` are left out unless given (as in version 1)."""
     staff: dict[str, Any] = {
@@ -48,6 +49,8 @@ def a_staff(
         staff["daily_hours"] = daily_hours
     if past_units:
         staff["past_units"] = list(past_units)
+    if learn_skills:
+        staff["learn_skills"] = list(learn_skills)
     return staff
 
 
@@ -62,8 +65,10 @@ def a_need(
     exposed: bool = False,
     min_block: float = 4,
     shift_times: Sequence[dict[str, Any]] | None = None,
+    learner_share: float | None = None,
 ) -> dict[str, Any]:
-    """A need; `shift_times` is left out unless given (planned by the week, as in version 1)."""
+    """A need; `shift_times` is left out unless given (planned by the week, as in version 1);
+    with a `learner_share` it accepts learners, whose hours count at that share."""
     need: dict[str, Any] = {
         "id": id,
         "unit": unit,
@@ -76,6 +81,9 @@ def a_need(
     }
     if shift_times is not None:
         need["shift_times"] = list(shift_times)
+    if learner_share is not None:
+        need["accepts_learners"] = True
+        need["learner_share"] = learner_share
     return need
 
 

@@ -1,4 +1,4 @@
-"""An independent check of hard rules 1–10 and day rules a–e on a result, written from the
+"""An independent check of hard rules 1–11 and day rules a–e on a result, written from the
 design alone (it shares no code with the solver), and the plain arithmetic of term 1."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from fractions import Fraction
 
 from solver.contract import Assignment, Need, RoundInput, RoundResult, Staff, WorkDay
 
@@ -23,6 +24,7 @@ def violations(round_input: RoundInput, result: RoundResult) -> list[str]:
     found: list[str] = []
     per_staff_week: dict[tuple[str, int], float] = defaultdict(float)
     per_need_week: dict[tuple[str, int], float] = defaultdict(float)
+    learner_hours: dict[tuple[str, int], float] = defaultdict(float)
     units: dict[tuple[str, int], set[str]] = defaultdict(set)
     seen: set[tuple[str, str, int]] = set()
     for a in result.assignments:
@@ -31,8 +33,11 @@ def violations(round_input: RoundInput, result: RoundResult) -> list[str]:
         if (a.staff, a.need, w) in seen:
             found.append(f"{where}: listed twice")
         seen.add((a.staff, a.need, w))
-        if n.skill not in s.skills:
-            found.append(f"{where}: rule 1 skill")
+        learns = n.skill not in s.skills
+        if learns and not (n.accepts_learners and n.skill in s.learn_skills):
+            found.append(f"{where}: rule 1 skill (nor a learner of it, rule 11)")
+        if a.learner != learns:
+            found.append(f"{where}: marked learner={a.learner}, but the skill says {learns}")
         if n.shift not in s.shifts:
             found.append(f"{where}: rule 2 shift")
         if n.unit == s.home_unit or n.unit in s.avoid_units:
@@ -44,7 +49,7 @@ def violations(round_input: RoundInput, result: RoundResult) -> list[str]:
         if a.hours < min(n.min_block, n.hours[w]):
             found.append(f"{where}: rule 7 sliver of {a.hours} h")
         per_staff_week[(a.staff, w)] += a.hours
-        per_need_week[(a.need, w)] += a.hours
+        (learner_hours if learns else per_need_week)[(a.need, w)] += a.hours
         units[(a.staff, w)].add(n.unit)
     for (sid, w), total in per_staff_week.items():
         s = staff[sid]
@@ -53,7 +58,11 @@ def violations(round_input: RoundInput, result: RoundResult) -> list[str]:
             found.append(f"{sid} week {w}: rule 3 capacity {total} > {cap}")
         if len(units[(sid, w)]) > round_input.rules.max_units_per_week:
             found.append(f"{sid} week {w}: rule 8 spread over {len(units[(sid, w)])} units")
-    for (nid, w), total in per_need_week.items():
+    for (nid, w), learned in learner_hours.items():
+        if learned > per_need_week[(nid, w)]:
+            found.append(f"{nid} week {w}: rule 11 learners {learned} h > holders")
+    for nid, w in set(per_need_week) | set(learner_hours):
+        total = _covered(needs[nid], per_need_week[(nid, w)], learner_hours[(nid, w)])
         if total > needs[nid].hours[w]:
             found.append(f"{nid} week {w}: rule 4 need {total} > {needs[nid].hours[w]}")
     planned = {(a.staff, a.need, a.week): a for a in result.assignments}
@@ -66,6 +75,13 @@ def violations(round_input: RoundInput, result: RoundResult) -> list[str]:
     return (
         found + introduction_violations(round_input, result) + day_violations(round_input, result)
     )
+
+
+def _covered(need: Need, holders: float, learners: float) -> float:
+    """Hours a need-week's holders and learners cover: a learner's hour counts at the need's
+    share (in hundredths), the learners' part rounded down to whole half-hours."""
+    learned = Fraction(round(need.learner_share * 100), 100) * Fraction(learners)
+    return holders + math.floor(learned * 2) / 2
 
 
 def introduction_violations(round_input: RoundInput, result: RoundResult) -> list[str]:
@@ -241,6 +257,16 @@ def _shift_hours(start: dt.time, end: dt.time) -> float:
 
 
 def weighted_coverage(round_input: RoundInput, result: RoundResult) -> float:
-    """Term 1 recomputed from the assignments: Σ 2^(priority−1) · hours."""
-    priority = {n.id: n.priority for n in round_input.needs}
-    return float(sum(2 ** (priority[a.need] - 1) * a.hours for a in result.assignments))
+    """Term 1 recomputed from the assignments: Σ 2^(priority−1) · hours covered, learners'
+    hours at their need's share."""
+    needs = {n.id: n for n in round_input.needs}
+    holders: dict[tuple[str, int], float] = defaultdict(float)
+    learners: dict[tuple[str, int], float] = defaultdict(float)
+    for a in result.assignments:
+        (learners if a.learner else holders)[(a.need, a.week)] += a.hours
+    return float(
+        sum(
+            2 ** (needs[n].priority - 1) * _covered(needs[n], holders[(n, w)], learners[(n, w)])
+            for n, w in set(holders) | set(learners)
+        )
+    )

@@ -1,4 +1,4 @@
-"""Property tests over random small rounds: every plan keeps rules 1–10 (checked by an
+"""Property tests over random small rounds: every plan keeps rules 1–11 (checked by an
 independent checker), never beats the bound, keeps its pins, and on tiny rounds reaches the
 brute-force optimum of term 1. Rounds with shift times keep day rules a–e too, and a
 version-1 round plans alike read as version 1 or with version 2's defaults written out."""
@@ -22,12 +22,20 @@ UNITS = ["ward", "school", "lab"]
 SKILLS = ["nurse", "teacher"]
 SHIFTS = ["day", "evening"]
 half_hours = st.integers(min_value=0, max_value=24).map(lambda h: h / 2)
+LEARNER_SHARES = st.none() | st.sampled_from([0, 0.25, 0.5, 1])
+"""A need takes no learners (none), or takes them at this share of a covered hour."""
 
 
 @st.composite
 def rounds(
-    draw: st.DrawFn, max_staff: int = 5, max_needs: int = 4, max_weeks: int = 2
+    draw: st.DrawFn,
+    max_staff: int = 5,
+    max_needs: int = 4,
+    max_weeks: int = 2,
+    learners: bool = True,
 ) -> RoundInput:
+    """Small rounds; with `learners`, people may want to learn a skill and needs may take
+    learners (rule 11)."""
     weeks = draw(st.integers(1, max_weeks))
     staff = [
         a_staff(
@@ -41,6 +49,7 @@ def rounds(
             risk_group=draw(st.booleans()),
             avoid_units=draw(st.lists(st.sampled_from(UNITS), max_size=1)),
             past_units=draw(st.lists(st.sampled_from(UNITS), max_size=1)),
+            learn_skills=draw(st.lists(st.sampled_from(SKILLS), max_size=1)) if learners else (),
         )
         for i in range(draw(st.integers(1, max_staff)))
     ]
@@ -54,6 +63,7 @@ def rounds(
             priority=draw(st.integers(1, 5)),
             exposed=draw(st.booleans()),
             min_block=draw(st.sampled_from([1, 2.5, 4])),
+            learner_share=draw(LEARNER_SHARES) if learners else None,
         )
         for j in range(draw(st.integers(1, max_needs)))
     ]
@@ -97,8 +107,77 @@ def test_greedy_plan_keeps_the_hard_rules(round_input: RoundInput) -> None:
     assert result.metrics.weighted_coverage <= result.metrics.upper_bound + 1e-9
 
 
+@st.composite
+def rounds_with_learners(draw: st.DrawFn) -> RoundInput:
+    """Rounds where learning comes into play: holders of the nurse skill and people who
+    want to learn it, needs that mostly take learners at some share, some with shift times,
+    and pins drawn from a solved plan (learners among them)."""
+    weeks = draw(st.integers(1, 2))
+    staff = [
+        a_staff(
+            f"s{i}",
+            home_unit=draw(st.sampled_from(UNITS)),
+            skills=["nurse"] if i < holders else ["teacher"],
+            learn_skills=[] if i < holders else ["nurse"],
+            normal_hours=draw(st.integers(0, 74)) / 2,
+            home_load=draw(st.lists(half_hours, min_size=weeks, max_size=weeks)),
+            available=draw(st.lists(MOSTLY_TRUE, min_size=weeks, max_size=weeks)),
+            avoid_units=draw(st.lists(st.sampled_from(UNITS), max_size=1)),
+            past_units=draw(st.lists(st.sampled_from(UNITS), max_size=1)),
+        )
+        for holders in [draw(st.integers(1, 3))]
+        for i in range(holders + draw(st.integers(1, 3)))
+    ]
+    needs = [
+        a_need(
+            f"n{j}",
+            unit=draw(st.sampled_from(UNITS)),
+            skill=draw(st.sampled_from(["nurse", "nurse", "teacher"])),
+            hours=draw(
+                st.lists(st.integers(0, 80).map(lambda h: h / 2), min_size=weeks, max_size=weeks)
+            ),
+            priority=draw(st.integers(1, 5)),
+            min_block=draw(st.sampled_from([1, 2.5, 4])),
+            shift_times=draw(st.none() | shift_patterns("day")),
+            learner_share=draw(st.sampled_from([0, 0.25, 0.5, 1, None])),
+        )
+        for j in range(draw(st.integers(1, 3)))
+    ]
+    round_input = a_round(
+        staff=staff,
+        needs=needs,
+        weeks=weeks,
+        max_units_per_week=draw(st.integers(1, 2)),
+        intro_capacity=draw(st.dictionaries(st.sampled_from(UNITS), st.integers(0, 3), max_size=1)),
+    )
+    return with_pins_from_a_valid_plan(draw, round_input)
+
+
+@SETTINGS
+@given(rounds_with_learners())
+def test_every_plan_with_learners_keeps_the_hard_rules_and_the_bound(
+    round_input: RoundInput,
+) -> None:
+    note(round_input.model_dump_json(exclude_defaults=True))
+    result = solve_quickly(round_input, time_limit=3)
+    assert result.status in ("optimal", "feasible"), result.messages
+    assert violations(round_input, result) == []
+    coverage = weighted_coverage(round_input, result)
+    assert abs(coverage - result.metrics.weighted_coverage) < 1e-9
+    assert coverage <= upper_bound(round_input) + 1e-9
+    learners = {(a.staff, a.need) for a in result.assignments if a.learner}
+    assert result.metrics.learners_placed == len(learners)
+
+
+@SETTINGS
+@given(rounds_with_learners())
+def test_greedy_plan_with_learners_keeps_the_hard_rules(round_input: RoundInput) -> None:
+    note(round_input.model_dump_json(exclude_defaults=True))
+    assert violations(round_input, greedy_plan(round_input)) == []
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rounds(max_staff=3, max_needs=2, max_weeks=1))
+@given(rounds(max_staff=3, max_needs=2, max_weeks=1, learners=False))
 def test_term_one_matches_brute_force_on_tiny_rounds(round_input: RoundInput) -> None:
     result = solve_quickly(round_input, time_limit=3)
     assert weighted_coverage(round_input, result) == brute_force_coverage(round_input)
@@ -226,6 +305,7 @@ def rounds_with_days(
                     st.none() | st.lists(st.sampled_from(WEEKDAYS), max_size=7, unique=True)
                 ),
                 daily_hours=draw(st.none() | st.integers(2, 26).map(lambda h: h / 2)),
+                learn_skills=draw(st.lists(st.sampled_from(SKILLS), max_size=1)),
             )
         )
     needs = []
@@ -246,6 +326,7 @@ def rounds_with_days(
                 priority=draw(st.integers(1, 5)),
                 min_block=draw(st.sampled_from([1, 2.5, 4, 6])),
                 shift_times=draw(shift_patterns(kind)) if by_day else None,
+                learner_share=draw(LEARNER_SHARES),
             )
         )
     max_units = draw(st.integers(1, 2))
@@ -265,11 +346,19 @@ SHIFT_SETS = [DAY_SHIFTS, DAY_SHIFTS, ["day", "evening"], ["evening", "night"], 
 
 def with_pins_from_a_valid_plan(draw: st.DrawFn, round_input: RoundInput) -> RoundInput:
     """Up to two entries of a solved plan as pins, with or without their days, when that
-    plan keeps every rule (so the pins can be kept together)."""
+    plan keeps every rule (so the pins can be kept together), and beside a pinned learner
+    the holders of that need-week."""
     plan = solve_quickly(round_input, time_limit=2)
     if not plan.assignments or violations(round_input, plan):
         return round_input
     chosen = draw(st.lists(st.sampled_from(plan.assignments), max_size=2, unique=True))
+    # A pinned learner needs the holders beside them pinned too (rule 11).
+    learning = {(a.need, a.week) for a in chosen if a.learner}
+    chosen += [
+        a
+        for a in plan.assignments
+        if not a.learner and (a.need, a.week) in learning and a not in chosen
+    ]
     data = round_input.model_dump(mode="json")
     data["pinned"] = [
         a.model_dump(mode="json", exclude={"days"} if draw(st.booleans()) else set())

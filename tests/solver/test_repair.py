@@ -328,3 +328,41 @@ def test_a_repair_brings_no_more_new_people_than_the_unit_can_introduce() -> Non
     week_1 = {a.staff for a in result.assignments if a.week == 1}
     assert len(week_1) == 1
     assert sum(a.hours for a in result.assignments if a.week == 1) == 20
+
+
+def test_a_learner_stays_beside_the_holder_who_fills_an_absence() -> None:
+    learning = a_round(
+        staff=[
+            a_staff("anne", normal_hours=20),
+            a_staff("bo", normal_hours=20),
+            a_staff("leo", skills=["cook"], learn_skills=["nurse"], normal_hours=20),
+        ],
+        needs=[a_need("n1", hours=20, learner_share=0)],
+    )
+    published = [
+        *plan(("anne", "n1", 0, 20)),
+        Assignment(staff="leo", need="n1", week=0, hours=20, learner=True),
+    ]
+    now = with_facts(learning, anne={"available": False})
+    result = run(now, published, touched_staff=[StaffWeek(staff="anne", week=0)])
+    assert changed(result) == {("anne", "n1", 0, 20, 0), ("bo", "n1", 0, 0, 20)}
+    assert [(a.staff, a.learner) for a in result.assignments if a.staff == "leo"] == [("leo", True)]
+
+
+def test_a_learner_whose_holder_is_gone_goes_too() -> None:
+    learning = a_round(
+        staff=[
+            a_staff("anne", normal_hours=20),
+            a_staff("leo", skills=["cook"], learn_skills=["nurse"], normal_hours=20),
+        ],
+        needs=[a_need("n1", hours=20, learner_share=0)],
+    )
+    published = [
+        *plan(("anne", "n1", 0, 20)),
+        Assignment(staff="leo", need="n1", week=0, hours=20, learner=True),
+    ]
+    now = with_facts(learning, anne={"available": False})
+    result = run(now, published, touched_staff=[StaffWeek(staff="anne", week=0)])
+    assert result.assignments == []
+    ended = {c.staff: c.learner for c in result.changes}
+    assert ended == {"anne": False, "leo": True}

@@ -192,3 +192,80 @@ def test_introductions_rule_the_greedy_takes_known_people_when_a_unit_is_full() 
     assert violations(round_input, result) == []
     assert {a.staff for a in result.assignments} == {"anne", "bob"}
     assert hours_of(result) == 37 + 27
+
+
+LEARNERS = [
+    a_staff("anne", normal_hours=20),
+    a_staff("leo", skills=["cook"], learn_skills=["nurse"]),
+    a_staff("lia", skills=["cook"], learn_skills=["nurse"], home_load=[30]),
+]
+
+
+def test_buddy_rule_places_a_learner_beside_a_holder_for_at_most_her_hours() -> None:
+    # Anne, the only nurse, gives 20 hours; leo (nothing left at home) learns beside her for
+    # as many hours, no more, and on top of what the need asks for (share 0).
+    round_input = a_round(staff=LEARNERS, needs=[a_need(hours=[30], learner_share=0)])
+    result = solve_quickly(round_input)
+    assert violations(round_input, result) == []
+    assert {(a.staff, a.hours, a.learner) for a in result.assignments} == {
+        ("anne", 20, False),
+        ("leo", 20, True),
+    }
+    assert result.metrics.covered_hours == 20
+    assert result.metrics.learners_placed == 1
+
+
+def test_buddy_rule_places_no_learner_where_no_holder_works() -> None:
+    unavailable = [a_staff("anne", available=[False]), *LEARNERS[1:]]
+    round_input = a_round(staff=unavailable, needs=[a_need(hours=[30], learner_share=1)])
+    result = solve_quickly(round_input)
+    assert result.assignments == []
+
+
+def test_a_need_that_takes_no_learners_gets_none() -> None:
+    result = solve_quickly(a_round(staff=LEARNERS, needs=[a_need(hours=[30])]))
+    assert [a.staff for a in result.assignments] == ["anne"]
+
+
+def test_a_learner_covers_the_need_at_its_share() -> None:
+    # Half an hour covered per learner hour: anne's 20 and leo's 20 cover 30, all asked for.
+    round_input = a_round(staff=LEARNERS, needs=[a_need(hours=[30], learner_share=0.5)])
+    result = solve_quickly(round_input)
+    assert violations(round_input, result) == []
+    assert hours_of(result, staff="leo") == 20
+    assert result.metrics.covered_hours == 30
+    assert result.unfilled == []
+
+
+def test_learners_never_take_hours_from_term_1() -> None:
+    # Leo is the only cook for the kitchen (priority 1); as a learner at the ward (priority 5,
+    # share 1) his hours would weigh more, but term 1 is planned first, holders only.
+    round_input = a_round(
+        staff=[
+            a_staff("anne", normal_hours=20),
+            a_staff("leo", skills=["cook"], learn_skills=["nurse"]),
+        ],
+        needs=[
+            a_need("n1", hours=[40], priority=5, learner_share=1),
+            a_need("n2", unit="kitchen", skill="cook", hours=[37], priority=1),
+        ],
+    )
+    result = solve_quickly(round_input)
+    assert hours_of(result, staff="leo", need="n2") == 37
+    assert hours_of(result, staff="leo", need="n1") == 0
+
+
+def test_a_pinned_learner_needs_pinned_holder_hours_beside_them() -> None:
+    needs = [a_need(hours=[30], learner_share=0)]
+    alone = a_round(staff=LEARNERS, needs=needs, pinned=[an_assignment("leo", "n1", hours=8)])
+    result = solve(alone)
+    assert result.status == "infeasible"
+    assert any("rule 11 (learners)" in m for m in result.messages)
+    beside = a_round(
+        staff=LEARNERS,
+        needs=needs,
+        pinned=[an_assignment("leo", "n1", hours=8), an_assignment("anne", "n1", hours=8)],
+    )
+    result = solve_quickly(beside)
+    assert violations(beside, result) == []
+    assert hours_of(result, staff="leo") >= 8

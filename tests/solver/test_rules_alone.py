@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from solver.rules import (
+    buddy_rule,
     capacity_rule,
     days_rule,
     introductions_rule,
@@ -219,3 +220,27 @@ def test_introductions_rule_alone_counts_people_outside_the_model() -> None:
     assert verdict(introductions_rule, round_input, plan, present=later) == "allowed"
     dropped = {("anne", "n1", 0): 0}
     assert verdict(introductions_rule, round_input, dropped, present=later) == "refused"
+
+
+def test_buddy_rule_alone() -> None:
+    # Leo wants to learn nursing; anne is a nurse. Leo's hours at n1 need hers beside them.
+    round_input = a_round(
+        staff=[a_staff("anne"), a_staff("leo", skills=["cook"], learn_skills=["nurse"])],
+        needs=[a_need("n1", hours=[20], learner_share=0)],
+    )
+    beside = {("anne", "n1", 0): 12, ("leo", "n1", 0): 12}
+    beyond = {("anne", "n1", 0): 12, ("leo", "n1", 0): 12.5}
+    alone = {("leo", "n1", 0): 8}
+    assert verdict(buddy_rule, round_input, beside) == "allowed"
+    assert verdict(buddy_rule, round_input, beyond) == "refused"
+    assert verdict(buddy_rule, round_input, alone) == "refused"
+
+
+def test_need_rule_alone_counts_a_learner_hour_at_the_need_share() -> None:
+    # n1 asks for 20 hours; a learner's hour covers half an hour of it.
+    staff = [a_staff("anne"), a_staff("leo", skills=["cook"], learn_skills=["nurse"])]
+    halves = a_round(staff=staff, needs=[a_need("n1", hours=[20], learner_share=0.5)])
+    on_top = a_round(staff=staff, needs=[a_need("n1", hours=[20], learner_share=0)])
+    assert verdict(need_rule, halves, {("anne", "n1", 0): 14, ("leo", "n1", 0): 12}) == "allowed"
+    assert verdict(need_rule, halves, {("anne", "n1", 0): 15, ("leo", "n1", 0): 12}) == "refused"
+    assert verdict(need_rule, on_top, {("anne", "n1", 0): 20, ("leo", "n1", 0): 20}) == "allowed"

@@ -10,6 +10,8 @@ from solver.objective import (
     fairness_term,
     home_load_term,
     introduction_cost_term,
+    learner_coverage_term,
+    learning_term,
     preference_term,
     year_fairness_term,
 )
@@ -114,3 +116,34 @@ def test_year_fairness_term_alone() -> None:
     to_bob = {("bob", "n1", 0): 20, ("anne", "n1", 0): 20}
     assert term_value(year_fairness_term, round_input, to_bob) > 0
     assert term_value(year_fairness_term, round_input, {("bob", "n1", 0): 37}) == 0
+
+
+def test_learner_coverage_term_weighs_learner_hours_by_priority_and_share() -> None:
+    round_input = a_round(
+        staff=[a_staff("anne"), a_staff("leo", skills=["cook"], learn_skills=["nurse"])],
+        needs=[a_need("n1", hours=[30], priority=3, learner_share=0.25)],
+    )
+    plan = {("anne", "n1", 0): 10, ("leo", "n1", 0): 8}
+    # Only the learner's half-hours, at 4 per half-hour (priority 3) times 25 hundredths:
+    # −(16 · 4 · 25); the holder's hours are term 1's.
+    assert term_value(learner_coverage_term, round_input, plan) == -1600
+
+
+def test_learning_term_prefers_learners_with_little_home_load() -> None:
+    round_input = a_round(
+        staff=[
+            a_staff("anne"),
+            a_staff("leo", skills=["cook"], learn_skills=["nurse"], home_load=[0]),
+            a_staff(
+                "lia", skills=["cook"], learn_skills=["nurse"], normal_hours=40, home_load=[20]
+            ),
+        ],
+        needs=[a_need("n1", hours=[30], learner_share=0)],
+    )
+    # Leo has nothing left at home (11 per half-hour), lia half her hours (11 − 5 = 6).
+    assert (
+        term_value(learning_term, round_input, {("anne", "n1", 0): 10, ("leo", "n1", 0): 4}) == -88
+    )
+    assert (
+        term_value(learning_term, round_input, {("anne", "n1", 0): 10, ("lia", "n1", 0): 4}) == -48
+    )

@@ -1,0 +1,111 @@
+"""Rule 11: learners work beside holders of the skill they want to learn.
+
+A person who names a skill in `Staff.learn_skills` and lacks it may work a need of that
+skill that `accepts_learners`, as a learner. Buddy pairing: at a need in a week, learners'
+hours are at most the hours holders of the skill work there, so each learner hour has a
+holder beside it and no learner is ever there without one. A learner's hour covers the
+need's `learner_share` of an hour (in hundredths; none by default, so learners come on top).
+
+Learners are placed after the plan (`solver.learner_stage`) with the capacity it leaves:
+they never take an hour from term 1. What a plan's learners cover at a need-week is counted
+in whole half-hours, rounded down, the same way in the result and its reasons.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from solver.bound import week_flow
+from solver.candidates import compatible_triples, learner_pairs
+from solver.index import SHARE_STEPS, IntArray, RoundIndex
+from solver.model import Triples, group_rows
+
+NeedWeek = tuple[int, int]
+"""(need, week) positions."""
+
+
+def learners_any(index: RoundIndex) -> bool:
+    """Whether anyone may learn at any need of the round."""
+    needs = np.flatnonzero(index.accepts_learners)
+    if len(needs) == 0:
+        return False
+    skills = index.need_skill[needs]
+    return bool((index.wants_skill[skills] & ~index.has_skill[skills]).any())
+
+
+def covered_per_need_week(index: RoundIndex, triples: Triples, half_hours: IntArray) -> IntArray:
+    """(need, week) half-hours a plan covers: its holders' hours, and its learners' hours at
+    the need's share, rounded down to whole half-hours per need-week."""
+    learners = index.learners(triples.staff, triples.need)
+    covered = np.zeros((index.need_count, index.weeks), dtype=np.int64)
+    np.add.at(covered, (triples.need, triples.week), half_hours * ~learners)
+    learned = np.zeros((index.need_count, index.weeks), dtype=np.int64)
+    shares = index.learner_share[triples.need]
+    np.add.at(learned, (triples.need, triples.week), half_hours * learners * shares)
+    total: IntArray = covered + learned // SHARE_STEPS
+    return total
+
+
+def buddy_room(
+    index: RoundIndex, plan: dict[tuple[int, int, int], int], need_weeks: set[NeedWeek]
+) -> dict[NeedWeek, int]:
+    """Per need-week of `need_weeks` where `plan` (staff, need, week) -> half-hours has
+    learners, its holders' less its learners' half-hours: what rule 11 leaves beside it."""
+    room: dict[NeedWeek, int] = defaultdict(int)
+    learning: set[NeedWeek] = set()
+    for (s, n, w), h in plan.items():
+        if (n, w) not in need_weeks:
+            continue
+        if index.has_skill[index.need_skill[n], s]:
+            room[(n, w)] += h
+        else:
+            room[(n, w)] -= h
+            learning.add((n, w))
+    return {key: room[key] for key in learning}
+
+
+def keep_buddies(
+    index: RoundIndex, triples: Triples, half_hours: IntArray, pinned: set[int] | None = None
+) -> IntArray:
+    """The plan with, per need-week where learners work more hours than holders (a cut after
+    the search took a holder away), learners taken off until rule 11 holds: pinned learners
+    stay, then those with the fewest hours."""
+    learners = index.learners(triples.staff, triples.need) & (half_hours > 0)
+    if not learners.any():
+        return half_hours
+    kept = half_hours.copy()
+    pins = pinned or set()
+    used = np.flatnonzero(kept > 0)
+    for rows in group_rows(triples.need[used], triples.week[used]):
+        rows = used[rows]
+        learning = rows[learners[rows]]
+        room = int(kept[rows[~learners[rows]]].sum())
+        if len(learning) == 0 or int(kept[learning].sum()) <= room:
+            continue
+        order = sorted(learning.tolist(), key=lambda r: (r not in pins, int(kept[r]), r))
+        for r in order:
+            if room >= int(kept[r]):
+                room -= int(kept[r])
+            else:
+                kept[r] = 0
+    return kept
+
+
+def bound_with_learners(index: RoundIndex, allowed: list[IntArray], holders: int) -> int:
+    """Term 1's bound counting learners, given `holders`, the flow bound of holders alone.
+    Where learners' hours cover part of a need (a share above 0), the people who may learn
+    it join the flow as if they held the skill: a learner hour covers at most an hour, and
+    the need's hours still cap holders and learners together, so no plan covers more."""
+    sharing = index.learner_share > 0
+    if not sharing.any() or not learners_any(index):
+        return holders
+    learning = learner_pairs(index)
+    joined = [
+        np.union1d(allowed[n], learning[n]) if sharing[n] else allowed[n]
+        for n in range(index.need_count)
+    ]
+    return sum(
+        week_flow(index, w, compatible_triples(index, joined, w))[0] for w in range(index.weeks)
+    )
