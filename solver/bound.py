@@ -15,17 +15,21 @@ from __future__ import annotations
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from solver.index import BoolArray, IntArray, RoundIndex
+from solver.index import SHARE_STEPS, BoolArray, IntArray, RoundIndex
 from solver.model import Triples
 
 WEEKDAYS = 7
 
 
-def week_flow(index: RoundIndex, week: int, triples: Triples) -> tuple[int, IntArray]:
-    """Best weighted half-hours of `week` with hours divisible, and the flow on each triple."""
-    if len(triples) == 0:
+def week_flow(
+    index: RoundIndex, week: int, triples: Triples, learnable: IntArray | None = None
+) -> tuple[int, IntArray]:
+    """Best weighted half-hours of `week` with hours divisible, and the flow on each triple.
+    With `learnable` (per need, the half-hours the people who may learn it can lend that
+    week), what learners beside the holders could cover is counted too."""
+    if len(triples) == 0 and learnable is None:
         return 0, np.zeros(0, dtype=np.int64)
-    graph = _WeekGraph(index, week)
+    graph = _WeekGraph(index, week, learnable)
     dated, on_day = _dated_rows(index, triples, week)
     direct = np.flatnonzero(~dated)
     staff, need = triples.staff[direct], triples.need[direct]
@@ -55,8 +59,9 @@ def _dated_rows(index: RoundIndex, triples: Triples, week: int) -> tuple[BoolArr
 class _WeekGraph:
     """The week's flow network: nodes are staff, needs, source, sink and the staff's weekdays."""
 
-    def __init__(self, index: RoundIndex, week: int) -> None:
+    def __init__(self, index: RoundIndex, week: int, learnable: IntArray | None = None) -> None:
         self.index = index
+        self.scale = 1 if learnable is None else SHARE_STEPS
         self.capacity = index.capacity[:, week]
         self.wanted = index.wanted[:, week]
         staff_count, need_count = index.staff_count, index.need_count
@@ -69,12 +74,35 @@ class _WeekGraph:
         staff_nodes = np.arange(staff_count, dtype=np.int64)
         need_nodes = np.arange(need_count, dtype=np.int64)
         self._arcs(np.full(staff_count, self.source), staff_nodes, self.capacity)
-        self._arcs(
-            self.need_node + need_nodes, np.full(need_count, self.sink), self.wanted, -index.weight
-        )
+        if learnable is None:
+            self._arcs(
+                self.need_node + need_nodes,
+                np.full(need_count, self.sink),
+                self.wanted,
+                -index.weight,
+            )
+        else:
+            self._need_arcs_with_learners(learnable)
         # Hours nobody can use go straight to the sink at no gain.
         self.flow.add_arc_with_capacity_and_unit_cost(self.source, self.sink, self.total, 0)
         self.days_added = False
+
+    def _need_arcs_with_learners(self, learnable: IntArray) -> None:
+        """Need to sink in two arcs per need: the holders' first `first` half-hours gain their
+        weight times (1 + share), as each may have a learner beside it (rule 11); the rest
+        gain the weight alone, up to what the need asks for. A learner hour covers the
+        share, at most as many learners as holders, at most what the learners can lend: the
+        need's cover over holder hours h is min(wanted, h + share · min(h, learnable)),
+        concave, so cheaper arcs first is exact and no plan covers more."""
+        index, wanted = self.index, self.wanted
+        share = np.where(learnable > 0, index.learner_share, 0)
+        steps = SHARE_STEPS + share
+        first = np.minimum(learnable, -(-wanted * SHARE_STEPS // steps)) * (share > 0)
+        rest = np.maximum(0, wanted - first * steps // SHARE_STEPS)
+        nodes = self.need_node + np.arange(index.need_count, dtype=np.int64)
+        sink = np.full(index.need_count, self.sink)
+        self._arcs(nodes, sink, first, -index.weight * steps)
+        self._arcs(nodes, sink, rest, -index.weight * SHARE_STEPS)
 
     def pairs(self, staff: IntArray, need: IntArray, high: IntArray) -> IntArray:
         return self._arcs(staff, self.need_node + need, high)
@@ -110,7 +138,7 @@ class _WeekGraph:
         status = self.flow.solve()
         if status != self.flow.OPTIMAL:
             raise RuntimeError(f"flow bound failed with status {status}")
-        return -int(self.flow.optimal_cost())
+        return -(int(self.flow.optimal_cost()) // self.scale)
 
     def flows(self, arcs: IntArray) -> IntArray:
         return np.asarray(self.flow.flows(arcs), dtype=np.int64)

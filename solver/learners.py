@@ -95,17 +95,21 @@ def keep_buddies(
 
 def bound_with_learners(index: RoundIndex, allowed: list[IntArray], holders: int) -> int:
     """Term 1's bound counting learners, given `holders`, the flow bound of holders alone.
-    Where learners' hours cover part of a need (a share above 0), the people who may learn
-    it join the flow as if they held the skill: a learner hour covers at most an hour, and
-    the need's hours still cap holders and learners together, so no plan covers more."""
+    Where learners' hours cover part of a need (a share above 0), each week's flow lets the
+    holders' hours there gain what learners beside them could add (`solver.bound.week_flow`
+    with what the people who may learn each need can lend), so no plan covers more."""
     sharing = index.learner_share > 0
     if not sharing.any() or not learners_any(index):
         return holders
     learning = learner_pairs(index)
-    joined = [
-        np.union1d(allowed[n], learning[n]) if sharing[n] else allowed[n]
-        for n in range(index.need_count)
-    ]
-    return sum(
-        week_flow(index, w, compatible_triples(index, joined, w))[0] for w in range(index.weeks)
-    )
+    total = 0
+    for w in range(index.weeks):
+        learnable = np.array(
+            [
+                int(index.capacity[learning[n], w].sum()) if sharing[n] else 0
+                for n in range(index.need_count)
+            ],
+            dtype=np.int64,
+        )
+        total += week_flow(index, w, compatible_triples(index, allowed, w), learnable)[0]
+    return total
