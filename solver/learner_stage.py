@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 LEARNER_CANDIDATES = 6
 """People who may learn at a need-week kept in the model, most capacity left first."""
 
-LEARNER_SHARE = 0.1
+LEARNER_SHARE = 0.04
 """Share of the time limit the learner stage may use, where anyone may learn."""
 
 

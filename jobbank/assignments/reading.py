@@ -188,6 +188,7 @@ def _weeks_of_page(shape: _Shape) -> Select[Any]:
             Assignment.id.label("assignment_id"),
             Assignment.week,
             Assignment.hours,
+            Assignment.learner,
             *_labelled("round", AllocationRound, "id", "name", "start", "weeks", "published_at"),
             *_labelled("person", Person, "id", "name", "email", "phone", "language"),
             *_labelled("home", HomeUnit, "id", "code", "name", "address", "phone"),
@@ -282,6 +283,7 @@ def _deployments(session: Session, rows: Sequence[Row[Any]]) -> list[Deployment]
                 weeks=[(row.week, row.hours) for row in group],
                 contacts=[contact] if contact is not None else leaders.get(unit.id, []),
                 assignment_id=first.assignment_id,
+                learner=any(row.learner for row in group),
             )
         )
     return deployments
