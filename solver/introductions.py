@@ -51,6 +51,17 @@ class Presence:
             at[(u, w)].add(s)
         return Presence({k: frozenset(v) for k, v in at.items()})
 
+    @staticmethod
+    def of_plan(index: RoundIndex, plan: dict[tuple[int, int, int], int]) -> Presence | None:
+        """Where a plan of (staff, need, week) -> half-hours puts people at units with a
+        limit; none when no unit limits its introductions or the plan is empty."""
+        if not limits_any(index) or not plan:
+            return None
+        keys = list(plan)
+        return Presence.of(
+            index, Triples.of(keys), np.array([plan[k] for k in keys], dtype=np.int64)
+        )
+
     def without_weeks(self, weeks: set[int]) -> Presence:
         return Presence({k: v for k, v in self.at.items() if k[1] not in weeks})
 

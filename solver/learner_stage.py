@@ -20,10 +20,10 @@ import numpy as np
 from solver.budget import Budget, Clock
 from solver.candidates import learner_pairs
 from solver.index import IntArray, PinKey, RoundIndex
-from solver.introductions import Presence, limits_any
+from solver.introductions import Presence
 from solver.learners import learners_any
 from solver.lower_stages import minimize_in_turn
-from solver.model import PlanModel, Triples, days_taken
+from solver.model import PlanModel, Triples, days_taken_in
 from solver.objective import LEARNER_TERMS
 from solver.options import SolveOptions
 from solver.pins import pinned_half_hours
@@ -142,24 +142,14 @@ def _learner_model(
     for (s, n, w), h in outside.items():
         lent[s, w] += h
         fixed_units.setdefault((s, w), set()).add(int(index.need_unit[n]))
-    fixed_days: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for week in range(index.weeks):
-        planned = [(s, n, h) for (s, n, w), h in outside.items() if w == week]
-        fixed_days.update(days_taken(index, planned, week))
-    present = None
-    if limits_any(index) and outside:
-        out = list(outside)
-        present = Presence.of(
-            index, Triples.of(out), np.array([outside[k] for k in out], dtype=np.int64)
-        )
     model = PlanModel(
         index,
         rows,
         pinned={i: pinned[k] for i, k in enumerate(keys) if k in pinned},
         capacity_left=index.capacity[rows.staff, rows.week] - lent[rows.staff, rows.week],
         fixed_units=fixed_units,
-        fixed_days=fixed_days,
-        present_outside=present,
+        fixed_days=days_taken_in(index, outside),
+        present_outside=Presence.of_plan(index, outside),
     )
     apply_rules(model)
     return model

@@ -95,6 +95,17 @@ def days_taken(
     return taken
 
 
+def days_taken_in(
+    index: RoundIndex, plan: dict[tuple[int, int, int], int]
+) -> dict[tuple[int, int], list[tuple[int, int]]]:
+    """`days_taken` of a plan of (staff, need, week) -> half-hours, over all its weeks."""
+    taken: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for week in sorted({w for _, _, w in plan}):
+        planned = [(s, n, h) for (s, n, w), h in plan.items() if w == week]
+        taken.update(days_taken(index, planned, week))
+    return taken
+
+
 def group_rows(*columns: IntArray) -> list[IntArray]:
     """Rows grouped by equal values in `columns`, each group in ascending row order."""
     if len(columns[0]) == 0:

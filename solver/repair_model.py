@@ -20,10 +20,10 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
-from solver.index import IntArray, PinKey, RoundIndex
+from solver.index import IntArray, PinKey
 from solver.introductions import Presence, keep_introductions, limits_any
 from solver.learners import buddy_room
-from solver.model import PlanModel, Triples, days_taken, group_rows
+from solver.model import PlanModel, Triples, days_taken_in, group_rows
 from solver.objective import Term
 from solver.repair_scope import RepairScope, StaffWeekPos
 from solver.rules import apply_rules
@@ -171,19 +171,15 @@ def repair_model(scope: RepairScope, rows: RepairRows, max_moves: int) -> PlanMo
     """The repair's model: every hard rule over its rows, beside what stays fixed."""
     most = np.full(len(rows.triples), np.iinfo(np.int64).max // 4, dtype=np.int64)
     most[rows.movable] = rows.published[rows.movable]
-    fixed_days: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for week in {w for _, _, w in rows.fixed}:
-        planned = [(s, n, h) for (s, n, w), h in rows.fixed.items() if w == week]
-        fixed_days.update(days_taken(scope.index, planned, week))
     plan = PlanModel(
         scope.index,
         rows.triples,
         rows.pinned,
         capacity_left=rows.free,
         fixed_units=rows.fixed_units,
-        fixed_days=fixed_days,
+        fixed_days=days_taken_in(scope.index, rows.fixed),
         most=most,
-        present_outside=_present(scope.index, rows.fixed),
+        present_outside=Presence.of_plan(scope.index, rows.fixed),
         buddies_outside=buddy_room(
             scope.index,
             rows.fixed,
@@ -207,14 +203,6 @@ def within_introductions(scope: RepairScope, rows: RepairRows, hours: IntArray) 
     held = set(rows.pinned) | set(range(len(rows.triples), len(triples)))
     kept: IntArray = keep_introductions(index, triples, plan, held)[: len(rows.triples)]
     return kept
-
-
-def _present(index: RoundIndex, fixed: dict[PinKey, int]) -> Presence | None:
-    """Who works at units that limit their introductions in what stays fixed (rule 10)."""
-    if not limits_any(index) or not fixed:
-        return None
-    keys = list(fixed)
-    return Presence.of(index, Triples.of(keys), np.array([fixed[k] for k in keys], dtype=np.int64))
 
 
 def moves_rule(plan: PlanModel, rows: RepairRows, max_moves: int) -> None:

@@ -330,11 +330,12 @@ def test_a_repair_brings_no_more_new_people_than_the_unit_can_introduce() -> Non
     assert sum(a.hours for a in result.assignments if a.week == 1) == 20
 
 
-def test_a_learner_stays_beside_the_holder_who_fills_an_absence() -> None:
+def learner_beside_anne(*holders: str) -> tuple[RoundInput, list[Assignment]]:
+    """Anne, a nurse, published at n1 with leo learning beside her; other `holders` free;
+    anne is now away."""
     learning = a_round(
         staff=[
-            a_staff("anne", normal_hours=20),
-            a_staff("bo", normal_hours=20),
+            *(a_staff(h, normal_hours=20) for h in ("anne", *holders)),
             a_staff("leo", skills=["cook"], learn_skills=["nurse"], normal_hours=20),
         ],
         needs=[a_need("n1", hours=20, learner_share=0)],
@@ -343,25 +344,18 @@ def test_a_learner_stays_beside_the_holder_who_fills_an_absence() -> None:
         *plan(("anne", "n1", 0, 20)),
         Assignment(staff="leo", need="n1", week=0, hours=20, learner=True),
     ]
-    now = with_facts(learning, anne={"available": False})
+    return with_facts(learning, anne={"available": False}), published
+
+
+def test_a_learner_stays_beside_the_holder_who_fills_an_absence() -> None:
+    now, published = learner_beside_anne("bo")
     result = run(now, published, touched_staff=[StaffWeek(staff="anne", week=0)])
     assert changed(result) == {("anne", "n1", 0, 20, 0), ("bo", "n1", 0, 0, 20)}
     assert [(a.staff, a.learner) for a in result.assignments if a.staff == "leo"] == [("leo", True)]
 
 
 def test_a_learner_whose_holder_is_gone_goes_too() -> None:
-    learning = a_round(
-        staff=[
-            a_staff("anne", normal_hours=20),
-            a_staff("leo", skills=["cook"], learn_skills=["nurse"], normal_hours=20),
-        ],
-        needs=[a_need("n1", hours=20, learner_share=0)],
-    )
-    published = [
-        *plan(("anne", "n1", 0, 20)),
-        Assignment(staff="leo", need="n1", week=0, hours=20, learner=True),
-    ]
-    now = with_facts(learning, anne={"available": False})
+    now, published = learner_beside_anne()
     result = run(now, published, touched_staff=[StaffWeek(staff="anne", week=0)])
     assert result.assignments == []
     ended = {c.staff: c.learner for c in result.changes}
