@@ -21,15 +21,17 @@ from solver.model import Triples
 WEEKDAYS = 7
 
 
-def week_flow(
-    index: RoundIndex, week: int, triples: Triples, learnable: IntArray | None = None
-) -> tuple[int, IntArray]:
-    """Best weighted half-hours of `week` with hours divisible, and the flow on each triple.
-    With `learnable` (per need, the half-hours the people who may learn it can lend that
-    week), what learners beside the holders could cover is counted too."""
-    if len(triples) == 0 and learnable is None:
+def week_flow(index: RoundIndex, week: int, triples: Triples) -> tuple[int, IntArray]:
+    """Term 1's best value in `week` (in its units, `RoundIndex.cover_scale`) with hours
+    divisible, and the flow on each triple. Learner rows carry no flow of their own: what
+    they can lend lets the holders' hours at their need gain the learners' share
+    (`_WeekGraph.need_arcs_with_learners`)."""
+    if len(triples) == 0:
         return 0, np.zeros(0, dtype=np.int64)
-    graph = _WeekGraph(index, week, learnable)
+    learns = index.learners(triples.staff, triples.need)
+    graph = _WeekGraph(index, week, _learnable(index, triples, learns, week))
+    holders = np.flatnonzero(~learns)
+    triples = triples.take(holders)
     dated, on_day = _dated_rows(index, triples, week)
     direct = np.flatnonzero(~dated)
     staff, need = triples.staff[direct], triples.need[direct]
@@ -42,7 +44,21 @@ def week_flow(
     flow = np.zeros(len(triples), dtype=np.int64)
     flow[direct] = graph.flows(pair_arcs)
     np.add.at(flow, rows, graph.flows(day_arcs))
-    return value, flow
+    full = np.zeros(len(learns), dtype=np.int64)
+    full[holders] = flow
+    return value, full
+
+
+def _learnable(
+    index: RoundIndex, triples: Triples, learns: BoolArray, week: int
+) -> IntArray | None:
+    """Per need, the half-hours the learners among `triples` can lend that week; none when
+    no learner row covers part of a need."""
+    if index.cover_scale == 1 or not learns.any():
+        return None
+    staff, need = triples.staff[learns], triples.need[learns]
+    lendable = np.bincount(need, weights=index.capacity[staff, week], minlength=index.need_count)
+    return lendable.astype(np.int64)
 
 
 def _dated_rows(index: RoundIndex, triples: Triples, week: int) -> tuple[BoolArray, IntArray]:
@@ -61,7 +77,7 @@ class _WeekGraph:
 
     def __init__(self, index: RoundIndex, week: int, learnable: IntArray | None = None) -> None:
         self.index = index
-        self.scale = 1 if learnable is None else SHARE_STEPS
+        self.scale = index.cover_scale
         self.capacity = index.capacity[:, week]
         self.wanted = index.wanted[:, week]
         staff_count, need_count = index.staff_count, index.need_count
@@ -75,19 +91,15 @@ class _WeekGraph:
         need_nodes = np.arange(need_count, dtype=np.int64)
         self._arcs(np.full(staff_count, self.source), staff_nodes, self.capacity)
         if learnable is None:
-            self._arcs(
-                self.need_node + need_nodes,
-                np.full(need_count, self.sink),
-                self.wanted,
-                -index.weight,
-            )
+            sink = np.full(need_count, self.sink)
+            self._arcs(self.need_node + need_nodes, sink, self.wanted, -index.weight * self.scale)
         else:
-            self._need_arcs_with_learners(learnable)
+            self.need_arcs_with_learners(learnable)
         # Hours nobody can use go straight to the sink at no gain.
         self.flow.add_arc_with_capacity_and_unit_cost(self.source, self.sink, self.total, 0)
         self.days_added = False
 
-    def _need_arcs_with_learners(self, learnable: IntArray) -> None:
+    def need_arcs_with_learners(self, learnable: IntArray) -> None:
         """Need to sink in two arcs per need: the holders' first `first` half-hours gain their
         weight times (1 + share), as each may have a learner beside it (rule 11); the rest
         gain the weight alone, up to what the need asks for. A learner hour covers the
@@ -138,7 +150,7 @@ class _WeekGraph:
         status = self.flow.solve()
         if status != self.flow.OPTIMAL:
             raise RuntimeError(f"flow bound failed with status {status}")
-        return -(int(self.flow.optimal_cost()) // self.scale)
+        return -int(self.flow.optimal_cost())
 
     def flows(self, arcs: IntArray) -> IntArray:
         return np.asarray(self.flow.flows(arcs), dtype=np.int64)

@@ -33,6 +33,22 @@ def learner_pairs(index: RoundIndex) -> list[IntArray]:
     return [learner_staff(index, n) for n in range(index.need_count)]
 
 
+def allowed_with_learners(index: RoundIndex) -> list[IntArray]:
+    """Per need, the staff the weekly stages plan with: those rules 1, 2, 5 and 6 allow, and
+    where a learner's hour covers part of the need (a share above 0), those who may learn
+    it, whose hours then count in term 1 at that share."""
+    allowed = allowed_pairs(index)
+    if index.cover_scale == 1:
+        return allowed
+    sharing = index.accepts_learners & (index.learner_share > 0)
+    return [
+        np.union1d(allowed[n], learner_staff(index, n)).astype(np.int64)
+        if sharing[n]
+        else allowed[n]
+        for n in range(index.need_count)
+    ]
+
+
 def compatible_triples(index: RoundIndex, allowed: list[IntArray], week: int) -> Triples:
     """Every triple of `week` the pair rules allow with capacity reaching the smallest block."""
     staff_parts: list[IntArray] = []

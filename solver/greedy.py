@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from solver.index import IntArray, RoundIndex
+from solver.index import SHARE_STEPS, IntArray, RoundIndex
 from solver.introductions import IntroRoom
 from solver.model import Triples
 from solver.week_days import days_fit
@@ -41,6 +41,11 @@ class WeekFiller:
         """staff -> row -> (usable weekdays, days needed) at needs with shift times."""
         self.units: dict[int, set[int]] = {}
         self.hours: IntArray = np.zeros(len(triples), dtype=np.int64)
+        self.learner = index.learners(triples.staff, triples.need)
+        self.share = index.learner_share[triples.need] * self.learner
+        """Per row, a learner's share of a covered hour in hundredths; 0 for a holder."""
+        self.beside: IntArray = np.zeros(index.need_count, dtype=np.int64)
+        """Per need, its holders' less its learners' half-hours: what rule 11 leaves."""
         self.fixed = set(pinned)
         for row, half_hours in pinned.items():
             self._place(row, half_hours)
@@ -53,7 +58,12 @@ class WeekFiller:
             days = -(-int(self.hours[row]) // longest)
             self.days_of.setdefault(s, {})[row] = (int(self.usable[row]), days)
         self.spare[s] -= half_hours
-        self.remaining[n] -= half_hours
+        if self.learner[row]:
+            self.beside[n] -= half_hours
+            self.remaining[n] -= -(-half_hours * int(self.share[row]) // SHARE_STEPS)
+        else:
+            self.beside[n] += half_hours
+            self.remaining[n] -= half_hours
         unit = int(self.index.need_unit[n])
         if self.room and unit not in self.units.get(s, set()):
             self.room.take(s, unit)
@@ -61,13 +71,13 @@ class WeekFiller:
 
     def offer(self, row: int, half_hours: int) -> int:
         """Add up to `half_hours` to `row` if the rules allow; returns what was added."""
-        if row in self.fixed:
+        if row in self.fixed or (self.learner[row] and self.share[row] == 0):
             return 0
         s, n = int(self.triples.staff[row]), int(self.triples.need[row])
         amount = min(
             half_hours,
             int(self.spare[s]),
-            int(self.remaining[n]),
+            self._need_room(row, n),
             int(self.most[row] - self.hours[row]),
         )
         amount = self._fits_days(row, s, amount)
@@ -80,6 +90,14 @@ class WeekFiller:
             return 0
         self._place(row, amount)
         return amount
+
+    def _need_room(self, row: int, need: int) -> int:
+        """The most half-hours `row` may add at its need: what is left to cover (rule 4);
+        for a learner, the share of it, and no more than the holders' hours (rule 11)."""
+        if not self.learner[row]:
+            return int(self.remaining[need])
+        cover = int(self.remaining[need]) * SHARE_STEPS // int(self.share[row])
+        return min(cover, int(self.beside[need]))
 
     def _fits_days(self, row: int, staff: int, amount: int) -> int:
         """The most of `amount` more half-hours `row` may take while the person's rows at
@@ -99,7 +117,8 @@ class WeekFiller:
         return 0
 
     def fill(self, need_order: IntArray, rows_by_need: dict[int, IntArray]) -> None:
-        """Per need in `need_order`: top up people already on it, then add others in row order."""
+        """Per need in `need_order`: top up people already on it, then add others in row
+        order, holders first, then learners beside them where a learner covers a share."""
         for n in need_order:
             rows = rows_by_need.get(int(n))
             if rows is None:
@@ -108,12 +127,18 @@ class WeekFiller:
             for row in taken:
                 if self.remaining[n] <= 0:
                     break
-                self.offer(int(row), int(self.remaining[n]))
-            for row in rows[self.spare[self.triples.staff[rows]] >= self.block[n]]:
+                self.offer(int(row), self._need_room(int(row), int(n)))
+            free = rows[(self.spare[self.triples.staff[rows]] >= self.block[n])]
+            for row in free[~self.learner[free]]:
                 if self.remaining[n] < self.block[n]:
                     break
                 if self.hours[row] == 0:
                     self.offer(int(row), int(self.remaining[n]))
+            for row in free[self.learner[free]]:
+                if self.remaining[n] <= 0 or self.beside[n] < self.block[n]:
+                    break
+                if self.hours[row] == 0:
+                    self.offer(int(row), self._need_room(int(row), int(n)))
 
 
 def coordinator_order(index: RoundIndex, triples: Triples) -> tuple[IntArray, dict[int, IntArray]]:
@@ -181,6 +206,5 @@ def previous_week(
 
 
 def weighted(index: RoundIndex, triples: Triples, half_hours: IntArray) -> int:
-    """Term 1 of a plan in weighted half-hours (holders' hours; learners come after)."""
-    holders = ~index.learners(triples.staff, triples.need)
-    return int((index.weight[triples.need] * half_hours * holders).sum())
+    """Term 1 of a plan, in its units (`RoundIndex.cover_weight`)."""
+    return int((index.cover_weight(triples.staff, triples.need) * half_hours).sum())

@@ -7,12 +7,13 @@ the result is written.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
-from solver.contract import WEEKDAYS, RoundInput, Shift
+from solver.contract import WEEKDAYS, Need, RoundInput, Shift, Staff
 from solver.shift_times import span_minutes
 
 HALF_HOURS = 2
@@ -108,6 +109,9 @@ class RoundIndex:
     """(need,) whether the need takes learners."""
     learner_share: IntArray
     """(need,) hundredths of a covered hour one learner hour counts as (0 … 100)."""
+    cover_scale: int = 1
+    """Term 1's units per weighted half-hour: `SHARE_STEPS` where learners' hours cover part
+    of a need (so a learner's share is a whole number), else 1."""
     day_limits: dict[tuple[int, int, int], int] = field(default_factory=dict)
     """(staff, need, week) -> the most half-hours the day stage found days for, beside the
     person's other assignments that week: how the weekly stage hears the day stage."""
@@ -182,6 +186,17 @@ class RoundIndex:
                 if limit is not None:
                     most[i] = min(int(most[i]), limit)
         return most
+
+    def cover_weight(self, staff: IntArray, need: IntArray) -> IntArray:
+        """Per (staff, need) pair, what one half-hour adds to term 1, in its units: the
+        need's weight, times the learner's share for a learner (rule 11)."""
+        weight: IntArray = self.weight[need] * self.cover_scale
+        learns = self.learners(staff, need)
+        if not learns.any():
+            return weight
+        shares = self.learner_share[need] * self.cover_scale // SHARE_STEPS
+        covered: IntArray = np.where(learns, self.weight[need] * shares, weight)
+        return covered
 
     def learners(self, staff: IntArray, need: IntArray) -> BoolArray:
         """Per (staff, need) pair the pair rules allow, whether the person works it as a
@@ -283,7 +298,14 @@ def index_round(round_input: RoundInput) -> RoundIndex:
         learner_share=np.array(
             [round(n.learner_share * SHARE_STEPS) for n in needs], dtype=np.int64
         ),
+        cover_scale=SHARE_STEPS if _learners_cover(staff, needs) else 1,
     )
+
+
+def _learners_cover(staff: Sequence[Staff], needs: Sequence[Need]) -> bool:
+    """Whether some need takes learners at a share above 0 and someone may learn its skill."""
+    sharing = {n.skill for n in needs if n.accepts_learners and n.learner_share > 0}
+    return any(k in sharing and k not in s.skills for s in staff for k in s.learn_skills)
 
 
 def _absent_days(round_input: RoundInput) -> BoolArray:

@@ -194,7 +194,8 @@ def introduction_prices(index: RoundIndex, triples: Triples) -> list[tuple[IntAr
     prices = []
     for rows in group_rows(triples.staff, units):
         s, u = int(triples.staff[rows[0]]), int(units[rows[0]])
-        price = int(index.intro_half_hours[u]) * int(index.weight[triples.need[rows]].max())
+        weightiest = int(index.weight[triples.need[rows]].max()) * index.cover_scale
+        price = int(index.intro_half_hours[u]) * weightiest
         if price and (s, u) not in index.past_units:
             prices.append((rows, price))
     return prices
@@ -206,7 +207,7 @@ def drop_costly_introductions(
     """The plan without the (person, unit) pairs new to the unit whose weighted hours there
     cover less than their introduction costs (`introduction_prices`), worst first, while the
     coverage given up stays within `share`: the trade's start, which its search improves."""
-    value = index.weight[triples.need] * half_hours
+    value = index.cover_weight(triples.staff, triples.need) * half_hours
     allowance = math.floor(share * int(value.sum()))
     used = np.flatnonzero(half_hours > 0)
     losses = []

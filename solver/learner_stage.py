@@ -11,7 +11,6 @@ they learn.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from dataclasses import replace
 
@@ -21,7 +20,7 @@ from solver.budget import Budget, Clock
 from solver.candidates import learner_pairs
 from solver.index import IntArray, PinKey, RoundIndex
 from solver.introductions import Presence
-from solver.learners import learners_any
+from solver.learners import learners_any, learns
 from solver.lower_stages import minimize_in_turn
 from solver.model import PlanModel, Triples, days_taken_in
 from solver.objective import LEARNER_TERMS
@@ -78,25 +77,6 @@ def place_learners(
         np.array([h for _, h in merged], dtype=np.int64),
         proven,
     )
-
-
-def holders_index(index: RoundIndex) -> RoundIndex:
-    """The round as the stages before this one see it: each person's capacity less the hours
-    pinned to them as a learner, which this stage places (the pins' holders are pinned too,
-    `solver.pins.check_pins`)."""
-    pins = {k: h for k, h in pinned_half_hours(index).items() if learns(index, k)}
-    if not pins:
-        return index
-    capacity = index.capacity.copy()
-    for (s, _, w), h in pins.items():
-        capacity[s, w] -= h
-    return dataclasses.replace(index, capacity=capacity)
-
-
-def learns(index: RoundIndex, key: PinKey) -> bool:
-    """The (staff, need, week) is a learner's: the person lacks the need's skill."""
-    s, n, _ = key
-    return not bool(index.has_skill[index.need_skill[n], s])
 
 
 def _candidates(

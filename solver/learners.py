@@ -6,21 +6,24 @@ hours are at most the hours holders of the skill work there, so each learner hou
 holder beside it and no learner is ever there without one. A learner's hour covers the
 need's `learner_share` of an hour (in hundredths; none by default, so learners come on top).
 
-Learners are placed after the plan (`solver.learner_stage`) with the capacity it leaves:
-they never take an hour from term 1. What a plan's learners cover at a need-week is counted
-in whole half-hours, rounded down, the same way in the result and its reasons.
+Where a learner's hour covers part of a need (a share above 0), learners are candidates of
+the weekly stages like holders and count in term 1 at that share, so a learner beside a
+holder can free another holder's hours for a need elsewhere. Learners at a share of 0 (and
+more learners anywhere) are placed after the plan (`solver.learner_stage`) with the capacity
+it leaves: they never take an hour from term 1. What a plan's learners cover at a need-week
+is counted in whole half-hours, rounded down, the same way in the result and its reasons.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 
 import numpy as np
 
-from solver.bound import week_flow
-from solver.candidates import compatible_triples, learner_pairs
-from solver.index import SHARE_STEPS, IntArray, RoundIndex
+from solver.index import SHARE_STEPS, IntArray, PinKey, RoundIndex
 from solver.model import Triples, group_rows
+from solver.pins import pinned_half_hours
 
 NeedWeek = tuple[int, int]
 """(need, week) positions."""
@@ -93,23 +96,26 @@ def keep_buddies(
     return kept
 
 
-def bound_with_learners(index: RoundIndex, allowed: list[IntArray], holders: int) -> int:
-    """Term 1's bound counting learners, given `holders`, the flow bound of holders alone.
-    Where learners' hours cover part of a need (a share above 0), each week's flow lets the
-    holders' hours there gain what learners beside them could add (`solver.bound.week_flow`
-    with what the people who may learn each need can lend), so no plan covers more."""
-    sharing = index.learner_share > 0
-    if not sharing.any() or not learners_any(index):
-        return holders
-    learning = learner_pairs(index)
-    total = 0
-    for w in range(index.weeks):
-        learnable = np.array(
-            [
-                int(index.capacity[learning[n], w].sum()) if sharing[n] else 0
-                for n in range(index.need_count)
-            ],
-            dtype=np.int64,
-        )
-        total += week_flow(index, w, compatible_triples(index, allowed, w), learnable)[0]
-    return total
+def holders_index(index: RoundIndex) -> RoundIndex:
+    """The round as the weekly stages see it: each person's capacity less the hours pinned to
+    them as a learner on top (`learns_on_top`), which the learner stage places
+    (`solver.learner_stage`; the pins' holders are pinned too, `solver.pins.check_pins`)."""
+    pins = {k: h for k, h in pinned_half_hours(index).items() if learns_on_top(index, k)}
+    if not pins:
+        return index
+    capacity = index.capacity.copy()
+    for (s, _, w), h in pins.items():
+        capacity[s, w] -= h
+    return dataclasses.replace(index, capacity=capacity)
+
+
+def learns(index: RoundIndex, key: PinKey) -> bool:
+    """The (staff, need, week) is a learner's: the person lacks the need's skill."""
+    s, n, _ = key
+    return not bool(index.has_skill[index.need_skill[n], s])
+
+
+def learns_on_top(index: RoundIndex, key: PinKey) -> bool:
+    """The (staff, need, week) is a learner's whose hours cover nothing (share 0): the
+    learner stage places it; the weekly stages plan one that covers like any other."""
+    return learns(index, key) and index.learner_share[key[1]] == 0

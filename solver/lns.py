@@ -90,7 +90,11 @@ class WeekState:
         return self.others.joined(Presence(at))
 
     def value(self) -> int:
-        return int((self.index.weight * self.covered).sum())
+        """Term 1 of the week's plan, in its units (learners at their needs' shares)."""
+        if self.index.cover_scale == 1:
+            return int((self.index.weight * self.covered).sum())
+        triples, half_hours = self.as_triples()
+        return int((self.index.cover_weight(triples.staff, triples.need) * half_hours).sum())
 
     def candidates(self, need: int) -> IntArray:
         """Everyone compatible with `need` this week (rules 1, 2, 5, 6; capacity ≥ block)."""
@@ -210,7 +214,7 @@ def improve_piece(state: WeekState, piece: set[int], solver: cp_model.CpSolver) 
     found = np.asarray(solver.response_proto.solution, dtype=np.int64)[
         [v.index for v in plan.hours]
     ]
-    weights = index.weight[rows.need]
+    weights = index.cover_weight(rows.staff, rows.need)
     before = (int((weights * current).sum()), -int((levels * current).sum()))
     after = (int((weights * found).sum()), -int((levels * found).sum()))
     if after <= before:

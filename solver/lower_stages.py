@@ -72,7 +72,7 @@ def improve_lower_terms(
         coverage = _coverage_per_week(plan, stages.half_hours)
     for rows in plan.groups("week"):
         week = int(triples.week[rows[0]])
-        weights = index.weight[triples.need[rows]]
+        weights = index.cover_weight(triples.staff[rows], triples.need[rows])
         plan.model.add(
             cp_model.LinearExpr.weighted_sum(
                 [plan.hours[i] for i in rows], [int(x) for x in weights]

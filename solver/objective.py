@@ -1,7 +1,8 @@
 """The objective's five terms, most important first, and how they are ranked.
 
 1. coverage: covered hours weighted by priority, Σ 2^(p−1)·h (maximised; the others are
-   costs, minimised).
+   costs, minimised); a learner's hour covers the need's share of an hour (rule 11), and
+   where any share is above 0 the term counts in hundredths (`RoundIndex.cover_scale`).
 2. home load: Σ h · level, where level is the person's home load that week as a share of
    normal hours, in tenths (0 … 10): an hour from someone sent home without tasks costs
    nothing, an hour from someone still busy at home costs the most.
@@ -50,9 +51,9 @@ Term = Callable[[PlanModel, IntArray], cp_model.LinearExpr]
 
 
 def coverage_term(plan: PlanModel, current: IntArray) -> cp_model.LinearExpr:
-    """Term 1 (maximised): weighted half-hours covered by holders of the skill (learners'
-    hours are placed after term 1, `solver.learner_stage`)."""
-    weights = plan.index.weight[plan.triples.need] * ~plan.learner
+    """Term 1 (maximised): weighted half-hours covered, a learner's at the need's share
+    (`RoundIndex.cover_weight`)."""
+    weights = plan.index.cover_weight(plan.triples.staff, plan.triples.need)
     return cp_model.LinearExpr.weighted_sum(plan.hours, [int(w) for w in weights])
 
 

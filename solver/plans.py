@@ -7,14 +7,13 @@ import time
 import numpy as np
 
 from solver.bound import week_flow
-from solver.candidates import allowed_pairs, compatible_triples
+from solver.candidates import allowed_with_learners, compatible_triples
 from solver.contract import RoundInput, RoundResult
 from solver.day_stage import cut_to_days
 from solver.greedy import greedy_week
 from solver.index import HALF_HOURS, index_round
 from solver.introductions import IntroRoom, keep_introductions, limits_any
-from solver.learner_stage import holders_index, learns
-from solver.learners import bound_with_learners, keep_buddies
+from solver.learners import holders_index, keep_buddies, learns_on_top
 from solver.model import Triples
 from solver.pins import check_pins, pinned_half_hours, pinned_rows
 from solver.result import build_result, infeasible_result
@@ -23,13 +22,13 @@ from solver.result import build_result, infeasible_result
 def upper_bound(round_input: RoundInput) -> float:
     """Term 1's bound: per week a max-weight flow over the pairs rules 1–6 allow whose
     capacity reaches the need's smallest block, hours divisible; summed over weeks, and
-    counting learners where they cover part of a need (`solver.learners.bound_with_learners`)."""
+    counting learners where they cover part of a need (`solver.bound.week_flow`)."""
     index = index_round(round_input)
-    allowed = allowed_pairs(index)
+    allowed = allowed_with_learners(index)
     total = 0
     for week in range(index.weeks):
         total += week_flow(index, week, compatible_triples(index, allowed, week))[0]
-    return bound_with_learners(index, allowed, total) / HALF_HOURS
+    return total / (HALF_HOURS * index.cover_scale)
 
 
 def greedy_plan(round_input: RoundInput) -> RoundResult:
@@ -42,9 +41,9 @@ def greedy_plan(round_input: RoundInput) -> RoundResult:
     problems = check_pins(index)
     if problems:
         return infeasible_result(index, problems, time.monotonic() - started)
-    allowed = allowed_pairs(index)
+    allowed = allowed_with_learners(index)
     full, index = index, holders_index(index)
-    pins = {k: h for k, h in pinned_half_hours(index).items() if not learns(index, k)}
+    pins = {k: h for k, h in pinned_half_hours(index).items() if not learns_on_top(index, k)}
     parts, plans, bound = [], [], 0
     known: set[tuple[int, int]] = set(index.past_units)
     for week in range(index.weeks):
@@ -69,10 +68,9 @@ def greedy_plan(round_input: RoundInput) -> RoundResult:
                 strict=True,
             )
         )
-    # Learners are the coordinator's to add by hand; pinned ones stay.
-    learner_pins = {k: h for k, h in pinned_half_hours(full).items() if learns(full, k)}
+    # Learners on top are the coordinator's to add by hand; pinned ones stay.
+    learner_pins = {k: h for k, h in pinned_half_hours(full).items() if learns_on_top(full, k)}
     index = full
-    bound = bound_with_learners(index, allowed, bound)
     triples = Triples.concat([*parts, Triples.of(list(learner_pins))])
     half_hours = np.concatenate([*plans, np.array(list(learner_pins.values()), dtype=np.int64)])
     half_hours = keep_introductions(index, triples, half_hours, pinned_rows(index, triples))

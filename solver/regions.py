@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from solver.candidates import allowed_pairs, compatible_triples
+from solver.candidates import allowed_pairs, compatible_triples, learner_pairs
 from solver.contract import Assignment, Metrics, RoundInput, RoundResult, Staff, Unfilled, Unit
 from solver.index import BoolArray, IntArray, RoundIndex, index_round
 from solver.result import Status, changed_vs_previous
@@ -56,9 +56,14 @@ def independent_parts(round_input: RoundInput, *, parts: int) -> list[RoundInput
 
 def tied_pairs(index: RoundIndex) -> tuple[IntArray, IntArray]:
     """Staff and need positions of every pair that must share a part: each week's compatible
-    triples (the only ones a plan can use), pins and previous assignments. Pins and previous
+    triples (the only ones a plan can use, learners' among them), pins and previous
+    assignments. Pins and previous
     entries count even when a rule now forbids them, so each part names only its own ids."""
-    allowed = allowed_pairs(index)
+    learning = learner_pairs(index)
+    allowed = [
+        np.union1d(a, b).astype(np.int64)
+        for a, b in zip(allowed_pairs(index), learning, strict=True)
+    ]
     weeks = [compatible_triples(index, allowed, week) for week in range(index.weeks)]
     listed = [*index.round_input.pinned, *index.round_input.previous]
     staff = [*(t.staff for t in weeks), _positions(index.staff_pos, (a.staff for a in listed))]

@@ -24,7 +24,7 @@ from ortools.sat.python import cp_model
 
 from solver.bound import week_flow
 from solver.budget import Budget, Clock
-from solver.candidates import allowed_pairs, compatible_triples
+from solver.candidates import allowed_with_learners, compatible_triples
 from solver.contract import (
     Change,
     NeedWeek,
@@ -151,7 +151,7 @@ def replan(
     index: RoundIndex, repair_input: RepairInput, options: SolveOptions, clock: Clock
 ) -> Replanned:
     """Steps 1–4 on a round's `index` (which may carry the day stage's limits)."""
-    allowed = allowed_pairs(index)
+    allowed = allowed_with_learners(index)
     scope = repair_scope(index, repair_input, allowed)
     start = gaps_left_open(scope)
     excluded = {index.staff_pos[s] for s in repair_input.excluded}
@@ -271,7 +271,7 @@ def _result(
             weeks=weeks,
             before=covered_before / HALF_HOURS,
             after=covered_after / HALF_HOURS,
-            bound=_bound(scope, weeks) / HALF_HOURS,
+            bound=_bound(scope, weeks) / (HALF_HOURS * index.cover_scale),
             hours_before=to_hours(hours_before),
             hours_after=to_hours(hours_after),
         ),

@@ -168,7 +168,9 @@ def gaps_left_open(scope: RepairScope) -> dict[PinKey, int]:
         unit = int(index.need_unit[n])
         amount = min(scope.published[key], int(spare[s, w]), int(remaining[n, w]), most[key])
         fits_spread = unit in units[(s, w)] or len(units[(s, w)]) < index.max_units
-        if scope.is_allowed(s, n) and amount >= index.block[n, w] and amount > 0 and fits_spread:
+        holds = bool(index.has_skill[index.need_skill[n], s])
+        allowed = holds and scope.is_allowed(s, n)
+        if allowed and amount >= index.block[n, w] and amount > 0 and fits_spread:
             place(key, amount)
     return _with_learners(scope, plan, touched, spare, units)
 
@@ -183,7 +185,12 @@ def _with_learners(
     """The touched learners kept beside the holders `plan` keeps (rule 11), each cut to what
     capacity, their holders' hours, the need and the block still allow."""
     index = scope.index
-    learners = [k for k in touched if not scope.is_allowed(k[0], k[1]) and scope.may_work(*k[:2])]
+    learns = index.learners(
+        np.array([k[0] for k in touched], dtype=np.int64),
+        np.array([k[1] for k in touched], dtype=np.int64),
+    )
+    learners = [k for k, learner in zip(touched, learns.tolist(), strict=True) if learner]
+    learners = [k for k in learners if scope.may_work(k[0], k[1])]
     if not learners:
         return plan
     keys = list(plan)

@@ -79,7 +79,7 @@ def build_result(
         unfilled=unfilled,
         metrics=Metrics(
             weighted_coverage=int((index.weight[:, None] * covered).sum()) / HALF_HOURS,
-            upper_bound=bound / HALF_HOURS,
+            upper_bound=bound / (HALF_HOURS * index.cover_scale),
             covered_hours=int(covered.sum()) / HALF_HOURS,
             wanted_hours=int(index.wanted.sum()) / HALF_HOURS,
             introductions=len(

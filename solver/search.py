@@ -26,7 +26,7 @@ from dataclasses import replace
 import numpy as np
 
 from solver.budget import Budget, Clock
-from solver.candidates import allowed_pairs
+from solver.candidates import allowed_with_learners
 from solver.contract import RoundInput, RoundResult
 from solver.cpsat import write_model
 from solver.day_feedback import settle_days
@@ -34,8 +34,8 @@ from solver.first_stage import Reporter, improve_coverage, round_model
 from solver.greedy import weighted
 from solver.index import RoundIndex, index_round
 from solver.introductions import keep_introductions
-from solver.learner_stage import LEARNER_SHARE, holders_index, place_learners
-from solver.learners import bound_with_learners, keep_buddies, learners_any
+from solver.learner_stage import LEARNER_SHARE, place_learners
+from solver.learners import holders_index, keep_buddies, learners_any
 from solver.lower_stages import improve_lower_terms
 from solver.options import SolveOptions
 from solver.pins import check_pins, pinned_rows
@@ -70,10 +70,10 @@ def solve(round_input: RoundInput, options: SolveOptions | None = None) -> Round
     if problems:
         return infeasible_result(index, problems, clock.elapsed())
 
-    allowed = allowed_pairs(index)
+    allowed = allowed_with_learners(index)
     full, index = index, holders_index(index)
     weeks = prepare_weeks(index, allowed)
-    bound = bound_with_learners(index, allowed, sum(w.bound for w in weeks))
+    bound = sum(w.bound for w in weeks)
     log.info(
         "prepared %d weeks in %.2fs: %d kept triples, start %.4f of bound",
         len(weeks),

@@ -14,6 +14,7 @@ from solver.contract import StopReason
 from solver.greedy import greedy_week, previous_week, rounded_flow_week, weighted
 from solver.index import IntArray, PinKey, RoundIndex, to_half_hours
 from solver.introductions import IntroRoom, keep_introductions, limits_any, present_pairs
+from solver.learners import learns_on_top
 from solver.model import Triples
 from solver.pins import pinned_half_hours
 from solver.stopping import bound_reached
@@ -43,7 +44,7 @@ class WeekPlan:
 
 def prepare_weeks(index: RoundIndex, allowed: list[IntArray]) -> list[WeekPlan]:
     """Steps 1–3 for every week: triples, flow bound, starting plan, kept candidates."""
-    pins = pinned_half_hours(index)
+    pins = {k: h for k, h in pinned_half_hours(index).items() if not learns_on_top(index, k)}
     previous = {
         (index.staff_pos[a.staff], index.need_pos[a.need], a.week): to_half_hours(a.hours)
         for a in index.round_input.previous

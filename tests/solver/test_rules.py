@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from solver import greedy_plan, solve
+from solver.contract import RoundInput
 from tests.solver.builders import (
     a_need,
     a_round,
@@ -237,22 +238,35 @@ def test_a_learner_covers_the_need_at_its_share() -> None:
     assert result.unfilled == []
 
 
-def test_learners_never_take_hours_from_term_1() -> None:
-    # Leo is the only cook for the kitchen (priority 1); as a learner at the ward (priority 5,
-    # share 1) his hours would weigh more, but term 1 is planned first, holders only.
-    round_input = a_round(
+def test_learners_on_top_never_take_hours_from_term_1() -> None:
+    # Leo is the only cook for the kitchen (priority 1); the ward takes learners on top
+    # (share 0), so his hours stay where they cover.
+    result = solve_quickly(learner_or_cook(share=0))
+    assert hours_of(result, staff="leo", need="n2") == 37
+    assert hours_of(result, staff="leo", need="n1") == 0
+
+
+def test_a_learner_who_covers_counts_in_term_1_at_the_share() -> None:
+    # At share 1, leo's hour beside anne covers a priority-5 hour (16) rather than a
+    # kitchen hour (1): term 1 sends him to learn for as long as anne is there.
+    round_input = learner_or_cook(share=1)
+    result = solve_quickly(round_input)
+    assert violations(round_input, result) == []
+    assert hours_of(result, staff="leo", need="n1") == 20
+    assert hours_of(result, staff="leo", need="n2") == 17
+
+
+def learner_or_cook(share: float) -> RoundInput:
+    return a_round(
         staff=[
             a_staff("anne", normal_hours=20),
             a_staff("leo", skills=["cook"], learn_skills=["nurse"]),
         ],
         needs=[
-            a_need("n1", hours=[40], priority=5, learner_share=1),
+            a_need("n1", hours=[40], priority=5, learner_share=share),
             a_need("n2", unit="kitchen", skill="cook", hours=[37], priority=1),
         ],
     )
-    result = solve_quickly(round_input)
-    assert hours_of(result, staff="leo", need="n2") == 37
-    assert hours_of(result, staff="leo", need="n1") == 0
 
 
 def test_a_pinned_learner_needs_pinned_holder_hours_beside_them() -> None:
