@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
-from solver.index import IntArray, RoundIndex
+from solver.index import SHARE_STEPS, IntArray, RoundIndex
 from solver.introductions import NO_LIMIT, Presence, limits_any
 from solver.model import PlanModel, Triples, days_taken
 from solver.objective import coverage_term, home_load_levels
@@ -54,9 +54,15 @@ class WeekState:
         for (s, n), h in self.hours.items():
             self._add(s, n, h)
 
+    def _covers(self, s: int, n: int, h: int) -> int:
+        """Half-hours `h` of person `s` cover at need `n`: a learner's at the need's share."""
+        if self.index.has_skill[self.index.need_skill[n], s]:
+            return h
+        return h * int(self.index.learner_share[n]) // SHARE_STEPS
+
     def _add(self, s: int, n: int, h: int) -> None:
         self.used[s] += h
-        self.covered[n] += h
+        self.covered[n] += self._covers(s, n, h)
         self.by_staff.setdefault(s, set()).add(n)
         self.by_need.setdefault(n, set()).add(s)
         unit = int(self.index.need_unit[n])
@@ -66,7 +72,7 @@ class WeekState:
     def _remove(self, s: int, n: int) -> None:
         h = self.hours.pop((s, n))
         self.used[s] -= h
-        self.covered[n] -= h
+        self.covered[n] -= self._covers(s, n, h)
         self.by_staff[s].discard(n)
         self.by_need[n].discard(s)
         unit = int(self.index.need_unit[n])

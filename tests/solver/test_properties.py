@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from solver import greedy_plan, upper_bound
 from solver.contract import ReasonDetail, RoundInput, RoundResult
+from solver.lp_bound import lp_upper_bound
 from solver.round_input import VERSION_2_FIELDS
 from tests.solver.builders import a_need, a_round, a_shift, a_staff, solve_quickly
 from tests.solver.checker import hours_a_day, violations, weighted_coverage
@@ -160,6 +161,7 @@ def test_every_plan_with_learners_keeps_the_hard_rules_and_the_bound(
 ) -> None:
     result = solved_within_the_rules(round_input)
     assert result.metrics.weighted_coverage <= upper_bound(round_input) + 1e-9
+    assert result.metrics.weighted_coverage <= lp_upper_bound(round_input) + 1e-6
     learners = {(a.staff, a.need) for a in result.assignments if a.learner}
     assert result.metrics.learners_placed == len(learners)
 

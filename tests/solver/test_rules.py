@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from solver import greedy_plan, solve
+from solver import greedy_plan, solve, upper_bound
 from solver.contract import RoundInput
+from solver.lp_bound import lp_upper_bound
 from tests.solver.builders import (
     a_need,
     a_round,
@@ -283,3 +284,23 @@ def test_a_pinned_learner_needs_pinned_holder_hours_beside_them() -> None:
     result = solve_quickly(beside)
     assert violations(beside, result) == []
     assert hours_of(result, staff="leo") >= 8
+
+
+def test_the_linear_relaxation_counts_a_learner_once_where_the_flow_counts_them_twice() -> None:
+    # Leo may learn at both wards beside anne and bo (share 1); the flow bound lets each
+    # ward gain his 20 hours, the linear relaxation only once: 60 hours at weight 4.
+    round_input = a_round(
+        staff=[
+            a_staff("anne", normal_hours=20),
+            a_staff("bo", normal_hours=20),
+            a_staff("leo", skills=["cook"], learn_skills=["nurse"], normal_hours=20),
+        ],
+        needs=[
+            a_need("n1", hours=[40], learner_share=1),
+            a_need("n2", unit="lab", hours=[40], learner_share=1),
+        ],
+    )
+    result = solve_quickly(round_input)
+    assert upper_bound(round_input) == 80 * 4
+    assert lp_upper_bound(round_input) == 60 * 4
+    assert result.metrics.weighted_coverage == 60 * 4
