@@ -263,8 +263,13 @@ def merged_metrics(
         covered_hours=sum(m.covered_hours for m in parts),
         # Every need is in exactly one part.
         wanted_hours=sum(m.wanted_hours for m in parts),
-        # A (staff, need) pair lies in its staff member's part, so no pair counts twice.
+        # A (staff, need) pair lies in its staff member's part, so no pair counts twice; so
+        # do (staff, unit) pairs, new experiences and learners.
         introductions=sum(m.introductions for m in parts),
+        introduction_hours=sum(m.introduction_hours for m in parts),
+        new_experiences=sum(m.new_experiences for m in parts),
+        learners_placed=sum(m.learners_placed for m in parts),
+        coverage_traded=_traded(parts),
         # Not a sum: a part without previous entries reports 0 changes, yet within a round
         # that has a previous plan each of its new assignments is a change.
         changed_vs_previous=changed_vs_previous(round_input, assignments),
@@ -275,3 +280,11 @@ def merged_metrics(
         # The round is done when its last part is, and as sure as its least sure part.
         stop_reason=weakest(m.stop_reason for m in parts),
     )
+
+
+def _traded(parts: Sequence[Metrics]) -> float:
+    """The share of weighted coverage the parts gave up together: each part gave up its own
+    share of what it had reached before the trade."""
+    reached = sum(m.weighted_coverage / (1 - m.coverage_traded) for m in parts)
+    kept = sum(m.weighted_coverage for m in parts)
+    return round(max(0.0, 1 - kept / reached), 6) if reached else 0.0
