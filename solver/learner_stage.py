@@ -90,9 +90,11 @@ def _candidates(
     held: dict[tuple[int, int], int] = {}
     for (s, n, w), h in plan.items():
         lent[s, w] += h
-        held[(n, w)] = held.get((n, w), 0) + h
-    for (s, _, w), h in pins.items():
-        lent[s, w] += h
+        if not learns(index, (s, n, w)):
+            held[(n, w)] = held.get((n, w), 0) + h
+    for key, h in pins.items():
+        if key not in plan:
+            lent[key[0], key[2]] += h
     left = index.capacity - lent
     found: list[PinKey] = []
     for (n, w), holders in sorted(held.items()):
