@@ -119,6 +119,7 @@ def test_plan_figures_come_from_the_result() -> None:
     )  # fmt: skip
     assert plan_figures(result) == {
         "share": 0.95,
+        "flow_share": 0.95,
         "weighted_coverage": 95,
         "upper_bound": 100,
         "coverage_traded": 0.004,
