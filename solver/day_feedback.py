@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-import numpy as np
-
 from solver.budget import Clock
 from solver.contract import Assignment, NeedWeek, RepairInput, StaffWeek
 from solver.day_stage import DayPlan, cut_short_to_days, place_days
@@ -48,22 +46,14 @@ def settle_days(
         for (s, n, w), (got, rule) in plan.short.items():
             index.day_limits[(s, n, w)] = got if got >= index.block[n, w] else 0
             limited[(s, n, w)] = rule
-        before = _as_plan(triples, half_hours)
+        before = triples.plan(half_hours)
         triples, half_hours = _replan(index, before, plan, options, clock)
-        after = _as_plan(triples, half_hours)
+        after = triples.plan(half_hours)
         changed = {k[0] for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
         changed |= {s for s, _, _ in plan.short}
         plan = _merge(plan, place_days(index, triples, half_hours, only=changed), changed)
         plan.limited = limited
     return (*cut_short_to_days(index, triples, half_hours, plan), plan)
-
-
-def _as_plan(triples: Triples, half_hours: IntArray) -> dict[PinKey, int]:
-    used = np.flatnonzero(half_hours > 0)
-    return {
-        (int(triples.staff[r]), int(triples.need[r]), int(triples.week[r])): int(half_hours[r])
-        for r in used
-    }
 
 
 def _replan(
@@ -86,8 +76,7 @@ def _replan(
     )
     seconds = min(REPLAN_SECONDS, clock.left())
     done = replan(index, repair_input, replace(options, time_limit=seconds), Clock(seconds))
-    keys = sorted(done.after)
-    return Triples.of(keys), np.array([done.after[k] for k in keys], dtype=np.int64)
+    return Triples.from_plan(done.after)
 
 
 def _merge(old: DayPlan, new: DayPlan, people: set[int]) -> DayPlan:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -191,12 +192,25 @@ class RoundIndex:
         """Per (staff, need) pair, what one half-hour adds to term 1, in its units: the
         need's weight, times the learner's share for a learner (rule 11)."""
         weight: IntArray = self.weight[need] * self.cover_scale
+        if not self.may_learn:
+            return weight
         learns = self.learners(staff, need)
         if not learns.any():
             return weight
         shares = self.learner_share[need] * self.cover_scale // SHARE_STEPS
         covered: IntArray = np.where(learns, self.weight[need] * shares, weight)
         return covered
+
+    @cached_property
+    def may_learn(self) -> bool:
+        """Whether anyone may learn at any need of the round (rule 11)."""
+        needs = np.flatnonzero(self.accepts_learners)
+        skills = self.need_skill[needs]
+        return bool((self.wants_skill[skills] & ~self.has_skill[skills]).any())
+
+    def learns(self, staff: int, need: int) -> bool:
+        """Whether `staff` works `need` as a learner: they lack its skill."""
+        return not bool(self.has_skill[self.need_skill[need], staff])
 
     def learners(self, staff: IntArray, need: IntArray) -> BoolArray:
         """Per (staff, need) pair the pair rules allow, whether the person works it as a

@@ -20,7 +20,6 @@ from solver.budget import Budget, Clock
 from solver.candidates import learner_pairs
 from solver.index import IntArray, PinKey, RoundIndex
 from solver.introductions import Presence
-from solver.learners import learners_any, learns
 from solver.lower_stages import minimize_in_turn
 from solver.model import PlanModel, Triples, days_taken_in
 from solver.objective import LEARNER_TERMS
@@ -46,14 +45,10 @@ def place_learners(
 ) -> tuple[Triples, IntArray, bool]:
     """The plan with learners beside its holders, and whether the stage was proven optimal
     (true when nobody may learn)."""
-    if not learners_any(index):
+    if not index.may_learn:
         return triples, half_hours, True
-    used = np.flatnonzero(half_hours > 0)
-    plan = {
-        (int(triples.staff[r]), int(triples.need[r]), int(triples.week[r])): int(half_hours[r])
-        for r in used
-    }
-    pins = {k: h for k, h in pinned_half_hours(index).items() if learns(index, k)}
+    plan = triples.plan(half_hours)
+    pins = {k: h for k, h in pinned_half_hours(index).items() if index.learns(k[0], k[1])}
     candidates = _candidates(index, plan, pins)
     if not candidates and not pins:
         return triples, half_hours, True
@@ -71,12 +66,7 @@ def place_learners(
     )
     log.info("learner stage: %d learner rows used", int((found[model.learner] > 0).sum()))
     placed = {k: int(h) for k, h in zip(keys, found.tolist(), strict=True) if h > 0}
-    merged = sorted({**outside, **placed}.items())
-    return (
-        Triples.of([k for k, _ in merged]),
-        np.array([h for _, h in merged], dtype=np.int64),
-        proven,
-    )
+    return (*Triples.from_plan({**outside, **placed}), proven)
 
 
 def _candidates(
@@ -90,7 +80,7 @@ def _candidates(
     held: dict[tuple[int, int], int] = {}
     for (s, n, w), h in plan.items():
         lent[s, w] += h
-        if not learns(index, (s, n, w)):
+        if not index.learns(s, n):
             held[(n, w)] = held.get((n, w), 0) + h
     for key, h in pins.items():
         if key not in plan:

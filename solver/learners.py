@@ -29,15 +29,6 @@ NeedWeek = tuple[int, int]
 """(need, week) positions."""
 
 
-def learners_any(index: RoundIndex) -> bool:
-    """Whether anyone may learn at any need of the round."""
-    needs = np.flatnonzero(index.accepts_learners)
-    if len(needs) == 0:
-        return False
-    skills = index.need_skill[needs]
-    return bool((index.wants_skill[skills] & ~index.has_skill[skills]).any())
-
-
 def covered_per_need_week(index: RoundIndex, triples: Triples, half_hours: IntArray) -> IntArray:
     """(need, week) half-hours a plan covers: its holders' hours, and its learners' hours at
     the need's share, rounded down to whole half-hours per need-week."""
@@ -54,19 +45,13 @@ def covered_per_need_week(index: RoundIndex, triples: Triples, half_hours: IntAr
 def buddy_room(
     index: RoundIndex, plan: dict[tuple[int, int, int], int], need_weeks: set[NeedWeek]
 ) -> dict[NeedWeek, int]:
-    """Per need-week of `need_weeks` where `plan` (staff, need, week) -> half-hours has
-    learners, its holders' less its learners' half-hours: what rule 11 leaves beside it."""
+    """Per need-week of `need_weeks` that `plan` (staff, need, week) -> half-hours works,
+    its holders' less its learners' half-hours: what rule 11 leaves beside it."""
     room: dict[NeedWeek, int] = defaultdict(int)
-    learning: set[NeedWeek] = set()
     for (s, n, w), h in plan.items():
-        if (n, w) not in need_weeks:
-            continue
-        if index.has_skill[index.need_skill[n], s]:
-            room[(n, w)] += h
-        else:
-            room[(n, w)] -= h
-            learning.add((n, w))
-    return {key: room[key] for key in learning}
+        if (n, w) in need_weeks:
+            room[(n, w)] += -h if index.learns(s, n) else h
+    return dict(room)
 
 
 def keep_buddies(
@@ -109,13 +94,7 @@ def holders_index(index: RoundIndex) -> RoundIndex:
     return dataclasses.replace(index, capacity=capacity)
 
 
-def learns(index: RoundIndex, key: PinKey) -> bool:
-    """The (staff, need, week) is a learner's: the person lacks the need's skill."""
-    s, n, _ = key
-    return not bool(index.has_skill[index.need_skill[n], s])
-
-
 def learns_on_top(index: RoundIndex, key: PinKey) -> bool:
     """The (staff, need, week) is a learner's whose hours cover nothing (share 0): the
     learner stage places it; the weekly stages plan one that covers like any other."""
-    return learns(index, key) and index.learner_share[key[1]] == 0
+    return index.learns(key[0], key[1]) and index.learner_share[key[1]] == 0

@@ -56,7 +56,7 @@ class WeekState:
 
     def _covers(self, s: int, n: int, h: int) -> int:
         """Half-hours `h` of person `s` cover at need `n`: a learner's at the need's share."""
-        if self.index.has_skill[self.index.need_skill[n], s]:
+        if not self.index.learns(s, n):
             return h
         return h * int(self.index.learner_share[n]) // SHARE_STEPS
 

@@ -57,6 +57,20 @@ class Triples:
         column = np.array(keys, dtype=np.int64).reshape(-1, 3)
         return Triples(column[:, 0].copy(), column[:, 1].copy(), column[:, 2].copy())
 
+    @staticmethod
+    def from_plan(plan: dict[tuple[int, int, int], int]) -> tuple[Triples, IntArray]:
+        """A plan of (staff, need, week) -> half-hours as triples in key order, with hours."""
+        keys = sorted(plan)
+        return Triples.of(keys), np.array([plan[k] for k in keys], dtype=np.int64)
+
+    def plan(self, half_hours: IntArray) -> dict[tuple[int, int, int], int]:
+        """The used rows as (staff, need, week) -> half-hours."""
+        used = np.flatnonzero(half_hours > 0)
+        return {
+            (int(self.staff[r]), int(self.need[r]), int(self.week[r])): int(half_hours[r])
+            for r in used
+        }
+
     def take(self, rows: IntArray) -> Triples:
         return Triples(self.staff[rows], self.need[rows], self.week[rows])
 
@@ -137,8 +151,7 @@ class PlanModel:
     present_outside: Presence | None = None
     """Who works at units that limit their introductions, outside this model (rule 10)."""
     buddies_outside: dict[tuple[int, int], int] = field(default_factory=dict)
-    """(need, week) -> holders' less learners' half-hours there outside this model, where
-    learners work (rule 11)."""
+    """(need, week) -> holders' less learners' half-hours there outside this model (rule 11)."""
 
     def __post_init__(self) -> None:
         index, t = self.index, self.triples

@@ -26,12 +26,6 @@ def _label(pin: Assignment) -> str:
     return f"pin ({pin.staff}, {pin.need}, week {pin.week}, {pin.hours:g} h)"
 
 
-def _learns(index: RoundIndex, pin: Assignment) -> bool:
-    """The pin puts a learner at the need: the person lacks its skill."""
-    need = index.need_pos[pin.need]
-    return not bool(index.has_skill[index.need_skill[need], index.staff_pos[pin.staff]])
-
-
 def pinned_half_hours(index: RoundIndex) -> dict[PinKey, int]:
     """(staff, need, week) positions of each pin -> its half-hours."""
     return {
@@ -97,7 +91,9 @@ def check_pins(index: RoundIndex) -> list[str]:
             ]
     for (need_id, week), pins in per_need_week.items():
         wanted = needs[need_id].hours[week]
-        learning = [p for p in pins if _learns(index, p)]
+        learning = [
+            p for p in pins if index.learns(index.staff_pos[p.staff], index.need_pos[p.need])
+        ]
         holders = sum(p.hours for p in pins if p not in learning)
         total = holders + sum(p.hours for p in learning) * needs[need_id].learner_share
         if total > wanted:

@@ -302,7 +302,7 @@ def _changes(
             week=w,
             hours_before=to_hours(before.get((s, n, w), 0)),
             hours_after=to_hours(after.get((s, n, w), 0)),
-            learner=not bool(index.has_skill[index.need_skill[n], s]),
+            learner=index.learns(s, n),
         )
         for s, n, w in sorted(before.keys() | after.keys(), key=lambda k: (k[2], k[1], k[0]))
         if before.get((s, n, w), 0) != after.get((s, n, w), 0)

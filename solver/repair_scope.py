@@ -21,7 +21,7 @@ import numpy as np
 from solver.candidates import learner_pairs
 from solver.contract import Assignment, RepairInput
 from solver.index import SHARE_STEPS, IntArray, PinKey, RoundIndex, to_half_hours, to_hours
-from solver.learners import buddy_room, covered_per_need_week, learners_any
+from solver.learners import buddy_room, covered_per_need_week
 from solver.model import Triples
 
 StaffWeekPos = tuple[int, int]
@@ -59,7 +59,7 @@ class RepairScope:
 
     @cached_property
     def _learner_sets(self) -> _LazySets:
-        if not learners_any(self.index):
+        if not self.index.may_learn:
             return _LazySets([np.zeros(0, dtype=np.int64)] * self.index.need_count)
         return _LazySets(learner_pairs(self.index))
 
@@ -168,8 +168,7 @@ def gaps_left_open(scope: RepairScope) -> dict[PinKey, int]:
         unit = int(index.need_unit[n])
         amount = min(scope.published[key], int(spare[s, w]), int(remaining[n, w]), most[key])
         fits_spread = unit in units[(s, w)] or len(units[(s, w)]) < index.max_units
-        holds = bool(index.has_skill[index.need_skill[n], s])
-        allowed = holds and scope.is_allowed(s, n)
+        allowed = not index.learns(s, n) and scope.is_allowed(s, n)
         if allowed and amount >= index.block[n, w] and amount > 0 and fits_spread:
             place(key, amount)
     return _with_learners(scope, plan, touched, spare, units)
@@ -201,7 +200,7 @@ def _with_learners(
     most = _most(index, learners)
     for s, n, w in learners:
         key, share = (s, n, w), int(index.learner_share[n])
-        beside = room.get((n, w), sum(h for (_, m, v), h in plan.items() if (m, v) == (n, w)))
+        beside = room.get((n, w), 0)
         amount = min(scope.published[key], int(spare[s, w]), beside, most[key])
         if share:
             amount = min(amount, (int(index.wanted[n, w] - covered[n, w]) * SHARE_STEPS) // share)

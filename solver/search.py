@@ -35,7 +35,7 @@ from solver.greedy import weighted
 from solver.index import RoundIndex, index_round
 from solver.introductions import keep_introductions
 from solver.learner_stage import LEARNER_SHARE, place_learners
-from solver.learners import holders_index, keep_buddies, learners_any
+from solver.learners import holders_index, keep_buddies
 from solver.lower_stages import improve_lower_terms
 from solver.options import SolveOptions
 from solver.pins import check_pins, pinned_rows
@@ -56,7 +56,7 @@ def _weekly_share(index: RoundIndex) -> float:
     """The weekly stages' share of the time limit: the day stage and the learner stage have
     the rest where the round has them."""
     share = WEEKLY_SHARE_WITH_DAYS if index.need_by_day.any() else 1.0
-    return share - LEARNER_SHARE if learners_any(index) else share
+    return share - LEARNER_SHARE if index.may_learn else share
 
 
 def solve(round_input: RoundInput, options: SolveOptions | None = None) -> RoundResult:
